@@ -1,0 +1,621 @@
+/**
+ * `npm run bench [-- --entities N --duration S --database pglite|postgres|both --cpu-prof --vacuum-analyze]`
+ *
+ * Builds a synthetic organisation of N entities, imports it, then measures `/owner` through the real Slack HTTP
+ * path against the floor (./floor.ts), and prints one markdown table per database.
+ *
+ * Process layout, chosen for honest numbers on a 2-core machine:
+ * - this process generates the files, times the import, runs the fake Slack Web API and the load generator;
+ * - the server under test runs in a child process of its own (./server-process.ts), so its event loop never shares
+ *   a thread with the load generator: in one process, every request would pay for both sides and the latency
+ *   would include the generator's own queueing;
+ * - the floor runs in a child process started the same way, against the same database, with the same pool size, the
+ *   same pre-signed request bytes and the same load loop. Whatever CPU the generator and Postgres take from the
+ *   two cores, they take from both servers alike, so the ratio ours/floor is the number to trust; the absolute
+ *   numbers are this machine's.
+ * The servers run one after the other, never together.
+ *
+ * On Postgres the bench creates its own database (`wayfinder_bench_<pid>`) on the server `DATABASE_URL` points at
+ * and drops it afterwards; on PGlite it uses a data directory under the system temp directory.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { importCatalog } from '../src/catalog/import-catalog.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { openWayfinder } from '../src/main.ts';
+import { type FakeSlackApi, startFakeSlackApi } from '../test/fakes/slack-api.ts';
+import { slashCommandRequest } from '../test/helpers/slack-requests.ts';
+import { type LoadRequest, type LoadResult, runLoad, sendEach } from './load.ts';
+import type { ChildMessage, ParentMessage, ServerRole } from './server-process.ts';
+import { type SyntheticComponent, writeSyntheticOrg } from './synthetic-org.ts';
+
+/** The issue's targets, set for Postgres with 10,000 entities. */
+const TARGETS = {
+  importPerSecond: 2_000,
+  /** `/owner` requests/s at concurrency 32, as a share of the floor's. */
+  throughputShareOfFloor: 0.5,
+  p50AtConcurrency1Ms: 2,
+  /** perf-reliability.md §7: Slack ack p99 < 1 s. */
+  ackP99Ms: 1_000,
+};
+
+const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
+/** How many people ask: a handful, as in a real workspace. Their identities are learned once, then known. */
+const VIEWERS = 16;
+/** Requests are pre-signed into a pool this large and drawn from at random. */
+const REQUEST_POOL = 4_096;
+const HIGH_CONCURRENCY = 32;
+const SERVER_PROCESS = fileURLToPath(new URL('./server-process.ts', import.meta.url));
+
+type DatabaseKind = 'pglite' | 'postgres';
+
+interface BenchOptions {
+  entities: number;
+  durationS: number;
+  databaseUrl?: string;
+  /** Write a V8 CPU profile of each server during its measured phase at concurrency 32. */
+  cpuProfDir?: string;
+  /** Run `VACUUM ANALYZE` after the import, as autovacuum would a minute later (it is off on some servers; PGlite has none). */
+  vacuumAnalyze: boolean;
+}
+
+interface ServerStats {
+  rssMaxMb: number;
+  cpuUserMs: number;
+  cpuSystemMs: number;
+}
+
+interface ServerRun {
+  priming: Awaited<ReturnType<typeof sendEach>>;
+  c1: LoadResult;
+  c32: LoadResult;
+  /** CPU time the server process spent per request in the measured phase at concurrency 32. */
+  cpuPerRequestUs: number;
+  /** Slack Web API calls (background identity learning) per request in the measured phases. */
+  slackCallsPerRequest: number;
+  rssMaxMb: number;
+}
+
+interface ImportRun {
+  seconds: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  errors: string[];
+}
+
+interface DatabaseRun {
+  kind: DatabaseKind;
+  entities: number;
+  files: number;
+  first: ImportRun;
+  second: ImportRun;
+  /** Seconds `VACUUM ANALYZE` took, when asked for. */
+  vacuumSeconds?: number;
+  importRssMaxMb: number;
+  ours: ServerRun;
+  floor: ServerRun;
+  benchRssMaxMb: number;
+  seconds: number;
+  /** 1-minute load average before and after: anything else running on the machine skews every number. */
+  loadBefore: number;
+  loadAfter: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      entities: { type: 'string', default: '10000' },
+      duration: { type: 'string', default: '5' },
+      database: { type: 'string' },
+      'cpu-prof': { type: 'boolean', default: false },
+      'vacuum-analyze': { type: 'boolean', default: false },
+    },
+  });
+  const entities = Number(values.entities);
+  const durationS = Number(values.duration);
+  if (!Number.isInteger(entities) || entities < 40)
+    throw new UsageError('--entities must be a whole number, at least 40.');
+  if (!(durationS > 0) || durationS > 240)
+    throw new UsageError('--duration must be a number of seconds, above 0 and at most 240.');
+  const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+  const choice = values.database ?? (databaseUrl ? 'postgres' : 'pglite');
+  if (choice !== 'pglite' && choice !== 'postgres' && choice !== 'both') {
+    throw new UsageError(`--database must be pglite, postgres or both, not "${choice}".`);
+  }
+  const kinds: DatabaseKind[] = choice === 'both' ? ['pglite', 'postgres'] : [choice];
+  if (kinds.includes('postgres') && !databaseUrl) {
+    throw new UsageError('--database postgres needs DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres.');
+  }
+  const cpuProfDir = values['cpu-prof'] ? await mkdtemp(join(tmpdir(), 'wayfinder-bench-profiles-')) : undefined;
+  const vacuumAnalyze = values['vacuum-analyze'] ?? false;
+
+  for (const kind of kinds) {
+    const run = await benchDatabase(kind, { entities, durationS, databaseUrl, cpuProfDir, vacuumAnalyze });
+    console.log(renderReport(run, { durationS, vacuumAnalyze }));
+  }
+  if (cpuProfDir) progress(`CPU profiles of the server processes are in ${cpuProfDir}`);
+}
+
+async function benchDatabase(kind: DatabaseKind, opts: BenchOptions): Promise<DatabaseRun> {
+  const started = performance.now();
+  const [loadBefore = 0] = loadavg();
+  const rss = new RssSampler();
+  const temp = await mkdtemp(join(tmpdir(), 'wayfinder-bench-'));
+  const database = kind === 'postgres' ? await createBenchDatabase(opts.databaseUrl as string) : undefined;
+  const dataDir = join(temp, 'pglite');
+  const databaseEnv: Record<string, string> = database
+    ? { DATABASE_URL: database.url }
+    : { WAYFINDER_DATA_DIR: dataDir };
+  try {
+    progress(`[${kind}] writing ${opts.entities} entities…`);
+    const catalogDir = join(temp, 'catalog');
+    const org = await writeSyntheticOrg({ dir: catalogDir, entities: opts.entities });
+    progress(`[${kind}] ${org.files} files (${describeCounts(org.counts)}); importing…`);
+
+    rss.mark();
+    const { first, second, vacuumSeconds } = await timeImports(databaseEnv, catalogDir, opts.vacuumAnalyze);
+    const importRssMaxMb = rss.markMax();
+    progress(
+      `[${kind}] import ${first.created} created in ${first.seconds.toFixed(2)} s; again: ${second.unchanged} unchanged in ${second.seconds.toFixed(2)} s`,
+    );
+
+    const slack = await startFakeSlackApi();
+    // Everyone in the catalog has a Slack account, as in a real workspace; the viewers are the first few Users.
+    slack.users.add(...org.userEmails.map((email, i) => ({ id: slackUserId(i), email })));
+    try {
+      const ours = await measureServer(
+        `${kind} wayfinder`,
+        {
+          role: 'wayfinder',
+          env: {
+            ...databaseEnv,
+            WAYFINDER_DEMO: 'false',
+            PORT: '0',
+            HOST: '127.0.0.1',
+            SLACK_BOT_TOKEN: 'xoxb-bench-0000',
+            SLACK_SIGNING_SECRET: SIGNING_SECRET,
+            SLACK_API_URL: slack.url,
+            LOG_LEVEL: 'warn',
+          },
+        },
+        org.components,
+        slack,
+        opts,
+      );
+      const floor = await measureServer(
+        `${kind} floor`,
+        { role: 'floor', database: database ? { kind: 'postgres', url: database.url } : { kind: 'pglite', dataDir } },
+        org.components,
+        slack,
+        opts,
+      );
+      return {
+        kind,
+        entities: org.total,
+        files: org.files,
+        first,
+        second,
+        vacuumSeconds,
+        importRssMaxMb,
+        ours,
+        floor,
+        benchRssMaxMb: rss.max(),
+        seconds: (performance.now() - started) / 1000,
+        loadBefore,
+        loadAfter: loadavg()[0] ?? 0,
+      };
+    } finally {
+      await slack.close();
+    }
+  } finally {
+    rss.stop();
+    await database?.drop();
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/** Times `importCatalog` on a fresh catalog, then again on the same, unchanged files. */
+async function timeImports(
+  databaseEnv: Record<string, string>,
+  catalogDir: string,
+  vacuumAnalyze: boolean,
+): Promise<{ first: ImportRun; second: ImportRun; vacuumSeconds?: number }> {
+  const config = loadConfig({ ...databaseEnv, WAYFINDER_DEMO: 'false', LOG_LEVEL: 'warn' });
+  const wayfinder = await openWayfinder(config, createLogger({ level: 'warn', name: 'bench' }));
+  try {
+    const timeOne = async (): Promise<ImportRun> => {
+      const t0 = performance.now();
+      const { counts, errors } = await importCatalog({ paths: [catalogDir], store: wayfinder.store });
+      const seconds = (performance.now() - t0) / 1000;
+      const described = errors
+        .slice(0, 5)
+        .map((error) => `${error.location}:${error.line ?? ''} ${error.field ?? ''} ${error.message}`);
+      return { seconds, ...counts, errors: described };
+    };
+    const first = await timeOne();
+    const second = await timeOne();
+    if (!vacuumAnalyze) return { first, second };
+    const t0 = performance.now();
+    await wayfinder.database.db.execute(sql`vacuum analyze`);
+    return { first, second, vacuumSeconds: (performance.now() - t0) / 1000 };
+  } finally {
+    await wayfinder.close();
+  }
+}
+
+async function measureServer(
+  label: string,
+  role: ServerRole,
+  components: readonly SyntheticComponent[],
+  slack: FakeSlackApi,
+  opts: BenchOptions,
+): Promise<ServerRun> {
+  progress(`[${label}] starting…`);
+  const server = await startServerProcess(role);
+  try {
+    const base = { host: '127.0.0.1', port: server.port };
+    const responseUrl = slack.responseUrl('bench');
+    const requestsFor = (list: readonly SyntheticComponent[]): LoadRequest[] =>
+      list.map((component, i) => {
+        const { body, headers } = slashCommandRequest(
+          {
+            command: '/owner',
+            text: component.name,
+            userId: slackUserId(i % VIEWERS),
+            channelId: 'C0BENCH01',
+            responseUrl,
+          },
+          { secret: SIGNING_SECRET },
+        );
+        return {
+          method: 'POST',
+          path: '/slack/events',
+          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+          body: Buffer.from(body),
+          expect: `is owned by ${component.ownerDisplayName}`,
+        };
+      });
+    const randomPool = (): LoadRequest[] =>
+      requestsFor(Array.from({ length: Math.min(REQUEST_POOL, components.length * 4) }, () => pickRandom(components)));
+
+    // Every component once: checks every answer, learns the viewers' identities, warms the caches.
+    const priming = await sendEach({
+      ...base,
+      concurrency: HIGH_CONCURRENCY,
+      requests: requestsFor(shuffled(components)),
+    });
+    progress(
+      `[${label}] priming: ${priming.completed} requests, ${priming.failures} failed, ${Math.round(priming.requestsPerSecond)}/s`,
+    );
+
+    const warmupMs = Math.max(500, opts.durationS * 200);
+    const measure = async (concurrency: number, profilePath?: string) => {
+      await runLoad({ ...base, concurrency, durationMs: warmupMs, requests: randomPool() });
+      const requests = randomPool();
+      if (profilePath) await server.startProfile();
+      const before = await server.stats();
+      const slackCallsBefore = slack.calls.length;
+      const result = await runLoad({ ...base, concurrency, durationMs: opts.durationS * 1000, requests });
+      const after = await server.stats();
+      if (profilePath) progress(`[${label}] CPU profile at c=${concurrency}: ${await server.stopProfile(profilePath)}`);
+      const slackCalls = slack.calls.length - slackCallsBefore;
+      const cpuMs = after.cpuUserMs + after.cpuSystemMs - before.cpuUserMs - before.cpuSystemMs;
+      progress(
+        `[${label}] c=${concurrency}: ${Math.round(result.requestsPerSecond)}/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.failures} failed, ${slackCalls} Slack API calls`,
+      );
+      return { result, slackCalls, cpuPerRequestUs: (cpuMs * 1000) / Math.max(1, result.completed) };
+    };
+    const c1 = await measure(1);
+    const profilePath =
+      opts.cpuProfDir && join(opts.cpuProfDir, `${label.replace(/\W+/g, '-')}-c${HIGH_CONCURRENCY}.cpuprofile`);
+    const c32 = await measure(HIGH_CONCURRENCY, profilePath);
+    const { rssMaxMb } = await server.stats();
+    return {
+      priming,
+      c1: c1.result,
+      c32: c32.result,
+      cpuPerRequestUs: c32.cpuPerRequestUs,
+      slackCallsPerRequest: (c1.slackCalls + c32.slackCalls) / Math.max(1, c1.result.completed + c32.result.completed),
+      rssMaxMb,
+    };
+  } finally {
+    await server.close();
+  }
+}
+
+interface ServerProcess {
+  port: number;
+  stats(): Promise<ServerStats>;
+  startProfile(): Promise<void>;
+  /** Resolves with the path written. */
+  stopProfile(path: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function startServerProcess(role: ServerRole): Promise<ServerProcess> {
+  const child: ChildProcess = fork(SERVER_PROCESS, [JSON.stringify(role)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T extends ChildMessage['type']>(type: T): Promise<Extract<ChildMessage, { type: T }>> =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message: ChildMessage) => {
+        if (message.type === 'failed') {
+          cleanup();
+          reject(new Error(`The ${role.role} server failed:\n${message.message}`));
+        } else if (message.type === type) {
+          cleanup();
+          resolve(message as Extract<ChildMessage, { type: T }>);
+        }
+      };
+      const onExit = (code: number | null) => {
+        cleanup();
+        reject(new Error(`The ${role.role} server exited (code ${code}) before answering`));
+      };
+      const cleanup = () => {
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+      };
+      child.on('message', onMessage);
+      child.on('exit', onExit);
+    });
+  const send = (message: ParentMessage) => child.send(message);
+
+  const { port } = await next('ready');
+  return {
+    port,
+    async stats() {
+      const answer = next('stats');
+      send({ type: 'stats' });
+      const { rssMaxMb, cpuUserMs, cpuSystemMs } = await answer;
+      return { rssMaxMb, cpuUserMs, cpuSystemMs };
+    },
+    async startProfile() {
+      send({ type: 'profile-start' });
+    },
+    async stopProfile(path) {
+      const answer = next('profiled');
+      send({ type: 'profile-stop', path });
+      return (await answer).path;
+    },
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      send({ type: 'close' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function createBenchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `wayfinder_bench_${process.pid}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: baseUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`drop database if exists ${name} with (force)`);
+  await admin(`create database ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+}
+
+/** Samples this process's RSS; the server processes sample their own. */
+class RssSampler {
+  private overall = 0;
+  private sinceMark = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(intervalMs = 50) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  private sample(): void {
+    const rss = process.memoryUsage.rss();
+    this.overall = Math.max(this.overall, rss);
+    this.sinceMark = Math.max(this.sinceMark, rss);
+  }
+
+  mark(): void {
+    this.sinceMark = 0;
+    this.sample();
+  }
+
+  /** Largest RSS since `mark()`, in MB. */
+  markMax(): number {
+    this.sample();
+    return this.sinceMark / 2 ** 20;
+  }
+
+  max(): number {
+    this.sample();
+    return this.overall / 2 ** 20;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Report
+
+type Row = [metric: string, value: string, target: string, ok: string];
+
+function renderReport(run: DatabaseRun, opts: { durationS: number; vacuumAnalyze: boolean }): string {
+  const { ours, floor } = run;
+  const pass = (ok: boolean) => (ok ? '✅' : '❌');
+  const none = '—';
+  const importRate = run.entities / run.first.seconds;
+  const rerunRate = run.entities / run.second.seconds;
+  const floorOnPglite = run.kind === 'pglite';
+  const floorLabel = floorOnPglite ? 'floor (node:http + PGlite, same data dir)' : 'floor (node:http + pg, one SELECT)';
+  const failures = ours.priming.failures + ours.c1.failures + ours.c32.failures;
+  const requests = ours.priming.completed + ours.c1.completed + ours.c32.completed;
+  const floorFailures = floor.priming.failures + floor.c1.failures + floor.c32.failures;
+  const rpsShare32 = ours.c32.requestsPerSecond / floor.c32.requestsPerSecond;
+
+  const rows: Row[] = [
+    [
+      'catalog import, fresh (entities/s)',
+      `${fmt(importRate, 0)} (${run.first.created} created in ${fmt(run.first.seconds, 2)} s, ${run.files} files)`,
+      `≥ ${fmt(TARGETS.importPerSecond, 0)}`,
+      pass(importRate >= TARGETS.importPerSecond && run.first.failed === 0 && run.first.created === run.entities),
+    ],
+    [
+      'catalog import, unchanged files again (entities/s)',
+      `${fmt(rerunRate, 0)} (${run.second.unchanged} unchanged, ${run.second.created + run.second.updated} written, in ${fmt(run.second.seconds, 2)} s)`,
+      'writes nothing',
+      pass(
+        run.second.created + run.second.updated === 0 &&
+          run.second.unchanged === run.entities &&
+          run.second.failed === 0,
+      ),
+    ],
+    ...(run.vacuumSeconds === undefined
+      ? []
+      : [['VACUUM ANALYZE after the import (s)', fmt(run.vacuumSeconds, 2), none, none] satisfies Row]),
+    ['/owner c=1 (requests/s)', fmt(ours.c1.requestsPerSecond, 0), none, none],
+    [
+      '/owner c=1 p50 (ms)',
+      fmt(ours.c1.p50Ms, 2),
+      `< ${TARGETS.p50AtConcurrency1Ms}`,
+      pass(ours.c1.p50Ms < TARGETS.p50AtConcurrency1Ms),
+    ],
+    [
+      '/owner c=1 p99 (ms)',
+      fmt(ours.c1.p99Ms, 2),
+      `< ${fmt(TARGETS.ackP99Ms, 0)} (§7 ack)`,
+      pass(ours.c1.p99Ms < TARGETS.ackP99Ms),
+    ],
+    [
+      `/owner c=${HIGH_CONCURRENCY} (requests/s)`,
+      fmt(ours.c32.requestsPerSecond, 0),
+      `≥ ${fmt(floor.c32.requestsPerSecond * TARGETS.throughputShareOfFloor, 0)} (½ floor)`,
+      pass(rpsShare32 >= TARGETS.throughputShareOfFloor),
+    ],
+    [`/owner c=${HIGH_CONCURRENCY} p50 (ms)`, fmt(ours.c32.p50Ms, 2), none, none],
+    [
+      `/owner c=${HIGH_CONCURRENCY} p99 (ms)`,
+      fmt(ours.c32.p99Ms, 2),
+      `< ${fmt(TARGETS.ackP99Ms, 0)} (§7 ack)`,
+      pass(ours.c32.p99Ms < TARGETS.ackP99Ms),
+    ],
+    ['/owner failed answers (non-200 or owner missing)', `${failures} of ${requests}`, '0', pass(failures === 0)],
+    [`/owner server CPU per request at c=${HIGH_CONCURRENCY} (µs)`, fmt(ours.cpuPerRequestUs, 0), none, none],
+    ['/owner Slack Web API calls per request, measured phases', fmt(ours.slackCallsPerRequest, 3), none, none],
+    [`${floorLabel} c=1 (requests/s)`, fmt(floor.c1.requestsPerSecond, 0), none, none],
+    [`${floorLabel} c=1 p50 / p99 (ms)`, `${fmt(floor.c1.p50Ms, 2)} / ${fmt(floor.c1.p99Ms, 2)}`, none, none],
+    [`${floorLabel} c=${HIGH_CONCURRENCY} (requests/s)`, fmt(floor.c32.requestsPerSecond, 0), none, none],
+    [
+      `${floorLabel} c=${HIGH_CONCURRENCY} p50 / p99 (ms)`,
+      `${fmt(floor.c32.p50Ms, 2)} / ${fmt(floor.c32.p99Ms, 2)}`,
+      none,
+      none,
+    ],
+    ['floor failed answers', `${floorFailures}`, '0', pass(floorFailures === 0)],
+    [`floor server CPU per request at c=${HIGH_CONCURRENCY} (µs)`, fmt(floor.cpuPerRequestUs, 0), none, none],
+    ['ours/floor requests/s, c=1', ratio(ours.c1.requestsPerSecond, floor.c1.requestsPerSecond), none, none],
+    [
+      `ours/floor requests/s, c=${HIGH_CONCURRENCY}`,
+      ratio(ours.c32.requestsPerSecond, floor.c32.requestsPerSecond),
+      `≥ ${TARGETS.throughputShareOfFloor}`,
+      pass(rpsShare32 >= TARGETS.throughputShareOfFloor),
+    ],
+    ['ours/floor p50, c=1', ratio(ours.c1.p50Ms, floor.c1.p50Ms), none, none],
+    [`ours/floor p50, c=${HIGH_CONCURRENCY}`, ratio(ours.c32.p50Ms, floor.c32.p50Ms), none, none],
+    ['peak RSS, bench process during import (MB)', fmt(run.importRssMaxMb, 0), none, none],
+    ['peak RSS, bench process whole run (MB)', fmt(run.benchRssMaxMb, 0), none, none],
+    ['peak RSS, Wayfinder server (MB)', fmt(ours.rssMaxMb, 0), none, none],
+    ['peak RSS, floor server (MB)', fmt(floor.rssMaxMb, 0), none, none],
+  ];
+
+  const lines = [
+    '',
+    `### Wayfinder bench: ${run.kind}, ${fmt(run.entities, 0)} entities, ${opts.durationS} s per load phase${opts.vacuumAnalyze ? ', VACUUM ANALYZE after the import' : ''} (${fmt(run.seconds, 0)} s in all)`,
+    '',
+    '| metric | value | target | ok |',
+    '|---|---|---|---|',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+    'Targets are set for Postgres with 10,000 entities; on other runs the ok column is indicative. RSS is sampled every 50 ms per process.',
+    `Machine: ${availableParallelism()} CPUs, 1-minute load average ${run.loadBefore.toFixed(2)} before and ${run.loadAfter.toFixed(2)} after (the bench itself adds about 2; much more means something else was running).`,
+  ];
+  const problems = [
+    ...run.first.errors.map((error) => `import error: ${error}`),
+    ...run.second.errors.map((error) => `re-import error: ${error}`),
+    ...[ours.priming, ours.c1, ours.c32].flatMap((result) =>
+      result.failureSamples.map((sample) => `/owner failure: ${sample}`),
+    ),
+    ...[floor.priming, floor.c1, floor.c32].flatMap((result) =>
+      result.failureSamples.map((sample) => `floor failure: ${sample}`),
+    ),
+  ];
+  if (problems.length > 0)
+    lines.push('', 'Failures (first few of each phase):', ...problems.map((problem) => `- ${problem}`));
+  return lines.join('\n');
+}
+
+function fmt(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function ratio(ours: number, floor: number): string {
+  return Number.isFinite(ours / floor) ? `${(ours / floor).toFixed(2)}×` : 'n/a';
+}
+
+function describeCounts(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .map(([kind, count]) => `${count} ${kind}`)
+    .join(', ');
+}
+
+/** The Slack user id of the i-th synthetic User (0-based). */
+function slackUserId(i: number): string {
+  return `U0B${String(i + 1).padStart(6, '0')}`;
+}
+
+function pickRandom<T>(items: readonly T[]): T {
+  return items[Math.floor(Math.random() * items.length)] as T;
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}
+
+function progress(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+class UsageError extends Error {}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof UsageError ? error.message : error);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+});

@@ -1,0 +1,39 @@
+import type { ImportCounts, IngestError } from '../core/catalog/types.ts';
+import type { CatalogStore } from '../core/ports.ts';
+import { loadDescriptors } from './load-descriptors.ts';
+
+export interface ImportResult {
+  counts: ImportCounts;
+  errors: IngestError[];
+}
+
+/**
+ * Reads descriptors from files and directories and stores what changed. Documents that fail validation are
+ * counted and recorded per file; they never stop the others.
+ */
+export async function importCatalog(opts: { paths: readonly string[]; store: CatalogStore }): Promise<ImportResult> {
+  const loaded = await loadDescriptors({ paths: [...opts.paths] });
+  const written = await opts.store.importEntities(loaded);
+  return { counts: { ...written, failed: countFailedDocuments(loaded.errors) }, errors: loaded.errors };
+}
+
+/** Checks descriptors without storing them, for a repository's CI. */
+export async function validateCatalog(opts: {
+  paths: readonly string[];
+}): Promise<{ valid: number; failed: number; errors: IngestError[] }> {
+  const loaded = await loadDescriptors({ paths: [...opts.paths] });
+  return { valid: loaded.entities.length, failed: countFailedDocuments(loaded.errors), errors: loaded.errors };
+}
+
+/** A document with three bad fields is one failed document. */
+function countFailedDocuments(errors: readonly IngestError[]): number {
+  return new Set(errors.map((error) => `${error.location}:${error.line ?? 0}`)).size;
+}
+
+/** `catalog-info.yaml:12: spec.owner: "spec.owner" is required…`, paths shown relative to `cwd`. */
+export function formatIngestError(error: IngestError, cwd: string): string {
+  const file = error.location.replace(/^file:/, '');
+  const shown = file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
+  const where = error.line ? `${shown}:${error.line}` : shown;
+  return `${where}: ${error.field ? `${error.field}: ` : ''}${error.message}`;
+}

@@ -1,0 +1,174 @@
+/**
+ * The `wayfinder` command line. Each subcommand parses its arguments, asks the wiring in `main.ts` for what it
+ * needs, and prints. Exit codes: 0 done, 1 something failed (e.g. a descriptor did not validate), 2 bad usage.
+ */
+import { parseArgs } from 'node:util';
+import { formatIngestError, importCatalog, validateCatalog } from './catalog/import-catalog.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { runConsole } from './console/console.ts';
+import { renderText } from './console/render.ts';
+import { runCommandLine } from './core/commands/index.ts';
+import { createLogger } from './logger.ts';
+import { openWayfinder, serveWayfinder } from './main.ts';
+import { renderSlackMessage } from './slack/render/message.ts';
+
+const HELP = `wayfinder — the developer portal in chat
+
+Usage:
+  wayfinder start                         serve Slack when SLACK_BOT_TOKEN is set, else open the local console
+  wayfinder console                       the local console: type /owner payments-api
+  wayfinder run "<command>" [--format text|json|slack]
+                                          answer one command and print it (json: the view-model; slack: Block Kit)
+  wayfinder migrate                       apply database migrations
+  wayfinder catalog import <path...>      import catalog-info.yaml files and directories
+  wayfinder catalog validate <path...>    check descriptors without importing (for a repository's CI)
+  wayfinder catalog errors                list the failures of the last imports
+
+Settings come from the environment; see .env.example.`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(HELP);
+    return 0;
+  }
+  const config = loadConfig(process.env);
+  const logger = createLogger({ level: config.logLevel });
+
+  switch (command) {
+    case 'start': {
+      const wayfinder = await openWayfinder(config, logger);
+      if (!config.slack) {
+        logger.info('No Slack credentials set (SLACK_BOT_TOKEN); opening the local console.');
+        await runConsole({
+          context: { store: wayfinder.store, viewer: {} },
+          input: process.stdin,
+          output: process.stdout,
+        });
+        await wayfinder.close();
+        return 0;
+      }
+      const server = await serveWayfinder(wayfinder, config, logger);
+      await waitForSignal();
+      logger.info('Shutting down.');
+      await server.close();
+      await wayfinder.close();
+      return 0;
+    }
+    case 'console': {
+      const wayfinder = await openWayfinder(config, logger);
+      await runConsole({
+        context: { store: wayfinder.store, viewer: {} },
+        input: process.stdin,
+        output: process.stdout,
+      });
+      await wayfinder.close();
+      return 0;
+    }
+    case 'run':
+      return runOnce(rest, config, logger);
+    case 'migrate': {
+      const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+      await wayfinder.close();
+      console.log('Migrations applied.');
+      return 0;
+    }
+    case 'catalog':
+      return catalogCommand(rest, config, logger);
+    default:
+      throw new UsageError(`Unknown command "${command}".`);
+  }
+}
+
+async function runOnce(args: string[], config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>) {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'text' } },
+  });
+  const format = values.format;
+  if (format !== 'text' && format !== 'json' && format !== 'slack') {
+    throw new UsageError(`--format must be text, json or slack, not "${format}".`);
+  }
+  if (positionals.length === 0)
+    throw new UsageError('wayfinder run needs a command, e.g. wayfinder run "/owner payments-api".');
+  const wayfinder = await openWayfinder(config, logger);
+  try {
+    const message = await runCommandLine({ store: wayfinder.store, viewer: {} }, positionals.join(' '));
+    if (format === 'json') console.log(JSON.stringify(message, null, 2));
+    else if (format === 'slack') console.log(JSON.stringify(renderSlackMessage(message), null, 2));
+    else console.log(renderText(message, { color: process.stdout.isTTY }));
+    return 0;
+  } finally {
+    await wayfinder.close();
+  }
+}
+
+async function catalogCommand(
+  args: string[],
+  config: ReturnType<typeof loadConfig>,
+  logger: ReturnType<typeof createLogger>,
+): Promise<number> {
+  const [action, ...paths] = args;
+  const cwd = process.cwd();
+  if (action === 'validate') {
+    if (paths.length === 0) throw new UsageError('wayfinder catalog validate needs at least one file or directory.');
+    const result = await validateCatalog({ paths });
+    for (const error of result.errors) console.error(formatIngestError(error, cwd));
+    console.log(`${result.valid} valid, ${result.failed} failed`);
+    return result.failed > 0 ? 1 : 0;
+  }
+  if (action === 'import') {
+    if (paths.length === 0) throw new UsageError('wayfinder catalog import needs at least one file or directory.');
+    const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+    try {
+      const { counts, errors } = await importCatalog({ paths, store: wayfinder.store });
+      for (const error of errors) console.error(formatIngestError(error, cwd));
+      console.log(
+        `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.failed} failed`,
+      );
+      return counts.failed > 0 ? 1 : 0;
+    } finally {
+      await wayfinder.close();
+    }
+  }
+  if (action === 'errors') {
+    const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+    try {
+      const errors = await wayfinder.store.listIngestErrors();
+      if (errors.length === 0) console.log('No errors: every descriptor imported cleanly.');
+      for (const error of errors) console.log(formatIngestError(error, cwd));
+      return 0;
+    } finally {
+      await wayfinder.close();
+    }
+  }
+  throw new UsageError(`Unknown catalog action "${action ?? ''}"; expected import, validate or errors.`);
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${HELP}`);
+      process.exitCode = 2;
+    } else if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exitCode = 2;
+    } else {
+      console.error(error);
+      process.exitCode = 1;
+    }
+  },
+);

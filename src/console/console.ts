@@ -1,0 +1,39 @@
+import { createInterface } from 'node:readline/promises';
+import type { Readable, Writable } from 'node:stream';
+import { runCommandLine } from '../core/commands/index.ts';
+import type { CommandContext } from '../core/commands/types.ts';
+import { renderText } from './render.ts';
+
+const GREETING = `Wayfinder console. Type a command, e.g. /owner payments-api, or /wayfinder help. Ctrl-D or "exit" quits.`;
+
+/**
+ * The local console: the same commands as Slack, rendered as text. Buttons are printed as the commands they
+ * would run, so the answer's next step can be typed.
+ */
+export async function runConsole(opts: {
+  context: CommandContext;
+  input: Readable;
+  output: Writable & { isTTY?: boolean };
+}): Promise<void> {
+  const terminal = Boolean(opts.output.isTTY);
+  const lines = createInterface({ input: opts.input, output: opts.output, terminal });
+  opts.output.write(`${GREETING}\n`);
+  if (terminal) lines.setPrompt('wayfinder> ');
+  lines.prompt();
+  for await (const line of lines) {
+    const input = line.trim();
+    if (input === 'exit' || input === 'quit') break;
+    if (input) opts.output.write(`${await answer(opts.context, input, terminal)}\n`);
+    lines.prompt();
+  }
+  lines.close();
+}
+
+/** One failed answer (the database went away, say) is reported and the console goes on. */
+async function answer(context: CommandContext, input: string, color: boolean): Promise<string> {
+  try {
+    return renderText(await runCommandLine(context, input), { color });
+  } catch (error) {
+    return `Something went wrong answering that: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}

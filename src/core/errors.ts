@@ -1,0 +1,41 @@
+/**
+ * The small error vocabulary of Wayfinder. Each error has a stable `code` for logs and keeps its `cause`.
+ * Adapters turn these into messages a person can act on; anything else is a bug and reaches one error handler.
+ */
+export abstract class WayfinderError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The input (command text, descriptor, setting) is wrong; the message says which part and what was expected. */
+export class InputError extends WayfinderError {
+  readonly code = 'INPUT';
+}
+
+/** Something named does not exist. */
+export class NotFoundError extends WayfinderError {
+  readonly code = 'NOT_FOUND';
+}
+
+/** The request conflicts with what is stored (a duplicate, a concurrent change). */
+export class ConflictError extends WayfinderError {
+  readonly code = 'CONFLICT';
+}
+
+/** The person asking may not do this; decided in code from catalog ownership. */
+export class NotAllowedError extends WayfinderError {
+  readonly code = 'NOT_ALLOWED';
+}
+
+/** A system Wayfinder depends on (Slack, GitHub, the database) failed. */
+export class UpstreamError extends WayfinderError {
+  readonly code = 'UPSTREAM';
+}
+
+export function isWayfinderError(error: unknown): error is WayfinderError {
+  return error instanceof WayfinderError;
+}

@@ -1,0 +1,141 @@
+/**
+ * The service catalog on Postgres or PGlite. Complex statements live one per file in `./queries/`; this class
+ * routes the port's methods to them and keeps the simple ones. Rows are mapped to core types before they leave.
+ */
+import { asc, count, eq, sql } from 'drizzle-orm';
+import type { EntityRef, ImportCounts, IngestError, ProcessedEntity, RelationType } from '../core/catalog/types.ts';
+import type {
+  CatalogStore,
+  ChatIdentity,
+  DependencyNode,
+  EntityRecord,
+  HoldingsFacts,
+  NameResolution,
+  OwnershipFacts,
+  RelationFacts,
+  SearchHit,
+  TeamFacts,
+} from '../core/ports.ts';
+import type { Db } from './client.ts';
+import { entityFields, toEntityRecord } from './entity-row.ts';
+import * as chatIdentities from './queries/chat-identities.ts';
+import { getDependencies } from './queries/dependencies.ts';
+import { getHoldings } from './queries/holdings.ts';
+import { importEntities } from './queries/import-entities.ts';
+import { createGetOwnership, type GetOwnership } from './queries/ownership.ts';
+import { createResolveName, type ResolveName } from './queries/resolve-name.ts';
+import { type SearchOptions, search } from './queries/search.ts';
+import { createGetTeam, type GetTeam } from './queries/team.ts';
+import { entities, ingestErrors, relations } from './schema.ts';
+
+export class DrizzleCatalogStore implements CatalogStore {
+  readonly #db: Db;
+  // The `/owner` path: prepared once per store, so each pooled connection parses them once.
+  readonly #resolveName: ResolveName;
+  readonly #getOwnership: GetOwnership;
+  readonly #getTeam: GetTeam;
+  readonly #getEntity;
+
+  constructor(opts: { db: Db }) {
+    this.#db = opts.db;
+    this.#resolveName = createResolveName(opts.db);
+    this.#getOwnership = createGetOwnership(opts.db);
+    this.#getTeam = createGetTeam(opts.db);
+    this.#getEntity = opts.db
+      .select(entityFields)
+      .from(entities)
+      .where(eq(entities.ref, sql.placeholder('ref')))
+      .prepare('wayfinder_get_entity');
+  }
+
+  importEntities(opts: {
+    entities: readonly ProcessedEntity[];
+    errors: readonly IngestError[];
+    locations: readonly string[];
+  }): Promise<Omit<ImportCounts, 'failed'>> {
+    return importEntities(this.#db, opts);
+  }
+
+  async listIngestErrors(opts: { location?: string } = {}): Promise<IngestError[]> {
+    const rows = await this.#db
+      .select()
+      .from(ingestErrors)
+      .where(opts.location === undefined ? undefined : eq(ingestErrors.location, opts.location))
+      .orderBy(asc(ingestErrors.location), asc(ingestErrors.line), asc(ingestErrors.id));
+    return rows.map((row) => {
+      const error: IngestError = { location: row.location, message: row.message };
+      if (row.line !== null) error.line = row.line;
+      if (row.field !== null) error.field = row.field;
+      if (row.entityRef !== null) error.entityRef = row.entityRef;
+      return error;
+    });
+  }
+
+  async countEntities(): Promise<number> {
+    const [row] = await this.#db.select({ n: count() }).from(entities);
+    return row?.n ?? 0;
+  }
+
+  resolveName(opts: { text: string; kinds?: readonly string[]; suggestionLimit?: number }): Promise<NameResolution> {
+    return this.#resolveName(opts);
+  }
+
+  async getEntity(opts: { ref: EntityRef }): Promise<EntityRecord | undefined> {
+    const [row] = await this.#getEntity.execute({ ref: opts.ref.toLowerCase() });
+    return row ? toEntityRecord(row) : undefined;
+  }
+
+  async getRelations(opts: { ref: EntityRef }): Promise<RelationFacts[]> {
+    // A relation declared by both ends is stored once per origin; each is listed once.
+    const rows = await this.#db
+      .selectDistinctOn([relations.type, relations.targetRef], {
+        type: relations.type,
+        targetRef: relations.targetRef,
+        target: entityFields,
+      })
+      .from(relations)
+      .leftJoin(entities, eq(entities.ref, relations.targetRef))
+      .where(eq(relations.sourceRef, opts.ref.toLowerCase()))
+      .orderBy(asc(relations.type), asc(relations.targetRef));
+    return rows.map((row) => {
+      const facts: RelationFacts = { type: row.type as RelationType, targetRef: row.targetRef };
+      if (row.target) facts.target = toEntityRecord(row.target);
+      return facts;
+    });
+  }
+
+  getOwnership(opts: { entity: EntityRecord }): Promise<OwnershipFacts> {
+    return this.#getOwnership(opts);
+  }
+
+  getTeam(opts: { ref: EntityRef }): Promise<TeamFacts | undefined> {
+    return this.#getTeam({ ref: opts.ref.toLowerCase() });
+  }
+
+  getHoldings(opts: { ref: EntityRef; limit: number }): Promise<HoldingsFacts> {
+    return getHoldings(this.#db, { ...opts, ref: opts.ref.toLowerCase() });
+  }
+
+  getDependencies(opts: { ref: EntityRef; direction: 'down' | 'up'; depth: number }): Promise<DependencyNode[]> {
+    return getDependencies(this.#db, { ...opts, ref: opts.ref.toLowerCase() });
+  }
+
+  search(opts: SearchOptions): Promise<{ hits: SearchHit[]; total: number }> {
+    return search(this.#db, opts);
+  }
+
+  findChatIdentity(opts: {
+    platform: ChatIdentity['platform'];
+    platformUserId: string;
+  }): Promise<ChatIdentity | undefined> {
+    return chatIdentities.findChatIdentity(this.#db, opts);
+  }
+
+  saveChatIdentity(opts: { identity: ChatIdentity }): Promise<ChatIdentity> {
+    return chatIdentities.saveChatIdentity(this.#db, opts);
+  }
+
+  listUnlinkedEmails(opts: { platform: ChatIdentity['platform']; userRefs: readonly EntityRef[] }): Promise<string[]> {
+    return chatIdentities.listUnlinkedEmails(this.#db, opts);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Opens the catalog database: an embedded PGlite (on disk or in memory) or a Postgres server through `pg`.
+ * Both run the same schema and migrations and are used through the same drizzle type, `Db`.
+ * Nothing here is a module-level singleton: the wiring creates one `Database` and passes it down (STYLE.md rule 3).
+ */
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { InputError } from '../core/errors.ts';
+import * as schema from './schema.ts';
+
+/**
+ * What both drivers return from `db.execute()`: node-postgres's `QueryResult` and PGlite's `Results` both carry
+ * the rows in `rows`, which is all the stores read.
+ */
+export interface QueryResultHKT extends PgQueryResultHKT {
+  type: QueryRows<this['row']>;
+}
+
+export interface QueryRows<TRow> {
+  rows: TRow[];
+}
+
+/** The drizzle database both drivers satisfy. */
+export type Db = PgDatabase<QueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  dialect: 'pglite' | 'postgres';
+  /** Ends the pool or closes PGlite; the `Database` is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A Postgres connection string; when set, the server is used and the other options are ignored. */
+  url?: string;
+  /** PGlite's data directory, created if missing. */
+  dataDir?: string;
+  /** A throw-away PGlite in memory (tests, demos). */
+  inMemory?: boolean;
+  /**
+   * Called when an idle pooled connection fails (server restart, network drop). The pool has already discarded
+   * the connection and the next query opens a new one, so this is for logging. Default: `console.error`.
+   */
+  onIdleConnectionError?: (error: Error) => void;
+}
+
+const POOL_MAX = 10;
+/** Without it a checkout from a full pool waits forever (pg-pool's default). */
+const CONNECTION_TIMEOUT_MS = 5000;
+
+/**
+ * Trigram similarity above which `%` matches (pg_trgm's default is 0.3). At 0.2 a typo such as `paymnt` still
+ * matches `payments-api` through the trigram indexes. Set on every connection, since the setting is per session.
+ */
+export const TRIGRAM_THRESHOLD = 0.2;
+
+/** Advisory lock key held while migrating (any constant unique to Wayfinder). */
+const MIGRATION_LOCK = 7_202_511_210;
+
+/** `migrations/` at the repository root, wherever the process was started from. */
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
+  if (opts.url) {
+    return createPostgresDatabase(opts.url, opts.onIdleConnectionError);
+  }
+  if (opts.inMemory) {
+    return createPgliteDatabase(undefined);
+  }
+  if (opts.dataDir) {
+    await mkdir(opts.dataDir, { recursive: true });
+    return createPgliteDatabase(opts.dataDir);
+  }
+  throw new InputError('The database needs a Postgres URL (DATABASE_URL), a data directory, or inMemory: true.');
+}
+
+function createPostgresDatabase(url: string, onIdleConnectionError?: (error: Error) => void): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: POOL_MAX,
+    connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+    options: `-c pg_trgm.similarity_threshold=${TRIGRAM_THRESHOLD}`,
+  });
+  // An 'error' event with no listener would crash the process; the pool has already dropped the connection.
+  pool.on('error', (error) => {
+    if (onIdleConnectionError) onIdleConnectionError(error);
+    else console.error('Idle Postgres connection failed; the pool will open a new one.', error);
+  });
+  const db = drizzleNodePg({ client: pool, schema });
+  return {
+    db: db satisfies Db,
+    dialect: 'postgres',
+    close: () => pool.end(),
+  };
+}
+
+async function createPgliteDatabase(dataDir: string | undefined): Promise<Database> {
+  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  await client.exec(`set pg_trgm.similarity_threshold = ${TRIGRAM_THRESHOLD}`);
+  const db = drizzlePglite({ client, schema });
+  return {
+    db: db satisfies Db,
+    dialect: 'pglite',
+    close: () => client.close(),
+  };
+}
+
+/**
+ * Applies the pending migrations in `migrations/`; applied ones are recorded by drizzle, so this is idempotent.
+ * On Postgres it holds an advisory lock meanwhile, so that replicas starting together migrate one after another.
+ */
+export async function migrateDatabase(database: Database): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_FOLDER };
+  if (database.dialect === 'pglite') {
+    await migratePglite(database.db as unknown as PgliteDatabase<typeof schema>, config);
+    return;
+  }
+  // drizzle keeps the driver's client on `$client`: here, the pool.
+  const pool = (database.db as unknown as NodePgDatabase<typeof schema> & { $client: pg.Pool }).$client;
+  const connection = await pool.connect();
+  try {
+    await connection.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await migrateNodePg(drizzleNodePg({ client: connection }), config);
+    } finally {
+      await connection.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    connection.release();
+  }
+}
+
+/** A transaction on `Db`; it can be used wherever a `Db` is expected. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

@@ -1,0 +1,144 @@
+/**
+ * Name resolution for commands such as `/owner payments-api`: one statement finds every entity the text could
+ * name, at four levels (exact ref, name, title, alias); the best level that matched wins. Only when nothing
+ * matched does a second statement look for close names.
+ */
+import { sql } from 'drizzle-orm';
+import { splitEntityRef } from '../../core/catalog/refs.ts';
+import type { EntityRecord, NameResolution } from '../../core/ports.ts';
+import type { Db } from '../client.ts';
+import { type EntityRow, entityColumns, toEntityRecord } from '../entity-row.ts';
+import { prepareStatement } from '../prepared.ts';
+import { entityLabel } from '../schema.ts';
+import { escapeLike, numberLiteral } from '../sql-fragments.ts';
+
+/** Below this trigram similarity a name is not offered as a suggestion (unless it contains the text). */
+export const SUGGESTION_THRESHOLD = 0.2;
+const DEFAULT_SUGGESTIONS = 5;
+/** More candidates than a chat answer can list are not useful. */
+const MAX_CANDIDATES = 50;
+/** Suggestions beyond this many are not useful either. */
+const MAX_SUGGESTIONS = 25;
+/** Candidates fetched from the index per way of being close, for each suggestion asked, before ranking. */
+const POOL_PER_SUGGESTION = 3;
+/** Score bonus for a name or title that starts with the text, or contains it. */
+const PREFIX_BONUS = 0.5;
+const CONTAINS_BONUS = 0.25;
+
+/** Levels of a match, best first. */
+const Level = { ref: 0, name: 1, title: 2, alias: 3 } as const;
+
+export type ResolveName = (opts: {
+  text: string;
+  kinds?: readonly string[];
+  suggestionLimit?: number;
+}) => Promise<NameResolution>;
+
+export function createResolveName(db: Db): ResolveName {
+  const kinds = sql`${sql.placeholder('kinds')}::text[]`;
+  const kindFilter = (alias: string) => sql`(${kinds} is null or ${sql.identifier(alias)}.kind = any(${kinds}))`;
+
+  // The exact-ref branches: `kind:namespace/name` or `kind:name` match `ref`; `namespace/name` matches any kind.
+  const matches = prepareStatement<EntityRow & { level: number }>(
+    db,
+    'wayfinder_resolve_name',
+    sql`
+    with matches as (
+      select ${numberLiteral(Level.ref)} as level, ref from entities where ref = ${sql.placeholder('ref')}
+      union all
+      select ${numberLiteral(Level.ref)}, ref from entities
+      where lower(name) = ${sql.placeholder('refName')} and namespace = ${sql.placeholder('refNamespace')}
+      union all
+      select ${numberLiteral(Level.name)}, ref from entities where lower(name) = ${sql.placeholder('text')}
+      union all
+      select ${numberLiteral(Level.title)}, ref from entities where lower(title) = ${sql.placeholder('text')}
+      union all
+      select ${numberLiteral(Level.alias)}, ref from entities where aliases @> array[${sql.placeholder('text')}::text]
+    ), best as (
+      select ref, min(level) as level from matches group by ref
+    )
+    select best.level, ${entityColumns('e')}
+    from best join entities e on e.ref = best.ref
+    where ${kindFilter('e')}
+    order by best.level, e.kind, e.namespace, lower(e.name)
+    limit ${numberLiteral(MAX_CANDIDATES)}
+  `,
+  );
+
+  // Candidates are the labels (name and title) nearest to the text by trigram distance, as whole strings and as
+  // words within them, and labels containing the text: GiST order-by reads only a few index entries for each.
+  // They are then ranked by similarity of name or title, names starting with the text first.
+  const text = sql`${sql.placeholder('text')}::text`;
+  const contains = sql`${sql.placeholder('contains')}::text`;
+  const prefix = sql`${sql.placeholder('prefix')}::text`;
+  const pool = sql.placeholder('pool');
+  const label = entityLabel(sql`e.name`, sql`e.title`);
+  const suggestions = prepareStatement<EntityRow>(
+    db,
+    'wayfinder_suggest_names',
+    sql`
+    with candidates as (
+      (select ref from entities e where ${kindFilter('e')} order by ${label} <-> ${text} limit ${pool})
+      union
+      (select ref from entities e where ${kindFilter('e')} order by ${text} <<-> ${label} limit ${pool})
+      union
+      (select ref from entities e where ${label} like ${contains} and ${kindFilter('e')}
+       order by ${text} <<-> ${label} limit ${pool})
+    ), scored as (
+      select e.ref,
+        greatest(similarity(lower(e.name), ${text}), coalesce(similarity(lower(e.title), ${text}), 0))
+          + case when lower(e.name) like ${prefix} or lower(e.title) like ${prefix} then ${numberLiteral(PREFIX_BONUS)}
+                 when lower(e.name) like ${contains} or lower(e.title) like ${contains}
+                   then ${numberLiteral(CONTAINS_BONUS)}
+                 else 0 end as score
+      from candidates c join entities e on e.ref = c.ref
+    )
+    select ${entityColumns('e')}
+    from scored s join entities e on e.ref = s.ref
+    where s.score >= ${numberLiteral(SUGGESTION_THRESHOLD)}
+    order by s.score desc, lower(e.name), e.kind, e.namespace
+    limit ${sql.placeholder('limit')}
+  `,
+  );
+
+  return async (opts) => {
+    const text = opts.text.trim().toLowerCase();
+    const kinds = opts.kinds?.map((kind) => kind.toLowerCase()) ?? null;
+    if (text === '') return { status: 'missing', suggestions: [] };
+
+    const rows = await matches.execute({ ...refParts(text), text, kinds });
+    const bestLevel = rows[0]?.level;
+    const best = rows.filter((row) => row.level === bestLevel).map(toEntityRecord);
+    const [only] = best;
+    if (only && best.length === 1) return { status: 'found', entity: only };
+    if (best.length > 1) return { status: 'ambiguous', candidates: best };
+
+    const limit = Math.min(Math.max(0, Math.floor(opts.suggestionLimit ?? DEFAULT_SUGGESTIONS)), MAX_SUGGESTIONS);
+    if (limit === 0) return { status: 'missing', suggestions: [] };
+    const escaped = escapeLike(text);
+    const similar = await suggestions.execute({
+      text,
+      kinds,
+      contains: `%${escaped}%`,
+      prefix: `${escaped}%`,
+      limit,
+      pool: limit * POOL_PER_SUGGESTION,
+    });
+    return { status: 'missing', suggestions: similar.map(toEntityRecord) satisfies EntityRecord[] };
+  };
+}
+
+/**
+ * The exact-ref parameters when the text reads as a ref (it has a `:` or a `/`): `ref` for `kind:[namespace/]name`
+ * (namespace `default` when absent), `refName` and `refNamespace` for `namespace/name`. Null when they do not apply.
+ */
+function refParts(text: string): { ref: string | null; refName: string | null; refNamespace: string | null } {
+  const none = { ref: null, refName: null, refNamespace: null };
+  if (!text.includes(':') && !text.includes('/')) return none;
+  const parts = splitEntityRef(text);
+  if (!parts) return none;
+  const namespace = parts.namespace ?? 'default';
+  return parts.kind
+    ? { ref: `${parts.kind}:${namespace}/${parts.name}`, refName: null, refNamespace: null }
+    : { ref: null, refName: parts.name, refNamespace: namespace };
+}

@@ -1,0 +1,159 @@
+/**
+ * The catalog's tables. drizzle-kit generates `migrations/` from this file (STYLE.md rule 14); after a change run
+ * `npm run db:generate` and commit the new migration. Row types declared here never leave `src/db` (rule 15).
+ *
+ * Generated columns and expression indexes are written with bare column names: Postgres evaluates them per row of
+ * this table, and a table-qualified name is not accepted everywhere drizzle-kit would print one.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import type { EntityEnvelope } from '../core/catalog/types.ts';
+
+/** Postgres `tsvector`; only ever written by Postgres itself (generated column), read as its text form. */
+const tsvector = customType<{ data: string }>({
+  dataType() {
+    return 'tsvector';
+  },
+});
+
+/**
+ * An entity's name and title, lowercased, as one text: what name suggestions compare with. Queries must use this
+ * same expression for Postgres to use `entities_label_trgm_gist_idx`.
+ */
+export function entityLabel(name: SQL, title: SQL): SQL {
+  return sql`(lower(${name}) || ' ' || lower(coalesce(${title}, '')))`;
+}
+
+/** A weighted full-text document for the `search` column (english stemming). */
+function weighted(document: string, weight: 'A' | 'B' | 'C'): string {
+  return `setweight(to_tsvector('english', ${document}), '${weight}')`;
+}
+
+const ALIASES_ANNOTATION = `"envelope" -> 'metadata' -> 'annotations' ->> 'wayfinder.dev/aliases'`;
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/** One row per catalog entity, keyed by its canonical ref. */
+export const entities = pgTable(
+  'entities',
+  {
+    /** `kind:namespace/name`, all lowercase (Backstage's `stringifyEntityRef`). */
+    ref: text('ref').primaryKey(),
+    /** Lowercase, as in the ref (`component`); the envelope keeps the kind as written. */
+    kind: text('kind').notNull(),
+    /** Lowercase, as in the ref. */
+    namespace: text('namespace').notNull(),
+    /** As written in the descriptor (names are case-insensitive but shown as written). */
+    name: text('name').notNull(),
+    title: text('title'),
+    description: text('description'),
+    /** Canonical ref of `spec.owner` (the `ownedBy` relation's target), even when that entity does not exist. */
+    ownerRef: text('owner_ref'),
+    lifecycle: text('lifecycle'),
+    type: text('type'),
+    envelope: jsonb('envelope').$type<EntityEnvelope>().notNull(),
+    sourceLocation: text('source_location'),
+    contentHash: text('content_hash').notNull(),
+    orphan: boolean('orphan').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    /** Full-text document: name and title weigh most, then tags, then the description. */
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(
+        sql.raw(
+          [
+            weighted(`coalesce("name", '')`, 'A'),
+            weighted(`coalesce("title", '')`, 'A'),
+            // to_tsvector(jsonb) reads the string values: here, the tags.
+            weighted(`coalesce("envelope" -> 'metadata' -> 'tags', '[]'::jsonb)`, 'B'),
+            weighted(`coalesce("description", '')`, 'C'),
+          ].join(' || '),
+        ),
+      ),
+    /** `wayfinder.dev/aliases`, lowercased and split on commas, so `/owner <alias>` is one index probe. */
+    aliases: text('aliases')
+      .array()
+      .generatedAlwaysAs(sql.raw(`regexp_split_to_array(lower(btrim(${ALIASES_ANNOTATION})), '\\s*,\\s*')`)),
+  },
+  (t) => [
+    index('entities_search_idx').using('gin', t.search),
+    // GIN serves the trigram filters of search (`%`, LIKE '%text%').
+    index('entities_name_trgm_idx').using('gin', sql`lower(${t.name}) gin_trgm_ops`),
+    index('entities_title_trgm_idx').using('gin', sql`lower(${t.title}) gin_trgm_ops`),
+    // GiST answers "the k nearest labels" (`order by text <<-> label limit k`) for name suggestions without scoring
+    // every row. Over the label rather than the name, so that `lower(name) = ...` keeps using the btree.
+    index('entities_label_trgm_gist_idx').using(
+      'gist',
+      sql`${entityLabel(sql`${t.name}`, sql`${t.title}`)} gist_trgm_ops`,
+    ),
+    index('entities_lower_name_idx').on(sql`lower(${t.name})`),
+    index('entities_lower_title_idx').on(sql`lower(${t.title})`),
+    // Probed by every name lookup: no pending list (fastupdate), which PGlite, lacking autovacuum, would never flush
+    // and every lookup would scan. Aliases are few, so writing them straight into the index costs little.
+    index('entities_aliases_idx').using('gin', t.aliases).with({ fastupdate: false }),
+    index('entities_owner_ref_idx').on(t.ownerRef),
+    /** User entities by email, to link chat identities. */
+    index('entities_email_idx')
+      .on(sql`lower(${t.envelope} #>> '{spec,profile,email}')`)
+      .where(sql`${t.envelope} #>> '{spec,profile,email}' is not null`),
+  ],
+);
+
+/**
+ * Relations in both directions, each recorded under the entity whose descriptor declared it (`origin_ref`), so that
+ * re-importing one entity replaces exactly the relations it contributed. The same relation may appear once per origin.
+ */
+export const relations = pgTable(
+  'relations',
+  {
+    sourceRef: text('source_ref').notNull(),
+    type: text('type').notNull(),
+    targetRef: text('target_ref').notNull(),
+    originRef: text('origin_ref').notNull(),
+  },
+  (t) => [
+    // The primary key's leading columns serve lookups by (source_ref, type).
+    primaryKey({ columns: [t.sourceRef, t.type, t.targetRef, t.originRef] }),
+    index('relations_target_type_idx').on(t.targetRef, t.type),
+    index('relations_origin_idx').on(t.originRef),
+  ],
+);
+
+/** Every file (or URL) read, with when it was last read. */
+export const locations = pgTable('locations', {
+  location: text('location').primaryKey(),
+  lastReadAt: timestamp('last_read_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** What could not be read or validated at the last read of each location. */
+export const ingestErrors = pgTable(
+  'ingest_errors',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    location: text('location').notNull(),
+    line: integer('line'),
+    field: text('field'),
+    message: text('message').notNull(),
+    entityRef: text('entity_ref'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('ingest_errors_location_idx').on(t.location)],
+);
+
+/** A chat user and, once known, the catalog User with the same email. */
+export const chatIdentities = pgTable(
+  'chat_identities',
+  {
+    platform: text('platform').notNull(),
+    platformUserId: text('platform_user_id').notNull(),
+    email: text('email'),
+    userRef: text('user_ref'),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.platform, t.platformUserId] }),
+    index('chat_identities_email_idx').on(sql`lower(${t.email})`),
+  ],
+);

@@ -1,0 +1,73 @@
+/**
+ * The one wiring file: it opens the database, creates the store and the clients, and hands them to the
+ * surfaces. Nothing else constructs a client or reads settings.
+ */
+import { fileURLToPath } from 'node:url';
+import { importCatalog } from './catalog/import-catalog.ts';
+import type { Config } from './config.ts';
+import { runCommandLine } from './core/commands/index.ts';
+import type { CatalogStore } from './core/ports.ts';
+import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
+import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
+import { pingDatabase } from './db/health.ts';
+import { createHttpServer } from './http/server.ts';
+import type { Logger } from './logger.ts';
+import { createSlackApp } from './slack/app.ts';
+
+const DEMO_CATALOG = fileURLToPath(new URL('../demo/catalog', import.meta.url));
+
+export interface Wayfinder {
+  database: Database;
+  store: CatalogStore;
+  close(): Promise<void>;
+}
+
+/** Opens the database, applies migrations and, on a fresh catalog, loads the demo organisation. */
+export async function openWayfinder(config: Config, logger: Logger): Promise<Wayfinder> {
+  const database = await createDatabase({
+    url: config.database.url,
+    dataDir: config.database.dataDir,
+    onIdleConnectionError: (error) =>
+      logger.warn('Idle Postgres connection failed; the pool opens a new one.', error.message),
+  });
+  await migrateDatabase(database);
+  const store = new DrizzleCatalogStore({ db: database.db });
+  if (config.loadDemo && (await store.countEntities()) === 0) {
+    const { counts } = await importCatalog({ paths: [DEMO_CATALOG], store });
+    logger.info(`Loaded the demo organisation: ${counts.created} entities. Set WAYFINDER_DEMO=false to start empty.`);
+  }
+  return { database, store, close: () => database.close() };
+}
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves Slack (HTTP or Socket Mode) with health checks on one HTTP server. */
+export async function serveWayfinder(wayfinder: Wayfinder, config: Config, logger: Logger): Promise<RunningServer> {
+  const slack = config.slack
+    ? createSlackApp({
+        ...config.slack,
+        services: { store: wayfinder.store, runCommand: runCommandLine },
+        logger,
+      })
+    : undefined;
+  const server = createHttpServer({
+    routes: slack?.routes ?? [],
+    isReady: () => pingDatabase(wayfinder.database),
+    logger,
+  });
+  const port = await server.listen(config.http.port, config.http.host);
+  await slack?.start();
+  logger.info(
+    `Wayfinder is listening on ${config.http.host}:${port}${slack?.routes.length ? ' (Slack at POST /slack/events)' : ''}.`,
+  );
+  return {
+    port,
+    async close() {
+      await slack?.stop();
+      await server.close();
+    },
+  };
+}

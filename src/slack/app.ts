@@ -1,0 +1,123 @@
+/**
+ * The Slack adapter: a Bolt App with Wayfinder's listeners, served either over HTTP (a route on our one HTTP
+ * server, see ./receiver.ts) or over Socket Mode when an app-level token is given.
+ *
+ * Token verification: Bolt's default calls `auth.test` from the constructor (a network call before anything has
+ * started, and an unhandled rejection if it fails), and with verification off it calls `auth.test` on every request
+ * instead. Both are avoided with `deferInitialization`: `start()` runs `app.init()`, which calls `auth.test` once,
+ * fails the start on a bad token, and caches the bot's ids for every later request.
+ */
+import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Logger, Route } from '../http/server.ts';
+import { createBackground } from './background.ts';
+import type { ListenerDeps, SlackServices } from './deps.ts';
+import { createSlackErrorHandler } from './error-handler.ts';
+import { createEventDeduplication, InMemoryProcessedEventLog, type ProcessedEventLog } from './event-dedupe.ts';
+import { createIdentityWarmer } from './identities.ts';
+import { registerActions } from './listeners/actions/index.ts';
+import { registerCommands } from './listeners/commands/index.ts';
+import { registerEvents } from './listeners/events/index.ts';
+import { SlackHttpReceiver } from './receiver.ts';
+
+export type { SlackServices } from './deps.ts';
+
+export interface SlackAppOptions {
+  /** `xoxb-…` bot token. */
+  botToken: string;
+  /** Verifies every HTTP request; required in HTTP mode (creating the app throws without it), unused in Socket Mode. */
+  signingSecret?: string;
+  /** `xapp-…` app-level token: when set, Slack is reached over Socket Mode and no HTTP route is served. */
+  appToken?: string;
+  /** Web API base URL (tests, GovSlack), e.g. `http://127.0.0.1:4000/api/`; a missing trailing `/` is added. */
+  apiUrl?: string;
+  services: SlackServices;
+  logger: Logger;
+  /** Where handled event ids are remembered; defaults to process memory (see ./event-dedupe.ts). */
+  processedEvents?: ProcessedEventLog;
+}
+
+export interface SlackApp {
+  readonly app: App;
+  /** `POST /slack/events` in HTTP mode; empty in Socket Mode. Mount on the HTTP server. */
+  readonly routes: Route[];
+  /** Verifies the bot token (`auth.test`), then accepts requests (HTTP) or connects (Socket Mode). */
+  start(): Promise<void>;
+  /** Stops accepting requests, then waits up to `graceMs` (default 5 s) for background work to finish. */
+  stop(graceMs?: number): Promise<void>;
+  /** Resolves when background work started so far (identity learning) has finished. */
+  idle(): Promise<void>;
+}
+
+export function createSlackApp(opts: SlackAppOptions): SlackApp {
+  const { logger } = opts;
+  const socketMode = opts.appToken !== undefined && opts.appToken !== '';
+  const receiver = socketMode ? undefined : new SlackHttpReceiver({ signingSecret: opts.signingSecret ?? '', logger });
+
+  const clientOptions: WebClientOptions = {
+    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl.endsWith('/') ? opts.apiUrl : `${opts.apiUrl}/` } : {}),
+    // Only background work and the Home call Slack; a few retries over minutes beat Bolt's ten over half an hour.
+    // `retryPolicies.fiveRetriesInFiveMinutes`, spelled out: Node's ESM loader does not see that named export.
+    retryConfig: { retries: 5, factor: 3.86 },
+    timeout: 10_000,
+  };
+
+  const app = new App({
+    token: opts.botToken,
+    ...(socketMode ? { socketMode: true, appToken: opts.appToken } : { receiver }),
+    logger: toBoltLogger(logger),
+    clientOptions,
+    deferInitialization: true,
+    extendedErrorHandler: true,
+    // Wayfinder keeps no conversation state in Bolt's in-memory store.
+    convoStore: false,
+  });
+
+  const background = createBackground(logger);
+  const deps: ListenerDeps = {
+    services: opts.services,
+    logger,
+    background,
+    identities: createIdentityWarmer({ store: opts.services.store, logger }),
+  };
+
+  app.use(createEventDeduplication({ log: opts.processedEvents ?? new InMemoryProcessedEventLog(), logger }));
+  app.error(createSlackErrorHandler({ logger }));
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  registerEvents(app, deps);
+
+  return {
+    app,
+    routes: receiver ? [receiver.route] : [],
+    async start() {
+      await app.init();
+      await app.start();
+    },
+    async stop(graceMs = 5_000) {
+      await app.stop();
+      await background.idle(graceMs);
+    },
+    idle: () => background.idle(),
+  };
+}
+
+/** Bolt and the Web API client log through ours. Levels are our logger's business; Bolt's setLevel is kept only for Bolt. */
+function toBoltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const format = (messages: unknown[]): [string, ...unknown[]] => {
+    const [first, ...rest] = messages;
+    return [typeof first === 'string' ? first : String(first), ...rest];
+  };
+  return {
+    debug: (...messages) => logger.debug(...format(messages)),
+    info: (...messages) => logger.info(...format(messages)),
+    warn: (...messages) => logger.warn(...format(messages)),
+    error: (...messages) => logger.error(...format(messages)),
+    setLevel: (next) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

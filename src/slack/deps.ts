@@ -1,0 +1,20 @@
+import type { CommandContext } from '../core/commands/types.ts';
+import type { CatalogStore } from '../core/ports.ts';
+import type { Message } from '../core/view-model.ts';
+import type { Logger } from '../http/server.ts';
+import type { Background } from './background.ts';
+import type { IdentityWarmer } from './identities.ts';
+
+/** What the Slack adapter needs from the rest of Wayfinder; the wiring passes `runCommandLine` as `runCommand`. */
+export interface SlackServices {
+  store: CatalogStore;
+  runCommand(context: CommandContext, line: string): Promise<Message>;
+}
+
+/** Everything a listener is given besides Bolt's arguments. */
+export interface ListenerDeps {
+  services: SlackServices;
+  logger: Logger;
+  background: Background;
+  identities: IdentityWarmer;
+}

@@ -1,0 +1,51 @@
+/**
+ * Slack delivers events at least once: up to three retries (`x-slack-retry-num`, or `retry_attempt` in Socket
+ * Mode), some while the first delivery is still being handled. A global middleware claims each `event_id` before
+ * any listener runs and drops the deliveries whose id is already claimed. Bolt acknowledges events before
+ * middleware runs, so a dropped retry still gets its 200.
+ *
+ * The claim is taken when handling starts, not when it ends: a retry that overlaps the first delivery is dropped
+ * too, and a first delivery that failed is not retried (Bolt acked it already, so Slack would not retry a failure).
+ */
+import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { Logger } from '../http/server.ts';
+
+export interface ProcessedEventLog {
+  /** True the first time `eventId` is claimed; false for every later claim. */
+  claim(eventId: string): Promise<boolean>;
+}
+
+/**
+ * The last `capacity` event ids, in process memory. Enough for one replica; with several replicas a retry can
+ * reach another one, so DESIGN.md's `processed_events` table is the durable replacement behind the same interface.
+ */
+export class InMemoryProcessedEventLog implements ProcessedEventLog {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  async claim(eventId: string): Promise<boolean> {
+    if (this.seen.has(eventId)) return false;
+    this.seen.add(eventId);
+    if (this.seen.size > this.capacity) {
+      // A Set iterates in insertion order: the first value is the oldest claim.
+      const oldest = this.seen.values().next().value;
+      if (oldest !== undefined) this.seen.delete(oldest);
+    }
+    return true;
+  }
+}
+
+export function createEventDeduplication(opts: {
+  log: ProcessedEventLog;
+  logger: Logger;
+}): Middleware<AnyMiddlewareArgs> {
+  return async ({ body, next }) => {
+    const { type, event_id: eventId } = body as { type?: unknown; event_id?: unknown };
+    if (type === 'event_callback' && typeof eventId === 'string' && !(await opts.log.claim(eventId))) {
+      opts.logger.info(`Ignoring a redelivery of Slack event ${eventId}`);
+      return;
+    }
+    await next();
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * App Home: on opening the Home tab, learn who the person is (users.info → email → saveChatIdentity, which links
+ * the catalog User with that email) and publish their teams and services. People Wayfinder cannot match get a Home
+ * that says how to be linked.
+ */
+import type { SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { ListenerDeps } from '../../deps.ts';
+import { buildHomeMessage, HOME_HOLDINGS_LIMIT, type HomeInput } from '../../home.ts';
+import { renderSlackMessage } from '../../render/message.ts';
+
+/** Slack's limit for a Home view. The renderer already keeps a message to 50. */
+const HOME_BLOCK_LIMIT = 100;
+
+export type AppHomeOpenedArgs = Pick<SlackEventMiddlewareArgs<'app_home_opened'>, 'event'> & { client: WebClient };
+
+export async function publishHome(deps: ListenerDeps, { event, client }: AppHomeOpenedArgs): Promise<void> {
+  // The event also fires for the Messages tab, which has nothing to publish.
+  if (event.tab !== 'home') return;
+  const { store } = deps.services;
+  const identity =
+    (await deps.identities.warmUser({ client, slackUserId: event.user })) ??
+    (await store.findChatIdentity({ platform: 'slack', platformUserId: event.user }));
+
+  let input: HomeInput;
+  if (identity?.userRef) {
+    const userRef = identity.userRef;
+    const [user, holdings] = await Promise.all([
+      store.getEntity({ ref: userRef }),
+      store.getHoldings({ ref: userRef, limit: HOME_HOLDINGS_LIMIT }),
+    ]);
+    input = { status: 'linked', userRef, ...(user ? { user } : {}), holdings };
+  } else {
+    input = { status: 'unlinked', ...(identity?.email ? { email: identity.email } : {}) };
+  }
+
+  const { blocks } = renderSlackMessage(buildHomeMessage(input), { shareable: false });
+  await client.views.publish({
+    user_id: event.user,
+    view: { type: 'home', blocks: blocks.slice(0, HOME_BLOCK_LIMIT) },
+  });
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { renderText } from '../../src/console/render.ts';
+import { code, type ListItem, text } from '../../src/core/view-model.ts';
+import { allMessages, bigTeamAnswer, notFoundAnswer, ownerAnswer, serviceAnswer } from '../fixtures/messages.ts';
+
+const ESC = '\x1b';
+
+function items(count: number): ListItem[] {
+  return Array.from({ length: count }, (_, i) => ({ text: [code(`svc-${i + 1}`)] }));
+}
+
+describe('renderText snapshots', () => {
+  for (const [name, message] of Object.entries(allMessages)) {
+    it(`renders the ${name} fixture as terminal text`, () => {
+      const rendered = renderText(message);
+      expect(rendered).not.toContain(ESC);
+      expect(rendered).toMatchSnapshot();
+    });
+  }
+
+  it('renders the /owner answer with ANSI colour when asked', () => {
+    expect(renderText(ownerAnswer, { color: true })).toMatchSnapshot();
+  });
+});
+
+describe('renderText', () => {
+  it('answers /owner with the team, its channel, on-call link, parent team and members', () => {
+    expect(renderText(ownerAnswer)).toMatchInlineSnapshot(`
+      "payments-api is owned by Payments Team
+      ──────────────────────────────────────
+
+      Payments Team builds card, wallet and payout processing. Ask in #payments-eng before paging.
+
+      Channel:     #payments-eng
+      On-call:     Payments Primary (PagerDuty) (https://acme.pagerduty.com/schedules/P7X2K1Q)
+      Parent team: Commerce R&D <EMEA> group:default/commerce
+      Team:        group:default/payments
+
+      Members (6)
+        • Amara Okafor <amara.okafor@acme.io> — lead
+        • Bastien Roux <bastien.roux@acme.io>
+        • Chen Wei <chen.wei@acme.io>
+        • Dana <contractor> & co <dana@contractor.example> — until 2025-12-31
+        • Elif Şahin — on-call this week
+        • Farid Haddad
+
+        → Services owned: /find owner:payments
+        → Who is on call?: /oncall payments
+
+      From catalog-info.yaml (https://github.com/acme/payments-api/blob/main/catalog-info.yaml) · refreshed 12 minutes ago"
+    `);
+  });
+
+  it('prints buttons as commands a console user can type', () => {
+    const rendered = renderText(notFoundAnswer);
+    expect(rendered).toContain('  → payments-api: /owner payments-api\n');
+    expect(rendered).toContain('  → payment-gateway: /owner payment-gateway');
+  });
+
+  it('leaves out share buttons, which have no meaning in a terminal', () => {
+    const rendered = renderText({
+      summary: 'x',
+      blocks: [
+        {
+          type: 'actions',
+          buttons: [
+            { label: 'Share in channel', action: 'share', command: '/owner x' },
+            { label: 'Owner', action: 'run', command: '/owner x' },
+          ],
+        },
+      ],
+    });
+    expect(rendered).toBe('  → Owner: /owner x');
+  });
+
+  it('aligns field labels and writes links as text (url)', () => {
+    const rendered = renderText(serviceAnswer);
+    expect(rendered).toContain('Owner:      Payments Team group:default/payments\n');
+    expect(rendered).toContain('Repository: acme/payments-api (https://github.com/acme/payments-api)\n');
+    expect(rendered).toContain('Docs:       Runbook (https://wiki.acme.io/payments/runbook?tab=alerts&env=prod)');
+  });
+
+  it('prints 200 services of a 300-service team and says "…and 100 more" with the command for the rest', () => {
+    const lines = renderText(bigTeamAnswer).split('\n');
+    expect(lines.filter((line) => line.startsWith('  • '))).toHaveLength(200);
+    expect(lines).toContain('  • infra-exporter-200 — exporter · production');
+    expect(lines).toContain('  …and 100 more. Try /find owner:platform-infra');
+  });
+
+  it('counts the items the answer already left out', () => {
+    const rendered = renderText({ summary: 'x', blocks: [{ type: 'list', items: items(2), omitted: 40 }] });
+    expect(rendered).toBe('  • svc-1\n  • svc-2\n  …and 40 more');
+  });
+
+  it('uses ANSI only when colour is on', () => {
+    const message = { summary: 'x', blocks: [{ type: 'header' as const, text: 'Team' }] };
+    expect(renderText(message)).toBe('Team\n────');
+    expect(renderText(message, { color: true })).toBe(`${ESC}[1m${ESC}[4mTeam${ESC}[24m${ESC}[22m`);
+  });
+
+  it('strips control characters from catalog text so it cannot drive the terminal', () => {
+    const rendered = renderText({
+      summary: 'x',
+      blocks: [{ type: 'text', text: [text(`evil${ESC}[2J${ESC}]0;title\x07name\r\nnext`)] }],
+    });
+    expect(rendered).toBe('evil[2J]0;titlename\nnext');
+  });
+
+  it('renders images and dividers', () => {
+    const rendered = renderText({
+      summary: 'x',
+      blocks: [{ type: 'image', url: 'https://x.example/graph.png', alt: 'Error rate' }, { type: 'divider' }],
+    });
+    expect(rendered).toBe(`[image: Error rate] https://x.example/graph.png\n\n${'─'.repeat(40)}`);
+  });
+});

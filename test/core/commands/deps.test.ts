@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommandLine } from '../../../src/core/commands/index.ts';
+import type { Message } from '../../../src/core/view-model.ts';
+import { plainText } from '../../../src/core/view-model.ts';
+import { type DemoCatalog, openDemoCatalog } from '../../helpers/demo-catalog.ts';
+
+let demo: DemoCatalog;
+beforeAll(async () => {
+  demo = await openDemoCatalog();
+});
+afterAll(() => demo.close());
+
+const ask = (line: string) => runCommandLine(demo.context, line);
+
+function levels(message: Message): Record<string, string[]> {
+  return Object.fromEntries(
+    message.blocks.flatMap((block) =>
+      block.type === 'list' ? [[block.title ?? '', block.items.map((item) => plainText(item.text)).sort()]] : [],
+    ),
+  );
+}
+
+describe('/deps', () => {
+  it('lists what a service depends on, including the providers of the APIs it consumes', async () => {
+    const message = await ask('/deps payments-api');
+
+    expect(levels(message)).toEqual({
+      Direct: ['identity-service', 'ledger-service', 'payments-db'],
+      '2 hops away': ['identity-db', 'ledger-db'],
+    });
+    expect(message.summary).toBe('Payments API depends on 5 entities.');
+  });
+
+  it('stops at the depth asked', async () => {
+    const message = await ask('/deps payments-api --depth 1');
+    expect(Object.keys(levels(message))).toEqual(['Direct']);
+  });
+
+  it('with --reverse, lists what depends on it and counts the services affected', async () => {
+    const message = await ask('/deps ledger-service --reverse');
+
+    expect(levels(message)).toEqual({
+      Directly: ['payments-api', 'payments-worker'],
+      '2 hops away': ['checkout-web', 'order-service'],
+    });
+    expect(message.summary).toBe('4 entities depend on Ledger; blast radius 4 services.');
+  });
+
+  it('refuses a depth outside 1 to 5 with the reason', async () => {
+    expect((await ask('/deps payments-api --depth 9')).summary).toBe(
+      '--depth: at most 5: deeper graphs answer "everything".',
+    );
+    expect((await ask('/deps payments-api --depth two')).summary).toBe('--depth: expected a whole number from 1 to 5.');
+  });
+
+  it('names an unknown option', async () => {
+    expect((await ask('/deps payments-api --backwards')).summary).toBe('Unknown option --backwards.');
+  });
+
+  it('says when nothing depends on an entity', async () => {
+    expect((await ask('/deps checkout-web --reverse')).summary).toBe('Nothing depends on Checkout web.');
+  });
+});

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommandLine } from '../../../src/core/commands/index.ts';
+import type { Message } from '../../../src/core/view-model.ts';
+import { plainText } from '../../../src/core/view-model.ts';
+import { type DemoCatalog, openDemoCatalog } from '../../helpers/demo-catalog.ts';
+
+let demo: DemoCatalog;
+beforeAll(async () => {
+  demo = await openDemoCatalog();
+});
+afterAll(() => demo.close());
+
+const ask = (line: string) => runCommandLine(demo.context, line);
+
+function names(message: Message): string[] {
+  return message.blocks.flatMap((block) =>
+    block.type === 'list' ? block.items.map((item) => plainText(item.text)) : [],
+  );
+}
+
+describe('/find', () => {
+  it('ranks the entity whose name matches first', async () => {
+    const message = await ask('/find ledger');
+    expect(names(message)[0]).toBe('ledger-service');
+  });
+
+  it('finds words in descriptions', async () => {
+    expect(names(await ask('/find fraud'))).toContain('fraud-detector');
+  });
+
+  it('forgives a typo', async () => {
+    expect(names(await ask('/find ledgr'))).toContain('ledger-service');
+  });
+
+  it('narrows by kind', async () => {
+    const found = names(await ask('/find payments kind:api'));
+    expect(found).toEqual(expect.arrayContaining(['payments-rest', 'payment-events']));
+    expect(found).not.toContain('payments-api');
+  });
+
+  it("narrows by owner, counting a team's sub-teams", async () => {
+    const found = names(await ask('/find owner:group:commerce kind:component'));
+    expect(found).toEqual(expect.arrayContaining(['payments-api', 'checkout-web']));
+    expect(found).not.toContain('identity-service');
+  });
+
+  it('says so when nothing matches', async () => {
+    expect((await ask('/find zzzqqq')).summary).toBe('Nothing matches "zzzqqq".');
+  });
+});
+
+describe('/wayfinder', () => {
+  it('lists every command with an example', async () => {
+    const message = await ask('/wayfinder help');
+    expect(message.summary).toBe('Wayfinder commands: /owner, /service, /deps, /find.');
+    const buttons = message.blocks.flatMap((block) =>
+      block.type === 'actions' ? block.buttons.map((b) => b.command) : [],
+    );
+    expect(buttons).toEqual([
+      '/owner payments-api',
+      '/service payments-api',
+      '/deps payments-api --reverse',
+      '/find payments owner:checkout',
+    ]);
+  });
+
+  it('runs another command as a subcommand', async () => {
+    expect((await ask('/wayfinder owner payments-api')).summary).toBe('Payments API is owned by Payments Team.');
+  });
+
+  it('answers an unknown command with the commands it knows', async () => {
+    expect((await ask('/ownr payments-api')).summary).toBe(
+      'There is no command /ownr. Try /owner, /service, /deps, /find, /wayfinder.',
+    );
+  });
+});

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommandLine } from '../../../src/core/commands/index.ts';
+import type { Block, Message } from '../../../src/core/view-model.ts';
+import { plainText } from '../../../src/core/view-model.ts';
+import { type DemoCatalog, openDemoCatalog } from '../../helpers/demo-catalog.ts';
+
+let demo: DemoCatalog;
+beforeAll(async () => {
+  demo = await openDemoCatalog();
+});
+afterAll(() => demo.close());
+
+const ask = (line: string) => runCommandLine(demo.context, line);
+
+function field(message: Message, label: string): string | undefined {
+  for (const block of message.blocks) {
+    if (block.type !== 'fields') continue;
+    const found = block.fields.find((entry) => entry.label === label);
+    if (found) return plainText(found.value);
+  }
+  return undefined;
+}
+
+function blocksOf<T extends Block['type']>(message: Message, type: T): Extract<Block, { type: T }>[] {
+  return message.blocks.filter((block): block is Extract<Block, { type: T }> => block.type === type);
+}
+
+function buttonCommands(message: Message): string[] {
+  return blocksOf(message, 'actions').flatMap((block) => block.buttons.map((button) => button.command));
+}
+
+describe('/owner', () => {
+  it('answers with the owning team, its parent teams, channel, on-call, repository and members', async () => {
+    const message = await ask('/owner payments-api');
+
+    expect(message.summary).toBe('Payments API is owned by Payments Team.');
+    expect(field(message, 'Team')).toBe('Payments Team');
+    expect(field(message, 'Part of')).toBe('Commerce › Engineering');
+    expect(field(message, 'Channel')).toBe('payments-team');
+    expect(field(message, 'On call')).toBe('PagerDuty service PPAY123');
+    expect(field(message, 'Repository')).toBe('github.com/acme/payments-api');
+    const [members] = blocksOf(message, 'list');
+    expect(members?.title).toBe('Members (4)');
+    expect(members?.items.map((item) => plainText(item.text))).toEqual([
+      'Ada Lovelace',
+      'Alan Turing',
+      'Grace Hopper',
+      'Katherine Johnson',
+    ]);
+    expect(message.command).toBe('/owner payments-api');
+  });
+
+  it('uses the team on-call when the component names none', async () => {
+    const message = await ask('/owner cart-service');
+    expect(field(message, 'On call')).toBe('@checkout-oncall');
+  });
+
+  it("falls back to the system's owner when a component names no owner, and says so", async () => {
+    const message = await ask('/owner fraud-detector');
+
+    expect(message.summary).toBe('Fraud Detector is owned by Payments Team.');
+    const context = blocksOf(message, 'context').map((block) => plainText(block.text));
+    expect(context).toContain('Fraud Detector names no owner, so this is the owner of its system Payments.');
+  });
+
+  it("falls back past an owner missing from the catalog to the domain's owner", async () => {
+    const message = await ask('/owner log-shipper');
+
+    expect(message.summary).toBe('Log shipper is owned by Platform.');
+    const context = blocksOf(message, 'context').map((block) => plainText(block.text));
+    expect(context).toContain(
+      'Log shipper names group:default/logging-guild, which is not in the catalog, so this is the owner of its domain Platform.',
+    );
+  });
+
+  it('answers for a team with everything it and its sub-teams own', async () => {
+    const message = await ask('/owner group:commerce');
+
+    const owned = blocksOf(message, 'list').find((list) => list.title?.startsWith('Owned by'));
+    const names = owned?.items.map((item) => plainText(item.text)) ?? [];
+    expect(names).toEqual(expect.arrayContaining(['payments-api', 'ledger-service', 'checkout-web', 'cart-service']));
+    expect(owned?.title).toBe('Owned by Commerce and 2 more teams');
+    expect(message.summary).toMatch(/^Commerce owns \d+ entities\.$/);
+  });
+
+  it('answers for a person with what their teams own', async () => {
+    const message = await ask('/owner ada.lovelace');
+    const owned = blocksOf(message, 'list').find((list) => list.title?.startsWith('Owned by'));
+    expect(owned?.items.map((item) => plainText(item.text))).toContain('payments-api');
+  });
+
+  it('answers an unknown name with the closest names as buttons that run /owner', async () => {
+    const message = await ask('/owner paymnts-api');
+
+    expect(message.summary).toMatch(/^No entity named paymnts-api\. Closest: payments-api/);
+    expect(buttonCommands(message)).toContain('/owner payments-api');
+    expect(buttonCommands(message).length).toBeLessThanOrEqual(5);
+  });
+
+  it('lists the candidates when a name is shared by several entities', async () => {
+    const message = await ask('/owner payments');
+
+    expect(message.summary).toBe('"payments" names 2 entities; pick one.');
+    expect(buttonCommands(message)).toEqual(['/owner group:default/payments', '/owner system:default/payments']);
+  });
+
+  it('finds an entity by alias, case-insensitively', async () => {
+    const message = await ask('/owner BASKET');
+    expect(message.summary).toBe('Cart service is owned by Checkout Team.');
+  });
+
+  it('mentions members whose Slack identity Wayfinder has learned', async () => {
+    await demo.store.saveChatIdentity({
+      identity: { platform: 'slack', platformUserId: 'U0ADA', email: 'ADA@acme.example' },
+    });
+    const message = await ask('/owner ledger-service');
+
+    const [members] = blocksOf(message, 'list');
+    const ada = members?.items
+      .flatMap((item) => item.text)
+      .find((span) => span.kind === 'user' && span.name === 'Ada Lovelace');
+    expect(ada).toEqual({ kind: 'user', name: 'Ada Lovelace', email: 'ada@acme.example', slackUserId: 'U0ADA' });
+  });
+
+  it('explains its usage when no name is given', async () => {
+    const message = await ask('/owner');
+    expect(message.summary).toBe('Usage: /owner <name>');
+  });
+});

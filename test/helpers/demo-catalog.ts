@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { importCatalog } from '../../src/catalog/import-catalog.ts';
+import type { CommandContext } from '../../src/core/commands/types.ts';
+import type { CatalogStore } from '../../src/core/ports.ts';
+import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { openTestDatabase } from './database.ts';
+
+export const DEMO_CATALOG = fileURLToPath(new URL('../../demo/catalog', import.meta.url));
+
+export interface DemoCatalog {
+  store: CatalogStore;
+  context: CommandContext;
+  close(): Promise<void>;
+}
+
+/** A test database holding the demo organisation that `npm start` loads. */
+export async function openDemoCatalog(): Promise<DemoCatalog> {
+  const database = await openTestDatabase();
+  const store = new DrizzleCatalogStore({ db: database.db });
+  const { counts, errors } = await importCatalog({ paths: [DEMO_CATALOG], store });
+  if (errors.length > 0 || counts.created === 0) {
+    throw new Error(`The demo catalog did not import cleanly: ${JSON.stringify(errors, null, 2)}`);
+  }
+  return { store, context: { store, viewer: {} }, close: () => database.close() };
+}

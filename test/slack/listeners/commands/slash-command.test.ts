@@ -1,0 +1,198 @@
+import type { SlashCommand } from '@slack/bolt';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InputError } from '../../../../src/core/errors.ts';
+import type { Message } from '../../../../src/core/view-model.ts';
+import { answerSlashCommand } from '../../../../src/slack/listeners/commands/slash-command.ts';
+import { type FakeSlackApi, startFakeSlackApi } from '../../../fakes/slack-api.ts';
+import {
+  listenerDeps as createDeps,
+  fakeSlackClient,
+  identityStore,
+  type TestDeps,
+} from '../../../helpers/slack-deps.ts';
+
+let slack: FakeSlackApi;
+beforeAll(async () => {
+  slack = await startFakeSlackApi();
+});
+afterAll(async () => {
+  await slack.close();
+});
+beforeEach(() => {
+  slack.calls.length = 0;
+});
+const created: TestDeps[] = [];
+afterEach(async () => {
+  await Promise.all(created.splice(0).map((deps) => deps.background.idle()));
+});
+const listenerDeps = (opts: Parameters<typeof createDeps>[0]) => {
+  const deps = createDeps(opts);
+  created.push(deps);
+  return deps;
+};
+
+function command(text: string, userId = 'U0ASKER'): SlashCommand {
+  return {
+    token: 't',
+    command: '/owner',
+    text,
+    response_url: slack.responseUrl('cmd'),
+    trigger_id: '1.2.3',
+    user_id: userId,
+    user_name: 'asker',
+    team_id: 'T0WAYFIND',
+    team_domain: 'wayfinder',
+    channel_id: 'C0GENERAL',
+    channel_name: 'general',
+    api_app_id: 'A0',
+  };
+}
+
+const ownerAnswer: Message = {
+  summary: 'payments-api is owned by Payments',
+  command: '/owner payments-api',
+  blocks: [
+    { type: 'header', text: 'payments-api is owned by Payments' },
+    {
+      type: 'list',
+      title: 'Members',
+      items: [
+        { text: [{ kind: 'user', name: 'Ada', email: 'ada@example.com' }] },
+        { text: [{ kind: 'user', name: 'Bo', email: 'bo@example.com', slackUserId: 'U0BO' }] },
+        { text: [{ kind: 'user', name: 'Cy', email: 'cy@outside.example' }] },
+      ],
+    },
+  ],
+};
+
+describe('answerSlashCommand', () => {
+  it('answers in the ack, ephemerally, with the rendered answer and a share button, before any Slack call', async () => {
+    const store = identityStore();
+    const deps = listenerDeps({ store, answer: async () => ownerAnswer });
+    const acks: unknown[] = [];
+    let slackCallsAtAck = -1;
+    await answerSlashCommand(deps, {
+      command: command('payments-api'),
+      ack: async (response) => {
+        slackCallsAtAck = slack.calls.length;
+        acks.push(response);
+      },
+      client: fakeSlackClient(slack.url),
+    });
+    expect(slackCallsAtAck).toBe(0);
+    expect(deps.ran.map((run) => run.line)).toEqual(['/owner payments-api']);
+    expect(acks).toHaveLength(1);
+    const ack = acks[0] as {
+      response_type: string;
+      text: string;
+      blocks: { type: string; elements?: { action_id: string }[] }[];
+    };
+    expect(ack.response_type).toBe('ephemeral');
+    expect(ack.text).toContain('payments-api is owned by Payments');
+    expect(ack.blocks[0]).toMatchObject({ type: 'header' });
+    const actionIds = ack.blocks.flatMap((block) => block.elements ?? []).map((element) => element.action_id);
+    expect(actionIds.some((id) => id?.startsWith('wayfinder_share'))).toBe(true);
+    await deps.background.idle();
+  });
+
+  it('runs the command as the linked catalog User when Wayfinder knows the Slack user', async () => {
+    const store = identityStore({
+      identities: [
+        { platform: 'slack', platformUserId: 'U0ADA', email: 'ada@example.com', userRef: 'user:default/ada' },
+      ],
+    });
+    const deps = listenerDeps({ store });
+    await answerSlashCommand(deps, {
+      command: command('x', 'U0ADA'),
+      ack: async () => {},
+      client: fakeSlackClient(slack.url),
+    });
+    expect(deps.ran[0]?.context.viewer).toEqual({ userRef: 'user:default/ada' });
+  });
+
+  it('runs the command for an unknown viewer without asking Slack first', async () => {
+    const deps = listenerDeps({ store: identityStore() });
+    await answerSlashCommand(deps, {
+      command: command('x', 'U0NEW'),
+      ack: async () => {},
+      client: fakeSlackClient(slack.url),
+    });
+    expect(deps.ran[0]?.context.viewer).toEqual({});
+  });
+
+  it('afterwards learns the viewer and the people shown by email only, up to the limit', async () => {
+    slack.users.add(
+      { id: 'U0ASKER', email: 'asker@example.com', name: 'asker' },
+      { id: 'U0ADA', email: 'ada@example.com', name: 'ada' },
+    );
+    const store = identityStore({ usersByEmail: { 'ada@example.com': 'user:default/ada' } });
+    const deps = listenerDeps({ store, answer: async () => ownerAnswer });
+    await answerSlashCommand(deps, {
+      command: command('payments-api'),
+      ack: async () => {},
+      client: fakeSlackClient(slack.url),
+    });
+    await deps.background.idle();
+
+    expect(slack.callsTo('users.info').map((call) => call.body.user)).toEqual(['U0ASKER']);
+    expect(slack.callsTo('users.lookupByEmail').map((call) => call.body.email)).toEqual([
+      'ada@example.com',
+      'cy@outside.example',
+    ]);
+    expect(store.saved).toEqual([
+      { platform: 'slack', platformUserId: 'U0ASKER', email: 'asker@example.com' },
+      { platform: 'slack', platformUserId: 'U0ADA', email: 'ada@example.com', userRef: 'user:default/ada' },
+    ]);
+
+    // Someone Slack does not know is not asked about again on the next answer.
+    slack.calls.length = 0;
+    await answerSlashCommand(deps, {
+      command: command('payments-api'),
+      ack: async () => {},
+      client: fakeSlackClient(slack.url),
+    });
+    await deps.background.idle();
+    expect(slack.callsTo('users.info')).toEqual([]);
+    expect(slack.callsTo('users.lookupByEmail').map((call) => call.body.email)).toEqual(['ada@example.com']);
+  });
+
+  it('turns an expected failure into a helpful ephemeral answer', async () => {
+    const deps = listenerDeps({
+      store: identityStore(),
+      answer: async () => {
+        throw new InputError('--depth expects a number from 1 to 5, got "lots"');
+      },
+    });
+    const acks: unknown[] = [];
+    await answerSlashCommand(deps, {
+      command: command('x --depth lots'),
+      ack: async (response) => {
+        acks.push(response);
+      },
+      client: fakeSlackClient(slack.url),
+    });
+    expect(acks[0]).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringContaining('--depth expects a number'),
+    });
+  });
+
+  it('closes the request quietly and rethrows an unexpected failure for the error handler', async () => {
+    const deps = listenerDeps({
+      store: identityStore(),
+      answer: async () => {
+        throw new TypeError('cannot read properties of undefined');
+      },
+    });
+    const acks: unknown[] = [];
+    const answered = answerSlashCommand(deps, {
+      command: command('x'),
+      ack: async (response) => {
+        acks.push(response);
+      },
+      client: fakeSlackClient(slack.url),
+    });
+    await expect(answered).rejects.toThrow(TypeError);
+    expect(acks).toEqual([undefined]);
+  });
+});

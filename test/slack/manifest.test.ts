@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { COMMANDS } from '../../src/core/commands/index.ts';
+import { registerCommands } from '../../src/slack/listeners/commands/index.ts';
+import { identityStore, listenerDeps } from '../helpers/slack-deps.ts';
+
+interface ManifestCommand {
+  command: string;
+  description: string;
+  usage_hint?: string;
+  url?: string;
+}
+
+const manifest = parse(await readFile(new URL('../../manifests/slack/manifest.yml', import.meta.url), 'utf8')) as {
+  _metadata: { major_version: number };
+  features: { slash_commands: ManifestCommand[]; app_home: { home_tab_enabled: boolean } };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: {
+    event_subscriptions: { request_url: string; bot_events: string[] };
+    interactivity: { is_enabled: boolean; request_url: string };
+    socket_mode_enabled: boolean;
+  };
+};
+const manifestCommands = manifest.features.slash_commands;
+
+function registeredCommands(): string[] {
+  const names: string[] = [];
+  registerCommands(
+    { command: ((name: string) => names.push(name)) as never },
+    listenerDeps({ store: identityStore() }),
+  );
+  return names;
+}
+
+describe('the Slack app manifest', () => {
+  it('lists exactly the slash commands the app registers, and the app registers every core command', () => {
+    const inManifest = manifestCommands.map((command) => command.command).sort();
+    const registered = registeredCommands().sort();
+    const core = COMMANDS.map((command) => `/${command.name}`).sort();
+    expect(registered).toEqual(core);
+    expect(inManifest).toEqual(registered);
+  });
+
+  it("gives each command the core command's usage hint and description", () => {
+    for (const command of COMMANDS) {
+      const listed = manifestCommands.find((candidate) => candidate.command === `/${command.name}`);
+      expect(listed?.usage_hint, `/${command.name} usage_hint`).toBe(command.usage);
+      expect(listed?.description, `/${command.name} description`).toBe(command.description);
+    }
+  });
+
+  it('keeps within Slack limits for commands', () => {
+    for (const command of manifestCommands) {
+      expect(command.command.length).toBeGreaterThanOrEqual(2);
+      expect(command.command.length).toBeLessThanOrEqual(32);
+      expect(command.description.length).toBeLessThanOrEqual(2000);
+      expect(command.usage_hint?.length ?? 0).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  it('sends commands, interactions and events to POST /slack/events', () => {
+    const urls = [
+      ...manifestCommands.map((command) => command.url),
+      manifest.settings.interactivity.request_url,
+      manifest.settings.event_subscriptions.request_url,
+    ];
+    for (const url of urls) expect(new URL(url ?? '').pathname).toBe('/slack/events');
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('subscribes to the events the app listens to, with the scopes its calls need', () => {
+    expect(manifest._metadata.major_version).toBe(2);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining(['commands', 'chat:write', 'users:read', 'users:read.email']),
+    );
+  });
+});
