@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { Logger as DrizzleLogger } from 'drizzle-orm';
 import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -50,6 +51,8 @@ export interface DatabaseOptions {
    * the connection and the next query opens a new one, so this is for logging. Default: `console.error`.
    */
   onIdleConnectionError?: (error: Error) => void;
+  /** Called with the SQL text (never the parameters, which may hold personal data) of every query sent. */
+  onQuery?: (query: string) => void;
 }
 
 const POOL_MAX = 10;
@@ -70,19 +73,27 @@ const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.
 
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
-    return createPostgresDatabase(opts.url, opts.onIdleConnectionError);
+    return createPostgresDatabase(opts.url, queryLogger(opts.onQuery), opts.onIdleConnectionError);
   }
   if (opts.inMemory) {
-    return createPgliteDatabase(undefined);
+    return createPgliteDatabase(undefined, queryLogger(opts.onQuery));
   }
   if (opts.dataDir) {
     await mkdir(opts.dataDir, { recursive: true });
-    return createPgliteDatabase(opts.dataDir);
+    return createPgliteDatabase(opts.dataDir, queryLogger(opts.onQuery));
   }
   throw new InputError('The database needs a Postgres URL (DATABASE_URL), a data directory, or inMemory: true.');
 }
 
-function createPostgresDatabase(url: string, onIdleConnectionError?: (error: Error) => void): Database {
+function queryLogger(onQuery: ((query: string) => void) | undefined): DrizzleLogger | undefined {
+  return onQuery ? { logQuery: (query) => onQuery(query) } : undefined;
+}
+
+function createPostgresDatabase(
+  url: string,
+  logger: DrizzleLogger | undefined,
+  onIdleConnectionError?: (error: Error) => void,
+): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: POOL_MAX,
@@ -94,7 +105,7 @@ function createPostgresDatabase(url: string, onIdleConnectionError?: (error: Err
     if (onIdleConnectionError) onIdleConnectionError(error);
     else console.error('Idle Postgres connection failed; the pool will open a new one.', error);
   });
-  const db = drizzleNodePg({ client: pool, schema });
+  const db = drizzleNodePg({ client: pool, schema, logger });
   return {
     db: db satisfies Db,
     dialect: 'postgres',
@@ -102,10 +113,10 @@ function createPostgresDatabase(url: string, onIdleConnectionError?: (error: Err
   };
 }
 
-async function createPgliteDatabase(dataDir: string | undefined): Promise<Database> {
+async function createPgliteDatabase(dataDir: string | undefined, logger: DrizzleLogger | undefined): Promise<Database> {
   const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   await client.exec(`set pg_trgm.similarity_threshold = ${TRIGRAM_THRESHOLD}`);
-  const db = drizzlePglite({ client, schema });
+  const db = drizzlePglite({ client, schema, logger });
   return {
     db: db satisfies Db,
     dialect: 'pglite',

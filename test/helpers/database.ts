@@ -4,22 +4,22 @@
  * Open it in `beforeAll` and close it in `afterAll`, so migrations run once per file.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { createDatabase, type Database, migrateDatabase } from '../../src/db/client.ts';
 
-export async function openTestDatabase(): Promise<Database> {
+export async function openTestDatabase(opts: { onQuery?: (query: string) => void } = {}): Promise<Database> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const database = await createDatabase({ inMemory: true });
+    const database = await createDatabase({ inMemory: true, onQuery: opts.onQuery });
     await migrateDatabase(database);
     return database;
   }
 
-  const name = `wayfinder_test_${randomBytes(6).toString('hex')}`;
-  await withAdminClient(serverUrl, (admin) => admin.query(`create database ${name}`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = await createDatabase({ url: url.toString() });
+  const { name, url } = await createServerDatabase(serverUrl);
+  const database = await createDatabase({ url, onQuery: opts.onQuery });
   try {
     await migrateDatabase(database);
   } catch (error) {
@@ -27,6 +27,35 @@ export async function openTestDatabase(): Promise<Database> {
     throw error;
   }
   return { ...database, close: () => dropDatabase(serverUrl, name, database) };
+}
+
+/**
+ * Settings for a Wayfinder process of its own (the CLI, a server) that must not share a database with other
+ * tests: a fresh database on the server when `DATABASE_URL` is set, else a temporary PGlite data directory.
+ * Not migrated: the process does that itself.
+ */
+export async function createIsolatedDatabaseEnv(): Promise<{ env: Record<string, string>; remove(): Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (serverUrl) {
+    const { name, url } = await createServerDatabase(serverUrl);
+    return {
+      env: { DATABASE_URL: url },
+      remove: () =>
+        withAdminClient(serverUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`)).then(
+          () => undefined,
+        ),
+    };
+  }
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'wayfinder-test-'));
+  return { env: { WAYFINDER_DATA_DIR: dataDir }, remove: () => rm(dataDir, { recursive: true, force: true }) };
+}
+
+async function createServerDatabase(serverUrl: string): Promise<{ name: string; url: string }> {
+  const name = `wayfinder_test_${randomBytes(6).toString('hex')}`;
+  await withAdminClient(serverUrl, (admin) => admin.query(`create database ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
 }
 
 async function dropDatabase(serverUrl: string, name: string, database: Database): Promise<void> {

@@ -14,8 +14,8 @@ export interface DemoCatalog {
 }
 
 /** A test database holding the demo organisation that `npm start` loads. */
-export async function openDemoCatalog(): Promise<DemoCatalog> {
-  const database = await openTestDatabase();
+export async function openDemoCatalog(opts: { onQuery?: (query: string) => void } = {}): Promise<DemoCatalog> {
+  const database = await openTestDatabase(opts);
   const store = new DrizzleCatalogStore({ db: database.db });
   const { counts, errors } = await importCatalog({ paths: [DEMO_CATALOG], store });
   if (errors.length > 0 || counts.created === 0) {

@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createIsolatedDatabaseEnv } from './helpers/database.ts';
+
+const CLI = fileURLToPath(new URL('../bin/wayfinder.js', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./fixtures/catalog/cli', import.meta.url));
+const EXAMPLE = fileURLToPath(new URL('./fixtures/catalog/backstage-example', import.meta.url));
+
+let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
+beforeEach(async () => {
+  isolated = await createIsolatedDatabaseEnv();
+});
+afterEach(() => isolated.remove());
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function wayfinder(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      {
+        // Only what the CLI needs: a DATABASE_URL of the test runner's must not leak in when isolated gives a data dir.
+        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...isolated.env, ...env },
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('wayfinder catalog', () => {
+  it('imports what is new, then writes nothing for unchanged files, and exits 1 when a document failed', async () => {
+    const first = await wayfinder(['catalog', 'import', FIXTURE]);
+    expect(first.stdout.trim()).toBe('2 created, 0 updated, 0 unchanged, 1 failed');
+    expect(first.stderr).toContain(
+      'test/fixtures/catalog/cli/catalog-info.yaml:21: metadata.name: "metadata.name" is not valid; expected a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total but found "Search Indexer".',
+    );
+    expect(first.code).toBe(1);
+
+    const again = await wayfinder(['catalog', 'import', FIXTURE]);
+    expect(again.stdout.trim()).toBe('0 created, 0 updated, 2 unchanged, 1 failed');
+
+    const errors = await wayfinder(['catalog', 'errors']);
+    expect(errors.code).toBe(0);
+    expect(errors.stdout).toContain('catalog-info.yaml:21: metadata.name: "metadata.name" is not valid');
+    expect(errors.stdout).toContain('catalog-info.yaml:21: spec.lifecycle:');
+  });
+
+  it('validates without importing, exiting 0 when every document is valid', async () => {
+    const valid = await wayfinder(['catalog', 'validate', EXAMPLE]);
+    expect(valid.code).toBe(0);
+    expect(valid.stdout.trim()).toMatch(/^\d+ valid, 0 failed$/);
+
+    const invalid = await wayfinder(['catalog', 'validate', FIXTURE]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout.trim()).toBe('2 valid, 1 failed');
+
+    const errors = await wayfinder(['catalog', 'errors']);
+    expect(errors.stdout.trim()).toBe('No errors: every descriptor imported cleanly.');
+  });
+
+  it('explains a wrong action and exits 2', async () => {
+    const run = await wayfinder(['catalog', 'imprt', FIXTURE]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Unknown catalog action "imprt"; expected import, validate or errors.');
+  });
+});
+
+describe('wayfinder run', () => {
+  it('answers a command as text from the demo organisation', async () => {
+    const run = await wayfinder(['run', '/owner payments-api']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Payments API is owned by Payments Team');
+    expect(run.stdout).toContain('Channel:    #payments-team');
+  });
+
+  it('prints the view-model as JSON and the Slack Block Kit on request', async () => {
+    const json = JSON.parse((await wayfinder(['run', '/owner payments-api', '--format', 'json'])).stdout);
+    expect(json.summary).toBe('Payments API is owned by Payments Team.');
+
+    const slack = JSON.parse((await wayfinder(['run', '/owner payments-api', '--format', 'slack'])).stdout);
+    expect(slack.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: 'Payments API is owned by Payments Team', emoji: true },
+    });
+  });
+
+  it('starts empty when the demo is turned off', async () => {
+    const run = await wayfinder(['run', '/owner payments-api'], { WAYFINDER_DEMO: 'false' });
+    expect(run.stdout).toContain('No entity named payments-api.');
+  });
+
+  it('refuses bad settings with the key and what was expected, exiting 2', async () => {
+    const run = await wayfinder(['run', '/owner x'], { PORT: 'eighty' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('PORT expected a port number');
+  });
+});

@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommandLine } from '../../../src/core/commands/index.ts';
+import { type DemoCatalog, openDemoCatalog } from '../../helpers/demo-catalog.ts';
+
+// The lookup path answers inside Slack's request, so its cost is counted in database round trips.
+let demo: DemoCatalog;
+const queries: string[] = [];
+beforeAll(async () => {
+  demo = await openDemoCatalog({ onQuery: (query) => queries.push(query) });
+});
+afterAll(() => demo.close());
+
+async function roundTrips(line: string): Promise<number> {
+  queries.length = 0;
+  await runCommandLine(demo.context, line);
+  return queries.length;
+}
+
+describe('database round trips', () => {
+  it('answers /owner for a service in at most two', async () => {
+    // Exactly two: resolve the name, then one statement for owner, parents, members and their Slack identities.
+    expect(await roundTrips('/owner payments-api')).toBe(2);
+    expect(await roundTrips('/owner fraud-detector')).toBe(2);
+  });
+
+  it('answers an unknown name with its suggestions in at most two', async () => {
+    expect(await roundTrips('/owner paymnts-api')).toBe(2);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The wiring as `npm start` runs it: settings → database and demo → one HTTP server serving Slack, with
+ * the real Bolt client pointed at a fake Slack Web API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { openWayfinder, type RunningServer, serveWayfinder, type Wayfinder } from '../src/main.ts';
+import { type FakeSlackApi, startFakeSlackApi } from './fakes/slack-api.ts';
+import { createIsolatedDatabaseEnv } from './helpers/database.ts';
+import { forged, postToSlackEndpoint, slashCommandRequest, TEST_SIGNING_SECRET } from './helpers/slack-requests.ts';
+
+let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
+let slack: FakeSlackApi;
+let wayfinder: Wayfinder;
+let server: RunningServer;
+let base: string;
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  isolated = await createIsolatedDatabaseEnv();
+  slack = await startFakeSlackApi();
+  const config = loadConfig({
+    ...isolated.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SLACK_BOT_TOKEN: 'xoxb-main-test-token',
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: slack.url,
+  });
+  const logger = createLogger({ level: 'info', write: (line) => logLines.push(line) });
+  wayfinder = await openWayfinder(config, logger);
+  server = await serveWayfinder(wayfinder, config, logger);
+  base = `http://127.0.0.1:${server.port}`;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await wayfinder?.close();
+  await slack?.close();
+  await isolated?.remove();
+});
+
+describe('wayfinder start with Slack credentials', () => {
+  it('loads the demo organisation and answers a signed /owner in the HTTP response', async () => {
+    const response = await postToSlackEndpoint(base, slashCommandRequest({ command: '/owner', text: 'payments-api' }));
+
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { response_type: string; text: string };
+    expect(body.response_type).toBe('ephemeral');
+    expect(body.text).toBe('Payments API is owned by Payments Team.');
+    expect(logLines.some((line) => line.includes('Loaded the demo organisation'))).toBe(true);
+  });
+
+  it('refuses a forged request with 401', async () => {
+    const response = await postToSlackEndpoint(
+      base,
+      forged(slashCommandRequest({ command: '/owner', text: 'payments-api' })),
+    );
+    expect(response.status).toBe(401);
+  });
+
+  it('reports health and readiness', async () => {
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+  });
+
+  it('checks its token with Slack once at start and never logs it', () => {
+    expect(slack.callsTo('auth.test')).toHaveLength(1);
+    expect(logLines.join('\n')).not.toContain('xoxb-main-test-token');
+    expect(logLines.join('\n')).not.toContain(TEST_SIGNING_SECRET);
+  });
+});
