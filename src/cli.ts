@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { renderText } from './console/render.ts';
 import { runCommandLine } from './core/commands/index.ts';
+import { localViewer } from './core/commands/types.ts';
 import { createLogger } from './logger.ts';
 import { openWayfinder, serveWayfinder } from './main.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
@@ -43,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
       if (!config.slack) {
         logger.info('No Slack credentials set (SLACK_BOT_TOKEN); opening the local console.');
         await runConsole({
-          context: { store: wayfinder.store, viewer: {} },
+          context: { store: wayfinder.store, viewer: localViewer },
           input: process.stdin,
           output: process.stdout,
         });
@@ -60,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
     case 'console': {
       const wayfinder = await openWayfinder(config, logger);
       await runConsole({
-        context: { store: wayfinder.store, viewer: {} },
+        context: { store: wayfinder.store, viewer: localViewer },
         input: process.stdin,
         output: process.stdout,
       });
@@ -96,7 +97,7 @@ async function runOnce(args: string[], config: ReturnType<typeof loadConfig>, lo
     throw new UsageError('wayfinder run needs a command, e.g. wayfinder run "/owner payments-api".');
   const wayfinder = await openWayfinder(config, logger);
   try {
-    const message = await runCommandLine({ store: wayfinder.store, viewer: {} }, positionals.join(' '));
+    const message = await runCommandLine({ store: wayfinder.store, viewer: localViewer }, positionals.join(' '));
     if (format === 'json') console.log(JSON.stringify(message, null, 2));
     else if (format === 'slack') console.log(JSON.stringify(renderSlackMessage(message), null, 2));
     else console.log(renderText(message, { color: process.stdout.isTTY }));

@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { importCatalog } from './catalog/import-catalog.ts';
 import type { Config } from './config.ts';
 import { runCommandLine } from './core/commands/index.ts';
-import type { CatalogStore } from './core/ports.ts';
+import type { CatalogStore, ProcessedEventLog } from './core/ports.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
+import { DrizzleProcessedEventLog } from './db/DrizzleProcessedEventLog.ts';
 import { pingDatabase } from './db/health.ts';
 import { createHttpServer } from './http/server.ts';
 import type { Logger } from './logger.ts';
@@ -16,9 +17,13 @@ import { createSlackApp } from './slack/app.ts';
 
 const DEMO_CATALOG = fileURLToPath(new URL('../demo/catalog', import.meta.url));
 
+/** How long a handled delivery is remembered; Slack's last retry comes about five minutes after the first. */
+const PROCESSED_EVENT_RETENTION_MS = 24 * 60 * 60 * 1000;
+
 export interface Wayfinder {
   database: Database;
   store: CatalogStore;
+  processedEvents: ProcessedEventLog;
   close(): Promise<void>;
 }
 
@@ -32,11 +37,13 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
   });
   await migrateDatabase(database);
   const store = new DrizzleCatalogStore({ db: database.db });
+  const processedEvents = new DrizzleProcessedEventLog({ db: database.db });
+  await processedEvents.prune({ before: new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS) });
   if (config.loadDemo && (await store.countEntities()) === 0) {
     const { counts } = await importCatalog({ paths: [DEMO_CATALOG], store });
     logger.info(`Loaded the demo organisation: ${counts.created} entities. Set WAYFINDER_DEMO=false to start empty.`);
   }
-  return { database, store, close: () => database.close() };
+  return { database, store, processedEvents, close: () => database.close() };
 }
 
 export interface RunningServer {
@@ -49,7 +56,7 @@ export async function serveWayfinder(wayfinder: Wayfinder, config: Config, logge
   const slack = config.slack
     ? createSlackApp({
         ...config.slack,
-        services: { store: wayfinder.store, runCommand: runCommandLine },
+        services: { store: wayfinder.store, runCommand: runCommandLine, processedEvents: wayfinder.processedEvents },
         logger,
       })
     : undefined;

@@ -157,3 +157,18 @@ export const chatIdentities = pgTable(
     index('chat_identities_email_idx').on(sql`lower(${t.email})`),
   ],
 );
+
+/**
+ * Deliveries already handled, for at-least-once sources (Slack events and their retries). A claim is an insert
+ * that wins or hits the primary key, so it holds across replicas. Rows older than a day are pruned at start-up:
+ * Slack's last retry comes about five minutes after the first delivery.
+ */
+export const processedEvents = pgTable(
+  'processed_events',
+  {
+    source: text('source').notNull(),
+    eventId: text('event_id').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.eventId] }), index('processed_events_received_at_idx').on(t.receivedAt)],
+);

@@ -13,7 +13,7 @@ import type { Logger, Route } from '../http/server.ts';
 import { createBackground } from './background.ts';
 import type { ListenerDeps, SlackServices } from './deps.ts';
 import { createSlackErrorHandler } from './error-handler.ts';
-import { createEventDeduplication, InMemoryProcessedEventLog, type ProcessedEventLog } from './event-dedupe.ts';
+import { createEventDeduplication } from './event-dedupe.ts';
 import { createIdentityWarmer } from './identities.ts';
 import { registerActions } from './listeners/actions/index.ts';
 import { registerCommands } from './listeners/commands/index.ts';
@@ -33,8 +33,6 @@ export interface SlackAppOptions {
   apiUrl?: string;
   services: SlackServices;
   logger: Logger;
-  /** Where handled event ids are remembered; defaults to process memory (see ./event-dedupe.ts). */
-  processedEvents?: ProcessedEventLog;
 }
 
 export interface SlackApp {
@@ -81,7 +79,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     identities: createIdentityWarmer({ store: opts.services.store, logger }),
   };
 
-  app.use(createEventDeduplication({ log: opts.processedEvents ?? new InMemoryProcessedEventLog(), logger }));
+  app.use(createEventDeduplication({ log: opts.services.processedEvents, logger }));
   app.error(createSlackErrorHandler({ logger }));
   registerCommands(app, deps);
   registerActions(app, deps);

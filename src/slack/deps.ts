@@ -1,5 +1,5 @@
 import type { CommandContext } from '../core/commands/types.ts';
-import type { CatalogStore } from '../core/ports.ts';
+import type { CatalogStore, ProcessedEventLog } from '../core/ports.ts';
 import type { Message } from '../core/view-model.ts';
 import type { Logger } from '../http/server.ts';
 import type { Background } from './background.ts';
@@ -9,6 +9,8 @@ import type { IdentityWarmer } from './identities.ts';
 export interface SlackServices {
   store: CatalogStore;
   runCommand(context: CommandContext, line: string): Promise<Message>;
+  /** Remembers handled event ids so that Slack's retries act once, across replicas. */
+  processedEvents: ProcessedEventLog;
 }
 
 /** Everything a listener is given besides Bolt's arguments. */

@@ -8,33 +8,8 @@
  * too, and a first delivery that failed is not retried (Bolt acked it already, so Slack would not retry a failure).
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { ProcessedEventLog } from '../core/ports.ts';
 import type { Logger } from '../http/server.ts';
-
-export interface ProcessedEventLog {
-  /** True the first time `eventId` is claimed; false for every later claim. */
-  claim(eventId: string): Promise<boolean>;
-}
-
-/**
- * The last `capacity` event ids, in process memory. Enough for one replica; with several replicas a retry can
- * reach another one, so DESIGN.md's `processed_events` table is the durable replacement behind the same interface.
- */
-export class InMemoryProcessedEventLog implements ProcessedEventLog {
-  private readonly seen = new Set<string>();
-
-  constructor(private readonly capacity = 10_000) {}
-
-  async claim(eventId: string): Promise<boolean> {
-    if (this.seen.has(eventId)) return false;
-    this.seen.add(eventId);
-    if (this.seen.size > this.capacity) {
-      // A Set iterates in insertion order: the first value is the oldest claim.
-      const oldest = this.seen.values().next().value;
-      if (oldest !== undefined) this.seen.delete(oldest);
-    }
-    return true;
-  }
-}
 
 export function createEventDeduplication(opts: {
   log: ProcessedEventLog;
@@ -42,7 +17,11 @@ export function createEventDeduplication(opts: {
 }): Middleware<AnyMiddlewareArgs> {
   return async ({ body, next }) => {
     const { type, event_id: eventId } = body as { type?: unknown; event_id?: unknown };
-    if (type === 'event_callback' && typeof eventId === 'string' && !(await opts.log.claim(eventId))) {
+    if (
+      type === 'event_callback' &&
+      typeof eventId === 'string' &&
+      !(await opts.log.claim({ source: 'slack', eventId }))
+    ) {
       opts.logger.info(`Ignoring a redelivery of Slack event ${eventId}`);
       return;
     }

@@ -9,6 +9,7 @@ import { runCommandLine } from '../../src/core/commands/index.ts';
 import type { CatalogStore } from '../../src/core/ports.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
 import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
@@ -61,6 +62,7 @@ beforeAll(async () => {
     apiUrl: slack.url.replace(/\/$/, ''),
     services: {
       store,
+      processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
       runCommand: async (context, line) => {
         ran.push(line);
         if (line.includes('explode')) throw new Error('the store fell over');
@@ -302,7 +304,11 @@ describe('createSlackApp in Socket Mode', () => {
     const socket = createSlackApp({
       botToken: BOT_TOKEN,
       appToken: 'xapp-1-test',
-      services: { store, runCommand: runCommandLine },
+      services: {
+        store,
+        runCommand: runCommandLine,
+        processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
+      },
       logger: recordingLogger(),
     });
     expect(socket.routes).toEqual([]);
@@ -312,7 +318,11 @@ describe('createSlackApp in Socket Mode', () => {
     expect(() =>
       createSlackApp({
         botToken: BOT_TOKEN,
-        services: { store, runCommand: runCommandLine },
+        services: {
+          store,
+          runCommand: runCommandLine,
+          processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
+        },
         logger: recordingLogger(),
       }),
     ).toThrow(/signing secret/);

@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMMANDS } from '../../src/core/commands/index.ts';
+import type { Database } from '../../src/db/client.ts';
+import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
 import { registerCommands } from '../../src/slack/listeners/commands/index.ts';
-import { identityStore, listenerDeps } from '../helpers/slack-deps.ts';
+import { openTestDatabase } from '../helpers/database.ts';
+import { listenerDeps } from '../helpers/slack-deps.ts';
 
 interface ManifestCommand {
   command: string;
@@ -24,11 +28,23 @@ const manifest = parse(await readFile(new URL('../../manifests/slack/manifest.ym
 };
 const manifestCommands = manifest.features.slash_commands;
 
+// Registering runs no query, but the listeners are registered with the real store, as in the app.
+let database: Database;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database?.close();
+});
+
 function registeredCommands(): string[] {
   const names: string[] = [];
   registerCommands(
     { command: ((name: string) => names.push(name)) as never },
-    listenerDeps({ store: identityStore() }),
+    listenerDeps({
+      store: new DrizzleCatalogStore({ db: database.db }),
+      processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
+    }),
   );
   return names;
 }

@@ -10,8 +10,15 @@ export interface Viewer {
 
 export interface CommandContext {
   store: CatalogStore;
-  viewer: Viewer;
+  /**
+   * Who is asking, looked up on first call. Only commands that decide permissions call it, so a lookup such as
+   * `/owner` stays at its two queries.
+   */
+  viewer(): Promise<Viewer>;
 }
+
+/** The viewer of the console and `wayfinder run`: the person at the terminal, with no catalog identity. */
+export const localViewer = async (): Promise<Viewer> => ({});
 
 export interface CommandDefinition {
   /** The word after the slash: `owner` for `/owner`. */

@@ -3,19 +3,48 @@
  * command line. Expected failures (the core's domain errors) become a Message that says what to do; anything
  * else is thrown to the App's one error handler.
  */
+import type { WebClient } from '@slack/web-api';
 import type { Viewer } from '../../core/commands/types.ts';
 import { isWayfinderError } from '../../core/errors.ts';
 import type { Message } from '../../core/view-model.ts';
 import { text as plain } from '../../core/view-model.ts';
 import type { ListenerDeps } from '../deps.ts';
 
-/** The catalog User behind a Slack user, when Wayfinder has linked them; unknown viewers get an empty Viewer. */
-export async function findViewer(deps: ListenerDeps, slackUserId: string): Promise<{ viewer: Viewer; known: boolean }> {
-  const identity = await deps.services.store.findChatIdentity({ platform: 'slack', platformUserId: slackUserId });
-  return { viewer: identity?.userRef ? { userRef: identity.userRef } : {}, known: identity !== undefined };
+/**
+ * The catalog User behind a Slack user, looked up when a command first asks and then remembered for this answer;
+ * a person Wayfinder has not linked is an empty Viewer.
+ */
+export function slackViewer(deps: ListenerDeps, slackUserId: string): () => Promise<Viewer> {
+  let lookup: Promise<Viewer> | undefined;
+  return () => {
+    lookup ??= deps.services.store
+      .findChatIdentity({ platform: 'slack', platformUserId: slackUserId })
+      .then((identity) => (identity?.userRef ? { userRef: identity.userRef } : {}));
+    return lookup;
+  };
 }
 
-export async function answerCommandLine(deps: ListenerDeps, viewer: Viewer, line: string): Promise<Message> {
+/**
+ * After an answer has been sent: learn who the asker is on Slack when Wayfinder does not know yet, and the people
+ * the answer named by email only, so that later answers mention them.
+ */
+export function learnIdentities(
+  deps: ListenerDeps,
+  opts: { client: WebClient; slackUserId: string; message: Message },
+) {
+  deps.background.run('learn Slack identities', async () => {
+    const { client, slackUserId, message } = opts;
+    const known = await deps.services.store.findChatIdentity({ platform: 'slack', platformUserId: slackUserId });
+    if (!known) await deps.identities.warmUser({ client, slackUserId });
+    await deps.identities.warmFromMessage({ client, message });
+  });
+}
+
+export async function answerCommandLine(
+  deps: ListenerDeps,
+  viewer: () => Promise<Viewer>,
+  line: string,
+): Promise<Message> {
   try {
     return await deps.services.runCommand({ store: deps.services.store, viewer }, line);
   } catch (error) {

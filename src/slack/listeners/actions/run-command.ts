@@ -7,7 +7,7 @@ import type { BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { ListenerDeps } from '../../deps.ts';
 import { renderSlackMessage } from '../../render/message.ts';
-import { answerCommandLine, findViewer } from '../answer.ts';
+import { answerCommandLine, learnIdentities, slackViewer } from '../answer.ts';
 
 export type ButtonArgs = Pick<SlackActionMiddlewareArgs<BlockAction>, 'ack' | 'action' | 'body'> & {
   respond?: SlackActionMiddlewareArgs<BlockAction>['respond'];
@@ -21,8 +21,7 @@ export async function runCommandButton(deps: ListenerDeps, { ack, action, body, 
     deps.logger.warn(`Button ${action.action_id} has no command to run`);
     return;
   }
-  const { viewer, known } = await findViewer(deps, body.user.id);
-  const message = await answerCommandLine(deps, viewer, line);
+  const message = await answerCommandLine(deps, slackViewer(deps, body.user.id), line);
   if (body.response_url && respond) {
     const { text, blocks } = renderSlackMessage(message, { shareable: true });
     await respond({ response_type: 'ephemeral', replace_original: false, text, blocks });
@@ -30,10 +29,7 @@ export async function runCommandButton(deps: ListenerDeps, { ack, action, body, 
     const { text, blocks } = renderSlackMessage(message, { shareable: false });
     await client.chat.postMessage({ channel: body.user.id, text, blocks });
   }
-  deps.background.run('learn Slack identities', async () => {
-    if (!known) await deps.identities.warmUser({ client, slackUserId: body.user.id });
-    await deps.identities.warmFromMessage({ client, message });
-  });
+  learnIdentities(deps, { client, slackUserId: body.user.id, message });
 }
 
 /** The command a Wayfinder button carries, e.g. `/owner payments-api`. */

@@ -12,7 +12,7 @@ import type { Message } from '../../../core/view-model.ts';
 import { text as plain } from '../../../core/view-model.ts';
 import type { ListenerDeps } from '../../deps.ts';
 import { renderSlackMessage } from '../../render/message.ts';
-import { answerCommandLine, findViewer } from '../answer.ts';
+import { answerCommandLine, slackViewer } from '../answer.ts';
 import type { ButtonArgs } from './run-command.ts';
 import { buttonValue } from './run-command.ts';
 
@@ -23,8 +23,7 @@ export async function shareButton(deps: ListenerDeps, { ack, action, body, respo
     deps.logger.warn(`Share button ${action.action_id} has no command or no response_url`);
     return;
   }
-  const { viewer } = await findViewer(deps, body.user.id);
-  const message = withSharedBy(await answerCommandLine(deps, viewer, line), body.user.id);
+  const message = withSharedBy(await answerCommandLine(deps, slackViewer(deps, body.user.id), line), body.user.id);
   const { text, blocks } = renderSlackMessage(message, { shareable: false });
   await respond({ response_type: 'in_channel', replace_original: false, text, blocks });
 }

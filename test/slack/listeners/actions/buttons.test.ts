@@ -1,22 +1,39 @@
+import { fileURLToPath } from 'node:url';
 import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { importCatalog } from '../../../../src/catalog/import-catalog.ts';
+import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
 import type { Message } from '../../../../src/core/view-model.ts';
+import type { Database } from '../../../../src/db/client.ts';
+import { DrizzleCatalogStore } from '../../../../src/db/DrizzleCatalogStore.ts';
+import { DrizzleProcessedEventLog } from '../../../../src/db/DrizzleProcessedEventLog.ts';
 import { runCommandButton } from '../../../../src/slack/listeners/actions/run-command.ts';
 import { shareButton, withSharedBy } from '../../../../src/slack/listeners/actions/share.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../../fakes/slack-api.ts';
-import {
-  listenerDeps as createDeps,
-  fakeSlackClient,
-  identityStore,
-  type TestDeps,
-} from '../../../helpers/slack-deps.ts';
+import { openTestDatabase } from '../../../helpers/database.ts';
+import { listenerDeps as createDeps, fakeSlackClient, type TestDeps } from '../../../helpers/slack-deps.ts';
 
+const CATALOG = fileURLToPath(new URL('../../../fixtures/catalog/slack-listeners', import.meta.url));
+
+let database: Database;
+let store: CatalogStore;
+let processedEvents: ProcessedEventLog;
 let slack: FakeSlackApi;
 beforeAll(async () => {
+  database = await openTestDatabase();
+  store = new DrizzleCatalogStore({ db: database.db });
+  processedEvents = new DrizzleProcessedEventLog({ db: database.db });
+  const { errors } = await importCatalog({ paths: [CATALOG], store });
+  expect(errors).toEqual([]);
+  // The clicker is known: the store links them to the catalog User with their email, user:default/asker.
+  await store.saveChatIdentity({
+    identity: { platform: 'slack', platformUserId: 'U0ASKER', email: 'asker@example.com' },
+  });
   slack = await startFakeSlackApi();
 });
 afterAll(async () => {
-  await slack.close();
+  await slack?.close();
+  await database?.close();
 });
 beforeEach(() => {
   slack.calls.length = 0;
@@ -27,11 +44,8 @@ afterEach(async () => {
 });
 function listenerDeps() {
   const deps = createDeps({
-    store: identityStore({
-      identities: [
-        { platform: 'slack', platformUserId: 'U0ASKER', email: 'a@example.com', userRef: 'user:default/asker' },
-      ],
-    }),
+    store,
+    processedEvents,
     answer: async (line): Promise<Message> => ({
       summary: `answer to ${line}`,
       command: line,
@@ -104,12 +118,8 @@ describe('runCommandButton', () => {
       client: fakeSlackClient(slack.url),
     });
     expect(rec.acks).toEqual([undefined]);
-    expect(deps.ran).toEqual([
-      {
-        line: '/owner group:default/payments',
-        context: expect.objectContaining({ viewer: { userRef: 'user:default/asker' } }),
-      },
-    ]);
+    expect(deps.ran.map((run) => run.line)).toEqual(['/owner group:default/payments']);
+    expect(await deps.ran[0]?.context.viewer()).toEqual({ userRef: 'user:default/asker' });
     expect(rec.responses).toHaveLength(1);
     expect(rec.responses[0]).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(rec.responses[0]?.text).toContain('answer to /owner group:default/payments');

@@ -1,22 +1,37 @@
+import { fileURLToPath } from 'node:url';
 import type { SlashCommand } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { importCatalog } from '../../../../src/catalog/import-catalog.ts';
 import { InputError } from '../../../../src/core/errors.ts';
+import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
 import type { Message } from '../../../../src/core/view-model.ts';
+import type { Database } from '../../../../src/db/client.ts';
+import { DrizzleCatalogStore } from '../../../../src/db/DrizzleCatalogStore.ts';
+import { DrizzleProcessedEventLog } from '../../../../src/db/DrizzleProcessedEventLog.ts';
 import { answerSlashCommand } from '../../../../src/slack/listeners/commands/slash-command.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../../fakes/slack-api.ts';
-import {
-  listenerDeps as createDeps,
-  fakeSlackClient,
-  identityStore,
-  type TestDeps,
-} from '../../../helpers/slack-deps.ts';
+import { openTestDatabase } from '../../../helpers/database.ts';
+import { listenerDeps as createDeps, fakeSlackClient, type TestDeps } from '../../../helpers/slack-deps.ts';
 
+const CATALOG = fileURLToPath(new URL('../../../fixtures/catalog/slack-listeners', import.meta.url));
+
+let database: Database;
+let store: CatalogStore;
+let processedEvents: ProcessedEventLog;
 let slack: FakeSlackApi;
+/** SQL sent on this file's database, to see what a handler costs before its answer. */
+const queries: string[] = [];
 beforeAll(async () => {
+  database = await openTestDatabase({ onQuery: (query) => queries.push(query) });
+  store = new DrizzleCatalogStore({ db: database.db });
+  processedEvents = new DrizzleProcessedEventLog({ db: database.db });
+  const { errors } = await importCatalog({ paths: [CATALOG], store });
+  expect(errors).toEqual([]);
   slack = await startFakeSlackApi();
 });
 afterAll(async () => {
-  await slack.close();
+  await slack?.close();
+  await database?.close();
 });
 beforeEach(() => {
   slack.calls.length = 0;
@@ -25,8 +40,9 @@ const created: TestDeps[] = [];
 afterEach(async () => {
   await Promise.all(created.splice(0).map((deps) => deps.background.idle()));
 });
-const listenerDeps = (opts: Parameters<typeof createDeps>[0]) => {
-  const deps = createDeps(opts);
+/** Deps on this file's database; chat identities saved by one test stay for the next, so each uses its own people. */
+const listenerDeps = (opts: { answer?: Parameters<typeof createDeps>[0]['answer'] } = {}) => {
+  const deps = createDeps({ store, processedEvents, ...opts });
   created.push(deps);
   return deps;
 };
@@ -67,8 +83,7 @@ const ownerAnswer: Message = {
 
 describe('answerSlashCommand', () => {
   it('answers in the ack, ephemerally, with the rendered answer and a share button, before any Slack call', async () => {
-    const store = identityStore();
-    const deps = listenerDeps({ store, answer: async () => ownerAnswer });
+    const deps = listenerDeps({ answer: async () => ownerAnswer });
     const acks: unknown[] = [];
     let slackCallsAtAck = -1;
     await answerSlashCommand(deps, {
@@ -95,29 +110,40 @@ describe('answerSlashCommand', () => {
     await deps.background.idle();
   });
 
-  it('runs the command as the linked catalog User when Wayfinder knows the Slack user', async () => {
-    const store = identityStore({
-      identities: [
-        { platform: 'slack', platformUserId: 'U0ADA', email: 'ada@example.com', userRef: 'user:default/ada' },
-      ],
-    });
-    const deps = listenerDeps({ store });
+  it('sends no query of its own before the answer: who is asking is looked up only when a command asks', async () => {
+    const deps = listenerDeps();
+    let queriesAtAck = -1;
+    queries.length = 0;
     await answerSlashCommand(deps, {
-      command: command('x', 'U0ADA'),
+      command: command('payments-api', 'U0QUIET'),
+      ack: async () => {
+        queriesAtAck = queries.length;
+      },
+      client: fakeSlackClient(slack.url),
+    });
+    expect(queriesAtAck).toBe(0);
+  });
+
+  it('gives the command the linked catalog User when Wayfinder knows the Slack user', async () => {
+    // The store links the catalog User with that email.
+    await store.saveChatIdentity({ identity: { platform: 'slack', platformUserId: 'U0BO', email: 'bo@example.com' } });
+    const deps = listenerDeps();
+    await answerSlashCommand(deps, {
+      command: command('x', 'U0BO'),
       ack: async () => {},
       client: fakeSlackClient(slack.url),
     });
-    expect(deps.ran[0]?.context.viewer).toEqual({ userRef: 'user:default/ada' });
+    expect(await deps.ran[0]?.context.viewer()).toEqual({ userRef: 'user:default/bo' });
   });
 
   it('runs the command for an unknown viewer without asking Slack first', async () => {
-    const deps = listenerDeps({ store: identityStore() });
+    const deps = listenerDeps();
     await answerSlashCommand(deps, {
       command: command('x', 'U0NEW'),
       ack: async () => {},
       client: fakeSlackClient(slack.url),
     });
-    expect(deps.ran[0]?.context.viewer).toEqual({});
+    expect(await deps.ran[0]?.context.viewer()).toEqual({});
   });
 
   it('afterwards learns the viewer and the people shown by email only, up to the limit', async () => {
@@ -125,8 +151,10 @@ describe('answerSlashCommand', () => {
       { id: 'U0ASKER', email: 'asker@example.com', name: 'asker' },
       { id: 'U0ADA', email: 'ada@example.com', name: 'ada' },
     );
-    const store = identityStore({ usersByEmail: { 'ada@example.com': 'user:default/ada' } });
-    const deps = listenerDeps({ store, answer: async () => ownerAnswer });
+    const identityOf = (platformUserId: string) => store.findChatIdentity({ platform: 'slack', platformUserId });
+    expect(await identityOf('U0ASKER')).toBeUndefined();
+    expect(await identityOf('U0ADA')).toBeUndefined();
+    const deps = listenerDeps({ answer: async () => ownerAnswer });
     await answerSlashCommand(deps, {
       command: command('payments-api'),
       ack: async () => {},
@@ -139,10 +167,18 @@ describe('answerSlashCommand', () => {
       'ada@example.com',
       'cy@outside.example',
     ]);
-    expect(store.saved).toEqual([
-      { platform: 'slack', platformUserId: 'U0ASKER', email: 'asker@example.com' },
-      { platform: 'slack', platformUserId: 'U0ADA', email: 'ada@example.com', userRef: 'user:default/ada' },
-    ]);
+    expect(await identityOf('U0ASKER')).toEqual({
+      platform: 'slack',
+      platformUserId: 'U0ASKER',
+      email: 'asker@example.com',
+      userRef: 'user:default/asker',
+    });
+    expect(await identityOf('U0ADA')).toEqual({
+      platform: 'slack',
+      platformUserId: 'U0ADA',
+      email: 'ada@example.com',
+      userRef: 'user:default/ada',
+    });
 
     // Someone Slack does not know is not asked about again on the next answer.
     slack.calls.length = 0;
@@ -158,7 +194,6 @@ describe('answerSlashCommand', () => {
 
   it('turns an expected failure into a helpful ephemeral answer', async () => {
     const deps = listenerDeps({
-      store: identityStore(),
       answer: async () => {
         throw new InputError('--depth expects a number from 1 to 5, got "lots"');
       },
@@ -179,7 +214,6 @@ describe('answerSlashCommand', () => {
 
   it('closes the request quietly and rethrows an unexpected failure for the error handler', async () => {
     const deps = listenerDeps({
-      store: identityStore(),
       answer: async () => {
         throw new TypeError('cannot read properties of undefined');
       },

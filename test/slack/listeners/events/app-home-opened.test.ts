@@ -1,10 +1,27 @@
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { importCatalog } from '../../../../src/catalog/import-catalog.ts';
+import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
+import type { Database } from '../../../../src/db/client.ts';
+import { DrizzleCatalogStore } from '../../../../src/db/DrizzleCatalogStore.ts';
+import { DrizzleProcessedEventLog } from '../../../../src/db/DrizzleProcessedEventLog.ts';
 import { publishHome } from '../../../../src/slack/listeners/events/app-home-opened.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../../fakes/slack-api.ts';
-import { entity, fakeSlackClient, identityStore, listenerDeps } from '../../../helpers/slack-deps.ts';
+import { openTestDatabase } from '../../../helpers/database.ts';
+import { listenerDeps as createDeps, fakeSlackClient } from '../../../helpers/slack-deps.ts';
 
+const CATALOG = fileURLToPath(new URL('../../../fixtures/catalog/slack-listeners', import.meta.url));
+
+let database: Database;
+let store: CatalogStore;
+let processedEvents: ProcessedEventLog;
 let slack: FakeSlackApi;
 beforeAll(async () => {
+  database = await openTestDatabase();
+  store = new DrizzleCatalogStore({ db: database.db });
+  processedEvents = new DrizzleProcessedEventLog({ db: database.db });
+  const { errors } = await importCatalog({ paths: [CATALOG], store });
+  expect(errors).toEqual([]);
   slack = await startFakeSlackApi();
   slack.users.add(
     { id: 'U0ADA', email: 'Ada@Example.com', name: 'ada' },
@@ -12,17 +29,14 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  await slack.close();
+  await slack?.close();
+  await database?.close();
 });
 beforeEach(() => {
   slack.calls.length = 0;
 });
-
-const payments = entity('group:default/payments', { metadata: { name: 'payments', title: 'Payments' } });
-const paymentsApi = entity('component:default/payments-api', {
-  metadata: { name: 'payments-api' },
-  spec: { type: 'service' },
-});
+// publishHome awaits its Slack calls itself; nothing is left running in the background.
+const listenerDeps = () => createDeps({ store, processedEvents });
 
 function opened(user: string, tab: 'home' | 'messages' = 'home') {
   return { type: 'app_home_opened' as const, user, channel: 'D0HOME', tab, event_ts: '1' };
@@ -30,18 +44,16 @@ function opened(user: string, tab: 'home' | 'messages' = 'home') {
 
 describe('publishHome', () => {
   it("links the person by their Slack email and publishes their teams' services", async () => {
-    const store = identityStore({
-      usersByEmail: { 'ada@example.com': 'user:default/ada' },
-      holdings: {
-        'user:default/ada': { owned: [{ entity: paymentsApi, ownerRef: payments.ref }], total: 1, groups: [payments] },
-      },
-    });
-    const deps = listenerDeps({ store });
-    await publishHome(deps, { event: opened('U0ADA'), client: fakeSlackClient(slack.url) });
+    expect(await store.findChatIdentity({ platform: 'slack', platformUserId: 'U0ADA' })).toBeUndefined();
+    await publishHome(listenerDeps(), { event: opened('U0ADA'), client: fakeSlackClient(slack.url) });
 
-    expect(store.saved).toEqual([
-      { platform: 'slack', platformUserId: 'U0ADA', email: 'Ada@Example.com', userRef: 'user:default/ada' },
-    ]);
+    // Slack's email differs in case from the catalog's ada@example.com; the link is case-insensitive.
+    expect(await store.findChatIdentity({ platform: 'slack', platformUserId: 'U0ADA' })).toEqual({
+      platform: 'slack',
+      platformUserId: 'U0ADA',
+      email: 'Ada@Example.com',
+      userRef: 'user:default/ada',
+    });
     const [publish] = slack.callsTo('views.publish');
     expect(publish?.body.user_id).toBe('U0ADA');
     const view = publish?.body.view as { type: string; blocks: unknown[] };
@@ -52,14 +64,13 @@ describe('publishHome', () => {
   });
 
   it('publishes how to be linked for someone the catalog has no User for', async () => {
-    const store = identityStore();
-    await publishHome(listenerDeps({ store }), { event: opened('U0NEW'), client: fakeSlackClient(slack.url) });
+    await publishHome(listenerDeps(), { event: opened('U0NEW'), client: fakeSlackClient(slack.url) });
     const view = slack.callsTo('views.publish')[0]?.body.view as { blocks: unknown[] };
     expect(JSON.stringify(view.blocks)).toContain('spec.profile.email: new@example.com');
   });
 
   it('does nothing when the Messages tab is opened', async () => {
-    await publishHome(listenerDeps({ store: identityStore() }), {
+    await publishHome(listenerDeps(), {
       event: opened('U0ADA', 'messages'),
       client: fakeSlackClient(slack.url),
     });
