@@ -4,12 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import { formatIngestError, importCatalog, validateCatalog } from './catalog/import-catalog.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { renderText } from './console/render.ts';
 import { runCommandLine } from './core/commands/index.ts';
 import { localViewer } from './core/commands/types.ts';
-import { createLogger } from './logger.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { openWayfinder, serveWayfinder } from './main.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
 
@@ -40,17 +40,11 @@ async function main(argv: string[]): Promise<number> {
 
   switch (command) {
     case 'start': {
-      const wayfinder = await openWayfinder(config, logger);
       if (!config.slack) {
         logger.info('No Slack credentials set (SLACK_BOT_TOKEN); opening the local console.');
-        await runConsole({
-          context: { store: wayfinder.store, viewer: localViewer },
-          input: process.stdin,
-          output: process.stdout,
-        });
-        await wayfinder.close();
-        return 0;
+        return openConsole(config, logger);
       }
+      const wayfinder = await openWayfinder(config, logger);
       const server = await serveWayfinder(wayfinder, config, logger);
       await waitForSignal();
       logger.info('Shutting down.');
@@ -58,16 +52,8 @@ async function main(argv: string[]): Promise<number> {
       await wayfinder.close();
       return 0;
     }
-    case 'console': {
-      const wayfinder = await openWayfinder(config, logger);
-      await runConsole({
-        context: { store: wayfinder.store, viewer: localViewer },
-        input: process.stdin,
-        output: process.stdout,
-      });
-      await wayfinder.close();
-      return 0;
-    }
+    case 'console':
+      return openConsole(config, logger);
     case 'run':
       return runOnce(rest, config, logger);
     case 'migrate': {
@@ -83,7 +69,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runOnce(args: string[], config: ReturnType<typeof loadConfig>, logger: ReturnType<typeof createLogger>) {
+async function openConsole(config: Config, logger: Logger) {
+  const wayfinder = await openWayfinder(config, logger);
+  try {
+    await runConsole({
+      context: { store: wayfinder.store, viewer: localViewer },
+      input: process.stdin,
+      output: process.stdout,
+    });
+    return 0;
+  } finally {
+    await wayfinder.close();
+  }
+}
+
+async function runOnce(args: string[], config: Config, logger: Logger) {
   const { positionals, values } = parseArgs({
     args,
     allowPositionals: true,
@@ -107,11 +107,7 @@ async function runOnce(args: string[], config: ReturnType<typeof loadConfig>, lo
   }
 }
 
-async function catalogCommand(
-  args: string[],
-  config: ReturnType<typeof loadConfig>,
-  logger: ReturnType<typeof createLogger>,
-): Promise<number> {
+async function catalogCommand(args: string[], config: Config, logger: Logger): Promise<number> {
   const [action, ...paths] = args;
   const cwd = process.cwd();
   if (action === 'validate') {

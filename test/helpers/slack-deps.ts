@@ -3,14 +3,21 @@
  * processed-event log (on a database from `openTestDatabase()`), a scripted `runCommand` that records what it ran,
  * and a real WebClient pointed at the fake Slack.
  */
+import { fileURLToPath } from 'node:url';
 import { LogLevel, WebClient } from '@slack/web-api';
+import { importCatalog } from '../../src/catalog/import-catalog.ts';
 import type { CommandContext } from '../../src/core/commands/types.ts';
 import type { CatalogStore, EntityRecord, ProcessedEventLog } from '../../src/core/ports.ts';
 import type { Message } from '../../src/core/view-model.ts';
+import type { Database } from '../../src/db/client.ts';
+import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
 import type { Logger } from '../../src/http/server.ts';
 import { createBackground } from '../../src/slack/background.ts';
 import type { ListenerDeps } from '../../src/slack/deps.ts';
 import { createIdentityWarmer } from '../../src/slack/identities.ts';
+import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
+import { openTestDatabase } from './database.ts';
 
 export interface RecordingLogger extends Logger {
   lines: string[];
@@ -79,6 +86,38 @@ export function entity(ref: string, envelope: Partial<EntityRecord['envelope']> 
       kind: kind.charAt(0).toUpperCase() + kind.slice(1),
       metadata: { name },
       ...envelope,
+    },
+  };
+}
+
+export interface ListenerTestbed {
+  database: Database;
+  store: CatalogStore;
+  processedEvents: ProcessedEventLog;
+  slack: FakeSlackApi;
+  close(): Promise<void>;
+}
+
+const LISTENER_CATALOG = fileURLToPath(new URL('../fixtures/catalog/slack-listeners', import.meta.url));
+
+/**
+ * What a listener test stands on: a test database holding the `slack-listeners` fixture catalog, the real stores
+ * over it, and a fake Slack Web API. One per test file: chat identities saved by one test stay for the next.
+ */
+export async function openListenerTestbed(opts: { onQuery?: (query: string) => void } = {}): Promise<ListenerTestbed> {
+  const database = await openTestDatabase(opts);
+  const store = new DrizzleCatalogStore({ db: database.db });
+  const { errors } = await importCatalog({ paths: [LISTENER_CATALOG], store });
+  if (errors.length > 0) throw new Error(`The slack-listeners fixture did not import: ${JSON.stringify(errors)}`);
+  const slack = await startFakeSlackApi();
+  return {
+    database,
+    store,
+    processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
+    slack,
+    async close() {
+      await slack.close();
+      await database.close();
     },
   };
 }

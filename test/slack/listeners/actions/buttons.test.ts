@@ -1,40 +1,31 @@
-import { fileURLToPath } from 'node:url';
 import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importCatalog } from '../../../../src/catalog/import-catalog.ts';
 import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
 import type { Message } from '../../../../src/core/view-model.ts';
-import type { Database } from '../../../../src/db/client.ts';
-import { DrizzleCatalogStore } from '../../../../src/db/DrizzleCatalogStore.ts';
-import { DrizzleProcessedEventLog } from '../../../../src/db/DrizzleProcessedEventLog.ts';
 import { runCommandButton } from '../../../../src/slack/listeners/actions/run-command.ts';
 import { shareButton, withSharedBy } from '../../../../src/slack/listeners/actions/share.ts';
-import { type FakeSlackApi, startFakeSlackApi } from '../../../fakes/slack-api.ts';
-import { openTestDatabase } from '../../../helpers/database.ts';
-import { listenerDeps as createDeps, fakeSlackClient, type TestDeps } from '../../../helpers/slack-deps.ts';
+import type { FakeSlackApi } from '../../../fakes/slack-api.ts';
+import {
+  listenerDeps as createDeps,
+  fakeSlackClient,
+  type ListenerTestbed,
+  openListenerTestbed,
+  type TestDeps,
+} from '../../../helpers/slack-deps.ts';
 
-const CATALOG = fileURLToPath(new URL('../../../fixtures/catalog/slack-listeners', import.meta.url));
-
-let database: Database;
+let bed: ListenerTestbed;
 let store: CatalogStore;
 let processedEvents: ProcessedEventLog;
 let slack: FakeSlackApi;
 beforeAll(async () => {
-  database = await openTestDatabase();
-  store = new DrizzleCatalogStore({ db: database.db });
-  processedEvents = new DrizzleProcessedEventLog({ db: database.db });
-  const { errors } = await importCatalog({ paths: [CATALOG], store });
-  expect(errors).toEqual([]);
+  bed = await openListenerTestbed();
+  ({ store, processedEvents, slack } = bed);
   // The clicker is known: the store links them to the catalog User with their email, user:default/asker.
   await store.saveChatIdentity({
     identity: { platform: 'slack', platformUserId: 'U0ASKER', email: 'asker@example.com' },
   });
-  slack = await startFakeSlackApi();
 });
-afterAll(async () => {
-  await slack?.close();
-  await database?.close();
-});
+afterAll(() => bed?.close());
 beforeEach(() => {
   slack.calls.length = 0;
 });

@@ -1,38 +1,29 @@
-import { fileURLToPath } from 'node:url';
 import type { SlashCommand } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importCatalog } from '../../../../src/catalog/import-catalog.ts';
 import { InputError } from '../../../../src/core/errors.ts';
 import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
 import type { Message } from '../../../../src/core/view-model.ts';
-import type { Database } from '../../../../src/db/client.ts';
-import { DrizzleCatalogStore } from '../../../../src/db/DrizzleCatalogStore.ts';
-import { DrizzleProcessedEventLog } from '../../../../src/db/DrizzleProcessedEventLog.ts';
 import { answerSlashCommand } from '../../../../src/slack/listeners/commands/slash-command.ts';
-import { type FakeSlackApi, startFakeSlackApi } from '../../../fakes/slack-api.ts';
-import { openTestDatabase } from '../../../helpers/database.ts';
-import { listenerDeps as createDeps, fakeSlackClient, type TestDeps } from '../../../helpers/slack-deps.ts';
+import type { FakeSlackApi } from '../../../fakes/slack-api.ts';
+import {
+  listenerDeps as createDeps,
+  fakeSlackClient,
+  type ListenerTestbed,
+  openListenerTestbed,
+  type TestDeps,
+} from '../../../helpers/slack-deps.ts';
 
-const CATALOG = fileURLToPath(new URL('../../../fixtures/catalog/slack-listeners', import.meta.url));
-
-let database: Database;
+let bed: ListenerTestbed;
 let store: CatalogStore;
 let processedEvents: ProcessedEventLog;
 let slack: FakeSlackApi;
 /** SQL sent on this file's database, to see what a handler costs before its answer. */
 const queries: string[] = [];
 beforeAll(async () => {
-  database = await openTestDatabase({ onQuery: (query) => queries.push(query) });
-  store = new DrizzleCatalogStore({ db: database.db });
-  processedEvents = new DrizzleProcessedEventLog({ db: database.db });
-  const { errors } = await importCatalog({ paths: [CATALOG], store });
-  expect(errors).toEqual([]);
-  slack = await startFakeSlackApi();
+  bed = await openListenerTestbed({ onQuery: (query) => queries.push(query) });
+  ({ store, processedEvents, slack } = bed);
 });
-afterAll(async () => {
-  await slack?.close();
-  await database?.close();
-});
+afterAll(() => bed?.close());
 beforeEach(() => {
   slack.calls.length = 0;
 });

@@ -1,37 +1,27 @@
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importCatalog } from '../../../../src/catalog/import-catalog.ts';
 import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
-import type { Database } from '../../../../src/db/client.ts';
-import { DrizzleCatalogStore } from '../../../../src/db/DrizzleCatalogStore.ts';
-import { DrizzleProcessedEventLog } from '../../../../src/db/DrizzleProcessedEventLog.ts';
 import { publishHome } from '../../../../src/slack/listeners/events/app-home-opened.ts';
-import { type FakeSlackApi, startFakeSlackApi } from '../../../fakes/slack-api.ts';
-import { openTestDatabase } from '../../../helpers/database.ts';
-import { listenerDeps as createDeps, fakeSlackClient } from '../../../helpers/slack-deps.ts';
+import type { FakeSlackApi } from '../../../fakes/slack-api.ts';
+import {
+  listenerDeps as createDeps,
+  fakeSlackClient,
+  type ListenerTestbed,
+  openListenerTestbed,
+} from '../../../helpers/slack-deps.ts';
 
-const CATALOG = fileURLToPath(new URL('../../../fixtures/catalog/slack-listeners', import.meta.url));
-
-let database: Database;
+let bed: ListenerTestbed;
 let store: CatalogStore;
 let processedEvents: ProcessedEventLog;
 let slack: FakeSlackApi;
 beforeAll(async () => {
-  database = await openTestDatabase();
-  store = new DrizzleCatalogStore({ db: database.db });
-  processedEvents = new DrizzleProcessedEventLog({ db: database.db });
-  const { errors } = await importCatalog({ paths: [CATALOG], store });
-  expect(errors).toEqual([]);
-  slack = await startFakeSlackApi();
+  bed = await openListenerTestbed();
+  ({ store, processedEvents, slack } = bed);
   slack.users.add(
     { id: 'U0ADA', email: 'Ada@Example.com', name: 'ada' },
     { id: 'U0NEW', email: 'new@example.com', name: 'new' },
   );
 });
-afterAll(async () => {
-  await slack?.close();
-  await database?.close();
-});
+afterAll(() => bed?.close());
 beforeEach(() => {
   slack.calls.length = 0;
 });
