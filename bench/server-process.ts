@@ -3,11 +3,14 @@
  * `openWayfinder` + `serveWayfinder` wiring as `wayfinder start`) or the floor server. Both run in a child of their
  * own, started the same way, so that each gets the same treatment (see the comment in ./run.ts).
  *
- * Protocol over the IPC channel: the child sends `{ type: 'ready', port }`; the parent sends `{ type: 'stats' }`
- * (answered with `{ type: 'stats', ... }`) and `{ type: 'close' }`, after which the child closes and exits.
+ * Protocol over the IPC channel (`ParentMessage`, `ChildMessage`): the child sends `ready` with its port; the parent
+ * asks for `stats` (peak RSS, CPU time), may start and stop a CPU profile or ask Wayfinder for `VACUUM ANALYZE`,
+ * and finally sends `close`, after which the child closes its server and database and exits. A failure anywhere is
+ * sent as `failed`, which the parent raises.
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
+import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { openWayfinder, serveWayfinder } from '../src/main.ts';
@@ -22,12 +25,15 @@ export type ParentMessage =
   | { type: 'close' }
   /** Starts the V8 CPU profiler; `profile-stop` writes the profile to `path` and answers `profiled`. */
   | { type: 'profile-start' }
-  | { type: 'profile-stop'; path: string };
+  | { type: 'profile-stop'; path: string }
+  /** Wayfinder only: `VACUUM ANALYZE` through its own database (PGlite allows one process), answered `vacuumed`. */
+  | { type: 'vacuum-analyze' };
 
 export type ChildMessage =
   | { type: 'ready'; port: number }
   | { type: 'stats'; rssMaxMb: number; cpuUserMs: number; cpuSystemMs: number }
   | { type: 'profiled'; path: string }
+  | { type: 'vacuumed'; seconds: number }
   | { type: 'failed'; message: string };
 
 const RSS_SAMPLE_MS = 50;
@@ -43,6 +49,7 @@ async function main(): Promise<void> {
   sampler.unref();
 
   let close: () => Promise<void>;
+  let vacuumAnalyze = async () => {};
   let port: number;
   if (role.role === 'wayfinder') {
     const config = loadConfig(role.env);
@@ -50,6 +57,9 @@ async function main(): Promise<void> {
     const wayfinder = await openWayfinder(config, logger);
     const server = await serveWayfinder(wayfinder, config, logger);
     port = server.port;
+    vacuumAnalyze = async () => {
+      await wayfinder.database.db.execute(sql`vacuum analyze`);
+    };
     close = async () => {
       await server.close();
       await wayfinder.close();
@@ -61,7 +71,7 @@ async function main(): Promise<void> {
   }
 
   let profiler: Session | undefined;
-  process.on('message', async (message: ParentMessage) => {
+  const handle = async (message: ParentMessage) => {
     if (message.type === 'profile-start') {
       profiler = new Session();
       profiler.connect();
@@ -73,6 +83,10 @@ async function main(): Promise<void> {
       profiler = undefined;
       await writeFile(message.path, JSON.stringify(profile));
       send({ type: 'profiled', path: message.path });
+    } else if (message.type === 'vacuum-analyze') {
+      const started = performance.now();
+      await vacuumAnalyze();
+      send({ type: 'vacuumed', seconds: (performance.now() - started) / 1000 });
     } else if (message.type === 'stats') {
       rssMax = Math.max(rssMax, process.memoryUsage.rss());
       const cpu = process.cpuUsage();
@@ -88,12 +102,19 @@ async function main(): Promise<void> {
         },
       );
     }
+  };
+  process.on('message', (message: ParentMessage) => {
+    handle(message).catch((error: unknown) => send({ type: 'failed', message: describe(error) }));
   });
   send({ type: 'ready', port });
 }
 
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
 main().catch((error: unknown) => {
-  process.send?.({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.send?.({ type: 'failed', message: describe(error) });
   process.exitCode = 1;
   process.disconnect?.();
 });
