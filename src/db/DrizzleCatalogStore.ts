@@ -16,6 +16,7 @@ import type {
   SearchHit,
   TeamFacts,
 } from '../core/ports.ts';
+import { AnalyzeTrigger } from './analyze-trigger.ts';
 import type { Db } from './client.ts';
 import { entityFields, toEntityRecord } from './entity-row.ts';
 import * as chatIdentities from './queries/chat-identities.ts';
@@ -30,6 +31,7 @@ import { entities, ingestErrors, relations } from './schema.ts';
 
 export class DrizzleCatalogStore implements CatalogStore {
   readonly #db: Db;
+  readonly #identityStatistics: AnalyzeTrigger;
   // The `/owner` path: prepared once per store, so each pooled connection parses them once.
   readonly #resolveName: ResolveName;
   readonly #getOwnership: GetOwnership;
@@ -38,6 +40,7 @@ export class DrizzleCatalogStore implements CatalogStore {
 
   constructor(opts: { db: Db }) {
     this.#db = opts.db;
+    this.#identityStatistics = new AnalyzeTrigger({ db: opts.db, table: 'chat_identities' });
     this.#resolveName = createResolveName(opts.db);
     this.#getOwnership = createGetOwnership(opts.db);
     this.#getTeam = createGetTeam(opts.db);
@@ -131,8 +134,10 @@ export class DrizzleCatalogStore implements CatalogStore {
     return chatIdentities.findChatIdentity(this.#db, opts);
   }
 
-  saveChatIdentity(opts: { identity: ChatIdentity }): Promise<ChatIdentity> {
-    return chatIdentities.saveChatIdentity(this.#db, opts);
+  async saveChatIdentity(opts: { identity: ChatIdentity }): Promise<ChatIdentity> {
+    const { identity, inserted } = await chatIdentities.saveChatIdentity(this.#db, opts);
+    if (inserted) await this.#identityStatistics.rowsAdded(1);
+    return identity;
   }
 
   listUnlinkedEmails(opts: { platform: ChatIdentity['platform']; userRefs: readonly EntityRef[] }): Promise<string[]> {

@@ -98,7 +98,10 @@ function createPostgresDatabase(
     connectionString: url,
     max: POOL_MAX,
     connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
-    options: `-c pg_trgm.similarity_threshold=${TRIGRAM_THRESHOLD}`,
+    // Generic plans: every statement here is a prepared lookup whose plan does not depend on its values, and the
+    // `/owner` statements cost more to plan than to run. Postgres's default re-plans a statement per call whenever
+    // its estimates favour a custom plan, which cost resolve_name ~200 µs a call (measured on 10,000 entities).
+    options: `-c pg_trgm.similarity_threshold=${TRIGRAM_THRESHOLD} -c plan_cache_mode=force_generic_plan`,
   });
   // An 'error' event with no listener would crash the process; the pool has already dropped the connection.
   pool.on('error', (error) => {

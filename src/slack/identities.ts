@@ -17,6 +17,8 @@ export interface IdentityWarmer {
   warmFromMessage(opts: { client: WebClient; message: Message }): Promise<void>;
   /** Learns who `slackUserId` is (their email), and returns the identity saved, if Slack shared an email. */
   warmUser(opts: { client: WebClient; slackUserId: string }): Promise<ChatIdentity | undefined>;
+  /** `warmUser` for someone who asked something, unless Wayfinder already knows them. */
+  warmViewer(opts: { client: WebClient; slackUserId: string }): Promise<void>;
 }
 
 export interface IdentityWarmerOptions {
@@ -48,8 +50,18 @@ export function createIdentityWarmer(opts: IdentityWarmerOptions): IdentityWarme
       if (oldest !== undefined) notFound.delete(oldest);
     }
   };
+  // Slack users with a saved identity. An identity is never deleted, so remembering one is always right; it saves
+  // a query after every answer to someone who asks often. Bounded and per process: forgetting one costs a query.
+  const known = new Set<string>();
+  const rememberKnown = (slackUserId: string) => {
+    known.add(slackUserId);
+    if (known.size > 50_000) {
+      const oldest = known.values().next().value;
+      if (oldest !== undefined) known.delete(oldest);
+    }
+  };
 
-  return {
+  const warmer: IdentityWarmer = {
     async warmFromMessage({ client, message }) {
       const emails = collectUnlinkedEmails(message).filter((email) => !isKnownMissing(email));
       for (const email of emails.slice(0, LOOKUPS_PER_ANSWER)) {
@@ -74,9 +86,19 @@ export function createIdentityWarmer(opts: IdentityWarmerOptions): IdentityWarme
       }
       // No email: a bot, a guest, or the app lacks `users:read.email`. Nothing to link by.
       if (!email) return undefined;
-      return store.saveChatIdentity({ identity: { platform: 'slack', platformUserId: slackUserId, email } });
+      const identity = await store.saveChatIdentity({
+        identity: { platform: 'slack', platformUserId: slackUserId, email },
+      });
+      rememberKnown(slackUserId);
+      return identity;
+    },
+    async warmViewer({ client, slackUserId }) {
+      if (known.has(slackUserId)) return;
+      if (await store.findChatIdentity({ platform: 'slack', platformUserId: slackUserId })) rememberKnown(slackUserId);
+      else await warmer.warmUser({ client, slackUserId });
     },
   };
+  return warmer;
 }
 
 /** Distinct emails (lowercased, in order of appearance) of the people a message shows without a Slack id. */

@@ -36,9 +36,13 @@ export async function findChatIdentity(
   return row ? toChatIdentity(row) : undefined;
 }
 
-export async function saveChatIdentity(db: Db, opts: { identity: ChatIdentity }): Promise<ChatIdentity> {
+/** Saves an identity; `inserted` is false when the person was already known (an update). */
+export async function saveChatIdentity(
+  db: Db,
+  opts: { identity: ChatIdentity },
+): Promise<{ identity: ChatIdentity; inserted: boolean }> {
   const { platform, platformUserId, email } = opts.identity;
-  const { rows } = await db.execute<IdentityRow>(sql`
+  const { rows } = await db.execute<IdentityRow & { inserted: boolean }>(sql`
     insert into chat_identities (platform, platform_user_id, email, user_ref, updated_at)
     values (
       ${platform}, ${platformUserId}, ${email ?? null},
@@ -47,11 +51,11 @@ export async function saveChatIdentity(db: Db, opts: { identity: ChatIdentity })
     )
     on conflict (platform, platform_user_id) do update
       set email = excluded.email, user_ref = excluded.user_ref, updated_at = excluded.updated_at
-    returning platform, platform_user_id as "platformUserId", email, user_ref as "userRef"
+    returning platform, platform_user_id as "platformUserId", email, user_ref as "userRef", (xmax = 0) as inserted
   `);
   const row = rows[0];
   if (!row) throw new Error('Saving a chat identity returned no row.');
-  return toChatIdentity(row);
+  return { identity: toChatIdentity(row), inserted: row.inserted };
 }
 
 export async function listUnlinkedEmails(

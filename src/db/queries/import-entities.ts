@@ -16,7 +16,7 @@ import { textArray } from '../sql-fragments.ts';
 
 /** Entities per batch: one hash lookup and one multi-row upsert each. */
 const BATCH = 500;
-/** Written entities from which an import refreshes the planner's statistics. */
+/** Written entities from which an import vacuums and refreshes the planner's statistics. */
 const ANALYZE_AFTER = 1000;
 /** Relations per multi-row insert (they are small). */
 const RELATION_BATCH = 5000;
@@ -51,9 +51,10 @@ export async function importEntities(
     await recordLocations(tx, opts.locations);
     return counts;
   });
-  // Fresh statistics after a bulk load keep the planner on the indexes; PGlite has no autovacuum to do it.
+  // After a bulk load, fresh statistics keep the planner on the indexes and a vacuum sets the visibility map that
+  // index-only scans need. Autovacuum would get there later; PGlite has none, and some servers run with it off.
   if (counts.created + counts.updated >= ANALYZE_AFTER) {
-    await db.execute(sql`analyze entities, relations`);
+    await db.execute(sql`vacuum (analyze) entities, relations`);
   }
   return counts;
 }

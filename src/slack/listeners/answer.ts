@@ -33,10 +33,8 @@ export function learnIdentities(
   opts: { client: WebClient; slackUserId: string; message: Message },
 ) {
   deps.background.run('learn Slack identities', async () => {
-    const { client, slackUserId, message } = opts;
-    const known = await deps.services.store.findChatIdentity({ platform: 'slack', platformUserId: slackUserId });
-    if (!known) await deps.identities.warmUser({ client, slackUserId });
-    await deps.identities.warmFromMessage({ client, message });
+    await deps.identities.warmViewer({ client: opts.client, slackUserId: opts.slackUserId });
+    await deps.identities.warmFromMessage({ client: opts.client, message: opts.message });
   });
 }
 
