@@ -121,6 +121,14 @@ export interface CatalogStore {
   getRelations(opts: { ref: EntityRef }): Promise<RelationFacts[]>;
   /** One database round trip. */
   getOwnership(opts: { entity: EntityRecord }): Promise<OwnershipFacts>;
+  /**
+   * `/owner`'s lookup: resolves `text` as `resolveName` does and, when it names exactly one entity that is neither a
+   * Group nor a User, returns that entity's ownership too. One round trip; two for an unknown name (suggestions).
+   */
+  findOwnership(opts: {
+    text: string;
+    suggestionLimit?: number;
+  }): Promise<{ resolution: NameResolution; ownership?: OwnershipFacts }>;
   getTeam(opts: { ref: EntityRef }): Promise<TeamFacts | undefined>;
   getHoldings(opts: { ref: EntityRef; limit: number }): Promise<HoldingsFacts>;
   /** Breadth-first to `depth`; each entity appears once, at its shortest distance. */

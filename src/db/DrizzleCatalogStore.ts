@@ -21,6 +21,7 @@ import type { Db } from './client.ts';
 import { entityFields, toEntityRecord } from './entity-row.ts';
 import * as chatIdentities from './queries/chat-identities.ts';
 import { getDependencies } from './queries/dependencies.ts';
+import { createFindOwnership, type FindOwnership } from './queries/find-ownership.ts';
 import { getHoldings } from './queries/holdings.ts';
 import { importEntities } from './queries/import-entities.ts';
 import { createGetOwnership, type GetOwnership } from './queries/ownership.ts';
@@ -35,6 +36,7 @@ export class DrizzleCatalogStore implements CatalogStore {
   // The `/owner` path: prepared once per store, so each pooled connection parses them once.
   readonly #resolveName: ResolveName;
   readonly #getOwnership: GetOwnership;
+  readonly #findOwnership: FindOwnership;
   readonly #getTeam: GetTeam;
   readonly #getEntity;
 
@@ -43,6 +45,7 @@ export class DrizzleCatalogStore implements CatalogStore {
     this.#identityStatistics = new AnalyzeTrigger({ db: opts.db, table: 'chat_identities' });
     this.#resolveName = createResolveName(opts.db);
     this.#getOwnership = createGetOwnership(opts.db);
+    this.#findOwnership = createFindOwnership(opts.db);
     this.#getTeam = createGetTeam(opts.db);
     this.#getEntity = opts.db
       .select(entityFields)
@@ -109,6 +112,13 @@ export class DrizzleCatalogStore implements CatalogStore {
 
   getOwnership(opts: { entity: EntityRecord }): Promise<OwnershipFacts> {
     return this.#getOwnership(opts);
+  }
+
+  findOwnership(opts: {
+    text: string;
+    suggestionLimit?: number;
+  }): Promise<{ resolution: NameResolution; ownership?: OwnershipFacts }> {
+    return this.#findOwnership(opts);
   }
 
   getTeam(opts: { ref: EntityRef }): Promise<TeamFacts | undefined> {

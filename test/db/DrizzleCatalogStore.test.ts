@@ -246,6 +246,56 @@ describe('resolveName', () => {
   });
 });
 
+describe('findOwnership', () => {
+  it('resolves the name and answers the same ownership as getOwnership, in one statement', async () => {
+    await load(
+      group('commerce', { children: ['payments'] }),
+      group('payments', { parent: 'commerce', members: ['ada'] }),
+      user('ada'),
+      component('payments-api', { owner: 'payments' }, { title: 'Payments API' }),
+    );
+    const entity = await store.getEntity({ ref: 'component:default/payments-api' });
+    if (!entity) throw new Error('payments-api was not stored');
+
+    const found = await store.findOwnership({ text: 'Payments API' });
+
+    expect(found.resolution).toEqual({ status: 'found', entity });
+    expect(found.ownership).toEqual(await store.getOwnership({ entity }));
+  });
+
+  it('answers a team or a person without ownership: their answer is what they own', async () => {
+    await load(group('payments'), user('ada'));
+    expect(await store.findOwnership({ text: 'payments' })).toEqual({
+      resolution: { status: 'found', entity: await store.getEntity({ ref: 'group:default/payments' }) },
+    });
+    expect((await store.findOwnership({ text: 'ada' })).ownership).toBeUndefined();
+  });
+
+  it('lists the candidates of an ambiguous name, with no ownership', async () => {
+    await load(
+      group('payments'),
+      system('payments', { owner: 'payments' }),
+      component('payments', { owner: 'payments' }),
+    );
+    const found = await store.findOwnership({ text: 'payments' });
+    expect(found.resolution.status).toBe('ambiguous');
+    expect(found.resolution.status === 'ambiguous' && refsOf(found.resolution.candidates)).toEqual([
+      'component:default/payments',
+      'group:default/payments',
+      'system:default/payments',
+    ]);
+    expect(found.ownership).toBeUndefined();
+  });
+
+  it('suggests close names for an unknown one', async () => {
+    await load(group('payments'), component('payments-api', { owner: 'payments' }));
+    const found = await store.findOwnership({ text: 'paymnts-api', suggestionLimit: 3 });
+    expect(found.resolution.status === 'missing' && refsOf(found.resolution.suggestions)[0]).toBe(
+      'component:default/payments-api',
+    );
+  });
+});
+
 describe('getOwnership', () => {
   it("answers with the entity's team, the team's parents nearest first, and its members", async () => {
     await load(

@@ -11,7 +11,7 @@ import {
 import type { EntityRecord, HoldingsFacts, OwnershipFacts, TeamFacts } from '../ports.ts';
 import type { Block, Button, Message, Span } from '../view-model.ts';
 import { code, link, text as plain, strong } from '../view-model.ts';
-import { resolveEntity, usageAnswer } from './resolve.ts';
+import { explainResolution, SUGGESTIONS, usageAnswer } from './resolve.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 
 /** Rows of owned entities fetched for a team; the renderer cuts further to fit the platform's limits. */
@@ -25,11 +25,13 @@ export const ownerCommand: CommandDefinition = {
   async run(context, args) {
     const name = args.trim();
     if (!name) return usageAnswer(this.name, this.usage, this.example);
-    const resolved = await resolveEntity(context, this.name, name);
+    // One round trip: the name and, for anything but a team or a person, its owner.
+    const { resolution, ownership } = await context.store.findOwnership({ text: name, suggestionLimit: SUGGESTIONS });
+    const resolved = explainResolution(this.name, name, resolution);
     if (resolved.message) return resolved.message;
     const { entity } = resolved;
     if (entity.kind === 'group' || entity.kind === 'user') return holdingsAnswer(context, entity);
-    return ownershipAnswer(await context.store.getOwnership({ entity }));
+    return ownershipAnswer(ownership ?? (await context.store.getOwnership({ entity })));
   },
 };
 

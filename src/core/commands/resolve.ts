@@ -1,10 +1,10 @@
 import { kindLabel, shortName, titleOf } from '../catalog/facts.ts';
-import type { EntityRecord } from '../ports.ts';
+import type { EntityRecord, NameResolution } from '../ports.ts';
 import type { Button, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import type { CommandContext } from './types.ts';
 
-const SUGGESTIONS = 5;
+export const SUGGESTIONS = 5;
 
 export type Resolved = { entity: EntityRecord; message?: never } | { entity?: never; message: Message };
 
@@ -13,7 +13,15 @@ export type Resolved = { entity: EntityRecord; message?: never } | { entity?: ne
  * buttons that run the same command; an ambiguous one lists the candidates by their full refs.
  */
 export async function resolveEntity(context: CommandContext, command: string, name: string): Promise<Resolved> {
-  const resolution = await context.store.resolveName({ text: name, suggestionLimit: SUGGESTIONS });
+  return explainResolution(
+    command,
+    name,
+    await context.store.resolveName({ text: name, suggestionLimit: SUGGESTIONS }),
+  );
+}
+
+/** The entity a resolution found, or the answer that explains why there is none. */
+export function explainResolution(command: string, name: string, resolution: NameResolution): Resolved {
   switch (resolution.status) {
     case 'found':
       return { entity: resolution.entity };

@@ -3,7 +3,7 @@
  * system's domain's; the first owner that exists in the catalog as a Group or User wins. For a Group the statement
  * also returns its parent teams and members (with Slack ids); for a User, the person.
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { EntityRecord, OwnershipFacts } from '../../core/ports.ts';
 import type { Db } from '../client.ts';
 import { entityColumns, toEntityRecord, toPersonRecord } from '../entity-row.ts';
@@ -12,7 +12,7 @@ import { slackUserIdOf, type TeamRow, teamCtes, teamRows, toTeamFacts } from './
 
 type Via = NonNullable<OwnershipFacts['owner']>['via'];
 
-type OwnershipRow = TeamRow & {
+export type OwnershipRow = TeamRow & {
   via: Via | null;
   ownerRef: string | null;
 };
@@ -27,6 +27,19 @@ export function createGetOwnership(db: Db): GetOwnership {
     with recursive subject as (
       select ref, owner_ref, kind from entities where ref = ${sql.placeholder('ref')}
     ),
+    ${ownershipCtes()}
+    ${ownershipRows()}
+  `,
+  );
+  return async (opts) => toOwnershipFacts(opts.entity, await statement.execute({ ref: opts.entity.ref }));
+}
+
+/**
+ * The ownership CTEs for the entity in CTE `subject(ref, owner_ref, kind)` (at most one row); needs `with recursive`
+ * and a preceding `subject`. Shared with `findOwnership`, which resolves the subject in the same statement.
+ */
+export function ownershipCtes(): SQL {
+  return sql`
     -- The entity's system; a System (or Domain) is its own anchor for the domain step.
     sys as (
       select s.ref, s.owner_ref
@@ -61,7 +74,12 @@ export function createGetOwnership(db: Db): GetOwnership {
     owner_team as (
       select owner_ref as team_ref from chosen where owner_kind = 'group'
     ),
-    ${teamCtes('owner_team')}
+    ${teamCtes('owner_team')}`;
+}
+
+/** The rows of an ownership answer (roles subject, from, owner, parent, member), for the CTEs of `ownershipCtes`. */
+export function ownershipRows(): SQL {
+  return sql`
     select 'subject' as role, null::int as depth, null as "slackUserId", null as via, x.owner_ref as "ownerRef",
       ${entityColumns('e')}
     from subject x join entities e on e.ref = x.ref
@@ -74,13 +92,10 @@ export function createGetOwnership(db: Db): GetOwnership {
     union all
     select t.role, t.depth, t."slackUserId", null, null,
       t.ref, t.kind, t.namespace, t.name, t.envelope, t."sourceLocation", t.orphan
-    from (${teamRows()}) t
-  `,
-  );
-  return async (opts) => toOwnershipFacts(opts.entity, await statement.execute({ ref: opts.entity.ref }));
+    from (${teamRows()}) t`;
 }
 
-function toOwnershipFacts(entity: EntityRecord, rows: readonly OwnershipRow[]): OwnershipFacts {
+export function toOwnershipFacts(entity: EntityRecord, rows: readonly OwnershipRow[]): OwnershipFacts {
   const facts: OwnershipFacts = { entity };
   const declared = rows.find((row) => row.role === 'subject')?.ownerRef;
   if (declared) facts.declaredOwnerRef = declared;

@@ -3,7 +3,7 @@
  * name, at four levels (exact ref, name, title, alias); the best level that matched wins. Only when nothing
  * matched does a second statement look for close names.
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { splitEntityRef } from '../../core/catalog/refs.ts';
 import type { EntityRecord, NameResolution } from '../../core/ports.ts';
 import type { Db } from '../client.ts';
@@ -34,16 +34,21 @@ export type ResolveName = (opts: {
   suggestionLimit?: number;
 }) => Promise<NameResolution>;
 
-export function createResolveName(db: Db): ResolveName {
+/** `kinds` is null or the kinds (lowercase) to keep. */
+const kindFilter = (alias: string) => {
   const kinds = sql`${sql.placeholder('kinds')}::text[]`;
-  const kindFilter = (alias: string) => sql`(${kinds} is null or ${sql.identifier(alias)}.kind = any(${kinds}))`;
+  return sql`(${kinds} is null or ${sql.identifier(alias)}.kind = any(${kinds}))`;
+};
 
-  // The exact-ref branches: `kind:namespace/name` or `kind:name` match `ref`; `namespace/name` matches any kind.
-  const matches = prepareStatement<EntityRow & { level: number }>(
-    db,
-    'wayfinder_resolve_name',
-    sql`
-    with matches as (
+/**
+ * CTE `named(level, <entity columns>, owner_ref)`: every entity `text` could name, each at its best level, ordered by
+ * level, kind and namespace; at most `MAX_CANDIDATES`. Placeholders: `ref`, `refName`, `refNamespace`, `text`,
+ * `kinds` (see `nameParameters`). The exact-ref branches: `kind:namespace/name` or `kind:name` match `ref`;
+ * `namespace/name` matches any kind.
+ */
+export function namedCte(): SQL {
+  return sql`
+    matches as (
       select ${numberLiteral(Level.ref)} as level, ref from entities where ref = ${sql.placeholder('ref')}
       union all
       select ${numberLiteral(Level.ref)}, ref from entities
@@ -56,18 +61,68 @@ export function createResolveName(db: Db): ResolveName {
       select ${numberLiteral(Level.alias)}, ref from entities where aliases @> array[${sql.placeholder('text')}::text]
     ), best as (
       select ref, min(level) as level from matches group by ref
-    )
-    select best.level, ${entityColumns('e')}
-    from best join entities e on e.ref = best.ref
-    where ${kindFilter('e')}
-    order by best.level, e.kind, e.namespace, lower(e.name)
-    limit ${numberLiteral(MAX_CANDIDATES)}
+    ), named as (
+      select best.level, e.ref, e.kind, e.namespace, e.name, e.envelope, e.source_location, e.orphan, e.owner_ref
+      from best join entities e on e.ref = best.ref
+      where ${kindFilter('e')}
+      order by best.level, e.kind, e.namespace, lower(e.name)
+      limit ${numberLiteral(MAX_CANDIDATES)}
+    )`;
+}
+
+/** The placeholder values of `namedCte` for what a person typed. */
+export function nameParameters(opts: { text: string; kinds?: readonly string[] }) {
+  const text = opts.text.trim().toLowerCase();
+  return { ...refParts(text), text, kinds: opts.kinds?.map((kind) => kind.toLowerCase()) ?? null };
+}
+
+/** The entities `named` at its best level: one is found, several are ambiguous, none means suggestions. */
+export function bestNamed<TRow extends EntityRow & { level: number }>(rows: readonly TRow[]): EntityRecord[] {
+  const bestLevel = rows[0]?.level;
+  return rows.filter((row) => row.level === bestLevel).map(toEntityRecord);
+}
+
+export type SuggestNames = (opts: {
+  text: string;
+  kinds?: readonly string[];
+  suggestionLimit?: number;
+}) => Promise<EntityRecord[]>;
+
+export function createResolveName(db: Db): ResolveName {
+  const matches = prepareStatement<EntityRow & { level: number }>(
+    db,
+    'wayfinder_resolve_name',
+    sql`
+    with ${namedCte()}
+    select level, ${entityColumns('named')} from named
   `,
   );
+  const suggest = createSuggestNames(db);
 
-  // Candidates are the labels (name and title) nearest to the text by trigram distance, as whole strings and as
-  // words within them, and labels containing the text: GiST order-by reads only a few index entries for each.
-  // They are then ranked by similarity of name or title, names starting with the text first.
+  return async (opts) => {
+    const parameters = nameParameters(opts);
+    if (parameters.text === '') return { status: 'missing', suggestions: [] };
+    return toNameResolution(bestNamed(await matches.execute(parameters)), () => suggest(opts));
+  };
+}
+
+/** Found, ambiguous, or (asking `suggest` only then) missing with suggestions. */
+export async function toNameResolution(
+  best: readonly EntityRecord[],
+  suggest: () => Promise<EntityRecord[]>,
+): Promise<NameResolution> {
+  const [only] = best;
+  if (only && best.length === 1) return { status: 'found', entity: only };
+  if (best.length > 1) return { status: 'ambiguous', candidates: [...best] };
+  return { status: 'missing', suggestions: await suggest() };
+}
+
+/**
+ * Candidates are the labels (name and title) nearest to the text by trigram distance, as whole strings and as
+ * words within them, and labels containing the text: GiST order-by reads only a few index entries for each.
+ * They are then ranked by similarity of name or title, names starting with the text first.
+ */
+export function createSuggestNames(db: Db): SuggestNames {
   const text = sql`${sql.placeholder('text')}::text`;
   const contains = sql`${sql.placeholder('contains')}::text`;
   const prefix = sql`${sql.placeholder('prefix')}::text`;
@@ -102,19 +157,9 @@ export function createResolveName(db: Db): ResolveName {
   );
 
   return async (opts) => {
-    const text = opts.text.trim().toLowerCase();
-    const kinds = opts.kinds?.map((kind) => kind.toLowerCase()) ?? null;
-    if (text === '') return { status: 'missing', suggestions: [] };
-
-    const rows = await matches.execute({ ...refParts(text), text, kinds });
-    const bestLevel = rows[0]?.level;
-    const best = rows.filter((row) => row.level === bestLevel).map(toEntityRecord);
-    const [only] = best;
-    if (only && best.length === 1) return { status: 'found', entity: only };
-    if (best.length > 1) return { status: 'ambiguous', candidates: best };
-
+    const { text, kinds } = nameParameters(opts);
     const limit = Math.min(Math.max(0, Math.floor(opts.suggestionLimit ?? DEFAULT_SUGGESTIONS)), MAX_SUGGESTIONS);
-    if (limit === 0) return { status: 'missing', suggestions: [] };
+    if (limit === 0 || text === '') return [];
     const escaped = escapeLike(text);
     const similar = await suggestions.execute({
       text,
@@ -124,7 +169,7 @@ export function createResolveName(db: Db): ResolveName {
       limit,
       pool: limit * POOL_PER_SUGGESTION,
     });
-    return { status: 'missing', suggestions: similar.map(toEntityRecord) satisfies EntityRecord[] };
+    return similar.map(toEntityRecord);
   };
 }
 

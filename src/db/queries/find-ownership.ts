@@ -1,0 +1,51 @@
+/**
+ * `/owner <name>` in one statement: the name is resolved as `resolveName` resolves it and, when it names exactly
+ * one entity that is neither a Group nor a User, that entity's ownership comes back in the same rows. Only an
+ * unknown name costs a second statement, for suggestions.
+ */
+import { sql } from 'drizzle-orm';
+import type { NameResolution, OwnershipFacts } from '../../core/ports.ts';
+import type { Db } from '../client.ts';
+import { entityColumns } from '../entity-row.ts';
+import { prepareStatement } from '../prepared.ts';
+import { type OwnershipRow, ownershipCtes, ownershipRows, toOwnershipFacts } from './ownership.ts';
+import { bestNamed, createSuggestNames, namedCte, nameParameters, toNameResolution } from './resolve-name.ts';
+
+export type FindOwnership = (opts: {
+  text: string;
+  suggestionLimit?: number;
+}) => Promise<{ resolution: NameResolution; ownership?: OwnershipFacts }>;
+
+export function createFindOwnership(db: Db): FindOwnership {
+  const statement = prepareStatement<OwnershipRow>(
+    db,
+    'wayfinder_find_ownership',
+    sql`
+    with recursive ${namedCte()},
+    top as (
+      select ref, kind, owner_ref from named where level = (select min(level) from named)
+    ),
+    subject as (
+      select ref, owner_ref, kind from top
+      where (select count(*) from top) = 1 and kind not in ('group', 'user')
+    ),
+    ${ownershipCtes()}
+    select 'named' as role, n.level as depth, null as "slackUserId", null as via, null as "ownerRef",
+      ${entityColumns('n')}
+    from named n
+    union all
+    ${ownershipRows()}
+  `,
+  );
+  const suggest = createSuggestNames(db);
+
+  return async (opts) => {
+    const parameters = nameParameters({ text: opts.text });
+    if (parameters.text === '') return { resolution: { status: 'missing', suggestions: [] } };
+    const rows = await statement.execute(parameters);
+    const named = rows.filter((row) => row.role === 'named').map((row) => ({ ...row, level: row.depth ?? 0 }));
+    const resolution = await toNameResolution(bestNamed(named), () => suggest(opts));
+    const subject = resolution.status === 'found' && rows.some((row) => row.role === 'subject');
+    return subject ? { resolution, ownership: toOwnershipFacts(resolution.entity, rows) } : { resolution };
+  };
+}
