@@ -4,6 +4,7 @@
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** What every adapter logs through. Console, pino and Bolt's logger all fit. Never pass secrets or raw bodies. */
 export interface Logger {
   debug(message: string, ...details: unknown[]): void;
   info(message: string, ...details: unknown[]): void;

@@ -7,8 +7,6 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-/** What every adapter logs through. Console, pino and Bolt's logger all fit. Never pass secrets or raw bodies. */
 import type { Logger } from '../logger.ts';
 
 export type { Logger };

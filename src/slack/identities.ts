@@ -45,20 +45,14 @@ export function createIdentityWarmer(opts: IdentityWarmerOptions): IdentityWarme
   };
   const rememberMissing = (email: string) => {
     notFound.set(email, now() + notFoundTtlMs);
-    if (notFound.size > 5_000) {
-      const oldest = notFound.keys().next().value;
-      if (oldest !== undefined) notFound.delete(oldest);
-    }
+    dropOldest(notFound, 5_000);
   };
   // Slack users with a saved identity. An identity is never deleted, so remembering one is always right; it saves
   // a query after every answer to someone who asks often. Bounded and per process: forgetting one costs a query.
   const known = new Set<string>();
   const rememberKnown = (slackUserId: string) => {
     known.add(slackUserId);
-    if (known.size > 50_000) {
-      const oldest = known.values().next().value;
-      if (oldest !== undefined) known.delete(oldest);
-    }
+    dropOldest(known, 50_000);
   };
 
   const warmer: IdentityWarmer = {
@@ -147,4 +141,11 @@ async function lookupByEmail(client: WebClient, email: string): Promise<string |
 export function isPlatformError(error: unknown, code: string): boolean {
   const data = (error as { data?: { error?: unknown } } | undefined)?.data;
   return (error as { code?: unknown })?.code === 'slack_webapi_platform_error' && data?.error === code;
+}
+
+/** Keeps a Map or Set to `limit` entries by dropping the oldest: both iterate in insertion order. */
+function dropOldest(entries: Map<string, unknown> | Set<string>, limit: number): void {
+  if (entries.size <= limit) return;
+  const oldest = entries.keys().next().value;
+  if (oldest !== undefined) entries.delete(oldest);
 }

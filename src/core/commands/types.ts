@@ -12,7 +12,7 @@ export interface CommandContext {
   store: CatalogStore;
   /**
    * Who is asking, looked up on first call. Only commands that decide permissions call it, so a lookup such as
-   * `/owner` stays at its two queries.
+   * `/owner` stays at its one query.
    */
   viewer(): Promise<Viewer>;
 }

@@ -101,6 +101,26 @@ describe('answerSlashCommand', () => {
     await deps.background.idle();
   });
 
+  it('once it knows who is asking, sends no identity query after their later answers', async () => {
+    await store.saveChatIdentity({
+      identity: { platform: 'slack', platformUserId: 'U0OFTEN', email: 'bo@example.com' },
+    });
+    const deps = listenerDeps();
+    const ask = async () => {
+      await answerSlashCommand(deps, {
+        command: command('x', 'U0OFTEN'),
+        ack: async () => {},
+        client: fakeSlackClient(slack.url),
+      });
+      await deps.background.idle();
+    };
+    await ask();
+    queries.length = 0;
+    await ask();
+    expect(queries.filter((query) => query.includes('chat_identities'))).toEqual([]);
+    expect(slack.callsTo('users.info')).toEqual([]);
+  });
+
   it('sends no query of its own before the answer: who is asking is looked up only when a command asks', async () => {
     const deps = listenerDeps();
     let queriesAtAck = -1;
