@@ -15,6 +15,7 @@ import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglit
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { InputError } from '../core/errors.ts';
+import { rebuildStaleTeamCards } from './queries/team-cards.ts';
 import * as schema from './schema.ts';
 
 /**
@@ -129,21 +130,26 @@ async function createPgliteDatabase(dataDir: string | undefined, logger: Drizzle
 
 /**
  * Applies the pending migrations in `migrations/`; applied ones are recorded by drizzle, so this is idempotent.
+ * Then builds derived rows a new migration leaves empty (team cards), so an existing catalog needs no re-import.
  * On Postgres it holds an advisory lock meanwhile, so that replicas starting together migrate one after another.
  */
 export async function migrateDatabase(database: Database): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_FOLDER };
   if (database.dialect === 'pglite') {
     await migratePglite(database.db as unknown as PgliteDatabase<typeof schema>, config);
+    await rebuildStaleTeamCards(database.db);
     return;
   }
+
   // drizzle keeps the driver's client on `$client`: here, the pool.
   const pool = (database.db as unknown as NodePgDatabase<typeof schema> & { $client: pg.Pool }).$client;
   const connection = await pool.connect();
   try {
     await connection.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
-      await migrateNodePg(drizzleNodePg({ client: connection }), config);
+      const locked = drizzleNodePg({ client: connection, schema });
+      await migrateNodePg(locked, config);
+      await rebuildStaleTeamCards(locked);
     } finally {
       await connection.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }

@@ -142,6 +142,17 @@ export const ingestErrors = pgTable(
   (t) => [index('ingest_errors_location_idx').on(t.location)],
 );
 
+/**
+ * Each Group's answer card (`queries/team-cards.ts`): the team, its parent teams and its members, rebuilt by every
+ * import that writes, so `/owner` reads one row instead of walking relations.
+ */
+export const teamCards = pgTable('team_cards', {
+  teamRef: text('team_ref').primaryKey(),
+  card: jsonb('card').notNull(),
+  /** The members' emails, lowercased: how their Slack ids are found at read time. */
+  memberEmails: text('member_emails').array().notNull(),
+});
+
 /** A chat user and, once known, the catalog User with the same email. */
 export const chatIdentities = pgTable(
   'chat_identities',

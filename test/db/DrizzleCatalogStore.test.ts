@@ -405,6 +405,31 @@ describe('getOwnership', () => {
     ]);
   });
 
+  it('answers with the team as last imported when members move and a parent team is renamed', async () => {
+    await load(
+      group('commerce'),
+      group('payments', { parent: 'commerce', members: ['ada', 'grace'] }),
+      user('ada'),
+      user('grace'),
+      component('payments-api', { owner: 'payments' }),
+    );
+    await load(
+      group('money', {}, { title: 'Money' }),
+      group('payments', { parent: 'money', members: ['ada'] }),
+      group('risk', { members: ['grace'] }),
+    );
+    const entity = await store.getEntity({ ref: 'component:default/payments-api' });
+    if (!entity) throw new Error('payments-api was not stored');
+
+    const facts = await store.getOwnership({ entity });
+
+    expect(refsOf(facts.owner?.group?.parents ?? [])).toEqual(['group:default/money']);
+    expect(refsOf(facts.owner?.group?.members ?? [])).toEqual(['user:default/ada']);
+    expect((await store.getTeam({ ref: 'group:default/risk' }))?.members.map((member) => member.ref)).toEqual([
+      'user:default/grace',
+    ]);
+  });
+
   it('stops at a cycle in the team tree', async () => {
     await load(
       group('a', { parent: 'b' }),

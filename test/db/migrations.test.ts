@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCatalog } from '../../src/catalog/import-catalog.ts';
 import { type Database, migrateDatabase } from '../../src/db/client.ts';
+import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { openTestDatabase } from '../helpers/database.ts';
+import { DEMO_CATALOG } from '../helpers/demo-catalog.ts';
 
 describe('migrations', () => {
   let database: Database;
@@ -55,5 +58,17 @@ describe('migrations', () => {
       select search @@ to_tsquery('english', 'java & card') as matches, aliases from entities
     `);
     expect(rows[0]).toEqual({ matches: true, aliases: ['pay', 'payapi'] });
+  });
+
+  it('build the team cards of a catalog stored before they existed', async () => {
+    const store = new DrizzleCatalogStore({ db: database.db });
+    await importCatalog({ paths: [DEMO_CATALOG], store });
+    await database.db.execute(sql`delete from team_cards`);
+    expect(await store.getTeam({ ref: 'group:default/payments' })).toBeUndefined();
+
+    await migrateDatabase(database);
+
+    const team = await store.getTeam({ ref: 'group:default/payments' });
+    expect(team?.members.length).toBeGreaterThan(0);
   });
 });

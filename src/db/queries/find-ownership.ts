@@ -21,7 +21,7 @@ export function createFindOwnership(db: Db): FindOwnership {
     db,
     'wayfinder_find_ownership',
     sql`
-    with recursive ${namedCte()},
+    with ${namedCte()},
     top as (
       select ref, kind, owner_ref from named where level = (select min(level) from named)
     ),
@@ -31,7 +31,7 @@ export function createFindOwnership(db: Db): FindOwnership {
     ),
     ${ownershipCtes()}
     select 'named' as role, n.level as depth, null as "slackUserId", null as via, null as "ownerRef",
-      ${entityColumns('n')}
+      null::jsonb as "slackIds", ${entityColumns('n')}
     from named n
     union all
     ${ownershipRows()}

@@ -1,20 +1,29 @@
 /**
  * Who owns an entity, in one statement (the `/owner` hot path): the entity's own owner, else its system's, else the
  * system's domain's; the first owner that exists in the catalog as a Group or User wins. For a Group the statement
- * also returns its parent teams and members (with Slack ids); for a User, the person.
+ * returns its team card (parents and members, `team-cards.ts`) with the members' Slack ids; for a User, the person.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { EntityRecord, OwnershipFacts } from '../../core/ports.ts';
 import type { Db } from '../client.ts';
-import { entityColumns, toEntityRecord, toPersonRecord } from '../entity-row.ts';
+import { type EntityRow, entityColumns, toEntityRecord, toPersonRecord } from '../entity-row.ts';
 import { prepareStatement } from '../prepared.ts';
-import { slackUserIdOf, type TeamRow, teamCtes, teamRows, toTeamFacts } from './team-facts.ts';
+import { type SlackIds, slackIdsOf, slackUserIdOf, type TeamCard, toTeamFacts } from './team-cards.ts';
 
 type Via = NonNullable<OwnershipFacts['owner']>['via'];
 
-export type OwnershipRow = TeamRow & {
+/**
+ * One row of an ownership answer; `role` says what it is. The row of role `subject` carries only the subject's
+ * `ref`, `kind` and `ownerRef` (the caller has its entity); the row of role `card` carries the owner's team card in
+ * `envelope` and its members' Slack ids in `slackIds`.
+ */
+export type OwnershipRow = EntityRow & {
+  role: string;
+  depth: number | null;
+  slackUserId: string | null;
   via: Via | null;
   ownerRef: string | null;
+  slackIds: SlackIds | null;
 };
 
 export type GetOwnership = (opts: { entity: EntityRecord }) => Promise<OwnershipFacts>;
@@ -24,7 +33,7 @@ export function createGetOwnership(db: Db): GetOwnership {
     db,
     'wayfinder_get_ownership',
     sql`
-    with recursive subject as (
+    with subject as (
       select ref, owner_ref, kind from entities where ref = ${sql.placeholder('ref')}
     ),
     ${ownershipCtes()}
@@ -35,8 +44,8 @@ export function createGetOwnership(db: Db): GetOwnership {
 }
 
 /**
- * The ownership CTEs for the entity in CTE `subject(ref, owner_ref, kind)` (at most one row); needs `with recursive`
- * and a preceding `subject`. Shared with `findOwnership`, which resolves the subject in the same statement.
+ * The ownership CTEs for the entity in CTE `subject(ref, owner_ref, kind)` (at most one row); needs a preceding
+ * `subject`. Shared with `findOwnership`, which resolves the subject in the same statement.
  */
 export function ownershipCtes(): SQL {
   return sql`
@@ -70,44 +79,51 @@ export function ownershipCtes(): SQL {
       select c.via, c.from_ref, o.ref as owner_ref, o.kind as owner_kind
       from candidates c join entities o on o.ref = c.owner_ref and o.kind in ('group', 'user')
       order by c.rank limit 1
-    ),
-    owner_team as (
-      select owner_ref as team_ref from chosen where owner_kind = 'group'
-    ),
-    ${teamCtes('owner_team')}`;
+    )`;
 }
 
-/** The rows of an ownership answer (roles subject, from, owner, parent, member), for the CTEs of `ownershipCtes`. */
+/**
+ * The rows of an ownership answer (roles subject, from, and owner for a User or card for a Group), for the CTEs of
+ * `ownershipCtes`. Every branch has the columns of `OwnershipRow`, in its order.
+ */
 export function ownershipRows(): SQL {
   return sql`
     select 'subject' as role, null::int as depth, null as "slackUserId", null as via, x.owner_ref as "ownerRef",
-      ${entityColumns('e')}
-    from subject x join entities e on e.ref = x.ref
+      null::jsonb as "slackIds", x.ref, x.kind, null as namespace, null as name, null::jsonb as envelope,
+      null as "sourceLocation", null::boolean as orphan
+    from subject x
     union all
-    select 'from', null, null, c.via, null, ${entityColumns('e')}
-    from chosen c join entities e on e.ref = c.from_ref
+    select 'from', null, null, c.via, null, null, ${entityColumns('e')}
+    from chosen c join entities e on e.ref = c.from_ref and c.from_ref <> (select ref from subject)
     union all
-    select 'owner', null, ${slackUserIdOf('e')}, null, null, ${entityColumns('e')}
+    select 'owner', null, ${slackUserIdOf('e')}, c.via, null, null, ${entityColumns('e')}
     from chosen c join entities e on e.ref = c.owner_ref
+    where c.owner_kind = 'user'
     union all
-    select t.role, t.depth, t."slackUserId", null, null,
-      t.ref, t.kind, t.namespace, t.name, t.envelope, t."sourceLocation", t.orphan
-    from (${teamRows()}) t`;
+    select 'card', null, null, c.via, null, ${slackIdsOf('t')}, t.team_ref, 'group', '', '', t.card, null, false
+    from chosen c join team_cards t on t.team_ref = c.owner_ref`;
 }
 
 export function toOwnershipFacts(entity: EntityRecord, rows: readonly OwnershipRow[]): OwnershipFacts {
   const facts: OwnershipFacts = { entity };
   const declared = rows.find((row) => row.role === 'subject')?.ownerRef;
   if (declared) facts.declaredOwnerRef = declared;
-  const from = rows.find((row) => row.role === 'from');
-  const owner = rows.find((row) => row.role === 'owner');
-  if (!from?.via || !owner) return facts;
+  const card = rows.find((row) => row.role === 'card');
+  const user = rows.find((row) => row.role === 'owner');
+  const owner = card ?? user;
+  if (!owner?.via) return facts;
 
-  const answer: NonNullable<OwnershipFacts['owner']> = { via: from.via, from: toEntityRecord(from) };
-  if (owner.kind === 'group') {
-    answer.group = toTeamFacts(rows, 'owner');
-  } else {
-    answer.user = toPersonRecord(owner);
+  // No row of role `from` means the entity named its owner itself.
+  const fromRow = rows.find((row) => row.role === 'from');
+  const answer: NonNullable<OwnershipFacts['owner']> = {
+    via: owner.via,
+    from: fromRow ? toEntityRecord(fromRow) : entity,
+  };
+  if (card) {
+    // The card row carries the card where other rows carry an envelope (see `ownershipRows`).
+    answer.group = toTeamFacts(card.envelope as unknown as TeamCard, card.slackIds);
+  } else if (user) {
+    answer.user = toPersonRecord(user);
   }
   facts.owner = answer;
   return facts;

@@ -3,9 +3,13 @@ import { COMMANDS } from '../../../core/commands/index.ts';
 import type { ListenerDeps } from '../../deps.ts';
 import { answerSlashCommand } from './slash-command.ts';
 
-/** One slash command per core command; the Slack manifest lists the same set (test/slack/manifest.test.ts). */
+/**
+ * Every core command is a slash command of the same name; the Slack manifest lists the same set
+ * (test/slack/manifest.test.ts). One listener matches them all: Bolt runs every listener's middleware for every
+ * request, so one listener instead of one per command is work the `/owner` path does not pay for.
+ */
+export const SLASH_COMMAND_PATTERN = new RegExp(`^/(?:${COMMANDS.map((command) => command.name).join('|')})$`);
+
 export function registerCommands(app: Pick<App, 'command'>, deps: ListenerDeps): void {
-  for (const command of COMMANDS) {
-    app.command(`/${command.name}`, (args) => answerSlashCommand(deps, args));
-  }
+  app.command(SLASH_COMMAND_PATTERN, (args) => answerSlashCommand(deps, args));
 }

@@ -1,0 +1,141 @@
+/**
+ * A team card is what an answer shows about a Group, assembled once when the catalog changes instead of on every
+ * `/owner`: the team, its parent teams (nearest first) and its direct members. Every import that writes rebuilds
+ * them all in one set-based statement (`rebuildTeamCards`), in its own transaction, so a card never disagrees with
+ * the entities it was built from. A read is then one primary-key probe, plus one index probe for the members' Slack
+ * ids, which are learned while Wayfinder runs and so are joined at read time, never stored in the card.
+ *
+ * Envelopes in a card leave out the membership lists (`spec.children`, `spec.members`, `spec.memberOf`): a parent
+ * area lists dozens of teams, and answers show members and parents from the card's own lists.
+ */
+import { type SQL, sql } from 'drizzle-orm';
+import { emailOf } from '../../core/catalog/facts.ts';
+import type { PersonRecord, TeamFacts } from '../../core/ports.ts';
+import type { Db } from '../client.ts';
+import { type EntityRow, toEntityRecord } from '../entity-row.ts';
+import { numberLiteral } from '../sql-fragments.ts';
+
+/** A guard against a `childOf` cycle or an absurdly deep org tree. */
+const MAX_PARENT_DEPTH = 32;
+
+/** The JSON stored in `team_cards.card`. */
+export interface TeamCard {
+  team: EntityRow;
+  /** Nearest first. */
+  parents: EntityRow[];
+  members: EntityRow[];
+}
+
+/** Lowercased email → Slack user id, for the members of one card. */
+export type SlackIds = Record<string, string>;
+
+/** An entity as a card stores it: the columns of `EntityRow`, as JSON, without membership lists. */
+function cardEntity(alias: string): SQL {
+  const a = sql.identifier(alias);
+  return sql`jsonb_build_object(
+    'ref', ${a}.ref, 'kind', ${a}.kind, 'namespace', ${a}.namespace, 'name', ${a}.name,
+    'envelope', ${a}.envelope #- '{spec,children}' #- '{spec,members}' #- '{spec,memberOf}',
+    'sourceLocation', ${a}.source_location, 'orphan', ${a}.orphan)`;
+}
+
+/**
+ * Brings every team card up to date. Call it in the transaction that changed entities or relations. All cards are
+ * computed, but only those that differ are written, so an import that touched no team leaves no dead rows behind.
+ */
+export async function rebuildTeamCards(db: Db): Promise<void> {
+  await db.execute(sql`
+    delete from team_cards t
+    where not exists (select 1 from entities g where g.ref = t.team_ref and g.kind = 'group')
+  `);
+  await db.execute(sql`
+    insert into team_cards (team_ref, card, member_emails)
+    with recursive parents(team_ref, ref, depth, path) as (
+      select g.ref, r.target_ref, 1, array[g.ref, r.target_ref]
+      from entities g join relations r on r.source_ref = g.ref and r.type = 'childOf'
+      where g.kind = 'group'
+      union
+      select p.team_ref, r.target_ref, p.depth + 1, p.path || r.target_ref
+      from parents p join relations r on r.source_ref = p.ref and r.type = 'childOf'
+      where not r.target_ref = any(p.path) and p.depth < ${numberLiteral(MAX_PARENT_DEPTH)}
+    ),
+    nearest as (
+      select team_ref, ref, min(depth) as depth from parents group by team_ref, ref
+    ),
+    memberships as (
+      select distinct source_ref as team_ref, target_ref as ref from relations where type = 'hasMember'
+    )
+    select g.ref,
+      jsonb_build_object(
+        'team', ${cardEntity('g')},
+        'parents', coalesce((
+          select jsonb_agg(${cardEntity('e')} order by n.depth, e.ref)
+          from nearest n join entities e on e.ref = n.ref where n.team_ref = g.ref
+        ), '[]'::jsonb),
+        'members', coalesce((
+          select jsonb_agg(${cardEntity('u')} order by u.ref)
+          from memberships m join entities u on u.ref = m.ref where m.team_ref = g.ref
+        ), '[]'::jsonb)
+      ),
+      coalesce(array(
+        select lower(u.envelope #>> '{spec,profile,email}')
+        from memberships m join entities u on u.ref = m.ref
+        where m.team_ref = g.ref and u.envelope #>> '{spec,profile,email}' is not null
+      ), '{}')
+    from entities g
+    where g.kind = 'group'
+    on conflict (team_ref) do update set card = excluded.card, member_emails = excluded.member_emails
+    where team_cards.card is distinct from excluded.card or team_cards.member_emails is distinct from excluded.member_emails
+  `);
+}
+
+/**
+ * Rebuilds the cards when they do not match the groups, as after the migration that introduced them: start-up
+ * calls it, so an existing catalog needs no re-import.
+ */
+export async function rebuildStaleTeamCards(db: Db): Promise<void> {
+  const [row] = (
+    await db.execute<{ stale: boolean }>(sql`
+      select (select count(*) from entities where kind = 'group') <> (select count(*) from team_cards) as stale
+    `)
+  ).rows;
+  if (row?.stale) await rebuildTeamCards(db);
+}
+
+/**
+ * `jsonb` of lowercased email → Slack user id for the members of team card `alias` (the latest identity wins).
+ * Joined at read time: identities are learned while Wayfinder answers.
+ */
+export function slackIdsOf(alias: string): SQL {
+  const card = sql.identifier(alias);
+  return sql`(
+    select jsonb_object_agg(i.email, i.platform_user_id)
+    from (
+      select distinct on (lower(ci.email)) lower(ci.email) as email, ci.platform_user_id
+      from chat_identities ci
+      where ci.platform = 'slack' and lower(ci.email) = any(${card}.member_emails)
+      order by lower(ci.email), ci.updated_at desc
+    ) i
+  )`;
+}
+
+/** The Slack user id of person `alias` (an `entities` row), through the email on their User entity. */
+export function slackUserIdOf(alias: string): SQL {
+  const a = sql.identifier(alias);
+  return sql`(
+    select ci.platform_user_id from chat_identities ci
+    where ci.platform = 'slack' and lower(ci.email) = lower(${a}.envelope #>> '{spec,profile,email}')
+    order by ci.updated_at desc limit 1
+  )`;
+}
+
+/** A card as the core's `TeamFacts`: parents nearest first, members by name, each with their Slack id if known. */
+export function toTeamFacts(card: TeamCard, slackIds: SlackIds | null): TeamFacts {
+  const members = card.members.map((row): PersonRecord => {
+    const person: PersonRecord = toEntityRecord(row);
+    const slackUserId = slackIds?.[emailOf(person)?.toLowerCase() ?? ''];
+    if (slackUserId) person.slackUserId = slackUserId;
+    return person;
+  });
+  members.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || a.ref.localeCompare(b.ref));
+  return { team: toEntityRecord(card.team), parents: card.parents.map(toEntityRecord), members };
+}
