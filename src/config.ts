@@ -15,6 +15,22 @@ const optionalText = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+/** Digits only, for GitHub's numeric ids. */
+const numericId = (what: string) => optionalText.pipe(z.string().regex(/^\d+$/, `expected ${what}`).optional());
+
+const DURATION_UNITS_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/** `7d`, `12h`, `30m`, `1d12h`: one or more number-and-unit pairs, in milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const compact = text.replace(/\s+/g, '');
+  if (!/^(\d+(ms|s|m|h|d|w))+$/.test(compact)) return undefined;
+  let total = 0;
+  for (const [, amount, unit] of compact.matchAll(/(\d+)(ms|s|m|h|d|w)/g)) {
+    total += Number(amount) * DURATION_UNITS_MS[unit as keyof typeof DURATION_UNITS_MS];
+  }
+  return total;
+}
+
 const EnvSchema = z
   .object({
     DATABASE_URL: optionalText.pipe(
@@ -35,6 +51,77 @@ const EnvSchema = z
       z.string().startsWith('xapp-', 'expected an app-level token starting with xapp-').optional(),
     ),
     SLACK_API_URL: optionalText.pipe(z.url({ error: 'expected a URL such as https://slack.com/api/' }).optional()),
+    GITHUB_ORG: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/, 'expected a GitHub organisation login such as acme-corp')
+        .optional(),
+    ),
+    GITHUB_TOKEN: optionalText,
+    GITHUB_APP_ID: numericId("the GitHub App's numeric ID (App settings → General → About → App ID)"),
+    GITHUB_APP_PRIVATE_KEY: optionalText
+      .transform((value) => value?.replace(/\\n/g, '\n'))
+      .pipe(
+        z
+          .string()
+          .regex(
+            /-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/,
+            "expected the App's PEM private key (-----BEGIN RSA PRIVATE KEY----- …), line breaks written as \\n allowed",
+          )
+          .optional(),
+      ),
+    GITHUB_APP_PRIVATE_KEY_FILE: optionalText,
+    GITHUB_APP_INSTALLATION_ID: numericId(
+      "the numeric installation ID (the number at the end of the installation's settings URL)",
+    ),
+    GITHUB_API_URL: optionalText.pipe(
+      z.url({ error: 'expected a URL such as https://ghe.example.com/api/v3' }).optional(),
+    ),
+    GITHUB_WEBHOOK_SECRET: optionalText,
+    GITHUB_CATALOG_PATHS: optionalText
+      .transform((value) =>
+        (value ?? 'catalog-info.yaml')
+          .split(',')
+          .map((path) => path.trim().replace(/^\/+/, ''))
+          .filter((path) => path !== ''),
+      )
+      .pipe(
+        z
+          .array(
+            z
+              .string()
+              .refine(
+                (path) => !/[*?[\]{}]/.test(path) && !path.split('/').includes('..') && !path.endsWith('/'),
+                'expected file paths inside the repository, without wildcards or .., such as catalog-info.yaml',
+              ),
+          )
+          .min(1, 'expected at least one path, such as catalog-info.yaml'),
+      ),
+    GITHUB_INCLUDE_FORKS: flag(false),
+    GITHUB_TOPIC: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'expected a GitHub topic: lowercase letters, digits and hyphens')
+        .optional(),
+    ),
+    WAYFINDER_SYNC_CRON: optionalText
+      .transform((value) => value ?? '*/30 * * * *')
+      .pipe(
+        z
+          .string()
+          .refine(
+            (cron) => [5, 6].includes(cron.split(/\s+/).length) && /^[\d*/,\-?LW#A-Za-z\s]+$/.test(cron),
+            'expected a cron expression of 5 or 6 fields, such as */30 * * * *',
+          ),
+      ),
+    WAYFINDER_ORPHAN_GRACE: optionalText
+      .transform((value) => value ?? '7d')
+      .pipe(
+        z
+          .string()
+          .transform((text) => parseDuration(text))
+          .pipe(z.number({ error: 'expected a duration such as 7d, 12h or 30m' })),
+      ),
     LOG_LEVEL: z
       .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
       .default('info'),
@@ -55,6 +142,52 @@ const EnvSchema = z
         message: 'is required to serve Slack (OAuth & Permissions → Bot User OAuth Token, starting with xoxb-)',
       });
     }
+    const appKeys = {
+      GITHUB_APP_ID: env.GITHUB_APP_ID,
+      GITHUB_APP_PRIVATE_KEY: env.GITHUB_APP_PRIVATE_KEY ?? env.GITHUB_APP_PRIVATE_KEY_FILE,
+      GITHUB_APP_INSTALLATION_ID: env.GITHUB_APP_INSTALLATION_ID,
+    };
+    const appKeysSet = Object.values(appKeys).filter(Boolean).length;
+    if (env.GITHUB_APP_PRIVATE_KEY && env.GITHUB_APP_PRIVATE_KEY_FILE) {
+      context.addIssue({
+        code: 'custom',
+        path: ['GITHUB_APP_PRIVATE_KEY_FILE'],
+        message: 'cannot be set together with GITHUB_APP_PRIVATE_KEY; expected one of the two',
+      });
+    }
+    if (appKeysSet > 0 && appKeysSet < 3) {
+      for (const [key, value] of Object.entries(appKeys)) {
+        if (value) continue;
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message:
+            'is required with the other GitHub App keys (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY or GITHUB_APP_PRIVATE_KEY_FILE, GITHUB_APP_INSTALLATION_ID)',
+        });
+      }
+    }
+    if (env.GITHUB_TOKEN && appKeysSet > 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['GITHUB_TOKEN'],
+        message: 'cannot be set together with GitHub App keys; expected a token or an App, not both',
+      });
+    }
+    if (env.GITHUB_ORG && !env.GITHUB_TOKEN && appKeysSet === 0) {
+      context.addIssue({
+        code: 'custom',
+        path: ['GITHUB_TOKEN'],
+        message:
+          'is required with GITHUB_ORG (a token that can read the organisation), or set the GitHub App keys GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID',
+      });
+    }
+    if (!env.GITHUB_ORG && (env.GITHUB_TOKEN || appKeysSet > 0)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['GITHUB_ORG'],
+        message: 'is required to use GitHub (the organisation whose repositories and teams Wayfinder reads)',
+      });
+    }
   });
 
 export interface SlackConfig {
@@ -67,11 +200,44 @@ export interface SlackConfig {
   apiUrl?: string;
 }
 
+/** How Wayfinder signs in to GitHub: a token, or a GitHub App installation (recommended: higher rate limits). */
+export type GitHubAuthConfig =
+  | { type: 'token'; token: string }
+  | {
+      type: 'app';
+      appId: number;
+      installationId: number;
+      /** The PEM text, or the path of the .pem file, which the wiring reads. */
+      privateKey: { pem: string } | { file: string };
+    };
+
+export interface GitHubConfig {
+  org: string;
+  auth: GitHubAuthConfig;
+  /** REST API base URL without a trailing slash (GitHub Enterprise Server, tests); GitHub's own when absent. */
+  apiUrl?: string;
+  /** Secret that GitHub signs webhook deliveries with; webhooks are refused without it. */
+  webhookSecret?: string;
+  /** Paths of descriptor files in each repository, relative to its root, no wildcards. */
+  catalogPaths: string[];
+  includeForks: boolean;
+  /** Only repositories with this topic are read. */
+  topic?: string;
+}
+
 export interface Config {
   database: { url?: string; dataDir: string };
   loadDemo: boolean;
   http: { port: number; host: string };
   slack?: SlackConfig;
+  /** Present when GITHUB_ORG is set. */
+  github?: GitHubConfig;
+  sync: {
+    /** When the catalog is synced from GitHub: a 5-field cron expression, or 6 with seconds first. */
+    cron: string;
+    /** How long an entity that vanished from its source stays (as an orphan) before it is deleted. */
+    orphanGraceMs: number;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -105,6 +271,34 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             (values.SLACK_API_URL.endsWith('/') ? values.SLACK_API_URL : `${values.SLACK_API_URL}/`),
         }
       : undefined,
+    github: values.GITHUB_ORG ? githubConfig(values.GITHUB_ORG, values) : undefined,
+    sync: {
+      cron: values.WAYFINDER_SYNC_CRON.trim().replace(/\s+/g, ' '),
+      orphanGraceMs: values.WAYFINDER_ORPHAN_GRACE,
+    },
     logLevel: values.LOG_LEVEL,
+  };
+}
+
+/** Only called on settings the schema accepted, so the token or all App keys are present. */
+function githubConfig(org: string, values: z.output<typeof EnvSchema>): GitHubConfig {
+  const auth: GitHubAuthConfig = values.GITHUB_TOKEN
+    ? { type: 'token', token: values.GITHUB_TOKEN }
+    : {
+        type: 'app',
+        appId: Number(values.GITHUB_APP_ID),
+        installationId: Number(values.GITHUB_APP_INSTALLATION_ID),
+        privateKey: values.GITHUB_APP_PRIVATE_KEY
+          ? { pem: values.GITHUB_APP_PRIVATE_KEY }
+          : { file: values.GITHUB_APP_PRIVATE_KEY_FILE ?? '' },
+      };
+  return {
+    org,
+    auth,
+    apiUrl: values.GITHUB_API_URL?.replace(/\/+$/, ''),
+    webhookSecret: values.GITHUB_WEBHOOK_SECRET,
+    catalogPaths: values.GITHUB_CATALOG_PATHS,
+    includeForks: values.GITHUB_INCLUDE_FORKS,
+    topic: values.GITHUB_TOPIC,
   };
 }

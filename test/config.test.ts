@@ -9,6 +9,8 @@ describe('loadConfig', () => {
       loadDemo: true,
       http: { port: 3000, host: '0.0.0.0' },
       slack: undefined,
+      github: undefined,
+      sync: { cron: '*/30 * * * *', orphanGraceMs: 7 * 24 * 60 * 60 * 1000 },
       logLevel: 'info',
     });
   });
@@ -55,6 +57,134 @@ describe('loadConfig', () => {
 
   it('needs no signing secret in Socket Mode', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }).slack?.appToken).toBe('xapp-1');
+  });
+});
+
+describe('loadConfig for GitHub and the catalog sync', () => {
+  const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----';
+
+  it('reads an organisation with a token, with the default catalog path, no forks and no topic', () => {
+    expect(loadConfig({ GITHUB_ORG: 'acme-corp', GITHUB_TOKEN: 'ghp_1' }).github).toEqual({
+      org: 'acme-corp',
+      auth: { type: 'token', token: 'ghp_1' },
+      apiUrl: undefined,
+      webhookSecret: undefined,
+      catalogPaths: ['catalog-info.yaml'],
+      includeForks: false,
+      topic: undefined,
+    });
+  });
+
+  it('reads a GitHub App whose private key is written with \\n escapes, and every discovery setting', () => {
+    const config = loadConfig({
+      GITHUB_ORG: 'acme-corp',
+      GITHUB_APP_ID: '123',
+      GITHUB_APP_PRIVATE_KEY: PEM.replaceAll('\n', '\\n'),
+      GITHUB_APP_INSTALLATION_ID: '456',
+      GITHUB_API_URL: 'https://ghe.example.com/api/v3/',
+      GITHUB_WEBHOOK_SECRET: 'hush',
+      GITHUB_CATALOG_PATHS: ' catalog-info.yaml, /.backstage/catalog-info.yaml ,',
+      GITHUB_INCLUDE_FORKS: 'true',
+      GITHUB_TOPIC: 'wayfinder',
+    });
+    expect(config.github).toEqual({
+      org: 'acme-corp',
+      auth: { type: 'app', appId: 123, installationId: 456, privateKey: { pem: PEM } },
+      apiUrl: 'https://ghe.example.com/api/v3',
+      webhookSecret: 'hush',
+      catalogPaths: ['catalog-info.yaml', '.backstage/catalog-info.yaml'],
+      includeForks: true,
+      topic: 'wayfinder',
+    });
+  });
+
+  it('keeps only the path of a private key file, for the wiring to read', () => {
+    const config = loadConfig({
+      GITHUB_ORG: 'acme-corp',
+      GITHUB_APP_ID: '123',
+      GITHUB_APP_PRIVATE_KEY_FILE: '/run/secrets/app.pem',
+      GITHUB_APP_INSTALLATION_ID: '456',
+    });
+    expect(config.github?.auth).toEqual({
+      type: 'app',
+      appId: 123,
+      installationId: 456,
+      privateKey: { file: '/run/secrets/app.pem' },
+    });
+  });
+
+  it('asks for a token or App credentials when only the organisation is set', () => {
+    expect(captureConfigError({ GITHUB_ORG: 'acme-corp' }).problems).toEqual([
+      expect.stringMatching(/^GITHUB_TOKEN is required with GITHUB_ORG .* or set the GitHub App keys/),
+    ]);
+  });
+
+  it('names each missing key of a partial GitHub App', () => {
+    const error = captureConfigError({ GITHUB_ORG: 'acme-corp', GITHUB_APP_ID: '123' });
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^GITHUB_APP_PRIVATE_KEY is required with the other GitHub App keys/),
+      expect.stringMatching(/^GITHUB_APP_INSTALLATION_ID is required with the other GitHub App keys/),
+    ]);
+  });
+
+  it('refuses a token and an App together, and a private key given twice', () => {
+    const error = captureConfigError({
+      GITHUB_ORG: 'acme-corp',
+      GITHUB_TOKEN: 'ghp_1',
+      GITHUB_APP_ID: '123',
+      GITHUB_APP_PRIVATE_KEY: PEM,
+      GITHUB_APP_PRIVATE_KEY_FILE: '/run/secrets/app.pem',
+      GITHUB_APP_INSTALLATION_ID: '456',
+    });
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^GITHUB_APP_PRIVATE_KEY_FILE cannot be set together with GITHUB_APP_PRIVATE_KEY/),
+        expect.stringMatching(/^GITHUB_TOKEN cannot be set together with GitHub App keys/),
+      ]),
+    );
+  });
+
+  it('asks for the organisation when GitHub credentials are set without one', () => {
+    expect(captureConfigError({ GITHUB_TOKEN: 'ghp_1' }).problems).toEqual([
+      expect.stringMatching(/^GITHUB_ORG is required to use GitHub/),
+    ]);
+  });
+
+  it('reports every bad GitHub and sync setting by key, with what was expected', () => {
+    const error = captureConfigError({
+      GITHUB_ORG: 'acme corp',
+      GITHUB_APP_ID: 'my-app',
+      GITHUB_APP_PRIVATE_KEY: 'not a key',
+      GITHUB_APP_INSTALLATION_ID: '12x',
+      GITHUB_API_URL: 'ghe.example.com',
+      GITHUB_CATALOG_PATHS: 'services/*/catalog-info.yaml',
+      GITHUB_INCLUDE_FORKS: 'sometimes',
+      GITHUB_TOPIC: 'Not A Topic',
+      WAYFINDER_SYNC_CRON: '*/30 * * *',
+      WAYFINDER_ORPHAN_GRACE: 'a week',
+    });
+    expect(error.problems).toEqual(
+      expect.arrayContaining([
+        'GITHUB_ORG expected a GitHub organisation login such as acme-corp',
+        expect.stringMatching(/^GITHUB_APP_ID expected the GitHub App's numeric ID/),
+        expect.stringMatching(/^GITHUB_APP_PRIVATE_KEY expected the App's PEM private key/),
+        expect.stringMatching(/^GITHUB_APP_INSTALLATION_ID expected the numeric installation ID/),
+        'GITHUB_API_URL expected a URL such as https://ghe.example.com/api/v3',
+        expect.stringMatching(/^GITHUB_CATALOG_PATHS\.0 expected file paths inside the repository, without wildcards/),
+        'GITHUB_INCLUDE_FORKS expected true or false',
+        'GITHUB_TOPIC expected a GitHub topic: lowercase letters, digits and hyphens',
+        'WAYFINDER_SYNC_CRON expected a cron expression of 5 or 6 fields, such as */30 * * * *',
+        'WAYFINDER_ORPHAN_GRACE expected a duration such as 7d, 12h or 30m',
+      ]),
+    );
+  });
+
+  it('reads the sync schedule, with seconds, and the orphan grace period in milliseconds', () => {
+    expect(loadConfig({ WAYFINDER_SYNC_CRON: '0  */5 * * * *', WAYFINDER_ORPHAN_GRACE: '1d12h' }).sync).toEqual({
+      cron: '0 */5 * * * *',
+      orphanGraceMs: 36 * 60 * 60 * 1000,
+    });
+    expect(loadConfig({ WAYFINDER_ORPHAN_GRACE: '30m' }).sync.orphanGraceMs).toBe(30 * 60 * 1000);
   });
 });
 

@@ -36,6 +36,15 @@ export class UpstreamError extends WayfinderError {
   readonly code = 'UPSTREAM';
 }
 
+/**
+ * GitHub kept failing after the client's retries: 5xx answers, timeouts, or a rate limit that will not reset within
+ * the wait Wayfinder allows. Temporary by nature: a sync leaves what the failed call covers (a repository's entities,
+ * the teams) as it was and tries again on its next run.
+ */
+export class GitHubUnavailableError extends WayfinderError {
+  readonly code = 'GITHUB_UNAVAILABLE';
+}
+
 export function isWayfinderError(error: unknown): error is WayfinderError {
   return error instanceof WayfinderError;
 }

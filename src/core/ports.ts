@@ -1,5 +1,5 @@
 /**
- * The ports the core needs, implemented by adapters (`src/db`, later `src/github`, `src/ai`).
+ * The ports the core needs, implemented by adapters (`src/db`, `src/github`, later `src/ai`).
  * Methods take one options object so that new options never reorder arguments.
  */
 import type {
@@ -160,4 +160,109 @@ export interface ProcessedEventLog {
   claim(opts: { source: string; eventId: string }): Promise<boolean>;
   /** Forgets claims older than `before`; returns how many. */
   prune(opts: { before: Date }): Promise<number>;
+}
+
+/** A conditional read: `changed: false` means GitHub answered 304 Not Modified and `value` is the cached copy. */
+export interface Conditional<T> {
+  value: T;
+  changed: boolean;
+}
+
+export interface GitHubRepository {
+  /** `owner/name` as GitHub spells it now (after a rename or transfer, the new one). */
+  fullName: string;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  htmlUrl: string;
+  archived: boolean;
+  fork: boolean;
+  topics: string[];
+  /** ISO 8601; null for an empty repository. */
+  pushedAt: string | null;
+}
+
+export interface GitHubFile {
+  /** `owner/name`. */
+  repo: string;
+  path: string;
+  /** The ref asked for (branch, tag or commit sha). */
+  ref: string;
+  /** The file decoded as UTF-8. */
+  text: string;
+  /** Git blob sha of the content. */
+  sha: string;
+  htmlUrl: string;
+}
+
+export interface GitHubTeam {
+  slug: string;
+  name: string;
+  description: string | null;
+  /** The parent team's slug; null for a top-level team. */
+  parentSlug: string | null;
+  htmlUrl: string;
+}
+
+export interface GitHubUser {
+  login: string;
+  name: string | null;
+  /** The public profile email only; null when the user keeps it private. */
+  email: string | null;
+  htmlUrl: string;
+  avatarUrl: string | null;
+}
+
+export interface GitHubRequestStats {
+  /** Requests the gateway sent (one per page); the client's own retries are not counted again. */
+  requests: number;
+  /** Of those, how many GitHub answered 304 Not Modified (free of rate limit). */
+  notModified: number;
+  /** From the latest response's `x-ratelimit-remaining`; null before the first response. */
+  rateLimitRemaining: number | null;
+  /** From the latest response's `x-ratelimit-reset`. */
+  rateLimitReset: Date | null;
+}
+
+/**
+ * Everything Wayfinder reads from GitHub, implemented by `OctokitGitHubGateway`.
+ *
+ * Reads are conditional: each sends the ETag of its last 200 (kept in a `ConditionalCache`), so an unchanged answer
+ * costs no rate limit and comes back with `changed: false`. A list is complete and in GitHub's order; it is
+ * `changed` when any of its pages changed.
+ *
+ * Errors: a 404 is an answer (`undefined`, `{ missing: true }`), except for an organisation or team that does not
+ * exist (`NotFoundError`). When GitHub keeps failing after the client's retries (5xx, timeouts, a rate limit that
+ * will not reset soon) the call throws `GitHubUnavailableError`, and the caller should leave what that call covers
+ * as it was. Other refusals (401 bad credentials, 403 no permission) throw `UpstreamError`.
+ */
+export interface GitHubGateway {
+  /** Every repository of the organisation, archived and forks included (filtering is the caller's choice). */
+  listRepositories(opts: { org: string }): Promise<Conditional<GitHubRepository[]>>;
+  /**
+   * undefined when the repository does not exist (404). A renamed or transferred repository is found under its old
+   * name (GitHub redirects) and returned with its new `fullName`.
+   */
+  getRepository(opts: { fullName: string }): Promise<GitHubRepository | undefined>;
+  /** `missing` when the file, the ref or the repository does not exist, or `path` is a directory. */
+  readFile(opts: { repo: string; path: string; ref: string }): Promise<Conditional<GitHubFile> | { missing: true }>;
+  listTeams(opts: { org: string }): Promise<Conditional<GitHubTeam[]>>;
+  /**
+   * Members' logins, in GitHub's order. GitHub's REST API includes the members of child teams; a caller that wants
+   * direct membership subtracts the children's members.
+   */
+  listTeamMembers(opts: { org: string; teamSlug: string }): Promise<Conditional<string[]>>;
+  /** undefined when the account does not exist (404), e.g. deleted since a team listed it. */
+  getUser(opts: { login: string }): Promise<Conditional<GitHubUser> | undefined>;
+  stats(): GitHubRequestStats;
+}
+
+/**
+ * ETag and body of a previous 200, keyed by request URL, so that the next read can be conditional. Postgres-backed
+ * in production and shared by replicas; `InMemoryConditionalCache` for tests and one-off CLI runs. Bodies are plain
+ * JSON values. A cache is per GitHub identity: ETags depend on the token that read them.
+ */
+export interface ConditionalCache {
+  get(opts: { key: string }): Promise<{ etag: string; body: unknown } | undefined>;
+  set(opts: { key: string; etag: string; body: unknown }): Promise<void>;
 }

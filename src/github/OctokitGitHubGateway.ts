@@ -1,0 +1,352 @@
+/**
+ * `GitHubGateway` over GitHub's REST API through the client of `createOctokit`, with conditional requests.
+ *
+ * Every GET sends the ETag of its last 200 from the `ConditionalCache` as `If-None-Match`. GitHub answers 304 (which
+ * costs no rate limit) when nothing changed, and the cached value is returned with `changed: false`. What is cached
+ * is the mapped value (not GitHub's full JSON) plus, for a page of a list, the `Link rel="next"` it had, so a list
+ * whose pages are all unchanged is re-read entirely from 304s.
+ */
+import type { Octokit } from '@octokit/core';
+import { z } from 'zod';
+import { GitHubUnavailableError, InputError, NotFoundError, UpstreamError } from '../core/errors.ts';
+import type {
+  Conditional,
+  ConditionalCache,
+  GitHubFile,
+  GitHubGateway,
+  GitHubRepository,
+  GitHubRequestStats,
+  GitHubTeam,
+  GitHubUser,
+} from '../core/ports.ts';
+
+/** Part of every cache key; bump it when what is cached for a URL changes shape. */
+const CACHE_FORMAT = 'v1';
+
+export interface OctokitGitHubGatewayOptions {
+  /** The client of `createOctokit`; only its `request` is used. */
+  octokit: Pick<Octokit, 'request'>;
+  cache: ConditionalCache;
+  /** Items per page of a list (default 100, GitHub's largest). */
+  pageSize?: number;
+}
+
+/** One response's value, with the next page's URL when it is a page of a list. */
+interface CachedPage<T> {
+  data: T;
+  next: string | null;
+}
+
+export class OctokitGitHubGateway implements GitHubGateway {
+  readonly #octokit: Pick<Octokit, 'request'>;
+  readonly #cache: ConditionalCache;
+  readonly #baseUrl: string;
+  readonly #pageSize: number;
+  readonly #stats: GitHubRequestStats = { requests: 0, notModified: 0, rateLimitRemaining: null, rateLimitReset: null };
+
+  constructor(options: OctokitGitHubGatewayOptions) {
+    this.#octokit = options.octokit;
+    this.#cache = options.cache;
+    this.#pageSize = options.pageSize ?? 100;
+    this.#baseUrl = options.octokit.request.endpoint.DEFAULTS.baseUrl.replace(/\/+$/, '');
+  }
+
+  listRepositories(opts: { org: string }): Promise<Conditional<GitHubRepository[]>> {
+    return this.#list({
+      // Oldest first, so a new repository lands on the last page and leaves the others (and their ETags) unchanged.
+      url: `/orgs/${segment(opts.org)}/repos?type=all&sort=created&direction=asc&per_page=${this.#pageSize}`,
+      parse: (data) => z.array(RepositorySchema).parse(data).map(toRepository),
+      notFound: () => new NotFoundError(`GitHub has no organisation ${opts.org} (or the credentials cannot see it)`),
+    });
+  }
+
+  async getRepository(opts: { fullName: string }): Promise<GitHubRepository | undefined> {
+    const { owner, name } = splitFullName(opts.fullName);
+    const result = await this.#get({
+      url: `/repos/${segment(owner)}/${segment(name)}`,
+      parse: (data) => toRepository(RepositorySchema.parse(data)),
+    });
+    return result?.page.data;
+  }
+
+  async readFile(opts: {
+    repo: string;
+    path: string;
+    ref: string;
+  }): Promise<Conditional<GitHubFile> | { missing: true }> {
+    const { owner, name } = splitFullName(opts.repo);
+    const path = opts.path.replace(/^\/+/, '');
+    const result = await this.#get({
+      url: `/repos/${segment(owner)}/${segment(name)}/contents/${path.split('/').map(segment).join('/')}?ref=${segment(opts.ref)}`,
+      parse: (data): GitHubFile | null => {
+        // A directory answers with an array, a symlink or submodule with another type: not a file to read.
+        if (Array.isArray(data)) return null;
+        const file = ContentSchema.parse(data);
+        if (file.type !== 'file') return null;
+        if (file.encoding !== 'base64') {
+          throw new InputError(
+            `${opts.repo}/${path} at ${opts.ref} is larger than the 1 MB GitHub's contents API returns; expected a smaller descriptor file`,
+          );
+        }
+        return {
+          repo: opts.repo,
+          path,
+          ref: opts.ref,
+          text: Buffer.from(file.content, 'base64').toString('utf8'),
+          sha: file.sha,
+          htmlUrl: file.html_url,
+        };
+      },
+    });
+    if (!result?.page.data) return { missing: true };
+    return { value: result.page.data, changed: result.changed };
+  }
+
+  listTeams(opts: { org: string }): Promise<Conditional<GitHubTeam[]>> {
+    return this.#list({
+      url: `/orgs/${segment(opts.org)}/teams?per_page=${this.#pageSize}`,
+      parse: (data) => z.array(TeamSchema).parse(data).map(toTeam),
+      notFound: () => new NotFoundError(`GitHub has no organisation ${opts.org} (or the credentials cannot see it)`),
+    });
+  }
+
+  listTeamMembers(opts: { org: string; teamSlug: string }): Promise<Conditional<string[]>> {
+    return this.#list({
+      url: `/orgs/${segment(opts.org)}/teams/${segment(opts.teamSlug)}/members?per_page=${this.#pageSize}`,
+      parse: (data) =>
+        z
+          .array(MemberSchema)
+          .parse(data)
+          .map((member) => member.login),
+      notFound: () => new NotFoundError(`GitHub has no team ${opts.teamSlug} in ${opts.org}`),
+    });
+  }
+
+  async getUser(opts: { login: string }): Promise<Conditional<GitHubUser> | undefined> {
+    const result = await this.#get({
+      url: `/users/${segment(opts.login)}`,
+      parse: (data) => toUser(UserSchema.parse(data)),
+    });
+    return result && { value: result.page.data, changed: result.changed };
+  }
+
+  stats(): GitHubRequestStats {
+    return { ...this.#stats };
+  }
+
+  /**
+   * Follows `Link rel="next"` from the first page. A 304 page carries no fresh Link, so its cached one is used; when
+   * that cached page was the last and full, one more page is asked for, because a repository added at the end leaves
+   * the earlier pages (and their ETags) unchanged.
+   */
+  async #list<T>(opts: {
+    url: string;
+    parse: (data: unknown) => T[];
+    notFound: () => Error;
+  }): Promise<Conditional<T[]>> {
+    const value: T[] = [];
+    let changed = false;
+    const visited = new Set<string>();
+    let probing = false;
+    for (let url: string | null = this.#absolute(opts.url); url !== null && !visited.has(url); ) {
+      visited.add(url);
+      const result: { page: CachedPage<T[]>; changed: boolean } | undefined = await this.#get({
+        url,
+        parse: opts.parse,
+      });
+      if (!result) throw opts.notFound();
+      value.push(...result.page.data);
+      // An empty page past the end, asked for only to be sure, changes nothing.
+      changed ||= result.changed && !(probing && result.page.data.length === 0);
+      probing = result.page.next === null && !result.changed;
+      url = result.page.next ?? (probing ? pageAfterFull(url, result) : null);
+    }
+    return { value, changed };
+  }
+
+  /** A conditional GET; undefined on 404. */
+  async #get<T>(opts: {
+    url: string;
+    parse: (data: unknown) => T;
+  }): Promise<{ page: CachedPage<T>; changed: boolean } | undefined> {
+    const url = this.#absolute(opts.url);
+    const key = `${CACHE_FORMAT} GET ${url}`;
+    const cached = asCachedPage<T>(await this.#cache.get({ key }));
+    this.#stats.requests += 1;
+    let response: { data: unknown; headers: Record<string, string | number | undefined> };
+    try {
+      response = await this.#octokit.request(`GET ${url}`, {
+        headers: cached ? { 'if-none-match': cached.etag } : {},
+      });
+    } catch (error) {
+      this.#observe(responseHeaders(error));
+      const status = statusOf(error);
+      if (status === 304 && cached) {
+        this.#stats.notModified += 1;
+        return { page: cached.page, changed: false };
+      }
+      if (status === 404) return undefined;
+      throw failure(error, `GET ${url.slice(this.#baseUrl.length) || url}`);
+    }
+    this.#observe(response.headers);
+    let page: CachedPage<T>;
+    try {
+      page = { data: opts.parse(response.data), next: nextLink(response.headers.link) };
+    } catch (error) {
+      if (!(error instanceof z.ZodError)) throw error;
+      const problems = error.issues.map((issue) => `${issue.path.join('.') || 'body'} ${issue.message}`).join('; ');
+      throw new UpstreamError(`GitHub answered GET ${url} with an unexpected body: ${problems}`, { cause: error });
+    }
+    const etag = response.headers.etag;
+    if (typeof etag === 'string' && etag !== '') await this.#cache.set({ key, etag, body: page });
+    return { page, changed: true };
+  }
+
+  #absolute(url: string): string {
+    return /^https?:\/\//.test(url) ? url : `${this.#baseUrl}${url}`;
+  }
+
+  #observe(headers: Record<string, unknown> | undefined): void {
+    const remaining = Number(headers?.['x-ratelimit-remaining']);
+    const reset = Number(headers?.['x-ratelimit-reset']);
+    if (headers?.['x-ratelimit-remaining'] !== undefined && Number.isFinite(remaining)) {
+      this.#stats.rateLimitRemaining = remaining;
+    }
+    if (headers?.['x-ratelimit-reset'] !== undefined && Number.isFinite(reset)) {
+      this.#stats.rateLimitReset = new Date(reset * 1000);
+    }
+  }
+}
+
+const RepositorySchema = z.object({
+  full_name: z.string(),
+  name: z.string(),
+  owner: z.object({ login: z.string() }),
+  html_url: z.string(),
+  // An empty repository may have no default branch yet.
+  default_branch: z.string().nullish(),
+  archived: z.boolean().default(false),
+  fork: z.boolean(),
+  topics: z.array(z.string()).default([]),
+  pushed_at: z.string().nullish(),
+});
+
+const ContentSchema = z.object({
+  type: z.string(),
+  encoding: z.string().optional(),
+  content: z.string().default(''),
+  sha: z.string(),
+  html_url: z.string(),
+});
+
+const TeamSchema = z.object({
+  slug: z.string(),
+  name: z.string(),
+  description: z.string().nullish(),
+  html_url: z.string(),
+  parent: z.object({ slug: z.string() }).nullish(),
+});
+
+const MemberSchema = z.object({ login: z.string() });
+
+const UserSchema = z.object({
+  login: z.string(),
+  name: z.string().nullish(),
+  email: z.string().nullish(),
+  html_url: z.string(),
+  avatar_url: z.string().nullish(),
+});
+
+function toRepository(repo: z.output<typeof RepositorySchema>): GitHubRepository {
+  return {
+    fullName: repo.full_name,
+    owner: repo.owner.login,
+    name: repo.name,
+    defaultBranch: repo.default_branch ?? 'main',
+    htmlUrl: repo.html_url,
+    archived: repo.archived,
+    fork: repo.fork,
+    topics: repo.topics,
+    pushedAt: repo.pushed_at ?? null,
+  };
+}
+
+function toTeam(team: z.output<typeof TeamSchema>): GitHubTeam {
+  return {
+    slug: team.slug,
+    name: team.name,
+    description: team.description || null,
+    parentSlug: team.parent?.slug ?? null,
+    htmlUrl: team.html_url,
+  };
+}
+
+function toUser(user: z.output<typeof UserSchema>): GitHubUser {
+  return {
+    login: user.login,
+    name: user.name || null,
+    email: user.email || null,
+    htmlUrl: user.html_url,
+    avatarUrl: user.avatar_url || null,
+  };
+}
+
+function splitFullName(fullName: string): { owner: string; name: string } {
+  const [owner, name, ...rest] = fullName.split('/');
+  if (!owner || !name || rest.length > 0) {
+    throw new InputError(`repository '${fullName}' is not valid; expected owner/name, such as acme-corp/payments-api`);
+  }
+  return { owner, name };
+}
+
+/** One path segment or query value, percent-encoded (also `{`, `}` and `:`, which Octokit's URL templates read). */
+function segment(text: string): string {
+  return encodeURIComponent(text);
+}
+
+function nextLink(link: unknown): string | null {
+  if (typeof link !== 'string') return null;
+  return /<([^>]+)>;\s*rel="next"/.exec(link)?.[1] ?? null;
+}
+
+/** The URL of the page after `url` when that unchanged page is full, else null. */
+function pageAfterFull(url: string, result: { page: CachedPage<unknown[]> }): string | null {
+  const next = new URL(url);
+  const perPage = Number(next.searchParams.get('per_page') ?? 30);
+  if (result.page.data.length < perPage) return null;
+  next.searchParams.set('page', String(Number(next.searchParams.get('page') ?? 1) + 1));
+  return next.toString();
+}
+
+function asCachedPage<T>(entry: { etag: string; body: unknown } | undefined) {
+  const body = entry?.body as Partial<CachedPage<T>> | undefined;
+  if (!entry || typeof body !== 'object' || body === null || !('data' in body)) return undefined;
+  return { etag: entry.etag, page: { data: body.data as T, next: typeof body.next === 'string' ? body.next : null } };
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function responseHeaders(error: unknown): Record<string, unknown> | undefined {
+  return (error as { response?: { headers?: Record<string, unknown> } } | null)?.response?.headers;
+}
+
+/**
+ * What a failed request (after the client's own retries) means for the caller: GitHub unavailable (5xx, timeouts and
+ * network errors, which Octokit reports as status 500, and rate limits) or a refusal to fix (401, 403, 422…).
+ */
+function failure(error: unknown, what: string): unknown {
+  const status = statusOf(error);
+  if (status === undefined) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const headers = responseHeaders(error);
+  const rateLimited =
+    status === 429 ||
+    (status === 403 && (headers?.['x-ratelimit-remaining'] === '0' || /secondary rate limit/i.test(message)));
+  if (status >= 500 || rateLimited) {
+    return new GitHubUnavailableError(`GitHub did not answer ${what} (${status}: ${message})`, { cause: error });
+  }
+  return new UpstreamError(`GitHub refused ${what} (${status}: ${message})`, { cause: error });
+}

@@ -1,0 +1,144 @@
+/**
+ * The one place an Octokit is made (STYLE.md rule 17): every GitHub call goes through a client with throttling
+ * (waits out primary and secondary rate limits, a bounded number of times), retry (5xx and network errors, never
+ * other 4xx), pagination, a per-request timeout and, for a GitHub App, installation tokens that are renewed before
+ * they expire. The wiring calls `createOctokit` once and hands the client to `OctokitGitHubGateway`.
+ */
+import { createAppAuth } from '@octokit/auth-app';
+import { Octokit } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { Logger } from '../logger.ts';
+
+// Octokit.js's own order: retry wraps throttling, so a retried request is throttled again.
+const WayfinderOctokit = Octokit.plugin(paginateRest, retry, throttling);
+
+export type GitHubClient = InstanceType<typeof WayfinderOctokit>;
+
+export type GitHubAuth =
+  | { token: string }
+  | {
+      appId: number | string;
+      /** PEM, PKCS#1 or PKCS#8. */
+      privateKey: string;
+      installationId: number | string;
+    };
+
+export interface CreateOctokitOptions {
+  auth: GitHubAuth;
+  logger: Logger;
+  /** REST API base URL without a trailing slash; https://api.github.com when absent. */
+  apiUrl?: string;
+  /** Each HTTP attempt is abandoned after this long, then retried like a 5xx (default 20 s). */
+  timeoutMs?: number;
+  /** Retries of a 5xx, a timeout or a network error (default 3). */
+  retries?: number;
+  /** The n-th retry waits n² × this (default 1 s: 1 s, 4 s, 9 s). */
+  retryBaseDelayMs?: number;
+  /** How often one request may wait out a rate limit before it fails (default 3). */
+  rateLimitRetries?: number;
+  /** A rate limit that asks for a longer wait than this fails the request instead (default 120 s). */
+  maxRateLimitWaitSeconds?: number;
+  /** A GitHub App installation token is renewed this long before its `expires_at` (default 5 minutes). */
+  tokenRefreshMarginMs?: number;
+}
+
+let clients = 0;
+
+export function createOctokit(options: CreateOctokitOptions): GitHubClient {
+  const { logger } = options;
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const rateLimitRetries = options.rateLimitRetries ?? 3;
+  const maxWait = options.maxRateLimitWaitSeconds ?? 120;
+  clients += 1;
+
+  // The throttling plugin's limiters are shared by every client with the same id; each client gets its own.
+  const throttleId = `wayfinder-${clients}`;
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+      const willRetry = retryCount < rateLimitRetries && retryAfter <= maxWait;
+      logger.warn(
+        `GitHub ${kind} on ${request.method} ${request.url}: ${
+          willRetry
+            ? `retrying in ${retryAfter} s (retry ${retryCount + 1} of ${rateLimitRetries})`
+            : `giving up (asked to wait ${retryAfter} s, after ${retryCount} retries)`
+        }`,
+      );
+      return willRetry;
+    };
+
+  const auth =
+    'token' in options.auth
+      ? { auth: options.auth.token }
+      : {
+          authStrategy: createAppAuth,
+          auth: {
+            appId: options.auth.appId,
+            privateKey: options.auth.privateKey,
+            installationId: options.auth.installationId,
+            cache: createInstallationTokenCache(options.tokenRefreshMarginMs ?? 5 * 60_000),
+          },
+        };
+
+  return new WayfinderOctokit({
+    ...auth,
+    ...(options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/+$/, '') } : {}),
+    userAgent: 'wayfinder',
+    log: {
+      debug: (message: string) => logger.debug(message),
+      info: (message: string) => logger.info(message),
+      warn: (message: string) => logger.warn(message),
+      error: (message: string) => logger.error(message),
+    },
+    request: { fetch: fetchWithTimeout(timeoutMs) },
+    retry: {
+      retries: options.retries ?? 3,
+      retryAfterBaseValue: options.retryBaseDelayMs ?? 1_000,
+      // 429 is the throttling plugin's; the rest of 4xx means the request itself is wrong.
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+    },
+    throttle: {
+      id: throttleId,
+      onRateLimit: onLimit('rate limit'),
+      onSecondaryRateLimit: onLimit('secondary rate limit'),
+    },
+  });
+}
+
+/**
+ * `fetch` that gives up after `timeoutMs`. Octokit turns the timeout into a 500-status RequestError, which the retry
+ * plugin retries and `OctokitGitHubGateway` reports as GitHub being unavailable.
+ */
+function fetchWithTimeout(timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    return fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout });
+  };
+}
+
+/**
+ * The token cache of @octokit/auth-app, which by default keeps a token 59 minutes whatever its `expires_at`. This one
+ * reads `expires_at` (the third `|`-separated field of the cached value) and drops the token `marginMs` before it,
+ * so a token with a shorter life (GitHub Enterprise, tests) is renewed in time too. One App installation per client,
+ * so the map stays small.
+ */
+function createInstallationTokenCache(marginMs: number) {
+  const entries = new Map<string, string>();
+  return {
+    get(key: string): string {
+      const value = entries.get(key);
+      const expiresAt = Date.parse(value?.split('|')[2] ?? '');
+      if (value === undefined || !(expiresAt - Date.now() > marginMs)) {
+        entries.delete(key);
+        // auth-app treats any falsy value as a miss.
+        return '';
+      }
+      return value;
+    },
+    set(key: string, value: string): void {
+      entries.set(key, value);
+    },
+  };
+}

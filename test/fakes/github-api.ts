@@ -1,0 +1,798 @@
+/**
+ * A fake GitHub on 127.0.0.1 that speaks the REST API's wire protocol, for the real Octokit client to talk to:
+ * organisations' repositories (paginated with `Link` headers), repositories (a renamed or transferred one answers
+ * 301 to `/repositories/{id}` under its old name, as GitHub does), file contents (base64, git blob sha), teams with
+ * parents and members, users; ETags on every GET and 304 on a matching `If-None-Match`; `x-ratelimit-*` headers on
+ * every response, a 304 costing nothing, as on GitHub; `GET /rate_limit`; GitHub App installation tokens issued for
+ * an RS256 JWT; injected faults (secondary rate limits, 5xx) and a request log.
+ */
+import { createHash, createPublicKey, type KeyObject, randomBytes, verify } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeRepoInput {
+  /** `owner/name`; the owner (organisation) is created if needed. */
+  fullName: string;
+  defaultBranch?: string;
+  archived?: boolean;
+  fork?: boolean;
+  private?: boolean;
+  topics?: string[];
+  /** Files on the default branch, by path. */
+  files?: Record<string, string>;
+}
+
+export interface FakeTeamInput {
+  slug: string;
+  name?: string;
+  description?: string | null;
+  /** The parent team's slug. */
+  parent?: string;
+  /** Logins of direct members; unknown users are created with just a login. */
+  members?: string[];
+}
+
+export interface FakeUserInput {
+  login: string;
+  name?: string;
+  /** The public profile email; absent means private. */
+  email?: string;
+}
+
+export interface RecordedGitHubRequest {
+  method: string;
+  /** Pathname as sent, without the query. */
+  path: string;
+  query: string;
+  status: number;
+  /** Whether `If-None-Match` was sent. */
+  conditional: boolean;
+  /** How the request authenticated: an installation or personal token, an App JWT, or not at all. */
+  auth: 'token' | 'jwt' | 'none';
+}
+
+export interface FakeGitHubApiOptions {
+  /** Delay before each response (default 0). */
+  latencyMs?: number;
+  /** The largest page the fake serves, whatever `per_page` asks (default 100, GitHub's). */
+  perPage?: number;
+  /** Requests must carry this token (`token …` or `Bearer …`), unless they carry an installation token. */
+  token?: string;
+  /** Accept a GitHub App: installation tokens are issued for a JWT signed by the App's key, and then required. */
+  app?: { appId: number; publicKey: string | KeyObject; installationId: number; tokenLifetimeSeconds?: number };
+  /** The primary rate limit per hour (default 5000). */
+  rateLimit?: number;
+}
+
+interface PathMatcher {
+  path: string | RegExp;
+  method?: string;
+}
+
+export interface FakeGitHubApi {
+  /** REST API base URL, without a trailing slash: pass it as `apiUrl`. */
+  url: string;
+  /** Every request, in order. */
+  log: RecordedGitHubRequest[];
+  readonly requests: number;
+  readonly notModified: number;
+  /** Requests to `path` (exact pathname). */
+  requestsTo(path: string): number;
+  /** Forgets the request log and counters. */
+  resetLog(): void;
+
+  addRepos(...repos: FakeRepoInput[]): void;
+  archiveRepo(opts: { fullName: string; archived?: boolean }): void;
+  setTopics(opts: { fullName: string; topics: string[] }): void;
+  renameRepo(opts: { fullName: string; name: string }): void;
+  transferRepo(opts: { fullName: string; owner: string }): void;
+  deleteRepo(opts: { fullName: string }): void;
+  /** Commits one file to a branch (default: the default branch); returns the new commit's sha. */
+  setFile(opts: { repo: string; path: string; text: string; branch?: string }): string;
+  deleteFile(opts: { repo: string; path: string; branch?: string }): string;
+  addTeams(opts: { org: string; teams: FakeTeamInput[] }): void;
+  addTeamMembers(opts: { org: string; teamSlug: string; logins: string[] }): void;
+  addUsers(...users: FakeUserInput[]): void;
+
+  /** The next `times` (default 1) matching requests answer 403 "secondary rate limit" with `retry-after`. */
+  secondaryRateLimit(opts: PathMatcher & { times?: number; retryAfterSeconds: number }): void;
+  /** The next `times` (default: all) matching requests answer `status` (e.g. 500). */
+  failWith(opts: PathMatcher & { status: number; times?: number }): void;
+  /** Sets the primary rate limit; at 0 requests answer 403 "API rate limit exceeded" until `resetInSeconds`. */
+  setRateLimit(opts: { remaining: number; resetInSeconds?: number }): void;
+  readonly rateLimitRemaining: number;
+  /** Installation tokens issued, oldest first. */
+  installationTokens: string[];
+  /** Every installation token issued so far stops working now, as if its `expires_at` had passed. */
+  expireInstallationTokens(): void;
+  close(): Promise<void>;
+}
+
+interface FileState {
+  text: string;
+  sha: string;
+}
+
+interface RepoState {
+  id: number;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  archived: boolean;
+  fork: boolean;
+  private: boolean;
+  topics: string[];
+  createdAt: string;
+  updatedAt: string;
+  pushedAt: string | null;
+  /** Branch → commit sha; commit sha → files. */
+  branches: Map<string, string>;
+  commits: Map<string, Map<string, FileState>>;
+}
+
+interface TeamState {
+  id: number;
+  org: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  parent?: string;
+  members: Set<string>;
+}
+
+interface UserState {
+  id: number;
+  login: string;
+  name: string | null;
+  email: string | null;
+}
+
+interface Fault {
+  matcher: PathMatcher;
+  remaining: number;
+  respond: (res: ServerResponse) => void;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DOCS = 'https://docs.github.com/rest';
+const WEB = 'https://github.com';
+
+export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Promise<FakeGitHubApi> {
+  const maxPerPage = options.perPage ?? 100;
+  const repos = new Map<number, RepoState>();
+  const repoIds = new Map<string, number>();
+  /** Old full names (lowercase) of renamed or transferred repositories → id. */
+  const redirects = new Map<string, number>();
+  const orgs = new Set<string>();
+  const teams = new Map<string, TeamState>();
+  const users = new Map<string, UserState>();
+  const faults: Fault[] = [];
+  const tokens = new Map<string, number>();
+  const installationTokens: string[] = [];
+  const appKey = options.app && createPublicKey(options.app.publicKey);
+  const log: RecordedGitHubRequest[] = [];
+  let nextId = 1000;
+  let lastTick = 0;
+
+  const limit = options.rateLimit ?? 5000;
+  const rate = { remaining: limit, reset: Math.floor(Date.now() / 1000) + 3600 };
+
+  /** A timestamp (whole seconds, as GitHub writes them) later than every one before, so every change shows. */
+  const tick = () => {
+    lastTick = Math.max(Date.now(), lastTick + 1000);
+    return `${new Date(lastTick).toISOString().slice(0, 19)}Z`;
+  };
+
+  const findRepo = (fullName: string) => {
+    const id = repoIds.get(fullName.toLowerCase());
+    const repo = id === undefined ? undefined : repos.get(id);
+    if (!repo) throw new Error(`The fake GitHub has no repository ${fullName}`);
+    return repo;
+  };
+  const fullNameOf = (repo: RepoState) => `${repo.owner}/${repo.name}`;
+  const commit = (repo: RepoState, branch: string, change: (files: Map<string, FileState>) => void) => {
+    const head = repo.branches.get(branch);
+    const files = new Map(head ? repo.commits.get(head) : undefined);
+    change(files);
+    const sha = createHash('sha1').update(randomBytes(16)).digest('hex');
+    repo.commits.set(sha, files);
+    repo.branches.set(branch, sha);
+    repo.pushedAt = tick();
+    repo.updatedAt = repo.pushedAt;
+    return sha;
+  };
+  const moveRepo = (repo: RepoState, owner: string, name: string) => {
+    const old = fullNameOf(repo).toLowerCase();
+    repoIds.delete(old);
+    redirects.set(old, repo.id);
+    repo.owner = owner;
+    repo.name = name;
+    repo.updatedAt = tick();
+    orgs.add(owner.toLowerCase());
+    repoIds.set(fullNameOf(repo).toLowerCase(), repo.id);
+    redirects.delete(fullNameOf(repo).toLowerCase());
+  };
+  const ensureUser = (login: string) => {
+    const key = login.toLowerCase();
+    if (!users.has(key)) users.set(key, { id: nextId++, login, name: null, email: null });
+  };
+
+  const routes: Array<[RegExp, (match: string[], url: URL, base: string) => unknown]> = [
+    [/^\/orgs\/([^/]+)\/repos$/, ([org], url, base) => listOrgRepos(decodeURIComponent(org ?? ''), url, base)],
+    [/^\/orgs\/([^/]+)\/teams$/, ([org], url, base) => listTeams(decodeURIComponent(org ?? ''), url, base)],
+    [
+      /^\/orgs\/([^/]+)\/teams\/([^/]+)\/members$/,
+      ([org, slug], url, base) => listMembers(decodeURIComponent(org ?? ''), decodeURIComponent(slug ?? ''), url, base),
+    ],
+    [/^\/users\/([^/]+)$/, ([login]) => userJson(lookupUser(decodeURIComponent(login ?? '')))],
+    [/^\/repositories\/(\d+)$/, ([id]) => repoJson(repoById(Number(id)))],
+    [
+      /^\/repositories\/(\d+)\/contents(?:\/(.*))?$/,
+      ([id, path], url) => contents(repoById(Number(id)), decodeURIComponent(path ?? ''), url),
+    ],
+  ];
+
+  function rateJson() {
+    return { limit, remaining: rate.remaining, reset: rate.reset, used: limit - rate.remaining, resource: 'core' };
+  }
+
+  function repoById(id: number): RepoState {
+    const repo = repos.get(id);
+    if (!repo) throw new HttpError(404, 'Not Found');
+    return repo;
+  }
+
+  function lookupUser(login: string): UserState {
+    const user = users.get(login.toLowerCase());
+    if (!user) throw new HttpError(404, 'Not Found');
+    return user;
+  }
+
+  function page<T>(items: T[], url: URL, base: string): { body: T[]; link?: string } {
+    const perPage = Math.min(Math.max(Number(url.searchParams.get('per_page') ?? 30) || 30, 1), maxPerPage);
+    const current = Math.max(Number(url.searchParams.get('page') ?? 1) || 1, 1);
+    const last = Math.max(Math.ceil(items.length / perPage), 1);
+    const pageUrl = (n: number) => {
+      const target = new URL(`${base}${url.pathname}${url.search}`);
+      target.searchParams.set('page', String(n));
+      return `<${target.toString()}>`;
+    };
+    const links = [
+      ...(current < last ? [`${pageUrl(current + 1)}; rel="next"`, `${pageUrl(last)}; rel="last"`] : []),
+      ...(current > 1 ? [`${pageUrl(1)}; rel="first"`, `${pageUrl(current - 1)}; rel="prev"`] : []),
+    ];
+    return {
+      body: items.slice((current - 1) * perPage, current * perPage),
+      link: links.length > 0 ? links.join(', ') : undefined,
+    };
+  }
+
+  function listOrgRepos(org: string, url: URL, base: string) {
+    if (!orgs.has(org.toLowerCase())) throw new HttpError(404, 'Not Found');
+    const type = url.searchParams.get('type') ?? 'all';
+    const sort = url.searchParams.get('sort') ?? 'created';
+    const direction = url.searchParams.get('direction') ?? (sort === 'full_name' ? 'asc' : 'desc');
+    const keyOf = (repo: RepoState): string | number =>
+      sort === 'full_name'
+        ? fullNameOf(repo).toLowerCase()
+        : sort === 'pushed'
+          ? (repo.pushedAt ?? '')
+          : sort === 'updated'
+            ? repo.updatedAt
+            : repo.id;
+    const selected = [...repos.values()]
+      .filter((repo) => repo.owner.toLowerCase() === org.toLowerCase())
+      .filter(
+        (repo) =>
+          type === 'all' ||
+          type === 'member' ||
+          (type === 'public' && !repo.private) ||
+          (type === 'private' && repo.private) ||
+          (type === 'forks' && repo.fork) ||
+          (type === 'sources' && !repo.fork),
+      )
+      .sort((a, b) => {
+        const [x, y] = [keyOf(a), keyOf(b)];
+        const order = x < y ? -1 : x > y ? 1 : a.id - b.id;
+        return direction === 'asc' ? order : -order;
+      });
+    const { body, link } = page(selected, url, base);
+    return { body: body.map(repoJson), link };
+  }
+
+  function teamHtmlUrl(team: TeamState) {
+    return `${WEB}/orgs/${team.org}/teams/${team.slug}`;
+  }
+
+  function teamJson(team: TeamState) {
+    const parent = team.parent ? teams.get(`${team.org.toLowerCase()}/${team.parent}`) : undefined;
+    return {
+      id: team.id,
+      node_id: `T_${team.id}`,
+      url: `https://api.github.com/teams/${team.id}`,
+      html_url: teamHtmlUrl(team),
+      name: team.name,
+      slug: team.slug,
+      description: team.description,
+      privacy: 'closed',
+      notification_setting: 'notifications_enabled',
+      permission: 'pull',
+      parent: parent
+        ? { id: parent.id, slug: parent.slug, name: parent.name, html_url: teamHtmlUrl(parent), description: null }
+        : null,
+    };
+  }
+
+  function listTeams(org: string, url: URL, base: string) {
+    if (!orgs.has(org.toLowerCase())) throw new HttpError(404, 'Not Found');
+    const all = [...teams.values()]
+      .filter((team) => team.org.toLowerCase() === org.toLowerCase())
+      .sort((a, b) => a.slug.localeCompare(b.slug));
+    const { body, link } = page(all, url, base);
+    return { body: body.map(teamJson), link };
+  }
+
+  /** GitHub lists the members of child teams too. */
+  function listMembers(org: string, slug: string, url: URL, base: string) {
+    const team = teams.get(`${org.toLowerCase()}/${slug}`);
+    if (!team) throw new HttpError(404, 'Not Found');
+    const logins = new Set<string>();
+    const collect = (current: TeamState) => {
+      for (const login of current.members) logins.add(login);
+      for (const child of teams.values())
+        if (child.org === current.org && child.parent === current.slug) collect(child);
+    };
+    collect(team);
+    const members = [...logins].sort((a, b) => a.localeCompare(b)).map((login) => lookupUser(login));
+    const { body, link } = page(members, url, base);
+    return { body: body.map(simpleUserJson), link };
+  }
+
+  function simpleUserJson(user: UserState) {
+    return {
+      login: user.login,
+      id: user.id,
+      node_id: `U_${user.id}`,
+      avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
+      html_url: `${WEB}/${user.login}`,
+      type: 'User',
+      site_admin: false,
+    };
+  }
+
+  function userJson(user: UserState) {
+    return { ...simpleUserJson(user), name: user.name, email: user.email, company: null, bio: null };
+  }
+
+  function repoJson(repo: RepoState) {
+    const fullName = fullNameOf(repo);
+    return {
+      id: repo.id,
+      node_id: `R_${repo.id}`,
+      name: repo.name,
+      full_name: fullName,
+      private: repo.private,
+      owner: { login: repo.owner, id: 1, type: 'Organization', html_url: `${WEB}/${repo.owner}` },
+      html_url: `${WEB}/${fullName}`,
+      description: null,
+      fork: repo.fork,
+      url: `https://api.github.com/repos/${fullName}`,
+      created_at: repo.createdAt,
+      updated_at: repo.updatedAt,
+      pushed_at: repo.pushedAt,
+      default_branch: repo.defaultBranch,
+      archived: repo.archived,
+      disabled: false,
+      visibility: repo.private ? 'private' : 'public',
+      topics: repo.topics,
+    };
+  }
+
+  function contents(repo: RepoState, path: string, url: URL) {
+    const ref = url.searchParams.get('ref') ?? repo.defaultBranch;
+    const sha = repo.branches.get(ref) ?? (repo.commits.has(ref) ? ref : undefined);
+    if (!sha) throw new HttpError(404, `No commit found for the ref ${ref}`);
+    const files = repo.commits.get(sha) ?? new Map<string, FileState>();
+    const fullName = fullNameOf(repo);
+    const file = files.get(path);
+    if (file) {
+      const content = Buffer.from(file.text, 'utf8').toString('base64');
+      return {
+        type: 'file',
+        encoding: 'base64',
+        size: Buffer.byteLength(file.text),
+        name: path.split('/').pop(),
+        path,
+        // GitHub wraps the base64 at 60 characters.
+        content: `${content.replace(/.{60}/g, '$&\n')}\n`,
+        sha: file.sha,
+        url: `https://api.github.com/repos/${fullName}/contents/${path}?ref=${ref}`,
+        html_url: `${WEB}/${fullName}/blob/${ref}/${path}`,
+        download_url: `https://raw.githubusercontent.com/${fullName}/${ref}/${path}`,
+      };
+    }
+    const prefix = path === '' ? '' : `${path}/`;
+    const entries = new Map<string, 'file' | 'dir'>();
+    for (const candidate of files.keys()) {
+      if (!candidate.startsWith(prefix)) continue;
+      const [first, ...rest] = candidate.slice(prefix.length).split('/');
+      if (first) entries.set(first, rest.length > 0 ? 'dir' : 'file');
+    }
+    if (entries.size === 0) throw new HttpError(404, 'Not Found');
+    return [...entries].map(([name, type]) => ({
+      type,
+      name,
+      path: `${prefix}${name}`,
+      html_url: `${WEB}/${fullName}/${type === 'dir' ? 'tree' : 'blob'}/${ref}/${prefix}${name}`,
+    }));
+  }
+
+  /** `/repos/{owner}/{repo}/…` → the same route under `/repositories/{id}/…`, or a redirect from an old name. */
+  function resolveRepoPath(pathname: string): { id: number; rest: string; moved: boolean } | undefined {
+    const match = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(pathname);
+    if (!match) return undefined;
+    const fullName = `${decodeURIComponent(match[1] ?? '')}/${decodeURIComponent(match[2] ?? '')}`.toLowerCase();
+    const id = repoIds.get(fullName);
+    if (id !== undefined) return { id, rest: match[3] ?? '', moved: false };
+    const moved = redirects.get(fullName);
+    if (moved !== undefined && repos.has(moved)) return { id: moved, rest: match[3] ?? '', moved: true };
+    throw new HttpError(404, 'Not Found');
+  }
+
+  function authenticate(req: IncomingMessage, pathname: string): RecordedGitHubRequest['auth'] {
+    const header = req.headers.authorization ?? '';
+    const [scheme = '', credential = ''] = header.split(/\s+/, 2);
+    if (/^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname)) {
+      if (!options.app || !appKey) throw new HttpError(404, 'Not Found');
+      if (scheme.toLowerCase() !== 'bearer' || !isValidJwt(credential, appKey, options.app.appId)) {
+        throw new HttpError(401, 'A JSON web token could not be decoded');
+      }
+      return 'jwt';
+    }
+    if (!options.app && !options.token) return header ? 'token' : 'none';
+    const expiresAt = tokens.get(credential);
+    const valid =
+      ['token', 'bearer'].includes(scheme.toLowerCase()) &&
+      (credential === options.token || (expiresAt !== undefined && expiresAt > Date.now()));
+    if (!valid) throw new HttpError(401, 'Bad credentials');
+    return 'token';
+  }
+
+  function issueInstallationToken(pathname: string) {
+    const id = Number(/^\/app\/installations\/([^/]+)\/access_tokens$/.exec(pathname)?.[1]);
+    if (!options.app || id !== options.app.installationId) throw new HttpError(404, 'Not Found');
+    const token = `ghs_${randomBytes(18).toString('base64url')}`;
+    const expiresAt = Date.now() + (options.app.tokenLifetimeSeconds ?? 3600) * 1000;
+    tokens.set(token, expiresAt);
+    installationTokens.push(token);
+    return {
+      token,
+      expires_at: new Date(expiresAt).toISOString(),
+      permissions: { contents: 'read', metadata: 'read', members: 'read' },
+      repository_selection: 'all',
+    };
+  }
+
+  const server = createServer(async (req, res) => {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const entry: RecordedGitHubRequest = {
+      method,
+      path: url.pathname,
+      query: url.search,
+      status: 0,
+      conditional: req.headers['if-none-match'] !== undefined,
+      auth: 'none',
+    };
+    log.push(entry);
+    // Bodies (the token request's) are not needed, but must be read.
+    await new Promise((resolve) => {
+      req.on('end', resolve);
+      req.resume();
+    });
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      entry.status = status;
+      const text = body === undefined ? '' : JSON.stringify(body);
+      res.writeHead(status, {
+        ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+        'content-length': String(Buffer.byteLength(text)),
+        'x-ratelimit-limit': String(limit),
+        'x-ratelimit-remaining': String(rate.remaining),
+        'x-ratelimit-reset': String(rate.reset),
+        'x-ratelimit-used': String(limit - rate.remaining),
+        'x-ratelimit-resource': 'core',
+        ...headers,
+      });
+      res.end(text);
+    };
+    const spend = () => {
+      if (Math.floor(Date.now() / 1000) >= rate.reset) {
+        rate.remaining = limit;
+        rate.reset = Math.floor(Date.now() / 1000) + 3600;
+      }
+      if (rate.remaining <= 0) {
+        throw new HttpError(403, 'API rate limit exceeded for installation ID 1.');
+      }
+      rate.remaining -= 1;
+    };
+    try {
+      entry.auth = authenticate(req, url.pathname);
+      const fault = faults.find(
+        (candidate) =>
+          candidate.remaining > 0 &&
+          (candidate.matcher.method ?? method).toUpperCase() === method &&
+          (typeof candidate.matcher.path === 'string'
+            ? candidate.matcher.path === url.pathname
+            : candidate.matcher.path.test(url.pathname)),
+      );
+      if (fault) {
+        fault.remaining -= 1;
+        fault.respond(res);
+        entry.status = res.statusCode;
+        return;
+      }
+      const base = `http://${req.headers.host}`;
+      if (method === 'POST' && entry.auth === 'jwt') return send(201, issueInstallationToken(url.pathname));
+      if (method !== 'GET') throw new HttpError(404, 'Not Found');
+      // Reading the rate limit costs none of it.
+      if (url.pathname === '/rate_limit') return send(200, { resources: { core: rateJson() }, rate: rateJson() });
+
+      let pathname = url.pathname;
+      const repoPath = resolveRepoPath(pathname);
+      if (repoPath?.moved) {
+        spend();
+        const location = `${base}/repositories/${repoPath.id}${repoPath.rest}${url.search}`;
+        return send(301, { message: 'Moved Permanently', url: location, documentation_url: DOCS }, { location });
+      }
+      if (repoPath) pathname = `/repositories/${repoPath.id}${repoPath.rest}`;
+      const route = routes.find(([pattern]) => pattern.test(pathname));
+      if (!route) throw new HttpError(404, 'Not Found');
+      const match = route[0].exec(pathname)?.slice(1) ?? [];
+      const result = route[1](match, url, base);
+      const { body, link } =
+        typeof result === 'object' && result !== null && 'body' in result
+          ? (result as { body: unknown; link?: string })
+          : { body: result, link: undefined };
+      const hash = createHash('sha1').update(JSON.stringify(body)).digest('hex');
+      // Contents get strong ETags, JSON listings weak ones, as on GitHub.
+      const etag = pathname.includes('/contents') ? `"${hash}"` : `W/"${hash}"`;
+      const headers = { etag, vary: 'Accept, Authorization', ...(link ? { link } : {}) };
+      if (matchesEtag(req.headers['if-none-match'], etag)) return send(304, undefined, headers);
+      spend();
+      return send(200, body, headers);
+    } catch (error) {
+      if (!(error instanceof HttpError)) {
+        send(500, { message: String(error) });
+        return;
+      }
+      send(error.status, { message: error.message, documentation_url: DOCS });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const api: FakeGitHubApi = {
+    url,
+    log,
+    get requests() {
+      return log.length;
+    },
+    get notModified() {
+      return log.filter((entry) => entry.status === 304).length;
+    },
+    requestsTo: (path) => log.filter((entry) => entry.path === path).length,
+    resetLog: () => {
+      log.length = 0;
+    },
+
+    addRepos(...added) {
+      for (const input of added) {
+        const [owner, name] = input.fullName.split('/');
+        if (!owner || !name) throw new Error(`expected owner/name, got ${input.fullName}`);
+        const now = tick();
+        const repo: RepoState = {
+          id: nextId++,
+          owner,
+          name,
+          defaultBranch: input.defaultBranch ?? 'main',
+          archived: input.archived ?? false,
+          fork: input.fork ?? false,
+          private: input.private ?? false,
+          topics: input.topics ?? [],
+          createdAt: now,
+          updatedAt: now,
+          pushedAt: null,
+          branches: new Map(),
+          commits: new Map(),
+        };
+        orgs.add(owner.toLowerCase());
+        repos.set(repo.id, repo);
+        repoIds.set(input.fullName.toLowerCase(), repo.id);
+        commit(repo, repo.defaultBranch, (files) => {
+          for (const [path, text] of Object.entries(input.files ?? {})) files.set(path, fileState(text));
+        });
+      }
+    },
+    archiveRepo({ fullName, archived = true }) {
+      const repo = findRepo(fullName);
+      repo.archived = archived;
+      repo.updatedAt = tick();
+    },
+    setTopics({ fullName, topics }) {
+      const repo = findRepo(fullName);
+      repo.topics = topics;
+      repo.updatedAt = tick();
+    },
+    renameRepo({ fullName, name }) {
+      const repo = findRepo(fullName);
+      moveRepo(repo, repo.owner, name);
+    },
+    transferRepo({ fullName, owner }) {
+      const repo = findRepo(fullName);
+      moveRepo(repo, owner, repo.name);
+    },
+    deleteRepo({ fullName }) {
+      const repo = findRepo(fullName);
+      repos.delete(repo.id);
+      repoIds.delete(fullName.toLowerCase());
+      for (const [old, id] of redirects) if (id === repo.id) redirects.delete(old);
+    },
+    setFile({ repo, path, text, branch }) {
+      const state = findRepo(repo);
+      return commit(state, branch ?? state.defaultBranch, (files) => files.set(path, fileState(text)));
+    },
+    deleteFile({ repo, path, branch }) {
+      const state = findRepo(repo);
+      return commit(state, branch ?? state.defaultBranch, (files) => files.delete(path));
+    },
+    addTeams({ org, teams: added }) {
+      orgs.add(org.toLowerCase());
+      for (const input of added) {
+        const team: TeamState = {
+          id: nextId++,
+          org,
+          slug: input.slug,
+          name: input.name ?? input.slug,
+          description: input.description ?? null,
+          parent: input.parent,
+          members: new Set(input.members ?? []),
+        };
+        for (const login of team.members) ensureUser(login);
+        teams.set(`${org.toLowerCase()}/${input.slug}`, team);
+      }
+    },
+    addTeamMembers({ org, teamSlug, logins }) {
+      const team = teams.get(`${org.toLowerCase()}/${teamSlug}`);
+      if (!team) throw new Error(`The fake GitHub has no team ${teamSlug} in ${org}`);
+      for (const login of logins) {
+        ensureUser(login);
+        team.members.add(login);
+      }
+    },
+    addUsers(...added) {
+      for (const input of added) {
+        const existing = users.get(input.login.toLowerCase());
+        users.set(input.login.toLowerCase(), {
+          id: existing?.id ?? nextId++,
+          login: input.login,
+          name: input.name ?? null,
+          email: input.email ?? null,
+        });
+      }
+    },
+
+    secondaryRateLimit({ path, method, times = 1, retryAfterSeconds }) {
+      faults.push({
+        matcher: { path, method },
+        remaining: times,
+        respond: (res) =>
+          respondJson(
+            res,
+            403,
+            {
+              message:
+                'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
+              documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits`,
+            },
+            { 'retry-after': String(retryAfterSeconds), ...rateHeaders() },
+          ),
+      });
+    },
+    failWith({ path, method, status, times = Number.POSITIVE_INFINITY }) {
+      faults.push({
+        matcher: { path, method },
+        remaining: times,
+        respond: (res) => respondJson(res, status, { message: 'Server Error' }, rateHeaders()),
+      });
+    },
+    setRateLimit({ remaining, resetInSeconds = 3600 }) {
+      rate.remaining = remaining;
+      rate.reset = Math.floor(Date.now() / 1000) + resetInSeconds;
+    },
+    get rateLimitRemaining() {
+      return rate.remaining;
+    },
+    installationTokens,
+    expireInstallationTokens() {
+      for (const token of tokens.keys()) tokens.set(token, Date.now() - 1);
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+
+  function rateHeaders(): Record<string, string> {
+    return {
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': String(rate.remaining),
+      'x-ratelimit-reset': String(rate.reset),
+      'x-ratelimit-used': String(limit - rate.remaining),
+      'x-ratelimit-resource': 'core',
+    };
+  }
+
+  return api;
+}
+
+function fileState(text: string): FileState {
+  const bytes = Buffer.from(text, 'utf8');
+  // The git blob sha, as GitHub reports it.
+  const sha = createHash('sha1')
+    .update(Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]))
+    .digest('hex');
+  return { text, sha };
+}
+
+/** RFC 9110 weak comparison, as GitHub does for `If-None-Match`. */
+function matchesEtag(header: string | string[] | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  const wanted = opaque(etag);
+  return [header]
+    .flat()
+    .flatMap((value) => value.split(','))
+    .some((tag) => tag.trim() === '*' || opaque(tag) === wanted);
+}
+
+function isValidJwt(jwt: string, key: KeyObject, appId: number): boolean {
+  const [header, payload, signature] = jwt.split('.');
+  if (!header || !payload || !signature) return false;
+  try {
+    const { alg } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const now = Math.floor(Date.now() / 1000);
+    return (
+      alg === 'RS256' &&
+      verify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url')) &&
+      String(claims.iss) === String(appId) &&
+      typeof claims.exp === 'number' &&
+      claims.exp > now &&
+      typeof claims.iat === 'number' &&
+      claims.iat <= now + 60 &&
+      claims.exp - claims.iat <= 11 * 60
+    );
+  } catch {
+    return false;
+  }
+}
+
+function respondJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    ...headers,
+  });
+  res.end(text);
+}
