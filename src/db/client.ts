@@ -15,7 +15,7 @@ import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglit
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { InputError } from '../core/errors.ts';
-import { rebuildStaleTeamCards } from './queries/team-cards.ts';
+import { rebuildMissingDerived } from './queries/derived.ts';
 import * as schema from './schema.ts';
 
 /**
@@ -130,14 +130,14 @@ async function createPgliteDatabase(dataDir: string | undefined, logger: Drizzle
 
 /**
  * Applies the pending migrations in `migrations/`; applied ones are recorded by drizzle, so this is idempotent.
- * Then builds derived rows a new migration leaves empty (team cards), so an existing catalog needs no re-import.
+ * Then builds the derived rows a new migration leaves empty (owners, team cards), so an existing catalog needs no re-import.
  * On Postgres it holds an advisory lock meanwhile, so that replicas starting together migrate one after another.
  */
 export async function migrateDatabase(database: Database): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_FOLDER };
   if (database.dialect === 'pglite') {
     await migratePglite(database.db as unknown as PgliteDatabase<typeof schema>, config);
-    await rebuildStaleTeamCards(database.db);
+    await rebuildMissingDerived(database.db);
     return;
   }
 
@@ -149,7 +149,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
     try {
       const locked = drizzleNodePg({ client: connection, schema });
       await migrateNodePg(locked, config);
-      await rebuildStaleTeamCards(locked);
+      await rebuildMissingDerived(locked);
     } finally {
       await connection.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }

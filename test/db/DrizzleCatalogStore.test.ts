@@ -430,6 +430,23 @@ describe('getOwnership', () => {
     ]);
   });
 
+  it("follows the system's new owner when a re-import changes it", async () => {
+    await load(
+      group('commerce'),
+      group('finance'),
+      system('payments', { owner: 'commerce' }),
+      component('payments-api', { system: 'payments' }),
+    );
+    await load(system('payments', { owner: 'finance' }));
+    const entity = await store.getEntity({ ref: 'component:default/payments-api' });
+    if (!entity) throw new Error('payments-api was not stored');
+
+    const facts = await store.getOwnership({ entity });
+
+    expect(facts.owner?.via).toBe('system');
+    expect(facts.owner?.group?.team.ref).toBe('group:default/finance');
+  });
+
   it('stops at a cycle in the team tree', async () => {
     await load(
       group('a', { parent: 'b' }),

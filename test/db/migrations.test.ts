@@ -60,15 +60,17 @@ describe('migrations', () => {
     expect(rows[0]).toEqual({ matches: true, aliases: ['pay', 'payapi'] });
   });
 
-  it('build the team cards of a catalog stored before they existed', async () => {
+  it('work out the owners and team cards of a catalog stored before they existed', async () => {
     const store = new DrizzleCatalogStore({ db: database.db });
     await importCatalog({ paths: [DEMO_CATALOG], store });
     await database.db.execute(sql`delete from team_cards`);
-    expect(await store.getTeam({ ref: 'group:default/payments' })).toBeUndefined();
+    await database.db.execute(sql`delete from entity_owners`);
+    expect((await store.findOwnership({ text: 'payments-api' })).ownership?.owner).toBeUndefined();
 
     await migrateDatabase(database);
 
-    const team = await store.getTeam({ ref: 'group:default/payments' });
-    expect(team?.members.length).toBeGreaterThan(0);
+    const { ownership } = await store.findOwnership({ text: 'payments-api' });
+    expect(ownership?.owner?.group?.team.ref).toBe('group:default/payments');
+    expect(ownership?.owner?.group?.members.length).toBeGreaterThan(0);
   });
 });

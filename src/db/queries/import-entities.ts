@@ -1,7 +1,7 @@
 /**
  * Writes a catalog read into the database, in one transaction. An entity is written only when its content hash,
  * its source location or its orphan flag differ from what is stored; its relations (those its own descriptor
- * declared, recorded with it as origin) are then replaced, and the team cards rebuilt. Errors are replaced per
+ * declared, recorded with it as origin) are then replaced, and the derived rows (owners, team cards) rebuilt. Errors are replaced per
  * location read.
  *
  * Work is done in batches of entities: one query fetches the stored hashes of a batch, one multi-row upsert writes
@@ -14,7 +14,7 @@ import type { ImportCounts, IngestError, ProcessedEntity } from '../../core/cata
 import type { Db, Tx } from '../client.ts';
 import { entities, ingestErrors, locations } from '../schema.ts';
 import { textArray } from '../sql-fragments.ts';
-import { rebuildTeamCards } from './team-cards.ts';
+import { rebuildDerived } from './derived.ts';
 
 /** Entities per batch: one hash lookup and one multi-row upsert each. */
 const BATCH = 500;
@@ -49,7 +49,7 @@ export async function importEntities(
       });
       if (changed.length > 0) await writeEntities(tx, changed);
     }
-    if (counts.created + counts.updated > 0) await rebuildTeamCards(tx);
+    if (counts.created + counts.updated > 0) await rebuildDerived(tx);
     await replaceErrors(tx, opts.errors, opts.locations);
     await recordLocations(tx, opts.locations);
     return counts;

@@ -1,7 +1,8 @@
 /**
- * Who owns an entity, in one statement (the `/owner` hot path): the entity's own owner, else its system's, else the
- * system's domain's; the first owner that exists in the catalog as a Group or User wins. For a Group the statement
- * returns its team card (parents and members, `team-cards.ts`) with the members' Slack ids; for a User, the person.
+ * Who owns an entity: the entity's own owner, else its system's, else the system's domain's; the first owner that
+ * exists in the catalog as a Group or User wins. Worked out for every entity when the catalog changes
+ * (`rebuildEntityOwners`) and read in one statement (the `/owner` hot path): for a Group owner with its team card
+ * (parents and members, `team-cards.ts`) and the members' Slack ids; for a User, the person.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { EntityRecord, OwnershipFacts } from '../../core/ports.ts';
@@ -44,41 +45,69 @@ export function createGetOwnership(db: Db): GetOwnership {
 }
 
 /**
- * The ownership CTEs for the entity in CTE `subject(ref, owner_ref, kind)` (at most one row); needs a preceding
- * `subject`. Shared with `findOwnership`, which resolves the subject in the same statement.
+ * Works out every entity's owner, set-based, into `entity_owners`: the entity's own owner, else its system's, else
+ * the domain's of its system (a System or Domain is its own anchor for the domain step); the first that exists in
+ * the catalog as a Group or User wins, and an entity nobody in that chain owns gets no row. Call it in the transaction
+ * that changed entities or relations. Only rows that differ are written.
  */
-export function ownershipCtes(): SQL {
-  return sql`
-    -- The entity's system; a System (or Domain) is its own anchor for the domain step.
+export async function rebuildEntityOwners(db: Db): Promise<void> {
+  await db.execute(sql`
+    with subject as (
+      select ref, kind, owner_ref from entities where kind not in ('group', 'user')
+    ),
     sys as (
-      select s.ref, s.owner_ref
+      select distinct on (x.ref) x.ref, s.ref as sys_ref, s.owner_ref
       from subject x
       join relations r on r.source_ref = x.ref and r.type = 'partOf' and r.target_ref like 'system:%'
       join entities s on s.ref = r.target_ref
       where x.kind not in ('system', 'domain')
-      order by s.ref limit 1
+      order by x.ref, s.ref
     ),
     anchor as (
-      select ref from sys
+      select ref, sys_ref as anchor_ref from sys
       union all
-      select ref from subject where kind in ('system', 'domain')
+      select ref, ref from subject where kind in ('system', 'domain')
     ),
     dom as (
-      select d.ref, d.owner_ref
+      select distinct on (a.ref) a.ref, d.ref as dom_ref, d.owner_ref
       from anchor a
-      join relations r on r.source_ref = a.ref and r.type = 'partOf' and r.target_ref like 'domain:%'
+      join relations r on r.source_ref = a.anchor_ref and r.type = 'partOf' and r.target_ref like 'domain:%'
       join entities d on d.ref = r.target_ref
-      order by d.ref limit 1
+      order by a.ref, d.ref
     ),
-    candidates(rank, via, from_ref, owner_ref) as (
-      select 1, 'entity', ref, owner_ref from subject
-      union all select 2, 'system', ref, owner_ref from sys
-      union all select 3, 'domain', ref, owner_ref from dom
+    candidates(ref, rank, via, from_ref, owner_ref) as (
+      select ref, 1, 'entity', ref, owner_ref from subject
+      union all select ref, 2, 'system', sys_ref, owner_ref from sys
+      union all select ref, 3, 'domain', dom_ref, owner_ref from dom
     ),
     chosen as (
-      select c.via, c.from_ref, o.ref as owner_ref, o.kind as owner_kind
+      select distinct on (c.ref) c.ref, c.via, c.from_ref, o.ref as owner_ref, o.kind as owner_kind
       from candidates c join entities o on o.ref = c.owner_ref and o.kind in ('group', 'user')
-      order by c.rank limit 1
+      order by c.ref, c.rank
+    ),
+    written as (
+      insert into entity_owners (ref, via, from_ref, owner_ref, owner_kind)
+      select ref, via, from_ref, owner_ref, owner_kind from chosen
+      on conflict (ref) do update set
+        via = excluded.via, from_ref = excluded.from_ref, owner_ref = excluded.owner_ref,
+        owner_kind = excluded.owner_kind
+      where (entity_owners.via, entity_owners.from_ref, entity_owners.owner_ref, entity_owners.owner_kind)
+        is distinct from (excluded.via, excluded.from_ref, excluded.owner_ref, excluded.owner_kind)
+    )
+    delete from entity_owners eo where not exists (select 1 from chosen c where c.ref = eo.ref)
+  `);
+}
+
+/**
+ * The ownership CTE `chosen(via, from_ref, owner_ref, owner_kind)` for the entity in CTE `subject(ref, owner_ref,
+ * kind)` (at most one row): its row of `entity_owners`. Shared with `findOwnership`, which resolves the subject in
+ * the same statement.
+ */
+export function ownershipCtes(): SQL {
+  return sql`
+    chosen as (
+      select o.via, o.from_ref, o.owner_ref, o.owner_kind
+      from subject x join entity_owners o on o.ref = x.ref
     )`;
 }
 

@@ -89,19 +89,6 @@ export async function rebuildTeamCards(db: Db): Promise<void> {
 }
 
 /**
- * Rebuilds the cards when they do not match the groups, as after the migration that introduced them: start-up
- * calls it, so an existing catalog needs no re-import.
- */
-export async function rebuildStaleTeamCards(db: Db): Promise<void> {
-  const [row] = (
-    await db.execute<{ stale: boolean }>(sql`
-      select (select count(*) from entities where kind = 'group') <> (select count(*) from team_cards) as stale
-    `)
-  ).rows;
-  if (row?.stale) await rebuildTeamCards(db);
-}
-
-/**
  * `jsonb` of lowercased email → Slack user id for the members of team card `alias` (the latest identity wins).
  * Joined at read time: identities are learned while Wayfinder answers.
  */
