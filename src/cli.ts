@@ -73,7 +73,7 @@ async function openConsole(config: Config, logger: Logger) {
   const wayfinder = await openWayfinder(config, logger);
   try {
     await runConsole({
-      context: { store: wayfinder.store, viewer: localViewer },
+      context: { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer },
       input: process.stdin,
       output: process.stdout,
     });
@@ -97,7 +97,10 @@ async function runOnce(args: string[], config: Config, logger: Logger) {
     throw new UsageError('wayfinder run needs a command, e.g. wayfinder run "/owner payments-api".');
   const wayfinder = await openWayfinder(config, logger);
   try {
-    const message = await runCommandLine({ store: wayfinder.store, viewer: localViewer }, positionals.join(' '));
+    const message = await runCommandLine(
+      { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer },
+      positionals.join(' '),
+    );
     if (format === 'json') console.log(JSON.stringify(message, null, 2));
     else if (format === 'slack') console.log(JSON.stringify(renderSlackMessage(message), null, 2));
     else console.log(renderText(message, { color: process.stdout.isTTY }));

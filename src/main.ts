@@ -4,9 +4,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { importCatalog } from './catalog/import-catalog.ts';
+import { createCatalogRefresher } from './catalog/refresh.ts';
 import type { Config } from './config.ts';
 import { runCommandLine } from './core/commands/index.ts';
-import type { CatalogStore, ProcessedEventLog } from './core/ports.ts';
+import type { CatalogRefresher, CatalogStore, ProcessedEventLog } from './core/ports.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
 import { DrizzleProcessedEventLog } from './db/DrizzleProcessedEventLog.ts';
@@ -23,6 +24,7 @@ const PROCESSED_EVENT_RETENTION_MS = 24 * 60 * 60 * 1000;
 export interface Wayfinder {
   database: Database;
   store: CatalogStore;
+  refresher: CatalogRefresher;
   processedEvents: ProcessedEventLog;
   close(): Promise<void>;
 }
@@ -43,7 +45,8 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
     const { counts } = await importCatalog({ paths: [DEMO_CATALOG], store });
     logger.info(`Loaded the demo organisation: ${counts.created} entities. Set WAYFINDER_DEMO=false to start empty.`);
   }
-  return { database, store, processedEvents, close: () => database.close() };
+  const refresher = createCatalogRefresher({ store });
+  return { database, store, refresher, processedEvents, close: () => database.close() };
 }
 
 export interface RunningServer {
@@ -56,7 +59,12 @@ export async function serveWayfinder(wayfinder: Wayfinder, config: Config, logge
   const slack = config.slack
     ? createSlackApp({
         ...config.slack,
-        services: { store: wayfinder.store, runCommand: runCommandLine, processedEvents: wayfinder.processedEvents },
+        services: {
+          store: wayfinder.store,
+          refresher: wayfinder.refresher,
+          runCommand: runCommandLine,
+          processedEvents: wayfinder.processedEvents,
+        },
         logger,
       })
     : undefined;

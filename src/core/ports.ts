@@ -10,6 +10,7 @@ import type {
   ProcessedEntity,
   RelationType,
 } from './catalog/types.ts';
+import type { Message } from './view-model.ts';
 
 /** An entity as stored: its descriptor plus what the catalog knows about it. */
 export interface EntityRecord {
@@ -106,11 +107,21 @@ export interface CatalogStore {
    * Stores entities whose content hash changed, with their relations, in one transaction; unchanged entities
    * are not written. Replaces the recorded errors of every file in `locations`.
    */
+  /**
+   * Stores what changed, in one transaction. `scopes` are sources read as a whole (a repository, an organisation's
+   * teams): each lists every ref it holds now, and an entity of that scope missing from it becomes an orphan, unless
+   * its file was read with errors (a broken document keeps its last good entity). An orphan read again is restored.
+   */
   importEntities(opts: {
     entities: readonly ProcessedEntity[];
     errors: readonly IngestError[];
     locations: readonly string[];
+    scopes?: readonly SourceScope[];
   }): Promise<Omit<ImportCounts, 'failed'>>;
+  /** Deletes the entities orphaned before `before`, with the relations they declared; returns how many. */
+  purgeOrphans(opts: { before: Date }): Promise<number>;
+  /** The scope each of `refs` was read from (null: imported by hand); refs not in the catalog are left out. */
+  listSourceScopes(opts: { refs: readonly EntityRef[] }): Promise<Map<EntityRef, string | null>>;
   listIngestErrors(opts?: { location?: string }): Promise<IngestError[]>;
   /** How many entities the catalog holds; 0 on a fresh database (the demo organisation loads then). */
   countEntities(): Promise<number>;
@@ -152,6 +163,52 @@ export interface CatalogStore {
   saveChatIdentity(opts: { identity: ChatIdentity }): Promise<ChatIdentity>;
   /** Emails of catalog users with no known identity on `platform`, among `userRefs`. */
   listUnlinkedEmails(opts: { platform: ChatIdentity['platform']; userRefs: readonly EntityRef[] }): Promise<string[]>;
+}
+
+/** A source read as a whole, and every entity it holds now. */
+export interface SourceScope {
+  /** `github:acme/payments-api` for a repository, `github-teams:acme` for an organisation's teams. */
+  scope: string;
+  refs: readonly EntityRef[];
+}
+
+/** A repository as last synced. */
+export interface RepositorySyncState {
+  fullName: string;
+  defaultBranch: string;
+  pushedAt: string | null;
+  /** Descriptor files read (catalog paths and Location targets), to tell whether a push touched one. */
+  descriptorPaths: string[];
+}
+
+/** What the GitHub sync remembers between runs, shared by replicas. */
+export interface SyncStateStore {
+  listRepositories(): Promise<RepositorySyncState[]>;
+  saveRepositories(opts: { states: readonly RepositorySyncState[] }): Promise<void>;
+  forgetRepositories(opts: { fullNames: readonly string[] }): Promise<void>;
+  /**
+   * Claims the error notices not yet posted, and forgets the notices of errors no longer in `current` (so an error
+   * that comes back is posted again). Returns the fingerprints newly claimed, which the caller posts.
+   */
+  claimErrorNotices(opts: { fingerprints: readonly string[]; current: readonly string[] }): Promise<string[]>;
+}
+
+/** Re-reads one entity's source on demand (`/wayfinder refresh <name>`). */
+export interface CatalogRefresher {
+  refresh(opts: { entity: EntityRecord }): Promise<RefreshOutcome>;
+}
+
+export type RefreshOutcome =
+  /** `source` is the file or repository read; the counts cover everything it holds. */
+  | { status: 'refreshed'; source: string; counts: ImportCounts; errors: IngestError[] }
+  /** The source could not be reached (GitHub down, a file gone); nothing was changed. */
+  | { status: 'unavailable'; source: string; reason: string }
+  /** Wayfinder cannot read this entity's source (no source recorded, or GitHub is not configured). */
+  | { status: 'unsupported'; reason: string };
+
+/** Posts a message to a chat channel (a team's `slack.com/bot-notify`). */
+export interface ChannelNotifier {
+  post(opts: { channel: string; message: Message }): Promise<void>;
 }
 
 /** Deliveries already handled, so that a retried delivery (Slack retries events up to three times) acts once. */

@@ -14,6 +14,7 @@ import type {
   OwnershipFacts,
   RelationFacts,
   SearchHit,
+  SourceScope,
   TeamFacts,
 } from '../core/ports.ts';
 import { AnalyzeTrigger } from './analyze-trigger.ts';
@@ -25,10 +26,12 @@ import { createFindOwnership, type FindOwnership } from './queries/find-ownershi
 import { getHoldings } from './queries/holdings.ts';
 import { importEntities } from './queries/import-entities.ts';
 import { createGetOwnership, type GetOwnership } from './queries/ownership.ts';
+import { purgeOrphans } from './queries/purge-orphans.ts';
 import { createResolveName, type ResolveName } from './queries/resolve-name.ts';
 import { type SearchOptions, search } from './queries/search.ts';
 import { createGetTeam, type GetTeam } from './queries/team.ts';
 import { entities, ingestErrors, relations } from './schema.ts';
+import { textArray } from './sql-fragments.ts';
 
 export class DrizzleCatalogStore implements CatalogStore {
   readonly #db: Db;
@@ -58,8 +61,22 @@ export class DrizzleCatalogStore implements CatalogStore {
     entities: readonly ProcessedEntity[];
     errors: readonly IngestError[];
     locations: readonly string[];
+    scopes?: readonly SourceScope[];
   }): Promise<Omit<ImportCounts, 'failed'>> {
     return importEntities(this.#db, opts);
+  }
+
+  purgeOrphans(opts: { before: Date }): Promise<number> {
+    return purgeOrphans(this.#db, opts);
+  }
+
+  async listSourceScopes(opts: { refs: readonly EntityRef[] }): Promise<Map<EntityRef, string | null>> {
+    if (opts.refs.length === 0) return new Map();
+    const rows = await this.#db
+      .select({ ref: entities.ref, scope: entities.sourceScope })
+      .from(entities)
+      .where(sql`${entities.ref} = any(${textArray(opts.refs.map((ref) => ref.toLowerCase()))})`);
+    return new Map(rows.map((row) => [row.ref, row.scope]));
   }
 
   async listIngestErrors(opts: { location?: string } = {}): Promise<IngestError[]> {

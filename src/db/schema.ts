@@ -54,8 +54,15 @@ export const entities = pgTable(
     type: text('type'),
     envelope: jsonb('envelope').$type<EntityEnvelope>().notNull(),
     sourceLocation: text('source_location'),
+    /**
+     * What a sync reads as a whole (`github:acme/payments-api`, `github-teams:acme`): an entity of a scope read again
+     * that is no longer there is an orphan. Null for files imported by hand, which are never orphaned.
+     */
+    sourceScope: text('source_scope'),
     contentHash: text('content_hash').notNull(),
     orphan: boolean('orphan').notNull().default(false),
+    /** When the entity's source went away; it is deleted a grace period later (`WAYFINDER_ORPHAN_GRACE`). */
+    orphanedAt: timestamp('orphaned_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     /** Full-text document: name and title weigh most, then tags, then the description. */
@@ -94,6 +101,8 @@ export const entities = pgTable(
     // and every lookup would scan. Aliases are few, so writing them straight into the index costs little.
     index('entities_aliases_idx').using('gin', t.aliases).with({ fastupdate: false }),
     index('entities_owner_ref_idx').on(t.ownerRef),
+    index('entities_source_scope_idx').on(t.sourceScope),
+    index('entities_orphaned_at_idx').on(t.orphanedAt).where(sql`${t.orphan}`),
     /** User entities by email, to link chat identities. */
     index('entities_email_idx')
       .on(sql`lower(${t.envelope} #>> '{spec,profile,email}')`)
@@ -198,3 +207,30 @@ export const processedEvents = pgTable(
   },
   (t) => [primaryKey({ columns: [t.source, t.eventId] }), index('processed_events_received_at_idx').on(t.receivedAt)],
 );
+
+/**
+ * The ETag and body of the last 200 for a GitHub request (`ConditionalCache`), so that the next sync asks with
+ * `If-None-Match` and an unchanged answer costs a free 304. Shared by replicas.
+ */
+export const conditionalCache = pgTable('conditional_cache', {
+  key: text('key').primaryKey(),
+  etag: text('etag').notNull(),
+  body: jsonb('body').notNull(),
+  updatedAt: updatedAt(),
+});
+
+/** Each repository as last synced: a repository GitHub lists with the same push time and branch is not read again. */
+export const githubRepositories = pgTable('github_repositories', {
+  fullName: text('full_name').primaryKey(),
+  defaultBranch: text('default_branch').notNull(),
+  pushedAt: text('pushed_at'),
+  /** Descriptor files read at the last sync (catalog paths and Location targets), for matching pushes. */
+  descriptorPaths: text('descriptor_paths').array().notNull(),
+  syncedAt: timestamp('synced_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Ingest errors already posted to the owning team's channel, by fingerprint, so each is posted once. */
+export const errorNotices = pgTable('error_notices', {
+  fingerprint: text('fingerprint').primaryKey(),
+  notifiedAt: timestamp('notified_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,5 +1,5 @@
 import type { CommandContext } from '../core/commands/types.ts';
-import type { CatalogStore, ProcessedEventLog } from '../core/ports.ts';
+import type { CatalogRefresher, CatalogStore, ProcessedEventLog } from '../core/ports.ts';
 import type { Message } from '../core/view-model.ts';
 import type { Logger } from '../http/server.ts';
 import type { Background } from './background.ts';
@@ -8,6 +8,7 @@ import type { IdentityWarmer } from './identities.ts';
 /** What the Slack adapter needs from the rest of Wayfinder; the wiring passes `runCommandLine` as `runCommand`. */
 export interface SlackServices {
   store: CatalogStore;
+  refresher: CatalogRefresher;
   runCommand(context: CommandContext, line: string): Promise<Message>;
   /** Remembers handled event ids so that Slack's retries act once, across replicas. */
   processedEvents: ProcessedEventLog;

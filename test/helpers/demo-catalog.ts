@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { importCatalog } from '../../src/catalog/import-catalog.ts';
+import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import { type CommandContext, localViewer } from '../../src/core/commands/types.ts';
 import type { CatalogStore } from '../../src/core/ports.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
@@ -21,5 +22,6 @@ export async function openDemoCatalog(opts: { onQuery?: (query: string) => void 
   if (errors.length > 0 || counts.created === 0) {
     throw new Error(`The demo catalog did not import cleanly: ${JSON.stringify(errors, null, 2)}`);
   }
-  return { store, context: { store, viewer: localViewer }, close: () => database.close() };
+  const refresher = createCatalogRefresher({ store });
+  return { store, context: { store, refresher, viewer: localViewer }, close: () => database.close() };
 }

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { importCatalog } from '../../src/catalog/import-catalog.ts';
+import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import type { CommandContext } from '../../src/core/commands/types.ts';
 import type { CatalogStore, EntityRecord, ProcessedEventLog } from '../../src/core/ports.ts';
 import type { Message } from '../../src/core/view-model.ts';
@@ -54,6 +55,7 @@ export function listenerDeps(opts: {
     identities: createIdentityWarmer({ store: opts.store, logger }),
     services: {
       store: opts.store,
+      refresher: createCatalogRefresher({ store: opts.store }),
       processedEvents: opts.processedEvents,
       async runCommand(context, line) {
         ran.push({ line, context });

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalog } from '../../src/catalog/import-catalog.ts';
+import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import { runCommandLine } from '../../src/core/commands/index.ts';
 import type { CatalogStore } from '../../src/core/ports.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -62,6 +63,7 @@ beforeAll(async () => {
     apiUrl: slack.url.replace(/\/$/, ''),
     services: {
       store,
+      refresher: createCatalogRefresher({ store }),
       processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
       runCommand: async (context, line) => {
         ran.push(line);
@@ -306,6 +308,7 @@ describe('createSlackApp in Socket Mode', () => {
       appToken: 'xapp-1-test',
       services: {
         store,
+        refresher: createCatalogRefresher({ store }),
         runCommand: runCommandLine,
         processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
       },
@@ -320,6 +323,7 @@ describe('createSlackApp in Socket Mode', () => {
         botToken: BOT_TOKEN,
         services: {
           store,
+          refresher: createCatalogRefresher({ store }),
           runCommand: runCommandLine,
           processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
         },

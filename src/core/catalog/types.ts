@@ -105,5 +105,7 @@ export interface ImportCounts {
   created: number;
   updated: number;
   unchanged: number;
+  /** Entities whose source was read again and no longer holds them (kept, flagged, until the grace period ends). */
+  orphaned: number;
   failed: number;
 }

@@ -1,5 +1,5 @@
 import type { EntityRef } from '../catalog/types.ts';
-import type { CatalogStore } from '../ports.ts';
+import type { CatalogRefresher, CatalogStore } from '../ports.ts';
 import type { Message } from '../view-model.ts';
 
 /** Who is asking. Permissions are decided from this and catalog ownership, never from message text. */
@@ -15,6 +15,8 @@ export interface CommandContext {
    * `/owner` stays at its one query.
    */
   viewer(): Promise<Viewer>;
+  /** Re-reads an entity's source (`/wayfinder refresh`). */
+  refresher: CatalogRefresher;
 }
 
 /** The viewer of the console and `wayfinder run`: the person at the terminal, with no catalog identity. */

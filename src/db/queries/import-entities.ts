@@ -1,8 +1,9 @@
 /**
  * Writes a catalog read into the database, in one transaction. An entity is written only when its content hash,
- * its source location or its orphan flag differ from what is stored; its relations (those its own descriptor
- * declared, recorded with it as origin) are then replaced, and the derived rows (owners, team cards) rebuilt. Errors are replaced per
- * location read.
+ * its source location, its scope or its orphan flag differ from what is stored; its relations (those its own
+ * descriptor declared, recorded with it as origin) are then replaced. Entities of the scopes read that are gone
+ * become orphans. The derived rows (owners, team cards) are then brought up to date, and errors replaced per location
+ * read.
  *
  * Work is done in batches of entities: one query fetches the stored hashes of a batch, one multi-row upsert writes
  * its changed entities, one delete and a multi-row insert replace their relations. Rows travel as one array per
@@ -10,7 +11,8 @@
  * costs nothing.
  */
 import { sql } from 'drizzle-orm';
-import type { ImportCounts, IngestError, ProcessedEntity } from '../../core/catalog/types.ts';
+import type { EntityRef, ImportCounts, IngestError, ProcessedEntity } from '../../core/catalog/types.ts';
+import type { SourceScope } from '../../core/ports.ts';
 import type { Db, Tx } from '../client.ts';
 import { entities, ingestErrors, locations } from '../schema.ts';
 import { textArray } from '../sql-fragments.ts';
@@ -27,11 +29,18 @@ type RelationRow = { sourceRef: string; type: string; targetRef: string; originR
 
 export async function importEntities(
   db: Db,
-  opts: { entities: readonly ProcessedEntity[]; errors: readonly IngestError[]; locations: readonly string[] },
+  opts: {
+    entities: readonly ProcessedEntity[];
+    errors: readonly IngestError[];
+    locations: readonly string[];
+    scopes?: readonly SourceScope[];
+  },
 ): Promise<Omit<ImportCounts, 'failed'>> {
   const unique = firstOfEachRef(opts.entities);
+  const scopeOf = new Map<EntityRef, string>();
+  for (const { scope, refs } of opts.scopes ?? []) for (const ref of refs) scopeOf.set(ref, scope);
   const counts = await db.transaction(async (tx) => {
-    const counts = { created: 0, updated: 0, unchanged: 0 };
+    const counts = { created: 0, updated: 0, unchanged: 0, orphaned: 0 };
     for (const batch of chunks(unique, BATCH)) {
       const stored = await storedStates(tx, batch);
       const changed = batch.filter((entity) => {
@@ -40,16 +49,22 @@ export async function importEntities(
           counts.created += 1;
           return true;
         }
-        if (state.contentHash === entity.hash && state.sourceLocation === entity.source.location && !state.orphan) {
+        if (
+          state.contentHash === entity.hash &&
+          state.sourceLocation === entity.source.location &&
+          state.sourceScope === (scopeOf.get(entity.ref) ?? null) &&
+          !state.orphan
+        ) {
           counts.unchanged += 1;
           return false;
         }
         counts.updated += 1;
         return true;
       });
-      if (changed.length > 0) await writeEntities(tx, changed);
+      if (changed.length > 0) await writeEntities(tx, changed, scopeOf);
     }
-    if (counts.created + counts.updated > 0) await rebuildDerived(tx);
+    if (opts.scopes?.length) counts.orphaned = await orphanVanished(tx, opts.scopes, opts.errors);
+    if (counts.created + counts.updated + counts.orphaned > 0) await rebuildDerived(tx);
     await replaceErrors(tx, opts.errors, opts.locations);
     await recordLocations(tx, opts.locations);
     return counts;
@@ -60,6 +75,22 @@ export async function importEntities(
     await db.execute(sql`vacuum (analyze) entities, relations`);
   }
   return counts;
+}
+
+/**
+ * Flags as orphans the entities of the scopes read that are no longer in them; returns how many. An entity whose
+ * file was read with errors is left as it was: its document may only be broken, not gone.
+ */
+async function orphanVanished(tx: Tx, scopes: readonly SourceScope[], errors: readonly IngestError[]): Promise<number> {
+  const rows = await tx.execute<{ ref: string }>(sql`
+    update entities set orphan = true, orphaned_at = now()
+    where source_scope = any(${textArray(scopes.map((scope) => scope.scope))})
+      and not orphan
+      and ref not in (select unnest(${textArray(scopes.flatMap((scope) => scope.refs))}))
+      and source_location not in (select unnest(${textArray([...new Set(errors.map((error) => error.location))])}))
+    returning ref
+  `);
+  return rows.rows.length;
 }
 
 /** Two documents with the same ref: the first read wins, as in Backstage (the others are conflicts to report). */
@@ -74,6 +105,7 @@ async function storedStates(tx: Tx, batch: readonly ProcessedEntity[]) {
       ref: entities.ref,
       contentHash: entities.contentHash,
       sourceLocation: entities.sourceLocation,
+      sourceScope: entities.sourceScope,
       orphan: entities.orphan,
     })
     .from(entities)
@@ -81,25 +113,30 @@ async function storedStates(tx: Tx, batch: readonly ProcessedEntity[]) {
   return new Map(rows.map((row) => [row.ref, row]));
 }
 
-async function writeEntities(tx: Tx, changed: readonly ProcessedEntity[]): Promise<void> {
-  const rows = changed.map(toEntityColumns);
+async function writeEntities(
+  tx: Tx,
+  changed: readonly ProcessedEntity[],
+  scopeOf: ReadonlyMap<EntityRef, string>,
+): Promise<void> {
+  const rows = changed.map((entity) => toEntityColumns(entity, scopeOf.get(entity.ref) ?? null));
   const column = (key: keyof EntityColumns) => textArray(rows.map((row) => row[key]));
   // One array per column and `unnest`: the statement stays small however many rows it carries.
   await tx.execute(sql`
     insert into entities (ref, kind, namespace, name, title, description, owner_ref, lifecycle, type, envelope,
-      source_location, content_hash)
+      source_location, source_scope, content_hash)
     select u.ref, u.kind, u.namespace, u.name, u.title, u.description, u.owner_ref, u.lifecycle, u.type,
-      u.envelope::jsonb, u.source_location, u.content_hash
+      u.envelope::jsonb, u.source_location, u.source_scope, u.content_hash
     from unnest(${column('ref')}, ${column('kind')}, ${column('namespace')}, ${column('name')}, ${column('title')},
       ${column('description')}, ${column('ownerRef')}, ${column('lifecycle')}, ${column('type')}, ${column('envelope')},
-      ${column('sourceLocation')}, ${column('contentHash')})
+      ${column('sourceLocation')}, ${column('sourceScope')}, ${column('contentHash')})
       as u(ref, kind, namespace, name, title, description, owner_ref, lifecycle, type, envelope, source_location,
-        content_hash)
+        source_scope, content_hash)
     on conflict (ref) do update set
       kind = excluded.kind, namespace = excluded.namespace, name = excluded.name, title = excluded.title,
       description = excluded.description, owner_ref = excluded.owner_ref, lifecycle = excluded.lifecycle,
       type = excluded.type, envelope = excluded.envelope, source_location = excluded.source_location,
-      content_hash = excluded.content_hash, orphan = false, updated_at = now()
+      source_scope = excluded.source_scope, content_hash = excluded.content_hash, orphan = false, orphaned_at = null,
+      updated_at = now()
   `);
   await tx.execute(
     sql`delete from relations where origin_ref = any(${textArray(changed.map((entity) => entity.ref))})`,
@@ -126,10 +163,11 @@ type EntityColumns = {
   /** JSON text, cast to jsonb by the statement. */
   envelope: string;
   sourceLocation: string;
+  sourceScope: string | null;
   contentHash: string;
 };
 
-function toEntityColumns(entity: ProcessedEntity): EntityColumns {
+function toEntityColumns(entity: ProcessedEntity, sourceScope: string | null): EntityColumns {
   const { metadata, spec } = entity.envelope;
   return {
     ref: entity.ref,
@@ -145,6 +183,7 @@ function toEntityColumns(entity: ProcessedEntity): EntityColumns {
     type: stringOrNull(spec?.type),
     envelope: JSON.stringify(entity.envelope),
     sourceLocation: entity.source.location,
+    sourceScope,
     contentHash: entity.hash,
   };
 }

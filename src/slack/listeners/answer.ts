@@ -44,7 +44,10 @@ export async function answerCommandLine(
   line: string,
 ): Promise<Message> {
   try {
-    return await deps.services.runCommand({ store: deps.services.store, viewer }, line);
+    return await deps.services.runCommand(
+      { store: deps.services.store, refresher: deps.services.refresher, viewer },
+      line,
+    );
   } catch (error) {
     if (isExpectedError(error)) return expectedErrorMessage(error.message);
     throw error;
