@@ -25,18 +25,50 @@ export interface LoadedDescriptors {
  * an apiVersion of its own is read from a `catalog-info.yaml`, a file named here, or a Location target.
  */
 export async function loadDescriptors(opts: { paths: string[] }): Promise<LoadedDescriptors> {
-  const load: Load = { entities: [], errors: [], locations: [], readFiles: new Set(), definedAt: new Map() };
+  const load = createDescriptorLoad();
   for (const given of opts.paths) {
     await loadPath(load, path.resolve(given));
   }
   return { entities: load.entities, errors: load.errors, locations: load.locations };
 }
 
-interface Load extends LoadedDescriptors {
+/** One load in progress: what was read so far. Shared with the GitHub sync, which reads files from repositories. */
+export interface DescriptorLoad extends LoadedDescriptors {
+  /** Files already read (by path or URL), which also ends Location cycles. */
   readFiles: Set<string>;
   /** Where each ref was first defined in this load. */
   definedAt: Map<EntityRef, SourcePosition>;
 }
+
+export function createDescriptorLoad(): DescriptorLoad {
+  return { entities: [], errors: [], locations: [], readFiles: new Set(), definedAt: new Map() };
+}
+
+/**
+ * Validates every document of one descriptor file read as `location`, recording entities and errors in `load`;
+ * returns the file's Location entities, whose targets the caller follows (a file on disk and a file in a repository
+ * resolve targets differently).
+ */
+export function collectDescriptorText(
+  load: DescriptorLoad,
+  opts: { text: string; location: string },
+): ProcessedEntity[] {
+  return collectDocuments(load, parseYamlDocuments(opts.text), opts.location);
+}
+
+function collectDocuments(load: DescriptorLoad, documents: YamlDocument[], location: string): ProcessedEntity[] {
+  load.locations.push(location);
+  const locationEntities: ProcessedEntity[] = [];
+  for (const document of documents) {
+    const entity = processYamlDocument(load, document, location);
+    if (entity?.kind === 'Location') {
+      locationEntities.push(entity);
+    }
+  }
+  return locationEntities;
+}
+
+type Load = DescriptorLoad;
 
 async function loadPath(load: Load, absolutePath: string): Promise<void> {
   const stats = await statOrError(load, absolutePath);
@@ -97,15 +129,7 @@ async function loadFile(load: Load, file: string, opts: { explicit: boolean }): 
   ) {
     return;
   }
-  const location = fileLocation(file);
-  load.locations.push(location);
-  const locationEntities: ProcessedEntity[] = [];
-  for (const document of documents) {
-    const entity = processYamlDocument(load, document, location);
-    if (entity?.kind === 'Location') {
-      locationEntities.push(entity);
-    }
-  }
+  const locationEntities = collectDocuments(load, documents, fileLocation(file));
   for (const entity of locationEntities) {
     await followLocation(load, entity, path.dirname(file));
   }

@@ -12,7 +12,7 @@ export type RefreshScope = (opts: { scope: string }) => Promise<RefreshOutcome>;
 export function createCatalogRefresher(opts: { store: CatalogStore; refreshScope?: RefreshScope }): CatalogRefresher {
   return {
     async refresh({ entity }) {
-      const scope = (await opts.store.listSourceScopes({ refs: [entity.ref] })).get(entity.ref);
+      const scope = (await opts.store.listSourceScopes({ refs: [entity.ref] })).get(entity.ref)?.scope;
       if (scope) {
         if (!opts.refreshScope) {
           return {

@@ -121,7 +121,7 @@ export interface CatalogStore {
   /** Deletes the entities orphaned before `before`, with the relations they declared; returns how many. */
   purgeOrphans(opts: { before: Date }): Promise<number>;
   /** The scope each of `refs` was read from (null: imported by hand); refs not in the catalog are left out. */
-  listSourceScopes(opts: { refs: readonly EntityRef[] }): Promise<Map<EntityRef, string | null>>;
+  listSourceScopes(opts: { refs: readonly EntityRef[] }): Promise<Map<EntityRef, StoredSource>>;
   listIngestErrors(opts?: { location?: string }): Promise<IngestError[]>;
   /** How many entities the catalog holds; 0 on a fresh database (the demo organisation loads then). */
   countEntities(): Promise<number>;
@@ -163,6 +163,13 @@ export interface CatalogStore {
   saveChatIdentity(opts: { identity: ChatIdentity }): Promise<ChatIdentity>;
   /** Emails of catalog users with no known identity on `platform`, among `userRefs`. */
   listUnlinkedEmails(opts: { platform: ChatIdentity['platform']; userRefs: readonly EntityRef[] }): Promise<string[]>;
+}
+
+/** Where a stored entity came from. */
+export interface StoredSource {
+  /** Null for a file imported by hand. */
+  scope: string | null;
+  orphan: boolean;
 }
 
 /** A source read as a whole, and every entity it holds now. */

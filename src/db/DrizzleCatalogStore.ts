@@ -15,6 +15,7 @@ import type {
   RelationFacts,
   SearchHit,
   SourceScope,
+  StoredSource,
   TeamFacts,
 } from '../core/ports.ts';
 import { AnalyzeTrigger } from './analyze-trigger.ts';
@@ -70,13 +71,13 @@ export class DrizzleCatalogStore implements CatalogStore {
     return purgeOrphans(this.#db, opts);
   }
 
-  async listSourceScopes(opts: { refs: readonly EntityRef[] }): Promise<Map<EntityRef, string | null>> {
+  async listSourceScopes(opts: { refs: readonly EntityRef[] }): Promise<Map<EntityRef, StoredSource>> {
     if (opts.refs.length === 0) return new Map();
     const rows = await this.#db
-      .select({ ref: entities.ref, scope: entities.sourceScope })
+      .select({ ref: entities.ref, scope: entities.sourceScope, orphan: entities.orphan })
       .from(entities)
       .where(sql`${entities.ref} = any(${textArray(opts.refs.map((ref) => ref.toLowerCase()))})`);
-    return new Map(rows.map((row) => [row.ref, row.scope]));
+    return new Map(rows.map((row) => [row.ref, { scope: row.scope, orphan: row.orphan }]));
   }
 
   async listIngestErrors(opts: { location?: string } = {}): Promise<IngestError[]> {
