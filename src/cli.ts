@@ -3,9 +3,11 @@
  * needs, and prints. Exit codes: 0 done, 1 something failed (e.g. a descriptor did not validate), 2 bad usage.
  */
 import { parseArgs } from 'node:util';
+import { formatSyncSummary } from './catalog/github-sync.ts';
 import { formatIngestError, importCatalog, validateCatalog } from './catalog/import-catalog.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
+import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
 import { runCommandLine } from './core/commands/index.ts';
 import { localViewer } from './core/commands/types.ts';
@@ -23,7 +25,8 @@ Usage:
   wayfinder migrate                       apply database migrations
   wayfinder catalog import <path...>      import catalog-info.yaml files and directories
   wayfinder catalog validate <path...>    check descriptors without importing (for a repository's CI)
-  wayfinder catalog errors                list the failures of the last imports
+  wayfinder catalog sync [--force]        sync the GitHub organisation (GITHUB_ORG) now; --force reads every repository
+  wayfinder catalog errors                list the failures of the last imports and syncs
 
 Settings come from the environment; see .env.example.`;
 
@@ -134,6 +137,7 @@ async function catalogCommand(args: string[], config: Config, logger: Logger): P
       await wayfinder.close();
     }
   }
+  if (action === 'sync') return syncCommand(paths, config, logger);
   if (action === 'errors') {
     const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
     try {
@@ -145,7 +149,33 @@ async function catalogCommand(args: string[], config: Config, logger: Logger): P
       await wayfinder.close();
     }
   }
-  throw new UsageError(`Unknown catalog action "${action ?? ''}"; expected import, validate or errors.`);
+  throw new UsageError(`Unknown catalog action "${action ?? ''}"; expected import, validate, sync or errors.`);
+}
+
+/** `wayfinder catalog sync [--force]`: the GitHub organisation now, with a progress bar and a summary. */
+async function syncCommand(args: string[], config: Config, logger: Logger): Promise<number> {
+  const { values } = parseArgs({ args, options: { force: { type: 'boolean', default: false } } });
+  if (!config.github) {
+    throw new UsageError(
+      'wayfinder catalog sync reads a GitHub organisation: set GITHUB_ORG and GITHUB_TOKEN (or the GitHub App keys).',
+    );
+  }
+  const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+  try {
+    if (!wayfinder.github) throw new Error('GitHub is configured but the sync was not created.');
+    const bar = createProgressBar({ stream: process.stderr, label: `Syncing ${config.github.org}` });
+    const summary = await wayfinder.github.syncOrganisation({
+      force: values.force,
+      onProgress: (progress) => bar.update(progress),
+    });
+    bar.finish();
+    for (const error of summary.errors) console.error(formatIngestError(error, process.cwd()));
+    for (const failure of summary.failed) console.error(`${failure.source}: left as it was: ${failure.reason}`);
+    console.log(formatSyncSummary(config.github.org, summary));
+    return summary.counts.failed > 0 || summary.failed.length > 0 ? 1 : 0;
+  } finally {
+    await wayfinder.close();
+  }
 }
 
 function waitForSignal(): Promise<void> {

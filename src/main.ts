@@ -2,16 +2,22 @@
  * The one wiring file: it opens the database, creates the store and the clients, and hands them to the
  * surfaces. Nothing else constructs a client or reads settings.
  */
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { GitHubCatalogSync } from './catalog/github-sync.ts';
 import { importCatalog } from './catalog/import-catalog.ts';
 import { createCatalogRefresher } from './catalog/refresh.ts';
-import type { Config } from './config.ts';
+import type { Config, GitHubConfig } from './config.ts';
 import { runCommandLine } from './core/commands/index.ts';
 import type { CatalogRefresher, CatalogStore, ProcessedEventLog } from './core/ports.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
+import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
 import { DrizzleProcessedEventLog } from './db/DrizzleProcessedEventLog.ts';
+import { DrizzleSyncStateStore } from './db/DrizzleSyncStateStore.ts';
 import { pingDatabase } from './db/health.ts';
+import { OctokitGitHubGateway } from './github/OctokitGitHubGateway.ts';
+import { createOctokit } from './github/octokit.ts';
 import { createHttpServer } from './http/server.ts';
 import type { Logger } from './logger.ts';
 import { createSlackApp } from './slack/app.ts';
@@ -25,6 +31,8 @@ export interface Wayfinder {
   database: Database;
   store: CatalogStore;
   refresher: CatalogRefresher;
+  /** Present when GITHUB_ORG is set. */
+  github?: GitHubCatalogSync;
   processedEvents: ProcessedEventLog;
   close(): Promise<void>;
 }
@@ -45,8 +53,43 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
     const { counts } = await importCatalog({ paths: [DEMO_CATALOG], store });
     logger.info(`Loaded the demo organisation: ${counts.created} entities. Set WAYFINDER_DEMO=false to start empty.`);
   }
-  const refresher = createCatalogRefresher({ store });
-  return { database, store, refresher, processedEvents, close: () => database.close() };
+  const github = config.github && (await createGitHubSync({ config: config.github, database, store, logger }));
+  const refresher = createCatalogRefresher({ store, refreshScope: github && ((opts) => github.refreshScope(opts)) });
+  return { database, store, refresher, github, processedEvents, close: () => database.close() };
+}
+
+/** The GitHub sync: one octokit client, ETags kept in Postgres, sync state shared by replicas. */
+async function createGitHubSync(opts: {
+  config: GitHubConfig;
+  database: Database;
+  store: CatalogStore;
+  logger: Logger;
+}): Promise<GitHubCatalogSync> {
+  const { config, database, store, logger } = opts;
+  const auth =
+    config.auth.type === 'token'
+      ? { token: config.auth.token }
+      : {
+          appId: config.auth.appId,
+          installationId: config.auth.installationId,
+          privateKey:
+            'pem' in config.auth.privateKey
+              ? config.auth.privateKey.pem
+              : await readFile(config.auth.privateKey.file, 'utf8'),
+        };
+  const octokit = createOctokit({ auth, logger, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
+  return new GitHubCatalogSync({
+    gateway: new OctokitGitHubGateway({ octokit, cache: new DrizzleConditionalCache({ db: database.db }) }),
+    store,
+    state: new DrizzleSyncStateStore({ db: database.db }),
+    settings: {
+      org: config.org,
+      catalogPaths: config.catalogPaths,
+      includeForks: config.includeForks,
+      ...(config.topic ? { topic: config.topic } : {}),
+    },
+    logger,
+  });
 }
 
 export interface RunningServer {

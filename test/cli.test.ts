@@ -1,11 +1,15 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeGitHubApi, startFakeGitHubApi } from './fakes/github-api.ts';
 import { createIsolatedDatabaseEnv } from './helpers/database.ts';
 
 const CLI = fileURLToPath(new URL('../bin/wayfinder.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/catalog/cli', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('./fixtures/catalog/backstage-example', import.meta.url));
+
+const COMPONENT = (name: string) =>
+  `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: payments\n`;
 
 let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
 beforeEach(async () => {
@@ -33,6 +37,46 @@ function wayfinder(args: string[], env: Record<string, string> = {}): Promise<Ru
     );
   });
 }
+
+describe('wayfinder catalog sync', () => {
+  let github: FakeGitHubApi;
+  beforeEach(async () => {
+    github = await startFakeGitHubApi({ token: 'ghp_cli' });
+  });
+  afterEach(() => github.close());
+
+  const env = () => ({ GITHUB_ORG: 'acme', GITHUB_TOKEN: 'ghp_cli', GITHUB_API_URL: github.url });
+
+  it('syncs the organisation with a summary, then re-checks it with 304s only', async () => {
+    github.addRepos(
+      { fullName: 'acme/payments-api', files: { 'catalog-info.yaml': COMPONENT('payments-api') } },
+      { fullName: 'acme/ledger', files: { 'catalog-info.yaml': COMPONENT('ledger') } },
+      { fullName: 'acme/docs' },
+    );
+
+    const first = await wayfinder(['catalog', 'sync'], env());
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(
+      'Synced acme: 3 repositories (3 read, 0 unchanged since the last sync, 0 gone, 0 failed), 2 descriptor files.',
+    );
+    expect(first.stdout).toContain('Entities: 2 created, 0 updated, 0 unchanged, 0 orphaned; 0 documents failed.');
+
+    const again = await wayfinder(['catalog', 'sync'], env());
+    expect(again.stdout).toContain('(0 read, 3 unchanged since the last sync');
+    const [, requests, notModified] = /GitHub: (\d+) requests, (\d+) answered 304/.exec(again.stdout) ?? [];
+    expect(Number(requests)).toBeGreaterThan(0);
+    expect(notModified).toBe(requests);
+
+    const answer = await wayfinder(['run', '/service ledger']);
+    expect(answer.stdout).toContain('acme/ledger');
+  });
+
+  it('explains that GitHub is not configured, exiting 2', async () => {
+    const run = await wayfinder(['catalog', 'sync']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('set GITHUB_ORG and GITHUB_TOKEN');
+  });
+});
 
 describe('wayfinder catalog', () => {
   it('imports what is new, then writes nothing for unchanged files, and exits 1 when a document failed', async () => {
@@ -68,7 +112,7 @@ describe('wayfinder catalog', () => {
   it('explains a wrong action and exits 2', async () => {
     const run = await wayfinder(['catalog', 'imprt', FIXTURE]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Unknown catalog action "imprt"; expected import, validate or errors.');
+    expect(run.stderr).toContain('Unknown catalog action "imprt"; expected import, validate, sync or errors.');
   });
 });
 

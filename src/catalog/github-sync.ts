@@ -390,6 +390,18 @@ export class GitHubCatalogSync {
   }
 }
 
+/** The CLI's closing lines: what was seen, read and written, and what it cost in GitHub requests. */
+export function formatSyncSummary(org: string, summary: SyncSummary): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const { counts } = summary;
+  const unchanged = summary.repositories - summary.read;
+  return [
+    `Synced ${org}: ${n(summary.repositories)} repositories (${n(summary.read)} read, ${n(unchanged)} unchanged since the last sync, ${n(summary.gone)} gone, ${n(summary.failed.length)} failed), ${n(summary.files)} descriptor files.`,
+    `Entities: ${n(counts.created)} created, ${n(counts.updated)} updated, ${n(counts.unchanged)} unchanged, ${n(counts.orphaned)} orphaned; ${n(counts.failed)} documents failed.`,
+    `GitHub: ${n(summary.requests)} requests, ${n(summary.notModified)} answered 304 Not Modified (free of rate limit); rate limit left: ${summary.rateLimitRemaining === null ? 'unknown' : n(summary.rateLimitRemaining)}.`,
+  ].join('\n');
+}
+
 // -----------------------------------------------------------------------------------------------------------------
 // Helpers
 

@@ -30,9 +30,12 @@ function countFailedDocuments(errors: readonly IngestError[]): number {
   return new Set(errors.map((error) => `${error.location}:${error.line ?? 0}`)).size;
 }
 
-/** `catalog-info.yaml:12: spec.owner: "spec.owner" is required…`, paths shown relative to `cwd`. */
+/**
+ * `catalog-info.yaml:12: spec.owner: "spec.owner" is required…`, paths shown relative to `cwd`; a file synced from
+ * GitHub is shown as its URL.
+ */
 export function formatIngestError(error: IngestError, cwd: string): string {
-  const file = error.location.replace(/^file:/, '');
+  const file = error.location.replace(/^(file|url):/, '');
   const shown = file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
   const where = error.line ? `${shown}:${error.line}` : shown;
   return `${where}: ${error.field ? `${error.field}: ` : ''}${error.message}`;

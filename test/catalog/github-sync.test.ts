@@ -5,6 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitHubCatalogSync, resolveTarget } from '../../src/catalog/github-sync.ts';
+import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from '../../src/db/DrizzleConditionalCache.ts';
@@ -364,6 +365,25 @@ describe('GitHubCatalogSync.syncRepositories', () => {
     const summary = await sync.syncRepositories({ fullNames: ['acme/a'] });
 
     expect(summary).toMatchObject({ read: 0, gone: 1, counts: { orphaned: 1 } });
+  });
+});
+
+describe('refreshing one entity synced from GitHub', () => {
+  it("re-reads the entity's repository now, and says so when GitHub fails", async () => {
+    github.addRepos({ fullName: 'acme/a', files: { 'catalog-info.yaml': component('a') } });
+    await sync.syncOrganisation();
+    github.setFile({ repo: 'acme/a', path: 'catalog-info.yaml', text: component('a', { lifecycle: 'deprecated' }) });
+    const refresher = createCatalogRefresher({ store, refreshScope: (opts) => sync.refreshScope(opts) });
+    const entity = await store.getEntity({ ref: entityRef('a') });
+    if (!entity) throw new Error('a was not synced');
+
+    const outcome = await refresher.refresh({ entity });
+
+    expect(outcome).toMatchObject({ status: 'refreshed', source: 'acme/a', counts: { updated: 1 } });
+    expect((await store.getEntity({ ref: entityRef('a') }))?.envelope.spec?.lifecycle).toBe('deprecated');
+
+    github.failWith({ path: '/repos/acme/a', status: 503 });
+    expect(await refresher.refresh({ entity })).toMatchObject({ status: 'unavailable', source: 'acme/a' });
   });
 });
 
