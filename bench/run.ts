@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --entities N --duration S --database pglite|postgres|both --cpu-prof --vacuum-analyze]`
+ * `npm run bench [-- --entities N --duration S --database pglite|postgres|both --cpu-prof --vacuum-analyze
+ *   --only owner|sync --sync-repositories N --sync-latency MS]`
  *
  * Builds a synthetic organisation of N entities, imports it, then measures `/owner` through the real Slack HTTP
  * path against the floor (./floor.ts), and prints one markdown table per database.
@@ -33,6 +34,7 @@ import { createLogger } from '../src/logger.ts';
 import { openWayfinder } from '../src/main.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../test/fakes/slack-api.ts';
 import { slashCommandRequest } from '../test/helpers/slack-requests.ts';
+import { benchGitHubSync, type SyncBench } from './github-sync.ts';
 import { type LoadRequest, type LoadResult, runLoad, sendEach } from './load.ts';
 import { readCpuSnapshot } from './proc-cpu.ts';
 import type { ChildMessage, ParentMessage, ServerRole } from './server-process.ts';
@@ -136,8 +138,20 @@ async function main(): Promise<void> {
       database: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
       'vacuum-analyze': { type: 'boolean', default: false },
+      only: { type: 'string' },
+      'sync-repositories': { type: 'string', default: '2000' },
+      'sync-latency': { type: 'string', default: '20' },
     },
   });
+  const only = values.only;
+  if (only !== undefined && only !== 'owner' && only !== 'sync') {
+    throw new UsageError(`--only must be owner or sync, not "${only}".`);
+  }
+  const syncRepositories = Number(values['sync-repositories']);
+  const syncLatencyMs = Number(values['sync-latency']);
+  if (!Number.isInteger(syncRepositories) || syncRepositories < 10)
+    throw new UsageError('--sync-repositories must be a whole number, at least 10.');
+  if (!(syncLatencyMs >= 0)) throw new UsageError('--sync-latency must be a number of milliseconds, at least 0.');
   const entities = Number(values.entities);
   const durationS = Number(values.duration);
   if (!Number.isInteger(entities) || entities < 40)
@@ -157,8 +171,14 @@ async function main(): Promise<void> {
   const vacuumAnalyze = values['vacuum-analyze'] ?? false;
 
   for (const kind of kinds) {
-    const run = await benchDatabase(kind, { entities, durationS, databaseUrl, cpuProfDir, vacuumAnalyze });
-    console.log(renderReport(run, { durationS, vacuumAnalyze }));
+    if (only !== 'sync') {
+      const run = await benchDatabase(kind, { entities, durationS, databaseUrl, cpuProfDir, vacuumAnalyze });
+      console.log(renderReport(run, { durationS, vacuumAnalyze }));
+    }
+    if (only !== 'owner') {
+      const sync = await benchSync(kind, { databaseUrl, repositories: syncRepositories, latencyMs: syncLatencyMs });
+      console.log(renderSyncReport(kind, sync));
+    }
   }
   if (cpuProfDir) progress(`CPU profiles of the server processes are in ${cpuProfDir}`);
 }
@@ -439,8 +459,8 @@ async function startServerProcess(role: ServerRole): Promise<ServerProcess> {
   };
 }
 
-async function createBenchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `wayfinder_bench_${process.pid}`;
+async function createBenchDatabase(baseUrl: string, suffix = ''): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `wayfinder_bench_${process.pid}${suffix}`;
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: baseUrl });
     await client.connect();
@@ -613,6 +633,60 @@ function renderReport(run: DatabaseRun, opts: { durationS: number; vacuumAnalyze
   if (problems.length > 0)
     lines.push('', 'Failures (first few of each phase):', ...problems.map((problem) => `- ${problem}`));
   return lines.join('\n');
+}
+
+/** The GitHub sync benchmark, on a database of its own. */
+async function benchSync(
+  kind: DatabaseKind,
+  opts: { databaseUrl?: string; repositories: number; latencyMs: number },
+): Promise<SyncBench> {
+  const temp = await mkdtemp(join(tmpdir(), 'wayfinder-bench-sync-'));
+  const database = kind === 'postgres' ? await createBenchDatabase(opts.databaseUrl as string, '_sync') : undefined;
+  try {
+    const databaseEnv: Record<string, string> = database
+      ? { DATABASE_URL: database.url }
+      : { WAYFINDER_DATA_DIR: join(temp, 'pglite') };
+    return await benchGitHubSync({ databaseEnv, ...opts, progress });
+  } finally {
+    await database?.drop();
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+function renderSyncReport(kind: DatabaseKind, sync: SyncBench): string {
+  const pass = (ok: boolean) => (ok ? '✅' : '❌');
+  const none = '—';
+  const speedup = sync.first.seconds / sync.again.seconds;
+  const share304 = sync.again.requests > 0 ? sync.again.notModified / sync.again.requests : 1;
+  const rows: Row[] = [
+    [
+      'first sync (s)',
+      `${fmt(sync.first.seconds, 2)} (${fmt(sync.first.requests, 0)} requests, ${fmt(sync.first.created, 0)} entities created, ${sync.first.failed} failed)`,
+      none,
+      pass(sync.first.failed === 0 && sync.first.read === sync.repositories),
+    ],
+    [
+      'unchanged re-sync (s)',
+      `${fmt(sync.again.seconds, 2)} (${fmt(sync.again.requests, 0)} requests, ${fmt(sync.again.notModified, 0)} answered 304; ${sync.again.read} repositories read, ${sync.again.created + sync.again.updated} entities written)`,
+      '≥ 10× faster than the first, almost all 304',
+      pass(speedup >= 10 && share304 >= 0.95 && sync.again.created + sync.again.updated === 0),
+    ],
+    ['re-sync speed-up', `${fmt(speedup, 1)}×`, '≥ 10×', pass(speedup >= 10)],
+    [
+      'one changed repository, webhook to stored (s)',
+      fmt(sync.webhookSeconds, 3),
+      '< 2',
+      pass(sync.webhookSeconds < 2),
+    ],
+  ];
+  return [
+    '',
+    `## GitHub sync on ${kind}: ${fmt(sync.repositories, 0)} repositories, ${sync.teams} teams, ${sync.people} people, ${sync.latencyMs} ms per request (${fmt(sync.entities, 0)} entities)`,
+    '',
+    '| metric | value | target | ok |',
+    '|---|---|---|---|',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
 }
 
 const CPU_COLUMNS = 'server / Postgres / load generator / whole machine';

@@ -21,7 +21,7 @@ import type {
 } from '../core/ports.ts';
 
 /** Part of every cache key; bump it when what is cached for a URL changes shape. */
-const CACHE_FORMAT = 'v1';
+const CACHE_FORMAT = 'v2';
 
 export interface OctokitGitHubGatewayOptions {
   /** The client of `createOctokit`; only its `request` is used. */
@@ -35,6 +35,8 @@ export interface OctokitGitHubGatewayOptions {
 interface CachedPage<T> {
   data: T;
   next: string | null;
+  /** The list's last page, which GitHub links from every page but the last. */
+  last: string | null;
 }
 
 export class OctokitGitHubGateway implements GitHubGateway {
@@ -148,18 +150,32 @@ export class OctokitGitHubGateway implements GitHubGateway {
     let changed = false;
     const visited = new Set<string>();
     let probing = false;
-    for (let url: string | null = this.#absolute(opts.url); url !== null && !visited.has(url); ) {
-      visited.add(url);
-      const result: { page: CachedPage<T[]>; changed: boolean } | undefined = await this.#get({
-        url,
-        parse: opts.parse,
-      });
+    /** Takes one page's items in order; answers the URL to read after it, if any. */
+    const take = (url: string, result: { page: CachedPage<T[]>; changed: boolean } | undefined): string | null => {
       if (!result) throw opts.notFound();
+      visited.add(url);
       value.push(...result.page.data);
       // An empty page past the end, asked for only to be sure, changes nothing.
       changed ||= result.changed && !(probing && result.page.data.length === 0);
       probing = result.page.next === null && !result.changed;
-      url = result.page.next ?? (probing ? pageAfterFull(url, result) : null);
+      return result.page.next ?? (probing ? pageAfterFull(url, result) : null);
+    };
+
+    const firstUrl = this.#absolute(opts.url);
+    const first = await this.#get({ url: firstUrl, parse: opts.parse });
+    let url = take(firstUrl, first);
+    // The first page links to the last one: the pages in between are read together, not one after another.
+    const between = pagesBetween(first?.page.next ?? null, first?.page.last ?? null);
+    if (between.length > 1) {
+      const pages = await Promise.all(between.map((pageUrl) => this.#get({ url: pageUrl, parse: opts.parse })));
+      between.forEach((pageUrl, index) => {
+        url = take(pageUrl, pages[index]);
+      });
+    }
+    // Then on from the last page read, for pages added since (or when GitHub gave no last link).
+    while (url !== null && !visited.has(url)) {
+      const next: string = url;
+      url = take(next, await this.#get({ url: next, parse: opts.parse }));
     }
     return { value, changed };
   }
@@ -191,7 +207,11 @@ export class OctokitGitHubGateway implements GitHubGateway {
     this.#observe(response.headers);
     let page: CachedPage<T>;
     try {
-      page = { data: opts.parse(response.data), next: nextLink(response.headers.link) };
+      page = {
+        data: opts.parse(response.data),
+        next: linkTo('next', response.headers.link),
+        last: linkTo('last', response.headers.link),
+      };
     } catch (error) {
       if (!(error instanceof z.ZodError)) throw error;
       const problems = error.issues.map((issue) => `${issue.path.join('.') || 'body'} ${issue.message}`).join('; ');
@@ -304,9 +324,22 @@ function segment(text: string): string {
   return encodeURIComponent(text);
 }
 
-function nextLink(link: unknown): string | null {
+function linkTo(rel: 'next' | 'last', link: unknown): string | null {
   if (typeof link !== 'string') return null;
-  return /<([^>]+)>;\s*rel="next"/.exec(link)?.[1] ?? null;
+  return new RegExp(`<([^>]+)>;\\s*rel="${rel}"`).exec(link)?.[1] ?? null;
+}
+
+/** The URLs of pages `next` to `last`, both included, when both are links of the same list; else none. */
+function pagesBetween(next: string | null, last: string | null): string[] {
+  if (!next || !last) return [];
+  const from = Number(new URL(next).searchParams.get('page'));
+  const to = Number(new URL(last).searchParams.get('page'));
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from) return [];
+  return Array.from({ length: to - from + 1 }, (_, index) => {
+    const url = new URL(next);
+    url.searchParams.set('page', String(from + index));
+    return url.toString();
+  });
 }
 
 /** The URL of the page after `url` when that unchanged page is full, else null. */
@@ -321,7 +354,8 @@ function pageAfterFull(url: string, result: { page: CachedPage<unknown[]> }): st
 function asCachedPage<T>(entry: { etag: string; body: unknown } | undefined) {
   const body = entry?.body as Partial<CachedPage<T>> | undefined;
   if (!entry || typeof body !== 'object' || body === null || !('data' in body)) return undefined;
-  return { etag: entry.etag, page: { data: body.data as T, next: typeof body.next === 'string' ? body.next : null } };
+  const link = (value: unknown) => (typeof value === 'string' ? value : null);
+  return { etag: entry.etag, page: { data: body.data as T, next: link(body.next), last: link(body.last) } };
 }
 
 function statusOf(error: unknown): number | undefined {
