@@ -3,9 +3,9 @@
  */
 import type { EntityRecord } from '../ports.ts';
 import type { Span } from '../view-model.ts';
-import { link, text } from '../view-model.ts';
+import { code, link, plainText, text } from '../view-model.ts';
 import { ANNOTATIONS } from './annotations.ts';
-import type { EntityLink } from './types.ts';
+import type { EntityLink, IngestError } from './types.ts';
 
 export function titleOf(entity: EntityRecord): string {
   return entity.envelope.metadata.title ?? entity.envelope.metadata.name;
@@ -109,4 +109,83 @@ export function personSpan(entity: EntityRecord & { slackUserId?: string }): Spa
 /** A team's display name: `spec.profile.displayName`, else its title or name. */
 export function teamName(entity: EntityRecord): string {
   return profileOf(entity).displayName ?? titleOf(entity);
+}
+
+/**
+ * A descriptor location as people read it: a `url:` location (synced from GitHub) links to the file, labelled
+ * `github.com/acme/payments-api/…/catalog-info.yaml`; a `file:` location is its path. With `line`, the label ends in
+ * `:line` and a file on GitHub links to that line.
+ */
+export function locationSpan(location: string, line?: number): Span {
+  const at = line ? `:${line}` : '';
+  if (location.startsWith('url:')) {
+    const url = location.slice('url:'.length);
+    const target = line && BLOB_URL.test(url) ? `${url.replace(/#.*$/, '')}#L${line}` : url;
+    return link(`${shortUrl(url)}${at}`, target);
+  }
+  if (/^https?:\/\//.test(location)) return link(`${shortUrl(location)}${at}`, location);
+  return code(`${location.replace(/^file:/, '')}${at}`);
+}
+
+/** `host/owner/repo/blob/<ref>/path`: a file on GitHub (or a forge that lays out URLs the same way). */
+const BLOB_URL = /^https?:\/\/([^/]+\/[^/]+\/[^/]+)\/(?:blob|tree)\/[^/]+\/(.+)$/;
+
+/** `github.com/acme/payments-api/…/catalog-info.yaml`: the repository and the path in it, without the branch. */
+function shortUrl(url: string): string {
+  const blob = BLOB_URL.exec(url);
+  if (blob) return `${blob[1]}/…/${blob[2]}`;
+  return url.replace(/^https?:\/\//, '');
+}
+
+/** Where the entity's descriptor is (see `locationSpan`); undefined when no source was recorded. */
+export function sourceSpan(entity: EntityRecord): Span | undefined {
+  return entity.sourceLocation ? locationSpan(entity.sourceLocation) : undefined;
+}
+
+/** One line for an orphan, shown under an answer's header: its source no longer holds it. */
+export function orphanNotice(entity: EntityRecord): Span[] {
+  const source = sourceSpan(entity);
+  return source
+    ? [text('⚠ Orphaned: its source is gone (it was defined in '), source, text(').')]
+    : [text('⚠ Orphaned: its source is gone.')];
+}
+
+/**
+ * An ingest error as `file:line: field: message`, the format of the CLI's `formatIngestError`, with the file as a
+ * link when it is on GitHub.
+ */
+export function ingestErrorText(error: IngestError): Span[] {
+  return [
+    locationSpan(error.location, error.line),
+    text(': '),
+    ...(error.field ? [code(error.field), text(': ')] : []),
+    text(error.message),
+  ];
+}
+
+/**
+ * An ingest error under its file's heading: `line 12: spec.owner: message`, the line linking to that line of the
+ * file when it is on GitHub.
+ */
+export function ingestErrorInFileText(error: IngestError): Span[] {
+  const line: Span[] = [];
+  if (error.line) {
+    const at = locationSpan(error.location, error.line);
+    line.push(at.kind === 'link' ? link(`line ${error.line}`, at.url) : text(`line ${error.line}`), text(': '));
+  }
+  return [...line, ...(error.field ? [code(error.field), text(': ')] : []), text(error.message)];
+}
+
+/** Errors by file: files in order of location, each file's errors by line (errors of the whole file first). */
+export function errorsByFile(errors: readonly IngestError[]): [location: string, errors: IngestError[]][] {
+  const files = new Map<string, IngestError[]>();
+  for (const error of errors) files.set(error.location, [...(files.get(error.location) ?? []), error]);
+  return [...files]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([location, list]) => [location, list.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))]);
+}
+
+/** `ingestErrorText` as plain text, for summaries. */
+export function formatIngestError(error: IngestError): string {
+  return plainText(ingestErrorText(error));
 }

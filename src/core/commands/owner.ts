@@ -2,6 +2,7 @@ import {
   channelOf,
   kindLabel,
   onCallOf,
+  orphanNotice,
   personSpan,
   repositoryUrl,
   shortName,
@@ -46,6 +47,7 @@ function ownershipAnswer(facts: OwnershipFacts): Message {
       command,
       blocks: [
         { type: 'header', text: `${subject} has no owner` },
+        ...orphanBlocks(entity),
         {
           type: 'text',
           text: declared
@@ -63,7 +65,7 @@ function ownershipAnswer(facts: OwnershipFacts): Message {
 
   const ownerEntity = owner.group?.team ?? owner.user;
   const ownerName = owner.group ? teamName(owner.group.team) : owner.user ? titleOf(owner.user) : '';
-  const blocks: Block[] = [{ type: 'header', text: `${subject} is owned by ${ownerName}` }];
+  const blocks: Block[] = [{ type: 'header', text: `${subject} is owned by ${ownerName}` }, ...orphanBlocks(entity)];
   if (owner.via !== 'entity') {
     const why = facts.declaredOwnerRef
       ? [plain(`${subject} names `), code(facts.declaredOwnerRef), plain(', which is not in the catalog, so this is ')]
@@ -116,6 +118,11 @@ function teamBlocks(team: TeamFacts, subject?: EntityRecord): Block[] {
   return blocks;
 }
 
+/** The "⚠ Orphaned" line under the header, for an entity whose source no longer holds it. */
+function orphanBlocks(entity: EntityRecord): Block[] {
+  return entity.orphan ? [{ type: 'context', text: orphanNotice(entity) }] : [];
+}
+
 function repositoryField(entity: EntityRecord): { label: string; value: Span[] }[] {
   const url = repositoryUrl(entity);
   return url ? [{ label: 'Repository', value: [link(url.replace(/^https?:\/\//, ''), url)] }] : [];
@@ -141,7 +148,10 @@ async function holdingsAnswer(context: CommandContext, entity: EntityRecord): Pr
     isGroup ? context.store.getTeam({ ref: entity.ref }) : undefined,
   ]);
   const name = isGroup ? teamName(entity) : titleOf(entity);
-  const blocks: Block[] = [{ type: 'header', text: `${name} owns ${countLabel(holdings.total)}` }];
+  const blocks: Block[] = [
+    { type: 'header', text: `${name} owns ${countLabel(holdings.total)}` },
+    ...orphanBlocks(entity),
+  ];
   if (team) blocks.push(...teamBlocks(team));
   blocks.push(ownedList(entity, holdings));
   return {

@@ -1,4 +1,13 @@
-import { kindLabel, linksOf, repositoryUrl, shortName, specString, tagsOf, titleOf } from '../catalog/facts.ts';
+import {
+  kindLabel,
+  linksOf,
+  repositoryUrl,
+  shortName,
+  sourceSpan,
+  specString,
+  tagsOf,
+  titleOf,
+} from '../catalog/facts.ts';
 import type { RelationType } from '../catalog/types.ts';
 import type { EntityRecord, RelationFacts } from '../ports.ts';
 import type { Block, ListItem, Message, Span } from '../view-model.ts';
@@ -36,10 +45,16 @@ function serviceAnswer(entity: EntityRecord, relations: readonly RelationFacts[]
   if (domainRef) fields.push({ label: 'Domain', value: [plain(domainRef)] });
 
   const blocks: Block[] = [{ type: 'header', text: titleOf(entity) }];
+  const source = sourceSpan(entity);
   if (entity.orphan) {
+    const where = source ? [plain('. It was defined in '), source, plain(', and')] : [plain('. It')];
     blocks.push({
       type: 'context',
-      text: [plain('⚠ Orphaned: its descriptor is gone from '), code(entity.sourceLocation ?? 'its source')],
+      text: [
+        plain('⚠ Orphaned: its source is gone'),
+        ...where,
+        plain(' will be deleted after the grace period unless the file comes back.'),
+      ],
     });
   }
   const description = entity.envelope.metadata.description;
@@ -54,8 +69,7 @@ function serviceAnswer(entity: EntityRecord, relations: readonly RelationFacts[]
   const context: Span[] = [];
   if (tags.length > 0)
     context.push(plain('Tags: '), ...tags.flatMap((tag, i) => (i ? [plain(' '), code(tag)] : [code(tag)])));
-  if (entity.sourceLocation)
-    context.push(plain(`${context.length ? ' · ' : ''}Defined in `), code(entity.sourceLocation));
+  if (source) context.push(plain(`${context.length ? ' · ' : ''}Defined in `), source);
   if (context.length > 0) blocks.push({ type: 'context', text: context });
   blocks.push({
     type: 'actions',

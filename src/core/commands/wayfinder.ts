@@ -1,14 +1,24 @@
 import type { Block, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
+import { errorsSubcommand } from './errors.ts';
+import { refreshSubcommand } from './refresh.ts';
 import type { CommandDefinition } from './types.ts';
 
 /**
- * `/wayfinder help` lists every command with an example; `/wayfinder <command> …` runs another command,
- * so a workspace that installs only `/wayfinder` still has them all.
+ * What only `/wayfinder` answers, named `wayfinder <word>` so that help, usage and suggestion buttons read as typed.
+ * They are matched before the other commands, so a command of the same name cannot shadow them.
+ */
+const SUBCOMMANDS: readonly CommandDefinition[] = [refreshSubcommand, errorsSubcommand];
+
+/**
+ * `/wayfinder help` lists every command with an example; `/wayfinder refresh` and `/wayfinder errors` look after the
+ * catalog; `/wayfinder <command> …` runs another command, so a workspace that installs only `/wayfinder` still has
+ * them all.
  */
 export function createWayfinderCommand(commands: () => readonly CommandDefinition[]): CommandDefinition {
   return {
     name: 'wayfinder',
+    // The Slack manifest repeats this description and usage; `/wayfinder help` lists refresh and errors itself.
     description: 'Help, and every other command as a subcommand (/wayfinder owner payments-api).',
     usage: 'help | <command> <args>',
     example: '/wayfinder help',
@@ -16,9 +26,12 @@ export function createWayfinderCommand(commands: () => readonly CommandDefinitio
       const [sub = 'help', ...rest] = args.trim().split(/\s+/).filter(Boolean);
       const subcommand = sub.toLowerCase();
       const others = commands().filter((command) => command.name !== this.name);
-      const target = others.find((command) => command.name === subcommand);
+      if (subcommand === 'help') return helpAnswer([...others, ...SUBCOMMANDS]);
+      const target =
+        SUBCOMMANDS.find((command) => command.name === `${this.name} ${subcommand}`) ??
+        others.find((command) => command.name === subcommand);
       if (target) return target.run(context, rest.join(' '));
-      return helpAnswer(others, subcommand === 'help' ? undefined : sub);
+      return helpAnswer([...others, ...SUBCOMMANDS], sub);
     },
   };
 }
@@ -33,13 +46,16 @@ function helpAnswer(commands: readonly CommandDefinition[], unknown?: string): M
   blocks.push({
     type: 'list',
     items: commands.map((command) => ({
-      text: [code(`/${command.name} ${command.usage}`)],
+      text: [code(`/${[command.name, command.usage].filter(Boolean).join(' ')}`)],
       detail: [plain(`${command.description} Example: `), code(command.example)],
     })),
   });
   blocks.push({
     type: 'actions',
-    buttons: commands.map((command) => ({ label: command.example, action: 'run' as const, command: command.example })),
+    // A help button that re-read a source would do more than show an answer, so refresh has no button here.
+    buttons: commands
+      .filter((command) => command !== refreshSubcommand)
+      .map((command) => ({ label: command.example, action: 'run' as const, command: command.example })),
   });
   blocks.push({
     type: 'context',

@@ -48,29 +48,3 @@ describe('/find', () => {
     expect((await ask('/find zzzqqq')).summary).toBe('Nothing matches "zzzqqq".');
   });
 });
-
-describe('/wayfinder', () => {
-  it('lists every command with an example', async () => {
-    const message = await ask('/wayfinder help');
-    expect(message.summary).toBe('Wayfinder commands: /owner, /service, /deps, /find.');
-    const buttons = message.blocks.flatMap((block) =>
-      block.type === 'actions' ? block.buttons.map((b) => b.command) : [],
-    );
-    expect(buttons).toEqual([
-      '/owner payments-api',
-      '/service payments-api',
-      '/deps payments-api --reverse',
-      '/find payments owner:checkout',
-    ]);
-  });
-
-  it('runs another command as a subcommand', async () => {
-    expect((await ask('/wayfinder owner payments-api')).summary).toBe('Payments API is owned by Payments Team.');
-  });
-
-  it('answers an unknown command with the commands it knows', async () => {
-    expect((await ask('/ownr payments-api')).summary).toBe(
-      'There is no command /ownr. Try /owner, /service, /deps, /find, /wayfinder.',
-    );
-  });
-});

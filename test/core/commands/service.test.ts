@@ -32,7 +32,7 @@ describe('/service', () => {
     expect(lists.Links).toEqual(['Repository', 'Runbook', 'Dashboard']);
     const context = message.blocks.flatMap((block) => (block.type === 'context' ? [plainText(block.text)] : []));
     expect(context.join(' ')).toContain('Tags: java payments pci');
-    expect(context.join(' ')).toMatch(/Defined in file:.*demo\/catalog\/payments\.yaml/);
+    expect(context.join(' ')).toMatch(/Defined in \/.*demo\/catalog\/payments\.yaml$/);
   });
 
   it('shows a dangling owner by its ref', async () => {

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommandLine } from '../../../src/core/commands/index.ts';
+import type { CommandDefinition } from '../../../src/core/commands/types.ts';
+import { createWayfinderCommand } from '../../../src/core/commands/wayfinder.ts';
+import { plainText } from '../../../src/core/view-model.ts';
+import { type DemoCatalog, openDemoCatalog } from '../../helpers/demo-catalog.ts';
+import { blocksOf, buttonCommands } from './answers.ts';
+
+let demo: DemoCatalog;
+beforeAll(async () => {
+  demo = await openDemoCatalog();
+});
+afterAll(() => demo.close());
+
+const ask = (line: string) => runCommandLine(demo.context, line);
+
+describe('/wayfinder', () => {
+  it('lists every command and its own subcommands with an example', async () => {
+    const message = await ask('/wayfinder help');
+
+    expect(message.summary).toBe(
+      'Wayfinder commands: /owner, /service, /deps, /find, /wayfinder refresh, /wayfinder errors.',
+    );
+    const [list] = blocksOf(message, 'list');
+    expect(list?.items.map((item) => plainText(item.text))).toEqual([
+      '/owner <name>',
+      '/service <name>',
+      '/deps <name> [--reverse] [--depth N]',
+      '/find <text> [kind:<kind>] [owner:<team>]',
+      '/wayfinder refresh <name>',
+      '/wayfinder errors',
+    ]);
+    expect(plainText(list?.items[4]?.detail ?? [])).toContain('Example: /wayfinder refresh payments-api');
+    // A button on the help page only shows answers; refreshing is typed on purpose.
+    expect(buttonCommands(message)).toEqual([
+      '/owner payments-api',
+      '/service payments-api',
+      '/deps payments-api --reverse',
+      '/find payments owner:checkout',
+      '/wayfinder errors',
+    ]);
+  });
+
+  it('runs another command as a subcommand', async () => {
+    expect((await ask('/wayfinder owner payments-api')).summary).toBe('Payments API is owned by Payments Team.');
+  });
+
+  it('answers an unknown subcommand with help', async () => {
+    expect((await ask('/wayfinder refrsh payments-api')).summary).toMatch(/There is no subcommand refrsh\.$/);
+  });
+
+  it('answers an unknown command with the commands it knows', async () => {
+    expect((await ask('/ownr payments-api')).summary).toBe(
+      'There is no command /ownr. Try /owner, /service, /deps, /find, /wayfinder.',
+    );
+  });
+
+  it('runs its own refresh and errors even when another command has the same name', async () => {
+    const impostor = (name: string): CommandDefinition => ({
+      name,
+      description: 'Not the subcommand.',
+      usage: '',
+      example: `/${name}`,
+      run: async () => ({ summary: `the ${name} command`, blocks: [] }),
+    });
+    const wayfinder = createWayfinderCommand(() => [impostor('refresh'), impostor('errors'), impostor('owner')]);
+
+    expect((await wayfinder.run(demo.context, 'errors')).summary).toBe(
+      'No catalog errors: every file read at the last import or sync was valid.',
+    );
+    expect((await wayfinder.run(demo.context, 'refresh')).summary).toBe('Usage: /wayfinder refresh <name>');
+    expect((await wayfinder.run(demo.context, 'owner x')).summary).toBe('the owner command');
+  });
+});
