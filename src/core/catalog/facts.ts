@@ -3,7 +3,7 @@
  */
 import type { EntityRecord } from '../ports.ts';
 import type { Span } from '../view-model.ts';
-import { code, link, plainText, text } from '../view-model.ts';
+import { code, link, text } from '../view-model.ts';
 import { ANNOTATIONS } from './annotations.ts';
 import type { EntityLink, IngestError } from './types.ts';
 
@@ -151,8 +151,8 @@ export function orphanNotice(entity: EntityRecord): Span[] {
 }
 
 /**
- * An ingest error as `file:line: field: message`, the format of the CLI's `formatIngestError`, with the file as a
- * link when it is on GitHub.
+ * An ingest error as `file:line: field: message`, as the CLI prints it, with the file as a link when it is on
+ * GitHub.
  */
 export function ingestErrorText(error: IngestError): Span[] {
   return [
@@ -185,7 +185,3 @@ export function errorsByFile(errors: readonly IngestError[]): [location: string,
     .map(([location, list]) => [location, list.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))]);
 }
 
-/** `ingestErrorText` as plain text, for summaries. */
-export function formatIngestError(error: IngestError): string {
-  return plainText(ingestErrorText(error));
-}
