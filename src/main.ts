@@ -4,28 +4,41 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { GitHubCatalogSync } from './catalog/github-sync.ts';
+import { WebClient } from '@slack/web-api';
+import { createBackground } from './background.ts';
+import { notifyErrorOwners } from './catalog/error-notices.ts';
+import { GitHubCatalogSync, type SyncSummary } from './catalog/github-sync.ts';
 import { importCatalog } from './catalog/import-catalog.ts';
 import { createCatalogRefresher } from './catalog/refresh.ts';
 import type { Config, GitHubConfig } from './config.ts';
 import { runCommandLine } from './core/commands/index.ts';
-import type { CatalogRefresher, CatalogStore, ProcessedEventLog } from './core/ports.ts';
+import type { CatalogRefresher, CatalogStore, ProcessedEventLog, SyncStateStore } from './core/ports.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
+import { DrizzleJobLock } from './db/DrizzleJobLock.ts';
 import { DrizzleProcessedEventLog } from './db/DrizzleProcessedEventLog.ts';
 import { DrizzleSyncStateStore } from './db/DrizzleSyncStateStore.ts';
 import { pingDatabase } from './db/health.ts';
 import { OctokitGitHubGateway } from './github/OctokitGitHubGateway.ts';
 import { createOctokit } from './github/octokit.ts';
+import { createGitHubWebhookRoute, GITHUB_WEBHOOK_PATH } from './github/webhook-route.ts';
 import { createHttpServer } from './http/server.ts';
+import { createCatalogSyncJob } from './jobs/catalog-sync.ts';
+import { createOrphanPurgeJob } from './jobs/orphan-purge.ts';
+import { ORPHAN_PURGE_CRON, type ScheduledJob, startSchedule } from './jobs/schedule.ts';
 import type { Logger } from './logger.ts';
 import { createSlackApp } from './slack/app.ts';
+import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
 
 const DEMO_CATALOG = fileURLToPath(new URL('../demo/catalog', import.meta.url));
 
 /** How long a handled delivery is remembered; Slack's last retry comes about five minutes after the first. */
 const PROCESSED_EVENT_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** Handled deliveries older than the retention are forgotten once an hour. */
+const PROCESSED_EVENTS_PRUNE_CRON = '41 * * * *';
+/** How long shutdown waits for webhook syncs in progress. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 export interface Wayfinder {
   database: Database;
@@ -33,6 +46,7 @@ export interface Wayfinder {
   refresher: CatalogRefresher;
   /** Present when GITHUB_ORG is set. */
   github?: GitHubCatalogSync;
+  syncState: SyncStateStore;
   processedEvents: ProcessedEventLog;
   close(): Promise<void>;
 }
@@ -53,9 +67,11 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
     const { counts } = await importCatalog({ paths: [DEMO_CATALOG], store });
     logger.info(`Loaded the demo organisation: ${counts.created} entities. Set WAYFINDER_DEMO=false to start empty.`);
   }
-  const github = config.github && (await createGitHubSync({ config: config.github, database, store, logger }));
+  const syncState = new DrizzleSyncStateStore({ db: database.db });
+  const github =
+    config.github && (await createGitHubSync({ config: config.github, database, store, state: syncState, logger }));
   const refresher = createCatalogRefresher({ store, refreshScope: github && ((opts) => github.refreshScope(opts)) });
-  return { database, store, refresher, github, processedEvents, close: () => database.close() };
+  return { database, store, refresher, github, syncState, processedEvents, close: () => database.close() };
 }
 
 /** The GitHub sync: one octokit client, ETags kept in Postgres, sync state shared by replicas. */
@@ -63,9 +79,10 @@ async function createGitHubSync(opts: {
   config: GitHubConfig;
   database: Database;
   store: CatalogStore;
+  state: SyncStateStore;
   logger: Logger;
 }): Promise<GitHubCatalogSync> {
-  const { config, database, store, logger } = opts;
+  const { config, database, store, state, logger } = opts;
   const auth =
     config.auth.type === 'token'
       ? { token: config.auth.token }
@@ -81,7 +98,7 @@ async function createGitHubSync(opts: {
   return new GitHubCatalogSync({
     gateway: new OctokitGitHubGateway({ octokit, cache: new DrizzleConditionalCache({ db: database.db }) }),
     store,
-    state: new DrizzleSyncStateStore({ db: database.db }),
+    state,
     settings: {
       org: config.org,
       catalogPaths: config.catalogPaths,
@@ -97,7 +114,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Serves Slack (HTTP or Socket Mode) with health checks on one HTTP server. */
+/**
+ * Serves Slack (HTTP or Socket Mode) and GitHub's webhooks with health checks on one HTTP server, and runs the
+ * schedule: the GitHub sync, the orphan purge and the pruning of handled deliveries, each on one replica per tick.
+ */
 export async function serveWayfinder(wayfinder: Wayfinder, config: Config, logger: Logger): Promise<RunningServer> {
   const slack = config.slack
     ? createSlackApp({
@@ -111,21 +131,87 @@ export async function serveWayfinder(wayfinder: Wayfinder, config: Config, logge
         logger,
       })
     : undefined;
+  // New catalog errors go to the owning team's channel when Slack is set up; without it they wait in /wayfinder errors.
+  const notifier =
+    config.slack &&
+    createSlackChannelNotifier({
+      client: new WebClient(config.slack.botToken, {
+        ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
+      }),
+    });
+  const notify =
+    notifier &&
+    (async (summary: SyncSummary) => {
+      await notifyErrorOwners({
+        errors: summary.errors,
+        store: wayfinder.store,
+        state: wayfinder.syncState,
+        notifier,
+        logger,
+      });
+    });
+
+  const background = createBackground(logger);
+  const github = wayfinder.github;
+  const webhook =
+    github && config.github?.webhookSecret
+      ? createGitHubWebhookRoute({
+          secret: config.github.webhookSecret,
+          sync: github,
+          state: wayfinder.syncState,
+          processedEvents: wayfinder.processedEvents,
+          catalogPaths: config.github.catalogPaths,
+          background,
+          logger,
+          ...(notify ? { afterSync: notify } : {}),
+        })
+      : undefined;
   const server = createHttpServer({
-    routes: slack?.routes ?? [],
+    routes: [...(slack?.routes ?? []), ...(webhook ? [webhook] : [])],
     isReady: () => pingDatabase(wayfinder.database),
     logger,
   });
   const port = await server.listen(config.http.port, config.http.host);
   await slack?.start();
+
+  const jobs: ScheduledJob[] = [
+    ...(github
+      ? [{ name: 'catalog-sync', cron: config.sync.cron, run: createCatalogSyncJob({ sync: github, notify, logger }) }]
+      : []),
+    {
+      name: 'orphan-purge',
+      cron: ORPHAN_PURGE_CRON,
+      run: createOrphanPurgeJob({
+        store: wayfinder.store,
+        graceMs: config.sync.orphanGraceMs,
+        clock: () => new Date(),
+        logger,
+      }),
+    },
+    {
+      name: 'processed-events-prune',
+      cron: PROCESSED_EVENTS_PRUNE_CRON,
+      run: async () => {
+        await wayfinder.processedEvents.prune({ before: new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS) });
+      },
+    },
+  ];
+  const schedule = startSchedule({ jobs, lock: new DrizzleJobLock({ db: wayfinder.database.db }), logger });
+
+  const surfaces = [
+    ...(slack?.routes.length ? ['Slack at POST /slack/events'] : []),
+    ...(webhook ? [`GitHub webhooks at POST ${GITHUB_WEBHOOK_PATH}`] : []),
+  ];
   logger.info(
-    `Wayfinder is listening on ${config.http.host}:${port}${slack?.routes.length ? ' (Slack at POST /slack/events)' : ''}.`,
+    `Wayfinder is listening on ${config.http.host}:${port}${surfaces.length ? ` (${surfaces.join('; ')})` : ''}.`,
   );
   return {
     port,
     async close() {
+      await schedule.stop();
       await slack?.stop();
       await server.close();
+      await background.idle(SHUTDOWN_GRACE_MS);
     },
   };
 }

@@ -41,7 +41,7 @@ export function fingerprintError(error: IngestError): string {
 export async function notifyErrorOwners(opts: {
   /** The errors the sync just reported (`SyncSummary.errors`). */
   errors: readonly IngestError[];
-  store: Pick<CatalogStore, 'listIngestErrors' | 'getEntity' | 'getOwnership'>;
+  store: Pick<CatalogStore, 'listIngestErrors' | 'listRefsAt' | 'getEntity' | 'getOwnership'>;
   state: Pick<SyncStateStore, 'claimErrorNotices'>;
   notifier: ChannelNotifier;
   logger: Logger;
@@ -68,7 +68,13 @@ export async function notifyErrorOwners(opts: {
   const routed = new Map<string, { owner: TeamChannel; error: IngestError }>();
   let unowned = 0;
   for (const [fingerprint, error] of candidates) {
-    const owner = error.entityRef ? await ownerOf(error.entityRef) : undefined;
+    // A document too broken to name its entity is told to the owners of what its file held when it last read.
+    const refs = error.entityRef ? [error.entityRef] : await store.listRefsAt({ location: error.location });
+    let owner: TeamChannel | undefined;
+    for (const ref of refs) {
+      owner = await ownerOf(ref);
+      if (owner) break;
+    }
     if (owner) routed.set(fingerprint, { owner, error });
     else unowned += 1;
   }

@@ -120,6 +120,8 @@ export interface CatalogStore {
   }): Promise<Omit<ImportCounts, 'failed'>>;
   /** Deletes the entities orphaned before `before`, with the relations they declared; returns how many. */
   purgeOrphans(opts: { before: Date }): Promise<number>;
+  /** The entities last read from `location` (a file), by ref: whom to tell when that file no longer reads. */
+  listRefsAt(opts: { location: string }): Promise<EntityRef[]>;
   /** The scope each of `refs` was read from (null: imported by hand); refs not in the catalog are left out. */
   listSourceScopes(opts: { refs: readonly EntityRef[] }): Promise<Map<EntityRef, StoredSource>>;
   listIngestErrors(opts?: { location?: string }): Promise<IngestError[]>;
@@ -329,4 +331,20 @@ export interface GitHubGateway {
 export interface ConditionalCache {
   get(opts: { key: string }): Promise<{ etag: string; body: unknown } | undefined>;
   set(opts: { key: string; etag: string; body: unknown }): Promise<void>;
+}
+
+/**
+ * Expiring leases that let one replica at a time run a scheduled job (`job_leases`). Times are the database's clock,
+ * so replicas' clocks need not agree.
+ */
+export interface JobLock {
+  /** True when `holder` now holds `name` for `ttlMs`: nobody held it, or the last lease expired (its holder died). */
+  tryAcquire(opts: { name: string; holder: string; ttlMs: number }): Promise<boolean>;
+  /** Extends `holder`'s lease to `ttlMs` from now; false when `holder` no longer holds it (it expired and was taken). */
+  renew(opts: { name: string; holder: string; ttlMs: number }): Promise<boolean>;
+  /**
+   * Ends `holder`'s lease, at once or `keepMs` from now: a replica whose tick fires a little late then finds the
+   * job still held and skips instead of running it a second time.
+   */
+  release(opts: { name: string; holder: string; keepMs?: number }): Promise<void>;
 }

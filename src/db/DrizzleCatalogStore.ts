@@ -71,6 +71,15 @@ export class DrizzleCatalogStore implements CatalogStore {
     return purgeOrphans(this.#db, opts);
   }
 
+  async listRefsAt(opts: { location: string }): Promise<EntityRef[]> {
+    const rows = await this.#db
+      .select({ ref: entities.ref })
+      .from(entities)
+      .where(eq(entities.sourceLocation, opts.location))
+      .orderBy(asc(entities.ref));
+    return rows.map((row) => row.ref);
+  }
+
   async listSourceScopes(opts: { refs: readonly EntityRef[] }): Promise<Map<EntityRef, StoredSource>> {
     if (opts.refs.length === 0) return new Map();
     const rows = await this.#db

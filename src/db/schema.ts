@@ -234,3 +234,14 @@ export const errorNotices = pgTable('error_notices', {
   fingerprint: text('fingerprint').primaryKey(),
   notifiedAt: timestamp('notified_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Who runs each scheduled job now (`JobLock`). Every replica's cron fires; the one whose insert or takeover wins runs
+ * the job, renewing `leased_until` while it works. A replica that dies mid-run stops renewing, and the lease is taken
+ * over once it expires. Statements are single and short: nothing holds a transaction open for a job's duration.
+ */
+export const jobLeases = pgTable('job_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  leasedUntil: timestamp('leased_until', { withTimezone: true }).notNull(),
+});

@@ -9,8 +9,8 @@
  */
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
+import { createBackground } from '../background.ts';
 import type { Logger, Route } from '../http/server.ts';
-import { createBackground } from './background.ts';
 import type { ListenerDeps, SlackServices } from './deps.ts';
 import { createSlackErrorHandler } from './error-handler.ts';
 import { createEventDeduplication } from './event-dedupe.ts';

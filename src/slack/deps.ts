@@ -1,8 +1,8 @@
+import type { Background } from '../background.ts';
 import type { CommandContext } from '../core/commands/types.ts';
 import type { CatalogRefresher, CatalogStore, ProcessedEventLog } from '../core/ports.ts';
 import type { Message } from '../core/view-model.ts';
 import type { Logger } from '../http/server.ts';
-import type { Background } from './background.ts';
 import type { IdentityWarmer } from './identities.ts';
 
 /** What the Slack adapter needs from the rest of Wayfinder; the wiring passes `runCommandLine` as `runCommand`. */

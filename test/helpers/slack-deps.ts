@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { LogLevel, WebClient } from '@slack/web-api';
+import { createBackground } from '../../src/background.ts';
 import { importCatalog } from '../../src/catalog/import-catalog.ts';
 import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import type { CommandContext } from '../../src/core/commands/types.ts';
@@ -14,7 +15,6 @@ import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
 import type { Logger } from '../../src/http/server.ts';
-import { createBackground } from '../../src/slack/background.ts';
 import type { ListenerDeps } from '../../src/slack/deps.ts';
 import { createIdentityWarmer } from '../../src/slack/identities.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';

@@ -184,4 +184,3 @@ export function errorsByFile(errors: readonly IngestError[]): [location: string,
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([location, list]) => [location, list.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))]);
 }
-

@@ -1,8 +1,8 @@
 /**
- * Work a listener starts after it has answered (learning Slack identities), tracked so that it never delays the
- * answer, never rejects unobserved, and can be waited for: by tests, and by shutdown before the database closes.
+ * Work started after a request is answered (learning Slack identities, the sync a GitHub webhook asks for), tracked so
+ * that it never delays the answer, never rejects unobserved, and can be waited for: by tests, and by shutdown.
  */
-import { describeError, type Logger } from '../http/server.ts';
+import { describeError, type Logger } from './http/server.ts';
 
 export interface Background {
   /** Starts `task` now; a failure is logged under `name`, never thrown. */

@@ -1,0 +1,95 @@
+/**
+ * The message a team gets in its channel when descriptor files it owns stop reading cleanly (`notifyErrorOwners`).
+ * Pure: the same team and errors always make the same message.
+ */
+import type { EntityRecord } from '../ports.ts';
+import type { Block, ListItem, Message, Span } from '../view-model.ts';
+import { code, link, text } from '../view-model.ts';
+import { ANNOTATIONS } from './annotations.ts';
+import { annotation, channelOf, locationSpan, teamName } from './facts.ts';
+import type { IngestError } from './types.ts';
+
+/** Files one notice lists, each as a line and a list; the rest are counted (a chat message is read, not scrolled). */
+export const NOTICE_FILES_SHOWN = 10;
+
+export const ERROR_NOTICE_ADVICE = 'Fix the file on the default branch; Wayfinder re-reads it on push.';
+
+/** One notice for one team: its new errors, by file, with line, field and message, and what to do. */
+export function buildErrorNotice(opts: { team: EntityRecord; errors: readonly IngestError[] }): Message {
+  const files = groupByLocation(opts.errors);
+  const name = teamName(opts.team);
+  const title = `${count(opts.errors.length, 'catalog error')} in files ${name} owns`;
+  const blocks: Block[] = [
+    { type: 'header', text: title },
+    {
+      type: 'text',
+      text: [
+        text(
+          `Wayfinder could not read ${count(files.length, 'descriptor file')} owned by ${name}. Until fixed, the catalog keeps what it last read from ${files.length === 1 ? 'it' : 'them'}.`,
+        ),
+      ],
+    },
+  ];
+  for (const [location, errors] of files.slice(0, NOTICE_FILES_SHOWN)) {
+    blocks.push({ type: 'text', text: [locationSpan(location)] });
+    blocks.push({ type: 'list', items: errors.map((error) => errorItem(location, error)) });
+  }
+  const hidden = files.slice(NOTICE_FILES_SHOWN);
+  if (hidden.length > 0) {
+    const hiddenErrors = hidden.reduce((sum, [, errors]) => sum + errors.length, 0);
+    blocks.push({
+      type: 'context',
+      text: [
+        text(`…and ${count(hidden.length, 'more file')} with ${count(hiddenErrors, 'error')}. `),
+        code('/wayfinder errors'),
+        text(' lists them all.'),
+      ],
+    });
+  }
+  blocks.push({ type: 'context', text: [text(ERROR_NOTICE_ADVICE)] });
+  return { summary: `${title}. ${ERROR_NOTICE_ADVICE}`, blocks };
+}
+
+/** `line 12: spec.owner: expected …`, the line linking to that line of the file when it is on GitHub. */
+function errorItem(location: string, error: IngestError): ListItem {
+  return {
+    text: [
+      ...(error.line ? [lineSpan(location, error.line), text(': ')] : []),
+      ...(error.field ? [code(error.field), text(': ')] : []),
+      text(error.message),
+    ],
+  };
+}
+
+function lineSpan(location: string, line: number): Span {
+  const url = location.startsWith('url:') ? location.slice('url:'.length).replace(/#.*$/, '') : undefined;
+  return url && /^https?:\/\/[^/]+\/[^/]+\/[^/]+\/blob\//.test(url)
+    ? link(`line ${line}`, `${url}#L${line}`)
+    : text(`line ${line}`);
+}
+
+/**
+ * Where a team's notices go: `wayfinder.dev/slack-channel-id` when set, else the channel `slack.com/bot-notify` names
+ * (an id, or a name with or without `#`). Undefined when neither names a channel (an email or a user is no channel).
+ */
+export function noticeChannelOf(team: EntityRecord): string | undefined {
+  const channelId = annotation(team, ANNOTATIONS.slackChannelId);
+  if (channelId) return channelId;
+  const channel = channelOf(team);
+  return channel?.kind === 'channel' ? (channel.slackChannelId ?? channel.name) : undefined;
+}
+
+function groupByLocation(errors: readonly IngestError[]): [string, IngestError[]][] {
+  const files = new Map<string, IngestError[]>();
+  for (const error of errors) {
+    const list = files.get(error.location) ?? [];
+    list.push(error);
+    files.set(error.location, list);
+  }
+  for (const list of files.values()) list.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return [...files.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,102 @@
+/**
+ * The one file that imports node-cron (STYLE.md rule 16). The schedule is data, built by the wiring:
+ *
+ *     startSchedule({ jobs: [
+ *       { name: 'catalog-sync', cron: config.sync.cron, run: createCatalogSyncJob({ … }) },
+ *       { name: 'orphan-purge', cron: ORPHAN_PURGE_CRON, run: createOrphanPurgeJob({ … }) },
+ *     ], lock, logger })
+ *
+ * Every replica runs the same schedule; each tick goes through `runJobOnce`, so one replica runs it and the others skip.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import cron, { type ScheduledTask } from 'node-cron';
+import { InputError } from '../core/errors.ts';
+import type { JobLock } from '../core/ports.ts';
+import type { Logger } from '../logger.ts';
+import { type Job, type JobOutcome, runJobOnce } from './run-job.ts';
+
+/** Hourly, at a minute other schedules rarely pick. */
+export const ORPHAN_PURGE_CRON = '17 * * * *';
+
+export interface ScheduledJob extends Job {
+  /** A 5-field cron expression, or 6 with seconds first, in the process's time zone (`TZ`). */
+  cron: string;
+}
+
+export interface Schedule {
+  /** This replica's name in the leases it takes. */
+  readonly holder: string;
+  /** Runs a job now, through the same lease as a tick: what tests and a manual trigger use. */
+  runNow(name: string): Promise<JobOutcome>;
+  /** Stops every cron task and waits for runs in progress to finish (call before closing the database). */
+  stop(): Promise<void>;
+}
+
+/** The longest a successful run keeps its lease: how late another replica's tick may fire and still skip. */
+const MAX_SETTLE_MS = 30_000;
+
+export function startSchedule(opts: {
+  jobs: readonly ScheduledJob[];
+  lock: JobLock;
+  logger: Logger;
+  /** Default: host, process id and a random suffix, unique per schedule. */
+  holder?: string;
+}): Schedule {
+  const { lock, logger } = opts;
+  const holder = opts.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const names = new Set<string>();
+  for (const job of opts.jobs) {
+    if (names.has(job.name)) throw new InputError(`Two scheduled jobs are named ${job.name}; expected unique names.`);
+    names.add(job.name);
+    if (!cron.validate(job.cron)) {
+      throw new InputError(`The schedule of job ${job.name} (${job.cron}) is not a valid cron expression.`);
+    }
+  }
+
+  const running = new Set<Promise<JobOutcome>>();
+  const runners = new Map<string, () => Promise<JobOutcome>>();
+  const tasks: ScheduledTask[] = [];
+  for (const job of opts.jobs) {
+    const task = cron.createTask(job.cron, () => run(), {
+      name: job.name,
+      noOverlap: true,
+      logger: cronLogger(logger),
+    });
+    // Half the time between two ticks, at most 30 s: the next tick always finds the lease free again.
+    const [next, after] = task.getNextRuns(2);
+    const settleMs = next && after ? Math.min(MAX_SETTLE_MS, (after.getTime() - next.getTime()) / 2) : 0;
+    const run = () => {
+      const promise = runJobOnce({ job, lock, holder, logger, settleMs });
+      running.add(promise);
+      return promise.finally(() => running.delete(promise));
+    };
+    runners.set(job.name, run);
+    tasks.push(task);
+  }
+  for (const task of tasks) task.start();
+  logger.info(`Schedule started: ${opts.jobs.map((job) => `${job.name} (${job.cron})`).join(', ') || 'no jobs'}`);
+
+  return {
+    holder,
+    runNow(name) {
+      const run = runners.get(name);
+      if (!run) return Promise.reject(new InputError(`No scheduled job is named ${name}.`));
+      return run();
+    },
+    async stop() {
+      await Promise.all(tasks.map((task) => task.destroy()));
+      await Promise.allSettled([...running]);
+    },
+  };
+}
+
+/** node-cron reports missed and overlapping ticks through this. */
+function cronLogger(logger: Logger) {
+  return {
+    info: (message: string) => logger.debug(`node-cron: ${message}`),
+    warn: (message: string) => logger.warn(`node-cron: ${message}`),
+    error: (message: string | Error, error?: Error) => logger.error(`node-cron: ${String(message)}`, error ?? ''),
+    debug: (message: string | Error) => logger.debug(`node-cron: ${String(message)}`),
+  };
+}

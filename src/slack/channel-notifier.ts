@@ -1,0 +1,24 @@
+/**
+ * `ChannelNotifier` on Slack: `chat.postMessage` with the message rendered as Block Kit and its summary as the
+ * notification text. The bot must be in the channel (or have `chat:write.public` for a public one); Slack's refusal
+ * (`not_in_channel`, `channel_not_found`) reaches the caller as the Web API's error.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { ChannelNotifier } from '../core/ports.ts';
+import { renderSlackMessage } from './render/message.ts';
+
+export function createSlackChannelNotifier(opts: { client: WebClient }): ChannelNotifier {
+  return {
+    async post({ channel, message }) {
+      const rendered = renderSlackMessage(message);
+      await opts.client.chat.postMessage({
+        channel,
+        text: rendered.text,
+        blocks: rendered.blocks,
+        // Notices link to descriptor files; a preview of each would bury the message.
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The GitHub wiring as `npm start` runs it: settings → sync from a fake GitHub → one HTTP server taking signed
+ * webhooks → the owning team told about a broken descriptor in its Slack channel (a fake Slack Web API).
+ */
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/logger.ts';
+import { openWayfinder, type RunningServer, serveWayfinder, type Wayfinder } from '../src/main.ts';
+import { type FakeGitHubApi, startFakeGitHubApi } from './fakes/github-api.ts';
+import { type FakeSlackApi, startFakeSlackApi } from './fakes/slack-api.ts';
+import { createIsolatedDatabaseEnv } from './helpers/database.ts';
+import { TEST_SIGNING_SECRET } from './helpers/slack-requests.ts';
+
+const WEBHOOK_SECRET = 'main-test-webhook-secret';
+
+const catalogFile = (lifecycle: string) => `apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: payments
+  annotations:
+    slack.com/bot-notify: '#payments'
+spec:
+  type: team
+  children: []
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: payments-api
+spec:
+  type: service
+  lifecycle: ${lifecycle}
+  owner: payments
+`;
+
+let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
+let github: FakeGitHubApi;
+let slack: FakeSlackApi;
+let wayfinder: Wayfinder;
+let server: RunningServer;
+let base: string;
+
+beforeAll(async () => {
+  isolated = await createIsolatedDatabaseEnv();
+  github = await startFakeGitHubApi({ token: 'ghp_main' });
+  slack = await startFakeSlackApi();
+  github.addRepos({ fullName: 'acme/payments-api', files: { 'catalog-info.yaml': catalogFile('production') } });
+  const config = loadConfig({
+    ...isolated.env,
+    WAYFINDER_DEMO: 'false',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SLACK_BOT_TOKEN: 'xoxb-main-github-test',
+    SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+    SLACK_API_URL: slack.url,
+    GITHUB_ORG: 'acme',
+    GITHUB_TOKEN: 'ghp_main',
+    GITHUB_API_URL: github.url,
+    GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  });
+  const logger = createLogger({ level: 'warn', write: () => {} });
+  wayfinder = await openWayfinder(config, logger);
+  server = await serveWayfinder(wayfinder, config, logger);
+  base = `http://127.0.0.1:${server.port}`;
+});
+
+afterAll(async () => {
+  await server?.close();
+  await wayfinder?.close();
+  await slack?.close();
+  await github?.close();
+  await isolated?.remove();
+});
+
+function deliverPush(opts: { signature?: string; delivery: string }): Promise<Response> {
+  const body = JSON.stringify({
+    ref: 'refs/heads/main',
+    before: '0'.repeat(40),
+    after: '1'.repeat(40),
+    created: false,
+    deleted: false,
+    forced: false,
+    repository: {
+      name: 'payments-api',
+      full_name: 'acme/payments-api',
+      default_branch: 'main',
+      owner: { login: 'acme' },
+    },
+    commits: [{ id: '1'.repeat(40), added: [], modified: ['catalog-info.yaml'], removed: [] }],
+    head_commit: { id: '1'.repeat(40), added: [], modified: ['catalog-info.yaml'], removed: [] },
+  });
+  const signature = opts.signature ?? `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
+  return fetch(`${base}/github/webhook`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': opts.delivery,
+      'x-hub-signature-256': signature,
+    },
+    body,
+  });
+}
+
+describe('wayfinder start with GitHub settings', () => {
+  it('syncs the organisation, then re-reads a repository on a signed push and tells the owners of a broken file', async () => {
+    const first = await wayfinder.github?.syncOrganisation();
+    expect(first?.counts.created).toBe(2);
+
+    github.setFile({ repo: 'acme/payments-api', path: 'catalog-info.yaml', text: catalogFile('[broken') });
+    const response = await deliverPush({ delivery: 'delivery-1' });
+    expect(response.status).toBe(202);
+
+    const posted = await slack.waitFor(() => slack.callsTo('chat.postMessage')[0], 5_000);
+    expect(posted.body.channel).toBe('payments');
+    expect(JSON.stringify(posted.body)).toContain('catalog-info.yaml');
+    // The broken document keeps its last good entity.
+    expect((await wayfinder.store.getEntity({ ref: 'component:default/payments-api' }))?.orphan).toBe(false);
+  });
+
+  it('refuses an unsigned or forged delivery with 401 and reads nothing', async () => {
+    github.resetLog();
+    expect((await deliverPush({ delivery: 'delivery-2', signature: '' })).status).toBe(401);
+    expect((await deliverPush({ delivery: 'delivery-3', signature: `sha256=${'0'.repeat(64)}` })).status).toBe(401);
+    expect(github.requests).toBe(0);
+  });
+});
