@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { ANNOTATIONS } from './annotations.ts';
 import {
   DEFAULT_NAMESPACE,
   isValidAnnotationKey,
@@ -59,10 +60,12 @@ export function processDocument(input: { document: unknown; position: SourcePosi
   }
   // `relations` and `status` are output-only: accepted, never kept.
   const { apiVersion, kind, metadata, spec } = parsed.data;
+  // Where it was read, as Backstage records it (`file:/…` or `url:https://…`), unless the descriptor says itself.
+  const annotations = { [ANNOTATIONS.managedByLocation]: position.location, ...metadata.annotations };
   const envelope: EntityEnvelope = {
     apiVersion,
     kind,
-    metadata: { ...metadata, namespace: metadata.namespace ?? DEFAULT_NAMESPACE },
+    metadata: { ...metadata, namespace: metadata.namespace ?? DEFAULT_NAMESPACE, annotations },
     ...(spec ? { spec } : {}),
   };
   return { ok: true, entity: createProcessedEntity(envelope, targets.targets, position) };

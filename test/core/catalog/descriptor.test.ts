@@ -174,6 +174,20 @@ describe('envelope', () => {
 });
 
 describe('metadata', () => {
+  it('records where the entity was read as backstage.io/managed-by-location, unless the descriptor sets it', () => {
+    const read = accept(component({}, {}), {
+      location: 'url:https://github.com/acme/x/blob/main/catalog-info.yaml',
+      line: 1,
+    });
+    expect(read.envelope.metadata.annotations?.['backstage.io/managed-by-location']).toBe(
+      'url:https://github.com/acme/x/blob/main/catalog-info.yaml',
+    );
+    const declared = accept(
+      component({}, { annotations: { 'backstage.io/managed-by-location': 'url:https://elsewhere' } }),
+    );
+    expect(declared.envelope.metadata.annotations?.['backstage.io/managed-by-location']).toBe('url:https://elsewhere');
+  });
+
   it('names the field, the rule and the value of an invalid name', () => {
     expect(messages(component({}, { name: 'Payments API' }))).toEqual([
       `"metadata.name" is not valid; expected ${NAME_RULE} but found "Payments API".`,
