@@ -23,6 +23,7 @@ import type { Background } from '../background.ts';
 import type { SyncSummary } from '../catalog/github-sync.ts';
 import { isWayfinderError } from '../core/errors.ts';
 import type { ProcessedEventLog, SyncStateStore } from '../core/ports.ts';
+import { readRawBody } from '../http/read-body.ts';
 import { type Route, sendText } from '../http/server.ts';
 import type { Logger } from '../logger.ts';
 import { type GitHubWebhookEvent, type PushEvent, parseGitHubWebhook, pushTouchesCatalog } from './webhook-events.ts';
@@ -81,7 +82,7 @@ export function createGitHubWebhookRoute(opts: GitHubWebhookRouteOptions): Route
     if (typeof signature !== 'string') return refuse(res, 'missing X-Hub-Signature-256');
     if (!SIGNATURE.test(signature)) return refuse(res, 'X-Hub-Signature-256 is not a sha256 signature');
 
-    const rawBody = await readBody(req, limit);
+    const rawBody = await readRawBody(req, limit);
     if (rawBody === undefined) {
       logger.warn(`GitHub webhook body exceeds ${limit} bytes`);
       res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
@@ -193,31 +194,6 @@ function planFor(event: Exclude<GitHubWebhookEvent, { kind: 'ignored' }>): Plan 
     case 'privatized':
       return { action: 'none', why: `${why}: nothing the catalog reads changed` };
   }
-}
-
-/** The raw body, or undefined when it exceeds `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length']) > limit) {
-      req.resume();
-      resolve(undefined);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
-    req.on('error', reject);
-  });
 }
 
 /** JSON (content type `application/json`), or the JSON in the `payload` field of a form body. */

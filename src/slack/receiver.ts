@@ -17,6 +17,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type App, type Receiver, type ReceiverEvent, ReceiverMultipleAckError } from '@slack/bolt';
+import { readRawBody } from '../http/read-body.ts';
 import { describeError, type Logger, type Route, sendJson, sendText } from '../http/server.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -119,7 +120,7 @@ export class SlackHttpReceiver implements Receiver {
     const headers = checkSignatureHeaders({ timestamp, signature, nowMs: this.now() });
     if (!headers.ok) return this.refuse(res, headers.reason);
 
-    const rawBody = await readBody(req, this.bodyLimitBytes);
+    const rawBody = await readRawBody(req, this.bodyLimitBytes);
     if (rawBody === undefined) {
       this.logger.warn(`Slack request body exceeds ${this.bodyLimitBytes} bytes`);
       sendText(res, 413, 'payload too large');
@@ -228,32 +229,6 @@ function createHttpAck(res: ServerResponse, logger: Logger, timeoutMs: number): 
       if (!done) end(status);
     },
   };
-}
-
-/** The raw body, or undefined when it exceeds `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      req.resume();
-      resolve(undefined);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)));
-    req.on('error', reject);
-  });
 }
 
 type Body = Record<string, unknown>;
