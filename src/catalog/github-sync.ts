@@ -294,7 +294,7 @@ export class GitHubCatalogSync {
     );
     const logins = [...new Set(listed.flatMap(({ logins }) => logins))].sort();
     const users = (
-      await mapConcurrently(logins, CONCURRENCY, async (login) => (await this.#gateway.getUser({ login }))?.value)
+      await mapConcurrently(logins, CONCURRENCY, async (login) => (await this.#gateway.getUser({ login, org }))?.value)
     ).filter((user): user is GitHubUser => user !== undefined);
 
     const read: SourceRead = { scope: this.teamsScope, entities: [], errors: [], locations: [] };

@@ -273,7 +273,10 @@ export interface GitHubTeam {
 export interface GitHubUser {
   login: string;
   name: string | null;
-  /** The public profile email only; null when the user keeps it private. */
+  /**
+   * The user's first organisation-verified email when `getUser` was given the organisation and GitHub tells one, else
+   * the public profile email; null when there is neither (the user keeps it private).
+   */
   email: string | null;
   htmlUrl: string;
   avatarUrl: string | null;
@@ -318,8 +321,13 @@ export interface GitHubGateway {
    * direct membership subtracts the children's members.
    */
   listTeamMembers(opts: { org: string; teamSlug: string }): Promise<Conditional<string[]>>;
-  /** undefined when the account does not exist (404), e.g. deleted since a team listed it. */
-  getUser(opts: { login: string }): Promise<Conditional<GitHubUser> | undefined>;
+  /**
+   * undefined when the account does not exist (404), e.g. deleted since a team listed it. With `org`, the email is
+   * the one the user verified on a domain of that organisation when there is one (GraphQL; needs organisation members
+   * read access, and falls back to the public email without it). Verified emails are read for the whole
+   * organisation at once and at most a day old, so an unchanged user costs a 304 only.
+   */
+  getUser(opts: { login: string; org?: string }): Promise<Conditional<GitHubUser> | undefined>;
   stats(): GitHubRequestStats;
 }
 

@@ -5,6 +5,10 @@
  * costs no rate limit) when nothing changed, and the cached value is returned with `changed: false`. What is cached
  * is the mapped value (not GitHub's full JSON) plus, for a page of a list, the `Link rel="next"` it had, so a list
  * whose pages are all unchanged is re-read entirely from 304s.
+ *
+ * A user's organisation-verified email comes from GraphQL (REST has no field for it), through the same client, so
+ * `octokit.graphql` posts to `{baseUrl}/graphql`, or `…/api/graphql` for a GitHub Enterprise Server base ending in
+ * `/api/v3`. GraphQL answers cannot be conditional; see `#verifiedEmails` for when it is asked.
  */
 import type { Octokit } from '@octokit/core';
 import { z } from 'zod';
@@ -24,11 +28,48 @@ import type {
 const CACHE_FORMAT = 'v2';
 
 export interface OctokitGitHubGatewayOptions {
-  /** The client of `createOctokit`; only its `request` is used. */
-  octokit: Pick<Octokit, 'request'>;
+  /** The client of `createOctokit`; its `request`, `graphql` (verified emails) and `log` (one warning) are used. */
+  octokit: Pick<Octokit, 'request' | 'graphql' | 'log'>;
   cache: ConditionalCache;
   /** Items per page of a list (default 100, GitHub's largest). */
   pageSize?: number;
+  /** The clock that dates cached GraphQL answers (default: the system's). */
+  now?: () => Date;
+}
+
+/** How long a user's organisation-verified emails are trusted before GraphQL is asked again. */
+const VERIFIED_EMAILS_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+const VERIFIED_EMAILS_QUERY = `query ($login: String!, $org: String!) {
+  user(login: $login) { organizationVerifiedDomainEmails(login: $org) }
+}`;
+
+const MEMBERS_VERIFIED_EMAILS_QUERY = `query ($org: String!, $after: String) {
+  organization(login: $org) {
+    membersWithRole(first: 100, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { login organizationVerifiedDomainEmails(login: $org) }
+    }
+  }
+}`;
+
+/** What `#graphql` answers when GitHub refuses the query for lack of permission. */
+const REFUSED = Symbol('refused');
+
+/** GraphQL error types that mean the credentials may not read verified emails, which asking again will not change. */
+const REFUSED_TYPES = new Set(['FORBIDDEN', 'INSUFFICIENT_SCOPES']);
+
+/** A dated GraphQL answer, kept in the `ConditionalCache` under its own key. */
+interface VerifiedEmailsAnswer {
+  emails: string[];
+  /** ISO timestamp of when GitHub was asked. */
+  askedAt: string;
+}
+
+/** Every member's verified emails by lowercase login, as one dated answer. */
+interface MembersVerifiedEmails {
+  emails: Record<string, string[]>;
+  askedAt: string;
 }
 
 /** One response's value, with the next page's URL when it is a page of a list. */
@@ -40,16 +81,22 @@ interface CachedPage<T> {
 }
 
 export class OctokitGitHubGateway implements GitHubGateway {
-  readonly #octokit: Pick<Octokit, 'request'>;
+  readonly #octokit: Pick<Octokit, 'request' | 'graphql' | 'log'>;
   readonly #cache: ConditionalCache;
   readonly #baseUrl: string;
   readonly #pageSize: number;
+  readonly #now: () => Date;
+  /** Set when GitHub refused the verified-email query: not asked again by this gateway. */
+  #verifiedEmailsRefused = false;
+  /** Per organisation (lowercase): its members' verified emails, read or being read. */
+  readonly #membersEmails = new Map<string, Promise<MembersVerifiedEmails | undefined>>();
   readonly #stats: GitHubRequestStats = { requests: 0, notModified: 0, rateLimitRemaining: null, rateLimitReset: null };
 
   constructor(options: OctokitGitHubGatewayOptions) {
     this.#octokit = options.octokit;
     this.#cache = options.cache;
     this.#pageSize = options.pageSize ?? 100;
+    this.#now = options.now ?? (() => new Date());
     this.#baseUrl = options.octokit.request.endpoint.DEFAULTS.baseUrl.replace(/\/+$/, '');
   }
 
@@ -124,16 +171,155 @@ export class OctokitGitHubGateway implements GitHubGateway {
     });
   }
 
-  async getUser(opts: { login: string }): Promise<Conditional<GitHubUser> | undefined> {
+  async getUser(opts: { login: string; org?: string }): Promise<Conditional<GitHubUser> | undefined> {
     const result = await this.#get({
       url: `/users/${segment(opts.login)}`,
       parse: (data) => toUser(UserSchema.parse(data)),
     });
-    return result && { value: result.page.data, changed: result.changed };
+    if (!result) return undefined;
+    const user = result.page.data;
+    if (opts.org === undefined) return { value: user, changed: result.changed };
+    const verified = await this.#verifiedEmails({ login: user.login, org: opts.org, profileChanged: result.changed });
+    return {
+      value: { ...user, email: verified.emails[0] ?? user.email },
+      changed: result.changed || verified.changed,
+    };
   }
 
   stats(): GitHubRequestStats {
     return { ...this.#stats };
+  }
+
+  /**
+   * The user's organisation-verified emails, from GraphQL or from its last answer in the cache.
+   *
+   * GraphQL has no ETags, and the client's throttling sends GraphQL one request a second (as it does writes), so one
+   * query per user would cost a rate-limited request per user per sync and a second per user in wall time. Instead:
+   * - each user's answer is cached under its own key with the time GitHub was asked, and stands while it is less
+   *   than a day old and the REST profile is unchanged (a 304), so an unchanged re-sync sends no GraphQL at all;
+   * - otherwise (first read, changed profile, answer a day old) the emails come from one organisation-wide listing of
+   *   members (100 a request), itself cached a day and read once for all the users that need it;
+   * - a user missing from that listing (joined since it was read) is asked about alone.
+   * A newly verified email therefore shows within a day. When GitHub refuses the query (no organisation members
+   * read access), it is not asked again by this gateway and the public email stands.
+   * `changed` says whether the emails differ from the user's cached answer.
+   */
+  async #verifiedEmails(opts: {
+    login: string;
+    org: string;
+    profileChanged: boolean;
+  }): Promise<{ emails: string[]; changed: boolean }> {
+    const key = `${CACHE_FORMAT} GRAPHQL organizationVerifiedDomainEmails ${this.#baseUrl} ${opts.org.toLowerCase()} ${opts.login.toLowerCase()}`;
+    const cached = asVerifiedEmailsAnswer((await this.#cache.get({ key }))?.body);
+    if (cached && this.#isFresh(cached.askedAt) && !opts.profileChanged)
+      return { emails: cached.emails, changed: false };
+    if (this.#verifiedEmailsRefused) return { emails: [], changed: false };
+    const members = await this.#membersVerifiedEmails(opts.org);
+    let answer: VerifiedEmailsAnswer | undefined;
+    const listed = members?.emails[opts.login.toLowerCase()];
+    if (listed) {
+      answer = { emails: listed, askedAt: members.askedAt };
+    } else if (members) {
+      const askedAt = this.#now().toISOString();
+      const emails = await this.#askVerifiedEmails(opts);
+      answer = emails && { emails, askedAt };
+    }
+    if (!answer) return { emails: [], changed: false };
+    // GraphQL answers carry no ETag; the entry is a dated answer, not a conditional one.
+    await this.#cache.set({ key, etag: '', body: answer });
+    return { emails: answer.emails, changed: cached?.emails.join('\n') !== answer.emails.join('\n') };
+  }
+
+  /** The organisation's members' verified emails, read once for concurrent callers and re-read when a day old. */
+  async #membersVerifiedEmails(org: string): Promise<MembersVerifiedEmails | undefined> {
+    const id = org.toLowerCase();
+    for (;;) {
+      const pending = this.#membersEmails.get(id);
+      if (!pending) break;
+      const answer = await pending;
+      if (answer === undefined || this.#isFresh(answer.askedAt)) return answer;
+      if (this.#membersEmails.get(id) === pending) this.#membersEmails.delete(id);
+    }
+    const started = this.#readMembersVerifiedEmails(org);
+    this.#membersEmails.set(id, started);
+    // A failed read is not remembered: the next caller tries again.
+    started.catch(() => {
+      if (this.#membersEmails.get(id) === started) this.#membersEmails.delete(id);
+    });
+    return started;
+  }
+
+  async #readMembersVerifiedEmails(org: string): Promise<MembersVerifiedEmails | undefined> {
+    const key = `${CACHE_FORMAT} GRAPHQL membersWithRole.organizationVerifiedDomainEmails ${this.#baseUrl} ${org.toLowerCase()}`;
+    const cached = asMembersVerifiedEmails((await this.#cache.get({ key }))?.body);
+    if (cached && this.#isFresh(cached.askedAt)) return cached;
+    const answer: MembersVerifiedEmails = { emails: {}, askedAt: this.#now().toISOString() };
+    let after: string | null = null;
+    do {
+      const data = await this.#graphql(
+        MEMBERS_VERIFIED_EMAILS_QUERY,
+        { org, after },
+        `the GraphQL query for the organisation-verified emails of ${org}'s members`,
+      );
+      if (data === REFUSED) return undefined;
+      const members = parseAnswer(MembersVerifiedEmailsSchema, data, 'the members query').organization?.membersWithRole;
+      for (const member of members?.nodes ?? []) {
+        if (member) answer.emails[member.login.toLowerCase()] = member.organizationVerifiedDomainEmails ?? [];
+      }
+      after = members?.pageInfo.hasNextPage ? (members.pageInfo.endCursor ?? null) : null;
+    } while (after !== null);
+    await this.#cache.set({ key, etag: '', body: answer });
+    return answer;
+  }
+
+  /** One user's verified emails; undefined when GitHub refuses the query. */
+  async #askVerifiedEmails(opts: { login: string; org: string }): Promise<string[] | undefined> {
+    const data = await this.#graphql(
+      VERIFIED_EMAILS_QUERY,
+      { login: opts.login, org: opts.org },
+      `the GraphQL query for ${opts.login}'s organisation-verified emails in ${opts.org}`,
+    );
+    if (data === REFUSED) return undefined;
+    return parseAnswer(VerifiedEmailsSchema, data, 'the user query').user?.organizationVerifiedDomainEmails ?? [];
+  }
+
+  /**
+   * One GraphQL request, counted in the stats (its rate limit, a separate budget in points, is not tracked). `REFUSED`
+   * when the credentials may not read what it asks, after which this gateway asks no more; the partial data when
+   * all it says is that something was not found; GitHub unavailable and other refusals throw as for REST.
+   */
+  async #graphql(query: string, variables: Record<string, unknown>, what: string): Promise<unknown> {
+    this.#stats.requests += 1;
+    try {
+      return await this.#octokit.graphql<unknown>(query, variables);
+    } catch (error) {
+      const errors = graphqlErrors(error);
+      if (errors.some((problem) => problem.type === 'RATE_LIMITED')) {
+        throw new GitHubUnavailableError(`GitHub did not answer ${what} (rate limited)`, { cause: error });
+      }
+      const status = statusOf(error);
+      const unavailable = status !== undefined && failure(error, what) instanceof GitHubUnavailableError;
+      if (errors.some((problem) => REFUSED_TYPES.has(problem.type ?? '')) || (status === 403 && !unavailable)) {
+        if (!this.#verifiedEmailsRefused) {
+          this.#verifiedEmailsRefused = true;
+          const reason = errors.map((problem) => `${problem.type ?? 'ERROR'}: ${problem.message ?? ''}`).join('; ');
+          this.#octokit.log.warn(
+            `GitHub refused ${what} (${reason || `${status}: ${errorMessage(error)}`}); using public profile emails from now on. Give the token read:org, or the GitHub App the organisation permission Members: read.`,
+          );
+        }
+        return REFUSED;
+      }
+      if (errors.length > 0 && errors.every((problem) => problem.type === 'NOT_FOUND')) {
+        return (error as { data?: unknown }).data ?? {};
+      }
+      if (status !== undefined) throw failure(error, what);
+      throw new UpstreamError(`GitHub refused ${what} (${errorMessage(error)})`, { cause: error });
+    }
+  }
+
+  #isFresh(askedAt: string): boolean {
+    const age = this.#now().getTime() - Date.parse(askedAt);
+    return age >= 0 && age < VERIFIED_EMAILS_MAX_AGE_MS;
   }
 
   /**
@@ -237,6 +423,25 @@ export class OctokitGitHubGateway implements GitHubGateway {
     }
   }
 }
+
+const VerifiedEmailsSchema = z.object({
+  user: z.object({ organizationVerifiedDomainEmails: z.array(z.string()).nullish() }).nullish(),
+});
+
+const MembersVerifiedEmailsSchema = z.object({
+  organization: z
+    .object({
+      membersWithRole: z.object({
+        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
+        nodes: z
+          .array(
+            z.object({ login: z.string(), organizationVerifiedDomainEmails: z.array(z.string()).nullish() }).nullable(),
+          )
+          .nullish(),
+      }),
+    })
+    .nullish(),
+});
 
 const RepositorySchema = z.object({
   full_name: z.string(),
@@ -356,6 +561,42 @@ function asCachedPage<T>(entry: { etag: string; body: unknown } | undefined) {
   if (!entry || typeof body !== 'object' || body === null || !('data' in body)) return undefined;
   const link = (value: unknown) => (typeof value === 'string' ? value : null);
   return { etag: entry.etag, page: { data: body.data as T, next: link(body.next), last: link(body.last) } };
+}
+
+function asVerifiedEmailsAnswer(body: unknown): VerifiedEmailsAnswer | undefined {
+  const answer = body as Partial<VerifiedEmailsAnswer> | null | undefined;
+  if (typeof answer !== 'object' || answer === null) return undefined;
+  if (!Array.isArray(answer.emails) || typeof answer.askedAt !== 'string') return undefined;
+  return {
+    emails: answer.emails.filter((email): email is string => typeof email === 'string'),
+    askedAt: answer.askedAt,
+  };
+}
+
+/** The `errors` of a GraphQL answer: of a `GraphqlResponseError` (HTTP 200) or in the body of an HTTP error. */
+function parseAnswer<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'data'} ${issue.message}`).join('; ');
+  throw new UpstreamError(`GitHub answered ${what} for verified emails with unexpected data: ${problems}`);
+}
+
+function asMembersVerifiedEmails(body: unknown): MembersVerifiedEmails | undefined {
+  const answer = body as Partial<MembersVerifiedEmails> | null | undefined;
+  if (typeof answer !== 'object' || answer === null) return undefined;
+  if (typeof answer.emails !== 'object' || answer.emails === null || typeof answer.askedAt !== 'string')
+    return undefined;
+  return { emails: answer.emails, askedAt: answer.askedAt };
+}
+
+function graphqlErrors(error: unknown): Array<{ type?: string; message?: string }> {
+  const candidate = error as { errors?: unknown; response?: { data?: { errors?: unknown } } } | null;
+  const errors = candidate?.errors ?? candidate?.response?.data?.errors;
+  return Array.isArray(errors) ? errors.filter((problem) => typeof problem === 'object' && problem !== null) : [];
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -317,6 +317,21 @@ describe('GitHub teams and people', () => {
     expect(ada?.envelope.spec?.profile).toMatchObject({ displayName: 'Ada Lovelace', email: 'ada@acme.example' });
   });
 
+  it("become users with the email they verified on the organisation's domain when GitHub tells one", async () => {
+    github.addUsers(
+      { login: 'ada', email: 'ada@personal.example', verifiedEmails: { acme: ['ada@acme.example'] } },
+      { login: 'grace', email: 'grace@personal.example' },
+    );
+    github.addTeams({ org: 'acme', teams: [{ slug: 'payments', members: ['ada', 'grace'] }] });
+
+    await sync.syncOrganisation();
+
+    const ada = await store.getEntity({ ref: 'user:default/ada' });
+    expect(ada?.envelope.spec?.profile).toMatchObject({ email: 'ada@acme.example' });
+    const grace = await store.getEntity({ ref: 'user:default/grace' });
+    expect(grace?.envelope.spec?.profile).toMatchObject({ email: 'grace@personal.example' });
+  });
+
   it('give way to a group of the same name defined in a catalog file', async () => {
     github.addTeams({ org: 'acme', teams: [{ slug: 'payments', name: 'Payments (GitHub)', members: ['ada'] }] });
     github.addRepos({

@@ -2,7 +2,9 @@
  * A fake GitHub on 127.0.0.1 that speaks the REST API's wire protocol, for the real Octokit client to talk to:
  * organisations' repositories (paginated with `Link` headers), repositories (a renamed or transferred one answers
  * 301 to `/repositories/{id}` under its old name, as GitHub does), file contents (base64, git blob sha), teams with
- * parents and members, users; ETags on every GET and 304 on a matching `If-None-Match`; `x-ratelimit-*` headers on
+ * parents and members, users; `POST /graphql` (and `/api/graphql`, GitHub Enterprise Server's) answering the
+ * queries of organisation-verified emails (one user's; the organisation's members', paginated), with GitHub's GraphQL
+ * errors; ETags on every GET and 304 on a matching `If-None-Match`; `x-ratelimit-*` headers on
  * every response, a 304 costing nothing, as on GitHub; `GET /rate_limit`; GitHub App installation tokens issued for
  * an RS256 JWT; injected faults (secondary rate limits, 5xx) and a request log.
  */
@@ -37,6 +39,11 @@ export interface FakeUserInput {
   name?: string;
   /** The public profile email; absent means private. */
   email?: string;
+  /**
+   * Emails verified on the domains of an organisation, by organisation login (`organizationVerifiedDomainEmails`);
+   * the user is a member of those organisations.
+   */
+  verifiedEmails?: Record<string, string[]>;
 }
 
 export interface RecordedGitHubRequest {
@@ -93,6 +100,8 @@ export interface FakeGitHubApi {
   addTeams(opts: { org: string; teams: FakeTeamInput[] }): void;
   addTeamMembers(opts: { org: string; teamSlug: string; logins: string[] }): void;
   addUsers(...users: FakeUserInput[]): void;
+  /** While on, GraphQL answers `FORBIDDEN`, as GitHub does when the credentials lack organisation members read access. */
+  graphqlForbidden(forbidden?: boolean): void;
 
   /** The next `times` (default 1) matching requests answer 403 "secondary rate limit" with `retry-after`. */
   secondaryRateLimit(opts: PathMatcher & { times?: number; retryAfterSeconds: number }): void;
@@ -145,6 +154,8 @@ interface UserState {
   login: string;
   name: string | null;
   email: string | null;
+  /** Organisation login (lowercase) → verified emails. */
+  verifiedEmails: Map<string, string[]>;
 }
 
 interface Fault {
@@ -181,6 +192,7 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
   const log: RecordedGitHubRequest[] = [];
   let nextId = 1000;
   let lastTick = 0;
+  let forbidGraphql = false;
 
   const limit = options.rateLimit ?? 5000;
   const rate = { remaining: limit, reset: Math.floor(Date.now() / 1000) + 3600 };
@@ -222,7 +234,7 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
   };
   const ensureUser = (login: string) => {
     const key = login.toLowerCase();
-    if (!users.has(key)) users.set(key, { id: nextId++, login, name: null, email: null });
+    if (!users.has(key)) users.set(key, { id: nextId++, login, name: null, email: null, verifiedEmails: new Map() });
   };
 
   const routes: Array<[RegExp, (match: string[], url: URL, base: string) => unknown]> = [
@@ -466,6 +478,88 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
     return 'token';
   }
 
+  /** GitHub's GraphQL endpoint, for the one query the gateway sends; errors are HTTP 200 with `errors`, as on GitHub. */
+  function graphql(text: string): unknown {
+    let request: { query?: unknown; variables?: Record<string, unknown> };
+    try {
+      request = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, 'Problems parsing JSON');
+    }
+    if (typeof request.query !== 'string' || !request.query.includes('organizationVerifiedDomainEmails')) {
+      return { errors: [{ message: 'The fake GitHub answers only queries of organizationVerifiedDomainEmails' }] };
+    }
+    if (forbidGraphql) {
+      return {
+        data: null,
+        errors: [
+          {
+            type: 'FORBIDDEN',
+            path: ['user', 'organizationVerifiedDomainEmails'],
+            message: 'Resource not accessible by integration',
+          },
+        ],
+      };
+    }
+    const org = String(request.variables?.org ?? '');
+    const verified = (user: UserState) => user.verifiedEmails.get(org.toLowerCase()) ?? [];
+    if (request.query.includes('membersWithRole')) {
+      if (!orgs.has(org.toLowerCase())) {
+        return {
+          data: { organization: null },
+          errors: [
+            {
+              type: 'NOT_FOUND',
+              path: ['organization'],
+              message: `Could not resolve to an Organization with the login of '${org}'.`,
+            },
+          ],
+        };
+      }
+      // Members: everyone in a team of the organisation or with an email verified on its domains.
+      const members = [...users.values()]
+        .filter(
+          (user) =>
+            user.verifiedEmails.has(org.toLowerCase()) ||
+            [...teams.values()].some(
+              (team) =>
+                team.org.toLowerCase() === org.toLowerCase() &&
+                [...team.members].some((login) => login.toLowerCase() === user.login.toLowerCase()),
+            ),
+        )
+        .sort((a, b) => a.id - b.id);
+      const first = Math.min(Number(/membersWithRole\(first:\s*(\d+)/.exec(request.query)?.[1] ?? 100), maxPerPage);
+      const after = request.variables?.after;
+      const start = typeof after === 'string' ? Number(Buffer.from(after, 'base64url').toString('utf8')) : 0;
+      const nodes = members.slice(start, start + first);
+      const end = start + nodes.length;
+      return {
+        data: {
+          organization: {
+            membersWithRole: {
+              pageInfo: {
+                hasNextPage: end < members.length,
+                endCursor: Buffer.from(String(end)).toString('base64url'),
+              },
+              nodes: nodes.map((user) => ({ login: user.login, organizationVerifiedDomainEmails: verified(user) })),
+            },
+          },
+        },
+      };
+    }
+    const login = String(request.variables?.login ?? '');
+    const user = users.get(login.toLowerCase());
+    if (!user) {
+      return {
+        data: { user: null },
+        errors: [
+          { type: 'NOT_FOUND', path: ['user'], message: `Could not resolve to a User with the login of '${login}'.` },
+        ],
+      };
+    }
+    return { data: { user: { organizationVerifiedDomainEmails: verified(user) } } };
+  }
+
   function issueInstallationToken(pathname: string) {
     const id = Number(/^\/app\/installations\/([^/]+)\/access_tokens$/.exec(pathname)?.[1]);
     if (!options.app || id !== options.app.installationId) throw new HttpError(404, 'Not Found');
@@ -493,10 +587,11 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
       auth: 'none',
     };
     log.push(entry);
-    // Bodies (the token request's) are not needed, but must be read.
+    // Only GraphQL's body is read; the token request's is not needed, but must be consumed too.
+    const chunks: Buffer[] = [];
     await new Promise((resolve) => {
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', resolve);
-      req.resume();
     });
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -542,6 +637,11 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
       }
       const base = `http://${req.headers.host}`;
       if (method === 'POST' && entry.auth === 'jwt') return send(201, issueInstallationToken(url.pathname));
+      if (method === 'POST' && (url.pathname === '/graphql' || url.pathname === '/api/graphql')) {
+        // The fake keeps one rate-limit bucket; GitHub's GraphQL has its own, counted in points.
+        spend();
+        return send(200, graphql(Buffer.concat(chunks).toString('utf8')));
+      }
       if (method !== 'GET') throw new HttpError(404, 'Not Found');
       // Reading the rate limit costs none of it.
       if (url.pathname === '/rate_limit') return send(200, { resources: { core: rateJson() }, rate: rateJson() });
@@ -686,8 +786,14 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
           login: input.login,
           name: input.name ?? null,
           email: input.email ?? null,
+          verifiedEmails: new Map(
+            Object.entries(input.verifiedEmails ?? {}).map(([org, emails]) => [org.toLowerCase(), emails]),
+          ),
         });
       }
+    },
+    graphqlForbidden(forbidden = true) {
+      forbidGraphql = forbidden;
     },
 
     secondaryRateLimit({ path, method, times = 1, retryAfterSeconds }) {

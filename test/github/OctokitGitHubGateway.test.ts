@@ -18,6 +18,7 @@ async function setUp(
   fakeOptions: FakeGitHubApiOptions = {},
   clientOptions: Partial<CreateOctokitOptions> = {},
   pageSize = 2,
+  gatewayOptions: { now?: () => Date } = {},
 ): Promise<{ github: FakeGitHubApi; gateway: OctokitGitHubGateway; warnings: string[] }> {
   const github = await startFakeGitHubApi(fakeOptions);
   fake = github;
@@ -32,7 +33,7 @@ async function setUp(
   });
   return {
     github,
-    gateway: new OctokitGitHubGateway({ octokit, cache: new InMemoryConditionalCache(), pageSize }),
+    gateway: new OctokitGitHubGateway({ octokit, cache: new InMemoryConditionalCache(), pageSize, ...gatewayOptions }),
     warnings,
   };
 }
@@ -275,6 +276,108 @@ describe('OctokitGitHubGateway teams and users', () => {
 
     expect(await gateway.getUser({ login: 'nobody' })).toBeUndefined();
     await expect(gateway.listTeamMembers({ org: 'acme', teamSlug: 'ghosts' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('OctokitGitHubGateway organisation-verified emails', () => {
+  it("gives a user's organisation-verified email over the public one, and the public one when there is none", async () => {
+    const { github, gateway } = await setUp();
+    github.addUsers(
+      {
+        login: 'ada',
+        email: 'ada@personal.example',
+        verifiedEmails: { acme: ['ada@acme.example', 'ada.lovelace@acme.example'], other: ['ada@other.example'] },
+      },
+      { login: 'grace', email: 'grace@personal.example' },
+      { login: 'linus' },
+    );
+    github.addTeams({ org: 'acme', teams: [{ slug: 'platform', members: ['ada', 'grace', 'linus'] }] });
+
+    expect((await gateway.getUser({ login: 'ada', org: 'acme' }))?.value.email).toBe('ada@acme.example');
+    expect((await gateway.getUser({ login: 'grace', org: 'acme' }))?.value.email).toBe('grace@personal.example');
+    expect((await gateway.getUser({ login: 'linus', org: 'acme' }))?.value.email).toBeNull();
+    // One listing of the organisation's members answers for all three.
+    expect(github.requestsTo('/graphql')).toBe(1);
+    expect(gateway.stats().requests).toBe(4);
+    // Without an organisation there is nothing to verify against: the public email, and no GraphQL.
+    expect((await gateway.getUser({ login: 'ada' }))?.value.email).toBe('ada@personal.example');
+    expect(github.requestsTo('/graphql')).toBe(1);
+  });
+
+  it('keeps public emails when GitHub refuses the GraphQL query, warning once and not asking again', async () => {
+    const { github, gateway, warnings } = await setUp();
+    github.addUsers(
+      { login: 'ada', email: 'ada@personal.example', verifiedEmails: { acme: ['ada@acme.example'] } },
+      { login: 'grace', email: 'grace@personal.example', verifiedEmails: { acme: ['grace@acme.example'] } },
+    );
+    github.graphqlForbidden(true);
+
+    const [ada, grace] = await Promise.all([
+      gateway.getUser({ login: 'ada', org: 'acme' }),
+      gateway.getUser({ login: 'grace', org: 'acme' }),
+    ]);
+    github.graphqlForbidden(false);
+    const again = await gateway.getUser({ login: 'ada', org: 'acme' });
+
+    expect([ada?.value.email, grace?.value.email, again?.value.email]).toEqual([
+      'ada@personal.example',
+      'grace@personal.example',
+      'ada@personal.example',
+    ]);
+    await gateway.getUser({ login: 'grace', org: 'acme' });
+    expect(github.requestsTo('/graphql')).toBe(1);
+    expect(warnings).toEqual([expect.stringMatching(/FORBIDDEN.*public profile emails.*Members: read/)]);
+    expect(warnings.join('\n')).not.toContain('ghp_test');
+  });
+
+  it('asks GraphQL again only for a new member or when its answer is a day old, so unchanged teams re-read with 304s only', async () => {
+    let now = new Date('2030-01-01T00:00:00Z');
+    const { github, gateway } = await setUp({}, {}, 100, { now: () => now });
+    github.addUsers({ login: 'ada', verifiedEmails: { acme: ['ada@acme.example'] } }, { login: 'grace' });
+    github.addTeams({ org: 'acme', teams: [{ slug: 'platform', members: ['ada', 'grace'] }] });
+    const readTeams = async () => {
+      await gateway.listTeams({ org: 'acme' });
+      const members = await gateway.listTeamMembers({ org: 'acme', teamSlug: 'platform' });
+      return Promise.all(members.value.map((login) => gateway.getUser({ login, org: 'acme' })));
+    };
+    await readTeams();
+
+    github.resetLog();
+    const unchanged = await readTeams();
+    expect(github.requestsTo('/graphql')).toBe(0);
+    expect(github.log.every((request) => request.status === 304)).toBe(true);
+    expect(unchanged.map((user) => [user?.value.email, user?.changed])).toEqual([
+      ['ada@acme.example', false],
+      [null, false],
+    ]);
+
+    // A verified email changes no profile ETag: it shows once the cached answer is a day old.
+    github.addUsers({ login: 'ada', verifiedEmails: { acme: ['lovelace@acme.example'] } });
+    now = new Date('2030-01-01T23:00:00Z');
+    expect((await gateway.getUser({ login: 'ada', org: 'acme' }))?.value.email).toBe('ada@acme.example');
+    now = new Date('2030-01-02T00:00:01Z');
+    github.resetLog();
+    expect(await gateway.getUser({ login: 'ada', org: 'acme' })).toMatchObject({
+      value: { email: 'lovelace@acme.example' },
+      changed: true,
+    });
+    expect(github.requestsTo('/graphql')).toBe(1);
+
+    // A member who joined since the organisation's members were listed is asked about alone, at once.
+    github.addUsers({ login: 'linus', verifiedEmails: { acme: ['linus@acme.example'] } });
+    github.addTeamMembers({ org: 'acme', teamSlug: 'platform', logins: ['linus'] });
+    const users = await readTeams();
+    expect(users.map((user) => user?.value.email)).toEqual(['lovelace@acme.example', null, 'linus@acme.example']);
+    expect(github.requestsTo('/graphql')).toBe(2);
+  });
+
+  it('reports GraphQL failing with a 5xx as GitHub being unavailable', async () => {
+    const { github, gateway } = await setUp({}, { retries: 1 });
+    github.addUsers({ login: 'ada', verifiedEmails: { acme: ['ada@acme.example'] } });
+    github.failWith({ path: '/graphql', method: 'POST', status: 502 });
+
+    await expect(gateway.getUser({ login: 'ada', org: 'acme' })).rejects.toBeInstanceOf(GitHubUnavailableError);
+    expect(github.requestsTo('/graphql')).toBe(2);
   });
 });
 
