@@ -3,10 +3,10 @@
  * Pure: the same team and errors always make the same message.
  */
 import type { EntityRecord } from '../ports.ts';
-import type { Block, ListItem, Message, Span } from '../view-model.ts';
-import { code, link, text } from '../view-model.ts';
+import type { Block, Message } from '../view-model.ts';
+import { code, text } from '../view-model.ts';
 import { ANNOTATIONS } from './annotations.ts';
-import { annotation, channelOf, locationSpan, teamName } from './facts.ts';
+import { annotation, channelOf, errorsByFile, ingestErrorInFileText, locationSpan, teamName } from './facts.ts';
 import type { IngestError } from './types.ts';
 
 /** Files one notice lists, each as a line and a list; the rest are counted (a chat message is read, not scrolled). */
@@ -16,7 +16,7 @@ export const ERROR_NOTICE_ADVICE = 'Fix the file on the default branch; Wayfinde
 
 /** One notice for one team: its new errors, by file, with line, field and message, and what to do. */
 export function buildErrorNotice(opts: { team: EntityRecord; errors: readonly IngestError[] }): Message {
-  const files = groupByLocation(opts.errors);
+  const files = errorsByFile(opts.errors);
   const name = teamName(opts.team);
   const title = `${count(opts.errors.length, 'catalog error')} in files ${name} owns`;
   const blocks: Block[] = [
@@ -32,7 +32,7 @@ export function buildErrorNotice(opts: { team: EntityRecord; errors: readonly In
   ];
   for (const [location, errors] of files.slice(0, NOTICE_FILES_SHOWN)) {
     blocks.push({ type: 'text', text: [locationSpan(location)] });
-    blocks.push({ type: 'list', items: errors.map((error) => errorItem(location, error)) });
+    blocks.push({ type: 'list', items: errors.map((error) => ({ text: ingestErrorInFileText(error) })) });
   }
   const hidden = files.slice(NOTICE_FILES_SHOWN);
   if (hidden.length > 0) {
@@ -50,24 +50,6 @@ export function buildErrorNotice(opts: { team: EntityRecord; errors: readonly In
   return { summary: `${title}. ${ERROR_NOTICE_ADVICE}`, blocks };
 }
 
-/** `line 12: spec.owner: expected …`, the line linking to that line of the file when it is on GitHub. */
-function errorItem(location: string, error: IngestError): ListItem {
-  return {
-    text: [
-      ...(error.line ? [lineSpan(location, error.line), text(': ')] : []),
-      ...(error.field ? [code(error.field), text(': ')] : []),
-      text(error.message),
-    ],
-  };
-}
-
-function lineSpan(location: string, line: number): Span {
-  const url = location.startsWith('url:') ? location.slice('url:'.length).replace(/#.*$/, '') : undefined;
-  return url && /^https?:\/\/[^/]+\/[^/]+\/[^/]+\/blob\//.test(url)
-    ? link(`line ${line}`, `${url}#L${line}`)
-    : text(`line ${line}`);
-}
-
 /**
  * Where a team's notices go: `wayfinder.dev/slack-channel-id` when set, else the channel `slack.com/bot-notify` names
  * (an id, or a name with or without `#`). Undefined when neither names a channel (an email or a user is no channel).
@@ -77,17 +59,6 @@ export function noticeChannelOf(team: EntityRecord): string | undefined {
   if (channelId) return channelId;
   const channel = channelOf(team);
   return channel?.kind === 'channel' ? (channel.slackChannelId ?? channel.name) : undefined;
-}
-
-function groupByLocation(errors: readonly IngestError[]): [string, IngestError[]][] {
-  const files = new Map<string, IngestError[]>();
-  for (const error of errors) {
-    const list = files.get(error.location) ?? [];
-    list.push(error);
-    files.set(error.location, list);
-  }
-  for (const list of files.values()) list.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  return [...files.entries()].sort(([a], [b]) => a.localeCompare(b));
 }
 
 function count(n: number, noun: string): string {
