@@ -13,7 +13,7 @@
  * was, and is read again at the next sync.
  */
 import { posix } from 'node:path';
-import { processDocument } from '../core/catalog/descriptor.ts';
+import { locationSpecOf, processDocument } from '../core/catalog/descriptor.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity } from '../core/catalog/types.ts';
 import { isWayfinderError } from '../core/errors.ts';
 import type {
@@ -29,6 +29,7 @@ import type {
   SyncStateStore,
 } from '../core/ports.ts';
 import type { Logger } from '../logger.ts';
+import { countFailedDocuments } from './import-catalog.ts';
 import { collectDescriptorText, createDescriptorLoad, type DescriptorLoad } from './load-descriptors.ts';
 
 /** Requests in flight at once; octokit's throttling allows ten per client. */
@@ -248,7 +249,8 @@ export class GitHubCatalogSync {
     opts.descriptorPaths.push(path);
     const location = `url:${file.value.htmlUrl}`;
     for (const entity of collectDescriptorText(load, { text: file.value.text, location })) {
-      for (const { field, target, presence } of locationTargets(entity)) {
+      const spec = locationSpecOf(entity);
+      for (const { field, target } of spec.targets) {
         const resolved = resolveTarget({ repository, from: path, target });
         if ('problem' in resolved) {
           load.errors.push({ ...entity.source, field, entityRef: entity.ref, message: resolved.problem });
@@ -256,7 +258,7 @@ export class GitHubCatalogSync {
         }
         const result = await this.#readDescriptorFile(load, repository, resolved.path, {
           ...opts,
-          required: presence === 'required',
+          required: spec.presence === 'required',
         });
         if (result === 'missing') {
           load.errors.push({
@@ -370,7 +372,7 @@ export class GitHubCatalogSync {
       gone: opts.gone.length,
       failed,
       files: repositories.reduce((sum, read) => sum + read.descriptorPaths.length, 0),
-      counts: { ...written, failed: new Set(errors.map((error) => `${error.location}:${error.line ?? 0}`)).size },
+      counts: { ...written, failed: countFailedDocuments(errors) },
       errors,
       requests: stats.requests - opts.start.requests,
       notModified: stats.notModified - opts.start.notModified,
@@ -472,27 +474,6 @@ function keepFirstDefinitions(
     kept.push(entity);
   }
   return kept;
-}
-
-function locationTargets(entity: ProcessedEntity) {
-  const spec = (entity.envelope.spec ?? {}) as {
-    type?: unknown;
-    target?: unknown;
-    targets?: unknown;
-    presence?: unknown;
-  };
-  const presence = spec.presence === 'optional' ? 'optional' : 'required';
-  const targets = [
-    ...(typeof spec.target === 'string' ? [{ field: 'spec.target', target: spec.target }] : []),
-    ...(Array.isArray(spec.targets) ? spec.targets : [])
-      .map((target, index) => ({ field: `spec.targets[${index}]`, target }))
-      .filter((entry): entry is { field: string; target: string } => typeof entry.target === 'string'),
-  ];
-  return targets.map((target) => ({
-    ...target,
-    presence,
-    type: typeof spec.type === 'string' ? spec.type : undefined,
-  }));
 }
 
 /**

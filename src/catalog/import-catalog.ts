@@ -26,7 +26,7 @@ export async function validateCatalog(opts: {
 }
 
 /** A document with three bad fields is one failed document. */
-function countFailedDocuments(errors: readonly IngestError[]): number {
+export function countFailedDocuments(errors: readonly IngestError[]): number {
   return new Set(errors.map((error) => `${error.location}:${error.line ?? 0}`)).size;
 }
 

@@ -6,7 +6,15 @@ import type { EntityRecord } from '../ports.ts';
 import type { Block, Message } from '../view-model.ts';
 import { code, text } from '../view-model.ts';
 import { ANNOTATIONS } from './annotations.ts';
-import { annotation, channelOf, errorsByFile, ingestErrorInFileText, locationSpan, teamName } from './facts.ts';
+import {
+  annotation,
+  channelOf,
+  countOf,
+  errorsByFile,
+  ingestErrorInFileText,
+  locationSpan,
+  teamName,
+} from './facts.ts';
 import type { IngestError } from './types.ts';
 
 /** Files one notice lists, each as a line and a list; the rest are counted (a chat message is read, not scrolled). */
@@ -18,14 +26,14 @@ export const ERROR_NOTICE_ADVICE = 'Fix the file on the default branch; Wayfinde
 export function buildErrorNotice(opts: { team: EntityRecord; errors: readonly IngestError[] }): Message {
   const files = errorsByFile(opts.errors);
   const name = teamName(opts.team);
-  const title = `${count(opts.errors.length, 'catalog error')} in files ${name} owns`;
+  const title = `${countOf(opts.errors.length, 'catalog error')} in files ${name} owns`;
   const blocks: Block[] = [
     { type: 'header', text: title },
     {
       type: 'text',
       text: [
         text(
-          `Wayfinder could not read ${count(files.length, 'descriptor file')} owned by ${name}. Until fixed, the catalog keeps what it last read from ${files.length === 1 ? 'it' : 'them'}.`,
+          `Wayfinder could not read ${countOf(files.length, 'descriptor file')} owned by ${name}. Until fixed, the catalog keeps what it last read from ${files.length === 1 ? 'it' : 'them'}.`,
         ),
       ],
     },
@@ -40,7 +48,7 @@ export function buildErrorNotice(opts: { team: EntityRecord; errors: readonly In
     blocks.push({
       type: 'context',
       text: [
-        text(`…and ${count(hidden.length, 'more file')} with ${count(hiddenErrors, 'error')}. `),
+        text(`…and ${countOf(hidden.length, 'more file')} with ${countOf(hiddenErrors, 'error')}. `),
         code('/wayfinder errors'),
         text(' lists them all.'),
       ],
@@ -59,8 +67,4 @@ export function noticeChannelOf(team: EntityRecord): string | undefined {
   if (channelId) return channelId;
   const channel = channelOf(team);
   return channel?.kind === 'channel' ? (channel.slackChannelId ?? channel.name) : undefined;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -176,6 +176,11 @@ export function ingestErrorInFileText(error: IngestError): Span[] {
   return [...line, ...(error.field ? [code(error.field), text(': ')] : []), text(error.message)];
 }
 
+/** `1 error`, `3 errors`: a count and a noun with a regular plural. */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Errors by file: files in order of location, each file's errors by line (errors of the whole file first). */
 export function errorsByFile(errors: readonly IngestError[]): [location: string, errors: IngestError[]][] {
   const files = new Map<string, IngestError[]>();

@@ -1,4 +1,4 @@
-import { errorsByFile, ingestErrorInFileText, locationSpan } from '../catalog/facts.ts';
+import { countOf, errorsByFile, ingestErrorInFileText, locationSpan } from '../catalog/facts.ts';
 import type { IngestError } from '../catalog/types.ts';
 import type { Block, Message } from '../view-model.ts';
 import { code, text as plain } from '../view-model.ts';
@@ -28,10 +28,10 @@ function errorsAnswer(errors: readonly IngestError[]): Message {
     return { summary: text, command, blocks: [{ type: 'text', text: [plain(text)] }] };
   }
   const files = errorsByFile(errors);
-  const title = `${count(errors.length, 'catalog error')} in ${count(files.length, 'file')}`;
+  const title = `${countOf(errors.length, 'catalog error')} in ${countOf(files.length, 'file')}`;
   const blocks: Block[] = [{ type: 'header', text: title }];
   for (const [location, fileErrors] of files.slice(0, ERROR_FILES_SHOWN)) {
-    blocks.push({ type: 'text', text: [locationSpan(location), plain(` — ${count(fileErrors.length, 'error')}`)] });
+    blocks.push({ type: 'text', text: [locationSpan(location), plain(` — ${countOf(fileErrors.length, 'error')}`)] });
     blocks.push({ type: 'list', items: fileErrors.map((error) => ({ text: ingestErrorInFileText(error) })) });
   }
   const hidden = files.slice(ERROR_FILES_SHOWN);
@@ -40,7 +40,7 @@ function errorsAnswer(errors: readonly IngestError[]): Message {
     blocks.push({
       type: 'context',
       text: [
-        plain(`…and ${count(hidden.length, 'more file')} with ${count(hiddenErrors, 'error')}; `),
+        plain(`…and ${countOf(hidden.length, 'more file')} with ${countOf(hiddenErrors, 'error')}; `),
         code('wayfinder catalog errors'),
         plain(' on the server lists them all.'),
       ],
@@ -55,8 +55,4 @@ function errorsAnswer(errors: readonly IngestError[]): Message {
     ],
   });
   return { summary: `${title}.`, command, blocks };
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
