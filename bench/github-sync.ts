@@ -4,12 +4,11 @@
  * real octokit client into a fresh database. Measures the first sync, an unchanged re-sync, and one changed
  * repository picked up by a signed `push` webhook sent to a running Wayfinder server.
  */
-import { createHmac } from 'node:crypto';
-import { request } from 'node:http';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { openWayfinder, serveWayfinder } from '../src/main.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../test/fakes/github-api.ts';
+import { deliverGitHubWebhook, pushPayload } from '../test/helpers/github-webhooks.ts';
 
 const ORG = 'acme';
 const TOKEN = 'ghp_bench';
@@ -122,13 +121,12 @@ async function timeWebhook(opts: {
   try {
     const repo = repositoryName(7);
     opts.github.setFile({ repo: `${ORG}/${repo}`, path: 'catalog-info.yaml', text: descriptor(7, 'deprecated') });
-    const body = JSON.stringify(pushPayload(repo));
     const t0 = performance.now();
-    const status = await post(server.port, '/github/webhook', body, {
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-github-delivery': `bench-${Date.now()}`,
-      'x-hub-signature-256': `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`,
+    const { status } = await deliverGitHubWebhook({
+      url: `http://127.0.0.1:${server.port}/github/webhook`,
+      secret: WEBHOOK_SECRET,
+      event: 'push',
+      payload: pushPayload({ repo: `${ORG}/${repo}`, modified: ['catalog-info.yaml'] }),
     });
     if (status >= 300) throw new Error(`The webhook was answered ${status}.`);
     const ref = `component:default/${repo}`;
@@ -200,30 +198,4 @@ spec:
   owner: ${owner}
   definition: "openapi: 3.0.0"
 `;
-}
-
-function pushPayload(repo: string) {
-  const fullName = `${ORG}/${repo}`;
-  return {
-    ref: 'refs/heads/main',
-    before: '0'.repeat(40),
-    after: '1'.repeat(40),
-    created: false,
-    deleted: false,
-    forced: false,
-    repository: { name: repo, full_name: fullName, default_branch: 'main', owner: { login: ORG } },
-    commits: [{ id: '1'.repeat(40), added: [], modified: ['catalog-info.yaml'], removed: [] }],
-    head_commit: { id: '1'.repeat(40), added: [], modified: ['catalog-info.yaml'], removed: [] },
-  };
-}
-
-function post(port: number, path: string, body: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }

@@ -2,7 +2,6 @@
  * The GitHub wiring as `npm start` runs it: settings → sync from a fake GitHub → one HTTP server taking signed
  * webhooks → the owning team told about a broken descriptor in its Slack channel (a fake Slack Web API).
  */
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
@@ -10,6 +9,7 @@ import { openWayfinder, type RunningServer, serveWayfinder, type Wayfinder } fro
 import { type FakeGitHubApi, startFakeGitHubApi } from './fakes/github-api.ts';
 import { type FakeSlackApi, startFakeSlackApi } from './fakes/slack-api.ts';
 import { createIsolatedDatabaseEnv } from './helpers/database.ts';
+import { deliverGitHubWebhook, pushPayload } from './helpers/github-webhooks.ts';
 import { TEST_SIGNING_SECRET } from './helpers/slack-requests.ts';
 
 const WEBHOOK_SECRET = 'main-test-webhook-secret';
@@ -73,33 +73,14 @@ afterAll(async () => {
   await isolated?.remove();
 });
 
-function deliverPush(opts: { signature?: string; delivery: string }): Promise<Response> {
-  const body = JSON.stringify({
-    ref: 'refs/heads/main',
-    before: '0'.repeat(40),
-    after: '1'.repeat(40),
-    created: false,
-    deleted: false,
-    forced: false,
-    repository: {
-      name: 'payments-api',
-      full_name: 'acme/payments-api',
-      default_branch: 'main',
-      owner: { login: 'acme' },
-    },
-    commits: [{ id: '1'.repeat(40), added: [], modified: ['catalog-info.yaml'], removed: [] }],
-    head_commit: { id: '1'.repeat(40), added: [], modified: ['catalog-info.yaml'], removed: [] },
-  });
-  const signature = opts.signature ?? `sha256=${createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex')}`;
-  return fetch(`${base}/github/webhook`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-github-delivery': opts.delivery,
-      'x-hub-signature-256': signature,
-    },
-    body,
+function deliverPush(opts: { signature?: string; delivery: string }) {
+  return deliverGitHubWebhook({
+    url: `${base}/github/webhook`,
+    secret: WEBHOOK_SECRET,
+    event: 'push',
+    payload: pushPayload({ repo: 'acme/payments-api', modified: ['catalog-info.yaml'] }),
+    id: opts.delivery,
+    ...(opts.signature === undefined ? {} : { signature: opts.signature }),
   });
 }
 

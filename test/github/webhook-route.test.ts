@@ -2,7 +2,7 @@
  * `POST /github/webhook` end to end: deliveries signed as GitHub signs them, sent to a real HTTP server on 127.0.0.1,
  * acted on through the real sync against the fake GitHub and a real database.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type Background, createBackground } from '../../src/background.ts';
@@ -19,6 +19,13 @@ import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
 import type { Logger } from '../../src/logger.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
+import {
+  deliverGitHubWebhook,
+  type GitHubDelivery,
+  pushPayload,
+  repositoryPayload,
+  signGitHubBody,
+} from '../helpers/github-webhooks.ts';
 
 const SECRET = 'webhook-secret-for-tests';
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -106,57 +113,11 @@ function component(name: string, description = 'A service'): string {
 
 const svcRef = 'component:default/payments-api';
 
-/** `sha256=` and the hex HMAC-SHA256 of the raw body: GitHub's `X-Hub-Signature-256`. */
-function sign(body: string, secret = SECRET): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
+const sign = (body: string, secret = SECRET) => signGitHubBody(body, secret);
 
-interface Delivery {
-  event: string;
-  payload: unknown;
-  /** Default: a fresh GUID. */
-  id?: string;
-  /** Default: signed with the webhook's secret; `null` sends no signature. */
-  signature?: string | null;
-  body?: string;
-}
-
-async function deliver(delivery: Delivery): Promise<{ status: number; text: string }> {
-  const body = delivery.body ?? JSON.stringify(delivery.payload);
-  const signature = delivery.signature === undefined ? sign(body) : delivery.signature;
-  const response = await fetch(endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'GitHub-Hookshot/test',
-      'x-github-event': delivery.event,
-      'x-github-delivery': delivery.id ?? randomUUID(),
-      ...(signature === null ? {} : { 'x-hub-signature-256': signature }),
-    },
-    body,
-  });
-  return { status: response.status, text: await response.text() };
-}
-
-function repository(fullName: string, extra: Record<string, unknown> = {}) {
-  const [owner = '', name = ''] = fullName.split('/');
-  return { full_name: fullName, name, owner: { login: owner }, default_branch: 'main', archived: false, ...extra };
-}
-
-function pushPayload(opts: { repo: string; modified: string[]; branch?: string }) {
-  const commit = { added: [], modified: opts.modified, removed: [] };
-  return {
-    ref: `refs/heads/${opts.branch ?? 'main'}`,
-    before: '0'.repeat(40),
-    after: 'a'.repeat(40),
-    created: false,
-    deleted: false,
-    forced: false,
-    repository: repository(opts.repo),
-    commits: [commit],
-    head_commit: commit,
-  };
-}
+/** A delivery to this test's webhook, signed with its secret unless said otherwise. */
+const deliver = (delivery: Omit<GitHubDelivery, 'url' | 'secret'>) =>
+  deliverGitHubWebhook({ url: endpoint, secret: SECRET, ...delivery });
 
 async function until<T>(check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -244,7 +205,7 @@ describe('POST /github/webhook', () => {
       event: 'repository',
       payload: {
         action: 'renamed',
-        repository: repository('acme/payments-service'),
+        repository: repositoryPayload('acme/payments-service'),
         changes: { repository: { name: { from: 'payments-api' } } },
       },
     });
@@ -263,7 +224,7 @@ describe('POST /github/webhook', () => {
 
     const response = await deliver({
       event: 'repository',
-      payload: { action: 'deleted', repository: repository('acme/payments-api') },
+      payload: { action: 'deleted', repository: repositoryPayload('acme/payments-api') },
     });
     await background.idle();
 
