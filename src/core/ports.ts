@@ -193,6 +193,8 @@ export interface RepositorySyncState {
 /** What the GitHub sync remembers between runs, shared by replicas. */
 export interface SyncStateStore {
   listRepositories(): Promise<RepositorySyncState[]>;
+  /** One repository's state, its name matched case-insensitively (as GitHub does); undefined if never synced. */
+  getRepository(opts: { fullName: string }): Promise<RepositorySyncState | undefined>;
   saveRepositories(opts: { states: readonly RepositorySyncState[] }): Promise<void>;
   forgetRepositories(opts: { fullNames: readonly string[] }): Promise<void>;
   /**

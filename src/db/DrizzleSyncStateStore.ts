@@ -4,6 +4,13 @@ import type { Db } from './client.ts';
 import { errorNotices, githubRepositories } from './schema.ts';
 import { textArray } from './sql-fragments.ts';
 
+const stateFields = {
+  fullName: githubRepositories.fullName,
+  defaultBranch: githubRepositories.defaultBranch,
+  pushedAt: githubRepositories.pushedAt,
+  descriptorPaths: githubRepositories.descriptorPaths,
+};
+
 export class DrizzleSyncStateStore implements SyncStateStore {
   readonly #db: Db;
 
@@ -12,14 +19,16 @@ export class DrizzleSyncStateStore implements SyncStateStore {
   }
 
   async listRepositories(): Promise<RepositorySyncState[]> {
-    return this.#db
-      .select({
-        fullName: githubRepositories.fullName,
-        defaultBranch: githubRepositories.defaultBranch,
-        pushedAt: githubRepositories.pushedAt,
-        descriptorPaths: githubRepositories.descriptorPaths,
-      })
-      .from(githubRepositories);
+    return this.#db.select(stateFields).from(githubRepositories);
+  }
+
+  async getRepository(opts: { fullName: string }): Promise<RepositorySyncState | undefined> {
+    const [row] = await this.#db
+      .select(stateFields)
+      .from(githubRepositories)
+      .where(sql`lower(${githubRepositories.fullName}) = lower(${opts.fullName})`)
+      .limit(1);
+    return row;
   }
 
   async saveRepositories(opts: { states: readonly RepositorySyncState[] }): Promise<void> {

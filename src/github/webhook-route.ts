@@ -46,7 +46,7 @@ export interface GitHubWebhookRouteOptions {
   /** `GITHUB_WEBHOOK_SECRET`; required. */
   secret: string;
   sync: WebhookCatalogSync;
-  state: Pick<SyncStateStore, 'listRepositories'>;
+  state: Pick<SyncStateStore, 'getRepository'>;
   processedEvents: ProcessedEventLog;
   /** `GITHUB_CATALOG_PATHS`. */
   catalogPaths: readonly string[];
@@ -157,8 +157,7 @@ export function createGitHubWebhookRoute(opts: GitHubWebhookRouteOptions): Route
   /** The configured catalog paths, and every descriptor file the last sync of this repository read. */
   const touchesCatalog = async (push: PushEvent): Promise<boolean> => {
     if (!push.touchedPathsComplete) return true;
-    const repo = push.repo.toLowerCase();
-    const known = (await opts.state.listRepositories()).find((state) => state.fullName.toLowerCase() === repo);
+    const known = await opts.state.getRepository({ fullName: push.repo });
     return pushTouchesCatalog({ push, catalogPaths: [...opts.catalogPaths, ...(known?.descriptorPaths ?? [])] });
   };
 
