@@ -36,7 +36,7 @@ interface OwnerRow {
   owner: string;
 }
 
-type Query = (name: string) => Promise<OwnerRow | undefined>;
+export type FloorQuery = (name: string) => Promise<OwnerRow | undefined>;
 
 export interface FloorServer {
   port: number;
@@ -68,7 +68,7 @@ export async function startFloorServer(opts: {
   };
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, query: Query): Promise<void> {
+async function answer(req: IncomingMessage, res: ServerResponse, query: FloorQuery): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('text')?.trim().toLowerCase() ?? '';
@@ -81,7 +81,8 @@ async function answer(req: IncomingMessage, res: ServerResponse, query: Query): 
   res.end(body);
 }
 
-async function openFloorDatabase(database: FloorDatabase): Promise<{ query: Query; end(): Promise<void> }> {
+/** The floor's one query on `database`; the bare Bolt app (./bare-bolt.ts) shares it. */
+export async function openFloorDatabase(database: FloorDatabase): Promise<{ query: FloorQuery; end(): Promise<void> }> {
   if (database.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: database.url, max: POOL_MAX });
     return {

@@ -3,17 +3,17 @@
  *   --only owner|sync --sync-repositories N --sync-latency MS]`
  *
  * Builds a synthetic organisation of N entities, imports it, then measures `/owner` through the real Slack HTTP
- * path against the floor (./floor.ts), and prints one markdown table per database.
+ * path against a bare Bolt app (./bare-bolt.ts) and the floor (./floor.ts), and prints one markdown table per database.
  *
  * Process layout, chosen for honest numbers on a 2-core machine:
  * - this process generates the files, times the import, runs the fake Slack Web API and the load generator;
  * - the server under test runs in a child process of its own (./server-process.ts), so its event loop never shares
  *   a thread with the load generator: in one process, every request would pay for both sides and the latency
  *   would include the generator's own queueing;
- * - the floor runs in a child process started the same way, against the same database, with the same pool size, the
- *   same pre-signed request bytes and the same load loop. Whatever CPU the generator and Postgres take from the
- *   two cores, they take from both servers alike, so the ratio ours/floor is the number to trust; the absolute
- *   numbers are this machine's.
+ * - the bare Bolt app and the floor run in child processes started the same way, against the same database, with the
+ *   same pool size, the same pre-signed request bytes and the same load loop. Whatever CPU the generator and Postgres
+ *   take from the two cores, they take from every server alike, so the ratios ours/bare Bolt and ours/floor are the
+ *   numbers to trust; the absolute numbers are this machine's.
  * The servers run one after the other, never together.
  *
  * On Postgres the bench creates its own database (`wayfinder_bench_<pid>`) on the server `DATABASE_URL` points at
@@ -34,20 +34,22 @@ import { createLogger } from '../src/logger.ts';
 import { openWayfinder } from '../src/main.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../test/fakes/slack-api.ts';
 import { slashCommandRequest } from '../test/helpers/slack-requests.ts';
+import type { FloorDatabase } from './floor.ts';
 import { benchGitHubSync, type SyncBench } from './github-sync.ts';
 import { type LoadRequest, type LoadResult, runLoad, sendEach } from './load.ts';
 import { readCpuSnapshot } from './proc-cpu.ts';
 import type { ChildMessage, ParentMessage, ServerRole } from './server-process.ts';
 import { type SyntheticComponent, writeSyntheticOrg } from './synthetic-org.ts';
 
-/** The issue's targets, set for Postgres with 10,000 entities. */
+/** The issues' targets, set for Postgres with 10,000 entities. */
 const TARGETS = {
   importPerSecond: 2_000,
-  /** `/owner` requests/s at concurrency 32, as a share of the floor's. */
-  throughputShareOfFloor: 0.5,
-  p50AtConcurrency1Ms: 2,
+  /** `/owner` requests/s at concurrency 32, as a share of the bare Bolt app's (./bare-bolt.ts). */
+  throughputShareOfBareBolt: 0.7,
+  p50AtConcurrency1Ms: 1,
   /** perf-reliability.md §7: Slack ack p99 < 1 s. */
   ackP99Ms: 1_000,
+  serverRssMb: 200,
 };
 
 const SIGNING_SECRET = 'bench-signing-secret-0123456789abcdef';
@@ -122,6 +124,7 @@ interface DatabaseRun {
   second: ImportRun;
   importRssMaxMb: number;
   ours: ServerRun;
+  bareBolt: ServerRun;
   floor: ServerRun;
   benchRssMaxMb: number;
   seconds: number;
@@ -229,9 +232,25 @@ async function benchDatabase(kind: DatabaseKind, opts: BenchOptions): Promise<Da
         slack,
         opts,
       );
+      const floorDatabase: FloorDatabase = database
+        ? { kind: 'postgres', url: database.url }
+        : { kind: 'pglite', dataDir };
+      const bareBolt = await measureServer(
+        `${kind} bare Bolt`,
+        {
+          role: 'bare-bolt',
+          database: floorDatabase,
+          signingSecret: SIGNING_SECRET,
+          botToken: 'xoxb-bench-0000',
+          slackApiUrl: slack.url,
+        },
+        org.components,
+        slack,
+        opts,
+      );
       const floor = await measureServer(
         `${kind} floor`,
-        { role: 'floor', database: database ? { kind: 'postgres', url: database.url } : { kind: 'pglite', dataDir } },
+        { role: 'floor', database: floorDatabase },
         org.components,
         slack,
         opts,
@@ -244,6 +263,7 @@ async function benchDatabase(kind: DatabaseKind, opts: BenchOptions): Promise<Da
         second,
         importRssMaxMb,
         ours,
+        bareBolt,
         floor,
         benchRssMaxMb: rss.max(),
         seconds: (performance.now() - started) / 1000,
@@ -335,7 +355,7 @@ async function measureServer(
     if (vacuumSeconds !== undefined) progress(`[${label}] VACUUM ANALYZE: ${vacuumSeconds.toFixed(2)} s`);
 
     const warmupMs = Math.max(500, opts.durationS * 200);
-    const onPglite = role.role === 'floor' ? role.database.kind === 'pglite' : !role.env.DATABASE_URL;
+    const onPglite = role.role === 'wayfinder' ? !role.env.DATABASE_URL : role.database.kind === 'pglite';
     const measure = async (concurrency: number, profilePath?: string) => {
       await runLoad({ ...base, concurrency, durationMs: warmupMs, requests: randomPool() });
       const requests = randomPool();
@@ -522,7 +542,7 @@ class RssSampler {
 type Row = [metric: string, value: string, target: string, ok: string];
 
 function renderReport(run: DatabaseRun, opts: { durationS: number; vacuumAnalyze: boolean }): string {
-  const { ours, floor } = run;
+  const { ours, bareBolt, floor } = run;
   const pass = (ok: boolean) => (ok ? '✅' : '❌');
   const none = '—';
   const importRate = run.entities / run.first.seconds;
@@ -532,7 +552,8 @@ function renderReport(run: DatabaseRun, opts: { durationS: number; vacuumAnalyze
   const failures = ours.priming.failures + ours.c1.failures + ours.c32.failures;
   const requests = ours.priming.completed + ours.c1.completed + ours.c32.completed;
   const floorFailures = floor.priming.failures + floor.c1.failures + floor.c32.failures;
-  const rpsShare32 = ours.c32.requestsPerSecond / floor.c32.requestsPerSecond;
+  const boltFailures = bareBolt.priming.failures + bareBolt.c1.failures + bareBolt.c32.failures;
+  const boltShare32 = ours.c32.requestsPerSecond / bareBolt.c32.requestsPerSecond;
 
   const rows: Row[] = [
     [
@@ -570,8 +591,8 @@ function renderReport(run: DatabaseRun, opts: { durationS: number; vacuumAnalyze
     [
       `/owner c=${HIGH_CONCURRENCY} (requests/s)`,
       fmt(ours.c32.requestsPerSecond, 0),
-      `≥ ${fmt(floor.c32.requestsPerSecond * TARGETS.throughputShareOfFloor, 0)} (½ floor)`,
-      pass(rpsShare32 >= TARGETS.throughputShareOfFloor),
+      `≥ ${fmt(bareBolt.c32.requestsPerSecond * TARGETS.throughputShareOfBareBolt, 0)} (${TARGETS.throughputShareOfBareBolt}× bare Bolt)`,
+      pass(boltShare32 >= TARGETS.throughputShareOfBareBolt),
     ],
     [`/owner c=${HIGH_CONCURRENCY} p50 (ms)`, fmt(ours.c32.p50Ms, 2), none, none],
     [
@@ -583,6 +604,17 @@ function renderReport(run: DatabaseRun, opts: { durationS: number; vacuumAnalyze
     ['/owner failed answers (non-200 or owner missing)', `${failures} of ${requests}`, '0', pass(failures === 0)],
     [`/owner CPU per request at c=${HIGH_CONCURRENCY} (µs): ${CPU_COLUMNS}`, describeCpu(ours.cpu), none, none],
     ['/owner Slack Web API calls per request, measured phases', fmt(ours.slackCallsPerRequest, 3), none, none],
+    ['bare Bolt (HTTPReceiver, one SELECT) c=1 (requests/s)', fmt(bareBolt.c1.requestsPerSecond, 0), none, none],
+    ['bare Bolt c=1 p50 / p99 (ms)', `${fmt(bareBolt.c1.p50Ms, 2)} / ${fmt(bareBolt.c1.p99Ms, 2)}`, none, none],
+    [`bare Bolt c=${HIGH_CONCURRENCY} (requests/s)`, fmt(bareBolt.c32.requestsPerSecond, 0), none, none],
+    [
+      `bare Bolt c=${HIGH_CONCURRENCY} p50 / p99 (ms)`,
+      `${fmt(bareBolt.c32.p50Ms, 2)} / ${fmt(bareBolt.c32.p99Ms, 2)}`,
+      none,
+      none,
+    ],
+    ['bare Bolt failed answers', `${boltFailures}`, '0', pass(boltFailures === 0)],
+    [`bare Bolt CPU per request at c=${HIGH_CONCURRENCY} (µs): ${CPU_COLUMNS}`, describeCpu(bareBolt.cpu), none, none],
     [`${floorLabel} c=1 (requests/s)`, fmt(floor.c1.requestsPerSecond, 0), none, none],
     [`${floorLabel} c=1 p50 / p99 (ms)`, `${fmt(floor.c1.p50Ms, 2)} / ${fmt(floor.c1.p99Ms, 2)}`, none, none],
     [`${floorLabel} c=${HIGH_CONCURRENCY} (requests/s)`, fmt(floor.c32.requestsPerSecond, 0), none, none],
@@ -594,18 +626,31 @@ function renderReport(run: DatabaseRun, opts: { durationS: number; vacuumAnalyze
     ],
     ['floor failed answers', `${floorFailures}`, '0', pass(floorFailures === 0)],
     [`floor CPU per request at c=${HIGH_CONCURRENCY} (µs): ${CPU_COLUMNS}`, describeCpu(floor.cpu), none, none],
+    ['ours/bare Bolt requests/s, c=1', ratio(ours.c1.requestsPerSecond, bareBolt.c1.requestsPerSecond), none, none],
+    [
+      `ours/bare Bolt requests/s, c=${HIGH_CONCURRENCY}`,
+      ratio(ours.c32.requestsPerSecond, bareBolt.c32.requestsPerSecond),
+      `≥ ${TARGETS.throughputShareOfBareBolt}`,
+      pass(boltShare32 >= TARGETS.throughputShareOfBareBolt),
+    ],
     ['ours/floor requests/s, c=1', ratio(ours.c1.requestsPerSecond, floor.c1.requestsPerSecond), none, none],
     [
       `ours/floor requests/s, c=${HIGH_CONCURRENCY}`,
       ratio(ours.c32.requestsPerSecond, floor.c32.requestsPerSecond),
-      `≥ ${TARGETS.throughputShareOfFloor}`,
-      pass(rpsShare32 >= TARGETS.throughputShareOfFloor),
+      none,
+      none,
     ],
     ['ours/floor p50, c=1', ratio(ours.c1.p50Ms, floor.c1.p50Ms), none, none],
     [`ours/floor p50, c=${HIGH_CONCURRENCY}`, ratio(ours.c32.p50Ms, floor.c32.p50Ms), none, none],
     ['peak RSS, bench process during import (MB)', fmt(run.importRssMaxMb, 0), none, none],
     ['peak RSS, bench process whole run (MB)', fmt(run.benchRssMaxMb, 0), none, none],
-    ['peak RSS, Wayfinder server (MB)', fmt(ours.rssMaxMb, 0), none, none],
+    [
+      'peak RSS, Wayfinder server (MB)',
+      fmt(ours.rssMaxMb, 0),
+      `< ${TARGETS.serverRssMb}`,
+      pass(ours.rssMaxMb < TARGETS.serverRssMb),
+    ],
+    ['peak RSS, bare Bolt server (MB)', fmt(bareBolt.rssMaxMb, 0), none, none],
     ['peak RSS, floor server (MB)', fmt(floor.rssMaxMb, 0), none, none],
   ];
 
@@ -625,6 +670,9 @@ function renderReport(run: DatabaseRun, opts: { durationS: number; vacuumAnalyze
     ...run.second.errors.map((error) => `re-import error: ${error}`),
     ...[ours.priming, ours.c1, ours.c32].flatMap((result) =>
       result.failureSamples.map((sample) => `/owner failure: ${sample}`),
+    ),
+    ...[bareBolt.priming, bareBolt.c1, bareBolt.c32].flatMap((result) =>
+      result.failureSamples.map((sample) => `bare Bolt failure: ${sample}`),
     ),
     ...[floor.priming, floor.c1, floor.c32].flatMap((result) =>
       result.failureSamples.map((sample) => `floor failure: ${sample}`),

@@ -1,7 +1,7 @@
 /**
  * The entry point of the child process that serves during a load phase: either Wayfinder itself (the same
- * `openWayfinder` + `serveWayfinder` wiring as `wayfinder start`) or the floor server. Both run in a child of their
- * own, started the same way, so that each gets the same treatment (see the comment in ./run.ts).
+ * `openWayfinder` + `serveWayfinder` wiring as `wayfinder start`), the floor server or the bare Bolt app. Each runs in
+ * a child of its own, started the same way, so that each gets the same treatment (see the comment in ./run.ts).
  *
  * Protocol over the IPC channel (`ParentMessage`, `ChildMessage`): the child sends `ready` with its port; the parent
  * asks for `stats` (peak RSS, CPU time), may start and stop a CPU profile or ask Wayfinder for `VACUUM ANALYZE`,
@@ -14,11 +14,13 @@ import { sql } from 'drizzle-orm';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { openWayfinder, serveWayfinder } from '../src/main.ts';
+import { startBareBoltServer } from './bare-bolt.ts';
 import { type FloorDatabase, startFloorServer } from './floor.ts';
 
 export type ServerRole =
   | { role: 'wayfinder'; env: Record<string, string> }
-  | { role: 'floor'; database: FloorDatabase };
+  | { role: 'floor'; database: FloorDatabase }
+  | { role: 'bare-bolt'; database: FloorDatabase; signingSecret: string; botToken: string; slackApiUrl: string };
 
 export type ParentMessage =
   | { type: 'stats' }
@@ -64,6 +66,10 @@ async function main(): Promise<void> {
       await server.close();
       await wayfinder.close();
     };
+  } else if (role.role === 'bare-bolt') {
+    const bolt = await startBareBoltServer(role);
+    port = bolt.port;
+    close = () => bolt.close();
   } else {
     const floor = await startFloorServer({ database: role.database, host: '127.0.0.1', port: 0 });
     port = floor.port;
