@@ -515,3 +515,85 @@ describe('the example Backstage catalog', () => {
     );
   });
 });
+
+describe("Backstage's own example catalog, as upstream has it (backstage-upstream/SOURCE.md)", () => {
+  const root = fixture('backstage-upstream');
+
+  it('reads every document of its directory, failing none', async () => {
+    const loaded = await loadDescriptors({ paths: [root] });
+    expect(loaded.errors).toEqual([]);
+    const kinds: Record<string, number> = {};
+    for (const entity of loaded.entities) kinds[entity.kind] = (kinds[entity.kind] ?? 0) + 1;
+    expect(kinds).toEqual({
+      AiResource: 4,
+      API: 11,
+      Component: 13,
+      Domain: 3,
+      Group: 8,
+      Location: 8,
+      Resource: 1,
+      System: 3,
+      User: 17,
+    });
+  });
+
+  it('reads the same entities through all.yaml and acme/org.yaml, except the marketplace no Location names', async () => {
+    const fromLocations = await loadDescriptors({
+      paths: [path.join(root, 'all.yaml'), path.join(root, 'acme', 'org.yaml')],
+    });
+    const fromDirectory = await loadDescriptors({ paths: [root] });
+    expect(fromLocations.errors).toEqual([]);
+    expect(refsOf(fromDirectory.entities).filter((ref) => !refsOf(fromLocations.entities).includes(ref))).toEqual([
+      'airesource:default/company-ai-tools',
+    ]);
+  });
+
+  it('keeps the MCP server and the AI model server with their remotes and owner', async () => {
+    const { entities } = await loadDescriptors({ paths: [path.join(root, 'apis')] });
+    const byRef = new Map(entities.map((entity) => [entity.ref, entity]));
+    expect(byRef.get('api:default/backstage-mcp-server')?.envelope.spec?.remotes).toEqual([
+      { type: 'streamable-http', url: 'http://localhost:7007/api/mcp/v1' },
+    ]);
+    expect(byRef.get('api:default/local-inference-server')?.relations).toContainEqual({
+      source: 'api:default/local-inference-server',
+      type: 'ownedBy',
+      target: 'group:default/team-a',
+    });
+  });
+
+  it("reads the petstore webhook's definition from the file beside it, and keeps the GitHub URLs as skipped", async () => {
+    const loaded = await loadDescriptors({ paths: [path.join(root, 'apis')] });
+    const webhook = loaded.entities.find((entity) => entity.ref === 'api:default/petstore-webhook');
+    expect(webhook?.envelope.spec?.definition).toMatch(/^openapi: 3\.1\.0\ninfo:\n {2}title: Webhook Example/);
+    expect(loaded.skipped.map((skipped) => [skipped.entityRef, skipped.field])).toEqual([
+      ['api:default/spotify', 'spec.definition'],
+      ['api:default/wayback-archive', 'spec.definition'],
+      ['api:default/wayback-search', 'spec.definition'],
+    ]);
+  });
+
+  it('relates AI resources to their owner, system, skills and plugins', async () => {
+    const { entities } = await loadDescriptors({ paths: [path.join(root, 'ai-resources')] });
+    const relations = entities.flatMap((entity) => entity.relations);
+    expect(relations).toEqual(
+      expect.arrayContaining([
+        { source: 'airesource:default/frontend-design', type: 'ownedBy', target: 'group:default/team-a' },
+        {
+          source: 'airesource:default/use-internal-apis',
+          type: 'partOf',
+          target: 'system:default/artist-engagement-portal',
+        },
+        {
+          source: 'airesource:default/code-review-plugin',
+          type: 'hasSkill',
+          target: 'airesource:default/security-review',
+        },
+        {
+          source: 'airesource:default/company-ai-tools',
+          type: 'hasPlugin',
+          target: 'airesource:default/code-review-plugin',
+        },
+      ]),
+    );
+  });
+});
