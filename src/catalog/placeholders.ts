@@ -60,10 +60,11 @@ interface Walk {
 }
 
 async function walk(value: unknown, at: readonly (string | number)[], context: Walk): Promise<unknown> {
+  // A value without placeholders is returned as it is, not copied.
   if (Array.isArray(value)) {
     const items: unknown[] = [];
     for (const [index, item] of value.entries()) items.push(await walk(item, [...at, index], context));
-    return items;
+    return items.every((item, index) => item === value[index]) ? value : items;
   }
   if (typeof value !== 'object' || value === null) {
     return value;
@@ -73,7 +74,7 @@ async function walk(value: unknown, at: readonly (string | number)[], context: W
   if (!keys.some((key) => key.startsWith('$'))) {
     const entries: [string, unknown][] = [];
     for (const key of keys) entries.push([key, await walk(record[key], [...at, key], context)]);
-    return Object.fromEntries(entries);
+    return entries.every(([key, item]) => item === record[key]) ? value : Object.fromEntries(entries);
   }
   const [only] = keys;
   const resolver = only?.slice(1) as ResolverKey;
