@@ -55,8 +55,12 @@ export async function loadDescriptors(opts: { paths: string[]; reader?: UrlReade
   for (const given of opts.paths) {
     const absolutePath = path.resolve(given);
     const before = { documents: load.documents, errors: load.errors.length, skipped: load.skipped.length };
+    // A path an earlier one already covered (`dir dir/catalog-info.yaml`) reads nothing new, but holds descriptors.
+    const real = await realpath(absolutePath).catch(() => absolutePath);
+    const covered = [...load.readFiles].some((read) => read === real || read.startsWith(`${real}${path.sep}`));
     await loadPath(load, absolutePath, { root: await directoryOf(absolutePath), walking: [] });
     const nothing =
+      !covered &&
       load.documents === before.documents &&
       load.errors.length === before.errors &&
       load.skipped.length === before.skipped;

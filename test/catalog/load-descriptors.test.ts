@@ -271,6 +271,13 @@ describe('loadDescriptors', () => {
     ]);
   });
 
+  it('does not call a path empty when an earlier path already read its descriptors', async () => {
+    const root = await scratchTree({ 'catalog-info.yaml': api('payments-api') });
+    const loaded = await loadDescriptors({ paths: [root, path.join(root, 'catalog-info.yaml')] });
+    expect(loaded.errors).toEqual([]);
+    expect(refsOf(loaded.entities)).toEqual(['api:default/payments-api']);
+  });
+
   it('follows symbolic links to files and directories, reading each file once', async () => {
     const root = await scratchTree({ 'real/catalog-info.yaml': api('linked-api') });
     await symlink(path.join(root, 'real'), path.join(root, 'via-link'));
