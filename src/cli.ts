@@ -4,15 +4,18 @@
  */
 import { parseArgs } from 'node:util';
 import { formatSyncSummary } from './catalog/github-sync.ts';
-import { formatIngestError, importCatalog, validateCatalog } from './catalog/import-catalog.ts';
+import { createGitHubUrlReader } from './catalog/github-url-reader.ts';
+import { formatIngestError, formatSkippedDocument, importCatalog, validateCatalog } from './catalog/import-catalog.ts';
+import type { UrlReader } from './catalog/load-descriptors.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
 import { runCommandLine } from './core/commands/index.ts';
 import { localViewer } from './core/commands/types.ts';
+import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { openWayfinder, serveWayfinder } from './main.ts';
+import { createGitHubGateway, openWayfinder, serveWayfinder } from './main.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
 
 const HELP = `wayfinder — the developer portal in chat
@@ -118,19 +121,22 @@ async function catalogCommand(args: string[], config: Config, logger: Logger): P
   const cwd = process.cwd();
   if (action === 'validate') {
     if (paths.length === 0) throw new UsageError('wayfinder catalog validate needs at least one file or directory.');
-    const result = await validateCatalog({ paths });
+    const result = await validateCatalog({ paths, ...(await urlReaderFor(config, logger)) });
     for (const error of result.errors) console.error(formatIngestError(error, cwd));
-    console.log(`${result.valid} valid, ${result.failed} failed`);
+    for (const skipped of result.skipped) console.error(formatSkippedDocument(skipped, cwd));
+    console.log(`${result.valid} valid, ${result.failed} failed, ${result.skipped.length} skipped`);
     return result.failed > 0 ? 1 : 0;
   }
   if (action === 'import') {
     if (paths.length === 0) throw new UsageError('wayfinder catalog import needs at least one file or directory.');
     const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
     try {
-      const { counts, errors } = await importCatalog({ paths, store: wayfinder.store });
+      const reader = await urlReaderFor(config, logger);
+      const { counts, errors, skipped } = await importCatalog({ paths, store: wayfinder.store, ...reader });
       for (const error of errors) console.error(formatIngestError(error, cwd));
+      for (const document of skipped) console.error(formatSkippedDocument(document, cwd));
       console.log(
-        `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.failed} failed`,
+        `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.failed} failed, ${skipped.length} skipped`,
       );
       return counts.failed > 0 ? 1 : 0;
     } finally {
@@ -150,6 +156,13 @@ async function catalogCommand(args: string[], config: Config, logger: Logger): P
     }
   }
   throw new UsageError(`Unknown catalog action "${action ?? ''}"; expected import, validate, sync or errors.`);
+}
+
+/** With GitHub configured, hand imports read `url` targets and URL placeholders through it; else they are skipped. */
+async function urlReaderFor(config: Config, logger: Logger): Promise<{ reader?: UrlReader }> {
+  if (!config.github) return {};
+  const gateway = await createGitHubGateway({ config: config.github, cache: new InMemoryConditionalCache(), logger });
+  return { reader: createGitHubUrlReader({ gateway }) };
 }
 
 /** `wayfinder catalog sync [--force]`: the GitHub organisation now, with a progress bar and a summary. */

@@ -12,7 +12,14 @@ import { importCatalog } from './catalog/import-catalog.ts';
 import { createCatalogRefresher } from './catalog/refresh.ts';
 import type { Config, GitHubConfig } from './config.ts';
 import { runCommandLine } from './core/commands/index.ts';
-import type { CatalogRefresher, CatalogStore, ProcessedEventLog, SyncStateStore } from './core/ports.ts';
+import type {
+  CatalogRefresher,
+  CatalogStore,
+  ConditionalCache,
+  GitHubGateway,
+  ProcessedEventLog,
+  SyncStateStore,
+} from './core/ports.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
@@ -83,6 +90,30 @@ async function createGitHubSync(opts: {
   logger: Logger;
 }): Promise<GitHubCatalogSync> {
   const { config, database, store, state, logger } = opts;
+  return new GitHubCatalogSync({
+    gateway: await createGitHubGateway({ config, cache: new DrizzleConditionalCache({ db: database.db }), logger }),
+    store,
+    state,
+    settings: {
+      org: config.org,
+      catalogPaths: config.catalogPaths,
+      includeForks: config.includeForks,
+      ...(config.topic ? { topic: config.topic } : {}),
+    },
+    logger,
+  });
+}
+
+/**
+ * The GitHub gateway for `config`: the sync's, and the reader of `url` Location targets and URL placeholders in
+ * hand imports (catalog/github-url-reader.ts). Reads the App's private key file when it is given as a file.
+ */
+export async function createGitHubGateway(opts: {
+  config: GitHubConfig;
+  cache: ConditionalCache;
+  logger: Logger;
+}): Promise<GitHubGateway> {
+  const { config, cache, logger } = opts;
   const auth =
     config.auth.type === 'token'
       ? { token: config.auth.token }
@@ -95,18 +126,7 @@ async function createGitHubSync(opts: {
               : await readFile(config.auth.privateKey.file, 'utf8'),
         };
   const octokit = createOctokit({ auth, logger, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
-  return new GitHubCatalogSync({
-    gateway: new OctokitGitHubGateway({ octokit, cache: new DrizzleConditionalCache({ db: database.db }) }),
-    store,
-    state,
-    settings: {
-      org: config.org,
-      catalogPaths: config.catalogPaths,
-      includeForks: config.includeForks,
-      ...(config.topic ? { topic: config.topic } : {}),
-    },
-    logger,
-  });
+  return new OctokitGitHubGateway({ octokit, cache });
 }
 
 export interface RunningServer {

@@ -7,6 +7,9 @@ import { createIsolatedDatabaseEnv } from './helpers/database.ts';
 const CLI = fileURLToPath(new URL('../bin/wayfinder.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/catalog/cli', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('./fixtures/catalog/backstage-example', import.meta.url));
+const UPSTREAM = fileURLToPath(new URL('./fixtures/catalog/backstage-upstream', import.meta.url));
+/** A directory of YAML that is not a catalog (a Helm chart's values). */
+const NO_DESCRIPTORS = fileURLToPath(new URL('./fixtures/catalog/no-descriptors', import.meta.url));
 
 const COMPONENT = (name: string) =>
   `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: payments\n`;
@@ -81,14 +84,14 @@ describe('wayfinder catalog sync', () => {
 describe('wayfinder catalog', () => {
   it('imports what is new, then writes nothing for unchanged files, and exits 1 when a document failed', async () => {
     const first = await wayfinder(['catalog', 'import', FIXTURE]);
-    expect(first.stdout.trim()).toBe('2 created, 0 updated, 0 unchanged, 1 failed');
+    expect(first.stdout.trim()).toBe('2 created, 0 updated, 0 unchanged, 1 failed, 0 skipped');
     expect(first.stderr).toContain(
       'test/fixtures/catalog/cli/catalog-info.yaml:21: metadata.name: "metadata.name" is not valid; expected a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total but found "Search Indexer".',
     );
     expect(first.code).toBe(1);
 
     const again = await wayfinder(['catalog', 'import', FIXTURE]);
-    expect(again.stdout.trim()).toBe('0 created, 0 updated, 2 unchanged, 1 failed');
+    expect(again.stdout.trim()).toBe('0 created, 0 updated, 2 unchanged, 1 failed, 0 skipped');
 
     const errors = await wayfinder(['catalog', 'errors']);
     expect(errors.code).toBe(0);
@@ -99,14 +102,32 @@ describe('wayfinder catalog', () => {
   it('validates without importing, exiting 0 when every document is valid', async () => {
     const valid = await wayfinder(['catalog', 'validate', EXAMPLE]);
     expect(valid.code).toBe(0);
-    expect(valid.stdout.trim()).toMatch(/^\d+ valid, 0 failed$/);
+    expect(valid.stdout.trim()).toMatch(/^\d+ valid, 0 failed, 0 skipped$/);
 
     const invalid = await wayfinder(['catalog', 'validate', FIXTURE]);
     expect(invalid.code).toBe(1);
-    expect(invalid.stdout.trim()).toBe('2 valid, 1 failed');
+    expect(invalid.stdout.trim()).toBe('2 valid, 1 failed, 0 skipped');
 
     const errors = await wayfinder(['catalog', 'errors']);
     expect(errors.stdout.trim()).toBe('No errors: every descriptor imported cleanly.');
+  });
+
+  it("validates Backstage's own example catalog whole, counting the URL placeholders it could not read as skipped", async () => {
+    const run = await wayfinder(['catalog', 'validate', UPSTREAM]);
+    expect(run.stdout.trim()).toBe('68 valid, 0 failed, 3 skipped');
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'test/fixtures/catalog/backstage-upstream/apis/spotify-api.yaml:1: spec.definition: skipped: Placeholder $text https://github.com/APIs-guru/',
+    );
+  });
+
+  it('says a path holds no descriptors and exits 1', async () => {
+    const run = await wayfinder(['catalog', 'validate', NO_DESCRIPTORS]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.trim()).toBe('0 valid, 1 failed, 0 skipped');
+    expect(run.stderr).toContain(
+      `test/fixtures/catalog/no-descriptors: ${NO_DESCRIPTORS} holds no descriptors; expected a catalog-info.yaml`,
+    );
   });
 
   it('explains a wrong action and exits 2', async () => {

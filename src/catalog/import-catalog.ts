@@ -1,28 +1,45 @@
-import type { ImportCounts, IngestError } from '../core/catalog/types.ts';
+import type { ImportCounts, IngestError, SkippedDocument } from '../core/catalog/types.ts';
 import type { CatalogStore } from '../core/ports.ts';
-import { loadDescriptors } from './load-descriptors.ts';
+import { loadDescriptors, type UrlReader } from './load-descriptors.ts';
 
 export interface ImportResult {
   counts: ImportCounts;
   errors: IngestError[];
+  /** Documents, targets and placeholders left unread on purpose, with the reason (not counted as failed). */
+  skipped: SkippedDocument[];
 }
 
 /**
  * Reads descriptors from files and directories and stores what changed. Documents that fail validation are
- * counted and recorded per file; they never stop the others.
+ * counted and recorded per file; they never stop the others. `reader` reads url targets and URL placeholders
+ * (GitHub's, when configured); without it they are skipped with the reason.
  */
-export async function importCatalog(opts: { paths: readonly string[]; store: CatalogStore }): Promise<ImportResult> {
-  const loaded = await loadDescriptors({ paths: [...opts.paths] });
+export async function importCatalog(opts: {
+  paths: readonly string[];
+  store: CatalogStore;
+  reader?: UrlReader;
+}): Promise<ImportResult> {
+  const loaded = await loadDescriptors({ paths: [...opts.paths], ...(opts.reader ? { reader: opts.reader } : {}) });
   const written = await opts.store.importEntities(loaded);
-  return { counts: { ...written, failed: countFailedDocuments(loaded.errors) }, errors: loaded.errors };
+  return {
+    counts: { ...written, failed: countFailedDocuments(loaded.errors) },
+    errors: loaded.errors,
+    skipped: loaded.skipped,
+  };
 }
 
 /** Checks descriptors without storing them, for a repository's CI. */
 export async function validateCatalog(opts: {
   paths: readonly string[];
-}): Promise<{ valid: number; failed: number; errors: IngestError[] }> {
-  const loaded = await loadDescriptors({ paths: [...opts.paths] });
-  return { valid: loaded.entities.length, failed: countFailedDocuments(loaded.errors), errors: loaded.errors };
+  reader?: UrlReader;
+}): Promise<{ valid: number; failed: number; errors: IngestError[]; skipped: SkippedDocument[] }> {
+  const loaded = await loadDescriptors({ paths: [...opts.paths], ...(opts.reader ? { reader: opts.reader } : {}) });
+  return {
+    valid: loaded.entities.length,
+    failed: countFailedDocuments(loaded.errors),
+    errors: loaded.errors,
+    skipped: loaded.skipped,
+  };
 }
 
 /** A document with three bad fields is one failed document. */
@@ -39,4 +56,10 @@ export function formatIngestError(error: IngestError, cwd: string): string {
   const shown = file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
   const where = error.line ? `${shown}:${error.line}` : shown;
   return `${where}: ${error.field ? `${error.field}: ` : ''}${error.message}`;
+}
+
+/** `apis/spotify-api.yaml:1: spec.definition: skipped: Placeholder $text … was not read: …`, as formatIngestError. */
+export function formatSkippedDocument(skipped: SkippedDocument, cwd: string): string {
+  const { reason, ...where } = skipped;
+  return formatIngestError({ ...where, message: `skipped: ${reason}` }, cwd);
 }

@@ -1,35 +1,74 @@
 /**
- * Reads descriptor files and directories from disk into validated entities. Each file is read once per load,
- * which also ends Location cycles. One bad document or file never stops the others: it becomes an IngestError.
+ * Reads descriptor files and directories from disk (and, with a UrlReader, from GitHub) into validated entities.
+ * Each file is read once per load, which also ends Location cycles. One bad document or file never stops the
+ * others: it becomes an IngestError; what is left unread on purpose becomes a SkippedDocument with the reason.
  */
 import type { Stats } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { glob, isDynamicPattern } from 'tinyglobby';
 import { type Document, isMap, LineCounter, parseAllDocuments } from 'yaml';
-import { type LocationSpec, locationSpecOf, processDocument } from '../core/catalog/descriptor.ts';
-import type { EntityRef, IngestError, ProcessedEntity, SourcePosition } from '../core/catalog/types.ts';
+import { type LocationSpec, locationSpecOf, processDocument, unreadDocumentOf } from '../core/catalog/descriptor.ts';
+import type {
+  EntityRef,
+  IngestError,
+  ProcessedEntity,
+  SkippedDocument,
+  SourcePosition,
+} from '../core/catalog/types.ts';
+import { type PlaceholderBase, resolvePlaceholders } from './placeholders.ts';
+
+/**
+ * Reads files named by absolute URL. An import given none reports url targets and URL placeholders as skipped;
+ * wiring passes the GitHub one (github-url-reader.ts) when GitHub is configured.
+ */
+export interface UrlReader {
+  /** Undefined when this reader reads `url`; else why not, shown as the reason it was skipped. */
+  refuses(url: string): string | undefined;
+  /** The text at `url` and the URL to record it under; `missing` when nothing is there. Throws when it cannot read. */
+  read(url: string): Promise<{ text: string; url: string } | 'missing'>;
+}
 
 export interface LoadedDescriptors {
   entities: ProcessedEntity[];
   errors: IngestError[];
-  /** Every descriptor file read, as `file:<absolute path>`, in the order read. */
+  /** Documents, targets and placeholders left unread on purpose, with the reason; not failures. */
+  skipped: SkippedDocument[];
+  /** Every descriptor file read, as `file:<absolute path>` (or `url:<GitHub URL>`), in the order read. */
   locations: string[];
 }
 
 /**
  * Loads the given files and directories, and the files their Location entities name.
- * A file named here or by a Location is always validated. In a directory (recursively, skipping `node_modules`
- * and dot-directories), a `.yaml`/`.yml` file is a descriptor when it is named `catalog-info.yaml` (or `.yml`) or
- * one of its documents has a Backstage `apiVersion` (`backstage.io/…`, `scaffolder.backstage.io/…`); anything
- * else (a CI workflow, a Kubernetes manifest, a Helm values file) is skipped without a word. A custom kind with
- * an apiVersion of its own is read from a `catalog-info.yaml`, a file named here, or a Location target.
+ * A file named here or by a Location is always validated. In a directory (recursively, following symbolic links,
+ * skipping `node_modules` and dot-directories), a `.yaml`/`.yml` file is a descriptor when it is named
+ * `catalog-info.yaml` (or `.yml`) or one of its documents has a Backstage `apiVersion` (`backstage.io/…`,
+ * `scaffolder.backstage.io/…`); anything else (a CI workflow, a Kubernetes manifest, a Helm values file) is passed
+ * over without a word. A custom kind with an apiVersion of its own is read from a `catalog-info.yaml`, a file named
+ * here, or a Location target; a kind Backstage defines but Wayfinder does not read is skipped with the reason.
+ * A glob target (`./apis/*.yaml`) reads the matching files as a directory's; a url target is read through `reader`
+ * when given, else skipped with the reason. `$text`, `$json` and `$yaml` placeholders are resolved (placeholders.ts).
+ * A given path that holds no descriptor at all is an error, as is a symbolic link that loops (followed once).
  */
-export async function loadDescriptors(opts: { paths: string[] }): Promise<LoadedDescriptors> {
-  const load = createDescriptorLoad();
+export async function loadDescriptors(opts: { paths: string[]; reader?: UrlReader }): Promise<LoadedDescriptors> {
+  const load: Load = { ...createDescriptorLoad(), ...(opts.reader ? { reader: opts.reader } : {}), documents: 0 };
   for (const given of opts.paths) {
-    await loadPath(load, path.resolve(given));
+    const absolutePath = path.resolve(given);
+    const before = { documents: load.documents, errors: load.errors.length, skipped: load.skipped.length };
+    // A path an earlier one already covered (`dir dir/catalog-info.yaml`) reads nothing new, but holds descriptors.
+    const real = await realpath(absolutePath).catch(() => absolutePath);
+    const covered = [...load.readFiles].some((read) => read === real || read.startsWith(`${real}${path.sep}`));
+    await loadPath(load, absolutePath, { root: await directoryOf(absolutePath), walking: [] });
+    const nothing =
+      !covered &&
+      load.documents === before.documents &&
+      load.errors.length === before.errors &&
+      load.skipped.length === before.skipped;
+    if (nothing) {
+      load.errors.push({ location: fileLocation(absolutePath), message: await noDescriptorsMessage(absolutePath) });
+    }
   }
-  return { entities: load.entities, errors: load.errors, locations: load.locations };
+  return { entities: load.entities, errors: load.errors, skipped: load.skipped, locations: load.locations };
 }
 
 /** One load in progress: what was read so far. Shared with the GitHub sync, which reads files from repositories. */
@@ -41,26 +80,22 @@ export interface DescriptorLoad extends LoadedDescriptors {
 }
 
 export function createDescriptorLoad(): DescriptorLoad {
-  return { entities: [], errors: [], locations: [], readFiles: new Set(), definedAt: new Map() };
+  return { entities: [], errors: [], skipped: [], locations: [], readFiles: new Set(), definedAt: new Map() };
 }
 
 /**
- * Validates every document of one descriptor file read as `location`, recording entities and errors in `load`;
- * returns the file's Location entities, whose targets the caller follows (a file on disk and a file in a repository
- * resolve targets differently).
+ * Validates every document of one descriptor file read as `location`, recording entities, errors and skipped
+ * documents in `load`; returns the file's Location entities, whose targets the caller follows (a file on disk and a
+ * file in a repository resolve targets differently). Placeholders are kept as written here (the GitHub sync).
  */
 export function collectDescriptorText(
   load: DescriptorLoad,
   opts: { text: string; location: string },
 ): ProcessedEntity[] {
-  return collectDocuments(load, parseYamlDocuments(opts.text), opts.location);
-}
-
-function collectDocuments(load: DescriptorLoad, documents: YamlDocument[], location: string): ProcessedEntity[] {
-  load.locations.push(location);
+  load.locations.push(opts.location);
   const locationEntities: ProcessedEntity[] = [];
-  for (const document of documents) {
-    const entity = processYamlDocument(load, document, location);
+  for (const document of parseYamlDocuments(opts.text)) {
+    const entity = processYamlDocument(load, document, opts.location);
     if (entity?.kind === 'Location') {
       locationEntities.push(entity);
     }
@@ -68,9 +103,72 @@ function collectDocuments(load: DescriptorLoad, documents: YamlDocument[], locat
   return locationEntities;
 }
 
-type Load = DescriptorLoad;
+/** A load from disk: what it may read and how many documents it met (to tell a path that holds none). */
+interface Load extends DescriptorLoad {
+  reader?: UrlReader;
+  /** Non-empty documents met so far, read or not. */
+  documents: number;
+}
 
-async function loadPath(load: Load, absolutePath: string): Promise<void> {
+/** Where a read happens within one given path. */
+interface Within {
+  /** Relative placeholders must stay inside this directory: the given path's (or a file's own, outside it). */
+  root: string;
+  /** Real paths of the directories being walked, outermost first: a link back to one of them is a loop. */
+  walking: readonly string[];
+}
+
+/** Resolves each document's placeholders, then validates it; returns the file's Location entities. */
+async function collectDocuments(
+  load: Load,
+  documents: YamlDocument[],
+  opts: { location: string; base: PlaceholderBase },
+): Promise<ProcessedEntity[]> {
+  load.locations.push(opts.location);
+  const locationEntities: ProcessedEntity[] = [];
+  for (const document of documents) {
+    const resolved = await resolveDocument(load, document, opts);
+    const entity = resolved && processYamlDocument(load, resolved, opts.location);
+    if (entity?.kind === 'Location') {
+      locationEntities.push(entity);
+    }
+  }
+  return locationEntities;
+}
+
+/**
+ * The document with its placeholders filled in; undefined when one could not be read (the errors are recorded, at
+ * the document, as Backstage fails the entity). URL placeholders no reader reads are kept and recorded as skipped.
+ */
+async function resolveDocument(
+  load: Load,
+  document: YamlDocument,
+  opts: { location: string; base: PlaceholderBase },
+): Promise<YamlDocument | undefined> {
+  if (document.syntaxError || document.value === null || document.value === undefined) {
+    return document;
+  }
+  const outcome = await resolvePlaceholders({
+    value: document.value,
+    base: opts.base,
+    ...(load.reader ? { reader: load.reader } : {}),
+  });
+  if (outcome.problems.length === 0 && outcome.skipped.length === 0) {
+    return { ...document, value: outcome.value };
+  }
+  const position = { location: opts.location, line: document.line };
+  const entityRef = processDocumentRef(document.value);
+  const at = { ...position, ...(entityRef ? { entityRef } : {}) };
+  load.skipped.push(...outcome.skipped.map(({ field, reason }) => ({ ...at, field, reason })));
+  if (outcome.problems.length > 0) {
+    load.documents += 1;
+    load.errors.push(...outcome.problems.map(({ field, message }) => ({ ...at, field, message })));
+    return undefined;
+  }
+  return { ...document, value: outcome.value };
+}
+
+async function loadPath(load: Load, absolutePath: string, within: Within): Promise<void> {
   const stats = await statOrError(load, absolutePath);
   if (stats === 'missing') {
     load.errors.push({
@@ -78,45 +176,90 @@ async function loadPath(load: Load, absolutePath: string): Promise<void> {
       message: `${absolutePath} does not exist; expected a descriptor file or a directory of them.`,
     });
   } else if (stats?.isDirectory()) {
-    await loadDirectory(load, absolutePath);
+    await loadDirectory(load, absolutePath, within);
   } else if (stats) {
-    await loadFile(load, absolutePath, { explicit: true });
+    await loadFile(load, absolutePath, { explicit: true, within });
   }
 }
 
-async function loadDirectory(load: Load, directory: string): Promise<void> {
-  const files = await listYamlFiles(load, directory);
+async function loadDirectory(load: Load, directory: string, within: Within): Promise<void> {
+  const real = await realpathOrError(load, directory);
+  if (real === undefined) {
+    return;
+  }
+  const files = await listYamlFiles(load, directory, [...within.walking, real]);
   for (const file of files) {
-    await loadFile(load, file, { explicit: false });
+    await loadFile(load, file, { explicit: false, within });
   }
 }
 
 /**
  * The `.yaml`/`.yml` files under a directory, sorted by name at each level so every load reads them in the
- * same order. Symbolic links are not followed here (a link can loop); name a linked file explicitly instead.
+ * same order. Symbolic links are followed, to files and to directories; a link to a directory that is being walked
+ * (itself or one that holds it) would loop, so it is reported as skipped and not followed again. `walking` holds
+ * the real paths of the directories from the outermost down to this one.
  */
-async function listYamlFiles(load: Load, directory: string): Promise<string[]> {
+async function listYamlFiles(load: Load, directory: string, walking: readonly string[]): Promise<string[]> {
   const entries = await readdirOrError(load, directory);
   const files: string[] = [];
   for (const entry of entries.sort(byName)) {
     const entryPath = path.join(directory, entry.name);
-    if (entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
-      files.push(...(await listYamlFiles(load, entryPath)));
-    } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
+    const kind = entry.isSymbolicLink()
+      ? await linkedKind(load, entryPath)
+      : entry.isDirectory()
+        ? 'directory'
+        : 'file';
+    if (kind === 'directory' && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
+      const real = await realpathOrError(load, entryPath);
+      if (real === undefined) {
+        continue;
+      }
+      if (walking.includes(real)) {
+        load.skipped.push({
+          location: fileLocation(entryPath),
+          reason: `${entryPath} is a symbolic link to ${real}, which holds it: a loop. It was not followed again (its files are read once, through ${real}).`,
+        });
+        continue;
+      }
+      files.push(...(await listYamlFiles(load, entryPath, [...walking, real])));
+    } else if (kind === 'file' && /\.ya?ml$/i.test(entry.name)) {
       files.push(entryPath);
     }
   }
   return files;
 }
 
+/** What a symbolic link points at; a dangling link is reported as skipped and read as nothing. */
+async function linkedKind(load: Load, link: string): Promise<'directory' | 'file' | undefined> {
+  try {
+    const stats = await stat(link);
+    return stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : undefined;
+  } catch (error) {
+    const code = errorCode(error);
+    const why =
+      code === 'ELOOP'
+        ? 'a chain of symbolic links that loops'
+        : code === 'ENOENT'
+          ? 'a symbolic link to something that does not exist'
+          : `a symbolic link that could not be followed (${code})`;
+    load.skipped.push({ location: fileLocation(link), reason: `${link} was not read: it is ${why}.` });
+    return undefined;
+  }
+}
+
 const CATALOG_FILE_NAME = /^catalog-info\.ya?ml$/i;
 const BACKSTAGE_API_VERSION = /^(scaffolder\.)?backstage\.io\//;
 
-async function loadFile(load: Load, file: string, opts: { explicit: boolean }): Promise<void> {
-  if (load.readFiles.has(file)) {
+/**
+ * Reads one file, once per load (by its real path, so a file reached through a link and directly is read once).
+ * A file that is not `explicit` (met in a directory or through a glob) is read only when it is a descriptor.
+ */
+async function loadFile(load: Load, file: string, opts: { explicit: boolean; within: Within }): Promise<void> {
+  const real = (await realpathOrError(load, file)) ?? file;
+  if (load.readFiles.has(real)) {
     return;
   }
-  load.readFiles.add(file);
+  load.readFiles.add(real);
   const text = await readFileOrError(load, file);
   if (text === undefined) {
     return;
@@ -129,20 +272,52 @@ async function loadFile(load: Load, file: string, opts: { explicit: boolean }): 
   ) {
     return;
   }
-  const locationEntities = collectDocuments(load, documents, fileLocation(file));
+  const directory = path.dirname(file);
+  const inside = directory === opts.within.root || directory.startsWith(`${opts.within.root}${path.sep}`);
+  const within = inside ? opts.within : { ...opts.within, root: directory };
+  const base: PlaceholderBase = { type: 'file', directory, root: within.root };
+  const locationEntities = await collectDocuments(load, documents, { location: fileLocation(file), base });
   for (const entity of locationEntities) {
-    await followLocation(load, entity, path.dirname(file));
+    await followLocation(load, entity, { type: 'file', directory, within });
   }
 }
 
-/** Validates one document and records the entity or the errors; an empty document (a stray `---`) is nothing. */
-function processYamlDocument(load: Load, document: YamlDocument, location: string): ProcessedEntity | undefined {
+/** Reads one descriptor file from a URL, then the files its Location entities name, relative to that URL. */
+async function loadUrl(load: Load, read: { text: string; url: string }, within: Within): Promise<void> {
+  if (load.readFiles.has(read.url)) {
+    return;
+  }
+  load.readFiles.add(read.url);
+  const base: PlaceholderBase = { type: 'url', url: read.url };
+  const documents = parseYamlDocuments(read.text);
+  const locationEntities = await collectDocuments(load, documents, { location: `url:${read.url}`, base });
+  for (const entity of locationEntities) {
+    await followLocation(load, entity, { type: 'url', url: read.url, within });
+  }
+}
+
+/**
+ * Validates one document and records the entity, the errors or the reason it was skipped; an empty document (a
+ * stray `---`) is nothing.
+ */
+function processYamlDocument(
+  load: DescriptorLoad & { documents?: number },
+  document: YamlDocument,
+  location: string,
+): ProcessedEntity | undefined {
   const position = { location, line: document.line };
   if (document.syntaxError) {
+    countDocument(load);
     load.errors.push({ ...position, message: document.syntaxError });
     return undefined;
   }
   if (document.value === null || document.value === undefined) {
+    return undefined;
+  }
+  countDocument(load);
+  const unread = unreadDocumentOf(document.value);
+  if (unread) {
+    load.skipped.push({ ...position, ...unread });
     return undefined;
   }
   const result = processDocument({ document: document.value, position });
@@ -153,8 +328,18 @@ function processYamlDocument(load: Load, document: YamlDocument, location: strin
   return recordEntity(load, result.entity);
 }
 
+function countDocument(load: { documents?: number }): void {
+  if (load.documents !== undefined) load.documents += 1;
+}
+
+/** The ref a document would have, for messages about it before it is validated. */
+function processDocumentRef(value: unknown): EntityRef | undefined {
+  const result = processDocument({ document: value, position: { location: '', line: 0 } });
+  return result.ok ? result.entity.ref : result.errors.find((error) => error.entityRef)?.entityRef;
+}
+
 /** The first definition of a ref wins; a later one is an error at the later document. */
-function recordEntity(load: Load, entity: ProcessedEntity): ProcessedEntity | undefined {
+function recordEntity(load: DescriptorLoad, entity: ProcessedEntity): ProcessedEntity | undefined {
   const first = load.definedAt.get(entity.ref);
   if (first) {
     load.errors.push({
@@ -173,48 +358,118 @@ function recordEntity(load: Load, entity: ProcessedEntity): ProcessedEntity | un
 // ---------------------------------------------------------------------------------------------------------------
 // Locations
 
-/** Reads the targets of a Location entity, relative to the directory of the file that holds it. */
-async function followLocation(load: Load, entity: ProcessedEntity, baseDirectory: string): Promise<void> {
+/** Where the file holding a Location entity was read from: its targets are relative to it. */
+type TargetBase = { type: 'file'; directory: string; within: Within } | { type: 'url'; url: string; within: Within };
+
+/** Reads the targets of a Location entity, relative to the file (or URL) that holds it. */
+async function followLocation(load: Load, entity: ProcessedEntity, base: TargetBase): Promise<void> {
   const spec = locationSpecOf(entity);
   for (const { field, target } of spec.targets) {
-    const problem = await followTarget(load, { spec, target, baseDirectory, entity });
-    if (problem) {
-      load.errors.push({ ...entity.source, field, entityRef: entity.ref, message: problem });
+    const outcome = await followTarget(load, { spec, target, base, entity });
+    const at = { ...entity.source, field, entityRef: entity.ref };
+    if (outcome && 'problem' in outcome) {
+      load.errors.push({ ...at, message: outcome.problem });
+    } else if (outcome) {
+      load.skipped.push({ ...at, reason: outcome.skipped });
     }
   }
 }
 
-/** Loads one target; answers what is wrong with it, if anything. */
+type TargetOutcome = { problem: string } | { skipped: string } | undefined;
+
+/** Loads one target; answers what is wrong with it, or why it was skipped, if anything. */
 async function followTarget(
   load: Load,
-  opts: { spec: LocationSpec; target: string; baseDirectory: string; entity: ProcessedEntity },
-): Promise<string | undefined> {
-  const { spec, target, entity } = opts;
-  // Without a type, a target inherits the type of the location that read it: here always `file`.
-  const type = spec.type ?? (/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? 'url' : 'file');
-  if (type === 'url') {
-    return `Target "${target}" is a url location; url locations are read by \`wayfinder catalog sync\`, not by import.`;
+  opts: { spec: LocationSpec; target: string; base: TargetBase; entity: ProcessedEntity },
+): Promise<TargetOutcome> {
+  const { spec, target, base, entity } = opts;
+  // Without a type, a target inherits the type of the location that read it, unless it is an absolute URL.
+  const isAbsoluteUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
+  const type = spec.type ?? (isAbsoluteUrl ? 'url' : base.type);
+  const where = `${filePathOf(entity.source.location)}:${entity.source.line}`;
+  if (type === 'url' || (type === 'file' && base.type === 'url')) {
+    return followUrlTarget(load, { ...opts, where });
   }
   if (type !== 'file') {
-    return `Target "${target}" has type ${type}, which import does not read; expected type file (or url, read by \`wayfinder catalog sync\`).`;
+    return {
+      problem: `Target "${target}" has type ${type}, which import does not read; expected type file or url.`,
+    };
   }
-  if (/[*?[\]{}]/.test(target)) {
-    return `Target "${target}" is a glob pattern, which import does not expand; expected a file or a directory (directories are read recursively).`;
+  const directory = (base as { directory: string }).directory;
+  if (isDynamicPattern(target)) {
+    const matches = (await glob(target, { cwd: directory, absolute: true, onlyFiles: true, dot: false })).sort();
+    if (matches.length === 0) {
+      return spec.presence === 'optional'
+        ? undefined
+        : {
+            problem: `Target "${target}" of ${entity.ref} at ${where} matches no file (in ${directory}); expected at least one descriptor file, or presence: optional if it may match none.`,
+          };
+    }
+    for (const match of matches) {
+      await loadFile(load, match, { explicit: false, within: base.within });
+    }
+    return undefined;
   }
-  const targetPath = path.resolve(opts.baseDirectory, target);
+  const targetPath = path.resolve(directory, target);
   const stats = await statOrError(load, targetPath);
   if (stats === 'missing') {
     if (spec.presence === 'optional') {
       return undefined;
     }
-    const where = `${filePathOf(entity.source.location)}:${entity.source.line}`;
-    return `Target "${target}" of ${entity.ref} at ${where} does not exist (${targetPath}); expected a descriptor file, or presence: optional if it may be missing.`;
+    return {
+      problem: `Target "${target}" of ${entity.ref} at ${where} does not exist (${targetPath}); expected a descriptor file, or presence: optional if it may be missing.`,
+    };
   }
   if (stats?.isDirectory()) {
-    await loadDirectory(load, targetPath);
+    await loadDirectory(load, targetPath, base.within);
   } else if (stats) {
-    await loadFile(load, targetPath, { explicit: true });
+    await loadFile(load, targetPath, { explicit: true, within: base.within });
   }
+  return undefined;
+}
+
+/** A url target (or a relative one of a file read from a URL): read through the reader, or skipped with why. */
+async function followUrlTarget(
+  load: Load,
+  opts: { spec: LocationSpec; target: string; base: TargetBase; entity: ProcessedEntity; where: string },
+): Promise<TargetOutcome> {
+  const { spec, target, base, entity, where } = opts;
+  let url: string;
+  try {
+    url = new URL(target, base.type === 'url' ? base.url : undefined).toString();
+  } catch {
+    return { problem: `Target "${target}" of ${entity.ref} at ${where} is not a valid URL; expected an absolute URL.` };
+  }
+  if (isDynamicPattern(new URL(url).pathname)) {
+    return {
+      skipped: `Target "${target}" is a glob pattern in a URL, which Wayfinder does not expand; it was not read.`,
+    };
+  }
+  if (!load.reader) {
+    return {
+      skipped: `Target "${target}" is a url location, read through GitHub, which is not configured (set GITHUB_TOKEN and GITHUB_ORG, or the GitHub App settings); it was not read.`,
+    };
+  }
+  const refusal = load.reader.refuses(url);
+  if (refusal) {
+    return { skipped: `Target "${target}" was not read: ${refusal}.` };
+  }
+  let read: Awaited<ReturnType<UrlReader['read']>>;
+  try {
+    read = await load.reader.read(url);
+  } catch (error) {
+    return {
+      problem: `Target "${target}" of ${entity.ref} at ${where} could not be read from GitHub: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+  if (read === 'missing') {
+    return spec.presence === 'optional'
+      ? undefined
+      : {
+          problem: `Target "${target}" of ${entity.ref} at ${where} does not exist on GitHub; expected a descriptor file, or presence: optional if it may be missing.`,
+        };
+  }
+  await loadUrl(load, read, base.within);
   return undefined;
 }
 
@@ -275,12 +530,31 @@ function byName(a: { name: string }, b: { name: string }): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/** The directory a given path stands for: itself, or the directory of a file (or of a path that is missing). */
+async function directoryOf(absolutePath: string): Promise<string> {
+  try {
+    return (await stat(absolutePath)).isDirectory() ? absolutePath : path.dirname(absolutePath);
+  } catch {
+    return path.dirname(absolutePath);
+  }
+}
+
+async function noDescriptorsMessage(absolutePath: string): Promise<string> {
+  const isDirectory = await stat(absolutePath).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+  return isDirectory
+    ? `${absolutePath} holds no descriptors; expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`
+    : `${absolutePath} holds no descriptors; expected at least one YAML document with apiVersion, kind, metadata and spec.`;
+}
+
 function fileLocation(absolutePath: string): string {
   return `file:${absolutePath}`;
 }
 
 function filePathOf(location: string): string {
-  return location.replace(/^file:/, '');
+  return location.replace(/^(file|url):/, '');
 }
 
 /** The file's stats, `missing` when nothing is there, undefined when it could not be read (an error is recorded). */
@@ -293,6 +567,16 @@ async function statOrError(load: Load, file: string): Promise<Stats | 'missing' 
       return 'missing';
     }
     load.errors.push({ location: fileLocation(file), message: `${file} could not be read (${code}).` });
+    return undefined;
+  }
+}
+
+/** The real path (links resolved); undefined when it cannot be resolved (an error is recorded). */
+async function realpathOrError(load: Load, file: string): Promise<string | undefined> {
+  try {
+    return await realpath(file);
+  } catch (error) {
+    load.errors.push({ location: fileLocation(file), message: `${file} could not be read (${errorCode(error)}).` });
     return undefined;
   }
 }

@@ -1,9 +1,12 @@
 /**
  * Reads one `catalog-info.yaml` document into a ProcessedEntity, with Backstage's rules
  * (shared/reference/backstage.md §1): the envelope, the field formats of FieldFormatEntityPolicy, the 9 core kinds
- * and their required spec fields, and the relations of BuiltinKindsEntityProcessor in both directions.
- * Wayfinder's one departure: `spec.owner` is optional for Component, API, Resource and System, because an
- * answer falls back to the owner of the entity's system or domain.
+ * and their required spec fields, and the relations of BuiltinKindsEntityProcessor in both directions; also the
+ * newer kinds Backstage's own example catalog uses: the API spec types `mcp-server` and `ai-model-server`
+ * (`packages/catalog-model/src/kinds/McpServerApiEntity.ts`, `AiModelServerApiEntity.ts`) and the `AiResource`
+ * kind (`AiResourceEntityV1alpha1.ts`: skill, rule, plugin, marketplace).
+ * Wayfinder's one departure: `spec.owner` is optional for Component, API, Resource, System and AiResource, because
+ * an answer falls back to the owner of the entity's system or domain.
  * Every message names the field path, what was expected and, when something was there, what was found.
  */
 import { createHash } from 'node:crypto';
@@ -71,6 +74,57 @@ export function processDocument(input: { document: unknown; position: SourcePosi
   return { ok: true, entity: createProcessedEntity(envelope, targets.targets, position) };
 }
 
+/** The apiVersion groups Backstage defines its own kinds in; a custom kind's own group is read as a generic entity. */
+const BACKSTAGE_GROUPS = ['backstage.io', 'scaffolder.backstage.io'];
+
+/**
+ * Why a document is left unread: it has a kind or apiVersion that Backstage itself defines (its apiVersion is in
+ * `backstage.io` or `scaffolder.backstage.io`) but Wayfinder does not read, such as `Environment`, or `API` at
+ * `backstage.io/v1alpha2`. Undefined for every other document: built-in kinds, custom kinds in a group of their own
+ * (kept as generic entities), and malformed documents (which processDocument reports). The reason opens with the
+ * words Backstage uses for an entity no processor validates (DefaultCatalogProcessingOrchestrator).
+ */
+export function unreadDocumentOf(
+  document: unknown,
+): { field: string; reason: string; entityRef?: EntityRef } | undefined {
+  if (!isRecord(document) || !isValidApiVersion(document.apiVersion) || !isValidKind(document.kind)) {
+    return undefined;
+  }
+  const apiVersion = document.apiVersion as string;
+  const kind = document.kind as string;
+  const group = groupOf(apiVersion);
+  if (!group || !BACKSTAGE_GROUPS.includes(group)) {
+    return undefined;
+  }
+  const entityRef = attemptedRefOf(document);
+  const opening = `No processor recognized the entity${entityRef ? ` ${entityRef}` : ''} as valid, possibly caused by a foreign kind or apiVersion`;
+  const rules = KIND_RULES[kind];
+  if (!rules) {
+    if (Object.keys(KIND_RULES).some((known) => known.toLowerCase() === kind.toLowerCase())) {
+      return undefined;
+    }
+    const kinds = Object.keys(KIND_RULES).sort();
+    return {
+      field: 'kind',
+      reason: `${opening}: Wayfinder does not read kind ${kind}; it reads ${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}. The document was skipped.`,
+      ...(entityRef ? { entityRef } : {}),
+    };
+  }
+  if (rules.apiVersions.includes(apiVersion) || !rules.apiVersions.some((known) => groupOf(known) === group)) {
+    return undefined;
+  }
+  return {
+    field: 'apiVersion',
+    reason: `${opening}: Wayfinder reads kind ${kind} at ${rules.apiVersions.join(' or ')}, not ${apiVersion}. The document was skipped.`,
+    ...(entityRef ? { entityRef } : {}),
+  };
+}
+
+function groupOf(apiVersion: string): string | undefined {
+  const slash = apiVersion.indexOf('/');
+  return slash === -1 ? undefined : apiVersion.slice(0, slash);
+}
+
 /** What a person calls the entity: its title, else its name. */
 export function entityTitle(envelope: EntityEnvelope): string {
   return envelope.metadata.title || envelope.metadata.name;
@@ -130,7 +184,8 @@ function refList(list: string, item: string) {
 const linkSchema = z.looseObject(
   {
     url: formatted(isValidUrl, 'a string that is a valid url'),
-    title: text(NON_EMPTY).optional(),
+    // FieldFormatEntityPolicy checks a link title with CommonValidatorFunctions.isValidString: blank is not a title.
+    title: formatted(isValidString, NON_EMPTY).optional(),
     icon: formatted(isValidObjectName, NAME).optional(),
     type: z.string({ error: 'a string' }).optional(),
   },
@@ -215,6 +270,76 @@ const apiSpecSchema = z.looseObject({
   system: text('a reference to a System, such as payments').optional(),
 });
 
+/**
+ * `remotes` of the API spec types that expose endpoints instead of a definition (`mcp-server`, `ai-model-server`):
+ * Backstage's `ApiRemote`, at least one, each with a transport type and a URL (for stdio transports a command).
+ */
+const REMOTES = 'a list of at least one remote, each with a type (such as streamable-http) and a url';
+const remotesSchema = z
+  .array(
+    z.looseObject(
+      {
+        type: text('a string naming the transport, such as streamable-http, sse or stdio'),
+        url: text('a string: the endpoint URL (for a stdio transport, the command)'),
+      },
+      { error: 'a mapping with a type and a url' },
+    ),
+    { error: REMOTES },
+  )
+  .min(1, { error: REMOTES });
+
+/** `API.v1alpha1.mcp-server.schema.json` and `API.v1alpha1.ai-model-server.schema.json`: remotes, no definition. */
+const remoteApiSpecSchema = z.looseObject({
+  type: text('a string such as openapi, asyncapi, graphql or grpc'),
+  lifecycle: text('a string such as production, experimental or deprecated'),
+  owner: text(OWNER).optional(),
+  remotes: remotesSchema,
+  system: text('a reference to a System, such as payments').optional(),
+});
+
+const LIFECYCLE = 'a string such as production, experimental or deprecated';
+const AI_RESOURCE_REFS = 'a list of references to AiResources, such as airesource:default/code-review';
+const AI_RESOURCE_REF = 'a reference to an AiResource, such as code-review';
+const STRINGS = 'a list of non-empty strings';
+
+/** `AiResource.v1alpha1.schema.json`: the spec of every AiResource, whatever its type. */
+const aiResourceSpecSchema = z.looseObject({
+  type: text('a string such as skill, rule, plugin or marketplace'),
+  lifecycle: text(LIFECYCLE),
+  owner: text(OWNER).optional(),
+  system: text('a reference to a System, such as payments').optional(),
+});
+
+/** `AiResource.v1alpha1.skill.schema.json`. */
+const skillSpecSchema = aiResourceSpecSchema.extend({
+  disciplines: z.array(text(NON_EMPTY), { error: STRINGS }).optional(),
+  categories: z.array(text(NON_EMPTY), { error: STRINGS }).optional(),
+  agents: z.array(text(NON_EMPTY), { error: STRINGS }).optional(),
+  dependsOn: refList(AI_RESOURCE_REFS, AI_RESOURCE_REF).optional(),
+  allowedTools: z.array(text(NON_EMPTY), { error: STRINGS }).optional(),
+  license: text('a string such as Apache-2.0 or MIT').optional(),
+  compatibility: text('a string such as "Node.js 20+, macOS/Linux"').optional(),
+});
+
+/** `AiResource.v1alpha1.rule.schema.json` (its `activation` entries are kept as written). */
+const ruleSpecSchema = aiResourceSpecSchema.extend({
+  disciplines: z.array(text(NON_EMPTY), { error: STRINGS }).optional(),
+  category: text('a string such as security, architecture or style'),
+  rationale: text('a string saying why the rule exists'),
+});
+
+/** `AiResource.v1alpha1.plugin.schema.json`. */
+const pluginSpecSchema = aiResourceSpecSchema.extend({
+  skills: refList(AI_RESOURCE_REFS, AI_RESOURCE_REF),
+  version: text('a string such as 1.0.0').optional(),
+});
+
+/** `AiResource.v1alpha1.marketplace.schema.json`. */
+const marketplaceSpecSchema = aiResourceSpecSchema.extend({
+  plugins: refList(AI_RESOURCE_REFS, AI_RESOURCE_REF),
+  version: text('a string such as 1.0.0').optional(),
+});
+
 const resourceSpecSchema = z.looseObject({
   type: text('a string such as database, s3-bucket or kubernetes-cluster'),
   owner: text(OWNER).optional(),
@@ -284,11 +409,19 @@ interface RefField {
   defaultKind?: string;
 }
 
-interface KindRules {
-  apiVersions: readonly string[];
+interface SpecRules {
   spec: z.ZodType;
   specExpectation: string;
   refFields: readonly RefField[];
+}
+
+interface KindRules extends SpecRules {
+  apiVersions: readonly string[];
+  /**
+   * Rules that replace the kind's own for one `spec.type`, as Backstage's catalog model layers do with `specType`
+   * (an `mcp-server` API has remotes instead of a definition).
+   */
+  specTypes?: Record<string, SpecRules>;
 }
 
 const BACKSTAGE_API_VERSIONS = ['backstage.io/v1alpha1', 'backstage.io/v1beta1'];
@@ -296,6 +429,7 @@ const OWNED_BY: RefField = { field: 'owner', type: 'ownedBy', defaultKind: 'Grou
 const IN_SYSTEM: RefField = { field: 'system', type: 'partOf', defaultKind: 'System' };
 const DEPENDS_ON: RefField = { field: 'dependsOn', type: 'dependsOn' };
 const DEPENDENCY_OF: RefField = { field: 'dependencyOf', type: 'dependencyOf' };
+const AI_RESOURCE_FIELDS: readonly RefField[] = [OWNED_BY, IN_SYSTEM];
 
 const KIND_RULES: Record<string, KindRules> = {
   Component: {
@@ -317,6 +451,46 @@ const KIND_RULES: Record<string, KindRules> = {
     spec: apiSpecSchema,
     specExpectation: 'an object with at least type, lifecycle and definition',
     refFields: [OWNED_BY, IN_SYSTEM],
+    specTypes: {
+      'mcp-server': {
+        spec: remoteApiSpecSchema,
+        specExpectation: 'an object with at least type, lifecycle and remotes',
+        refFields: [OWNED_BY, IN_SYSTEM],
+      },
+      'ai-model-server': {
+        spec: remoteApiSpecSchema,
+        specExpectation: 'an object with at least type, lifecycle and remotes',
+        refFields: [OWNED_BY, IN_SYSTEM],
+      },
+    },
+  },
+  AiResource: {
+    apiVersions: ['backstage.io/v1alpha1'],
+    spec: aiResourceSpecSchema,
+    specExpectation: 'an object with at least type and lifecycle',
+    refFields: AI_RESOURCE_FIELDS,
+    specTypes: {
+      skill: {
+        spec: skillSpecSchema,
+        specExpectation: 'an object with at least type and lifecycle',
+        refFields: [...AI_RESOURCE_FIELDS, { field: 'dependsOn', type: 'dependsOn', defaultKind: 'AiResource' }],
+      },
+      rule: {
+        spec: ruleSpecSchema,
+        specExpectation: 'an object with at least type, lifecycle, category and rationale',
+        refFields: AI_RESOURCE_FIELDS,
+      },
+      plugin: {
+        spec: pluginSpecSchema,
+        specExpectation: 'an object with at least type, lifecycle and skills',
+        refFields: [...AI_RESOURCE_FIELDS, { field: 'skills', type: 'hasSkill', defaultKind: 'AiResource' }],
+      },
+      marketplace: {
+        spec: marketplaceSpecSchema,
+        specExpectation: 'an object with at least type, lifecycle and plugins',
+        refFields: [...AI_RESOURCE_FIELDS, { field: 'plugins', type: 'hasPlugin', defaultKind: 'AiResource' }],
+      },
+    },
   },
   Resource: {
     apiVersions: BACKSTAGE_API_VERSIONS,
@@ -383,9 +557,15 @@ function kindRulesOf(document: unknown): { rules?: KindRules; problems: Problem[
       : [];
     return { problems };
   }
+  const specType = isRecord(document.spec) ? document.spec.type : undefined;
+  const typed = typeof specType === 'string' ? rules.specTypes?.[specType] : undefined;
+  const effective: KindRules = typed ? { ...rules, ...typed } : rules;
   return {
-    rules,
-    problems: [...apiVersionProblems(document.apiVersion, kind, rules), ...specProblems(document.spec, kind, rules)],
+    rules: effective,
+    problems: [
+      ...apiVersionProblems(document.apiVersion, kind, effective),
+      ...specProblems(document.spec, typed ? `${kind} of type ${specType}` : kind, effective),
+    ],
   };
 }
 
@@ -623,4 +803,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isValidUrl(value: string): boolean {
   return URL.canParse(value);
+}
+
+/** Backstage's `CommonValidatorFunctions.isValidString`: a string with something other than whitespace. */
+function isValidString(value: string): boolean {
+  return value.trim().length >= 1;
 }

@@ -55,6 +55,11 @@ export const RELATION_PAIRS = {
   hasMember: 'memberOf',
   partOf: 'hasPart',
   hasPart: 'partOf',
+  // An AiResource plugin's skills and a marketplace's plugins (Backstage's RELATION_HAS_SKILL, RELATION_HAS_PLUGIN).
+  hasSkill: 'skillOf',
+  skillOf: 'hasSkill',
+  hasPlugin: 'pluginOf',
+  pluginOf: 'hasPlugin',
 } as const;
 
 export type RelationType = keyof typeof RELATION_PAIRS;
@@ -99,6 +104,21 @@ export interface IngestError {
   message: string;
   /** The entity ref the document would have had, when it got that far. */
   entityRef?: EntityRef;
+}
+
+/**
+ * A document, Location target or placeholder that was left unread on purpose (a kind Wayfinder does not read, a url
+ * target with no GitHub configured): not a failure, but reported with the reason.
+ */
+export interface SkippedDocument {
+  location: string;
+  /** 1-based line of the document, when known. */
+  line?: number;
+  /** The field that named what was skipped, e.g. `kind`, `spec.targets[0]` or `spec.definition`. */
+  field?: string;
+  entityRef?: EntityRef;
+  /** Why it was skipped and what would make it read. */
+  reason: string;
 }
 
 export interface ImportCounts {

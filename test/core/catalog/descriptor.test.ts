@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { entityTitle, locationSpecOf, processDocument } from '../../../src/core/catalog/descriptor.ts';
+import {
+  entityTitle,
+  locationSpecOf,
+  processDocument,
+  unreadDocumentOf,
+} from '../../../src/core/catalog/descriptor.ts';
 import type { IngestError, ProcessedEntity, Relation } from '../../../src/core/catalog/types.ts';
 
 const position = { location: 'file:/repo/catalog-info.yaml', line: 7 };
@@ -287,6 +292,19 @@ describe('metadata', () => {
       '"metadata.links[0].url" is required; expected a string that is a valid url.',
       '"metadata.links[1].url" is not valid; expected a string that is a valid url but found "not a url".',
       `"metadata.links[1].icon" is not valid; expected ${NAME_RULE} but found "bad icon".`,
+    ]);
+  });
+
+  it('refuses a link whose title is blank, as FieldFormatEntityPolicy does (isValidString)', () => {
+    const link = (title: unknown) => ({ links: [{ url: 'https://example.com/runbook', title }] });
+    expect(messages(component({}, link('   ')))).toEqual([
+      '"metadata.links[0].title" is not valid; expected a non empty string but found "   ".',
+    ]);
+    expect(messages(component({}, link('')))).toEqual([
+      '"metadata.links[0].title" is not valid; expected a non empty string but found "".',
+    ]);
+    expect(accept(component({}, link('Runbook'))).envelope.metadata.links).toEqual([
+      { url: 'https://example.com/runbook', title: 'Runbook' },
     ]);
   });
 
@@ -614,5 +632,107 @@ describe('locationSpecOf', () => {
       presence: 'optional',
       targets: [],
     });
+  });
+});
+
+describe('API spec types with their own schemas', () => {
+  const remoteApi = (type: string, spec: Doc = {}) =>
+    entity('API', { type, lifecycle: 'experimental', owner: 'team-a', ...spec }, { name: 'assistant' });
+
+  it.each(['mcp-server', 'ai-model-server'])('accepts a %s API with remotes and no definition', (type) => {
+    const remotes = [{ type: 'streamable-http', url: 'http://localhost:7007/api/mcp/v1' }];
+    const api = accept(remoteApi(type, { remotes, system: 'ai-tooling' }));
+    expect(api.envelope.spec).toMatchObject({ type, remotes });
+    expect(api.relations).toEqual(
+      expect.arrayContaining([
+        { source: 'api:default/assistant', type: 'ownedBy', target: 'group:default/team-a' },
+        { source: 'api:default/assistant', type: 'partOf', target: 'system:default/ai-tooling' },
+      ]),
+    );
+  });
+
+  it('requires at least one remote, each with a type and a url, naming the spec type', () => {
+    expect(messages(remoteApi('mcp-server'))).toEqual([
+      '"spec.remotes" is required for kind API of type mcp-server; expected a list of at least one remote, each with a type (such as streamable-http) and a url.',
+    ]);
+    expect(messages(remoteApi('ai-model-server', { remotes: [] }))).toEqual([
+      '"spec.remotes" is not valid; expected a list of at least one remote, each with a type (such as streamable-http) and a url but found [].',
+    ]);
+    expect(messages(remoteApi('mcp-server', { remotes: [{ type: 'stdio' }] }))).toEqual([
+      '"spec.remotes[0].url" is required for kind API of type mcp-server; expected a string: the endpoint URL (for a stdio transport, the command).',
+    ]);
+  });
+
+  it('still requires a definition of every other API type', () => {
+    expect(messages(remoteApi('openapi', { remotes: [{ type: 'https', url: 'https://x.example' }] }))).toEqual([
+      '"spec.definition" is required for kind API; expected the API definition as a string, or a $text, $json or $yaml reference to a file.',
+    ]);
+  });
+});
+
+describe('the AiResource kind', () => {
+  const aiResource = (spec: Doc, apiVersion = 'backstage.io/v1alpha1') =>
+    entity('AiResource', { lifecycle: 'production', owner: 'team-a', system: 'ai-tooling', ...spec }, {}, apiVersion);
+
+  it('relates an AiResource to its owner and system, as a Component', () => {
+    expect(accept(aiResource({ type: 'skill' })).relations).toEqual([
+      { source: 'airesource:default/thing', type: 'ownedBy', target: 'group:default/team-a' },
+      { source: 'group:default/team-a', type: 'ownerOf', target: 'airesource:default/thing' },
+      { source: 'airesource:default/thing', type: 'partOf', target: 'system:default/ai-tooling' },
+      { source: 'system:default/ai-tooling', type: 'hasPart', target: 'airesource:default/thing' },
+    ]);
+  });
+
+  it('relates a skill to the AiResources it depends on, a plugin to its skills and a marketplace to its plugins', () => {
+    const targets = (spec: Doc, type: string) =>
+      accept(aiResource(spec))
+        .relations.filter((relation) => relation.type === type)
+        .map((relation) => relation.target);
+    expect(targets({ type: 'skill', dependsOn: ['typescript-basics'] }, 'dependsOn')).toEqual([
+      'airesource:default/typescript-basics',
+    ]);
+    expect(targets({ type: 'plugin', skills: ['airesource:default/review'] }, 'hasSkill')).toEqual([
+      'airesource:default/review',
+    ]);
+    expect(targets({ type: 'marketplace', plugins: ['code-review-plugin'] }, 'hasPlugin')).toEqual([
+      'airesource:default/code-review-plugin',
+    ]);
+  });
+
+  it('requires what each AiResource type requires, naming the type', () => {
+    expect(messages(aiResource({ type: 'rule', category: 'architecture' }))).toEqual([
+      '"spec.rationale" is required for kind AiResource of type rule; expected a string saying why the rule exists.',
+    ]);
+    expect(messages(aiResource({ type: 'plugin' }))).toEqual([
+      '"spec.skills" is required for kind AiResource of type plugin; expected a list of references to AiResources, such as airesource:default/code-review.',
+    ]);
+    expect(messages(aiResource({ type: 'skill', lifecycle: undefined }))).toEqual([
+      '"spec.lifecycle" is required for kind AiResource of type skill; expected a string such as production, experimental or deprecated.',
+    ]);
+  });
+
+  it('reads AiResource at backstage.io/v1alpha1 only, as its schema says', () => {
+    expect(unreadDocumentOf(aiResource({ type: 'skill' }, 'backstage.io/v1beta1'))).toEqual({
+      field: 'apiVersion',
+      entityRef: 'airesource:default/thing',
+      reason:
+        'No processor recognized the entity airesource:default/thing as valid, possibly caused by a foreign kind or apiVersion: Wayfinder reads kind AiResource at backstage.io/v1alpha1, not backstage.io/v1beta1. The document was skipped.',
+    });
+  });
+});
+
+describe('unreadDocumentOf', () => {
+  it('leaves built-in kinds, custom kinds in a group of their own and malformed documents to processDocument', () => {
+    expect(unreadDocumentOf(component())).toBeUndefined();
+    expect(unreadDocumentOf(entity('Environment', { owner: 'team-a' }, {}, 'example.com/v1'))).toBeUndefined();
+    expect(unreadDocumentOf({ ...component(), apiVersion: 'scaffolder.backstage.io/v1beta3' })).toBeUndefined();
+    expect(unreadDocumentOf({ ...component(), kind: 'component' })).toBeUndefined();
+    expect(unreadDocumentOf('just text')).toBeUndefined();
+  });
+
+  it('names a kind Backstage defines that Wayfinder does not read', () => {
+    expect(unreadDocumentOf(entity('Capability', {}))?.reason).toBe(
+      'No processor recognized the entity capability:default/thing as valid, possibly caused by a foreign kind or apiVersion: Wayfinder does not read kind Capability; it reads API, AiResource, Component, Domain, Group, Location, Resource, System, Template and User. The document was skipped.',
+    );
   });
 });
