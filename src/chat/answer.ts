@@ -48,6 +48,8 @@ export async function answerChatCommand(opts: {
  * later). A rejection within `ms` is thrown. Never leaves a rejection unobserved.
  */
 export async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<{ ready: T } | { late: Promise<T> }> {
+  // A surface with no deadline (the response_url of an acked click lasts 30 minutes) passes Infinity.
+  if (!Number.isFinite(ms)) return { ready: await promise };
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<{ late: Promise<T> }>((resolve) => {
     timer = setTimeout(() => resolve({ late: promise }), ms);
