@@ -11,7 +11,8 @@ import { GitHubCatalogSync, type SyncSummary } from './catalog/github-sync.ts';
 import { importCatalog } from './catalog/import-catalog.ts';
 import { createCatalogRefresher } from './catalog/refresh.ts';
 import type { Config, GitHubConfig } from './config.ts';
-import { runCommandLine } from './core/commands/index.ts';
+import { answerCommandLine, commandNamed } from './core/commands/index.ts';
+import { createRefreshGate } from './core/commands/refresh-gate.ts';
 import type {
   CatalogRefresher,
   CatalogStore,
@@ -145,7 +146,9 @@ export async function serveWayfinder(wayfinder: Wayfinder, config: Config, logge
         services: {
           store: wayfinder.store,
           refresher: wayfinder.refresher,
-          runCommand: runCommandLine,
+          refreshes: createRefreshGate(),
+          runCommand: answerCommandLine,
+          commandNamed,
           processedEvents: wayfinder.processedEvents,
         },
         logger,

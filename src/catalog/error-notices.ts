@@ -17,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { buildErrorNotice, noticeChannelOf } from '../core/catalog/error-notice.ts';
+import type { ChannelSpan } from '../core/catalog/facts.ts';
 import type { EntityRef, IngestError } from '../core/catalog/types.ts';
 import { UpstreamError } from '../core/errors.ts';
 import type { CatalogStore, ChannelNotifier, EntityRecord, SyncStateStore } from '../core/ports.ts';
@@ -60,7 +61,7 @@ export async function notifyErrorOwners(opts: {
   const ownerOf = (ref: EntityRef) => {
     let owner = owners.get(ref);
     if (!owner) {
-      owner = findTeamChannel(store, ref);
+      owner = findTeamChannel(store, opts.notifier, ref);
       owners.set(ref, owner);
     }
     return owner;
@@ -115,17 +116,18 @@ export async function notifyErrorOwners(opts: {
 
 interface TeamChannel {
   team: EntityRecord;
-  channel: string;
+  channel: ChannelSpan;
 }
 
 /** The team that owns `ref` and its channel; undefined when either is unknown (or the owner is a person). */
 async function findTeamChannel(
   store: Pick<CatalogStore, 'getEntity' | 'getOwnership'>,
+  notifier: Pick<ChannelNotifier, 'reaches'>,
   ref: EntityRef,
 ): Promise<TeamChannel | undefined> {
   const entity = await store.getEntity({ ref });
   if (!entity) return undefined;
   const team = entity.kind === 'group' ? entity : (await store.getOwnership({ entity })).owner?.group?.team;
   const channel = team && noticeChannelOf(team);
-  return team && channel ? { team, channel } : undefined;
+  return team && channel && notifier.reaches({ channel }) ? { team, channel } : undefined;
 }

@@ -1,14 +1,16 @@
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
-import { runCommandLine } from '../core/commands/index.ts';
+import { orExpectedError } from '../chat/errors.ts';
+import { answerCommandLine, answerToMessage } from '../core/commands/index.ts';
 import type { CommandContext } from '../core/commands/types.ts';
+import { isMessage } from '../core/view-model.ts';
 import { renderText } from './render.ts';
 
 const GREETING = `Wayfinder console. Type a command, e.g. /owner payments-api, or /wayfinder help. Ctrl-D or "exit" quits.`;
 
 /**
  * The local console: the same commands as Slack, rendered as text. Buttons are printed as the commands they
- * would run, so the answer's next step can be typed.
+ * would run, so the answer's next step can be typed. Deferred work prints its placeholder, then its answer.
  */
 export async function runConsole(opts: {
   context: CommandContext;
@@ -23,17 +25,26 @@ export async function runConsole(opts: {
   for await (const line of lines) {
     const input = line.trim();
     if (input === 'exit' || input === 'quit') break;
-    if (input) opts.output.write(`${await answer(opts.context, input, terminal)}\n`);
+    if (input) await answer(opts.context, input, terminal, (text) => opts.output.write(`${text}\n`));
     lines.prompt();
   }
   lines.close();
 }
 
-/** One failed answer (the database went away, say) is reported and the console goes on. */
-async function answer(context: CommandContext, input: string, color: boolean): Promise<string> {
+/**
+ * Answers one line. Expected failures (a bad flag) print their message; anything else (the database went away, say)
+ * is reported and the console goes on.
+ */
+async function answer(context: CommandContext, input: string, color: boolean, print: (text: string) => void) {
   try {
-    return renderText(await runCommandLine(context, input), { color });
+    const answered = await orExpectedError(answerCommandLine(context, input));
+    if (!isMessage(answered) && answered.kind === 'deferred') {
+      print(renderText(answered.placeholder, { color }));
+      print(renderText(await orExpectedError(answered.work()), { color }));
+      return;
+    }
+    print(renderText(await answerToMessage(answered), { color }));
   } catch (error) {
-    return `Something went wrong answering that: ${error instanceof Error ? error.message : String(error)}`;
+    print(`Something went wrong answering that: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

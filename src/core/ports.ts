@@ -2,6 +2,8 @@
  * The ports the core needs, implemented by adapters (`src/db`, `src/github`, later `src/ai`).
  * Methods take one options object so that new options never reorder arguments.
  */
+
+import type { ChannelSpan } from './catalog/facts.ts';
 import type {
   EntityEnvelope,
   EntityRef,
@@ -10,7 +12,7 @@ import type {
   ProcessedEntity,
   RelationType,
 } from './catalog/types.ts';
-import type { Message } from './view-model.ts';
+import type { ChatIds, ChatPlatform, Message } from './view-model.ts';
 
 /** An entity as stored: its descriptor plus what the catalog knows about it. */
 export interface EntityRecord {
@@ -24,9 +26,9 @@ export interface EntityRecord {
   orphan: boolean;
 }
 
-/** A person in an answer, with their Slack identity when Wayfinder has learned it. */
+/** A person in an answer, with their id on the platform asked about (`platform` of the read) once Wayfinder has learned it. */
 export interface PersonRecord extends EntityRecord {
-  slackUserId?: string;
+  identities?: ChatIds;
 }
 
 export type NameResolution =
@@ -94,7 +96,7 @@ export interface SearchHit {
 }
 
 export interface ChatIdentity {
-  platform: 'slack' | 'teams';
+  platform: ChatPlatform;
   platformUserId: string;
   email?: string;
   /** The catalog User this person is, when one has their email. */
@@ -132,17 +134,23 @@ export interface CatalogStore {
   resolveName(opts: { text: string; kinds?: readonly string[]; suggestionLimit?: number }): Promise<NameResolution>;
   getEntity(opts: { ref: EntityRef }): Promise<EntityRecord | undefined>;
   getRelations(opts: { ref: EntityRef }): Promise<RelationFacts[]>;
-  /** One database round trip. */
-  getOwnership(opts: { entity: EntityRecord }): Promise<OwnershipFacts>;
+  /**
+   * One database round trip. People come with their ids on `platform` (`PersonRecord.identities`) where Wayfinder
+   * has learned them; without `platform`, with none.
+   */
+  getOwnership(opts: { entity: EntityRecord; platform?: ChatPlatform }): Promise<OwnershipFacts>;
   /**
    * `/owner`'s lookup: resolves `text` as `resolveName` does and, when it names exactly one entity that is neither a
-   * Group nor a User, returns that entity's ownership too. One round trip; two for an unknown name (suggestions).
+   * Group nor a User, returns that entity's ownership too (people with their ids on `platform`, as `getOwnership`).
+   * One round trip; two for an unknown name (suggestions).
    */
   findOwnership(opts: {
     text: string;
     suggestionLimit?: number;
+    platform?: ChatPlatform;
   }): Promise<{ resolution: NameResolution; ownership?: OwnershipFacts }>;
-  getTeam(opts: { ref: EntityRef }): Promise<TeamFacts | undefined>;
+  /** Members come with their ids on `platform`, as `getOwnership`. */
+  getTeam(opts: { ref: EntityRef; platform?: ChatPlatform }): Promise<TeamFacts | undefined>;
   getHoldings(opts: { ref: EntityRef; limit: number }): Promise<HoldingsFacts>;
   /** Breadth-first to `depth`; each entity appears once, at its shortest distance. */
   getDependencies(opts: { ref: EntityRef; direction: 'down' | 'up'; depth: number }): Promise<DependencyNode[]>;
@@ -219,7 +227,9 @@ export type RefreshOutcome =
 
 /** Posts a message to a chat channel (a team's `slack.com/bot-notify`). */
 export interface ChannelNotifier {
-  post(opts: { channel: string; message: Message }): Promise<void>;
+  /** Whether `channel` is somewhere this notifier can post (on Slack: a channel id or name, not a person's id). */
+  reaches(opts: { channel: ChannelSpan }): boolean;
+  post(opts: { channel: ChannelSpan; message: Message }): Promise<void>;
 }
 
 /** Deliveries already handled, so that a retried delivery (Slack retries events up to three times) acts once. */

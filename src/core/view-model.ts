@@ -4,16 +4,28 @@
  * renderers cut lists to fit and use `moreCommand` to say where the rest can be found.
  */
 
+/** The chat platforms Wayfinder speaks on. Only `src/slack/` (and later `src/teams/`) know an id's shape. */
+export type ChatPlatform = 'slack' | 'teams';
+
+/**
+ * A person's or channel's id on each chat platform where it is known: `{ slack: 'U0123ABC' }`. Values are opaque to
+ * the core; a renderer that finds its platform's id (and finds it well-formed) links or mentions, else shows the name.
+ */
+export type ChatIds = { readonly [P in ChatPlatform]?: string };
+
 /** A piece of inline text. Renderers choose the markup (Slack mrkdwn, Markdown, plain text). */
 export type Span =
   | { kind: 'text'; text: string }
   | { kind: 'strong'; text: string }
   | { kind: 'code'; text: string }
   | { kind: 'link'; text: string; url: string }
-  /** A person; rendered as a mention where the platform identity is known, else by name (and email). */
-  | { kind: 'user'; name: string; email?: string; slackUserId?: string }
-  /** A chat channel; `slackChannelId` makes it a clickable channel link in Slack. */
-  | { kind: 'channel'; name: string; slackChannelId?: string };
+  /** A person; rendered as a mention where their id on the rendering platform is known, else by name (and email). */
+  | { kind: 'user'; name: string; email?: string; ids?: ChatIds }
+  /**
+   * A chat channel by name; `ids` holds what the catalog says about it per platform (for Slack, the raw
+   * `slack.com/bot-notify` or `wayfinder.dev/slack-channel-id` value), which that platform's renderer interprets.
+   */
+  | { kind: 'channel'; name: string; ids?: ChatIds };
 
 export type RichText = readonly Span[];
 
@@ -57,6 +69,10 @@ export interface Message {
   command?: string;
 }
 
+/**
+ * A form field. `id` is stable: the submission's values are keyed by it, and errors are reported against it. Ids are
+ * short (Slack allows 255 characters for the block that carries one) and unique within the form.
+ */
 export type FormField =
   | {
       type: 'text';
@@ -79,11 +95,60 @@ export type FormField =
   | { type: 'checkbox'; id: string; label: string; initial?: boolean }
   | { type: 'user' | 'channel'; id: string; label: string; required: boolean };
 
+/**
+ * A form to fill in: a Slack modal, a Teams dialog. Its submission comes back to the command that answered with it
+ * (`CommandDefinition.submit`), as values checked against the same form (`parseFormValues`). A command that needs
+ * several pages answers a submission with the next page's Form; `state` carries what the earlier pages decided.
+ */
 export interface Form {
+  /** Which of the command's forms this is (e.g. `provision:template`); comes back with the submission. */
   id: string;
+  /** Short: Slack cuts modal titles at 24 characters. */
   title: string;
   submitLabel: string;
   fields: readonly FormField[];
+  /** Text shown above the fields. */
+  intro?: RichText;
+  /**
+   * Opaque text that comes back with the submission (the earlier pages' choices, an id). Keep it under 2,000
+   * characters: Slack carries it in the modal's 3,000-character `private_metadata` beside Wayfinder's own fields.
+   */
+  state?: string;
+}
+
+/** A submitted value, by field type: text and select → string, number → number, multi-select → strings, checkbox → boolean, user and channel → their id on the submitting platform. */
+export type FormValue = string | number | boolean | readonly string[] | ChatIds;
+
+/** A submission's values by field id; an optional field left empty is absent. */
+export type FormValues = Readonly<Record<string, FormValue>>;
+
+/**
+ * Work whose answer comes later: the surface acknowledges at once with `placeholder`, then calls `work()` exactly once
+ * (in the background) and delivers its Message where the placeholder went (Slack: the command's `response_url`).
+ * `work()` may throw as a command does: an expected error becomes a message, anything else the apology.
+ */
+export interface Deferred {
+  kind: 'deferred';
+  placeholder: Message;
+  work(): Promise<Message>;
+}
+
+/** Open `form` (a Slack modal, a Teams dialog); the submission comes back to command `command`. */
+export interface FormAnswer {
+  kind: 'form';
+  /** The name of the command whose `formOf` and `submit` answer the submission (`provision`). */
+  command: string;
+  form: Form;
+}
+
+/**
+ * What a command answers: a Message now, a Form to fill in, or work delivered later. A Message has no `kind`, so every
+ * command that answers only with messages needs no change.
+ */
+export type Answer = Message | FormAnswer | Deferred;
+
+export function isMessage(answer: Answer): answer is Message {
+  return !('kind' in answer);
 }
 
 export const text = (value: string): Span => ({ kind: 'text', text: value });

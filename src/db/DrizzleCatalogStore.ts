@@ -18,6 +18,7 @@ import type {
   StoredSource,
   TeamFacts,
 } from '../core/ports.ts';
+import type { ChatPlatform } from '../core/view-model.ts';
 import { AnalyzeTrigger } from './analyze-trigger.ts';
 import type { Db } from './client.ts';
 import { entityFields, toEntityRecord } from './entity-row.ts';
@@ -137,19 +138,20 @@ export class DrizzleCatalogStore implements CatalogStore {
     });
   }
 
-  getOwnership(opts: { entity: EntityRecord }): Promise<OwnershipFacts> {
+  getOwnership(opts: { entity: EntityRecord; platform?: ChatPlatform }): Promise<OwnershipFacts> {
     return this.#getOwnership(opts);
   }
 
   findOwnership(opts: {
     text: string;
     suggestionLimit?: number;
+    platform?: ChatPlatform;
   }): Promise<{ resolution: NameResolution; ownership?: OwnershipFacts }> {
     return this.#findOwnership(opts);
   }
 
-  getTeam(opts: { ref: EntityRef }): Promise<TeamFacts | undefined> {
-    return this.#getTeam({ ref: opts.ref.toLowerCase() });
+  getTeam(opts: { ref: EntityRef; platform?: ChatPlatform }): Promise<TeamFacts | undefined> {
+    return this.#getTeam({ ...opts, ref: opts.ref.toLowerCase() });
   }
 
   getHoldings(opts: { ref: EntityRef; limit: number }): Promise<HoldingsFacts> {

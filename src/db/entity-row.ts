@@ -6,6 +6,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { EntityEnvelope } from '../core/catalog/types.ts';
 import type { EntityRecord, PersonRecord } from '../core/ports.ts';
+import type { ChatPlatform } from '../core/view-model.ts';
 import { entities } from './schema.ts';
 
 export type EntityRow = {
@@ -49,8 +50,12 @@ export function toEntityRecord(row: EntityRow): EntityRecord {
   return record;
 }
 
-export function toPersonRecord(row: EntityRow & { slackUserId: string | null }): PersonRecord {
+/** A person's row with their id on `platform` (`userId`, null when unknown) as the core's PersonRecord. */
+export function toPersonRecord(
+  row: EntityRow & { userId: string | null },
+  platform: ChatPlatform | undefined,
+): PersonRecord {
   const person: PersonRecord = toEntityRecord(row);
-  if (row.slackUserId !== null) person.slackUserId = row.slackUserId;
+  if (row.userId !== null && platform) person.identities = { [platform]: row.userId };
   return person;
 }

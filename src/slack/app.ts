@@ -10,6 +10,7 @@
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { createBackground } from '../background.ts';
+import { DEFAULT_DEFER_AFTER_MS } from '../chat/answer.ts';
 import type { Logger, Route } from '../http/server.ts';
 import type { ListenerDeps, SlackServices } from './deps.ts';
 import { createSlackErrorHandler } from './error-handler.ts';
@@ -18,6 +19,7 @@ import { createIdentityWarmer } from './identities.ts';
 import { registerActions } from './listeners/actions/index.ts';
 import { registerCommands } from './listeners/commands/index.ts';
 import { registerEvents } from './listeners/events/index.ts';
+import { registerViews } from './listeners/views/index.ts';
 import { SlackHttpReceiver } from './receiver.ts';
 
 export type { SlackServices } from './deps.ts';
@@ -33,6 +35,11 @@ export interface SlackAppOptions {
   apiUrl?: string;
   services: SlackServices;
   logger: Logger;
+  /**
+   * How long (ms) an answer may take before the request is acked with "Working on it…" and the answer delivered
+   * through the response_url when done. Default 2,000: Slack drops acks after 3 s. Tests use a few milliseconds.
+   */
+  deferAfterMs?: number;
 }
 
 export interface SlackApp {
@@ -43,7 +50,7 @@ export interface SlackApp {
   start(): Promise<void>;
   /** Stops accepting requests, then waits up to `graceMs` (default 5 s) for background work to finish. */
   stop(graceMs?: number): Promise<void>;
-  /** Resolves when background work started so far (identity learning) has finished. */
+  /** Resolves when background work started so far (identity learning, deferred answers) has finished. */
   idle(): Promise<void>;
 }
 
@@ -77,6 +84,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     logger,
     background,
     identities: createIdentityWarmer({ store: opts.services.store, logger }),
+    deferAfterMs: opts.deferAfterMs ?? DEFAULT_DEFER_AFTER_MS,
   };
 
   app.use(createEventDeduplication({ log: opts.services.processedEvents, logger }));
@@ -84,6 +92,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   registerCommands(app, deps);
   registerActions(app, deps);
   registerEvents(app, deps);
+  registerViews(app, deps);
 
   return {
     app,

@@ -4,15 +4,20 @@
  * (`not_in_channel`, `channel_not_found`) reaches the caller as the Web API's error.
  */
 import type { WebClient } from '@slack/web-api';
+import { NotFoundError } from '../core/errors.ts';
 import type { ChannelNotifier } from '../core/ports.ts';
+import { slackConversationOf } from './channels.ts';
 import { renderSlackMessage } from './render/message.ts';
 
 export function createSlackChannelNotifier(opts: { client: WebClient }): ChannelNotifier {
   return {
+    reaches: ({ channel }) => slackConversationOf(channel) !== undefined,
     async post({ channel, message }) {
+      const conversation = slackConversationOf(channel);
+      if (conversation === undefined) throw new NotFoundError(`${channel.name} is not a Slack channel.`);
       const rendered = renderSlackMessage(message);
       await opts.client.chat.postMessage({
-        channel,
+        channel: conversation,
         text: rendered.text,
         blocks: rendered.blocks,
         // Notices link to descriptor files; a preview of each would bury the message.

@@ -1,15 +1,14 @@
 import type { Background } from '../background.ts';
-import type { CommandContext } from '../core/commands/types.ts';
-import type { CatalogRefresher, CatalogStore, ProcessedEventLog } from '../core/ports.ts';
-import type { Message } from '../core/view-model.ts';
+import type { ChatServices } from '../chat/context.ts';
+import type { ProcessedEventLog } from '../core/ports.ts';
 import type { Logger } from '../http/server.ts';
 import type { IdentityWarmer } from './identities.ts';
 
-/** What the Slack adapter needs from the rest of Wayfinder; the wiring passes `runCommandLine` as `runCommand`. */
-export interface SlackServices {
-  store: CatalogStore;
-  refresher: CatalogRefresher;
-  runCommand(context: CommandContext, line: string): Promise<Message>;
+/**
+ * What the Slack adapter needs from the rest of Wayfinder: the services every chat surface shares (the wiring passes
+ * the core's `answerCommandLine` as `runCommand`), and Slack's own.
+ */
+export interface SlackServices extends ChatServices {
   /** Remembers handled event ids so that Slack's retries act once, across replicas. */
   processedEvents: ProcessedEventLog;
 }
@@ -20,4 +19,6 @@ export interface ListenerDeps {
   logger: Logger;
   background: Background;
   identities: IdentityWarmer;
+  /** How long (ms) an answer may take before it is acked with "Working on it…" and delivered later. */
+  deferAfterMs: number;
 }

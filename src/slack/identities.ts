@@ -124,7 +124,7 @@ export function collectUnlinkedEmails(message: Message): string[] {
 }
 
 function isUnlinkedUser(span: Span): span is Extract<Span, { kind: 'user' }> & { email: string } {
-  return span.kind === 'user' && span.slackUserId === undefined && typeof span.email === 'string' && span.email !== '';
+  return span.kind === 'user' && span.ids?.slack === undefined && typeof span.email === 'string' && span.email !== '';
 }
 
 /** The Slack user id for `email`, or undefined when Slack has no such user. Other failures throw. */

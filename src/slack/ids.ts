@@ -28,3 +28,6 @@ export const SHARE_ACTION_PATTERN = /^wayfinder_share(?::\d+)?$/;
 export function indexedActionId(action: WayfinderAction, index: number): string {
   return `${action}:${index}`;
 }
+
+/** The `callback_id` of every modal a command's Form opens; which command and form it is travels in `private_metadata`. */
+export const FORM_CALLBACK_ID = 'wayfinder_form' as const;

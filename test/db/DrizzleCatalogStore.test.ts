@@ -373,13 +373,13 @@ describe('getOwnership', () => {
     const entity = await store.getEntity({ ref: 'component:default/notebook' });
     if (!entity) throw new Error('notebook was not stored');
 
-    const facts = await store.getOwnership({ entity });
+    const facts = await store.getOwnership({ entity, platform: 'slack' });
 
-    expect(facts.owner?.user).toMatchObject({ ref: 'user:default/ada', slackUserId: 'U0ADA' });
+    expect(facts.owner?.user).toMatchObject({ ref: 'user:default/ada', identities: { slack: 'U0ADA' } });
     expect(facts.owner?.group).toBeUndefined();
   });
 
-  it('gives members their Slack user id once their chat identity is saved', async () => {
+  it('gives members their id on the platform asked about once their chat identity is saved', async () => {
     await load(
       group('payments', { members: ['ada', 'grace'] }),
       user('ada', 'Ada@Acme.example'),
@@ -388,8 +388,8 @@ describe('getOwnership', () => {
     );
     const entity = await store.getEntity({ ref: 'component:default/payments-api' });
     if (!entity) throw new Error('payments-api was not stored');
-    const before = await store.getOwnership({ entity });
-    expect(before.owner?.group?.members.map((member) => member.slackUserId)).toEqual([undefined, undefined]);
+    const before = await store.getOwnership({ entity, platform: 'slack' });
+    expect(before.owner?.group?.members.map((member) => member.identities)).toEqual([undefined, undefined]);
 
     await store.saveChatIdentity({
       identity: { platform: 'slack', platformUserId: 'U0ADA', email: 'ada@ACME.example' },
@@ -398,11 +398,19 @@ describe('getOwnership', () => {
       identity: { platform: 'teams', platformUserId: 'T-GRACE', email: 'grace@acme.example' },
     });
 
-    const after = await store.getOwnership({ entity });
-    expect(after.owner?.group?.members.map((member) => [member.ref, member.slackUserId])).toEqual([
-      ['user:default/ada', 'U0ADA'],
+    const onSlack = await store.getOwnership({ entity, platform: 'slack' });
+    expect(onSlack.owner?.group?.members.map((member) => [member.ref, member.identities])).toEqual([
+      ['user:default/ada', { slack: 'U0ADA' }],
       ['user:default/grace', undefined],
     ]);
+    const onTeams = await store.getTeam({ ref: 'group:default/payments', platform: 'teams' });
+    expect(onTeams?.members.map((member) => [member.ref, member.identities])).toEqual([
+      ['user:default/ada', undefined],
+      ['user:default/grace', { teams: 'T-GRACE' }],
+    ]);
+    // Without a platform (the console), nobody's chat ids are read.
+    const anywhere = await store.getOwnership({ entity });
+    expect(anywhere.owner?.group?.members.map((member) => member.identities)).toEqual([undefined, undefined]);
   });
 
   it('answers with the team as last imported when members move and a parent team is renamed', async () => {

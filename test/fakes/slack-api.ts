@@ -1,7 +1,8 @@
 /**
  * A fake Slack on 127.0.0.1 that speaks the Web API wire protocol: `POST /api/<method>` with a form-encoded or JSON
  * body and a bearer token, answered `200 { ok: true, … }` or `200 { ok: false, error }` like Slack. It also serves
- * response_urls (`POST /response/<id>`). Everything posted is recorded for assertions.
+ * response_urls (`POST /response/<id>`, as Bolt's `respond()` and the deferred answers post them) and modals
+ * (`views.open`, `views.update`, `views.push`). Everything posted is recorded for assertions.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +48,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const responses: RecordedResponse[] = [];
   const users = new Map<string, FakeSlackUser>();
   let messages = 0;
+  let views = 0;
 
   const methods: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
     'auth.test': () => ({
@@ -76,6 +78,13 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
       return { message_ts: `1700000000.${String(messages).padStart(6, '0')}` };
     },
     'views.publish': (body) => ({ view: { id: 'V0HOME', ...(body.view as object) } }),
+    // A modal opens only with the trigger_id of an interaction (Slack also wants it within 3 s of the click).
+    'views.open': (body) =>
+      typeof body.trigger_id === 'string' && body.trigger_id !== ''
+        ? { view: { id: `V0MODAL${++views}`, ...(body.view as object) } }
+        : { ok: false, error: 'invalid_trigger_id' },
+    'views.update': (body) => ({ view: { id: body.view_id ?? `V0MODAL${views}`, ...(body.view as object) } }),
+    'views.push': (body) => ({ view: { id: `V0MODAL${++views}`, ...(body.view as object) } }),
     'conversations.open': (body) => ({ channel: { id: `D${String(body.users).replace(/^U/, '')}` } }),
   };
 

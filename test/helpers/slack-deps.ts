@@ -4,13 +4,16 @@
  * and a real WebClient pointed at the fake Slack.
  */
 import { fileURLToPath } from 'node:url';
+import type { RespondFn } from '@slack/bolt';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { createBackground } from '../../src/background.ts';
 import { importCatalog } from '../../src/catalog/import-catalog.ts';
 import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
-import type { CommandContext } from '../../src/core/commands/types.ts';
+import { commandNamed } from '../../src/core/commands/index.ts';
+import { createRefreshGate } from '../../src/core/commands/refresh-gate.ts';
+import type { CommandContext, CommandDefinition } from '../../src/core/commands/types.ts';
 import type { CatalogStore, EntityRecord, ProcessedEventLog } from '../../src/core/ports.ts';
-import type { Message } from '../../src/core/view-model.ts';
+import type { Answer } from '../../src/core/view-model.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
@@ -43,7 +46,11 @@ export interface TestDeps extends ListenerDeps {
 export function listenerDeps(opts: {
   store: CatalogStore;
   processedEvents: ProcessedEventLog;
-  answer?: (line: string, context: CommandContext) => Promise<Message>;
+  answer?: (line: string, context: CommandContext) => Promise<Answer>;
+  /** Commands besides Wayfinder's that form submissions can come back to (a form-answering command of a test). */
+  commands?: readonly CommandDefinition[];
+  /** See `ListenerDeps.deferAfterMs`; default 2,000 ms as in production. */
+  deferAfterMs?: number;
 }): TestDeps {
   const logger = recordingLogger();
   const ran: TestDeps['ran'] = [];
@@ -53,9 +60,12 @@ export function listenerDeps(opts: {
     logger,
     background: createBackground(logger),
     identities: createIdentityWarmer({ store: opts.store, logger }),
+    deferAfterMs: opts.deferAfterMs ?? 2_000,
     services: {
       store: opts.store,
       refresher: createCatalogRefresher({ store: opts.store }),
+      refreshes: createRefreshGate(),
+      commandNamed: (name) => opts.commands?.find((command) => command.name === name) ?? commandNamed(name),
       processedEvents: opts.processedEvents,
       async runCommand(context, line) {
         ran.push({ line, context });
@@ -121,5 +131,18 @@ export async function openListenerTestbed(opts: { onQuery?: (query: string) => v
       await slack.close();
       await database.close();
     },
+  };
+}
+
+/** A `respond()` as Bolt's: the message POSTed as JSON to `responseUrl` (on the fake Slack, recorded in `responses`). */
+export function respondVia(responseUrl: string): RespondFn {
+  return async (message) => {
+    const body = typeof message === 'string' ? { text: message } : message;
+    const response = await fetch(responseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return response.json() as ReturnType<RespondFn>;
   };
 }

@@ -109,6 +109,50 @@ export function blockActionsRequest(input: BlockActionInput, opts?: SignOptions)
   return signSlackRequest(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM, opts);
 }
 
+export interface ViewSubmissionInput {
+  /** The view as Wayfinder opened it (`callback_id`, `private_metadata`), with the person's input in `state.values`. */
+  view: { callback_id: string; private_metadata?: string; blocks?: unknown[] };
+  /** block id → action id → element state, as Slack sends them. */
+  values: Record<string, Record<string, Record<string, unknown>>>;
+  userId?: string;
+}
+
+/** A `view_submission` interaction, as Slack posts it when a modal's submit button is pressed. */
+export function viewSubmissionRequest(input: ViewSubmissionInput, opts?: SignOptions): SlackRequest {
+  const payload = {
+    type: 'view_submission',
+    token: 'legacy-verification-token',
+    api_app_id: 'A0WAYFIND',
+    team: { id: FAKE_TEAM_ID, domain: 'wayfinder-test' },
+    user: { id: input.userId ?? 'U0ASKER', username: 'asker', name: 'asker', team_id: FAKE_TEAM_ID },
+    trigger_id: '1.3.def',
+    is_enterprise_install: false,
+    view: {
+      id: 'V0MODAL1',
+      team_id: FAKE_TEAM_ID,
+      type: 'modal',
+      blocks: input.view.blocks ?? [],
+      private_metadata: input.view.private_metadata ?? '',
+      callback_id: input.view.callback_id,
+      state: { values: input.values },
+      hash: '1700000000.abc',
+      title: { type: 'plain_text', text: 'Form' },
+      clear_on_close: false,
+      notify_on_close: false,
+      close: null,
+      submit: null,
+      previous_view_id: null,
+      root_view_id: 'V0MODAL1',
+      app_id: 'A0WAYFIND',
+      external_id: '',
+      app_installed_team_id: FAKE_TEAM_ID,
+      bot_id: 'B0BOT',
+    },
+    response_urls: [],
+  };
+  return signSlackRequest(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), FORM, opts);
+}
+
 export interface EventInput {
   eventId: string;
   event: Record<string, unknown>;

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalog } from '../../src/catalog/import-catalog.ts';
 import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
-import { runCommandLine } from '../../src/core/commands/index.ts';
+import { answerCommandLine, commandNamed } from '../../src/core/commands/index.ts';
+import { createRefreshGate } from '../../src/core/commands/refresh-gate.ts';
 import type { CatalogStore } from '../../src/core/ports.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
@@ -65,10 +66,12 @@ beforeAll(async () => {
       store,
       refresher: createCatalogRefresher({ store }),
       processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
+      refreshes: createRefreshGate(),
+      commandNamed,
       runCommand: async (context, line) => {
         ran.push(line);
         if (line.includes('explode')) throw new Error('the store fell over');
-        return runCommandLine(context, line);
+        return answerCommandLine(context, line);
       },
     },
     logger,
@@ -309,7 +312,9 @@ describe('createSlackApp in Socket Mode', () => {
       services: {
         store,
         refresher: createCatalogRefresher({ store }),
-        runCommand: runCommandLine,
+        refreshes: createRefreshGate(),
+        runCommand: answerCommandLine,
+        commandNamed,
         processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
       },
       logger: recordingLogger(),
@@ -324,7 +329,9 @@ describe('createSlackApp in Socket Mode', () => {
         services: {
           store,
           refresher: createCatalogRefresher({ store }),
-          runCommand: runCommandLine,
+          refreshes: createRefreshGate(),
+          runCommand: answerCommandLine,
+          commandNamed,
           processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
         },
         logger: recordingLogger(),

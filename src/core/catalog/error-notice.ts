@@ -5,9 +5,8 @@
 import type { EntityRecord } from '../ports.ts';
 import type { Block, Message } from '../view-model.ts';
 import { code, text } from '../view-model.ts';
-import { ANNOTATIONS } from './annotations.ts';
 import {
-  annotation,
+  type ChannelSpan,
   channelOf,
   countOf,
   errorsByFile,
@@ -59,12 +58,9 @@ export function buildErrorNotice(opts: { team: EntityRecord; errors: readonly In
 }
 
 /**
- * Where a team's notices go: `wayfinder.dev/slack-channel-id` when set, else the channel `slack.com/bot-notify` names
- * (an id, or a name with or without `#`). Undefined when neither names a channel (an email or a user is no channel).
+ * Where a team's notices go: its channel (`channelOf`). Whether a notifier can post there (on Slack, a person's id is
+ * no channel) is the notifier's to say (`ChannelNotifier.reaches`).
  */
-export function noticeChannelOf(team: EntityRecord): string | undefined {
-  const channelId = annotation(team, ANNOTATIONS.slackChannelId);
-  if (channelId) return channelId;
-  const channel = channelOf(team);
-  return channel?.kind === 'channel' ? (channel.slackChannelId ?? channel.name) : undefined;
+export function noticeChannelOf(team: EntityRecord): ChannelSpan | undefined {
+  return channelOf(team);
 }

@@ -2,7 +2,7 @@
  * What answers show about an entity, derived from its descriptor. Pure: the same record always reads the same.
  */
 import type { EntityRecord } from '../ports.ts';
-import type { Span } from '../view-model.ts';
+import type { ChatIds, Span } from '../view-model.ts';
 import { code, link, text } from '../view-model.ts';
 import { ANNOTATIONS } from './annotations.ts';
 import type { EntityLink, IngestError } from './types.ts';
@@ -41,20 +41,22 @@ export function repositoryUrl(entity: EntityRecord, githubUrl = 'https://github.
   return undefined;
 }
 
-const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{6,}$/;
+/** What a channel span is: a chat channel named by the catalog. */
+export type ChannelSpan = Extract<Span, { kind: 'channel' }>;
 
 /**
- * The team's channel from `slack.com/bot-notify` (a channel id, or a name with or without `#`);
- * `wayfinder.dev/slack-channel-id` makes a named channel clickable. Emails and user ids are not channels.
+ * The team's channel from `slack.com/bot-notify` (a channel name with or without `#`, or an id) and
+ * `wayfinder.dev/slack-channel-id`. Both are Slack's, so they are kept as the channel's Slack id for the Slack side
+ * to interpret (a channel id becomes a link; a user id is no channel); the core only drops emails, which are people
+ * on any platform.
  */
-export function channelOf(entity: EntityRecord): Span | undefined {
+export function channelOf(entity: EntityRecord): ChannelSpan | undefined {
   const target = annotation(entity, ANNOTATIONS.slackBotNotify);
   const channelId = annotation(entity, ANNOTATIONS.slackChannelId);
-  if (!target) return channelId ? { kind: 'channel', name: channelId, slackChannelId: channelId } : undefined;
-  if (SLACK_CHANNEL_ID.test(target)) return { kind: 'channel', name: target, slackChannelId: target };
-  if (target.includes('@') || /^[UW][A-Z0-9]{6,}$/.test(target)) return undefined;
-  const name = target.replace(/^#/, '');
-  return channelId ? { kind: 'channel', name, slackChannelId: channelId } : { kind: 'channel', name };
+  if (!target || target.includes('@')) {
+    return channelId ? { kind: 'channel', name: channelId, ids: { slack: channelId } } : undefined;
+  }
+  return { kind: 'channel', name: target.replace(/^#/, ''), ids: { slack: channelId ?? target } };
 }
 
 /** Who is on call: `wayfinder.dev/on-call` (text or URL), else the PagerDuty service. */
@@ -95,14 +97,14 @@ export function emailOf(entity: EntityRecord): string | undefined {
   return profileOf(entity).email;
 }
 
-/** A person as a span: a Slack mention when their identity is known, else their name and email. */
-export function personSpan(entity: EntityRecord & { slackUserId?: string }): Span {
+/** A person as a span: a mention where their chat identity is known, else their name and email. */
+export function personSpan(entity: EntityRecord & { identities?: ChatIds }): Span {
   const profile = profileOf(entity);
   return {
     kind: 'user',
     name: profile.displayName ?? entity.envelope.metadata.title ?? entity.name,
     ...(profile.email ? { email: profile.email } : {}),
-    ...(entity.slackUserId ? { slackUserId: entity.slackUserId } : {}),
+    ...(entity.identities && Object.keys(entity.identities).length > 0 ? { ids: entity.identities } : {}),
   };
 }
 

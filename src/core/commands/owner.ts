@@ -27,12 +27,17 @@ export const ownerCommand: CommandDefinition = {
     const name = args.trim();
     if (!name) return usageAnswer(this.name, this.usage, this.example);
     // One round trip: the name and, for anything but a team or a person, its owner.
-    const { resolution, ownership } = await context.store.findOwnership({ text: name, suggestionLimit: SUGGESTIONS });
+    const { platform } = context;
+    const { resolution, ownership } = await context.store.findOwnership({
+      text: name,
+      suggestionLimit: SUGGESTIONS,
+      platform,
+    });
     const resolved = explainResolution(this.name, name, resolution);
     if (resolved.message) return resolved.message;
     const { entity } = resolved;
     if (entity.kind === 'group' || entity.kind === 'user') return holdingsAnswer(context, entity);
-    return ownershipAnswer(ownership ?? (await context.store.getOwnership({ entity })));
+    return ownershipAnswer(ownership ?? (await context.store.getOwnership({ entity, platform })));
   },
 };
 
@@ -145,7 +150,7 @@ async function holdingsAnswer(context: CommandContext, entity: EntityRecord): Pr
   const isGroup = entity.kind === 'group';
   const [holdings, team] = await Promise.all([
     context.store.getHoldings({ ref: entity.ref, limit: HOLDINGS_LIMIT }),
-    isGroup ? context.store.getTeam({ ref: entity.ref }) : undefined,
+    isGroup ? context.store.getTeam({ ref: entity.ref, platform: context.platform }) : undefined,
   ]);
   const name = isGroup ? teamName(entity) : titleOf(entity);
   const blocks: Block[] = [

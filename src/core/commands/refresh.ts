@@ -1,14 +1,21 @@
 import { ingestErrorText, locationSpan, shortName, sourceSpan } from '../catalog/facts.ts';
 import type { ImportCounts } from '../catalog/types.ts';
 import type { EntityRecord, RefreshOutcome } from '../ports.ts';
-import type { Block, Button, Message, Span } from '../view-model.ts';
+import type { Answer, Block, Button, Message, Span } from '../view-model.ts';
 import { text as plain, strong } from '../view-model.ts';
+import type { Admission, RunningRefresh } from './refresh-gate.ts';
 import { resolveEntity, usageAnswer } from './resolve.ts';
-import type { CommandDefinition } from './types.ts';
+import type { Asker, CommandContext, CommandDefinition } from './types.ts';
+
+/** The person at a terminal, when the surface names nobody. */
+const LOCAL_ASKER: Asker = { platform: 'console', id: 'local' };
 
 /**
- * `/wayfinder refresh <name>`: re-reads the source an entity came from, now, and says what was read, what changed
- * and what is wrong in it. Its answers carry no `command`: sharing one would refresh again and report a different run.
+ * `/wayfinder refresh <name>`: re-reads the source an entity came from and says what was read, what changed and what
+ * is wrong in it. The reading is deferred work (a GitHub repository takes seconds): the surface answers at once that
+ * the refresh started, and the result follows. Admission goes through `context.refreshes` (one refresh per source and
+ * per person at a time, a few per person per window); a refusal names what is running. Its answers carry no
+ * `command`: sharing one would refresh again and report a different run.
  */
 export const refreshSubcommand: CommandDefinition = {
   name: 'wayfinder refresh',
@@ -21,9 +28,106 @@ export const refreshSubcommand: CommandDefinition = {
     if (!name) return usageAnswer(this.name, this.usage, this.example);
     const resolved = await resolveEntity(context, this.name, name);
     if (resolved.message) return resolved.message;
-    return refreshAnswer(resolved.entity, await context.refresher.refresh({ entity: resolved.entity }));
+    return startRefresh(context, resolved.entity);
   },
 };
+
+/** Admits the refresh (or says why not) and defers the reading itself. */
+async function startRefresh(context: CommandContext, entity: EntityRecord): Promise<Answer> {
+  const source = await sourceOfEntity(context, entity);
+  const asker = context.asker ?? LOCAL_ASKER;
+  const admission: Admission = context.refreshes?.tryStart({ asker, source: source.key, label: source.label }) ?? {
+    admitted: true,
+    done: () => {},
+  };
+  if (!admission.admitted) return refusal(entity, admission, asker);
+  const name = shortName(entity);
+  const text = `Refreshing ${name} from ${source.label}… the result follows here.`;
+  return {
+    kind: 'deferred',
+    placeholder: { summary: text, blocks: [{ type: 'context', text: [plain(text)] }] },
+    async work() {
+      try {
+        return refreshAnswer(entity, await context.refresher.refresh({ entity }));
+      } finally {
+        admission.done();
+      }
+    },
+  };
+}
+
+/**
+ * The source a refresh of `entity` reads, as a key (one refresh per key at a time) and as people name it: a GitHub
+ * scope (`github:acme/payments-api` → `acme/payments-api`), else the entity's file, else the entity itself.
+ */
+async function sourceOfEntity(context: CommandContext, entity: EntityRecord): Promise<{ key: string; label: string }> {
+  const scope = (await context.store.listSourceScopes({ refs: [entity.ref] })).get(entity.ref)?.scope;
+  if (scope) {
+    const [type, target = scope] = scope.split(/:(.*)/s);
+    return { key: scope, label: type === 'github-teams' ? `the GitHub teams of ${target}` : target };
+  }
+  if (entity.sourceLocation) return { key: entity.sourceLocation, label: `the file ${shortName(entity)} came from` };
+  return { key: entity.ref, label: shortName(entity) };
+}
+
+function refusal(entity: EntityRecord, admission: Exclude<Admission, { admitted: true }>, asker: Asker): Message {
+  const name = shortName(entity);
+  let reason: Span[];
+  switch (admission.reason) {
+    case 'source-busy': {
+      const { running } = admission;
+      const mine = running.asker.platform === asker.platform && running.asker.id === asker.id;
+      reason = [
+        plain(`${running.label} is being refreshed already, started ${mine ? 'by you' : 'by '}`),
+        ...(mine ? [] : [personOf(running)]),
+        plain(` ${ago(running)}. `),
+        plain(mine ? 'Its result is on its way; ask again once it has come.' : 'Ask again once it is done.'),
+      ];
+      break;
+    }
+    case 'asker-busy':
+      reason = [
+        plain(`Your refresh of ${admission.running.label} is still running (started ${ago(admission.running)}). `),
+        plain('Wait for its result, then ask again.'),
+      ];
+      break;
+    case 'asker-rate':
+      reason = [
+        plain(
+          `You have started ${admission.limit} refreshes in the last ${minutes(admission.windowMs)}, the most Wayfinder allows one person; try again in ${minutes(admission.retryInMs)}.`,
+        ),
+      ];
+      break;
+    case 'full':
+      reason = [plain(`Wayfinder is running ${admission.limit} refreshes already; try again in a minute.`)];
+      break;
+  }
+  const title = `Not refreshing ${name} yet`;
+  return {
+    summary: `${title}: ${reason.map((span) => ('text' in span ? span.text : span.name)).join('')}`,
+    blocks: [
+      { type: 'text', text: [strong(title), plain(': '), ...reason] },
+      { type: 'actions', buttons: [{ label: `About ${name}`, action: 'run', command: `/service ${name}` }] },
+    ],
+  };
+}
+
+/** Who started a refresh, as a mention on their platform (the console's person has no platform id). */
+function personOf(running: RunningRefresh): Span {
+  const { platform, id } = running.asker;
+  if (platform === 'console') return plain('someone at the console');
+  return { kind: 'user', name: id, ids: { [platform]: id } };
+}
+
+function ago(running: RunningRefresh): string {
+  const seconds = Math.max(0, Math.round((Date.now() - running.startedAt) / 1000));
+  return seconds < 2 ? 'just now' : `${seconds} seconds ago`;
+}
+
+function minutes(ms: number): string {
+  const value = Math.max(1, Math.ceil(ms / 60_000));
+  return value === 1 ? '1 minute' : `${value} minutes`;
+}
 
 function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome): Message {
   const name = shortName(entity);

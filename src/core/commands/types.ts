@@ -1,11 +1,22 @@
 import type { EntityRef } from '../catalog/types.ts';
+import type { FieldErrors } from '../forms.ts';
 import type { CatalogRefresher, CatalogStore } from '../ports.ts';
-import type { Message } from '../view-model.ts';
+import type { Answer, ChatPlatform, Form, FormValues } from '../view-model.ts';
+import type { RefreshGate } from './refresh-gate.ts';
 
 /** Who is asking. Permissions are decided from this and catalog ownership, never from message text. */
 export interface Viewer {
-  /** The catalog User this person is, when known (Slack user → email → User). */
+  /** The catalog User this person is, when known (chat user → email → User). */
   userRef?: EntityRef;
+}
+
+/**
+ * The person asking as their surface knows them, known without any query: `{ platform: 'slack', id: 'U0123' }`, or
+ * the one person at a terminal (`console`). Used for per-person limits and to name who started something.
+ */
+export interface Asker {
+  platform: ChatPlatform | 'console';
+  id: string;
 }
 
 export interface CommandContext {
@@ -17,10 +28,32 @@ export interface CommandContext {
   viewer(): Promise<Viewer>;
   /** Re-reads an entity's source (`/wayfinder refresh`). */
   refresher: CatalogRefresher;
+  /** The platform the answer is rendered for: people's ids on it are read with the answer. Absent: none (the console). */
+  platform?: ChatPlatform;
+  /** Absent: the person at the terminal. */
+  asker?: Asker;
+  /**
+   * Admits `/wayfinder refresh`es (one per source and a few per person at a time); one per process, shared by every
+   * surface. Absent (`wayfinder run`, tests): refreshes are not limited.
+   */
+  refreshes?: RefreshGate;
 }
 
 /** The viewer of the console and `wayfinder run`: the person at the terminal, with no catalog identity. */
 export const localViewer = async (): Promise<Viewer> => ({});
+
+/** A form's submission, as `CommandDefinition.submit` receives it: values already checked against the form. */
+export interface FormSubmission {
+  formId: string;
+  state?: string;
+  values: FormValues;
+}
+
+/**
+ * What a submission comes to: an Answer (a Message to deliver, the next page's Form, deferred work), or errors by
+ * field id to show next to the fields, the form staying open.
+ */
+export type SubmitOutcome = Answer | { kind: 'invalid'; errors: FieldErrors };
 
 export interface CommandDefinition {
   /** The word after the slash: `owner` for `/owner`. */
@@ -31,6 +64,17 @@ export interface CommandDefinition {
   usage: string;
   /** A complete example, e.g. `/owner payments-api`. */
   example: string;
-  /** Answers `args` (the text after the command word). Expected failures become a helpful Message, not a throw. */
-  run(context: CommandContext, args: string): Promise<Message>;
+  /**
+   * Answers `args` (the text after the command word, already checked against the length limit of
+   * `MAX_ARGS_LENGTH`): a Message, a Form, or deferred work. Expected failures become a helpful Message or throw one
+   * of the core's domain errors (`InputError`, …), never anything else.
+   */
+  run(context: CommandContext, args: string): Promise<Answer>;
+  /**
+   * For a command that answers with Forms: the form a submission answers, rebuilt from its id and state, so that the
+   * surface can check the submitted values against it before `submit` sees them. Undefined for an id it never opened.
+   */
+  formOf?(context: CommandContext, opts: { formId: string; state?: string }): Promise<Form | undefined>;
+  /** Answers a submission of one of the command's forms (values checked against `formOf`'s form). */
+  submit?(context: CommandContext, submission: FormSubmission): Promise<SubmitOutcome>;
 }

@@ -59,7 +59,8 @@ function helpAnswer(commands: readonly CommandDefinition[], unknown?: string): M
   });
   blocks.push({
     type: 'context',
-    text: [plain('Answers are only visible to you; use "Share in channel" to post one for everyone.')],
+    // Platform-neutral: how an answer is shared (Slack's "Share in channel" button) is the renderer's to show.
+    text: [plain('Answers are only visible to you until you share them.')],
   });
   return {
     summary: `Wayfinder commands: ${commands.map((command) => `/${command.name}`).join(', ')}.${unknown ? ` There is no subcommand ${unknown}.` : ''}`,

@@ -5,15 +5,19 @@
  */
 import { sql } from 'drizzle-orm';
 import type { NameResolution, OwnershipFacts } from '../../core/ports.ts';
+import type { ChatPlatform } from '../../core/view-model.ts';
 import type { Db } from '../client.ts';
 import { entityColumns } from '../entity-row.ts';
 import { prepareStatement } from '../prepared.ts';
 import { type OwnershipRow, ownershipCtes, ownershipRows, toOwnershipFacts } from './ownership.ts';
 import { bestNamed, createSuggestNames, namedCte, nameParameters, toNameResolution } from './resolve-name.ts';
+import { platformParameter } from './team-cards.ts';
 
 export type FindOwnership = (opts: {
   text: string;
   suggestionLimit?: number;
+  /** Whose ids people come with (see `CatalogStore.findOwnership`). */
+  platform?: ChatPlatform;
 }) => Promise<{ resolution: NameResolution; ownership?: OwnershipFacts }>;
 
 export function createFindOwnership(db: Db): FindOwnership {
@@ -30,8 +34,8 @@ export function createFindOwnership(db: Db): FindOwnership {
       where (select count(*) from top) = 1 and kind not in ('group', 'user')
     ),
     ${ownershipCtes()}
-    select 'named' as role, n.level as depth, null as "slackUserId", null as via, null as "ownerRef",
-      null::jsonb as "slackIds", ${entityColumns('n')}
+    select 'named' as role, n.level as depth, null as "userId", null as via, null as "ownerRef",
+      null::jsonb as "userIds", ${entityColumns('n')}
     from named n
     union all
     ${ownershipRows()}
@@ -42,10 +46,12 @@ export function createFindOwnership(db: Db): FindOwnership {
   return async (opts) => {
     const parameters = nameParameters({ text: opts.text });
     if (parameters.text === '') return { resolution: { status: 'missing', suggestions: [] } };
-    const rows = await statement.execute(parameters);
+    const rows = await statement.execute({ ...parameters, platform: platformParameter(opts.platform) });
     const named = rows.filter((row) => row.role === 'named').map((row) => ({ ...row, level: row.depth ?? 0 }));
     const resolution = await toNameResolution(bestNamed(named), () => suggest(opts));
     const subject = resolution.status === 'found' && rows.some((row) => row.role === 'subject');
-    return subject ? { resolution, ownership: toOwnershipFacts(resolution.entity, rows) } : { resolution };
+    return subject
+      ? { resolution, ownership: toOwnershipFacts(resolution.entity, rows, opts.platform) }
+      : { resolution };
   };
 }

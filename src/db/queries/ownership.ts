@@ -6,28 +6,38 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { EntityRecord, OwnershipFacts } from '../../core/ports.ts';
+import type { ChatPlatform } from '../../core/view-model.ts';
 import type { Db } from '../client.ts';
 import { type EntityRow, entityColumns, toEntityRecord, toPersonRecord } from '../entity-row.ts';
 import { prepareStatement } from '../prepared.ts';
-import { type SlackIds, slackIdsOf, slackUserIdOf, type TeamCard, toTeamFacts } from './team-cards.ts';
+import {
+  type ChatUserIds,
+  chatUserIdOf,
+  chatUserIdsOf,
+  PLATFORM,
+  platformParameter,
+  type TeamCard,
+  toTeamFacts,
+} from './team-cards.ts';
 
 type Via = NonNullable<OwnershipFacts['owner']>['via'];
 
 /**
  * One row of an ownership answer; `role` says what it is. The row of role `subject` carries only the subject's
  * `ref`, `kind` and `ownerRef` (the caller has its entity); the row of role `card` carries the owner's team card in
- * `envelope` and its members' Slack ids in `slackIds`.
+ * `envelope` and its members' ids on the platform asked about in `userIds`; the row of role `owner` (a User) its id in
+ * `userId`.
  */
 export type OwnershipRow = EntityRow & {
   role: string;
   depth: number | null;
-  slackUserId: string | null;
+  userId: string | null;
   via: Via | null;
   ownerRef: string | null;
-  slackIds: SlackIds | null;
+  userIds: ChatUserIds | null;
 };
 
-export type GetOwnership = (opts: { entity: EntityRecord }) => Promise<OwnershipFacts>;
+export type GetOwnership = (opts: { entity: EntityRecord; platform?: ChatPlatform }) => Promise<OwnershipFacts>;
 
 export function createGetOwnership(db: Db): GetOwnership {
   const statement = prepareStatement<OwnershipRow>(
@@ -41,7 +51,12 @@ export function createGetOwnership(db: Db): GetOwnership {
     ${ownershipRows()}
   `,
   );
-  return async (opts) => toOwnershipFacts(opts.entity, await statement.execute({ ref: opts.entity.ref }));
+  return async (opts) =>
+    toOwnershipFacts(
+      opts.entity,
+      await statement.execute({ ref: opts.entity.ref, platform: platformParameter(opts.platform) }),
+      opts.platform,
+    );
 }
 
 /**
@@ -117,23 +132,28 @@ export function ownershipCtes(): SQL {
  */
 export function ownershipRows(): SQL {
   return sql`
-    select 'subject' as role, null::int as depth, null as "slackUserId", null as via, x.owner_ref as "ownerRef",
-      null::jsonb as "slackIds", x.ref, x.kind, null as namespace, null as name, null::jsonb as envelope,
+    select 'subject' as role, null::int as depth, null as "userId", null as via, x.owner_ref as "ownerRef",
+      null::jsonb as "userIds", x.ref, x.kind, null as namespace, null as name, null::jsonb as envelope,
       null as "sourceLocation", null::boolean as orphan
     from subject x
     union all
     select 'from', null, null, c.via, null, null, ${entityColumns('e')}
     from chosen c join entities e on e.ref = c.from_ref and c.from_ref <> (select ref from subject)
     union all
-    select 'owner', null, ${slackUserIdOf('e')}, c.via, null, null, ${entityColumns('e')}
+    select 'owner', null, ${chatUserIdOf('e', PLATFORM)}, c.via, null, null, ${entityColumns('e')}
     from chosen c join entities e on e.ref = c.owner_ref
     where c.owner_kind = 'user'
     union all
-    select 'card', null, null, c.via, null, ${slackIdsOf('t')}, t.team_ref, 'group', '', '', t.card, null, false
+    select 'card', null, null, c.via, null, ${chatUserIdsOf('t', PLATFORM)}, t.team_ref, 'group', '', '', t.card, null, false
     from chosen c join team_cards t on t.team_ref = c.owner_ref`;
 }
 
-export function toOwnershipFacts(entity: EntityRecord, rows: readonly OwnershipRow[]): OwnershipFacts {
+/** The rows of `ownershipRows` as the core's facts; people carry their ids on `platform` (the statement's parameter). */
+export function toOwnershipFacts(
+  entity: EntityRecord,
+  rows: readonly OwnershipRow[],
+  platform: ChatPlatform | undefined,
+): OwnershipFacts {
   const facts: OwnershipFacts = { entity };
   const declared = rows.find((row) => row.role === 'subject')?.ownerRef;
   if (declared) facts.declaredOwnerRef = declared;
@@ -150,9 +170,9 @@ export function toOwnershipFacts(entity: EntityRecord, rows: readonly OwnershipR
   };
   if (card) {
     // The card row carries the card where other rows carry an envelope (see `ownershipRows`).
-    answer.group = toTeamFacts(card.envelope as unknown as TeamCard, card.slackIds);
+    answer.group = toTeamFacts(card.envelope as unknown as TeamCard, card.userIds, platform);
   } else if (user) {
-    answer.user = toPersonRecord(user);
+    answer.user = toPersonRecord(user, platform);
   }
   facts.owner = answer;
   return facts;

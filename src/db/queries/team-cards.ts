@@ -2,8 +2,9 @@
  * A team card is what an answer shows about a Group, assembled once when the catalog changes instead of on every
  * `/owner`: the team, its parent teams (nearest first) and its direct members. Every import that writes rebuilds
  * them all in one set-based statement (`rebuildTeamCards`), in its own transaction, so a card never disagrees with
- * the entities it was built from. A read is then one primary-key probe, plus one index probe for the members' Slack
- * ids, which are learned while Wayfinder runs and so are joined at read time, never stored in the card.
+ * the entities it was built from. A read is then one primary-key probe, plus one index probe for the members' ids on
+ * the chat platform asked about, which are learned while Wayfinder runs and so are joined at read time, never stored in
+ * the card. The platform is a parameter of the statement (`PLATFORM`), so one prepared statement serves every platform.
  *
  * Envelopes in a card leave out the membership lists (`spec.children`, `spec.members`, `spec.memberOf`): a parent
  * area lists dozens of teams, and answers show members and parents from the card's own lists.
@@ -11,6 +12,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { emailOf } from '../../core/catalog/facts.ts';
 import type { PersonRecord, TeamFacts } from '../../core/ports.ts';
+import type { ChatPlatform } from '../../core/view-model.ts';
 import type { Db } from '../client.ts';
 import { type EntityRow, toEntityRecord } from '../entity-row.ts';
 import { numberLiteral } from '../sql-fragments.ts';
@@ -26,8 +28,19 @@ export interface TeamCard {
   members: EntityRow[];
 }
 
-/** Lowercased email → Slack user id, for the members of one card. */
-export type SlackIds = Record<string, string>;
+/** Lowercased email → user id on the platform asked about, for the members of one card. */
+export type ChatUserIds = Record<string, string>;
+
+/**
+ * The chat platform whose ids a statement reads, as the placeholder `platform`: pass a `ChatPlatform`, or null for
+ * none (the console), which matches no identity.
+ */
+export const PLATFORM: SQL = sql`${sql.placeholder('platform')}::text`;
+
+/** The value of `PLATFORM` for a read on `platform`. */
+export function platformParameter(platform: ChatPlatform | undefined): ChatPlatform | null {
+  return platform ?? null;
+}
 
 /** An entity as a card stores it: the columns of `EntityRow`, as JSON, without membership lists. */
 function cardEntity(alias: string): SQL {
@@ -89,38 +102,46 @@ export async function rebuildTeamCards(db: Db): Promise<void> {
 }
 
 /**
- * `jsonb` of lowercased email → Slack user id for the members of team card `alias` (the latest identity wins).
- * Joined at read time: identities are learned while Wayfinder answers.
+ * `jsonb` of lowercased email → user id on platform `platform` (an SQL text expression, usually `PLATFORM`) for the
+ * members of team card `alias` (the latest identity wins). Joined at read time: identities are learned while Wayfinder
+ * answers.
  */
-export function slackIdsOf(alias: string): SQL {
+export function chatUserIdsOf(alias: string, platform: SQL): SQL {
   const card = sql.identifier(alias);
   return sql`(
     select jsonb_object_agg(i.email, i.platform_user_id)
     from (
       select distinct on (lower(ci.email)) lower(ci.email) as email, ci.platform_user_id
       from chat_identities ci
-      where ci.platform = 'slack' and lower(ci.email) = any(${card}.member_emails)
+      where ci.platform = ${platform} and lower(ci.email) = any(${card}.member_emails)
       order by lower(ci.email), ci.updated_at desc
     ) i
   )`;
 }
 
-/** The Slack user id of person `alias` (an `entities` row), through the email on their User entity. */
-export function slackUserIdOf(alias: string): SQL {
+/** The user id on `platform` of person `alias` (an `entities` row), through the email on their User entity. */
+export function chatUserIdOf(alias: string, platform: SQL): SQL {
   const a = sql.identifier(alias);
   return sql`(
     select ci.platform_user_id from chat_identities ci
-    where ci.platform = 'slack' and lower(ci.email) = lower(${a}.envelope #>> '{spec,profile,email}')
+    where ci.platform = ${platform} and lower(ci.email) = lower(${a}.envelope #>> '{spec,profile,email}')
     order by ci.updated_at desc limit 1
   )`;
 }
 
-/** A card as the core's `TeamFacts`: parents nearest first, members by name, each with their Slack id if known. */
-export function toTeamFacts(card: TeamCard, slackIds: SlackIds | null): TeamFacts {
+/**
+ * A card as the core's `TeamFacts`: parents nearest first, members by name, each with their id on `platform` if
+ * known (from `chatUserIdsOf`).
+ */
+export function toTeamFacts(
+  card: TeamCard,
+  userIds: ChatUserIds | null,
+  platform: ChatPlatform | undefined,
+): TeamFacts {
   const members = card.members.map((row): PersonRecord => {
     const person: PersonRecord = toEntityRecord(row);
-    const slackUserId = slackIds?.[emailOf(person)?.toLowerCase() ?? ''];
-    if (slackUserId) person.slackUserId = slackUserId;
+    const id = userIds?.[emailOf(person)?.toLowerCase() ?? ''];
+    if (id && platform) person.identities = { [platform]: id };
     return person;
   });
   members.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || a.ref.localeCompare(b.ref));

@@ -2,24 +2,32 @@
 import { sql } from 'drizzle-orm';
 import type { EntityRef } from '../../core/catalog/types.ts';
 import type { TeamFacts } from '../../core/ports.ts';
+import type { ChatPlatform } from '../../core/view-model.ts';
 import type { Db } from '../client.ts';
 import { prepareStatement } from '../prepared.ts';
-import { type SlackIds, slackIdsOf, type TeamCard, toTeamFacts } from './team-cards.ts';
+import {
+  type ChatUserIds,
+  chatUserIdsOf,
+  PLATFORM,
+  platformParameter,
+  type TeamCard,
+  toTeamFacts,
+} from './team-cards.ts';
 
-/** Resolves to undefined when `ref` is not a Group in the catalog. */
-export type GetTeam = (opts: { ref: EntityRef }) => Promise<TeamFacts | undefined>;
+/** Resolves to undefined when `ref` is not a Group in the catalog. Members come with their ids on `platform`. */
+export type GetTeam = (opts: { ref: EntityRef; platform?: ChatPlatform }) => Promise<TeamFacts | undefined>;
 
 export function createGetTeam(db: Db): GetTeam {
-  const statement = prepareStatement<{ card: TeamCard; slackIds: SlackIds | null }>(
+  const statement = prepareStatement<{ card: TeamCard; userIds: ChatUserIds | null }>(
     db,
     'wayfinder_get_team',
     sql`
-    select t.card, ${slackIdsOf('t')} as "slackIds"
+    select t.card, ${chatUserIdsOf('t', PLATFORM)} as "userIds"
     from team_cards t where t.team_ref = ${sql.placeholder('ref')}
   `,
   );
   return async (opts) => {
-    const [row] = await statement.execute({ ref: opts.ref });
-    return row && toTeamFacts(row.card, row.slackIds);
+    const [row] = await statement.execute({ ref: opts.ref, platform: platformParameter(opts.platform) });
+    return row && toTeamFacts(row.card, row.userIds, opts.platform);
   };
 }

@@ -1,27 +1,20 @@
 /**
- * What every Slack listener does between parsing and rendering: find who is asking (database only) and run one
- * command line. Expected failures (the core's domain errors) become a Message that says what to do; anything
- * else is thrown to the App's one error handler.
+ * What every Slack listener does between parsing and rendering: build the command context for the Slack user
+ * (`src/chat/`), answer in time, and afterwards learn who the people in the answer are on Slack. Deferred answers are
+ * delivered here too, so that every listener delivers them the same way.
  */
 import type { WebClient } from '@slack/web-api';
-import type { Viewer } from '../../core/commands/types.ts';
-import { isWayfinderError } from '../../core/errors.ts';
-import type { Message } from '../../core/view-model.ts';
-import { text as plain } from '../../core/view-model.ts';
+import { failedMessage } from '../../chat/answer.ts';
+import { createChatContext } from '../../chat/context.ts';
+import type { CommandContext } from '../../core/commands/types.ts';
+import type { Deferred, Message } from '../../core/view-model.ts';
+import { describeError } from '../../http/server.ts';
 import type { ListenerDeps } from '../deps.ts';
+import { APOLOGY } from '../error-handler.ts';
 
-/**
- * The catalog User behind a Slack user, looked up when a command first asks and then remembered for this answer;
- * a person Wayfinder has not linked is an empty Viewer.
- */
-export function slackViewer(deps: ListenerDeps, slackUserId: string): () => Promise<Viewer> {
-  let lookup: Promise<Viewer> | undefined;
-  return () => {
-    lookup ??= deps.services.store
-      .findChatIdentity({ platform: 'slack', platformUserId: slackUserId })
-      .then((identity) => (identity?.userRef ? { userRef: identity.userRef } : {}));
-    return lookup;
-  };
+/** The context of a request from Slack user `slackUserId`: answers read people's Slack ids; no query is made. */
+export function slackContext(deps: ListenerDeps, slackUserId: string): CommandContext {
+  return createChatContext({ services: deps.services, platform: 'slack', userId: slackUserId });
 }
 
 /**
@@ -38,33 +31,29 @@ export function learnIdentities(
   });
 }
 
-export async function answerCommandLine(
+/**
+ * Runs deferred work in the background and hands its Message to `deliver`; an unexpected failure is logged (name,
+ * code, message; never the request) and delivered as the apology with a button to try `line` again.
+ */
+export function deliverLater(
   deps: ListenerDeps,
-  viewer: () => Promise<Viewer>,
-  line: string,
-): Promise<Message> {
-  try {
-    return await deps.services.runCommand(
-      { store: deps.services.store, refresher: deps.services.refresher, viewer },
-      line,
-    );
-  } catch (error) {
-    if (isExpectedError(error)) return expectedErrorMessage(error.message);
-    throw error;
-  }
-}
-
-/** Domain errors a person can act on. `UpstreamError` is not one: a failing dependency gets the apology. */
-export function isExpectedError(error: unknown): error is Error {
-  return isWayfinderError(error) && error.code !== 'UPSTREAM';
-}
-
-export function expectedErrorMessage(reason: string): Message {
-  return {
-    summary: reason,
-    blocks: [
-      { type: 'text', text: [plain(reason)] },
-      { type: 'actions', buttons: [{ label: 'Show help', action: 'run', command: '/wayfinder help' }] },
-    ],
-  };
+  opts: {
+    deferred: Deferred;
+    line: string;
+    client: WebClient;
+    slackUserId: string;
+    deliver(message: Message): Promise<void>;
+  },
+): void {
+  deps.background.run('deliver a deferred answer', async () => {
+    let message: Message;
+    try {
+      message = await opts.deferred.work();
+    } catch (error) {
+      deps.logger.error('A deferred Slack answer failed', { error: describeError(error), user: opts.slackUserId });
+      message = failedMessage(APOLOGY, opts.line);
+    }
+    await opts.deliver(message);
+    learnIdentities(deps, { client: opts.client, slackUserId: opts.slackUserId, message });
+  });
 }

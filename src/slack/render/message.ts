@@ -13,6 +13,7 @@
  */
 import type { types } from '@slack/bolt';
 import type { Block, Button, ListItem, Message, RichText, Span } from '../../core/view-model.ts';
+import { SLACK_USER_ID, slackChannelOf } from '../channels.ts';
 import { indexedActionId, RUN_COMMAND_ACTION, SHARE_ACTION, SHARE_BLOCK_ID } from '../ids.ts';
 
 type KnownBlock = types.KnownBlock;
@@ -283,10 +284,6 @@ function context(text: string): ContextBlock {
 // ---------------------------------------------------------------------------------------------------------
 // Spans → mrkdwn.
 
-/** Slack ids are upper-case alphanumerics; anything else would be written into markup, so it falls back to names. */
-const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
-const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,}$/;
-
 /** Rich text as Slack mrkdwn: user text escaped, mentions and channels as Slack markup where ids are known. */
 export function renderMrkdwn(rich: RichText): string {
   return rich.map(renderSpan).join('');
@@ -304,14 +301,16 @@ function renderSpan(span: Span): string {
       const url = escapeUrl(span.url);
       return span.text === '' || span.text === span.url ? `<${url}>` : `<${url}|${escapeMrkdwn(oneLine(span.text))}>`;
     }
-    case 'user':
-      if (span.slackUserId !== undefined && SLACK_USER_ID.test(span.slackUserId)) return `<@${span.slackUserId}>`;
+    case 'user': {
+      const id = span.ids?.slack;
+      if (id !== undefined && SLACK_USER_ID.test(id)) return `<@${id}>`;
       return escapeMrkdwn(span.email ? `${span.name} (${span.email})` : span.name);
-    case 'channel':
-      if (span.slackChannelId !== undefined && SLACK_CHANNEL_ID.test(span.slackChannelId)) {
-        return `<#${span.slackChannelId}>`;
-      }
+    }
+    case 'channel': {
+      const target = slackChannelOf(span);
+      if (target && 'id' in target) return `<#${target.id}>`;
       return `#${escapeMrkdwn(span.name.replace(/^#/, ''))}`;
+    }
   }
 }
 

@@ -108,17 +108,19 @@ describe('buildErrorNotice', () => {
 });
 
 describe('noticeChannelOf', () => {
-  it('prefers the channel id annotation, then the channel slack.com/bot-notify names', () => {
+  it("is the team's channel, with the Slack annotations kept as its Slack id for Slack to read", () => {
     expect(
       noticeChannelOf(team({ 'wayfinder.dev/slack-channel-id': 'C0PAY', 'slack.com/bot-notify': 'pay@acme.com' })),
-    ).toBe('C0PAY');
-    expect(noticeChannelOf(team({ 'slack.com/bot-notify': '#payments' }))).toBe('payments');
-    expect(noticeChannelOf(team({ 'slack.com/bot-notify': 'C0123PAYMENTS' }))).toBe('C0123PAYMENTS');
+    ).toEqual({ kind: 'channel', name: 'C0PAY', ids: { slack: 'C0PAY' } });
+    expect(noticeChannelOf(team({ 'slack.com/bot-notify': '#payments' }))).toEqual({
+      kind: 'channel',
+      name: 'payments',
+      ids: { slack: '#payments' },
+    });
   });
 
-  it('is undefined when the team names no channel, or a person instead', () => {
+  it('is undefined when the team names no channel, or an email instead', () => {
     expect(noticeChannelOf(team())).toBeUndefined();
     expect(noticeChannelOf(team({ 'slack.com/bot-notify': 'payments@acme.com' }))).toBeUndefined();
-    expect(noticeChannelOf(team({ 'slack.com/bot-notify': 'U0123ADA' }))).toBeUndefined();
   });
 });

@@ -109,17 +109,17 @@ describe('/owner', () => {
     expect(message.summary).toBe('Cart service is owned by Checkout Team.');
   });
 
-  it('mentions members whose Slack identity Wayfinder has learned', async () => {
+  it('mentions members whose identity on the asking platform Wayfinder has learned', async () => {
     await demo.store.saveChatIdentity({
       identity: { platform: 'slack', platformUserId: 'U0ADA', email: 'ADA@acme.example' },
     });
-    const message = await ask('/owner ledger-service');
+    const message = await runCommandLine({ ...demo.context, platform: 'slack' }, '/owner ledger-service');
 
     const [members] = blocksOf(message, 'list');
     const ada = members?.items
       .flatMap((item) => item.text)
       .find((span) => span.kind === 'user' && span.name === 'Ada Lovelace');
-    expect(ada).toEqual({ kind: 'user', name: 'Ada Lovelace', email: 'ada@acme.example', slackUserId: 'U0ADA' });
+    expect(ada).toEqual({ kind: 'user', name: 'Ada Lovelace', email: 'ada@acme.example', ids: { slack: 'U0ADA' } });
   });
 
   it('explains its usage when no name is given', async () => {

@@ -143,9 +143,9 @@ describe('renderSlackMessage mapping', () => {
         {
           type: 'text',
           text: [
-            { kind: 'user', name: 'Mallory', slackUserId: 'U1>|<!here' },
+            { kind: 'user', name: 'Mallory', ids: { slack: 'U1>|<!here' } },
             text(' '),
-            { kind: 'channel', name: '#ops', slackChannelId: 'not-an-id' },
+            { kind: 'channel', name: '#ops', ids: { slack: 'not-an-id' } },
           ],
         },
       ],
@@ -255,7 +255,7 @@ describe('renderSlackMessage mapping', () => {
       blocks: [
         {
           type: 'list',
-          items: [{ text: [text('a'.repeat(2994)), { kind: 'user', name: 'Amara', slackUserId: 'U02AMARA01' }] }],
+          items: [{ text: [text('a'.repeat(2994)), { kind: 'user', name: 'Amara', ids: { slack: 'U02AMARA01' } }] }],
         },
       ],
     });

@@ -1,13 +1,18 @@
 /**
- * A button that runs its `value` as a command ("Everything Payments owns", a suggestion, "Show help"). The answer
- * goes to the clicker only: a new ephemeral message via response_url, leaving the original in place. Buttons on
- * the App Home have no response_url; their answer goes to the app's Messages tab instead.
+ * A button that runs its `value` as a command ("Everything Payments owns", a suggestion, "Show help"). Acked at once;
+ * the answer goes to the clicker only: a new ephemeral message via response_url, leaving the original in place.
+ * Buttons on the App Home have no response_url; their answer goes to the app's Messages tab instead. A Form opens as
+ * a modal with the click's trigger_id; deferred work posts its placeholder, then its answer.
  */
 import type { BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { answerChatCommand } from '../../../chat/answer.ts';
+import type { Message } from '../../../core/view-model.ts';
+import { isMessage } from '../../../core/view-model.ts';
 import type { ListenerDeps } from '../../deps.ts';
+import { renderSlackModal } from '../../render/form.ts';
 import { renderSlackMessage } from '../../render/message.ts';
-import { answerCommandLine, learnIdentities, slackViewer } from '../answer.ts';
+import { deliverLater, learnIdentities, slackContext } from '../answer.ts';
 
 export type ButtonArgs = Pick<SlackActionMiddlewareArgs<BlockAction>, 'ack' | 'action' | 'body'> & {
   respond?: SlackActionMiddlewareArgs<BlockAction>['respond'];
@@ -21,15 +26,36 @@ export async function runCommandButton(deps: ListenerDeps, { ack, action, body, 
     deps.logger.warn(`Button ${action.action_id} has no command to run`);
     return;
   }
-  const message = await answerCommandLine(deps, slackViewer(deps, body.user.id), line);
-  if (body.response_url && respond) {
-    const { text, blocks } = renderSlackMessage(message, { shareable: true });
-    await respond({ response_type: 'ephemeral', replace_original: false, text, blocks });
+  const userId = body.user.id;
+  const send = async (message: Message) => {
+    if (body.response_url && respond) {
+      const { text, blocks } = renderSlackMessage(message, { shareable: true });
+      await respond({ response_type: 'ephemeral', replace_original: false, text, blocks });
+    } else {
+      const { text, blocks } = renderSlackMessage(message, { shareable: false });
+      await client.chat.postMessage({ channel: userId, text, blocks });
+    }
+  };
+  // The click is acked already; a slow answer still posts "Working on it…" first, so the click visibly did something.
+  const answer = await answerChatCommand({
+    services: deps.services,
+    context: slackContext(deps, userId),
+    line,
+    deferAfterMs: deps.deferAfterMs,
+  });
+  if (isMessage(answer)) {
+    await send(answer);
+    learnIdentities(deps, { client, slackUserId: userId, message: answer });
+  } else if (answer.kind === 'form') {
+    const channelId = body.channel?.id;
+    await client.views.open({
+      trigger_id: body.trigger_id,
+      view: renderSlackModal(answer.form, { command: answer.command, ...(channelId ? { channelId } : {}) }),
+    });
   } else {
-    const { text, blocks } = renderSlackMessage(message, { shareable: false });
-    await client.chat.postMessage({ channel: body.user.id, text, blocks });
+    await send(answer.placeholder);
+    deliverLater(deps, { deferred: answer, line, client, slackUserId: userId, deliver: send });
   }
-  learnIdentities(deps, { client, slackUserId: body.user.id, message });
 }
 
 /** The command a Wayfinder button carries, e.g. `/owner payments-api`. */

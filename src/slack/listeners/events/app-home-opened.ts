@@ -1,12 +1,11 @@
 /**
  * App Home: on opening the Home tab, learn who the person is (users.info → email → saveChatIdentity, which links
- * the catalog User with that email) and publish their teams and services. People Wayfinder cannot match get a Home
- * that says how to be linked.
+ * the catalog User with that email) and publish their home (`src/core/home.ts`), rendered as Block Kit.
  */
 import type { SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { answerHome } from '../../../core/home.ts';
 import type { ListenerDeps } from '../../deps.ts';
-import { buildHomeMessage, HOME_HOLDINGS_LIMIT, type HomeInput } from '../../home.ts';
 import { renderSlackMessage } from '../../render/message.ts';
 
 /** Slack's limit for a Home view. The renderer already keeps a message to 50. */
@@ -22,19 +21,7 @@ export async function publishHome(deps: ListenerDeps, { event, client }: AppHome
     (await deps.identities.warmUser({ client, slackUserId: event.user })) ??
     (await store.findChatIdentity({ platform: 'slack', platformUserId: event.user }));
 
-  let input: HomeInput;
-  if (identity?.userRef) {
-    const userRef = identity.userRef;
-    const [user, holdings] = await Promise.all([
-      store.getEntity({ ref: userRef }),
-      store.getHoldings({ ref: userRef, limit: HOME_HOLDINGS_LIMIT }),
-    ]);
-    input = { status: 'linked', userRef, ...(user ? { user } : {}), holdings };
-  } else {
-    input = { status: 'unlinked', ...(identity?.email ? { email: identity.email } : {}) };
-  }
-
-  const { blocks } = renderSlackMessage(buildHomeMessage(input), { shareable: false });
+  const { blocks } = renderSlackMessage(await answerHome({ store, identity }), { shareable: false });
   await client.views.publish({
     user_id: event.user,
     view: { type: 'home', blocks: blocks.slice(0, HOME_BLOCK_LIMIT) },

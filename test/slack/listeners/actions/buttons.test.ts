@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
 import type { Message } from '../../../../src/core/view-model.ts';
 import { runCommandButton } from '../../../../src/slack/listeners/actions/run-command.ts';
-import { shareButton, withSharedBy } from '../../../../src/slack/listeners/actions/share.ts';
+import { shareButton } from '../../../../src/slack/listeners/actions/share.ts';
 import type { FakeSlackApi } from '../../../fakes/slack-api.ts';
 import {
   listenerDeps as createDeps,
@@ -174,24 +174,5 @@ describe('shareButton', () => {
     await shareButton(deps, { ...rec, action, body: body(action), client: fakeSlackClient(slack.url) });
     expect(rec.responses).toEqual([]);
     expect(slack.calls).toEqual([]);
-  });
-});
-
-describe('withSharedBy', () => {
-  it('appends a context line naming the sharer, leaving the answer otherwise as it was', () => {
-    const message: Message = { summary: 's', blocks: [{ type: 'divider' }] };
-    expect(withSharedBy(message, 'U1')).toEqual({
-      summary: 's',
-      blocks: [
-        { type: 'divider' },
-        {
-          type: 'context',
-          text: [
-            { kind: 'text', text: 'Shared by ' },
-            { kind: 'user', name: 'U1', slackUserId: 'U1' },
-          ],
-        },
-      ],
-    });
   });
 });

@@ -10,6 +10,7 @@ import {
   fakeSlackClient,
   type ListenerTestbed,
   openListenerTestbed,
+  respondVia,
   type TestDeps,
 } from '../../../helpers/slack-deps.ts';
 
@@ -65,7 +66,7 @@ const ownerAnswer: Message = {
       title: 'Members',
       items: [
         { text: [{ kind: 'user', name: 'Ada', email: 'ada@example.com' }] },
-        { text: [{ kind: 'user', name: 'Bo', email: 'bo@example.com', slackUserId: 'U0BO' }] },
+        { text: [{ kind: 'user', name: 'Bo', email: 'bo@example.com', ids: { slack: 'U0BO' } }] },
         { text: [{ kind: 'user', name: 'Cy', email: 'cy@outside.example' }] },
       ],
     },
@@ -83,6 +84,7 @@ describe('answerSlashCommand', () => {
         slackCallsAtAck = slack.calls.length;
         acks.push(response);
       },
+      respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
     expect(slackCallsAtAck).toBe(0);
@@ -110,6 +112,7 @@ describe('answerSlashCommand', () => {
       await answerSlashCommand(deps, {
         command: command('x', 'U0OFTEN'),
         ack: async () => {},
+        respond: respondVia(slack.responseUrl('cmd')),
         client: fakeSlackClient(slack.url),
       });
       await deps.background.idle();
@@ -130,6 +133,7 @@ describe('answerSlashCommand', () => {
       ack: async () => {
         queriesAtAck = queries.length;
       },
+      respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
     expect(queriesAtAck).toBe(0);
@@ -142,6 +146,7 @@ describe('answerSlashCommand', () => {
     await answerSlashCommand(deps, {
       command: command('x', 'U0BO'),
       ack: async () => {},
+      respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
     expect(await deps.ran[0]?.context.viewer()).toEqual({ userRef: 'user:default/bo' });
@@ -152,6 +157,7 @@ describe('answerSlashCommand', () => {
     await answerSlashCommand(deps, {
       command: command('x', 'U0NEW'),
       ack: async () => {},
+      respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
     expect(await deps.ran[0]?.context.viewer()).toEqual({});
@@ -169,6 +175,7 @@ describe('answerSlashCommand', () => {
     await answerSlashCommand(deps, {
       command: command('payments-api'),
       ack: async () => {},
+      respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
     await deps.background.idle();
@@ -196,6 +203,7 @@ describe('answerSlashCommand', () => {
     await answerSlashCommand(deps, {
       command: command('payments-api'),
       ack: async () => {},
+      respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
     await deps.background.idle();
@@ -215,6 +223,7 @@ describe('answerSlashCommand', () => {
       ack: async (response) => {
         acks.push(response);
       },
+      respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
     expect(acks[0]).toMatchObject({
@@ -235,6 +244,7 @@ describe('answerSlashCommand', () => {
       ack: async (response) => {
         acks.push(response);
       },
+      respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
     await expect(answered).rejects.toThrow(TypeError);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { buildHomeMessage } from '../../src/core/home.ts';
 import type { HoldingsFacts } from '../../src/core/ports.ts';
 import type { Block, Message } from '../../src/core/view-model.ts';
 import { plainText } from '../../src/core/view-model.ts';
-import { buildHomeMessage } from '../../src/slack/home.ts';
 import { renderSlackMessage } from '../../src/slack/render/message.ts';
 import { entity } from '../helpers/slack-deps.ts';
 
@@ -105,8 +105,8 @@ describe('buildHomeMessage for someone Wayfinder cannot match', () => {
     expect(text).toContain('spec.profile.email: new@example.com');
   });
 
-  it('says when Slack shared no email', () => {
+  it('says when the chat account shared no email', () => {
     const text = textOf(buildHomeMessage({ status: 'unlinked' }));
-    expect(text).toContain('Slack did not share your email');
+    expect(text).toContain('Your chat account did not share its email');
   });
 });

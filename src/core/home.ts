@@ -1,12 +1,13 @@
 /**
- * The App Home view as a view-model: pure, so it is tested without Slack (STYLE.md rule 9). A linked person sees
- * their teams and what each owns; someone Wayfinder cannot match to a catalog User learns how to get linked.
+ * The home of a chat app (Slack's App Home tab, later Teams' personal tab) as a use-case: who the person is in the
+ * catalog, their teams and what each owns, as a view-model that each platform only renders. A linked person sees
+ * their holdings; someone Wayfinder cannot match to a catalog User learns how to get linked.
  */
-import { kindLabel, specString, teamName, titleOf } from '../core/catalog/facts.ts';
-import type { EntityRef } from '../core/catalog/types.ts';
-import type { EntityRecord, HoldingsFacts } from '../core/ports.ts';
-import type { Block, Button, ListItem, Message } from '../core/view-model.ts';
-import { code, text as plain, strong } from '../core/view-model.ts';
+import { kindLabel, specString, teamName, titleOf } from './catalog/facts.ts';
+import type { EntityRef } from './catalog/types.ts';
+import type { CatalogStore, ChatIdentity, EntityRecord, HoldingsFacts } from './ports.ts';
+import type { Block, Button, ListItem, Message } from './view-model.ts';
+import { code, text as plain, strong } from './view-model.ts';
 
 /** Rows of holdings the Home asks for; the full list is one `/owner` away. */
 export const HOME_HOLDINGS_LIMIT = 20;
@@ -22,10 +23,31 @@ export type HomeInput =
     }
   | {
       status: 'unlinked';
-      /** The email Slack shared, if any: what the catalog was searched for. */
+      /** The email the chat platform shared, if any: what the catalog was searched for. */
       email?: string;
     };
 
+/**
+ * The home of the person behind `identity` (their chat identity, as learned on their platform; absent when the
+ * platform told Wayfinder nothing): two queries in parallel for a linked person, none for anyone else.
+ */
+export async function answerHome(opts: {
+  store: Pick<CatalogStore, 'getEntity' | 'getHoldings'>;
+  identity: ChatIdentity | undefined;
+}): Promise<Message> {
+  const { store, identity } = opts;
+  if (!identity?.userRef) {
+    return buildHomeMessage({ status: 'unlinked', ...(identity?.email ? { email: identity.email } : {}) });
+  }
+  const userRef = identity.userRef;
+  const [user, holdings] = await Promise.all([
+    store.getEntity({ ref: userRef }),
+    store.getHoldings({ ref: userRef, limit: HOME_HOLDINGS_LIMIT }),
+  ]);
+  return buildHomeMessage({ status: 'linked', userRef, ...(user ? { user } : {}), holdings });
+}
+
+/** The home as a view-model, from what was read. Pure. */
 export function buildHomeMessage(input: HomeInput): Message {
   return input.status === 'linked' ? linkedHome(input) : unlinkedHome(input.email);
 }
@@ -113,7 +135,7 @@ function ownedItem(entity: EntityRecord): ListItem {
 function unlinkedHome(email: string | undefined): Message {
   const why = email
     ? [plain('Wayfinder has not found you in the catalog: no User entity has the email '), code(email), plain('.')]
-    : [plain('Slack did not share your email with Wayfinder, so it cannot find you in the catalog.')];
+    : [plain('Your chat account did not share its email with Wayfinder, so it cannot find you in the catalog.')];
   return {
     summary: 'Wayfinder does not know who you are in the catalog yet.',
     blocks: [
@@ -126,7 +148,7 @@ function unlinkedHome(email: string | undefined): Message {
           code(`spec.profile.email: ${email ?? 'you@example.com'}`),
           plain(' to your User entity in its '),
           code('catalog-info.yaml'),
-          plain(' (the email of your Slack account). Once the catalog is synced, open this tab again.'),
+          plain(' (the email of your chat account). Once the catalog is synced, open this tab again.'),
         ],
       },
       {

@@ -1,0 +1,39 @@
+/**
+ * The command context every chat surface builds the same way: the catalog, the refresher, the shared refresh gate,
+ * the platform answers are rendered for (people's ids on it are read with the answer), and who is asking.
+ */
+
+import type { RefreshGate } from '../core/commands/refresh-gate.ts';
+import type { CommandContext, CommandDefinition } from '../core/commands/types.ts';
+import type { CatalogRefresher, CatalogStore } from '../core/ports.ts';
+import type { Answer, ChatPlatform } from '../core/view-model.ts';
+import { chatViewer } from './viewer.ts';
+
+/** What a chat surface needs from the rest of Wayfinder; `src/main.ts` wires it once and every surface shares it. */
+export interface ChatServices {
+  store: CatalogStore;
+  refresher: CatalogRefresher;
+  /** One per process: refreshes are admitted across every surface together. */
+  refreshes: RefreshGate;
+  /** Answers one command line; the wiring passes the core's `answerCommandLine`. */
+  runCommand(context: CommandContext, line: string): Promise<Answer>;
+  /** The command a form submission comes back to; the wiring passes the core's `commandNamed`. */
+  commandNamed(name: string): CommandDefinition | undefined;
+}
+
+/** The context for one request from `userId` on `platform`. Builds no query: the viewer is looked up lazily. */
+export function createChatContext(opts: {
+  services: Pick<ChatServices, 'store' | 'refresher' | 'refreshes'>;
+  platform: ChatPlatform;
+  userId: string;
+}): CommandContext {
+  const { services, platform, userId } = opts;
+  return {
+    store: services.store,
+    refresher: services.refresher,
+    refreshes: services.refreshes,
+    platform,
+    asker: { platform, id: userId },
+    viewer: chatViewer({ store: services.store, platform, userId }),
+  };
+}
