@@ -11,6 +11,7 @@ import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
 import { runCommandLine } from './core/commands/index.ts';
 import { localViewer } from './core/commands/types.ts';
+import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openWayfinder, serveWayfinder } from './main.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
@@ -196,6 +197,10 @@ main(process.argv.slice(2)).then(
     } else if (error instanceof ConfigError) {
       console.error(error.message);
       process.exitCode = 2;
+    } else if (error instanceof DatabaseInUseError) {
+      // One line saying who holds the database and what to do; nothing was read or written.
+      console.error(error.message);
+      process.exitCode = 1;
     } else {
       console.error(error);
       process.exitCode = 1;
