@@ -130,8 +130,10 @@ async function catalogCommand(args: string[], config: Config, logger: Logger): P
     try {
       const { counts, errors } = await importCatalog({ paths, store: wayfinder.store });
       for (const error of errors) console.error(formatIngestError(error, cwd));
+      // Orphaned when there are any, as /wayfinder refresh says it: entities this root no longer holds.
+      const orphaned = counts.orphaned > 0 ? `, ${counts.orphaned} orphaned` : '';
       console.log(
-        `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.failed} failed`,
+        `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${orphaned}, ${counts.failed} failed`,
       );
       return counts.failed > 0 ? 1 : 0;
     } finally {

@@ -122,7 +122,7 @@ export interface CatalogStore {
   purgeOrphans(opts: { before: Date }): Promise<number>;
   /** The entities last read from `location` (a file), by ref: whom to tell when that file no longer reads. */
   listRefsAt(opts: { location: string }): Promise<EntityRef[]>;
-  /** The scope each of `refs` was read from (null: imported by hand); refs not in the catalog are left out. */
+  /** The scope each of `refs` was read from; refs not in the catalog are left out. */
   listSourceScopes(opts: { refs: readonly EntityRef[] }): Promise<Map<EntityRef, StoredSource>>;
   listIngestErrors(opts?: { location?: string }): Promise<IngestError[]>;
   /** How many entities the catalog holds; 0 on a fresh database (the demo organisation loads then). */
@@ -169,14 +169,20 @@ export interface CatalogStore {
 
 /** Where a stored entity came from. */
 export interface StoredSource {
-  /** Null for a file imported by hand. */
+  /**
+   * `file:<root>` for an import by hand (the file or directory given to `catalog import`), a GitHub scope for the
+   * sync; null for an entity stored before imports by hand had scopes (its next import gives it one).
+   */
   scope: string | null;
   orphan: boolean;
 }
 
 /** A source read as a whole, and every entity it holds now. */
 export interface SourceScope {
-  /** `github:acme/payments-api` for a repository, `github-teams:acme` for an organisation's teams. */
+  /**
+   * `github:acme/payments-api` for a repository, `github-teams:acme` for an organisation's teams, `file:/srv/catalog`
+   * for a file or directory imported by hand.
+   */
   scope: string;
   refs: readonly EntityRef[];
 }
