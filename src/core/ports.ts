@@ -105,12 +105,13 @@ export interface ChatIdentity {
 export interface CatalogStore {
   /**
    * Stores entities whose content hash changed, with their relations, in one transaction; unchanged entities
-   * are not written. Replaces the recorded errors of every file in `locations`.
-   */
-  /**
-   * Stores what changed, in one transaction. `scopes` are sources read as a whole (a repository, an organisation's
-   * teams): each lists every ref it holds now, and an entity of that scope missing from it becomes an orphan, unless
-   * its file was read with errors (a broken document keeps its last good entity). An orphan read again is restored.
+   * are not written. Replaces the recorded errors of every file in `locations`. `scopes` are sources read as a whole
+   * (a root imported by hand, a repository, an organisation's teams): each lists every ref it holds now, and an
+   * entity of that scope missing from it becomes an orphan, unless its file was read with errors (a broken document
+   * keeps its last good entity). An orphan read again is restored.
+   *
+   * Imports (and purges) run one at a time across every process on the database: two imports of the same source
+   * end in the version of the one that finished last, and each counts against what the one before it stored.
    */
   importEntities(opts: {
     entities: readonly ProcessedEntity[];
