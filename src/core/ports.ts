@@ -326,10 +326,17 @@ export interface GitHubGateway {
   readFile(opts: { repo: string; path: string; ref: string }): Promise<Conditional<GitHubFile> | { missing: true }>;
   listTeams(opts: { org: string }): Promise<Conditional<GitHubTeam[]>>;
   /**
-   * Members' logins, in GitHub's order. GitHub's REST API includes the members of child teams; a caller that wants
-   * direct membership subtracts the children's members.
+   * Members' logins, in GitHub's order, from the REST API, which includes the members of child teams: for a team
+   * without child teams these are its direct members; for the others see `listImmediateTeamMembers`.
    */
   listTeamMembers(opts: { org: string; teamSlug: string }): Promise<Conditional<string[]>>;
+  /**
+   * Every team's direct members (GitHub's `IMMEDIATE` membership, as Backstage's GitHub provider reads it), by team
+   * slug: a person who is a direct member of a team and of its child team is a member of both, and one who is only
+   * in the child team is not a member of the parent. Read from GraphQL, which has no ETags: the last answer is
+   * reused while `reread` is false (the caller saw no change in the REST lists) and it is less than a day old.
+   */
+  listImmediateTeamMembers(opts: { org: string; reread: boolean }): Promise<Conditional<Record<string, string[]>>>;
   /**
    * undefined when the account does not exist (404), e.g. deleted since a team listed it. With `org`, the email is
    * the one the user verified on a domain of that organisation when there is one (GraphQL; needs organisation members
