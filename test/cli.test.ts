@@ -110,7 +110,7 @@ describe('two processes on one database', () => {
     // Nothing was written (the same import now creates both entities), and the directory opens cleanly.
     const after = await wayfinder(['catalog', 'import', FIXTURE]);
     expect(after.stdout.trim()).toBe('2 created, 0 updated, 0 unchanged, 1 failed');
-  });
+  }, 60_000); // three Wayfinder processes, one after another
 
   it('takes over the lock of a process that was killed without releasing it', async () => {
     const killed = await startConsole();

@@ -57,7 +57,10 @@ export interface SyncSummary {
   files: number;
   counts: ImportCounts;
   errors: IngestError[];
-  /** GitHub requests made, how many were answered 304 (free of rate limit), and the rate limit left. */
+  /**
+   * GitHub requests made (every one GitHub received, retries included), how many were answered 304 (free of rate
+   * limit), and the rate limit left.
+   */
   requests: number;
   notModified: number;
   rateLimitRemaining: number | null;

@@ -292,7 +292,7 @@ export interface GitHubUser {
 }
 
 export interface GitHubRequestStats {
-  /** Requests the gateway sent (one per page); the client's own retries are not counted again. */
+  /** HTTP requests GitHub received: every page and GraphQL query, each retry of one, and token requests. */
   requests: number;
   /** Of those, how many GitHub answered 304 Not Modified (free of rate limit). */
   notModified: number;

@@ -23,6 +23,7 @@ import type {
   GitHubTeam,
   GitHubUser,
 } from '../core/ports.ts';
+import { countRequestsSent } from './octokit.ts';
 
 /** Part of every cache key; bump it when what is cached for a URL changes shape. */
 const CACHE_FORMAT = 'v2';
@@ -282,7 +283,8 @@ export class OctokitGitHubGateway implements GitHubGateway {
   }
 
   stats(): GitHubRequestStats {
-    return { ...this.#stats };
+    // The client's own count includes retries; a client made elsewhere has only the gateway's.
+    return { ...this.#stats, requests: countRequestsSent(this.#octokit) ?? this.#stats.requests };
   }
 
   /**

@@ -275,6 +275,17 @@ describe('GitHubCatalogSync.syncOrganisation', () => {
     expect((await store.getEntity({ ref: entityRef('a') }))?.envelope.spec?.lifecycle).toBe('deprecated');
   });
 
+  it('counts every request GitHub received in the summary, retries included', async () => {
+    github.addRepos({ fullName: 'acme/payments-api', files: { 'catalog-info.yaml': component('payments-api') } });
+    github.failWith({ path: '/repos/acme/payments-api/contents/catalog-info.yaml', status: 502, times: 1 });
+
+    const summary = await sync.syncOrganisation();
+
+    expect(summary.failed).toEqual([]);
+    expect(github.log.filter((request) => request.status === 502)).toHaveLength(1);
+    expect(summary.requests).toBe(github.requests);
+  });
+
   it('refuses a second definition of an entity another repository already defines', async () => {
     github.addRepos({ fullName: 'acme/a', files: { 'catalog-info.yaml': component('shared') } });
     await sync.syncOrganisation();
