@@ -13,6 +13,7 @@ import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
 import { runCommandLine } from './core/commands/index.ts';
 import { localViewer } from './core/commands/types.ts';
+import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createGitHubGateway, openWayfinder, serveWayfinder } from './main.ts';
@@ -135,8 +136,10 @@ async function catalogCommand(args: string[], config: Config, logger: Logger): P
       const { counts, errors, skipped } = await importCatalog({ paths, store: wayfinder.store, ...reader });
       for (const error of errors) console.error(formatIngestError(error, cwd));
       for (const document of skipped) console.error(formatSkippedDocument(document, cwd));
+      // Orphaned when there are any, as /wayfinder refresh says it: entities this root no longer holds.
+      const orphaned = counts.orphaned > 0 ? `, ${counts.orphaned} orphaned` : '';
       console.log(
-        `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.failed} failed, ${skipped.length} skipped`,
+        `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${orphaned}, ${counts.failed} failed, ${skipped.length} skipped`,
       );
       return counts.failed > 0 ? 1 : 0;
     } finally {
@@ -209,6 +212,10 @@ main(process.argv.slice(2)).then(
     } else if (error instanceof ConfigError) {
       console.error(error.message);
       process.exitCode = 2;
+    } else if (error instanceof DatabaseInUseError) {
+      // One line saying who holds the database and what to do; nothing was read or written.
+      console.error(error.message);
+      process.exitCode = 1;
     } else {
       console.error(error);
       process.exitCode = 1;

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHubApi, startFakeGitHubApi } from './fakes/github-api.ts';
@@ -40,6 +40,90 @@ function wayfinder(args: string[], env: Record<string, string> = {}): Promise<Ru
     );
   });
 }
+
+/** A long-running Wayfinder process on the same database: the console, ready once it has greeted. */
+async function startConsole(): Promise<{ child: ChildProcessWithoutNullStreams; ask(line: string): Promise<string> }> {
+  const child = spawn(process.execPath, [CLI, 'console'], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...isolated.env },
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const waitFor = (text: string, from: number) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const at = output.indexOf(text, from);
+        if (at >= 0) {
+          child.stdout.off('data', check);
+          child.off('exit', exited);
+          resolve(output.slice(from, at + text.length));
+        }
+      };
+      const exited = (code: number | null) => reject(new Error(`the console exited (${code}) before "${text}"`));
+      child.stdout.on('data', check);
+      child.once('exit', exited);
+      check();
+    });
+  await waitFor('Wayfinder console.', 0);
+  return {
+    child,
+    async ask(line) {
+      const from = output.length;
+      child.stdin.write(`${line}\n/wayfinder help\n`);
+      // The help answer marks the end of the answer asked for.
+      return waitFor('/wayfinder', from);
+    },
+  };
+}
+
+function exited(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return child.exitCode !== null
+    ? Promise.resolve(child.exitCode)
+    : new Promise((resolve) => child.once('exit', resolve));
+}
+
+describe('two processes on one database', () => {
+  it('refuses a second process on the embedded database at once, naming the first, and writes nothing; on Postgres both work', async () => {
+    const running = await startConsole();
+    try {
+      const beside = await wayfinder(['catalog', 'import', FIXTURE]);
+      if (isolated.env.DATABASE_URL) {
+        expect(beside.stdout.trim()).toBe('2 created, 0 updated, 0 unchanged, 1 failed, 0 skipped');
+        expect(await running.ask('/service search-api')).toContain('search-api');
+        return;
+      }
+      expect(beside.code).toBe(1);
+      expect(beside.stdout).toBe('');
+      const lines = beside.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `^The database in .+ is in use by another Wayfinder process \\(pid ${running.child.pid}, "wayfinder console", since \\d{4}-\\d\\d-\\d\\dT[^)]+\\); PGlite serves one process at a time: stop that process and try again, or run both against a Postgres server with DATABASE_URL\\. If that process no longer runs, delete .+wayfinder\\.lock\\.$`,
+        ),
+      );
+      // The running process still answers, and never saw an import.
+      expect(await running.ask('/owner payments-api')).toContain('Payments API is owned by Payments Team');
+    } finally {
+      running.child.stdin.end();
+      await exited(running.child);
+    }
+
+    // Nothing was written (the same import now creates both entities), and the directory opens cleanly.
+    const after = await wayfinder(['catalog', 'import', FIXTURE]);
+    expect(after.stdout.trim()).toBe('2 created, 0 updated, 0 unchanged, 1 failed, 0 skipped');
+  }, 60_000); // three Wayfinder processes, one after another
+
+  it('takes over the lock of a process that was killed without releasing it', async () => {
+    const killed = await startConsole();
+    killed.child.kill('SIGKILL');
+    await exited(killed.child);
+
+    const run = await wayfinder(['catalog', 'import', FIXTURE]);
+    expect(run.stdout.trim()).toBe('2 created, 0 updated, 0 unchanged, 1 failed, 0 skipped');
+  });
+});
 
 describe('wayfinder catalog sync', () => {
   let github: FakeGitHubApi;

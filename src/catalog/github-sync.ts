@@ -57,7 +57,10 @@ export interface SyncSummary {
   files: number;
   counts: ImportCounts;
   errors: IngestError[];
-  /** GitHub requests made, how many were answered 304 (free of rate limit), and the rate limit left. */
+  /**
+   * GitHub requests made (every one GitHub received, retries included), how many were answered 304 (free of rate
+   * limit), and the rate limit left.
+   */
   requests: number;
   notModified: number;
   rateLimitRemaining: number | null;
@@ -278,23 +281,18 @@ export class GitHubCatalogSync {
 
   async #readTeams(): Promise<SourceRead> {
     const { org } = this.#settings;
-    const teams = (await this.#gateway.listTeams({ org })).value;
+    const teamList = await this.#gateway.listTeams({ org });
+    const teams = teamList.value;
     const listed = await mapConcurrently(teams, CONCURRENCY, async (team) => ({
       team,
-      logins: (await this.#gateway.listTeamMembers({ org, teamSlug: team.slug })).value,
+      ...(await this.#gateway.listTeamMembers({ org, teamSlug: team.slug })),
     }));
-    // GitHub lists a child team's members in its parents too; Backstage membership is direct.
-    const inChildren = new Map<string, Set<string>>();
-    for (const { team, logins } of listed) {
-      if (!team.parentSlug) continue;
-      const set = inChildren.get(team.parentSlug) ?? new Set();
-      for (const login of logins) set.add(login);
-      inChildren.set(team.parentSlug, set);
-    }
-    const members = new Map(
-      listed.map(({ team, logins }) => [team.slug, logins.filter((login) => !inChildren.get(team.slug)?.has(login))]),
-    );
-    const logins = [...new Set(listed.flatMap(({ logins }) => logins))].sort();
+    const members = await this.#directMembers({
+      listed: listed.map(({ team, value }) => ({ slug: team.slug, logins: value })),
+      parents: new Set(teams.flatMap((team) => (team.parentSlug ? [team.parentSlug] : []))),
+      changed: teamList.changed || listed.some((list) => list.changed),
+    });
+    const logins = [...new Set(listed.flatMap(({ value }) => value))].sort();
     const users = (
       await mapConcurrently(logins, CONCURRENCY, async (login) => (await this.#gateway.getUser({ login, org }))?.value)
     ).filter((user): user is GitHubUser => user !== undefined);
@@ -308,6 +306,33 @@ export class GitHubCatalogSync {
     }
     for (const user of users) addGenerated(read, userDocument(user), `url:${user.htmlUrl}`);
     return read;
+  }
+
+  /**
+   * Each team's direct members, as Backstage means them. GitHub's REST list of a team includes its child teams'
+   * members, and subtracting the children's lists would drop someone who is a direct member of both; so for a team
+   * with child teams the direct members come from GraphQL (`membership: IMMEDIATE`), read again only when a REST list
+   * or the team list changed (or the last answer is a day old), so an unchanged organisation costs no GraphQL. A team
+   * without child teams is its REST list.
+   */
+  async #directMembers(opts: {
+    listed: readonly { slug: string; logins: string[] }[];
+    parents: ReadonlySet<string>;
+    changed: boolean;
+  }): Promise<Map<string, string[]>> {
+    const members = new Map(opts.listed.map(({ slug, logins }) => [slug, logins]));
+    if (opts.parents.size === 0) return members;
+    const org = this.#settings.org;
+    let immediate = (await this.#gateway.listImmediateTeamMembers({ org, reread: opts.changed })).value;
+    // A parent team the kept answer does not know yet (made since it was read): ask again.
+    if (!opts.changed && [...opts.parents].some((slug) => members.has(slug) && !(slug in immediate))) {
+      immediate = (await this.#gateway.listImmediateTeamMembers({ org, reread: true })).value;
+    }
+    for (const slug of opts.parents) {
+      const direct = immediate[slug];
+      if (direct && members.has(slug)) members.set(slug, direct);
+    }
+    return members;
   }
 
   // ---------------------------------------------------------------------------------------------------------------

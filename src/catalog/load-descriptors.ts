@@ -539,14 +539,22 @@ async function directoryOf(absolutePath: string): Promise<string> {
   }
 }
 
+/** True for the error of a given path that was read and found to hold no descriptors (not one that could not be read). */
+export function isNoDescriptorsError(error: IngestError): boolean {
+  const given = filePathOf(error.location);
+  return error.message.startsWith(`${given} ${HOLDS_NO_DESCRIPTORS}`);
+}
+
+const HOLDS_NO_DESCRIPTORS = 'holds no descriptors;';
+
 async function noDescriptorsMessage(absolutePath: string): Promise<string> {
   const isDirectory = await stat(absolutePath).then(
     (stats) => stats.isDirectory(),
     () => false,
   );
   return isDirectory
-    ? `${absolutePath} holds no descriptors; expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`
-    : `${absolutePath} holds no descriptors; expected at least one YAML document with apiVersion, kind, metadata and spec.`;
+    ? `${absolutePath} ${HOLDS_NO_DESCRIPTORS} expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`
+    : `${absolutePath} ${HOLDS_NO_DESCRIPTORS} expected at least one YAML document with apiVersion, kind, metadata and spec.`;
 }
 
 function fileLocation(absolutePath: string): string {

@@ -1,6 +1,8 @@
 /**
- * `/wayfinder refresh <name>`: re-reads the source an entity came from, now. A file imported by hand is imported
- * again; an entity synced from GitHub has its repository (or its organisation's teams) synced again.
+ * `/wayfinder refresh <name>`: re-reads the source an entity came from, now. A hand import has the root it was
+ * imported from (a file or a directory) imported again, so that an entity removed from it becomes an orphan, as with
+ * `wayfinder catalog import`; an entity synced from GitHub has its repository (or its organisation's teams) synced
+ * again.
  */
 import { stat } from 'node:fs/promises';
 import type { CatalogRefresher, CatalogStore, RefreshOutcome } from '../core/ports.ts';
@@ -13,7 +15,7 @@ export function createCatalogRefresher(opts: { store: CatalogStore; refreshScope
   return {
     async refresh({ entity }) {
       const scope = (await opts.store.listSourceScopes({ refs: [entity.ref] })).get(entity.ref)?.scope;
-      if (scope) {
+      if (scope && !scope.startsWith('file:')) {
         if (!opts.refreshScope) {
           return {
             status: 'unsupported',
@@ -23,29 +25,31 @@ export function createCatalogRefresher(opts: { store: CatalogStore; refreshScope
         return opts.refreshScope({ scope });
       }
       const location = entity.sourceLocation;
-      if (!location?.startsWith('file:')) {
+      if (!scope && !location?.startsWith('file:')) {
         return {
           status: 'unsupported',
           reason: `${entity.ref} has no source Wayfinder can read again${location ? ` (${location})` : ''}.`,
         };
       }
-      const file = location.slice('file:'.length);
-      if (!(await isFile(file))) {
+      // The root it was imported from; an entity imported before roots were recorded has only its file.
+      const root = (scope ?? location ?? '').slice('file:'.length);
+      if (!(await exists(root))) {
         return {
           status: 'unavailable',
-          source: file,
-          reason: `${file} no longer exists on this machine; import its new location with \`wayfinder catalog import\`.`,
+          source: root,
+          reason: `${root} no longer exists on this machine; import its new location with \`wayfinder catalog import\`.`,
         };
       }
-      const { counts, errors } = await importCatalog({ paths: [file], store: opts.store });
-      return { status: 'refreshed', source: file, counts, errors };
+      const { counts, errors } = await importCatalog({ paths: [root], store: opts.store });
+      return { status: 'refreshed', source: root, counts, errors };
     },
   };
 }
 
-async function isFile(path: string): Promise<boolean> {
+async function exists(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isFile();
+    await stat(path);
+    return true;
   } catch {
     return false;
   }

@@ -107,12 +107,13 @@ export interface ChatIdentity {
 export interface CatalogStore {
   /**
    * Stores entities whose content hash changed, with their relations, in one transaction; unchanged entities
-   * are not written. Replaces the recorded errors of every file in `locations`.
-   */
-  /**
-   * Stores what changed, in one transaction. `scopes` are sources read as a whole (a repository, an organisation's
-   * teams): each lists every ref it holds now, and an entity of that scope missing from it becomes an orphan, unless
-   * its file was read with errors (a broken document keeps its last good entity). An orphan read again is restored.
+   * are not written. Replaces the recorded errors of every file in `locations`. `scopes` are sources read as a whole
+   * (a root imported by hand, a repository, an organisation's teams): each lists every ref it holds now, and an
+   * entity of that scope missing from it becomes an orphan, unless its file was read with errors (a broken document
+   * keeps its last good entity). An orphan read again is restored.
+   *
+   * Imports (and purges) run one at a time across every process on the database: two imports of the same source
+   * end in the version of the one that finished last, and each counts against what the one before it stored.
    */
   importEntities(opts: {
     entities: readonly ProcessedEntity[];
@@ -124,7 +125,7 @@ export interface CatalogStore {
   purgeOrphans(opts: { before: Date }): Promise<number>;
   /** The entities last read from `location` (a file), by ref: whom to tell when that file no longer reads. */
   listRefsAt(opts: { location: string }): Promise<EntityRef[]>;
-  /** The scope each of `refs` was read from (null: imported by hand); refs not in the catalog are left out. */
+  /** The scope each of `refs` was read from; refs not in the catalog are left out. */
   listSourceScopes(opts: { refs: readonly EntityRef[] }): Promise<Map<EntityRef, StoredSource>>;
   listIngestErrors(opts?: { location?: string }): Promise<IngestError[]>;
   /** How many entities the catalog holds; 0 on a fresh database (the demo organisation loads then). */
@@ -177,14 +178,20 @@ export interface CatalogStore {
 
 /** Where a stored entity came from. */
 export interface StoredSource {
-  /** Null for a file imported by hand. */
+  /**
+   * `file:<root>` for an import by hand (the file or directory given to `catalog import`), a GitHub scope for the
+   * sync; null for an entity stored before imports by hand had scopes (its next import gives it one).
+   */
   scope: string | null;
   orphan: boolean;
 }
 
 /** A source read as a whole, and every entity it holds now. */
 export interface SourceScope {
-  /** `github:acme/payments-api` for a repository, `github-teams:acme` for an organisation's teams. */
+  /**
+   * `github:acme/payments-api` for a repository, `github-teams:acme` for an organisation's teams, `file:/srv/catalog`
+   * for a file or directory imported by hand.
+   */
   scope: string;
   refs: readonly EntityRef[];
 }
@@ -295,7 +302,7 @@ export interface GitHubUser {
 }
 
 export interface GitHubRequestStats {
-  /** Requests the gateway sent (one per page); the client's own retries are not counted again. */
+  /** HTTP requests GitHub received: every page and GraphQL query, each retry of one, and token requests. */
   requests: number;
   /** Of those, how many GitHub answered 304 Not Modified (free of rate limit). */
   notModified: number;
@@ -329,10 +336,17 @@ export interface GitHubGateway {
   readFile(opts: { repo: string; path: string; ref: string }): Promise<Conditional<GitHubFile> | { missing: true }>;
   listTeams(opts: { org: string }): Promise<Conditional<GitHubTeam[]>>;
   /**
-   * Members' logins, in GitHub's order. GitHub's REST API includes the members of child teams; a caller that wants
-   * direct membership subtracts the children's members.
+   * Members' logins, in GitHub's order, from the REST API, which includes the members of child teams: for a team
+   * without child teams these are its direct members; for the others see `listImmediateTeamMembers`.
    */
   listTeamMembers(opts: { org: string; teamSlug: string }): Promise<Conditional<string[]>>;
+  /**
+   * Every team's direct members (GitHub's `IMMEDIATE` membership, as Backstage's GitHub provider reads it), by team
+   * slug: a person who is a direct member of a team and of its child team is a member of both, and one who is only
+   * in the child team is not a member of the parent. Read from GraphQL, which has no ETags: the last answer is
+   * reused while `reread` is false (the caller saw no change in the REST lists) and it is less than a day old.
+   */
+  listImmediateTeamMembers(opts: { org: string; reread: boolean }): Promise<Conditional<Record<string, string[]>>>;
   /**
    * undefined when the account does not exist (404), e.g. deleted since a team listed it. With `org`, the email is
    * the one the user verified on a domain of that organisation when there is one (GraphQL; needs organisation members

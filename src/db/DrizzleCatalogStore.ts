@@ -44,6 +44,11 @@ export class DrizzleCatalogStore implements CatalogStore {
   readonly #findOwnership: FindOwnership;
   readonly #getTeam: GetTeam;
   readonly #getEntity;
+  /**
+   * The catalog writes of this process, one after another: across processes the database's write lock orders them,
+   * and this keeps writes queued here from each holding a pooled connection while they wait for it.
+   */
+  #writes: Promise<unknown> = Promise.resolve();
 
   constructor(opts: { db: Db }) {
     this.#db = opts.db;
@@ -65,11 +70,17 @@ export class DrizzleCatalogStore implements CatalogStore {
     locations: readonly string[];
     scopes?: readonly SourceScope[];
   }): Promise<Omit<ImportCounts, 'failed'>> {
-    return importEntities(this.#db, opts);
+    return this.#serialise(() => importEntities(this.#db, opts));
   }
 
   purgeOrphans(opts: { before: Date }): Promise<number> {
-    return purgeOrphans(this.#db, opts);
+    return this.#serialise(() => purgeOrphans(this.#db, opts));
+  }
+
+  #serialise<T>(write: () => Promise<T>): Promise<T> {
+    const result = this.#writes.then(write);
+    this.#writes = result.catch(() => undefined);
+    return result;
   }
 
   async listRefsAt(opts: { location: string }): Promise<EntityRef[]> {

@@ -15,6 +15,7 @@ import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglit
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { InputError } from '../core/errors.ts';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import { rebuildMissingDerived } from './queries/derived.ts';
 import * as schema from './schema.ts';
 
@@ -43,7 +44,10 @@ export interface Database {
 export interface DatabaseOptions {
   /** A Postgres connection string; when set, the server is used and the other options are ignored. */
   url?: string;
-  /** PGlite's data directory, created if missing. */
+  /**
+   * PGlite's data directory, created if missing. One process at a time: a second one is refused with
+   * `DatabaseInUseError` (see `data-dir-lock.ts`), before anything is read or written.
+   */
   dataDir?: string;
   /** A throw-away PGlite in memory (tests, demos). */
   inMemory?: boolean;
@@ -81,7 +85,13 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   if (opts.dataDir) {
     await mkdir(opts.dataDir, { recursive: true });
-    return createPgliteDatabase(opts.dataDir, queryLogger(opts.onQuery));
+    const lock = await acquireDataDirLock({ dataDir: opts.dataDir });
+    try {
+      return await createPgliteDatabase(opts.dataDir, queryLogger(opts.onQuery), lock);
+    } catch (error) {
+      await lock.release();
+      throw error;
+    }
   }
   throw new InputError('The database needs a Postgres URL (DATABASE_URL), a data directory, or inMemory: true.');
 }
@@ -117,14 +127,24 @@ function createPostgresDatabase(
   };
 }
 
-async function createPgliteDatabase(dataDir: string | undefined, logger: DrizzleLogger | undefined): Promise<Database> {
+async function createPgliteDatabase(
+  dataDir: string | undefined,
+  logger: DrizzleLogger | undefined,
+  lock?: DataDirLock,
+): Promise<Database> {
   const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   await client.exec(`set pg_trgm.similarity_threshold = ${TRIGRAM_THRESHOLD}`);
   const db = drizzlePglite({ client, schema, logger });
   return {
     db: db satisfies Db,
     dialect: 'pglite',
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await lock?.release();
+      }
+    },
   };
 }
 

@@ -23,6 +23,7 @@ import type {
   GitHubTeam,
   GitHubUser,
 } from '../core/ports.ts';
+import { countRequestsSent } from './octokit.ts';
 
 /** Part of every cache key; bump it when what is cached for a URL changes shape. */
 const CACHE_FORMAT = 'v2';
@@ -52,6 +53,41 @@ const MEMBERS_VERIFIED_EMAILS_QUERY = `query ($org: String!, $after: String) {
     }
   }
 }`;
+
+/**
+ * Every team's direct members, as Backstage's GitHub provider reads them (`membership: IMMEDIATE`: not those who are
+ * only in a child team). `%PAGE%` is the page size, at most 100 (GraphQL's limit).
+ */
+const TEAMS_IMMEDIATE_MEMBERS_QUERY = `query ($org: String!, $after: String) {
+  organization(login: $org) {
+    teams(first: %PAGE%, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        slug
+        members(first: %PAGE%, membership: IMMEDIATE) { pageInfo { hasNextPage endCursor } nodes { login } }
+      }
+    }
+  }
+}`;
+
+/** The rest of one team's direct members, past the first page the organisation-wide query gave. */
+const TEAM_IMMEDIATE_MEMBERS_QUERY = `query ($org: String!, $slug: String!, $after: String) {
+  organization(login: $org) {
+    team(slug: $slug) {
+      members(first: %PAGE%, after: $after, membership: IMMEDIATE) { pageInfo { hasNextPage endCursor } nodes { login } }
+    }
+  }
+}`;
+
+/** How long the teams' direct members from GraphQL are trusted when GitHub's REST lists say nothing changed. */
+const IMMEDIATE_MEMBERS_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+/** The teams' direct members by slug, as one dated answer (GraphQL has no ETags). */
+interface ImmediateMembersAnswer {
+  members: Record<string, string[]>;
+  /** ISO timestamp of when GitHub was asked. */
+  askedAt: string;
+}
 
 /** What `#graphql` answers when GitHub refuses the query for lack of permission. */
 const REFUSED = Symbol('refused');
@@ -171,6 +207,66 @@ export class OctokitGitHubGateway implements GitHubGateway {
     });
   }
 
+  /**
+   * GraphQL has no ETags, so the answer is kept in the `ConditionalCache` with the time GitHub was asked, and stands
+   * while `reread` is false and it is less than a day old: an unchanged organisation costs no GraphQL. The caller
+   * asks for a re-read when GitHub's REST lists changed. A change no REST list shows (someone who is in a child team
+   * made a direct member of its parent too, or the reverse) therefore shows within a day.
+   */
+  async listImmediateTeamMembers(opts: {
+    org: string;
+    reread: boolean;
+  }): Promise<Conditional<Record<string, string[]>>> {
+    const key = `${CACHE_FORMAT} GRAPHQL teams.members(IMMEDIATE) ${this.#baseUrl} ${opts.org.toLowerCase()}`;
+    const cached = asImmediateMembersAnswer((await this.#cache.get({ key }))?.body);
+    const age = cached ? this.#now().getTime() - Date.parse(cached.askedAt) : Number.POSITIVE_INFINITY;
+    if (cached && !opts.reread && age >= 0 && age < IMMEDIATE_MEMBERS_MAX_AGE_MS) {
+      return { value: cached.members, changed: false };
+    }
+    const answer: ImmediateMembersAnswer = { members: {}, askedAt: this.#now().toISOString() };
+    const page = String(Math.min(this.#pageSize, 100));
+    const what = `the GraphQL query for the direct members of ${opts.org}'s teams`;
+    let after: string | null = null;
+    do {
+      const data = await this.#graphql(
+        TEAMS_IMMEDIATE_MEMBERS_QUERY.replaceAll('%PAGE%', page),
+        { org: opts.org, after },
+        what,
+        { refusable: false },
+      );
+      const organization = parseAnswer(
+        TeamsImmediateMembersSchema,
+        data,
+        'the teams query for direct members',
+      ).organization;
+      if (!organization)
+        throw new NotFoundError(`GitHub has no organisation ${opts.org} (or the credentials cannot see it)`);
+      for (const team of organization.teams.nodes ?? []) {
+        if (!team) continue;
+        const logins = (team.members.nodes ?? []).flatMap((member) => (member ? [member.login] : []));
+        let more = team.members.pageInfo.hasNextPage ? (team.members.pageInfo.endCursor ?? null) : null;
+        while (more !== null) {
+          const rest = parseAnswer(
+            TeamImmediateMembersSchema,
+            await this.#graphql(
+              TEAM_IMMEDIATE_MEMBERS_QUERY.replaceAll('%PAGE%', page),
+              { org: opts.org, slug: team.slug, after: more },
+              what,
+              { refusable: false },
+            ),
+            'the team query for direct members',
+          ).organization?.team?.members;
+          logins.push(...(rest?.nodes ?? []).flatMap((member) => (member ? [member.login] : [])));
+          more = rest?.pageInfo.hasNextPage ? (rest.pageInfo.endCursor ?? null) : null;
+        }
+        answer.members[team.slug] = logins;
+      }
+      after = organization.teams.pageInfo.hasNextPage ? (organization.teams.pageInfo.endCursor ?? null) : null;
+    } while (after !== null);
+    await this.#cache.set({ key, etag: '', body: answer });
+    return { value: answer.members, changed: JSON.stringify(cached?.members) !== JSON.stringify(answer.members) };
+  }
+
   async getUser(opts: { login: string; org?: string }): Promise<Conditional<GitHubUser> | undefined> {
     const result = await this.#get({
       url: `/users/${segment(opts.login)}`,
@@ -187,7 +283,8 @@ export class OctokitGitHubGateway implements GitHubGateway {
   }
 
   stats(): GitHubRequestStats {
-    return { ...this.#stats };
+    // The client's own count includes retries; a client made elsewhere has only the gateway's.
+    return { ...this.#stats, requests: countRequestsSent(this.#octokit) ?? this.#stats.requests };
   }
 
   /**
@@ -262,7 +359,8 @@ export class OctokitGitHubGateway implements GitHubGateway {
         `the GraphQL query for the organisation-verified emails of ${org}'s members`,
       );
       if (data === REFUSED) return undefined;
-      const members = parseAnswer(MembersVerifiedEmailsSchema, data, 'the members query').organization?.membersWithRole;
+      const members = parseAnswer(MembersVerifiedEmailsSchema, data, 'the members query for verified emails')
+        .organization?.membersWithRole;
       for (const member of members?.nodes ?? []) {
         if (member) answer.emails[member.login.toLowerCase()] = member.organizationVerifiedDomainEmails ?? [];
       }
@@ -280,7 +378,10 @@ export class OctokitGitHubGateway implements GitHubGateway {
       `the GraphQL query for ${opts.login}'s organisation-verified emails in ${opts.org}`,
     );
     if (data === REFUSED) return undefined;
-    return parseAnswer(VerifiedEmailsSchema, data, 'the user query').user?.organizationVerifiedDomainEmails ?? [];
+    return (
+      parseAnswer(VerifiedEmailsSchema, data, 'the user query for verified emails').user
+        ?.organizationVerifiedDomainEmails ?? []
+    );
   }
 
   /**
@@ -288,7 +389,12 @@ export class OctokitGitHubGateway implements GitHubGateway {
    * when the credentials may not read what it asks, after which this gateway asks no more; the partial data when
    * all it says is that something was not found; GitHub unavailable and other refusals throw as for REST.
    */
-  async #graphql(query: string, variables: Record<string, unknown>, what: string): Promise<unknown> {
+  async #graphql(
+    query: string,
+    variables: Record<string, unknown>,
+    what: string,
+    opts: { refusable: boolean } = { refusable: true },
+  ): Promise<unknown> {
     this.#stats.requests += 1;
     try {
       return await this.#octokit.graphql<unknown>(query, variables);
@@ -299,7 +405,16 @@ export class OctokitGitHubGateway implements GitHubGateway {
       }
       const status = statusOf(error);
       const unavailable = status !== undefined && failure(error, what) instanceof GitHubUnavailableError;
-      if (errors.some((problem) => REFUSED_TYPES.has(problem.type ?? '')) || (status === 403 && !unavailable)) {
+      const refused =
+        errors.some((problem) => REFUSED_TYPES.has(problem.type ?? '')) || (status === 403 && !unavailable);
+      if (refused && !opts.refusable) {
+        const reason = errors.map((problem) => `${problem.type ?? 'ERROR'}: ${problem.message ?? ''}`).join('; ');
+        throw new UpstreamError(
+          `GitHub refused ${what} (${reason || `${status}: ${errorMessage(error)}`}); give the token read:org, or the GitHub App the organisation permission Members: read`,
+          { cause: error },
+        );
+      }
+      if (refused) {
         if (!this.#verifiedEmailsRefused) {
           this.#verifiedEmailsRefused = true;
           const reason = errors.map((problem) => `${problem.type ?? 'ERROR'}: ${problem.message ?? ''}`).join('; ');
@@ -443,6 +558,26 @@ const MembersVerifiedEmailsSchema = z.object({
     .nullish(),
 });
 
+const MembersConnectionSchema = z.object({
+  pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
+  nodes: z.array(z.object({ login: z.string() }).nullable()).nullish(),
+});
+
+const TeamsImmediateMembersSchema = z.object({
+  organization: z
+    .object({
+      teams: z.object({
+        pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullish() }),
+        nodes: z.array(z.object({ slug: z.string(), members: MembersConnectionSchema }).nullable()).nullish(),
+      }),
+    })
+    .nullish(),
+});
+
+const TeamImmediateMembersSchema = z.object({
+  organization: z.object({ team: z.object({ members: MembersConnectionSchema }).nullish() }).nullish(),
+});
+
 const RepositorySchema = z.object({
   full_name: z.string(),
   name: z.string(),
@@ -578,7 +713,16 @@ function parseAnswer<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
   const parsed = schema.safeParse(data);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'data'} ${issue.message}`).join('; ');
-  throw new UpstreamError(`GitHub answered ${what} for verified emails with unexpected data: ${problems}`);
+  throw new UpstreamError(`GitHub answered ${what} with unexpected data: ${problems}`);
+}
+
+function asImmediateMembersAnswer(body: unknown): ImmediateMembersAnswer | undefined {
+  const answer = body as Partial<ImmediateMembersAnswer> | null | undefined;
+  if (typeof answer !== 'object' || answer === null) return undefined;
+  if (typeof answer.members !== 'object' || answer.members === null || typeof answer.askedAt !== 'string') {
+    return undefined;
+  }
+  return { members: answer.members, askedAt: answer.askedAt };
 }
 
 function asMembersVerifiedEmails(body: unknown): MembersVerifiedEmails | undefined {

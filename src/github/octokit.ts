@@ -46,6 +46,18 @@ export interface CreateOctokitOptions {
 
 let clients = 0;
 
+/** HTTP requests each client made, counted at `fetch` (see `countRequestsSent`). */
+const requestsSent = new WeakMap<object, { count: number }>();
+
+/**
+ * How many HTTP requests GitHub received from a client of `createOctokit`: counted at `fetch`, below the retry and
+ * throttling plugins, so every attempt of a retried request counts, and so do installation token requests and
+ * GraphQL. undefined for a client made elsewhere.
+ */
+export function countRequestsSent(client: object): number | undefined {
+  return requestsSent.get(client)?.count;
+}
+
 export function createOctokit(options: CreateOctokitOptions): GitHubClient {
   const { logger } = options;
   const timeoutMs = options.timeoutMs ?? 20_000;
@@ -82,7 +94,8 @@ export function createOctokit(options: CreateOctokitOptions): GitHubClient {
           },
         };
 
-  return new WayfinderOctokit({
+  const sent = { count: 0 };
+  const client = new WayfinderOctokit({
     ...auth,
     ...(options.apiUrl ? { baseUrl: options.apiUrl.replace(/\/+$/, '') } : {}),
     userAgent: 'wayfinder',
@@ -92,7 +105,7 @@ export function createOctokit(options: CreateOctokitOptions): GitHubClient {
       warn: (message: string) => logger.warn(message),
       error: (message: string) => logger.error(message),
     },
-    request: { fetch: fetchWithTimeout(timeoutMs) },
+    request: { fetch: countingFetch(fetchWithTimeout(timeoutMs), sent) },
     retry: {
       retries: options.retries ?? 3,
       retryAfterBaseValue: options.retryBaseDelayMs ?? 1_000,
@@ -105,6 +118,15 @@ export function createOctokit(options: CreateOctokitOptions): GitHubClient {
       onSecondaryRateLimit: onLimit('secondary rate limit'),
     },
   });
+  requestsSent.set(client, sent);
+  return client;
+}
+
+function countingFetch(inner: typeof fetch, sent: { count: number }): typeof fetch {
+  return (input, init) => {
+    sent.count += 1;
+    return inner(input, init);
+  };
 }
 
 /**

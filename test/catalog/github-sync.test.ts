@@ -166,7 +166,7 @@ describe('GitHubCatalogSync.syncOrganisation', () => {
 
     expect(again.read).toBe(0);
     expect(again.requests).toBeGreaterThan(0);
-    expect(again.notModified).toBe(again.requests);
+    expect(again.counts).toMatchObject({ created: 0, updated: 0, orphaned: 0 });
     expect(github.log.every((request) => request.status === 304)).toBe(true);
     expect(github.log.some((request) => request.path.includes('/contents/'))).toBe(false);
   });
@@ -275,6 +275,17 @@ describe('GitHubCatalogSync.syncOrganisation', () => {
     expect((await store.getEntity({ ref: entityRef('a') }))?.envelope.spec?.lifecycle).toBe('deprecated');
   });
 
+  it('counts every request GitHub received in the summary, retries included', async () => {
+    github.addRepos({ fullName: 'acme/payments-api', files: { 'catalog-info.yaml': component('payments-api') } });
+    github.failWith({ path: '/repos/acme/payments-api/contents/catalog-info.yaml', status: 502, times: 1 });
+
+    const summary = await sync.syncOrganisation();
+
+    expect(summary.failed).toEqual([]);
+    expect(github.log.filter((request) => request.status === 502)).toHaveLength(1);
+    expect(summary.requests).toBe(github.requests);
+  });
+
   it('refuses a second definition of an entity another repository already defines', async () => {
     github.addRepos({ fullName: 'acme/a', files: { 'catalog-info.yaml': component('shared') } });
     await sync.syncOrganisation();
@@ -315,6 +326,38 @@ describe('GitHub teams and people', () => {
     expect(engineering?.members.map((member) => member.ref)).toEqual(['user:default/grace']);
     const ada = await store.getEntity({ ref: 'user:default/ada' });
     expect(ada?.envelope.spec?.profile).toMatchObject({ displayName: 'Ada Lovelace', email: 'ada@acme.example' });
+  });
+
+  it('keep a direct member of a parent team who is also in its child team, as GitHub means membership', async () => {
+    // Ada maintains Platform and is on call in its child team SRE; Grace is only in SRE.
+    github.addTeams({
+      org: 'acme',
+      teams: [
+        { slug: 'platform', name: 'Platform', members: ['ada', 'bob'] },
+        { slug: 'sre', name: 'SRE', parent: 'platform', members: ['ada', 'grace'] },
+      ],
+    });
+
+    await sync.syncOrganisation();
+
+    const members = async (team: string) =>
+      (await store.getTeam({ ref: `group:default/${team}` }))?.members.map((member) => member.ref);
+    expect(await members('platform')).toEqual(['user:default/ada', 'user:default/bob']);
+    expect(await members('sre')).toEqual(['user:default/ada', 'user:default/grace']);
+
+    // An unchanged organisation costs no GraphQL.
+    github.resetLog();
+    const again = await sync.syncOrganisation();
+    expect(github.requestsTo('/graphql')).toBe(0);
+    expect(again.counts).toMatchObject({ created: 0, updated: 0, orphaned: 0 });
+
+    // Grace joins Platform directly too: Platform's REST list is unchanged (she was listed through SRE), but Bob
+    // leaving changes it, and the direct members are read again.
+    github.addTeamMembers({ org: 'acme', teamSlug: 'platform', logins: ['grace'] });
+    github.removeTeamMembers({ org: 'acme', teamSlug: 'platform', logins: ['bob'] });
+    const changed = await sync.syncOrganisation();
+    expect(changed.counts.updated).toBeGreaterThan(0);
+    expect(await members('platform')).toEqual(['user:default/ada', 'user:default/grace']);
   });
 
   it("become users with the email they verified on the organisation's domain when GitHub tells one", async () => {

@@ -3,8 +3,8 @@
  * organisations' repositories (paginated with `Link` headers), repositories (a renamed or transferred one answers
  * 301 to `/repositories/{id}` under its old name, as GitHub does), file contents (base64, git blob sha), teams with
  * parents and members, users; `POST /graphql` (and `/api/graphql`, GitHub Enterprise Server's) answering the
- * queries of organisation-verified emails (one user's; the organisation's members', paginated), with GitHub's GraphQL
- * errors; ETags on every GET and 304 on a matching `If-None-Match`; `x-ratelimit-*` headers on
+ * queries of organisation-verified emails (one user's; the organisation's members', paginated) and of teams' direct
+ * members (`membership: IMMEDIATE`, paginated), with GitHub's GraphQL errors; ETags on every GET and 304 on a matching `If-None-Match`; `x-ratelimit-*` headers on
  * every response, a 304 costing nothing, as on GitHub; `GET /rate_limit`; GitHub App installation tokens issued for
  * an RS256 JWT; injected faults (secondary rate limits, 5xx) and a request log.
  */
@@ -99,6 +99,7 @@ export interface FakeGitHubApi {
   deleteFile(opts: { repo: string; path: string; branch?: string }): string;
   addTeams(opts: { org: string; teams: FakeTeamInput[] }): void;
   addTeamMembers(opts: { org: string; teamSlug: string; logins: string[] }): void;
+  removeTeamMembers(opts: { org: string; teamSlug: string; logins: string[] }): void;
   addUsers(...users: FakeUserInput[]): void;
   /** While on, GraphQL answers `FORBIDDEN`, as GitHub does when the credentials lack organisation members read access. */
   graphqlForbidden(forbidden?: boolean): void;
@@ -486,8 +487,18 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
     } catch {
       throw new HttpError(400, 'Problems parsing JSON');
     }
+    if (typeof request.query === 'string' && /membership:\s*IMMEDIATE/.test(request.query)) {
+      return immediateMembers(request.query, request.variables ?? {});
+    }
     if (typeof request.query !== 'string' || !request.query.includes('organizationVerifiedDomainEmails')) {
-      return { errors: [{ message: 'The fake GitHub answers only queries of organizationVerifiedDomainEmails' }] };
+      return {
+        errors: [
+          {
+            message:
+              'The fake GitHub answers only queries of organizationVerifiedDomainEmails and of team members (membership: IMMEDIATE)',
+          },
+        ],
+      };
     }
     if (forbidGraphql) {
       return {
@@ -558,6 +569,66 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
       };
     }
     return { data: { user: { organizationVerifiedDomainEmails: verified(user) } } };
+  }
+
+  /**
+   * `organization(login).teams(first, after) { nodes { slug members(first, membership: IMMEDIATE) } }` and
+   * `organization(login).team(slug).members(first, after, membership: IMMEDIATE)`. As GitHub documents it, a team's
+   * IMMEDIATE members are those added to the team itself, not those who are only in a child team: a person added to
+   * a parent and to its child is an immediate member of both. Cursors are opaque offsets.
+   */
+  function immediateMembers(query: string, variables: Record<string, unknown>): unknown {
+    const org = String(variables.org ?? '');
+    if (!orgs.has(org.toLowerCase())) {
+      return {
+        data: { organization: null },
+        errors: [
+          {
+            type: 'NOT_FOUND',
+            path: ['organization'],
+            message: `Could not resolve to an Organization with the login of '${org}'.`,
+          },
+        ],
+      };
+    }
+    const firstOf = (field: string) =>
+      Math.min(Number(new RegExp(`${field}\\(first:\\s*(\\d+)`).exec(query)?.[1] ?? 100), maxPerPage, 100);
+    const offsetOf = (cursor: unknown) =>
+      typeof cursor === 'string' ? Number(Buffer.from(cursor, 'base64url').toString('utf8')) : 0;
+    const connection = <T>(items: T[], first: number, start: number) => {
+      const nodes = items.slice(start, start + first);
+      const end = start + nodes.length;
+      return {
+        pageInfo: { hasNextPage: end < items.length, endCursor: Buffer.from(String(end)).toString('base64url') },
+        nodes,
+      };
+    };
+    const membersOf = (team: TeamState, start: number) =>
+      connection(
+        [...team.members].sort((a, b) => a.localeCompare(b)).map((login) => ({ login: lookupUser(login).login })),
+        firstOf('members'),
+        start,
+      );
+    const orgTeams = [...teams.values()]
+      .filter((team) => team.org.toLowerCase() === org.toLowerCase())
+      .sort((a, b) => a.slug.localeCompare(b.slug));
+    if (/\bteams\(/.test(query)) {
+      const page = connection(orgTeams, firstOf('teams'), offsetOf(variables.after));
+      return {
+        data: {
+          organization: {
+            teams: {
+              pageInfo: page.pageInfo,
+              nodes: page.nodes.map((team) => ({ slug: team.slug, members: membersOf(team, 0) })),
+            },
+          },
+        },
+      };
+    }
+    const team = orgTeams.find((candidate) => candidate.slug === String(variables.slug ?? ''));
+    return {
+      data: { organization: { team: team ? { members: membersOf(team, offsetOf(variables.after)) } : null } },
+    };
   }
 
   function issueInstallationToken(pathname: string) {
@@ -777,6 +848,11 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
         ensureUser(login);
         team.members.add(login);
       }
+    },
+    removeTeamMembers({ org, teamSlug, logins }) {
+      const team = teams.get(`${org.toLowerCase()}/${teamSlug}`);
+      if (!team) throw new Error(`The fake GitHub has no team ${teamSlug} in ${org}`);
+      for (const login of logins) team.members.delete(login);
     },
     addUsers(...added) {
       for (const input of added) {

@@ -279,6 +279,57 @@ describe('OctokitGitHubGateway teams and users', () => {
   });
 });
 
+describe('OctokitGitHubGateway direct team members', () => {
+  it("lists every team's direct members from GraphQL: someone in a parent and its child is in both, someone only in the child only there", async () => {
+    let now = new Date('2030-01-01T00:00:00Z');
+    // Pages of two teams and two members: the organisation-wide query pages, and a long team is read on alone.
+    const { github, gateway } = await setUp({}, {}, 2, { now: () => now });
+    github.addTeams({
+      org: 'acme',
+      teams: [
+        { slug: 'platform', members: ['ada', 'bob', 'cy'] },
+        { slug: 'sre', parent: 'platform', members: ['ada', 'grace'] },
+        { slug: 'web', members: ['linus'] },
+      ],
+    });
+
+    expect(await gateway.listImmediateTeamMembers({ org: 'acme', reread: false })).toEqual({
+      value: { platform: ['ada', 'bob', 'cy'], sre: ['ada', 'grace'], web: ['linus'] },
+      changed: true,
+    });
+    // The REST list of the parent has the child's members too.
+    expect((await gateway.listTeamMembers({ org: 'acme', teamSlug: 'platform' })).value).toEqual([
+      'ada',
+      'bob',
+      'cy',
+      'grace',
+    ]);
+
+    // Kept while nothing asks for a re-read and it is less than a day old; GraphQL has no ETags to ask with.
+    github.resetLog();
+    github.addTeamMembers({ org: 'acme', teamSlug: 'platform', logins: ['grace'] });
+    expect(await gateway.listImmediateTeamMembers({ org: 'acme', reread: false })).toMatchObject({ changed: false });
+    expect(github.requestsTo('/graphql')).toBe(0);
+    expect(await gateway.listImmediateTeamMembers({ org: 'acme', reread: true })).toEqual({
+      value: { platform: ['ada', 'bob', 'cy', 'grace'], sre: ['ada', 'grace'], web: ['linus'] },
+      changed: true,
+    });
+    expect(github.requestsTo('/graphql')).toBeGreaterThan(0);
+
+    now = new Date('2030-01-02T00:00:01Z');
+    github.resetLog();
+    expect(await gateway.listImmediateTeamMembers({ org: 'acme', reread: false })).toMatchObject({ changed: false });
+    expect(github.requestsTo('/graphql')).toBeGreaterThan(0);
+  });
+
+  it('refuses an organisation that does not exist', async () => {
+    const { gateway } = await setUp();
+    await expect(gateway.listImmediateTeamMembers({ org: 'ghosts', reread: true })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+});
+
 describe('OctokitGitHubGateway organisation-verified emails', () => {
   it("gives a user's organisation-verified email over the public one, and the public one when there is none", async () => {
     const { github, gateway } = await setUp();

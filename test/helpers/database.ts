@@ -30,6 +30,35 @@ export async function openTestDatabase(opts: { onQuery?: (query: string) => void
 }
 
 /**
+ * A test database as `replicas` processes of one deployment see it: on the server, a pool each (so their
+ * transactions really run side by side); on PGlite, which serves one process, the same instance for all. Closing the
+ * first closes them all.
+ */
+export async function openTestDatabaseReplicas(replicas: number): Promise<Database[]> {
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    const database = await openTestDatabase();
+    return Array.from({ length: replicas }, (_, index) =>
+      index === 0 ? database : { ...database, close: async () => undefined },
+    );
+  }
+  const { name, url } = await createServerDatabase(serverUrl);
+  const databases = await Promise.all(Array.from({ length: replicas }, () => createDatabase({ url })));
+  const [first, ...others] = databases as [Database, ...Database[]];
+  const closeAll = async () => {
+    for (const other of others) await other.close();
+    await dropDatabase(serverUrl, name, first);
+  };
+  try {
+    await migrateDatabase(first);
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  return [{ ...first, close: closeAll }, ...others.map((other) => ({ ...other, close: async () => undefined }))];
+}
+
+/**
  * Settings for a Wayfinder process of its own (the CLI, a server) that must not share a database with other
  * tests: a fresh database on the server when `DATABASE_URL` is set, else a temporary PGlite data directory.
  * Not migrated: the process does that itself.

@@ -1,5 +1,7 @@
 /**
- * Writes a catalog read into the database, in one transaction. An entity is written only when its content hash,
+ * Writes a catalog read into the database, in one transaction that first takes the catalog write lock (see
+ * `lockCatalogWrites`), so imports from any process or replica run one after another: each counts against what the
+ * one before it stored, and the one that finishes last leaves its version. An entity is written only when its content hash,
  * its source location, its scope or its orphan flag differ from what is stored; its relations (those its own
  * descriptor declared, recorded with it as origin) are then replaced. Entities of the scopes read that are gone
  * become orphans. The derived rows (owners, team cards) are then brought up to date, and errors replaced per location
@@ -40,6 +42,7 @@ export async function importEntities(
   const scopeOf = new Map<EntityRef, string>();
   for (const { scope, refs } of opts.scopes ?? []) for (const ref of refs) scopeOf.set(ref, scope);
   const counts = await db.transaction(async (tx) => {
+    await lockCatalogWrites(tx);
     const counts = { created: 0, updated: 0, unchanged: 0, orphaned: 0 };
     for (const batch of chunks(unique, BATCH)) {
       const stored = await storedStates(tx, batch);
@@ -75,6 +78,23 @@ export async function importEntities(
     await db.execute(sql`vacuum (analyze) entities, relations`);
   }
   return counts;
+}
+
+/**
+ * Advisory lock key of catalog writes (any constant unique to Wayfinder, distinct from the migration lock). One key
+ * for every import and purge rather than one per scope: an entity can move between scopes (a renamed repository, a
+ * file imported by hand that the sync also reads), and the derived rows are rebuilt catalog-wide, so two writes of
+ * different scopes are not independent either. An import takes a few seconds at most, so waiting is cheap.
+ */
+const CATALOG_WRITE_LOCK = 7_202_511_211;
+
+/**
+ * Waits until no other transaction, in this process or any other on the same database, writes the catalog, and holds
+ * the lock until this transaction ends (`pg_advisory_xact_lock`: released at commit or rollback, even if the process
+ * dies). On PGlite, whose one session runs one transaction at a time, it costs nothing and changes nothing.
+ */
+export async function lockCatalogWrites(tx: Tx): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${CATALOG_WRITE_LOCK})`);
 }
 
 /**

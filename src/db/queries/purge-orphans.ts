@@ -5,9 +5,12 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { rebuildDerived } from './derived.ts';
+import { lockCatalogWrites } from './import-entities.ts';
 
 export async function purgeOrphans(db: Db, opts: { before: Date }): Promise<number> {
   return db.transaction(async (tx) => {
+    // After any import in progress: one restoring an orphan must not see it deleted under it.
+    await lockCatalogWrites(tx);
     const deleted = await tx.execute<{ ref: string }>(sql`
       delete from entities where orphan and orphaned_at < ${opts.before.toISOString()}::timestamptz returning ref
     `);
