@@ -7,7 +7,7 @@
  * instead. Both are avoided with `deferInitialization`: `start()` runs `app.init()`, which calls `auth.test` once,
  * fails the start on a bad token, and caches the bot's ids for every later request.
  */
-import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { createBackground } from '../background.ts';
 import type { Logger, Route } from '../http/server.ts';
@@ -18,7 +18,9 @@ import { createIdentityWarmer } from './identities.ts';
 import { registerActions } from './listeners/actions/index.ts';
 import { registerCommands } from './listeners/commands/index.ts';
 import { registerEvents } from './listeners/events/index.ts';
-import { SlackHttpReceiver } from './receiver.ts';
+import { type SlackAck, SlackHttpReceiver } from './receiver.ts';
+import { toSlackSdkLogger } from './sdk-logger.ts';
+import { SlackSocketModeReceiver } from './socket-mode-receiver.ts';
 
 export type { SlackServices } from './deps.ts';
 
@@ -33,6 +35,10 @@ export interface SlackAppOptions {
   apiUrl?: string;
   services: SlackServices;
   logger: Logger;
+  /** Called once per request from Slack when it is acknowledged (HTTP or Socket Mode): the ack-latency metric. */
+  onAck?: (ack: SlackAck) => void;
+  /** Socket Mode only: longest wait between reconnect attempts (default 30 s). */
+  maxReconnectDelayMs?: number;
 }
 
 export interface SlackApp {
@@ -45,15 +51,32 @@ export interface SlackApp {
   stop(graceMs?: number): Promise<void>;
   /** Resolves when background work started so far (identity learning) has finished. */
   idle(): Promise<void>;
+  /** Started (`auth.test` done) and, in Socket Mode, connected: what `/readyz` asks. */
+  isReady(): boolean;
 }
 
 export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const { logger } = opts;
-  const socketMode = opts.appToken !== undefined && opts.appToken !== '';
-  const receiver = socketMode ? undefined : new SlackHttpReceiver({ signingSecret: opts.signingSecret ?? '', logger });
+  const apiUrl = opts.apiUrl && (opts.apiUrl.endsWith('/') ? opts.apiUrl : `${opts.apiUrl}/`);
+  const socketReceiver = opts.appToken
+    ? new SlackSocketModeReceiver({
+        appToken: opts.appToken,
+        logger,
+        ...(apiUrl ? { apiUrl } : {}),
+        ...(opts.onAck ? { onAck: opts.onAck } : {}),
+        ...(opts.maxReconnectDelayMs !== undefined ? { maxReconnectDelayMs: opts.maxReconnectDelayMs } : {}),
+      })
+    : undefined;
+  const receiver = socketReceiver
+    ? undefined
+    : new SlackHttpReceiver({
+        signingSecret: opts.signingSecret ?? '',
+        logger,
+        ...(opts.onAck ? { onAck: opts.onAck } : {}),
+      });
 
   const clientOptions: WebClientOptions = {
-    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl.endsWith('/') ? opts.apiUrl : `${opts.apiUrl}/` } : {}),
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     // Only background work and the Home call Slack; a few retries over minutes beat Bolt's ten over half an hour.
     // `retryPolicies.fiveRetriesInFiveMinutes`, spelled out: Node's ESM loader does not see that named export.
     retryConfig: { retries: 5, factor: 3.86 },
@@ -62,8 +85,8 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
 
   const app = new App({
     token: opts.botToken,
-    ...(socketMode ? { socketMode: true, appToken: opts.appToken } : { receiver }),
-    logger: toBoltLogger(logger),
+    receiver: socketReceiver ?? receiver,
+    logger: toSlackSdkLogger(logger),
     clientOptions,
     deferInitialization: true,
     extendedErrorHandler: true,
@@ -85,37 +108,21 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   registerActions(app, deps);
   registerEvents(app, deps);
 
+  let started = false;
   return {
     app,
     routes: receiver ? [receiver.route] : [],
     async start() {
       await app.init();
       await app.start();
+      started = true;
     },
     async stop(graceMs = 5_000) {
+      started = false;
       await app.stop();
       await background.idle(graceMs);
     },
     idle: () => background.idle(),
-  };
-}
-
-/** Bolt and the Web API client log through ours. Levels are our logger's business; Bolt's setLevel is kept only for Bolt. */
-function toBoltLogger(logger: Logger): BoltLogger {
-  let level = LogLevel.INFO;
-  const format = (messages: unknown[]): [string, ...unknown[]] => {
-    const [first, ...rest] = messages;
-    return [typeof first === 'string' ? first : String(first), ...rest];
-  };
-  return {
-    debug: (...messages) => logger.debug(...format(messages)),
-    info: (...messages) => logger.info(...format(messages)),
-    warn: (...messages) => logger.warn(...format(messages)),
-    error: (...messages) => logger.error(...format(messages)),
-    setLevel: (next) => {
-      level = next;
-    },
-    getLevel: () => level,
-    setName: () => {},
+    isReady: () => started && (socketReceiver?.isConnected() ?? true),
   };
 }
