@@ -69,7 +69,13 @@ export function createLogger(options: LoggerOptions): Logger {
   const destination = options.write
     ? { write: (chunk: string) => options.write?.(chunk.replace(/\n$/, '')) }
     : (options.pretty ?? process.stderr.isTTY)
-      ? requirePretty()({ destination: 2, sync: true, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+      ? requirePretty()({
+          destination: 2,
+          sync: true,
+          colorize: true,
+          translateTime: 'SYS:HH:MM:ss.l',
+          ignore: 'pid,hostname',
+        })
       : pino.destination({ dest: 2, sync: true });
   const base = pino(
     {

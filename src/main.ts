@@ -39,7 +39,7 @@ import {
 } from './metrics.ts';
 import { createSlackApp } from './slack/app.ts';
 import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
-import { describeDatabaseFailure } from './startup.ts';
+import { describeDatabaseFailure, StartupError } from './startup.ts';
 
 const DEMO_CATALOG = fileURLToPath(new URL('../demo/catalog', import.meta.url));
 
@@ -230,7 +230,15 @@ export async function serveWayfinder(
   const port = server.server.listening
     ? (server.server.address() as AddressInfo).port
     : await server.listen(config.http.port, config.http.host);
-  await slack?.start();
+  try {
+    await slack?.start();
+  } catch (error) {
+    if (!opts.server) await server.close();
+    throw new StartupError(
+      `Slack did not accept Wayfinder's credentials or could not be reached (${describeError(error).message}). Check SLACK_BOT_TOKEN${config.slack?.appToken ? ' and SLACK_APP_TOKEN (connections:write)' : ''}${config.slack?.apiUrl ? ' and SLACK_API_URL' : ''}.`,
+      { cause: error },
+    );
+  }
 
   const jobs: ScheduledJob[] = [
     ...(github
