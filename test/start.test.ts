@@ -5,7 +5,10 @@
  */
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHubApi, startFakeGitHubApi } from './fakes/github-api.ts';
@@ -268,6 +271,30 @@ describe('the command line', () => {
     const unknown = await wayfinder(['catalog', 'sync', '--forse']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("error: unknown option '--forse' (Did you mean --force?)\n");
+  });
+
+  it('reads .env from the current directory, where a variable set in the environment wins', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wayfinder-dotenv-'));
+    try {
+      await writeFile(join(dir, '.env'), '# as .env.example shows\nPORT=eighty\n');
+      const run = (env: Record<string, string>) =>
+        new Promise<{ code: number; stderr: string }>((resolve) => {
+          execFile(
+            process.execPath,
+            [CLI, 'catalog', 'sync'],
+            { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } },
+            (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
+          );
+        });
+      const [fromFile, fromEnvironment] = await Promise.all([run({}), run({ PORT: '3000' })]);
+      expect(fromFile.code).toBe(2);
+      expect(fromFile.stderr).toContain('PORT expected a port number');
+      expect(fromEnvironment.code).toBe(2);
+      expect(fromEnvironment.stderr).not.toContain('PORT');
+      expect(fromEnvironment.stderr).toContain('set GITHUB_ORG and GITHUB_TOKEN');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('shows the benchmark options with --help and refuses an unknown one in one line, exiting 2', async () => {

@@ -1,6 +1,7 @@
 /**
  * The Slack adapter: a Bolt App with Wayfinder's listeners, served either over HTTP (a route on our one HTTP
- * server, see ./receiver.ts) or over Socket Mode when an app-level token is given.
+ * server, see ./receiver.ts) or over Socket Mode when an app-level token is given (./socket-mode-receiver.ts, which
+ * checks every envelope and reconnects at once).
  *
  * Token verification: Bolt's default calls `auth.test` from the constructor (a network call before anything has
  * started, and an unhandled rejection if it fails), and with verification off it calls `auth.test` on every request
