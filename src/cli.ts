@@ -34,7 +34,23 @@ function settings(): { config: Config; logger: Logger } {
   return { config, logger: createLogger({ level: config.logLevel }) };
 }
 
-function buildProgram(setExitCode: (code: number) => void): Command {
+/** Where commander writes help and errors; stdout and stderr by default (tests capture them). */
+export interface CliOutput {
+  writeOut(text: string): void;
+  writeErr(text: string): void;
+}
+
+/**
+ * The `wayfinder` program and its subcommands. Parsing throws a `CommanderError` for help, the version and bad
+ * usage (after writing them to `output`); each command's action reports its exit code through `setExitCode`.
+ */
+export function buildProgram(
+  setExitCode: (code: number) => void,
+  output: CliOutput = {
+    writeOut: (text) => process.stdout.write(text),
+    writeErr: (text) => process.stderr.write(text),
+  },
+): Command {
   const program = new Command('wayfinder')
     .description('The developer portal in chat: Slack in front of a Backstage-compatible service catalog.')
     .version(VERSION, '-V, --version', 'print the version')
@@ -42,6 +58,8 @@ function buildProgram(setExitCode: (code: number) => void): Command {
     .addHelpCommand('help [command]', 'show help for a command')
     .showSuggestionAfterError(true)
     .configureOutput({
+      writeOut: output.writeOut,
+      writeErr: output.writeErr,
       // One line per error: commander puts its "(Did you mean …?)" on a second line.
       outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, ' ')}\n`),
     })
@@ -268,11 +286,11 @@ async function main(argv: string[]): Promise<number> {
   return exitCode;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
+/** Runs the command line (`bin/wayfinder.js`) and sets the process's exit code; never throws. */
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has printed the help, the version, or the error (one line).
       process.exitCode = error.exitCode === 0 ? 0 : 2;
@@ -292,8 +310,8 @@ main(process.argv.slice(2)).then(
       if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) console.error(error.stack);
       process.exitCode = 1;
     }
-  },
-);
+  }
+}
 
 function describeChain(error: ReturnType<typeof describeError>): string {
   const own = `${error.name}: ${error.message}${error.code ? ` (${error.code})` : ''}`;

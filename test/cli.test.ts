@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from './fakes/github-api.ts';
 import { createIsolatedDatabaseEnv } from './helpers/database.ts';
 
@@ -144,5 +146,56 @@ describe('wayfinder run', () => {
     const run = await wayfinder(['run', '/owner x'], { PORT: 'eighty' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('PORT expected a port number');
+  });
+});
+
+describe('the wayfinder program', () => {
+  /** Parses in this process, as `bin/wayfinder.js` would, capturing what commander writes. */
+  async function parse(args: string[]) {
+    let out = '';
+    let err = '';
+    const program = buildProgram(() => {}, {
+      writeOut: (text) => {
+        out += text;
+      },
+      writeErr: (text) => {
+        err += text;
+      },
+    });
+    const error = await program.parseAsync(args, { from: 'user' }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    return { out, err, exitCode: error instanceof CommanderError ? error.exitCode : undefined };
+  }
+
+  it('shows help for every command and subcommand, exiting 0', async () => {
+    const commands = [
+      [],
+      ['start'],
+      ['console'],
+      ['run'],
+      ['migrate'],
+      ['catalog'],
+      ['catalog', 'import'],
+      ['catalog', 'validate'],
+      ['catalog', 'sync'],
+      ['catalog', 'errors'],
+    ];
+    for (const command of commands) {
+      const help = await parse([...command, '--help']);
+      expect(help.exitCode).toBe(0);
+      expect(help.out).toMatch(new RegExp(`^Usage: wayfinder${command.map((word) => ` ${word}`).join('')} `));
+      expect(help.err).toBe('');
+    }
+    expect((await parse(['help', 'catalog'])).out).toContain('validate <path...>');
+  });
+
+  it('answers an unknown command, option or --format in one line', async () => {
+    for (const args of [['bogus'], ['run', '/owner x', '--formt', 'json'], ['run', '/owner x', '--format', 'xml']]) {
+      const refused = await parse(args);
+      expect(refused.exitCode).not.toBe(0);
+      expect(refused.err).toMatch(/^error: [^\n]+\n$/);
+    }
   });
 });

@@ -243,32 +243,16 @@ describe('wayfinder start over Slack Socket Mode', () => {
 });
 
 describe('the command line', () => {
-  it('shows help for every command and subcommand, its version, and refuses an unknown option in one line', async () => {
-    const helps = await Promise.all(
-      [
-        ['--help'],
-        ['start', '--help'],
-        ['console', '--help'],
-        ['run', '--help'],
-        ['migrate', '--help'],
-        ['catalog', '--help'],
-        ['catalog', 'import', '--help'],
-        ['catalog', 'validate', '--help'],
-        ['catalog', 'sync', '--help'],
-        ['catalog', 'errors', '--help'],
-      ].map((args) => wayfinder(args)),
-    );
-    for (const help of helps) {
-      expect(help.code).toBe(0);
-      expect(help.stdout).toMatch(/^Usage: wayfinder/);
-      expect(help.stderr).toBe('');
-    }
-    expect(helps[8]?.stdout).toContain('--force');
-
-    const version = await wayfinder(['--version']);
+  it('shows help for a subcommand, its version, and refuses an unknown option in one line, exiting 2', async () => {
+    const [help, version, unknown] = await Promise.all([
+      wayfinder(['catalog', 'sync', '--help']),
+      wayfinder(['--version']),
+      wayfinder(['catalog', 'sync', '--forse']),
+    ]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: wayfinder catalog sync \[options\]/);
+    expect(help.stdout).toContain('--force');
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-
-    const unknown = await wayfinder(['catalog', 'sync', '--forse']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("error: unknown option '--forse' (Did you mean --force?)\n");
   });
