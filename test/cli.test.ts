@@ -6,6 +6,9 @@ import { buildProgram } from '../src/cli.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from './fakes/github-api.ts';
 import { createIsolatedDatabaseEnv } from './helpers/database.ts';
 
+/** Each test starts several Wayfinder processes; on a busy 2-core machine one takes seconds to start. */
+const CHILD_PROCESS_TIMEOUT_MS = 90_000;
+
 const CLI = fileURLToPath(new URL('../bin/wayfinder.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/catalog/cli', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('./fixtures/catalog/backstage-example', import.meta.url));
@@ -40,7 +43,7 @@ function wayfinder(args: string[], env: Record<string, string> = {}): Promise<Ru
   });
 }
 
-describe('wayfinder catalog sync', () => {
+describe('wayfinder catalog sync', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   let github: FakeGitHubApi;
   beforeEach(async () => {
     github = await startFakeGitHubApi({ token: 'ghp_cli' });
@@ -80,7 +83,7 @@ describe('wayfinder catalog sync', () => {
   });
 });
 
-describe('wayfinder catalog', () => {
+describe('wayfinder catalog', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   it('imports what is new, then writes nothing for unchanged files, and exits 1 when a document failed', async () => {
     const first = await wayfinder(['catalog', 'import', FIXTURE]);
     expect(first.stdout.trim()).toBe('2 created, 0 updated, 0 unchanged, 1 failed');
@@ -118,7 +121,7 @@ describe('wayfinder catalog', () => {
   });
 });
 
-describe('wayfinder run', () => {
+describe('wayfinder run', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   it('answers a command as text from the demo organisation', async () => {
     const run = await wayfinder(['run', '/owner payments-api']);
     expect(run.code).toBe(0);

@@ -17,6 +17,9 @@ import { type FakeSocketMode, startFakeSocketMode } from './fakes/slack-socket-m
 import { createIsolatedDatabaseEnv } from './helpers/database.ts';
 import { deliverGitHubWebhook, pushPayload } from './helpers/github-webhooks.ts';
 
+/** Each test starts several Wayfinder processes; on a busy 2-core machine one takes seconds to start. */
+const CHILD_PROCESS_TIMEOUT_MS = 90_000;
+
 const CLI = fileURLToPath(new URL('../bin/wayfinder.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEBHOOK_SECRET = 'start-test-webhook-secret';
@@ -108,7 +111,7 @@ function wayfinder(
   });
 }
 
-describe('wayfinder start with GitHub and no Slack', () => {
+describe('wayfinder start with GitHub and no Slack', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   let github: FakeGitHubApi;
   beforeEach(async () => {
     github = await startFakeGitHubApi({ token: 'ghp_start' });
@@ -191,7 +194,7 @@ describe('wayfinder start with GitHub and no Slack', () => {
   });
 });
 
-describe('wayfinder start over Slack Socket Mode', () => {
+describe('wayfinder start over Slack Socket Mode', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   let slack: FakeSlackApi;
   let socket: FakeSocketMode;
   beforeEach(async () => {
@@ -242,7 +245,7 @@ describe('wayfinder start over Slack Socket Mode', () => {
   });
 });
 
-describe('the command line', () => {
+describe('the command line', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   it('shows help for a subcommand, its version, and refuses an unknown option in one line, exiting 2', async () => {
     const [help, version, unknown] = await Promise.all([
       wayfinder(['catalog', 'sync', '--help']),
