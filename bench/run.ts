@@ -133,9 +133,43 @@ interface DatabaseRun {
   loadAfter: number;
 }
 
+const USAGE = `Usage: npm run bench -- [options]
+
+Builds a synthetic organisation, imports it, and measures /owner through the Slack HTTP path against a bare
+node:http floor; then the GitHub sync. Prints one markdown table per database.
+
+Options:
+  --entities N            entities in the synthetic organisation (default 10000, at least 40)
+  --duration S            seconds per measured phase (default 5, at most 240)
+  --database KIND         pglite, postgres or both (default: postgres when DATABASE_URL is set, else pglite)
+  --only owner|sync       run one section only
+  --sync-repositories N   repositories in the GitHub sync section (default 2000)
+  --sync-latency MS       the fake GitHub's latency per request (default 20)
+  --cpu-prof              write a V8 CPU profile of each server during its measured phase
+  --vacuum-analyze        VACUUM ANALYZE after the priming pass, as autovacuum would
+  -h, --help              show this help`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  let parsed: ReturnType<typeof parseBenchArgs>;
+  try {
+    parsed = parseBenchArgs();
+  } catch (error) {
+    // parseArgs's own message names the option (ERR_PARSE_ARGS_UNKNOWN_OPTION, …); one line, then the usage hint.
+    const message = error instanceof Error ? (error.message.split(/\.\s|\n/)[0] ?? error.message) : String(error);
+    throw new UsageError(`${message}. See --help.`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  await runBench(values);
+}
+
+function parseBenchArgs() {
+  return parseArgs({
     options: {
+      help: { type: 'boolean', short: 'h', default: false },
       entities: { type: 'string', default: '10000' },
       duration: { type: 'string', default: '5' },
       database: { type: 'string' },
@@ -146,6 +180,9 @@ async function main(): Promise<void> {
       'sync-latency': { type: 'string', default: '20' },
     },
   });
+}
+
+async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Promise<void> {
   const only = values.only;
   if (only !== undefined && only !== 'owner' && only !== 'sync') {
     throw new UsageError(`--only must be owner or sync, not "${only}".`);

@@ -1,13 +1,18 @@
 /**
- * The `wayfinder` command line. Each subcommand parses its arguments, asks the wiring in `main.ts` for what it
- * needs, and prints. Exit codes: 0 done, 1 something failed (e.g. a descriptor did not validate), 2 bad usage.
+ * The `wayfinder` command line, on commander. Each subcommand parses its arguments, asks the wiring in `main.ts` for
+ * what it needs, and prints. Exit codes: 0 done, 1 something failed (e.g. a descriptor did not validate, the
+ * database cannot be reached), 2 bad usage (an unknown command or option, a bad setting).
+ *
+ * Settings come from the environment, and from `.env` in the current directory when there is one (a variable set
+ * in the environment wins over the file), read once here and parsed by `loadConfig`.
  */
-import { parseArgs } from 'node:util';
+import { existsSync, readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
 import { formatSyncSummary } from './catalog/github-sync.ts';
 import { createGitHubUrlReader } from './catalog/github-url-reader.ts';
 import { formatIngestError, formatSkippedDocument, importCatalog, validateCatalog } from './catalog/import-catalog.ts';
 import type { UrlReader } from './catalog/load-descriptors.ts';
-import { type Config, ConfigError, loadConfig } from './config.ts';
+import { type Config, ConfigError, hasInbound, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
@@ -15,65 +20,176 @@ import { runCommandLine } from './core/commands/index.ts';
 import { localViewer } from './core/commands/types.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
+import { describeError } from './http/server.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createGitHubGateway, openWayfinder, serveWayfinder } from './main.ts';
+import { createGitHubGateway, openWayfinder, startWayfinder } from './main.ts';
+import { observedSync } from './metrics.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
+import { StartupError } from './startup.ts';
 
-const HELP = `wayfinder — the developer portal in chat
-
-Usage:
-  wayfinder start                         serve Slack when SLACK_BOT_TOKEN is set, else open the local console
-  wayfinder console                       the local console: type /owner payments-api
-  wayfinder run "<command>" [--format text|json|slack]
-                                          answer one command and print it (json: the view-model; slack: Block Kit)
-  wayfinder migrate                       apply database migrations
-  wayfinder catalog import <path...>      import catalog-info.yaml files and directories
-  wayfinder catalog validate <path...>    check descriptors without importing (for a repository's CI)
-  wayfinder catalog sync [--force]        sync the GitHub organisation (GITHUB_ORG) now; --force reads every repository
-  wayfinder catalog errors                list the failures of the last imports and syncs
-
-Settings come from the environment; see .env.example.`;
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 class UsageError extends Error {}
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
-    console.log(HELP);
-    return 0;
-  }
+/** Settings are read when a command runs, so that `--help` and `--version` work whatever the environment holds. */
+function settings(): { config: Config; logger: Logger } {
   const config = loadConfig(process.env);
-  const logger = createLogger({ level: config.logLevel });
+  return { config, logger: createLogger({ level: config.logLevel }) };
+}
 
-  switch (command) {
-    case 'start': {
-      if (!config.slack) {
-        logger.info('No Slack credentials set (SLACK_BOT_TOKEN); opening the local console.');
-        return openConsole(config, logger);
-      }
-      const wayfinder = await openWayfinder(config, logger);
-      const server = await serveWayfinder(wayfinder, config, logger);
-      await waitForSignal();
-      logger.info('Shutting down.');
-      await server.close();
-      await wayfinder.close();
-      return 0;
-    }
-    case 'console':
-      return openConsole(config, logger);
-    case 'run':
-      return runOnce(rest, config, logger);
-    case 'migrate': {
+/** Where commander writes help and errors; stdout and stderr by default (tests capture them). */
+export interface CliOutput {
+  writeOut(text: string): void;
+  writeErr(text: string): void;
+}
+
+/**
+ * The `wayfinder` program and its subcommands. Parsing throws a `CommanderError` for help, the version and bad
+ * usage (after writing them to `output`); each command's action reports its exit code through `setExitCode`.
+ */
+export function buildProgram(
+  setExitCode: (code: number) => void,
+  output: CliOutput = {
+    writeOut: (text) => process.stdout.write(text),
+    writeErr: (text) => process.stderr.write(text),
+  },
+): Command {
+  const program = new Command('wayfinder')
+    .description('The developer portal in chat: Slack in front of a Backstage-compatible service catalog.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help for a command')
+    .addHelpCommand('help [command]', 'show help for a command')
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: output.writeOut,
+      writeErr: output.writeErr,
+      // One line per error: commander puts its "(Did you mean …?)" on a second line.
+      outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, ' ')}\n`),
+    })
+    .exitOverride()
+    .addHelpText('after', '\nSettings come from the environment or ./.env; see .env.example.');
+
+  program
+    .command('start')
+    .description(
+      'serve Slack (HTTP or Socket Mode) and GitHub (webhooks, scheduled sync) over HTTP; with neither configured, open the local console',
+    )
+    .action(async () => setExitCode(await startCommand()));
+
+  program
+    .command('console')
+    .description('the local console: type /owner payments-api')
+    .action(async () => {
+      const { config, logger } = settings();
+      setExitCode(await openConsole(config, logger));
+    });
+
+  program
+    .command('run')
+    .description('answer one command and print it')
+    .argument('<command...>', 'the command, quoted: "/owner payments-api" or "/deps ledger --reverse"')
+    .addOption(
+      new Option('--format <format>', 'text, the view-model as JSON, or Slack Block Kit')
+        .choices(['text', 'json', 'slack'])
+        .default('text'),
+    )
+    .action(async (words: string[], options: { format: 'text' | 'json' | 'slack' }) => {
+      const { config, logger } = settings();
+      setExitCode(await runOnce(words.join(' '), options.format, config, logger));
+    });
+
+  program
+    .command('migrate')
+    .description('apply database migrations (start does this too)')
+    .action(async () => {
+      const { config, logger } = settings();
       const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
       await wayfinder.close();
       console.log('Migrations applied.');
-      return 0;
-    }
-    case 'catalog':
-      return catalogCommand(rest, config, logger);
-    default:
-      throw new UsageError(`Unknown command "${command}".`);
+      setExitCode(0);
+    });
+
+  const catalog = program.command('catalog').description('import, validate and sync the catalog; list its errors');
+  catalog.on('command:*', (operands: string[]) => {
+    throw new UsageError(`Unknown catalog action "${operands[0] ?? ''}"; expected import, validate, sync or errors.`);
+  });
+
+  catalog
+    .command('import')
+    .description('import catalog-info.yaml files and directories (only what changed is written)')
+    .argument('<path...>', 'files and directories')
+    .action(async (paths: string[]) => {
+      const { config, logger } = settings();
+      setExitCode(await importCommand(paths, config, logger));
+    });
+
+  catalog
+    .command('validate')
+    .description("check descriptors without importing (for a repository's CI); exits 1 on any failure")
+    .argument('<path...>', 'files and directories')
+    .action(async (paths: string[]) => {
+      const { config, logger } = settings();
+      const result = await validateCatalog({ paths, ...(await urlReaderFor(config, logger)) });
+      for (const error of result.errors) console.error(formatIngestError(error, process.cwd()));
+      for (const skipped of result.skipped) console.error(formatSkippedDocument(skipped, process.cwd()));
+      console.log(`${result.valid} valid, ${result.failed} failed, ${result.skipped.length} skipped`);
+      setExitCode(result.failed > 0 ? 1 : 0);
+    });
+
+  catalog
+    .command('sync')
+    .description('sync the GitHub organisation (GITHUB_ORG) now')
+    .option('--force', 'read every repository, even those unchanged since the last sync', false)
+    .action(async (options: { force: boolean }) => {
+      const { config, logger } = settings();
+      setExitCode(await syncCommand(options.force, config, logger));
+    });
+
+  catalog
+    .command('errors')
+    .description('list the failures of the last imports and syncs')
+    .action(async () => {
+      const { config, logger } = settings();
+      const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+      try {
+        const errors = await wayfinder.store.listIngestErrors();
+        if (errors.length === 0) console.log('No errors: every descriptor imported cleanly.');
+        for (const error of errors) console.log(formatIngestError(error, process.cwd()));
+        setExitCode(0);
+      } finally {
+        await wayfinder.close();
+      }
+    });
+
+  return program;
+}
+
+/**
+ * Serves when anything inbound is configured (Slack, GitHub), else opens the console. While serving, no error
+ * escapes to end the process: an unhandled rejection or exception from any library is logged and the process goes
+ * on (its readiness still tells the truth). SIGTERM drains first (`WAYFINDER_SHUTDOWN_DELAY`); SIGINT stops at once.
+ */
+async function startCommand(): Promise<number> {
+  const { config, logger } = settings();
+  if (!hasInbound(config)) {
+    logger.info(
+      'Nothing inbound is configured (SLACK_BOT_TOKEN, GITHUB_ORG): opening the local console. Set them to serve over HTTP.',
+    );
+    return openConsole(config, logger);
   }
+  process.on('unhandledRejection', (reason) => {
+    logger.error('Unhandled promise rejection; Wayfinder keeps running', describeError(reason));
+  });
+  process.on('uncaughtException', (error) => {
+    logger.error('Uncaught exception; Wayfinder keeps running', describeError(error));
+  });
+  const running = await startWayfinder(config, logger);
+  const signal = await waitForSignal();
+  logger.info(`${signal}: shutting down.`);
+  await running.close({ drainDelayMs: signal === 'SIGTERM' ? config.http.shutdownDelayMs : 0 });
+  logger.info('Stopped.');
+  return 0;
 }
 
 async function openConsole(config: Config, logger: Logger) {
@@ -90,23 +206,12 @@ async function openConsole(config: Config, logger: Logger) {
   }
 }
 
-async function runOnce(args: string[], config: Config, logger: Logger) {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { format: { type: 'string', default: 'text' } },
-  });
-  const format = values.format;
-  if (format !== 'text' && format !== 'json' && format !== 'slack') {
-    throw new UsageError(`--format must be text, json or slack, not "${format}".`);
-  }
-  if (positionals.length === 0)
-    throw new UsageError('wayfinder run needs a command, e.g. wayfinder run "/owner payments-api".');
+async function runOnce(line: string, format: 'text' | 'json' | 'slack', config: Config, logger: Logger) {
   const wayfinder = await openWayfinder(config, logger);
   try {
     const message = await runCommandLine(
       { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer },
-      positionals.join(' '),
+      line,
     );
     if (format === 'json') console.log(JSON.stringify(message, null, 2));
     else if (format === 'slack') console.log(JSON.stringify(renderSlackMessage(message), null, 2));
@@ -117,48 +222,22 @@ async function runOnce(args: string[], config: Config, logger: Logger) {
   }
 }
 
-async function catalogCommand(args: string[], config: Config, logger: Logger): Promise<number> {
-  const [action, ...paths] = args;
-  const cwd = process.cwd();
-  if (action === 'validate') {
-    if (paths.length === 0) throw new UsageError('wayfinder catalog validate needs at least one file or directory.');
-    const result = await validateCatalog({ paths, ...(await urlReaderFor(config, logger)) });
-    for (const error of result.errors) console.error(formatIngestError(error, cwd));
-    for (const skipped of result.skipped) console.error(formatSkippedDocument(skipped, cwd));
-    console.log(`${result.valid} valid, ${result.failed} failed, ${result.skipped.length} skipped`);
-    return result.failed > 0 ? 1 : 0;
+async function importCommand(paths: string[], config: Config, logger: Logger): Promise<number> {
+  const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+  try {
+    const reader = await urlReaderFor(config, logger);
+    const { counts, errors, skipped } = await importCatalog({ paths, store: wayfinder.store, ...reader });
+    for (const error of errors) console.error(formatIngestError(error, process.cwd()));
+    for (const document of skipped) console.error(formatSkippedDocument(document, process.cwd()));
+    // Orphaned when there are any, as /wayfinder refresh says it: entities this root no longer holds.
+    const orphaned = counts.orphaned > 0 ? `, ${counts.orphaned} orphaned` : '';
+    console.log(
+      `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${orphaned}, ${counts.failed} failed, ${skipped.length} skipped`,
+    );
+    return counts.failed > 0 ? 1 : 0;
+  } finally {
+    await wayfinder.close();
   }
-  if (action === 'import') {
-    if (paths.length === 0) throw new UsageError('wayfinder catalog import needs at least one file or directory.');
-    const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
-    try {
-      const reader = await urlReaderFor(config, logger);
-      const { counts, errors, skipped } = await importCatalog({ paths, store: wayfinder.store, ...reader });
-      for (const error of errors) console.error(formatIngestError(error, cwd));
-      for (const document of skipped) console.error(formatSkippedDocument(document, cwd));
-      // Orphaned when there are any, as /wayfinder refresh says it: entities this root no longer holds.
-      const orphaned = counts.orphaned > 0 ? `, ${counts.orphaned} orphaned` : '';
-      console.log(
-        `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${orphaned}, ${counts.failed} failed, ${skipped.length} skipped`,
-      );
-      return counts.failed > 0 ? 1 : 0;
-    } finally {
-      await wayfinder.close();
-    }
-  }
-  if (action === 'sync') return syncCommand(paths, config, logger);
-  if (action === 'errors') {
-    const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
-    try {
-      const errors = await wayfinder.store.listIngestErrors();
-      if (errors.length === 0) console.log('No errors: every descriptor imported cleanly.');
-      for (const error of errors) console.log(formatIngestError(error, cwd));
-      return 0;
-    } finally {
-      await wayfinder.close();
-    }
-  }
-  throw new UsageError(`Unknown catalog action "${action ?? ''}"; expected import, validate, sync or errors.`);
 }
 
 /** With GitHub configured, hand imports read `url` targets and URL placeholders through it; else they are skipped. */
@@ -169,8 +248,7 @@ async function urlReaderFor(config: Config, logger: Logger): Promise<{ reader?: 
 }
 
 /** `wayfinder catalog sync [--force]`: the GitHub organisation now, with a progress bar and a summary. */
-async function syncCommand(args: string[], config: Config, logger: Logger): Promise<number> {
-  const { values } = parseArgs({ args, options: { force: { type: 'boolean', default: false } } });
+async function syncCommand(force: boolean, config: Config, logger: Logger): Promise<number> {
   if (!config.github) {
     throw new UsageError(
       'wayfinder catalog sync reads a GitHub organisation: set GITHUB_ORG and GITHUB_TOKEN (or the GitHub App keys).',
@@ -178,12 +256,12 @@ async function syncCommand(args: string[], config: Config, logger: Logger): Prom
   }
   const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
   try {
-    if (!wayfinder.github) throw new Error('GitHub is configured but the sync was not created.');
+    const github = wayfinder.github;
+    if (!github) throw new Error('GitHub is configured but the sync was not created.');
     const bar = createProgressBar({ stream: process.stderr, label: `Syncing ${config.github.org}` });
-    const summary = await wayfinder.github.syncOrganisation({
-      force: values.force,
-      onProgress: (progress) => bar.update(progress),
-    });
+    const summary = await observedSync(undefined, 'cli', () =>
+      github.syncOrganisation({ force, onProgress: (progress) => bar.update(progress) }),
+    );
     bar.finish();
     for (const error of summary.errors) console.error(formatIngestError(error, process.cwd()));
     for (const failure of summary.failed) console.error(`${failure.source}: left as it was: ${failure.reason}`);
@@ -194,31 +272,66 @@ async function syncCommand(args: string[], config: Config, logger: Logger): Prom
   }
 }
 
-function waitForSignal(): Promise<void> {
+function waitForSignal(): Promise<'SIGINT' | 'SIGTERM'> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${HELP}`);
+/** `.env` in the current directory, under what the environment already sets. */
+function loadEnvFile(): void {
+  if (!existsSync('.env')) return;
+  try {
+    process.loadEnvFile('.env');
+  } catch (error) {
+    throw new StartupError(`Cannot read .env: ${describeError(error).message}`, { cause: error });
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  loadEnvFile();
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
+  await program.parseAsync(argv, { from: 'user' });
+  return exitCode;
+}
+
+/** Runs the command line (`bin/wayfinder.js`) and sets the process's exit code; never throws. */
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed the help, the version, or the error (one line).
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+    } else if (error instanceof UsageError) {
+      console.error(`${error.message} See wayfinder --help.`);
       process.exitCode = 2;
     } else if (error instanceof ConfigError) {
       console.error(error.message);
       process.exitCode = 2;
-    } else if (error instanceof DatabaseInUseError) {
-      // One line saying who holds the database and what to do; nothing was read or written.
+    } else if (error instanceof StartupError || error instanceof DatabaseInUseError) {
+      // One line: what failed and what to do (for DatabaseInUseError: who holds the database; nothing was written).
       console.error(error.message);
       process.exitCode = 1;
     } else {
-      console.error(error);
+      // Unexpected: the error's name, message and causes, without a stack trace (LOG_LEVEL=debug adds it).
+      const described = describeError(error);
+      console.error(`Wayfinder failed: ${describeChain(described)}`);
+      if (process.env.LOG_LEVEL === 'debug' && error instanceof Error) console.error(error.stack);
       process.exitCode = 1;
     }
-  },
-);
+  }
+}
+
+function describeChain(error: ReturnType<typeof describeError>): string {
+  const own = `${error.name}: ${error.message}${error.code ? ` (${error.code})` : ''}`;
+  return error.cause ? `${own}; caused by ${describeChain(error.cause)}` : own;
+}

@@ -43,6 +43,14 @@ const EnvSchema = z
     WAYFINDER_DEMO: flag(true),
     PORT: z.coerce.number({ error: 'expected a port number' }).int().min(0).max(65535).default(3000),
     HOST: z.string().default('0.0.0.0'),
+    WAYFINDER_SHUTDOWN_DELAY: optionalText
+      .transform((value) => value ?? '5s')
+      .pipe(
+        z
+          .string()
+          .transform((text) => (text === '0' ? 0 : parseDuration(text)))
+          .pipe(z.number({ error: 'expected a duration such as 5s, 500ms or 0' }).max(60_000, 'expected at most 60s')),
+      ),
     SLACK_BOT_TOKEN: optionalText.pipe(
       z.string().startsWith('xoxb-', 'expected a bot token starting with xoxb-').optional(),
     ),
@@ -228,7 +236,15 @@ export interface GitHubConfig {
 export interface Config {
   database: { url?: string; dataDir: string };
   loadDemo: boolean;
-  http: { port: number; host: string };
+  http: {
+    port: number;
+    host: string;
+    /**
+     * On SIGTERM, how long `/readyz` answers 503 while requests are still served, so that load balancers stop
+     * sending new ones before the server closes. Not on SIGINT (Ctrl-C).
+     */
+    shutdownDelayMs: number;
+  };
   slack?: SlackConfig;
   /** Present when GITHUB_ORG is set. */
   github?: GitHubConfig;
@@ -239,6 +255,14 @@ export interface Config {
     orphanGraceMs: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/**
+ * Whether anything can reach Wayfinder from outside (Slack over HTTP or Socket Mode, GitHub webhooks and the
+ * scheduled sync; later Teams): then `wayfinder start` serves, else it opens the local console.
+ */
+export function hasInbound(config: Config): boolean {
+  return config.slack !== undefined || config.github !== undefined;
 }
 
 export class ConfigError extends Error {
@@ -260,7 +284,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     database: { url: values.DATABASE_URL, dataDir: values.WAYFINDER_DATA_DIR },
     loadDemo: values.WAYFINDER_DEMO,
-    http: { port: values.PORT, host: values.HOST },
+    http: { port: values.PORT, host: values.HOST, shutdownDelayMs: values.WAYFINDER_SHUTDOWN_DELAY },
     slack: values.SLACK_BOT_TOKEN
       ? {
           botToken: values.SLACK_BOT_TOKEN,

@@ -3,6 +3,7 @@
  * surfaces. Nothing else constructs a client or reads settings.
  */
 import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { createBackground } from './background.ts';
@@ -27,17 +28,27 @@ import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
 import { DrizzleJobLock } from './db/DrizzleJobLock.ts';
 import { DrizzleProcessedEventLog } from './db/DrizzleProcessedEventLog.ts';
 import { DrizzleSyncStateStore } from './db/DrizzleSyncStateStore.ts';
+import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { pingDatabase } from './db/health.ts';
 import { OctokitGitHubGateway } from './github/OctokitGitHubGateway.ts';
 import { createOctokit } from './github/octokit.ts';
 import { createGitHubWebhookRoute, GITHUB_WEBHOOK_PATH } from './github/webhook-route.ts';
-import { createHttpServer } from './http/server.ts';
+import { createHttpServer, describeError, type HttpServer } from './http/server.ts';
 import { createCatalogSyncJob } from './jobs/catalog-sync.ts';
 import { createOrphanPurgeJob } from './jobs/orphan-purge.ts';
 import { ORPHAN_PURGE_CRON, type ScheduledJob, startSchedule } from './jobs/schedule.ts';
 import type { Logger } from './logger.ts';
+import {
+  countingErrors,
+  createMetrics,
+  createMetricsRoute,
+  METRICS_PATH,
+  type Metrics,
+  observedSync,
+} from './metrics.ts';
 import { createSlackApp } from './slack/app.ts';
 import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
+import { describeDatabaseFailure, StartupError } from './startup.ts';
 
 const DEMO_CATALOG = fileURLToPath(new URL('../demo/catalog', import.meta.url));
 
@@ -59,15 +70,13 @@ export interface Wayfinder {
   close(): Promise<void>;
 }
 
-/** Opens the database, applies migrations and, on a fresh catalog, loads the demo organisation. */
+/**
+ * Opens the database, applies migrations and, on a fresh catalog, loads the demo organisation. A database that
+ * cannot be reached, opened or migrated throws a `StartupError` saying so in one line.
+ * With `LOG_LEVEL=debug` every SQL statement's text is logged (never its parameters, which hold names and emails).
+ */
 export async function openWayfinder(config: Config, logger: Logger): Promise<Wayfinder> {
-  const database = await createDatabase({
-    url: config.database.url,
-    dataDir: config.database.dataDir,
-    onIdleConnectionError: (error) =>
-      logger.warn('Idle Postgres connection failed; the pool opens a new one.', error.message),
-  });
-  await migrateDatabase(database);
+  const database = await openMigratedDatabase(config, logger);
   const store = new DrizzleCatalogStore({ db: database.db });
   const processedEvents = new DrizzleProcessedEventLog({ db: database.db });
   await processedEvents.prune({ before: new Date(Date.now() - PROCESSED_EVENT_RETENTION_MS) });
@@ -80,6 +89,26 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
     config.github && (await createGitHubSync({ config: config.github, database, store, state: syncState, logger }));
   const refresher = createCatalogRefresher({ store, refreshScope: github && ((opts) => github.refreshScope(opts)) });
   return { database, store, refresher, github, syncState, processedEvents, close: () => database.close() };
+}
+
+async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
+  let database: Database | undefined;
+  try {
+    database = await createDatabase({
+      url: config.database.url,
+      dataDir: config.database.dataDir,
+      onIdleConnectionError: (error) =>
+        logger.warn('Idle Postgres connection failed; the pool opens a new one.', describeError(error)),
+      ...(config.logLevel === 'debug' ? { onQuery: (query: string) => logger.debug('SQL', { sql: query }) } : {}),
+    });
+    await migrateDatabase(database);
+    return database;
+  } catch (error) {
+    await database?.close().catch(() => {});
+    // Its own message already says who holds the data directory and what to do.
+    if (error instanceof DatabaseInUseError) throw error;
+    throw describeDatabaseFailure(error, config.database);
+  }
 }
 
 /** The GitHub sync: one octokit client, ETags kept in Postgres, sync state shared by replicas. */
@@ -132,14 +161,35 @@ export async function createGitHubGateway(opts: {
 
 export interface RunningServer {
   port: number;
-  close(): Promise<void>;
+  /**
+   * Shuts down in order: `/readyz` turns 503 (and stays so for `drainDelayMs`, default 0, while requests are still
+   * served), the schedule and Slack stop, then the HTTP server drains and background work finishes.
+   */
+  close(opts?: { drainDelayMs?: number }): Promise<void>;
+}
+
+export interface ServeOptions {
+  /** A server already listening (see `startWayfinder`); by default one is created on `config.http`. */
+  server?: HttpServer;
+  /** Where to count; by default a registry of its own. `GET /metrics` serves it. */
+  metrics?: Metrics;
 }
 
 /**
- * Serves Slack (HTTP or Socket Mode) and GitHub's webhooks with health checks on one HTTP server, and runs the
- * schedule: the GitHub sync, the orphan purge and the pruning of handled deliveries, each on one replica per tick.
+ * Serves Slack (HTTP or Socket Mode) and GitHub's webhooks with health checks and metrics on one HTTP server, and
+ * runs the schedule: the GitHub sync, the orphan purge and the pruning of handled deliveries, each on one replica
+ * per tick. `/readyz` answers 200 once the database answers and Slack is connected (`auth.test` done and, in Socket
+ * Mode, the socket open); it says what it waits for otherwise.
  */
-export async function serveWayfinder(wayfinder: Wayfinder, config: Config, logger: Logger): Promise<RunningServer> {
+export async function serveWayfinder(
+  wayfinder: Wayfinder,
+  config: Config,
+  baseLogger: Logger,
+  opts: ServeOptions = {},
+): Promise<RunningServer> {
+  const metrics = opts.metrics ?? createMetrics({ defaultMetrics: false });
+  const logger = opts.metrics ? baseLogger : countingErrors(baseLogger, metrics);
+  metrics.watchDatabase(wayfinder.database);
   const slack = config.slack
     ? createSlackApp({
         ...config.slack,
@@ -152,6 +202,7 @@ export async function serveWayfinder(wayfinder: Wayfinder, config: Config, logge
           processedEvents: wayfinder.processedEvents,
         },
         logger,
+        onAck: (ack) => metrics.observeSlackAck(ack),
       })
     : undefined;
   // New catalog errors go to the owning team's channel when Slack is set up; without it they wait in /wayfinder errors.
@@ -180,7 +231,10 @@ export async function serveWayfinder(wayfinder: Wayfinder, config: Config, logge
     github && config.github?.webhookSecret
       ? createGitHubWebhookRoute({
           secret: config.github.webhookSecret,
-          sync: github,
+          sync: {
+            syncRepositories: (args) => observedSync(metrics, 'webhook', () => github.syncRepositories(args)),
+            forgetRepositories: (args) => observedSync(metrics, 'webhook', () => github.forgetRepositories(args)),
+          },
           state: wayfinder.syncState,
           processedEvents: wayfinder.processedEvents,
           catalogPaths: config.github.catalogPaths,
@@ -189,17 +243,42 @@ export async function serveWayfinder(wayfinder: Wayfinder, config: Config, logge
           ...(notify ? { afterSync: notify } : {}),
         })
       : undefined;
-  const server = createHttpServer({
-    routes: [...(slack?.routes ?? []), ...(webhook ? [webhook] : [])],
-    isReady: () => pingDatabase(wayfinder.database),
-    logger,
+  const server =
+    opts.server ?? createHttpServer({ routes: [], logger, onServed: (request) => metrics.observeRequest(request) });
+  server.mount([...(slack?.routes ?? []), ...(webhook ? [webhook] : []), createMetricsRoute(metrics)]);
+  server.setReadiness(async () => {
+    const waitingFor: string[] = [];
+    if (!(await pingDatabase(wayfinder.database))) waitingFor.push('the database');
+    if (slack && !slack.isReady())
+      waitingFor.push(config.slack?.appToken ? 'the Slack Socket Mode connection' : 'Slack');
+    return { waitingFor };
   });
-  const port = await server.listen(config.http.port, config.http.host);
-  await slack?.start();
+  const port = server.server.listening
+    ? (server.server.address() as AddressInfo).port
+    : await server.listen(config.http.port, config.http.host);
+  try {
+    await slack?.start();
+  } catch (error) {
+    if (!opts.server) await server.close();
+    throw new StartupError(
+      `Slack did not accept Wayfinder's credentials or could not be reached (${describeError(error).message}). Check SLACK_BOT_TOKEN${config.slack?.appToken ? ' and SLACK_APP_TOKEN (connections:write)' : ''}${config.slack?.apiUrl ? ' and SLACK_API_URL' : ''}.`,
+      { cause: error },
+    );
+  }
 
   const jobs: ScheduledJob[] = [
     ...(github
-      ? [{ name: 'catalog-sync', cron: config.sync.cron, run: createCatalogSyncJob({ sync: github, notify, logger }) }]
+      ? [
+          {
+            name: 'catalog-sync',
+            cron: config.sync.cron,
+            run: createCatalogSyncJob({
+              sync: { syncOrganisation: () => observedSync(metrics, 'schedule', () => github.syncOrganisation()) },
+              notify,
+              logger,
+            }),
+          },
+        ]
       : []),
     {
       name: 'orphan-purge',
@@ -219,22 +298,72 @@ export async function serveWayfinder(wayfinder: Wayfinder, config: Config, logge
       },
     },
   ];
-  const schedule = startSchedule({ jobs, lock: new DrizzleJobLock({ db: wayfinder.database.db }), logger });
+  const schedule = startSchedule({
+    jobs,
+    lock: new DrizzleJobLock({ db: wayfinder.database.db }),
+    logger,
+    onRun: (run) => metrics.observeJob(run),
+  });
 
   const surfaces = [
     ...(slack?.routes.length ? ['Slack at POST /slack/events'] : []),
+    ...(slack && !slack.routes.length ? ['Slack over Socket Mode'] : []),
     ...(webhook ? [`GitHub webhooks at POST ${GITHUB_WEBHOOK_PATH}`] : []),
+    ...(github ? [`the GitHub sync on ${config.sync.cron}`] : []),
+    `metrics at GET ${METRICS_PATH}`,
   ];
-  logger.info(
-    `Wayfinder is listening on ${config.http.host}:${port}${surfaces.length ? ` (${surfaces.join('; ')})` : ''}.`,
-  );
+  logger.info(`Wayfinder is listening on ${config.http.host}:${port} (${surfaces.join('; ')}).`);
   return {
     port,
-    async close() {
+    async close({ drainDelayMs = 0 } = {}) {
+      server.drain();
+      if (drainDelayMs > 0) {
+        logger.info(`Shutting down: /readyz answers 503; still serving for ${drainDelayMs} ms.`);
+        await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
+      }
       await schedule.stop();
       await slack?.stop();
       await server.close();
       await background.idle(SHUTDOWN_GRACE_MS);
     },
   };
+}
+
+export interface RunningWayfinder extends RunningServer {
+  wayfinder: Wayfinder;
+}
+
+/**
+ * `wayfinder start` for a deployment: listens first (so `/healthz` answers and `/readyz` says "migrating" while the
+ * database is opened and migrated, and a busy port fails at once), then opens the database and serves. Failures a
+ * person can fix (port, database) throw a `StartupError` with a one-line message.
+ */
+export async function startWayfinder(config: Config, baseLogger: Logger): Promise<RunningWayfinder> {
+  const metrics = createMetrics();
+  const logger = countingErrors(baseLogger, metrics);
+  const server = createHttpServer({ routes: [], logger, onServed: (request) => metrics.observeRequest(request) });
+  server.setReadiness(async () => ({ waitingFor: ['the database migrations'] }));
+  await server.listen(config.http.port, config.http.host);
+  let wayfinder: Wayfinder;
+  try {
+    wayfinder = await openWayfinder(config, logger);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  try {
+    const running = await serveWayfinder(wayfinder, config, logger, { server, metrics });
+    return {
+      ...running,
+      wayfinder,
+      async close(opts) {
+        await running.close(opts);
+        await wayfinder.close();
+      },
+    };
+  } catch (error) {
+    await server.close();
+    await wayfinder.close();
+    throw error;
+  }
 }

@@ -1,8 +1,13 @@
 import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { CommanderError } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from './fakes/github-api.ts';
 import { createIsolatedDatabaseEnv } from './helpers/database.ts';
+
+/** Each test starts several Wayfinder processes; on a busy 2-core machine one takes seconds to start. */
+const CHILD_PROCESS_TIMEOUT_MS = 90_000;
 
 const CLI = fileURLToPath(new URL('../bin/wayfinder.js', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/catalog/cli', import.meta.url));
@@ -84,7 +89,7 @@ function exited(child: ChildProcessWithoutNullStreams): Promise<number | null> {
     : new Promise((resolve) => child.once('exit', resolve));
 }
 
-describe('two processes on one database', () => {
+describe('two processes on one database', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   it('refuses a second process on the embedded database at once, naming the first, and writes nothing; on Postgres both work', async () => {
     const running = await startConsole();
     try {
@@ -113,7 +118,7 @@ describe('two processes on one database', () => {
     // Nothing was written (the same import now creates both entities), and the directory opens cleanly.
     const after = await wayfinder(['catalog', 'import', FIXTURE]);
     expect(after.stdout.trim()).toBe('2 created, 0 updated, 0 unchanged, 1 failed, 0 skipped');
-  }, 60_000); // three Wayfinder processes, one after another
+  }); // three Wayfinder processes, one after another
 
   it('takes over the lock of a process that was killed without releasing it', async () => {
     const killed = await startConsole();
@@ -125,7 +130,7 @@ describe('two processes on one database', () => {
   });
 });
 
-describe('wayfinder catalog sync', () => {
+describe('wayfinder catalog sync', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   let github: FakeGitHubApi;
   beforeEach(async () => {
     github = await startFakeGitHubApi({ token: 'ghp_cli' });
@@ -165,7 +170,7 @@ describe('wayfinder catalog sync', () => {
   });
 });
 
-describe('wayfinder catalog', () => {
+describe('wayfinder catalog', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   it('imports what is new, then writes nothing for unchanged files, and exits 1 when a document failed', async () => {
     const first = await wayfinder(['catalog', 'import', FIXTURE]);
     expect(first.stdout.trim()).toBe('2 created, 0 updated, 0 unchanged, 1 failed, 0 skipped');
@@ -221,7 +226,7 @@ describe('wayfinder catalog', () => {
   });
 });
 
-describe('wayfinder run', () => {
+describe('wayfinder run', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   it('answers a command as text from the demo organisation', async () => {
     const run = await wayfinder(['run', '/owner payments-api']);
     expect(run.code).toBe(0);
@@ -249,5 +254,56 @@ describe('wayfinder run', () => {
     const run = await wayfinder(['run', '/owner x'], { PORT: 'eighty' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('PORT expected a port number');
+  });
+});
+
+describe('the wayfinder program', () => {
+  /** Parses in this process, as `bin/wayfinder.js` would, capturing what commander writes. */
+  async function parse(args: string[]) {
+    let out = '';
+    let err = '';
+    const program = buildProgram(() => {}, {
+      writeOut: (text) => {
+        out += text;
+      },
+      writeErr: (text) => {
+        err += text;
+      },
+    });
+    const error = await program.parseAsync(args, { from: 'user' }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    return { out, err, exitCode: error instanceof CommanderError ? error.exitCode : undefined };
+  }
+
+  it('shows help for every command and subcommand, exiting 0', async () => {
+    const commands = [
+      [],
+      ['start'],
+      ['console'],
+      ['run'],
+      ['migrate'],
+      ['catalog'],
+      ['catalog', 'import'],
+      ['catalog', 'validate'],
+      ['catalog', 'sync'],
+      ['catalog', 'errors'],
+    ];
+    for (const command of commands) {
+      const help = await parse([...command, '--help']);
+      expect(help.exitCode).toBe(0);
+      expect(help.out).toMatch(new RegExp(`^Usage: wayfinder${command.map((word) => ` ${word}`).join('')} `));
+      expect(help.err).toBe('');
+    }
+    expect((await parse(['help', 'catalog'])).out).toContain('validate <path...>');
+  });
+
+  it('answers an unknown command, option or --format in one line', async () => {
+    for (const args of [['bogus'], ['run', '/owner x', '--formt', 'json'], ['run', '/owner x', '--format', 'xml']]) {
+      const refused = await parse(args);
+      expect(refused.exitCode).not.toBe(0);
+      expect(refused.err).toMatch(/^error: [^\n]+\n$/);
+    }
   });
 });

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       database: { url: undefined, dataDir: './data' },
       loadDemo: true,
-      http: { port: 3000, host: '0.0.0.0' },
+      http: { port: 3000, host: '0.0.0.0', shutdownDelayMs: 5_000 },
       slack: undefined,
       github: undefined,
       sync: { cron: '*/30 * * * *', orphanGraceMs: 7 * 24 * 60 * 60 * 1000 },

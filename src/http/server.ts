@@ -1,13 +1,15 @@
 /**
- * The one HTTP server of the process. Adapters contribute routes (`POST /slack/events`, later Teams'
- * `POST /api/messages` and `GET /metrics`); the server adds the probes and answers 404 to everything else.
+ * The one HTTP server of the process. Adapters contribute routes (`POST /slack/events`, `POST /github/webhook`,
+ * `GET /metrics`, later Teams' `POST /api/messages`); the server adds the probes and answers 404 to everything else.
  *
  * Plain node:http on purpose: the Slack lookup path is benchmarked against a bare server, so routing is one Map
  * lookup and nothing parses a body here (each route reads its own, e.g. Slack must verify the raw bytes).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from '../logger.ts';
+import { StartupError } from '../startup.ts';
 
 export type { Logger };
 
@@ -20,23 +22,48 @@ export interface Route {
   handler: RouteHandler;
 }
 
+/**
+ * What a readiness check answers: a yes or no, or what the process still waits for (an empty list is ready), which
+ * `/readyz` prints after `not ready:`.
+ */
+export type Readiness = boolean | { waitingFor: string[] };
+
+/** One request served: the metrics. `route` is the route's path, or `unmatched` (bounded label values). */
+export interface ServedRequest {
+  method: string;
+  route: string;
+  status: number;
+  seconds: number;
+}
+
 export interface HttpServerOptions {
   routes: readonly Route[];
   logger: Logger;
   /**
    * Whether the process can serve (e.g. the database answers `select 1`). `GET /readyz` answers 200 when it
-   * resolves true within `readyTimeoutMs`, else 503. Defaults to always ready.
+   * resolves ready within `readyTimeoutMs`, else 503. Defaults to always ready.
    */
-  isReady?: () => Promise<boolean>;
+  isReady?: () => Promise<Readiness>;
   /** How long `/readyz` waits for `isReady` before answering 503. Default 2 s. */
   readyTimeoutMs?: number;
   /** How long `close()` lets in-flight requests finish before cutting connections. Default 10 s. */
   shutdownGraceMs?: number;
+  /** Called after every response is sent (not for aborted requests): the request metrics. */
+  onServed?: (request: ServedRequest) => void;
 }
 
 export interface HttpServer {
-  /** Starts listening; resolves with the bound port (pass 0 for any free port). */
+  /**
+   * Starts listening; resolves with the bound port (pass 0 for any free port). A port in use or not allowed
+   * rejects with a `ListenError` whose message is one line saying what to do.
+   */
   listen(port: number, host?: string): Promise<number>;
+  /** Adds routes to a listening server (the wiring listens first, so that probes answer while it migrates). */
+  mount(routes: readonly Route[]): void;
+  /** Replaces the readiness check. */
+  setReadiness(isReady: () => Promise<Readiness>): void;
+  /** `/readyz` answers 503 from now on, while everything else is still served: the first step of a shutdown. */
+  drain(): void;
   /**
    * Graceful stop: `/readyz` turns 503, no new connections are accepted, idle keep-alive connections close, and
    * in-flight requests get `shutdownGraceMs` to finish before the remaining connections are cut.
@@ -46,9 +73,17 @@ export interface HttpServer {
   readonly server: Server;
 }
 
+/** A port that cannot be listened on, said in one line with what to do. */
+export class ListenError extends StartupError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ListenError';
+  }
+}
+
 export function createHttpServer(opts: HttpServerOptions): HttpServer {
-  const { logger } = opts;
-  const isReady = opts.isReady ?? (async () => true);
+  const { logger, onServed } = opts;
+  let isReady: () => Promise<Readiness> = opts.isReady ?? (async () => true);
   const readyTimeoutMs = opts.readyTimeoutMs ?? 2_000;
   const shutdownGraceMs = opts.shutdownGraceMs ?? 10_000;
   let closing = false;
@@ -61,8 +96,16 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
   };
   add('GET', '/healthz', (_req, res) => sendText(res, 200, 'ok'));
   add('GET', '/readyz', async (_req, res) => {
-    const ready = !closing && (await withTimeout(Promise.resolve().then(isReady), readyTimeoutMs, logger));
-    sendText(res, ready ? 200 : 503, ready ? 'ready' : 'not ready');
+    if (closing) {
+      sendText(res, 503, 'not ready: shutting down');
+      return;
+    }
+    const waitingFor = await withTimeout(Promise.resolve().then(isReady), readyTimeoutMs, logger);
+    sendText(
+      res,
+      waitingFor.length === 0 ? 200 : 503,
+      waitingFor.length === 0 ? 'ready' : `not ready: ${waitingFor.join(', ')}`,
+    );
   });
   for (const route of opts.routes) add(route.method, route.path, route.handler);
 
@@ -71,6 +114,18 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     const handler = routes.get(`${req.method} ${path}`);
+    if (onServed) {
+      const started = performance.now();
+      const route = handler ? path : 'unmatched';
+      res.once('finish', () =>
+        onServed({
+          method: req.method ?? 'GET',
+          route,
+          status: res.statusCode,
+          seconds: (performance.now() - started) / 1000,
+        }),
+      );
+    }
     if (!handler) {
       sendText(res, 404, 'not found');
       return;
@@ -92,13 +147,22 @@ export function createHttpServer(opts: HttpServerOptions): HttpServer {
     server,
     listen(port, host) {
       return new Promise((resolve, reject) => {
-        const onError = (error: Error) => reject(error);
+        const onError = (error: Error) => reject(describeListenError(error, port, host));
         server.once('error', onError);
         server.listen(port, host, () => {
           server.off('error', onError);
           resolve((server.address() as AddressInfo).port);
         });
       });
+    },
+    mount(added) {
+      for (const route of added) add(route.method, route.path, route.handler);
+    },
+    setReadiness(check) {
+      isReady = check;
+    },
+    drain() {
+      closing = true;
     },
     close() {
       closing = true;
@@ -138,30 +202,70 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(json);
 }
 
-/** Name, code and message of an error: what logs may carry (never a request body, which can hold tokens). */
-export function describeError(error: unknown): { name: string; message: string; code?: string } {
+export interface DescribedError {
+  name: string;
+  message: string;
+  code?: string;
+  /** The error's `cause`, described the same way (three levels at most). */
+  cause?: DescribedError;
+}
+
+/**
+ * Name, code and message of an error, and of its causes: what logs may carry (never a request body or a stack's
+ * locals, which can hold tokens).
+ */
+export function describeError(error: unknown, depth = 3): DescribedError {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
+    const cause = (error as { cause?: unknown }).cause;
+    return {
+      name: error.name,
+      message: error.message,
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(cause !== undefined && depth > 1 ? { cause: describeError(cause, depth - 1) } : {}),
+    };
   }
   return { name: 'NonError', message: String(error) };
 }
 
-async function withTimeout(check: Promise<boolean>, ms: number, logger: Logger): Promise<boolean> {
+function describeListenError(error: Error, port: number, host: string | undefined): Error {
+  const code = (error as { code?: unknown }).code;
+  const where = `${host ?? 'every interface'} port ${port}`;
+  if (code === 'EADDRINUSE') {
+    return new ListenError(
+      `Cannot listen on ${where}: another process (another Wayfinder?) already uses it. Stop it, or set PORT to a free port.`,
+      { cause: error },
+    );
+  }
+  if (code === 'EACCES') {
+    return new ListenError(`Cannot listen on ${where}: not allowed for this user. Set PORT to a port above 1023.`, {
+      cause: error,
+    });
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return new ListenError(`Cannot listen on ${where}: this machine has no such address. Check HOST.`, {
+      cause: error,
+    });
+  }
+  return new ListenError(`Cannot listen on ${where}: ${error.message}`, { cause: error });
+}
+
+/** What the process still waits for: an empty list is ready. A check that throws or hangs is not ready. */
+async function withTimeout(check: Promise<Readiness>, ms: number, logger: Logger): Promise<string[]> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
+  const timeout = new Promise<string[]>((resolve) => {
     timer = setTimeout(() => {
       logger.warn(`Readiness check did not answer within ${ms} ms`);
-      resolve(false);
+      resolve(['the readiness check (timed out)']);
     }, ms);
   });
   try {
     return await Promise.race([
       check.then(
-        (ready) => ready === true,
+        (ready) => (typeof ready === 'boolean' ? (ready ? [] : ['the readiness check']) : ready.waitingFor),
         (error: unknown) => {
           logger.warn('Readiness check failed', describeError(error));
-          return false;
+          return ['the readiness check (failed)'];
         },
       ),
       timeout,

@@ -42,6 +42,8 @@ export function startSchedule(opts: {
   logger: Logger;
   /** Default: host, process id and a random suffix, unique per schedule. */
   holder?: string;
+  /** Called after every tick and `runNow` with the outcome: the job metrics. */
+  onRun?: (run: { job: string; outcome: JobOutcome; seconds: number }) => void;
 }): Schedule {
   const { lock, logger } = opts;
   const holder = opts.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -67,7 +69,11 @@ export function startSchedule(opts: {
     const [next, after] = task.getNextRuns(2);
     const settleMs = next && after ? Math.min(MAX_SETTLE_MS, (after.getTime() - next.getTime()) / 2) : 0;
     const run = () => {
-      const promise = runJobOnce({ job, lock, holder, logger, settleMs });
+      const started = performance.now();
+      const promise = runJobOnce({ job, lock, holder, logger, settleMs }).then((outcome) => {
+        opts.onRun?.({ job: job.name, outcome, seconds: (performance.now() - started) / 1000 });
+        return outcome;
+      });
       running.add(promise);
       return promise.finally(() => running.delete(promise));
     };

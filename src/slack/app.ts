@@ -1,13 +1,14 @@
 /**
  * The Slack adapter: a Bolt App with Wayfinder's listeners, served either over HTTP (a route on our one HTTP
- * server, see ./receiver.ts) or over Socket Mode when an app-level token is given.
+ * server, see ./receiver.ts) or over Socket Mode when an app-level token is given (./socket-mode-receiver.ts, which
+ * checks every envelope and reconnects at once).
  *
  * Token verification: Bolt's default calls `auth.test` from the constructor (a network call before anything has
  * started, and an unhandled rejection if it fails), and with verification off it calls `auth.test` on every request
  * instead. Both are avoided with `deferInitialization`: `start()` runs `app.init()`, which calls `auth.test` once,
  * fails the start on a bad token, and caches the bot's ids for every later request.
  */
-import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import { createBackground } from '../background.ts';
 import { DEFAULT_DEFER_AFTER_MS } from '../chat/answer.ts';
@@ -20,7 +21,9 @@ import { registerActions } from './listeners/actions/index.ts';
 import { registerCommands } from './listeners/commands/index.ts';
 import { registerEvents } from './listeners/events/index.ts';
 import { registerViews } from './listeners/views/index.ts';
-import { SlackHttpReceiver } from './receiver.ts';
+import { type SlackAck, SlackHttpReceiver } from './receiver.ts';
+import { toSlackSdkLogger } from './sdk-logger.ts';
+import { SlackSocketModeReceiver } from './socket-mode-receiver.ts';
 
 export type { SlackServices } from './deps.ts';
 
@@ -40,6 +43,10 @@ export interface SlackAppOptions {
    * through the response_url when done. Default 2,000: Slack drops acks after 3 s. Tests use a few milliseconds.
    */
   deferAfterMs?: number;
+  /** Called once per request from Slack when it is acknowledged (HTTP or Socket Mode): the ack-latency metric. */
+  onAck?: (ack: SlackAck) => void;
+  /** Socket Mode only: longest wait between reconnect attempts (default 30 s). */
+  maxReconnectDelayMs?: number;
 }
 
 export interface SlackApp {
@@ -52,15 +59,32 @@ export interface SlackApp {
   stop(graceMs?: number): Promise<void>;
   /** Resolves when background work started so far (identity learning, deferred answers) has finished. */
   idle(): Promise<void>;
+  /** Started (`auth.test` done) and, in Socket Mode, connected: what `/readyz` asks. */
+  isReady(): boolean;
 }
 
 export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const { logger } = opts;
-  const socketMode = opts.appToken !== undefined && opts.appToken !== '';
-  const receiver = socketMode ? undefined : new SlackHttpReceiver({ signingSecret: opts.signingSecret ?? '', logger });
+  const apiUrl = opts.apiUrl && (opts.apiUrl.endsWith('/') ? opts.apiUrl : `${opts.apiUrl}/`);
+  const socketReceiver = opts.appToken
+    ? new SlackSocketModeReceiver({
+        appToken: opts.appToken,
+        logger,
+        ...(apiUrl ? { apiUrl } : {}),
+        ...(opts.onAck ? { onAck: opts.onAck } : {}),
+        ...(opts.maxReconnectDelayMs !== undefined ? { maxReconnectDelayMs: opts.maxReconnectDelayMs } : {}),
+      })
+    : undefined;
+  const receiver = socketReceiver
+    ? undefined
+    : new SlackHttpReceiver({
+        signingSecret: opts.signingSecret ?? '',
+        logger,
+        ...(opts.onAck ? { onAck: opts.onAck } : {}),
+      });
 
   const clientOptions: WebClientOptions = {
-    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl.endsWith('/') ? opts.apiUrl : `${opts.apiUrl}/` } : {}),
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
     // Only background work and the Home call Slack; a few retries over minutes beat Bolt's ten over half an hour.
     // `retryPolicies.fiveRetriesInFiveMinutes`, spelled out: Node's ESM loader does not see that named export.
     retryConfig: { retries: 5, factor: 3.86 },
@@ -69,8 +93,8 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
 
   const app = new App({
     token: opts.botToken,
-    ...(socketMode ? { socketMode: true, appToken: opts.appToken } : { receiver }),
-    logger: toBoltLogger(logger),
+    receiver: socketReceiver ?? receiver,
+    logger: toSlackSdkLogger(logger),
     clientOptions,
     deferInitialization: true,
     extendedErrorHandler: true,
@@ -94,37 +118,21 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   registerEvents(app, deps);
   registerViews(app, deps);
 
+  let started = false;
   return {
     app,
     routes: receiver ? [receiver.route] : [],
     async start() {
       await app.init();
       await app.start();
+      started = true;
     },
     async stop(graceMs = 5_000) {
+      started = false;
       await app.stop();
       await background.idle(graceMs);
     },
     idle: () => background.idle(),
-  };
-}
-
-/** Bolt and the Web API client log through ours. Levels are our logger's business; Bolt's setLevel is kept only for Bolt. */
-function toBoltLogger(logger: Logger): BoltLogger {
-  let level = LogLevel.INFO;
-  const format = (messages: unknown[]): [string, ...unknown[]] => {
-    const [first, ...rest] = messages;
-    return [typeof first === 'string' ? first : String(first), ...rest];
-  };
-  return {
-    debug: (...messages) => logger.debug(...format(messages)),
-    info: (...messages) => logger.info(...format(messages)),
-    warn: (...messages) => logger.warn(...format(messages)),
-    error: (...messages) => logger.error(...format(messages)),
-    setLevel: (next) => {
-      level = next;
-    },
-    getLevel: () => level,
-    setName: () => {},
+    isReady: () => started && (socketReceiver?.isConnected() ?? true),
   };
 }

@@ -16,6 +16,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { type App, type Receiver, type ReceiverEvent, ReceiverMultipleAckError } from '@slack/bolt';
 import { readRawBody } from '../http/read-body.ts';
 import { describeError, type Logger, type Route, sendJson, sendText } from '../http/server.ts';
@@ -36,6 +37,37 @@ export interface SlackHttpReceiverOptions {
   unhandledRequestTimeoutMs?: number;
   /** Clock, for tests. */
   now?: () => number;
+  /** Called once per request when it is acknowledged (not when it times out): the ack-latency metric. */
+  onAck?: (ack: SlackAck) => void;
+}
+
+/** One acknowledgement of a request from Slack, for the ack-latency metric. */
+export interface SlackAck {
+  kind: SlackRequestKind;
+  /** The slash command (`/owner`) for a command. */
+  command?: string;
+  /** From the request's arrival (HTTP: headers read; Socket Mode: envelope received) to the ack. */
+  seconds: number;
+}
+
+export type SlackRequestKind = 'command' | 'interactive' | 'event' | 'other';
+
+const INTERACTIVE_TYPES = new Set([
+  'block_actions',
+  'block_suggestion',
+  'view_submission',
+  'view_closed',
+  'shortcut',
+  'message_action',
+  'dialog_submission',
+]);
+
+/** What kind of request a parsed body is: a slash command, an interaction, an Events API event. */
+export function slackRequestKind(body: Record<string, unknown>): SlackRequestKind {
+  if (typeof body.command === 'string') return 'command';
+  if (typeof body.type === 'string' && INTERACTIVE_TYPES.has(body.type)) return 'interactive';
+  if (body.type === 'event_callback' || (typeof body.event === 'object' && body.event !== null)) return 'event';
+  return 'other';
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: string };
@@ -84,6 +116,7 @@ export class SlackHttpReceiver implements Receiver {
   private readonly bodyLimitBytes: number;
   private readonly unhandledRequestTimeoutMs: number;
   private readonly now: () => number;
+  private readonly onAck: ((ack: SlackAck) => void) | undefined;
 
   constructor(opts: SlackHttpReceiverOptions) {
     // Fail closed: an empty secret would make every HMAC forgeable (slackapi/bolt-js#2946).
@@ -93,6 +126,7 @@ export class SlackHttpReceiver implements Receiver {
     this.bodyLimitBytes = opts.bodyLimitBytes ?? 1024 * 1024;
     this.unhandledRequestTimeoutMs = opts.unhandledRequestTimeoutMs ?? 3001;
     this.now = opts.now ?? Date.now;
+    this.onAck = opts.onAck;
     this.route = { method: 'POST', path: SLACK_EVENTS_PATH, handler: (req, res) => this.handle(req, res) };
   }
 
@@ -110,6 +144,7 @@ export class SlackHttpReceiver implements Receiver {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const received = performance.now();
     const app = this.app;
     if (!app || !this.accepting) {
       sendText(res, 503, 'not started');
@@ -153,7 +188,19 @@ export class SlackHttpReceiver implements Receiver {
       return;
     }
 
-    const ack = createHttpAck(res, this.logger, this.unhandledRequestTimeoutMs);
+    const onAck = this.onAck;
+    const ack = createHttpAck(
+      res,
+      this.logger,
+      this.unhandledRequestTimeoutMs,
+      onAck &&
+        (() =>
+          onAck({
+            kind: slackRequestKind(body),
+            ...(typeof body.command === 'string' ? { command: body.command } : {}),
+            seconds: (performance.now() - received) / 1000,
+          })),
+    );
     const event: ReceiverEvent = {
       body,
       ack: ack.ack,
@@ -190,7 +237,7 @@ interface HttpAck {
 }
 
 /** Bolt's `ack()` for one HTTP request: the first call writes the response (JSON for objects); a second call throws. */
-function createHttpAck(res: ServerResponse, logger: Logger, timeoutMs: number): HttpAck {
+function createHttpAck(res: ServerResponse, logger: Logger, timeoutMs: number, onAcked?: () => void): HttpAck {
   let acked = false;
   let done = false;
   const end = (status: number) => {
@@ -215,6 +262,7 @@ function createHttpAck(res: ServerResponse, logger: Logger, timeoutMs: number): 
       }
       done = true;
       clearTimeout(timer);
+      onAcked?.();
       if (response === undefined || response === '') {
         res.writeHead(200, { 'content-length': 0 });
         res.end();

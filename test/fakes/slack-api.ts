@@ -43,7 +43,15 @@ export const FAKE_TEAM_ID = 'T0WAYFIND';
 export const FAKE_BOT_USER_ID = 'U0BOT';
 export const FAKE_BOT_ID = 'B0BOT';
 
-export async function startFakeSlackApi(): Promise<FakeSlackApi> {
+export interface FakeSlackApiOptions {
+  /**
+   * Socket Mode: `apps.connections.open` (called with an `xapp-` app-level token) answers with this URL, e.g. a
+   * fake Socket Mode server's `connectionUrl()`. Without it the method answers `ok: false`.
+   */
+  socketModeUrl?: () => string;
+}
+
+export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Promise<FakeSlackApi> {
   const calls: RecordedCall[] = [];
   const responses: RecordedResponse[] = [];
   const users = new Map<string, FakeSlackUser>();
@@ -98,6 +106,12 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     if (req.method === 'POST' && url.startsWith('/api/')) {
       const method = url.slice('/api/'.length).split('?')[0] ?? '';
       calls.push({ method, body });
+      if (method === 'apps.connections.open') {
+        if (!/^Bearer xapp-/.test(req.headers.authorization ?? ''))
+          return json(res, { ok: false, error: 'not_allowed_token_type' });
+        const socketUrl = options.socketModeUrl?.();
+        return json(res, socketUrl ? { ok: true, url: socketUrl } : { ok: false, error: 'socket_mode_not_enabled' });
+      }
       if (!/^Bearer xox[bp]-/.test(req.headers.authorization ?? ''))
         return json(res, { ok: false, error: 'not_authed' });
       const handler = methods[method];

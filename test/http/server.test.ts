@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHttpServer, type HttpServer, type Logger, type Route } from '../../src/http/server.ts';
+import {
+  createHttpServer,
+  type HttpServer,
+  ListenError,
+  type Logger,
+  type Readiness,
+  type Route,
+  type ServedRequest,
+} from '../../src/http/server.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -9,7 +17,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(opts: { routes?: Route[]; isReady?: () => Promise<boolean>; readyTimeoutMs?: number } = {}) {
+async function start(opts: { routes?: Route[]; isReady?: () => Promise<Readiness>; readyTimeoutMs?: number } = {}) {
   server = createHttpServer({ routes: opts.routes ?? [], logger: silent, ...opts });
   const port = await server.listen(0, '127.0.0.1');
   return `http://127.0.0.1:${port}`;
@@ -77,6 +85,47 @@ describe('createHttpServer', () => {
     expect((await fetch(`${base}/throws`)).status).toBe(500);
     expect((await fetch(`${base}/rejects`)).status).toBe(500);
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('says on /readyz what the process still waits for', async () => {
+    const base = await start({ isReady: async () => ({ waitingFor: ['the database', 'Slack'] }) });
+    const response = await fetch(`${base}/readyz`);
+    expect(response.status).toBe(503);
+    expect(await response.text()).toBe('not ready: the database, Slack');
+  });
+
+  it('turns /readyz to 503 when draining, while it still serves every other route', async () => {
+    const base = await start({
+      routes: [{ method: 'GET', path: '/hello', handler: (_req, res) => void res.end('hi') }],
+    });
+    server?.drain();
+    const probe = await fetch(`${base}/readyz`);
+    expect([probe.status, await probe.text()]).toEqual([503, 'not ready: shutting down']);
+    expect(await (await fetch(`${base}/hello`)).text()).toBe('hi');
+  });
+
+  it('serves routes mounted after it started listening, and reports every response served', async () => {
+    const served: ServedRequest[] = [];
+    server = createHttpServer({ routes: [], logger: silent, onServed: (request) => served.push(request) });
+    const base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
+    server.mount([{ method: 'POST', path: '/late', handler: (_req, res) => void res.end('mounted') }]);
+    expect(await (await fetch(`${base}/late?x=1`, { method: 'POST' })).text()).toBe('mounted');
+    await fetch(`${base}/nowhere`);
+    expect(served).toEqual([
+      { method: 'POST', route: '/late', status: 200, seconds: expect.any(Number) },
+      { method: 'GET', route: 'unmatched', status: 404, seconds: expect.any(Number) },
+    ]);
+  });
+
+  it('refuses a port in use with a one-line ListenError saying what to do', async () => {
+    const base = await start();
+    const port = Number(new URL(base).port);
+    const second = createHttpServer({ routes: [], logger: silent });
+    const error = await second.listen(port, '127.0.0.1').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ListenError);
+    expect((error as Error).message).toBe(
+      `Cannot listen on 127.0.0.1 port ${port}: another process (another Wayfinder?) already uses it. Stop it, or set PORT to a free port.`,
+    );
   });
 
   it('refuses two routes for the same method and path', () => {
