@@ -3,6 +3,7 @@
  * again; an entity synced from GitHub has its repository (or its organisation's teams) synced again.
  */
 import { stat } from 'node:fs/promises';
+import { shownPath } from '../core/catalog/facts.ts';
 import type { CatalogRefresher, CatalogStore, RefreshOutcome } from '../core/ports.ts';
 import { importCatalog } from './import-catalog.ts';
 
@@ -34,7 +35,8 @@ export function createCatalogRefresher(opts: { store: CatalogStore; refreshScope
         return {
           status: 'unavailable',
           source: file,
-          reason: `${file} no longer exists on this machine; import its new location with \`wayfinder catalog import\`.`,
+          // The reason reaches chat: the file as answers show it, never its path on the server.
+          reason: `${shownPath(file, entity.sourceRoot)} no longer exists on this machine; import its new location with \`wayfinder catalog import\`.`,
         };
       }
       const { counts, errors } = await importCatalog({ paths: [file], store: opts.store });

@@ -31,7 +31,7 @@ import { purgeOrphans } from './queries/purge-orphans.ts';
 import { createResolveName, type ResolveName } from './queries/resolve-name.ts';
 import { type SearchOptions, search } from './queries/search.ts';
 import { createGetTeam, type GetTeam } from './queries/team.ts';
-import { entities, ingestErrors, relations } from './schema.ts';
+import { entities, importRoots, ingestErrors, relations } from './schema.ts';
 import { textArray } from './sql-fragments.ts';
 
 export class DrizzleCatalogStore implements CatalogStore {
@@ -152,7 +152,7 @@ export class DrizzleCatalogStore implements CatalogStore {
     return this.#getTeam({ ref: opts.ref.toLowerCase() });
   }
 
-  getHoldings(opts: { ref: EntityRef; limit: number }): Promise<HoldingsFacts> {
+  getHoldings(opts: { ref: EntityRef; limit: number; offset?: number }): Promise<HoldingsFacts> {
     return getHoldings(this.#db, { ...opts, ref: opts.ref.toLowerCase() });
   }
 
@@ -162,6 +162,15 @@ export class DrizzleCatalogStore implements CatalogStore {
 
   search(opts: SearchOptions): Promise<{ hits: SearchHit[]; total: number }> {
     return search(this.#db, opts);
+  }
+
+  async recordImportRoots(opts: { roots: readonly string[] }): Promise<void> {
+    const roots = [...new Set(opts.roots)];
+    if (roots.length === 0) return;
+    await this.#db
+      .insert(importRoots)
+      .values(roots.map((root) => ({ root })))
+      .onConflictDoNothing();
   }
 
   findChatIdentity(opts: {

@@ -1,7 +1,8 @@
 /**
  * How an `entities` row becomes the core's `EntityRecord`. Every query that returns entities selects the same
  * columns, either with `entityColumns(alias)` (raw SQL) or `entityFields` (query builder), and maps them with
- * `toEntityRecord`.
+ * `toEntityRecord`. `sourceRoot` is not stored on the entity: it is the outermost recorded import root
+ * (`import_roots`) that holds the entity's `file:` location, looked up as the row is read (a few rows at most).
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { EntityEnvelope } from '../core/catalog/types.ts';
@@ -16,13 +17,24 @@ export type EntityRow = {
   envelope: EntityEnvelope;
   sourceLocation: string | null;
   orphan: boolean;
+  /** Absent from rows that do not select it (team cards): then unknown. */
+  sourceRoot?: string | null;
 };
+
+/** The outermost import root holding `location` (an SQL expression), or null. */
+function sourceRootOf(location: SQL): SQL<string | null> {
+  return sql<string | null>`(
+    select r.root from import_roots r
+    where starts_with(${location}, 'file:' || r.root || '/')
+    order by length(r.root), r.root limit 1
+  )`;
+}
 
 /** The entity columns of table alias `alias`, named as `EntityRow` names them. */
 export function entityColumns(alias: string): SQL {
   const a = sql.identifier(alias);
   return sql`${a}.ref, ${a}.kind, ${a}.namespace, ${a}.name, ${a}.envelope,
-    ${a}.source_location as "sourceLocation", ${a}.orphan`;
+    ${a}.source_location as "sourceLocation", ${a}.orphan, ${sourceRootOf(sql`${a}.source_location`)} as "sourceRoot"`;
 }
 
 /** The same columns for the query builder. */
@@ -34,6 +46,7 @@ export const entityFields = {
   envelope: entities.envelope,
   sourceLocation: entities.sourceLocation,
   orphan: entities.orphan,
+  sourceRoot: sourceRootOf(sql`${entities.sourceLocation}`),
 };
 
 export function toEntityRecord(row: EntityRow): EntityRecord {
@@ -46,6 +59,7 @@ export function toEntityRecord(row: EntityRow): EntityRecord {
     orphan: row.orphan,
   };
   if (row.sourceLocation !== null) record.sourceLocation = row.sourceLocation;
+  if (row.sourceRoot !== null && row.sourceRoot !== undefined) record.sourceRoot = row.sourceRoot;
   return record;
 }
 

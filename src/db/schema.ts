@@ -103,10 +103,14 @@ export const entities = pgTable(
     index('entities_owner_ref_idx').on(t.ownerRef),
     index('entities_source_scope_idx').on(t.sourceScope),
     index('entities_orphaned_at_idx').on(t.orphanedAt).where(sql`${t.orphan}`),
-    /** User entities by email, to link chat identities. */
+    /** User entities by email, to link chat identities and to resolve a name typed as an email. */
     index('entities_email_idx')
       .on(sql`lower(${t.envelope} #>> '{spec,profile,email}')`)
       .where(sql`${t.envelope} #>> '{spec,profile,email}' is not null`),
+    /** People and teams by `spec.profile.displayName`, to resolve `/owner Ada Lovelace`. */
+    index('entities_display_name_idx')
+      .on(sql`lower(${t.envelope} #>> '{spec,profile,displayName}')`)
+      .where(sql`${t.envelope} #>> '{spec,profile,displayName}' is not null`),
   ],
 );
 
@@ -134,6 +138,16 @@ export const relations = pgTable(
 export const locations = pgTable('locations', {
   location: text('location').primaryKey(),
   lastReadAt: timestamp('last_read_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The directories hand imports were given (`catalog import <dir>`; a file's own directory for a file), absolute.
+ * Answers show a hand-imported entity's file relative to the outermost root that holds it, never as a path on the
+ * server (`entity-row.ts`).
+ */
+export const importRoots = pgTable('import_roots', {
+  root: text('root').primaryKey(),
+  recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** What could not be read or validated at the last read of each location. */

@@ -1,5 +1,6 @@
-import { countOf, errorsByFile, ingestErrorInFileText, locationSpan } from '../catalog/facts.ts';
+import { errorsByFile, ingestErrorInFileText, locationSpan } from '../catalog/facts.ts';
 import type { IngestError } from '../catalog/types.ts';
+import { countOf } from '../text.ts';
 import type { Block, Message } from '../view-model.ts';
 import { code, text as plain } from '../view-model.ts';
 import type { CommandDefinition } from './types.ts';

@@ -2,7 +2,7 @@ import { ingestErrorText, locationSpan, shortName, sourceSpan } from '../catalog
 import type { ImportCounts } from '../catalog/types.ts';
 import type { EntityRecord, RefreshOutcome } from '../ports.ts';
 import type { Block, Button, Message, Span } from '../view-model.ts';
-import { text as plain, strong } from '../view-model.ts';
+import { text as plain, plainText, strong } from '../view-model.ts';
 import { resolveEntity, usageAnswer } from './resolve.ts';
 import type { CommandDefinition } from './types.ts';
 
@@ -32,16 +32,17 @@ function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome): Message {
     case 'refreshed': {
       const counts = countsText(outcome.counts);
       const errors = outcome.errors;
+      const source = sourceOf(outcome.source, entity.sourceRoot);
       const blocks: Block[] = [
         { type: 'header', text: `Refreshed ${name}` },
-        { type: 'text', text: [plain('Read '), sourceOf(outcome.source), plain(`: ${counts}.`)] },
+        { type: 'text', text: [plain('Read '), source, plain(`: ${counts}.`)] },
       ];
       const buttons = [about];
       if (errors.length > 0) {
         blocks.push({
           type: 'list',
           title: errors.length === 1 ? '1 error' : `${errors.length} errors`,
-          items: errors.map((error) => ({ text: ingestErrorText(error) })),
+          items: errors.map((error) => ({ text: ingestErrorText(error, entity.sourceRoot) })),
           moreCommand: '/wayfinder errors',
         });
         blocks.push({
@@ -56,7 +57,7 @@ function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome): Message {
       }
       blocks.push({ type: 'actions', buttons });
       const problems = errors.length === 0 ? '' : ` ${errors.length === 1 ? '1 error' : `${errors.length} errors`}.`;
-      return { summary: `Refreshed ${name} from ${outcome.source}: ${counts}.${problems}`, blocks };
+      return { summary: `Refreshed ${name} from ${plainText([source])}: ${counts}.${problems}`, blocks };
     }
     case 'unavailable':
       return notRefreshed(entity, `Could not refresh ${name}`, outcome.reason, [about]);
@@ -89,8 +90,12 @@ function countsText(counts: ImportCounts): string {
   return parts.join(', ');
 }
 
-/** The source a refresh read: a file path, a location, a URL, or a repository (`acme/payments-api`). */
-function sourceOf(source: string): Span {
-  if (/^(?:url:|file:|https?:\/\/)/.test(source) || source.startsWith('/')) return locationSpan(source);
+/**
+ * The source a refresh read: a file (relative to `root`, the directory it was imported from: never a server path),
+ * a location, a URL, or a repository (`acme/payments-api`).
+ */
+function sourceOf(source: string, root?: string): Span {
+  if (/^(?:url:|file:|https?:\/\/)/.test(source) || source.startsWith('/'))
+    return locationSpan(source, undefined, root);
   return strong(source);
 }
