@@ -314,7 +314,10 @@ function personLists(person: EntityRecord, holdings: HoldingsFacts, offset: numb
         teams.length === 1 && onlyTeam
           ? `Owned by ${teamName(onlyTeam)}`
           : `Owned by their ${teams.length} ${plural(teams.length, 'team')}`,
-      items: theirs.map(({ entity, ownerRef }) => ownedItem(entity, names.get(ownerRef))),
+      // With one team the title names it; with several, each entity says whose it is.
+      items: theirs.map(({ entity, ownerRef }) =>
+        ownedItem(entity, teams.length > 1 ? names.get(ownerRef) : undefined),
+      ),
       omitted: Math.max(0, teamTotal - (start - direct) - theirs.length),
       moreCommand: base,
       offset: start,

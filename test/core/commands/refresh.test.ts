@@ -61,7 +61,9 @@ describe('/wayfinder refresh', () => {
     const message = await ask('/wayfinder refresh ledger-sync');
 
     // The file as answers show it: from the folder it was imported from, never its path on the server.
-    expect(message.summary).toBe('Refreshed ledger-sync from ledger-sync/catalog-info.yaml: 0 created, 1 updated, 1 unchanged.');
+    expect(message.summary).toBe(
+      'Refreshed ledger-sync from ledger-sync/catalog-info.yaml: 0 created, 1 updated, 1 unchanged.',
+    );
     expect(plainText(blocksOf(message, 'text')[0]?.text ?? [])).toBe(
       'Read ledger-sync/catalog-info.yaml: 0 created, 1 updated, 1 unchanged.',
     );
