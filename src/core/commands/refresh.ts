@@ -1,6 +1,7 @@
 import { ingestErrorText, locationSpan, shortName, sourceSpan } from '../catalog/facts.ts';
 import type { ImportCounts } from '../catalog/types.ts';
 import type { EntityRecord, RefreshOutcome } from '../ports.ts';
+import { countOf } from '../text.ts';
 import type { Block, Button, Message, Span } from '../view-model.ts';
 import { text as plain, plainText, strong } from '../view-model.ts';
 import { resolveEntity, usageAnswer } from './resolve.ts';
@@ -21,13 +22,15 @@ export const refreshSubcommand: CommandDefinition = {
     if (!name) return usageAnswer(this.name, this.usage, this.example);
     const resolved = await resolveEntity(context, this.name, name);
     if (resolved.message) return resolved.message;
-    return refreshAnswer(resolved.entity, await context.refresher.refresh({ entity: resolved.entity }));
+    const outcome = await context.refresher.refresh({ entity: resolved.entity });
+    return refreshAnswer(resolved.entity, outcome, resolved.nameToType);
   },
 };
 
-function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome): Message {
+/** `nameToType` names the entity in buttons: its full ref when another entity shares its name. */
+function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome, nameToType: string): Message {
   const name = shortName(entity);
-  const about: Button = { label: `About ${name}`, action: 'run', command: `/service ${name}` };
+  const about: Button = { label: `About ${name}`, action: 'run', command: `/service ${nameToType}` };
   switch (outcome.status) {
     case 'refreshed': {
       const counts = countsText(outcome.counts);
@@ -41,7 +44,7 @@ function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome): Message {
       if (errors.length > 0) {
         blocks.push({
           type: 'list',
-          title: errors.length === 1 ? '1 error' : `${errors.length} errors`,
+          title: countOf(errors.length, 'error'),
           items: errors.map((error) => ({ text: ingestErrorText(error, entity.sourceRoot) })),
           moreCommand: '/wayfinder errors',
         });
@@ -56,7 +59,7 @@ function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome): Message {
         buttons.push({ label: 'Every catalog error', action: 'run', command: '/wayfinder errors' });
       }
       blocks.push({ type: 'actions', buttons });
-      const problems = errors.length === 0 ? '' : ` ${errors.length === 1 ? '1 error' : `${errors.length} errors`}.`;
+      const problems = errors.length === 0 ? '' : ` ${countOf(errors.length, 'error')}.`;
       return { summary: `Refreshed ${name} from ${plainText([source])}: ${counts}.${problems}`, blocks };
     }
     case 'unavailable':
