@@ -395,6 +395,22 @@ describe('people by their names', () => {
     expect(team?.items.length).toBe(48);
     expect(slackMore(message)).toEqual(['/owner user:default/frank --offset 50']);
     expect(rendered(message)).toMatchSnapshot();
+
+    const rest = await ask('/owner user:default/frank --offset 50');
+    expect(lists(rest).map((list) => list.title)).toEqual(['Owned by SRE']);
+    expect(names(rest)).toHaveLength(21);
+    expect(names(rest).some((name) => names(message).includes(name))).toBe(false);
+    expect(contexts(rest)).toEqual(['Showing 51–71 of 71.']);
+    expect(slackMore(rest)).toEqual([]);
+  });
+
+  it("pages through a team's holdings, leaving its card on the first page", async () => {
+    const first = await ask('/owner sre');
+    expect(consoleMore(first)).toEqual(['/owner group:default/sre --offset 50']);
+    const rest = await ask('/owner group:default/sre --offset 50');
+    expect(blocksOf(rest, 'fields')).toEqual([]);
+    expect(names(rest)).toHaveLength(19);
+    expect(consoleMore(rest)).toEqual([]);
   });
 
   it('shows people by spec.profile.displayName', async () => {
