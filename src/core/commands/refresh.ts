@@ -4,7 +4,8 @@ import type { EntityRecord, RefreshOutcome } from '../ports.ts';
 import { countOf } from '../text.ts';
 import type { Block, Button, Message, Span } from '../view-model.ts';
 import { text as plain, plainText, strong } from '../view-model.ts';
-import { resolveEntity, usageAnswer } from './resolve.ts';
+import { parseArgs } from './args.ts';
+import { inputProblemAnswer, resolveEntity, usageAnswer } from './resolve.ts';
 import type { CommandDefinition } from './types.ts';
 
 /**
@@ -18,7 +19,9 @@ export const refreshSubcommand: CommandDefinition = {
   usage: '<name>',
   example: '/wayfinder refresh payments-api',
   async run(context, args) {
-    const name = args.trim();
+    const parsed = parseArgs(args, {}, `/${this.name}`);
+    if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
+    const name = parsed.text;
     if (!name) return usageAnswer(this.name, this.usage, this.example);
     const resolved = await resolveEntity(context, this.name, name);
     if (resolved.message) return resolved.message;
