@@ -289,6 +289,9 @@ describe('flags as people type them', () => {
     expect((await ask('/find svc --offset=two')).summary).toBe(
       '--offset: expected a whole number, 0 or more; got "two".',
     );
+    expect((await ask('/wayfinder refresh billing —force')).summary).toBe(
+      'Unknown option —force; /wayfinder refresh takes no options.',
+    );
   });
 });
 
