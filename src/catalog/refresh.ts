@@ -5,6 +5,7 @@
  * again.
  */
 import { stat } from 'node:fs/promises';
+import { shownPath } from '../core/catalog/facts.ts';
 import type { CatalogRefresher, CatalogStore, RefreshOutcome } from '../core/ports.ts';
 import { importCatalog } from './import-catalog.ts';
 
@@ -37,7 +38,8 @@ export function createCatalogRefresher(opts: { store: CatalogStore; refreshScope
         return {
           status: 'unavailable',
           source: root,
-          reason: `${root} no longer exists on this machine; import its new location with \`wayfinder catalog import\`.`,
+          // The reason reaches chat: the path as answers show it, never its whole path on the server.
+          reason: `${shownPath(root, undefined)} no longer exists on this machine; import its new location with \`wayfinder catalog import\`.`,
         };
       }
       const { counts, errors } = await importCatalog({ paths: [root], store: opts.store });

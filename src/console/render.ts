@@ -3,8 +3,12 @@
  *
  * Buttons become `  → <label>: <command>` lines so a console user can type the command. Text from the
  * catalog is stripped of control characters, so a name cannot move the cursor or recolour the terminal.
+ * A link is printed with its address only when the address is safe (core `safeHref`); any other is plain text.
+ * A cut list ends in "…and N more" with the command that shows the rest (`moreCommandAfter`).
  */
+import { safeHref } from '../core/text.ts';
 import type { Block, Button, ListItem, Message, RichText, Span } from '../core/view-model.ts';
+import { moreCommandAfter } from '../core/view-model.ts';
 
 export interface RenderTextOptions {
   /** ANSI bold, dim, underline and colour; off by default (pipes, logs, tests). */
@@ -77,7 +81,8 @@ function renderBlock(block: Block, style: Style): string {
       for (const item of shown) lines.push(renderItem(item, style));
       const more = block.items.length - shown.length + Math.max(0, block.omitted ?? 0);
       if (more > 0) {
-        const hint = block.moreCommand === undefined ? '' : `. Try ${style.code(oneLine(block.moreCommand))}`;
+        const command = moreCommandAfter(block, shown.length);
+        const hint = command === undefined ? '' : `. Try ${style.code(oneLine(command))}`;
         lines.push(style.dim(`  …and ${more} more`) + hint);
       }
       return lines.join('\n');
@@ -121,9 +126,13 @@ function renderSpan(span: Span, style: Style): string {
     case 'code':
       return style.code(sanitize(span.text));
     case 'link': {
-      const url = sanitize(span.url);
+      const href = safeHref(span.url);
       const text = oneLine(span.text);
-      return text === '' || text === url ? style.underline(url) : `${style.underline(text)} ${style.dim(`(${url})`)}`;
+      if (href === undefined) return oneLine(text === '' || text === span.url ? span.url : `${text} (${span.url})`);
+      const url = sanitize(href);
+      return text === '' || text === span.url || text === url
+        ? style.underline(url)
+        : `${style.underline(text)} ${style.dim(`(${url})`)}`;
     }
     case 'user':
       return sanitize(span.email ? `${span.name} <${span.email}>` : span.name);

@@ -3,9 +3,11 @@
  * catalog, their teams and what each owns, as a view-model that each platform only renders. A linked person sees
  * their holdings; someone Wayfinder cannot match to a catalog User learns how to get linked.
  */
-import { kindLabel, specString, teamName, titleOf } from './catalog/facts.ts';
+
+import { displayNameOf, kindLabel, specString, teamName, titleOf } from './catalog/facts.ts';
 import type { EntityRef } from './catalog/types.ts';
 import type { CatalogStore, ChatIdentity, EntityRecord, HoldingsFacts } from './ports.ts';
+import { countOf } from './text.ts';
 import type { Block, Button, ListItem, Message } from './view-model.ts';
 import { code, text as plain, strong } from './view-model.ts';
 
@@ -54,7 +56,7 @@ export function buildHomeMessage(input: HomeInput): Message {
 
 function linkedHome(input: Extract<HomeInput, { status: 'linked' }>): Message {
   const { userRef, holdings } = input;
-  const name = input.user ? titleOf(input.user) : userRef;
+  const name = input.user ? displayNameOf(input.user) : userRef;
   const blocks: Block[] = [
     { type: 'header', text: 'Your teams and services' },
     { type: 'context', text: [plain('Signed in as '), strong(name), plain(' · '), code(userRef)] },
@@ -120,7 +122,7 @@ function linkedHome(input: Extract<HomeInput, { status: 'linked' }>): Message {
   const summary =
     teams.length === 0
       ? `Signed in as ${name}.`
-      : `Signed in as ${name}: ${teams.map((team) => teamName(team)).join(', ')} own ${holdings.total} entities.`;
+      : `Signed in as ${name}: ${teams.map((team) => teamName(team)).join(', ')} own ${countOf(holdings.total, 'entity', 'entities')}.`;
   return { summary, blocks };
 }
 

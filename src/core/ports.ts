@@ -23,6 +23,11 @@ export interface EntityRecord {
   envelope: EntityEnvelope;
   /** `file:/path/catalog-info.yaml` or a URL; Backstage's managed-by-location. */
   sourceLocation?: string;
+  /**
+   * For a `file:` location, the path it was imported from (`catalog import <dir or file>`, its source scope): answers
+   * show the file relative to it, never as a path on the server. Absent when unknown.
+   */
+  sourceRoot?: string;
   orphan: boolean;
 }
 
@@ -32,7 +37,11 @@ export interface PersonRecord extends EntityRecord {
 }
 
 export type NameResolution =
-  | { status: 'found'; entity: EntityRecord }
+  /**
+   * `nameShared` when another entity in its namespace has the same name (an API and a Component): a button that names
+   * it must then use its full ref.
+   */
+  | { status: 'found'; entity: EntityRecord; nameShared?: true }
   /** The same name in several kinds or namespaces; candidates ordered by kind, then namespace. */
   | { status: 'ambiguous'; candidates: EntityRecord[] }
   /** Nothing matched; up to `limit` closest names by trigram similarity, best first. */
@@ -63,10 +72,18 @@ export interface OwnershipFacts {
 }
 
 export interface HoldingsFacts {
-  /** Entities owned by the group or its sub-teams (for a User: by them or their groups), sorted by kind, name. */
+  /**
+   * Entities owned by the group or its sub-teams, sorted by kind, name; for a User, those they own themselves first,
+   * then their groups', each by kind, name. From the offset asked, at most the limit asked.
+   */
   owned: { entity: EntityRecord; ownerRef: EntityRef }[];
-  /** How many there are in all; `owned` stops at the limit asked. */
+  /** How many there are in all. */
   total: number;
+  /**
+   * Of `total`, how many the group or User owns itself (not through a sub-team or a group). The store always tells;
+   * a view built without it (the Home's) reads as none.
+   */
+  direct?: number;
   /** The groups counted: the group itself and its sub-teams (for a User: their groups). */
   groups: EntityRecord[];
 }
@@ -79,12 +96,17 @@ export interface RelationFacts {
 }
 
 export interface DependencyNode {
-  entity: EntityRecord;
+  ref: EntityRef;
+  /** Absent when the catalog has no such entity: a dependency named in a descriptor but never defined. */
+  entity?: EntityRecord;
   /** 1 for a direct dependency (or dependant). */
   depth: number;
   /** The entity one step closer to the start, and how it links to this one. */
   viaRef: EntityRef;
-  /** `dependsOn`, or `consumesApi` for a component reached through an API it provides (reverse: `dependencyOf`, `apiConsumedBy`). */
+  /**
+   * `dependsOn`, or `consumesApi` for a component reached through an API it provides (reverse: `dependencyOf`,
+   * `apiConsumedBy`). From an API itself: `apiProvidedBy` down (its providers), `apiConsumedBy` up (its consumers).
+   */
   link: RelationType;
   /** For a link through an API: the API's ref. */
   apiRef?: EntityRef;
@@ -152,8 +174,12 @@ export interface CatalogStore {
   }): Promise<{ resolution: NameResolution; ownership?: OwnershipFacts }>;
   /** Members come with their ids on `platform`, as `getOwnership`. */
   getTeam(opts: { ref: EntityRef; platform?: ChatPlatform }): Promise<TeamFacts | undefined>;
-  getHoldings(opts: { ref: EntityRef; limit: number }): Promise<HoldingsFacts>;
-  /** Breadth-first to `depth`; each entity appears once, at its shortest distance. */
+  /** `offset` (default 0) skips that many of the entities owned, in `owned`'s order. */
+  getHoldings(opts: { ref: EntityRef; limit: number; offset?: number }): Promise<HoldingsFacts>;
+  /**
+   * Breadth-first to `depth`; each entity appears once, at its shortest distance, ordered by depth, then ref. A ref
+   * named in a relation but missing from the catalog appears too, without `entity`; the walk ends there.
+   */
   getDependencies(opts: { ref: EntityRef; direction: 'down' | 'up'; depth: number }): Promise<DependencyNode[]>;
   /**
    * Ranked full-text search over names, titles, descriptions and tags, tolerant of typos. `text` may be empty
@@ -162,6 +188,8 @@ export interface CatalogStore {
   search(opts: {
     text: string;
     limit: number;
+    /** Hits to skip, best first (default 0): page 2 of 20 is offset 20. */
+    offset?: number;
     kind?: string;
     ownerRefs?: readonly EntityRef[];
   }): Promise<{ hits: SearchHit[]; total: number }>;

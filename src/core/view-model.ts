@@ -53,8 +53,16 @@ export type Block =
       items: readonly ListItem[];
       /** Items the list holds but the answer could not show, beyond `items` (e.g. a query limit). */
       omitted?: number;
-      /** Where the rest can be found when a renderer cuts the list, e.g. `/find team:payments`. */
+      /**
+       * The command that shows the rest when a renderer cuts the list or `omitted` > 0, e.g. `/wayfinder errors`.
+       * With `offset`, the renderer continues it with `--offset <n>` (see `moreCommandAfter`).
+       */
       moreCommand?: string;
+      /**
+       * Set when the list is one page of a longer one: the 0-based position of `items[0]` in the whole, so the hint
+       * under a cut list runs the command that starts at the first item not shown, never the same page again.
+       */
+      offset?: number;
     }
   | { type: 'actions'; buttons: readonly Button[] }
   | { type: 'context'; text: RichText }
@@ -155,6 +163,15 @@ export const text = (value: string): Span => ({ kind: 'text', text: value });
 export const strong = (value: string): Span => ({ kind: 'strong', text: value });
 export const code = (value: string): Span => ({ kind: 'code', text: value });
 export const link = (label: string, url: string): Span => ({ kind: 'link', text: label, url });
+
+/**
+ * The command that shows what a list did not, once a renderer has shown its first `shown` items: `moreCommand`, and
+ * for a paged list (`offset` set) `--offset <offset + shown>`. Undefined when the list names no `moreCommand`.
+ */
+export function moreCommandAfter(list: { moreCommand?: string; offset?: number }, shown: number): string | undefined {
+  if (list.moreCommand === undefined) return undefined;
+  return list.offset === undefined ? list.moreCommand : `${list.moreCommand} --offset ${list.offset + shown}`;
+}
 
 /** Plain text of rich text, for summaries and search. */
 export function plainText(rich: RichText): string {

@@ -165,7 +165,7 @@ export class DrizzleCatalogStore implements CatalogStore {
     return this.#getTeam({ ...opts, ref: opts.ref.toLowerCase() });
   }
 
-  getHoldings(opts: { ref: EntityRef; limit: number }): Promise<HoldingsFacts> {
+  getHoldings(opts: { ref: EntityRef; limit: number; offset?: number }): Promise<HoldingsFacts> {
     return getHoldings(this.#db, { ...opts, ref: opts.ref.toLowerCase() });
   }
 

@@ -1,7 +1,8 @@
 /**
  * How an `entities` row becomes the core's `EntityRecord`. Every query that returns entities selects the same
  * columns, either with `entityColumns(alias)` (raw SQL) or `entityFields` (query builder), and maps them with
- * `toEntityRecord`.
+ * `toEntityRecord`. `sourceRoot` is the path a hand import was given (the entity's `file:` source scope), which
+ * answers show the entity's file relative to.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { EntityEnvelope } from '../core/catalog/types.ts';
@@ -17,13 +18,20 @@ export type EntityRow = {
   envelope: EntityEnvelope;
   sourceLocation: string | null;
   orphan: boolean;
+  /** Absent from rows that do not select it (team cards): then unknown. */
+  sourceRoot?: string | null;
 };
+
+/** The root a hand import was given (`file:/srv/catalog` → `/srv/catalog`), from `scope` (an SQL expression); else null. */
+function sourceRootOf(scope: SQL): SQL<string | null> {
+  return sql<string | null>`case when starts_with(${scope}, 'file:') then substr(${scope}, 6) end`;
+}
 
 /** The entity columns of table alias `alias`, named as `EntityRow` names them. */
 export function entityColumns(alias: string): SQL {
   const a = sql.identifier(alias);
   return sql`${a}.ref, ${a}.kind, ${a}.namespace, ${a}.name, ${a}.envelope,
-    ${a}.source_location as "sourceLocation", ${a}.orphan`;
+    ${a}.source_location as "sourceLocation", ${a}.orphan, ${sourceRootOf(sql`${a}.source_scope`)} as "sourceRoot"`;
 }
 
 /** The same columns for the query builder. */
@@ -35,6 +43,7 @@ export const entityFields = {
   envelope: entities.envelope,
   sourceLocation: entities.sourceLocation,
   orphan: entities.orphan,
+  sourceRoot: sourceRootOf(sql`${entities.sourceScope}`),
 };
 
 export function toEntityRecord(row: EntityRow): EntityRecord {
@@ -47,6 +56,7 @@ export function toEntityRecord(row: EntityRow): EntityRecord {
     orphan: row.orphan,
   };
   if (row.sourceLocation !== null) record.sourceLocation = row.sourceLocation;
+  if (row.sourceRoot !== null && row.sourceRoot !== undefined) record.sourceRoot = row.sourceRoot;
   return record;
 }
 

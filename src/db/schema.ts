@@ -103,10 +103,14 @@ export const entities = pgTable(
     index('entities_owner_ref_idx').on(t.ownerRef),
     index('entities_source_scope_idx').on(t.sourceScope),
     index('entities_orphaned_at_idx').on(t.orphanedAt).where(sql`${t.orphan}`),
-    /** User entities by email, to link chat identities. */
+    /** User entities by email, to link chat identities and to resolve a name typed as an email. */
     index('entities_email_idx')
       .on(sql`lower(${t.envelope} #>> '{spec,profile,email}')`)
       .where(sql`${t.envelope} #>> '{spec,profile,email}' is not null`),
+    /** People and teams by `spec.profile.displayName`, to resolve `/owner Ada Lovelace`. */
+    index('entities_display_name_idx')
+      .on(sql`lower(${t.envelope} #>> '{spec,profile,displayName}')`)
+      .where(sql`${t.envelope} #>> '{spec,profile,displayName}' is not null`),
   ],
 );
 

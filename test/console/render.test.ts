@@ -87,6 +87,37 @@ describe('renderText', () => {
     expect(lines).toContain('  …and 100 more. Try /find owner:platform-infra');
   });
 
+  it('prints the address of a link only when it is http, https or mailto, encoded', () => {
+    const rendered = renderText({
+      summary: 'x',
+      blocks: [
+        {
+          type: 'text',
+          text: [
+            { kind: 'link', text: 'Click', url: 'javascript:alert(1)' },
+            text(' '),
+            { kind: 'link', text: 'Runbook', url: 'https://acme.example/run book' },
+          ],
+        },
+      ],
+    });
+    expect(rendered).toBe('Click (javascript:alert(1)) Runbook (https://acme.example/run%20book)');
+    expect(
+      renderText(
+        { summary: 'x', blocks: [{ type: 'text', text: [{ kind: 'link', text: 'Click', url: 'javascript:x' }] }] },
+        { color: true },
+      ),
+    ).toBe('Click (javascript:x)');
+  });
+
+  it('continues a paged list at the first item it did not print', () => {
+    const rendered = renderText({
+      summary: 'x',
+      blocks: [{ type: 'list', items: items(250), omitted: 10, moreCommand: '/find svc', offset: 20 }],
+    });
+    expect(rendered.split('\n').at(-1)).toBe('  …and 60 more. Try /find svc --offset 220');
+  });
+
   it('counts the items the answer already left out', () => {
     const rendered = renderText({ summary: 'x', blocks: [{ type: 'list', items: items(2), omitted: 40 }] });
     expect(rendered).toBe('  • svc-1\n  • svc-2\n  …and 40 more');

@@ -522,13 +522,14 @@ describe('getHoldings', () => {
     ]);
   });
 
-  it('counts what a person owns directly and through their teams', async () => {
+  it('counts what a person owns directly and through their teams, listing their own first', async () => {
     const holdings = await store.getHoldings({ ref: 'user:default/ada', limit: 10 });
 
     expect(holdings.total).toBe(3);
+    expect(holdings.direct).toBe(1);
     expect(refsOf(holdings.owned.map((held) => held.entity))).toEqual([
-      'api:default/payments-rest',
       'component:default/notebook',
+      'api:default/payments-rest',
       'component:default/payments-api',
     ]);
     expect(refsOf(holdings.groups)).toEqual(['group:default/payments']);
@@ -559,7 +560,7 @@ describe('getDependencies', () => {
 
   const walk = async (ref: string, direction: 'down' | 'up', depth: number) =>
     (await store.getDependencies({ ref, direction, depth })).map((node) => [
-      node.entity.ref,
+      node.ref,
       node.depth,
       node.viaRef,
       node.link,

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { truncate } from '../text.ts';
 import { ANNOTATIONS } from './annotations.ts';
 import {
   DEFAULT_NAMESPACE,
@@ -782,7 +783,7 @@ function required(field: string, expectation: string, kind?: string): string {
 /** The offending value as JSON, cut short so that a pasted file never floods a chat message. */
 function found(value: unknown): string {
   const json = JSON.stringify(value) ?? String(value);
-  return json.length > 100 ? `${json.slice(0, 99)}…` : json;
+  return truncate(json, 100);
 }
 
 /** `spec.dependsOn[1]`, `metadata.annotations.backstage.io/techdocs-ref`: keys are shown as written. */

@@ -2,6 +2,7 @@
  * What answers show about an entity, derived from its descriptor. Pure: the same record always reads the same.
  */
 import type { EntityRecord } from '../ports.ts';
+import { safeLink } from '../text.ts';
 import type { ChatIds, Span } from '../view-model.ts';
 import { code, link, text } from '../view-model.ts';
 import { ANNOTATIONS } from './annotations.ts';
@@ -32,7 +33,10 @@ export function kindLabel(entity: EntityRecord): string {
   return type ? `${entity.envelope.kind} · ${type}` : entity.envelope.kind;
 }
 
-/** The repository page: `github.com/project-slug`, else a URL `backstage.io/source-location`. */
+/**
+ * The repository page: `github.com/project-slug`, else a URL `backstage.io/source-location`. Catalog data: make it a
+ * link with `safeLink`, which shows an unsafe URL as text.
+ */
 export function repositoryUrl(entity: EntityRecord, githubUrl = 'https://github.com'): string | undefined {
   const slug = annotation(entity, ANNOTATIONS.githubProjectSlug);
   if (slug) return `${githubUrl.replace(/\/$/, '')}/${slug}`;
@@ -62,16 +66,25 @@ export function channelOf(entity: EntityRecord): ChannelSpan | undefined {
 /** Who is on call: `wayfinder.dev/on-call` (text or URL), else the PagerDuty service. */
 export function onCallOf(entity: EntityRecord, pagerDutyUrl = 'https://app.pagerduty.com'): Span | undefined {
   const onCall = annotation(entity, ANNOTATIONS.onCall);
-  if (onCall) return /^https?:\/\//.test(onCall) ? link(onCall, onCall) : text(onCall);
+  if (onCall) return /^https?:\/\//i.test(onCall.trim()) ? safeLink(onCall, onCall) : text(onCall);
   const serviceId = annotation(entity, ANNOTATIONS.pagerdutyServiceId);
   if (serviceId) {
-    return link(`PagerDuty service ${serviceId}`, `${pagerDutyUrl.replace(/\/$/, '')}/service-directory/${serviceId}`);
+    const url = `${pagerDutyUrl.replace(/\/$/, '')}/service-directory/${encodeURIComponent(serviceId)}`;
+    return safeLink(`PagerDuty service ${serviceId}`, url);
   }
   return undefined;
 }
 
 export function linksOf(entity: EntityRecord): EntityLink[] {
   return entity.envelope.metadata.links ?? [];
+}
+
+/** A Location's `spec.target` and `spec.targets`, as written (paths or URLs); non-strings are left out. */
+export function locationTargetsOf(entity: EntityRecord): string[] {
+  const { target, targets } = entity.envelope.spec ?? {};
+  return [target, ...(Array.isArray(targets) ? targets : [])].filter(
+    (value): value is string => typeof value === 'string' && value !== '',
+  );
 }
 
 export function tagsOf(entity: EntityRecord): string[] {
@@ -102,31 +115,58 @@ export function personSpan(entity: EntityRecord & { identities?: ChatIds }): Spa
   const profile = profileOf(entity);
   return {
     kind: 'user',
-    name: profile.displayName ?? entity.envelope.metadata.title ?? entity.name,
+    name: displayNameOf(entity),
     ...(profile.email ? { email: profile.email } : {}),
     ...(entity.identities && Object.keys(entity.identities).length > 0 ? { ids: entity.identities } : {}),
   };
 }
 
-/** A team's display name: `spec.profile.displayName`, else its title or name. */
+/**
+ * What answers call a person or a team (any entity): `spec.profile.displayName`, else `metadata.title`, else the
+ * name. Backstage shows people and groups by their display name the same way.
+ */
+export function displayNameOf(entity: EntityRecord): string {
+  const displayName = profileOf(entity).displayName?.trim();
+  return displayName ? displayName : titleOf(entity);
+}
+
+/** A team's display name (see `displayNameOf`). */
 export function teamName(entity: EntityRecord): string {
-  return profileOf(entity).displayName ?? titleOf(entity);
+  return displayNameOf(entity);
 }
 
 /**
  * A descriptor location as people read it: a `url:` location (synced from GitHub) links to the file, labelled
- * `github.com/acme/payments-api/…/catalog-info.yaml`; a `file:` location is its path. With `line`, the label ends in
- * `:line` and a file on GitHub links to that line.
+ * `github.com/acme/payments-api/…/catalog-info.yaml`; a `file:` location is its path relative to `root`, the
+ * directory it was imported from (`payments/catalog-info.yaml`), and without a known root only its folder and name
+ * (`…/payments/catalog-info.yaml`): answers never show a path on the server. With `line`, the label ends in `:line`
+ * and a file on GitHub links to that line.
  */
-export function locationSpan(location: string, line?: number): Span {
+export function locationSpan(location: string, line?: number, root?: string): Span {
   const at = line ? `:${line}` : '';
   if (location.startsWith('url:')) {
     const url = location.slice('url:'.length);
     const target = line && BLOB_URL.test(url) ? `${url.replace(/#.*$/, '')}#L${line}` : url;
-    return link(`${shortUrl(url)}${at}`, target);
+    return safeLink(`${shortUrl(url)}${at}`, target);
   }
-  if (/^https?:\/\//.test(location)) return link(`${shortUrl(location)}${at}`, location);
-  return code(`${location.replace(/^file:/, '')}${at}`);
+  if (/^https?:\/\//.test(location)) return safeLink(`${shortUrl(location)}${at}`, location);
+  return code(`${shownPath(location.replace(/^file:/, ''), root)}${at}`);
+}
+
+/**
+ * A path on the server as answers show it: from the folder it was imported from (`root`), that folder's name
+ * first (`catalog/payments.yaml` for `/srv/app/catalog/payments.yaml` imported as `/srv/app/catalog`); without a
+ * root that holds it, only its last folder and name (`…/payments/catalog-info.yaml`). Never the whole path.
+ */
+export function shownPath(path: string, root: string | undefined): string {
+  const base = root?.replace(/\/+$/, '');
+  if (base !== undefined && path.startsWith(`${base}/`)) {
+    const folder = base.split('/').filter(Boolean).at(-1);
+    const relative = path.slice(base.length + 1);
+    return folder ? `${folder}/${relative}` : relative;
+  }
+  const parts = path.split('/').filter(Boolean);
+  return parts.length <= 2 ? parts.join('/') : `…/${parts.slice(-2).join('/')}`;
 }
 
 /** `host/owner/repo/blob/<ref>/path`: a file on GitHub (or a forge that lays out URLs the same way). */
@@ -141,7 +181,7 @@ function shortUrl(url: string): string {
 
 /** Where the entity's descriptor is (see `locationSpan`); undefined when no source was recorded. */
 export function sourceSpan(entity: EntityRecord): Span | undefined {
-  return entity.sourceLocation ? locationSpan(entity.sourceLocation) : undefined;
+  return entity.sourceLocation ? locationSpan(entity.sourceLocation, undefined, entity.sourceRoot) : undefined;
 }
 
 /** One line for an orphan, shown under an answer's header: its source no longer holds it. */
@@ -154,11 +194,11 @@ export function orphanNotice(entity: EntityRecord): Span[] {
 
 /**
  * An ingest error as `file:line: field: message`, as the CLI prints it, with the file as a link when it is on
- * GitHub.
+ * GitHub; a file on the server is shown relative to `root` when given (see `locationSpan`).
  */
-export function ingestErrorText(error: IngestError): Span[] {
+export function ingestErrorText(error: IngestError, root?: string): Span[] {
   return [
-    locationSpan(error.location, error.line),
+    locationSpan(error.location, error.line, root),
     text(': '),
     ...(error.field ? [code(error.field), text(': ')] : []),
     text(error.message),
@@ -176,11 +216,6 @@ export function ingestErrorInFileText(error: IngestError): Span[] {
     line.push(at.kind === 'link' ? link(`line ${error.line}`, at.url) : text(`line ${error.line}`), text(': '));
   }
   return [...line, ...(error.field ? [code(error.field), text(': ')] : []), text(error.message)];
-}
-
-/** `1 error`, `3 errors`: a count and a noun with a regular plural. */
-export function countOf(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** Errors by file: files in order of location, each file's errors by line (errors of the whole file first). */

@@ -1,31 +1,163 @@
-import type { z } from 'zod';
+/**
+ * The one parser of command text that every command uses: words, and the flags the command declares, written as
+ * people type them. `--reverse`, `—reverse` and `–reverse` are the same flag (phones and Macs turn `--` into a dash);
+ * a value follows as `--depth 3` or `--depth=3`. Every value is checked by the flag's zod schema, and whatever does
+ * not fit is refused with one sentence naming the flag, what was expected and what was given: an unknown flag, a
+ * flag given twice, a missing value, `--reverse=maybe`. Nothing is guessed.
+ */
+import { z } from 'zod';
 
-/** Words and `--flag [value]` options of a command's text. `--flag=value` works too. */
-export interface ParsedArgs {
-  words: string[];
-  options: Map<string, string | true>;
+/** A flag that is on when given: `--reverse`, `--reverse=true`; `--reverse=false` turns it off. */
+export interface BooleanFlag {
+  kind: 'boolean';
 }
 
-export function splitArgs(args: string, valueOptions: readonly string[]): ParsedArgs {
-  const tokens = args.trim().split(/\s+/).filter(Boolean);
+/** A flag with a value, checked (and converted) by `schema`; `expected` says in words what it takes. */
+export interface ValueFlag<T extends z.ZodType = z.ZodType> {
+  kind: 'value';
+  schema: T;
+  /** What the value must be, e.g. `a whole number from 1 to 5`. */
+  expected: string;
+  /** How the flag appears in a usage line, e.g. `--depth N`. */
+  synopsis: string;
+}
+
+export type Flag = BooleanFlag | ValueFlag;
+
+export type FlagValues<F extends Record<string, Flag>> = {
+  [K in keyof F]: F[K] extends ValueFlag<infer T> ? z.output<T> | undefined : boolean;
+};
+
+export type ParsedArgs<F extends Record<string, Flag>> =
+  | {
+      ok: true;
+      /** The words that are not flags, in order. */
+      words: string[];
+      /** The words joined by spaces, without quotes around the whole (`"Ada Lovelace"` → `Ada Lovelace`). */
+      text: string;
+      flags: FlagValues<F>;
+    }
+  | { ok: false; problem: string };
+
+export function booleanFlag(): BooleanFlag {
+  return { kind: 'boolean' };
+}
+
+export function valueFlag<T extends z.ZodType>(opts: { schema: T; expected: string; synopsis: string }): ValueFlag<T> {
+  return { kind: 'value', ...opts };
+}
+
+/**
+ * `--offset N`: where a paged list starts, as the hint under a cut list writes it (0 is the first item).
+ * Shared by every command that pages (`/owner`, `/deps`, `/find`).
+ */
+export const offsetFlag = valueFlag({
+  schema: z.coerce
+    .number({ error: 'expected a whole number, 0 or more' })
+    .int('expected a whole number, 0 or more')
+    .min(0, 'expected a whole number, 0 or more'),
+  expected: 'a whole number, 0 or more',
+  synopsis: '--offset N',
+});
+
+/** How people write true and false after `=`. */
+const BooleanValue = z
+  .enum(['true', 'false', 'yes', 'no', 'on', 'off', '1', '0'], { error: 'expected true or false, or no value' })
+  .transform((value) => ['true', 'yes', 'on', '1'].includes(value));
+
+/** The start of a flag: `--`, one hyphen, or the en and em dashes a phone or a Mac types for `--`. */
+const FLAG_START = /^[-‐‑‒–—―−]+/;
+/** A negative number after a value flag is its (wrong) value, not another flag. */
+const NEGATIVE_NUMBER = /^[-−]\d/;
+
+/**
+ * Splits `text` into words and the `flags` declared. Returns a problem sentence for anything it cannot take: an
+ * unknown flag (listing the known ones), a flag given twice, a value flag without a value, or a value the flag's
+ * schema refuses. `command` (e.g. `/deps`) is named in the unknown-flag sentence.
+ */
+export function parseArgs<F extends Record<string, Flag>>(text: string, flags: F, command: string): ParsedArgs<F> {
+  const tokens = text.trim().split(/\s+/).filter(Boolean);
   const words: string[] = [];
-  const options = new Map<string, string | true>();
+  const raw = new Map<string, string | true>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i] as string;
-    if (!token.startsWith('--')) {
+    const dashes = FLAG_START.exec(token);
+    // A dash on its own is punctuation (`/find payments – refunds`), and a negative number is a word.
+    if (!dashes || dashes[0] === token || NEGATIVE_NUMBER.test(token)) {
       words.push(token);
       continue;
     }
-    const [flag, inline] = token.slice(2).split('=', 2) as [string, string | undefined];
-    if (inline !== undefined) options.set(flag, inline);
-    else if (valueOptions.includes(flag) && tokens[i + 1] !== undefined) options.set(flag, tokens[++i] as string);
-    else options.set(flag, true);
+    const body = token.slice(dashes[0].length);
+    const equals = body.indexOf('=');
+    const name = (equals === -1 ? body : body.slice(0, equals)).toLowerCase();
+    const flag = Object.hasOwn(flags, name) ? flags[name] : undefined;
+    if (!flag) return { ok: false, problem: unknownFlag(token, flags, command) };
+    if (raw.has(name)) return { ok: false, problem: `--${name} is given twice; give it once.` };
+    if (equals !== -1) {
+      raw.set(name, body.slice(equals + 1));
+      continue;
+    }
+    const next = tokens[i + 1];
+    if (flag.kind === 'value') {
+      if (next === undefined || (FLAG_START.test(next) && !NEGATIVE_NUMBER.test(next))) {
+        return {
+          ok: false,
+          problem: `--${name} needs a value: ${flag.expected}, as in ${flag.synopsis.replace(/ \S+$/, ` ${exampleOf(flag)}`)}.`,
+        };
+      }
+      raw.set(name, next);
+      i++;
+    } else {
+      raw.set(name, true);
+    }
   }
-  return { words, options };
+
+  const values: Record<string, unknown> = {};
+  for (const [name, flag] of Object.entries(flags)) {
+    const given = raw.get(name);
+    if (flag.kind === 'boolean') {
+      if (given === undefined || given === true) {
+        values[name] = given === true;
+        continue;
+      }
+      const parsed = BooleanValue.safeParse(given.toLowerCase());
+      if (!parsed.success)
+        return { ok: false, problem: `--${name} takes no value (or true or false); got "${given}".` };
+      values[name] = parsed.data;
+      continue;
+    }
+    if (given === undefined) continue;
+    if (given === true || given === '') {
+      return { ok: false, problem: `--${name} needs a value: ${flag.expected}.` };
+    }
+    const parsed = flag.schema.safeParse(given);
+    if (!parsed.success) {
+      const message = parsed.error.issues[0]?.message ?? `expected ${flag.expected}`;
+      return { ok: false, problem: `--${name}: ${message}; got "${given}".` };
+    }
+    values[name] = parsed.data;
+  }
+  return { ok: true, words, text: unquote(words.join(' ')), flags: values as FlagValues<F> };
 }
 
-/** The first problem zod found, as one sentence naming the option. */
-export function describeIssue(error: z.ZodError, name: string): string {
-  const issue = error.issues[0];
-  return `${name}: ${issue?.message ?? 'is not valid'}`;
+/** `Unknown option --backwards; /deps takes --reverse, --depth N and --offset N.` */
+function unknownFlag(token: string, flags: Record<string, Flag>, command: string): string {
+  const known = Object.entries(flags).map(([name, flag]) => (flag.kind === 'value' ? flag.synopsis : `--${name}`));
+  const takes =
+    known.length === 0
+      ? `${command} takes no options`
+      : `${command} takes ${known.length === 1 ? known[0] : `${known.slice(0, -1).join(', ')} and ${known.at(-1)}`}`;
+  return `Unknown option ${token}; ${takes}.`;
+}
+
+/** A value the flag accepts, for the example in a "needs a value" answer: its schema's smallest number, else `…`. */
+function exampleOf(flag: ValueFlag): string {
+  for (const candidate of ['2', '1', '0']) if (flag.schema.safeParse(candidate).success) return candidate;
+  return '…';
+}
+
+/** `"Ada Lovelace"` or `“Ada Lovelace”` → `Ada Lovelace`: quotes around the whole text are not part of a name. */
+function unquote(text: string): string {
+  const match = /^(["'“‘])(.*)(["'”’])$/s.exec(text);
+  return match?.[2] !== undefined && text.length >= 2 ? match[2].trim() : text;
 }

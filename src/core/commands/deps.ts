@@ -1,117 +1,119 @@
 import { z } from 'zod';
 import { kindLabel, shortName, titleOf } from '../catalog/facts.ts';
 import type { DependencyNode, EntityRecord } from '../ports.ts';
-import type { Block, Message } from '../view-model.ts';
+import { countOf, plural } from '../text.ts';
+import type { Block, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { describeIssue, splitArgs } from './args.ts';
-import { resolveEntity, usageAnswer } from './resolve.ts';
+import { booleanFlag, offsetFlag, parseArgs, valueFlag } from './args.ts';
+import { inputProblemAnswer, resolveEntity, usageAnswer } from './resolve.ts';
 import type { CommandDefinition } from './types.ts';
 
 export const DEFAULT_DEPTH = 2;
 export const MAX_DEPTH = 5;
+/** Entities one answer lists; `--offset` pages through the rest. A chat answer is read, not scrolled. */
+export const DEPS_PAGE = 50;
 
-const DepsOptions = z.object({
-  name: z.string({ error: 'a name is required' }),
-  reverse: z.boolean(),
-  depth: z.coerce
-    .number({ error: `expected a whole number from 1 to ${MAX_DEPTH}` })
-    .int(`expected a whole number from 1 to ${MAX_DEPTH}`)
-    .min(1, `expected a whole number from 1 to ${MAX_DEPTH}`)
-    .max(MAX_DEPTH, `at most ${MAX_DEPTH}: deeper graphs answer "everything"`),
-});
+const DEPTH_EXPECTED = `a whole number from 1 to ${MAX_DEPTH}`;
+
+const DEPS_FLAGS = {
+  reverse: booleanFlag(),
+  depth: valueFlag({
+    schema: z.coerce
+      .number({ error: `expected ${DEPTH_EXPECTED}` })
+      .int(`expected ${DEPTH_EXPECTED}`)
+      .min(1, `expected ${DEPTH_EXPECTED}`)
+      .max(MAX_DEPTH, `at most ${MAX_DEPTH}: deeper graphs answer "everything"`),
+    expected: DEPTH_EXPECTED,
+    synopsis: '--depth N',
+  }),
+  offset: offsetFlag,
+};
 
 export const depsCommand: CommandDefinition = {
   name: 'deps',
   description: 'What an entity depends on, or with --reverse what depends on it (the blast radius).',
-  usage: '<name> [--reverse] [--depth N]',
+  usage: '<name> [--reverse] [--depth N] [--offset N]',
   example: '/deps payments-api --reverse',
   async run(context, args) {
-    const { words, options } = splitArgs(args, ['depth']);
-    if (words.length === 0) return usageAnswer(this.name, this.usage, this.example);
-    const unknown = [...options.keys()].filter((flag) => flag !== 'reverse' && flag !== 'depth');
-    if (unknown.length > 0 || words.length > 1) {
-      const problem =
-        unknown.length > 0 ? `Unknown option --${unknown[0]}` : `Expected one name, got "${words.join(' ')}"`;
-      return inputProblem(`${problem}.`, this.usage, this.example);
-    }
-    const parsed = DepsOptions.safeParse({
-      name: words[0],
-      reverse: options.get('reverse') === true,
-      depth: options.get('depth') ?? DEFAULT_DEPTH,
-    });
-    if (!parsed.success) return inputProblem(`${describeIssue(parsed.error, '--depth')}.`, this.usage, this.example);
-    const { name, reverse, depth } = parsed.data;
+    const parsed = parseArgs(args, DEPS_FLAGS, `/${this.name}`);
+    if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
+    if (parsed.text === '') return usageAnswer(this.name, this.usage, this.example);
+    const { reverse, depth = DEFAULT_DEPTH, offset = 0 } = parsed.flags;
 
-    const resolved = await resolveEntity(context, this.name, name);
+    const resolved = await resolveEntity(context, this.name, parsed.text);
     if (resolved.message) return resolved.message;
     const nodes = await context.store.getDependencies({
       ref: resolved.entity.ref,
       direction: reverse ? 'up' : 'down',
       depth,
     });
-    return depsAnswer(resolved.entity, nodes, reverse, depth);
+    return depsAnswer({ entity: resolved.entity, nameToType: resolved.nameToType, nodes, reverse, depth, offset });
   },
 };
 
-function inputProblem(problem: string, usage: string, example: string): Message {
-  return {
-    summary: problem,
-    blocks: [
-      { type: 'text', text: [plain(problem)] },
-      { type: 'context', text: [plain('Usage: '), code(`/deps ${usage}`), plain(', for example '), code(example)] },
-    ],
-  };
-}
-
-/** Components reached: "services" in the blast-radius sense. */
+/** Components reached: "services" in the blast-radius sense. Refs missing from the catalog are not counted. */
 function countServices(nodes: readonly DependencyNode[]): number {
-  return nodes.filter((node) => node.entity.kind === 'component').length;
+  return nodes.filter((node) => node.entity?.kind === 'component').length;
 }
 
-function depsAnswer(entity: EntityRecord, nodes: readonly DependencyNode[], reverse: boolean, depth: number): Message {
-  const name = shortName(entity);
+interface DepsView {
+  entity: EntityRecord;
+  nameToType: string;
+  /** Every node, by depth then ref (the store's order): the answer pages through them. */
+  nodes: readonly DependencyNode[];
+  reverse: boolean;
+  depth: number;
+  offset: number;
+}
+
+function depsAnswer(view: DepsView): Message {
+  const { entity, nameToType, nodes, reverse, depth, offset } = view;
   const subject = titleOf(entity);
-  const command = `/deps ${name}${reverse ? ' --reverse' : ''}${depth === DEFAULT_DEPTH ? '' : ` --depth ${depth}`}`;
+  // The command without --offset: paged lists and "further out" hints continue it.
+  const base = `/deps ${nameToType}${reverse ? ' --reverse' : ''}${depth === DEFAULT_DEPTH ? '' : ` --depth ${depth}`}`;
+  const command = offset > 0 ? `${base} --offset ${offset}` : base;
   const services = countServices(nodes);
+  const total = nodes.length;
+  const entities = countOf(total, 'entity', 'entities');
   const headline = reverse
-    ? nodes.length === 0
+    ? total === 0
       ? `Nothing depends on ${subject}`
-      : `${nodes.length} ${plural(nodes.length, 'entity', 'entities')} depend on ${subject}`
-    : nodes.length === 0
+      : `${entities} ${plural(total, 'depends', 'depend')} on ${subject}`
+    : total === 0
       ? `${subject} depends on nothing in the catalog`
-      : `${subject} depends on ${nodes.length} ${plural(nodes.length, 'entity', 'entities')}`;
+      : `${subject} depends on ${entities}`;
   const blocks: Block[] = [{ type: 'header', text: headline }];
-  if (reverse && nodes.length > 0) {
+  if (reverse && total > 0) {
     blocks.push({
       type: 'text',
       text: [
         plain('Blast radius: '),
-        strong(`${services} ${plural(services, 'service', 'services')}`),
-        plain(` within ${depth} ${plural(depth, 'hop', 'hops')} would be affected if ${subject} is down.`),
+        strong(countOf(services, 'service')),
+        plain(` within ${countOf(depth, 'hop')} would be affected if ${subject} is down.`),
       ],
     });
   }
-  const titles = new Map(nodes.map((node) => [node.entity.ref, shortName(node.entity)]));
-  titles.set(entity.ref, name);
-  for (let level = 1; level <= depth; level++) {
-    const atLevel = nodes.filter((node) => node.depth === level);
-    if (atLevel.length === 0) continue;
+
+  const end = Math.min(total, offset + DEPS_PAGE);
+  if (total > 0 && offset >= total) {
     blocks.push({
-      type: 'list',
-      title: level === 1 ? (reverse ? 'Directly' : 'Direct') : `${level} hops away`,
-      items: atLevel.map((node) => ({
-        text: [strong(shortName(node.entity))],
-        detail: [plain(`${kindLabel(node.entity)} · ${viaText(node, titles, reverse)}`)],
-      })),
-      moreCommand: `/deps ${name}${reverse ? ' --reverse' : ''} --depth 1`,
+      type: 'context',
+      text: [
+        plain(`Nothing from item ${offset + 1}: there ${plural(total, 'is', 'are')} ${entities} in all. `),
+        code(base),
+      ],
     });
+  } else if (offset > 0 || end < total) {
+    blocks.push({ type: 'context', text: [plain(`Showing ${offset + 1}–${end} of ${total}.`)] });
   }
-  if (depth < MAX_DEPTH && nodes.some((node) => node.depth === depth)) {
+  blocks.push(...levelLists({ ...view, base, end }));
+
+  if (depth < MAX_DEPTH && nodes.some((node) => node.depth === depth && node.entity)) {
     blocks.push({
       type: 'context',
       text: [
         plain('There may be more further out: '),
-        code(`${command.replace(/ --depth \d+$/, '')} --depth ${depth + 1}`),
+        code(`${base.replace(/ --depth \d+$/, '')} --depth ${depth + 1}`),
       ],
     });
   }
@@ -119,21 +121,57 @@ function depsAnswer(entity: EntityRecord, nodes: readonly DependencyNode[], reve
     type: 'actions',
     buttons: [
       reverse
-        ? { label: 'What it depends on', action: 'run', command: `/deps ${name}` }
-        : { label: 'What depends on it', action: 'run', command: `/deps ${name} --reverse` },
-      { label: 'Who owns it', action: 'run', command: `/owner ${name}` },
+        ? { label: 'What it depends on', action: 'run', command: `/deps ${nameToType}` }
+        : { label: 'What depends on it', action: 'run', command: `/deps ${nameToType} --reverse` },
+      { label: 'Who owns it', action: 'run', command: `/owner ${nameToType}` },
     ],
   });
-  const summary =
-    reverse && nodes.length > 0
-      ? `${headline}; blast radius ${services} ${plural(services, 'service', 'services')}.`
-      : `${headline}.`;
+  const summary = reverse && total > 0 ? `${headline}; blast radius ${countOf(services, 'service')}.` : `${headline}.`;
   return { summary, command, blocks };
+}
+
+/**
+ * One list per distance, for the nodes from `offset` to `end`. Distances are contiguous in the store's order, so
+ * only the last list of a page can be cut short: it counts everything after the page as omitted, and every list is
+ * a page (`offset` set), so "…and N more" continues exactly where the list stopped.
+ */
+function levelLists(view: DepsView & { base: string; end: number }): Block[] {
+  const { entity, nodes, reverse, offset, end, base } = view;
+  const titles = new Map(nodes.map((node) => [node.ref, node.entity ? shortName(node.entity) : node.ref]));
+  titles.set(entity.ref, shortName(entity));
+  const blocks: Block[] = [];
+  let position = offset;
+  while (position < end) {
+    const level = nodes[position]?.depth ?? 0;
+    const start = position;
+    while (position < end && nodes[position]?.depth === level) position++;
+    const last = position === end;
+    blocks.push({
+      type: 'list',
+      title: level === 1 ? (reverse ? 'Directly' : 'Direct') : `${level} hops away`,
+      items: nodes.slice(start, position).map((node) => dependencyItem(node, titles, reverse)),
+      omitted: last ? nodes.length - end : 0,
+      moreCommand: base,
+      offset: start,
+    });
+  }
+  return blocks;
+}
+
+function dependencyItem(node: DependencyNode, titles: Map<string, string>, reverse: boolean): ListItem {
+  const via = viaText(node, titles, reverse);
+  if (!node.entity) return { text: [code(node.ref)], detail: [plain(`not in the catalog · ${via}`)] };
+  const text: Span[] = [strong(shortName(node.entity))];
+  return { text, detail: [plain(`${kindLabel(node.entity)} · ${via}`)] };
 }
 
 function viaText(node: DependencyNode, titles: Map<string, string>, reverse: boolean): string {
   const via = titles.get(node.viaRef) ?? node.viaRef;
-  if (node.apiRef)
+  // Walked from an API itself: its providers (down) and consumers (up).
+  if (node.apiRef !== undefined && node.apiRef === node.viaRef) return reverse ? `consumes ${via}` : `provides ${via}`;
+  // An API consumed but missing from the catalog.
+  if (node.apiRef !== undefined && node.apiRef === node.ref) return `API consumed by ${via}`;
+  if (node.apiRef !== undefined)
     return reverse
       ? `consumes its API ${apiName(node.apiRef)} (via ${via})`
       : `provides ${apiName(node.apiRef)} to ${via}`;
@@ -142,8 +180,4 @@ function viaText(node: DependencyNode, titles: Map<string, string>, reverse: boo
 
 function apiName(ref: string): string {
   return ref.replace(/^api:(default\/)?/, '');
-}
-
-function plural(count: number, one: string, many: string): string {
-  return count === 1 ? one : many;
 }

@@ -1,7 +1,10 @@
-import { countOf, errorsByFile, ingestErrorInFileText, locationSpan } from '../catalog/facts.ts';
+import { errorsByFile, ingestErrorInFileText, locationSpan } from '../catalog/facts.ts';
 import type { IngestError } from '../catalog/types.ts';
+import { countOf } from '../text.ts';
 import type { Block, Message } from '../view-model.ts';
 import { code, text as plain } from '../view-model.ts';
+import { parseArgs } from './args.ts';
+import { inputProblemAnswer } from './resolve.ts';
 import type { CommandDefinition } from './types.ts';
 
 /**
@@ -16,7 +19,9 @@ export const errorsSubcommand: CommandDefinition = {
   description: 'Every catalog error from the last import or sync, by file, with line, field and message.',
   usage: '',
   example: '/wayfinder errors',
-  async run(context) {
+  async run(context, args) {
+    const parsed = parseArgs(args, {}, `/${this.name}`);
+    if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
     return errorsAnswer(await context.store.listIngestErrors());
   },
 };

@@ -1,36 +1,66 @@
-import { kindLabel, shortName, teamName, titleOf } from '../catalog/facts.ts';
+import { displayNameOf, kindLabel, shortName } from '../catalog/facts.ts';
 import type { EntityRef } from '../catalog/types.ts';
 import type { SearchHit } from '../ports.ts';
+import { countOf, truncate } from '../text.ts';
 import type { Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { resolveEntity, usageAnswer } from './resolve.ts';
+import { offsetFlag, parseArgs } from './args.ts';
+import { inputProblemAnswer, resolveNamed, usageAnswer } from './resolve.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 
-const RESULTS = 20;
+/** Hits one answer lists; `--offset` pages through the rest. */
+export const FIND_PAGE = 20;
+/** How much of the searched text an answer repeats in its header and summary. */
+const QUOTED_TEXT = 60;
+/** The kinds `owner:` names: Backstage owners are Groups or Users. */
+const OWNER_KINDS = ['group', 'user'] as const;
 
 export const findCommand: CommandDefinition = {
   name: 'find',
-  description: 'Search names, titles, descriptions and tags; narrow with kind:<kind> and owner:<team>.',
-  usage: '<text> [kind:<kind>] [owner:<team>]',
+  description: 'Search names, titles, descriptions and tags; narrow with kind:<kind> and owner:<team or person>.',
+  usage: '<text> [kind:<kind>] [owner:<team or person>] [--offset N]',
   example: '/find payments owner:checkout',
   async run(context, args) {
-    const { text, kind, owner } = parseFindArgs(args);
+    const parsed = parseArgs(args, { offset: offsetFlag }, `/${this.name}`);
+    if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
+    const query = parseFindArgs(parsed.words.join(' '));
+    const { text, kind, owner } = query;
     if (!text && !kind && !owner) return usageAnswer(this.name, this.usage, this.example);
+    const offset = parsed.flags.offset ?? 0;
     let ownerRefs: EntityRef[] | undefined;
     let ownerName: string | undefined;
     if (owner) {
-      const resolved = await resolveEntity(context, this.name, owner);
+      const resolved = await resolveNamed(context, {
+        command: this.name,
+        name: owner,
+        kinds: OWNER_KINDS,
+        noun: 'team or person',
+        // A suggestion keeps the rest of the query: `/find api owner:paymnts` offers `/find api owner:payments`.
+        commandFor: (name) => `/find ${findQuery({ ...query, owner: name })}`,
+      });
       if (resolved.message) return resolved.message;
       ownerRefs = await ownersCounted(context, resolved.entity.ref);
-      ownerName = resolved.entity.kind === 'group' ? teamName(resolved.entity) : titleOf(resolved.entity);
+      ownerName = displayNameOf(resolved.entity);
     }
-    const { hits, total } = await context.store.search({ text, limit: RESULTS, kind, ownerRefs });
-    return findAnswer(args.trim(), describeQuery(text, kind, ownerName), hits, total);
+    const { hits, total } = await context.store.search({ text, limit: FIND_PAGE, offset, kind, ownerRefs });
+    return findAnswer({
+      query: findQuery(query),
+      description: describeQuery(text, kind, ownerName),
+      hits,
+      total,
+      offset,
+    });
   },
 };
 
+export interface FindQuery {
+  text: string;
+  kind?: string;
+  owner?: string;
+}
+
 /** `payments kind:api owner:checkout` → text `payments`, kind `api`, owner `checkout`. */
-export function parseFindArgs(args: string): { text: string; kind?: string; owner?: string } {
+export function parseFindArgs(args: string): FindQuery {
   const words: string[] = [];
   let kind: string | undefined;
   let owner: string | undefined;
@@ -43,6 +73,13 @@ export function parseFindArgs(args: string): { text: string; kind?: string; owne
   return { text: words.join(' '), kind, owner };
 }
 
+/** The query as `/find` reads it back: text, then `kind:` and `owner:`. */
+function findQuery(query: FindQuery): string {
+  return [query.text, ...(query.kind ? [`kind:${query.kind}`] : []), ...(query.owner ? [`owner:${query.owner}`] : [])]
+    .filter(Boolean)
+    .join(' ');
+}
+
 /** A team counts with its sub-teams; a person with the teams they belong to. */
 async function ownersCounted(context: CommandContext, ref: EntityRef): Promise<EntityRef[]> {
   const { groups } = await context.store.getHoldings({ ref, limit: 0 });
@@ -50,35 +87,52 @@ async function ownersCounted(context: CommandContext, ref: EntityRef): Promise<E
 }
 
 function describeQuery(text: string, kind?: string, owner?: string): string {
-  const parts = [text ? `"${text}"` : 'everything'];
+  const parts = [text ? `"${truncate(text, QUOTED_TEXT)}"` : 'everything'];
   if (kind) parts.push(`of kind ${kind}`);
   if (owner) parts.push(`owned by ${owner}`);
   return parts.join(' ');
 }
 
-function findAnswer(query: string, description: string, hits: readonly SearchHit[], total: number): Message {
-  const command = `/find ${query}`;
+function findAnswer(opts: {
+  query: string;
+  description: string;
+  hits: readonly SearchHit[];
+  total: number;
+  offset: number;
+}): Message {
+  const { query, description, hits, total, offset } = opts;
+  const base = `/find ${query}`;
+  const command = offset > 0 ? `${base} --offset ${offset}` : base;
   if (hits.length === 0) {
+    const nothing =
+      total > 0
+        ? `Nothing from item ${offset + 1}: ${countOf(total, 'match', 'matches')} for ${description} in all.`
+        : `Nothing matches ${description}.`;
     return {
-      summary: `Nothing matches ${description}.`,
+      summary: nothing,
       command,
       blocks: [
-        { type: 'text', text: [plain(`Nothing matches ${description}.`)] },
+        { type: 'text', text: [plain(nothing)] },
         {
           type: 'context',
-          text: [
-            plain('Search looks at names, titles, descriptions and tags. Try fewer words, or '),
-            code('/wayfinder help'),
-          ],
+          text:
+            total > 0
+              ? [plain('The first page: '), code(base)]
+              : [
+                  plain('Search looks at names, titles, descriptions and tags. Try fewer words, or '),
+                  code('/wayfinder help'),
+                ],
         },
       ],
     };
   }
+  const title = `${countOf(total, 'match', 'matches')} for ${description}`;
+  const end = offset + hits.length;
   return {
-    summary: `${total} ${total === 1 ? 'match' : 'matches'} for ${description}.`,
+    summary: `${title}.`,
     command,
     blocks: [
-      { type: 'header', text: `${total} ${total === 1 ? 'match' : 'matches'} for ${description}`.slice(0, 150) },
+      { type: 'header', text: title },
       {
         type: 'list',
         items: hits.map(({ entity }) => ({
@@ -88,13 +142,18 @@ function findAnswer(query: string, description: string, hits: readonly SearchHit
             ...(entity.envelope.metadata.description ? [plain(` · ${entity.envelope.metadata.description}`)] : []),
           ],
         })),
-        omitted: total - hits.length,
+        omitted: total - end,
+        moreCommand: base,
+        offset,
       },
-      ...(total > hits.length
+      ...(offset > 0 || total > end
         ? [
             {
               type: 'context' as const,
-              text: [plain(`Showing the best ${hits.length}. Add words or kind:/owner: to narrow it down.`)],
+              text: [
+                plain(`Showing ${offset + 1}–${end} of ${total}, best first.`),
+                ...(total > end ? [plain(' Add words or kind:/owner: to narrow it down.')] : []),
+              ],
             },
           ]
         : []),

@@ -1,30 +1,45 @@
 import {
   channelOf,
+  displayNameOf,
+  emailOf,
   kindLabel,
+  locationTargetsOf,
   onCallOf,
   orphanNotice,
   personSpan,
   repositoryUrl,
   shortName,
+  sourceSpan,
   teamName,
   titleOf,
 } from '../catalog/facts.ts';
-import type { EntityRecord, HoldingsFacts, OwnershipFacts, TeamFacts } from '../ports.ts';
-import type { Block, Button, Message, Span } from '../view-model.ts';
-import { code, link, text as plain, strong } from '../view-model.ts';
-import { explainResolution, SUGGESTIONS, usageAnswer } from './resolve.ts';
+import type { EntityRecord, HoldingsFacts, OwnershipFacts, PersonRecord, TeamFacts } from '../ports.ts';
+import { countOf, plural, safeLink } from '../text.ts';
+import type { Block, Button, ListItem, Message, Span } from '../view-model.ts';
+import { code, text as plain, strong } from '../view-model.ts';
+import { offsetFlag, parseArgs } from './args.ts';
+import {
+  explainResolution,
+  inputProblemAnswer,
+  misnamedOwnerHint,
+  otherKindNamed,
+  SUGGESTIONS,
+  usageAnswer,
+} from './resolve.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 
-/** Rows of owned entities fetched for a team; the renderer cuts further to fit the platform's limits. */
-const HOLDINGS_LIMIT = 500;
+/** Owned entities one answer lists; `--offset` pages through the rest. A chat answer is read, not scrolled. */
+export const HOLDINGS_PAGE = 50;
 
 export const ownerCommand: CommandDefinition = {
   name: 'owner',
   description: 'Who owns a service, API or resource, and how to reach them; for a team or person, what they own.',
-  usage: '<name>',
+  usage: '<name> [--offset N]',
   example: '/owner payments-api',
   async run(context, args) {
-    const name = args.trim();
+    const parsed = parseArgs(args, { offset: offsetFlag }, `/${this.name}`);
+    if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
+    const name = parsed.text;
     if (!name) return usageAnswer(this.name, this.usage, this.example);
     // One round trip: the name and, for anything but a team or a person, its owner.
     const { platform } = context;
@@ -33,20 +48,28 @@ export const ownerCommand: CommandDefinition = {
       suggestionLimit: SUGGESTIONS,
       platform,
     });
-    const resolved = explainResolution(this.name, name, resolution);
+    const resolved = explainResolution({ command: this.name, name }, resolution);
     if (resolved.message) return resolved.message;
-    const { entity } = resolved;
-    if (entity.kind === 'group' || entity.kind === 'user') return holdingsAnswer(context, entity);
-    return ownershipAnswer(ownership ?? (await context.store.getOwnership({ entity, platform })));
+    const { entity, nameToType } = resolved;
+    if (entity.kind === 'group' || entity.kind === 'user') {
+      return holdingsAnswer(context, entity, parsed.flags.offset ?? 0);
+    }
+    if (entity.kind === 'location') return locationAnswer(entity, nameToType);
+    const facts = ownership ?? (await context.store.getOwnership({ entity, platform }));
+    // Only when the owner it names is missing: is there a team or person of that name under the other kind?
+    const declared = facts.declaredOwnerRef;
+    const misnamed = declared && facts.owner?.via !== 'entity' ? await otherKindNamed(context, declared) : undefined;
+    return ownershipAnswer(facts, nameToType, misnamed);
   },
 };
 
-function ownershipAnswer(facts: OwnershipFacts): Message {
+function ownershipAnswer(facts: OwnershipFacts, nameToType: string, misnamed: EntityRecord | undefined): Message {
   const { entity, owner } = facts;
-  const command = `/owner ${shortName(entity)}`;
+  const command = `/owner ${nameToType}`;
   const subject = titleOf(entity);
+  const declared = facts.declaredOwnerRef;
+  const hint = declared && misnamed ? [misnamedOwnerHint(declared, misnamed)] : [];
   if (!owner) {
-    const declared = facts.declaredOwnerRef;
     return {
       summary: `${subject} has no owner in the catalog.`,
       command,
@@ -59,26 +82,30 @@ function ownershipAnswer(facts: OwnershipFacts): Message {
             ? [plain('It names '), code(declared), plain(' as owner, but the catalog has no such team or person.')]
             : [plain('Neither it nor its system or domain names an owner.')],
         },
+        ...hint,
         {
           type: 'context',
-          text: [plain('Add '), code('spec.owner'), plain(" to its catalog-info.yaml, or to its system's.")],
+          text: declared
+            ? [plain('Fix '), code('spec.owner'), plain(' in its catalog-info.yaml, or add that owner to the catalog.')]
+            : [plain('Add '), code('spec.owner'), plain(" to its catalog-info.yaml, or to its system's.")],
         },
-        entityButtons(entity),
+        entityButtons(nameToType),
       ],
     };
   }
 
   const ownerEntity = owner.group?.team ?? owner.user;
-  const ownerName = owner.group ? teamName(owner.group.team) : owner.user ? titleOf(owner.user) : '';
+  const ownerName = owner.group ? teamName(owner.group.team) : owner.user ? displayNameOf(owner.user) : '';
   const blocks: Block[] = [{ type: 'header', text: `${subject} is owned by ${ownerName}` }, ...orphanBlocks(entity)];
   if (owner.via !== 'entity') {
-    const why = facts.declaredOwnerRef
-      ? [plain(`${subject} names `), code(facts.declaredOwnerRef), plain(', which is not in the catalog, so this is ')]
+    const why = declared
+      ? [plain(`${subject} names `), code(declared), plain(', which is not in the catalog, so this is ')]
       : [plain(`${subject} names no owner, so this is `)];
     blocks.push({
       type: 'context',
       text: [...why, plain(`the owner of its ${owner.via} `), strong(titleOf(owner.from)), plain('.')],
     });
+    blocks.push(...hint);
   }
   if (owner.group) {
     blocks.push(...teamBlocks(owner.group, entity));
@@ -94,7 +121,35 @@ function ownershipAnswer(facts: OwnershipFacts): Message {
   return {
     summary: `${subject} is owned by ${ownerName}.`,
     command,
-    blocks: [...blocks, entityButtons(entity, buttons)],
+    blocks: [...blocks, entityButtons(nameToType, buttons)],
+  };
+}
+
+/** A Location has no owner in Backstage: say what it is and what it reads, and tell nobody to add `spec.owner`. */
+function locationAnswer(entity: EntityRecord, nameToType: string): Message {
+  const subject = titleOf(entity);
+  const targets = locationTargetsOf(entity);
+  const source = sourceSpan(entity);
+  const blocks: Block[] = [
+    { type: 'header', text: `${subject} is a Location` },
+    ...orphanBlocks(entity),
+    {
+      type: 'text',
+      text: [plain('A Location points the catalog at descriptor files; Backstage gives Locations no owner.')],
+    },
+  ];
+  if (targets.length > 0) {
+    blocks.push({ type: 'list', title: 'What it reads', items: targets.map((target) => ({ text: [code(target)] })) });
+  }
+  if (source) blocks.push({ type: 'context', text: [plain('Defined in '), source] });
+  blocks.push({
+    type: 'actions',
+    buttons: [{ label: `About ${shortName(entity)}`, action: 'run', command: `/service ${nameToType}` }],
+  });
+  return {
+    summary: `${subject} is a Location: it points the catalog at descriptor files and has no owner.`,
+    command: `/owner ${nameToType}`,
+    blocks,
   };
 }
 
@@ -115,12 +170,26 @@ function teamBlocks(team: TeamFacts, subject?: EntityRecord): Block[] {
   const blocks: Block[] = [{ type: 'fields', fields }];
   const description = team.team.envelope.metadata.description;
   if (description) blocks.push({ type: 'context', text: [plain(description)] });
-  blocks.push({
-    type: 'list',
-    title: `Members (${team.members.length})`,
-    items: team.members.map((member) => ({ text: [personSpan(member)] })),
-  });
+  blocks.push({ type: 'list', title: `Members (${team.members.length})`, items: memberItems(team.members) });
   return blocks;
+}
+
+/**
+ * Members by name. Two people with the same display name are told apart: by their email when they have one (the
+ * person span shows it), else by their ref.
+ */
+function memberItems(members: readonly PersonRecord[]): ListItem[] {
+  const names = new Map<string, number>();
+  for (const member of members) {
+    const name = displayNameOf(member).toLowerCase();
+    names.set(name, (names.get(name) ?? 0) + 1);
+  }
+  return members.map((member) => {
+    const shared = (names.get(displayNameOf(member).toLowerCase()) ?? 0) > 1;
+    return shared && !emailOf(member)
+      ? { text: [personSpan(member)], detail: [code(member.ref)] }
+      : { text: [personSpan(member)] };
+  });
 }
 
 /** The "⚠ Orphaned" line under the header, for an entity whose source no longer holds it. */
@@ -130,62 +199,134 @@ function orphanBlocks(entity: EntityRecord): Block[] {
 
 function repositoryField(entity: EntityRecord): { label: string; value: Span[] }[] {
   const url = repositoryUrl(entity);
-  return url ? [{ label: 'Repository', value: [link(url.replace(/^https?:\/\//, ''), url)] }] : [];
+  return url ? [{ label: 'Repository', value: [safeLink(url.replace(/^https?:\/\//, ''), url)] }] : [];
 }
 
-function entityButtons(entity: EntityRecord, extra: Button[] = []): Block {
-  const name = shortName(entity);
+/** Follow-up buttons about the entity, naming it as `nameToType` (its full ref when its name is shared). */
+function entityButtons(nameToType: string, extra: Button[] = []): Block {
   return {
     type: 'actions',
     buttons: [
-      { label: `About ${name}`, action: 'run', command: `/service ${name}` },
-      { label: 'What it depends on', action: 'run', command: `/deps ${name}` },
-      { label: 'What depends on it', action: 'run', command: `/deps ${name} --reverse` },
+      { label: `About ${nameToType}`, action: 'run', command: `/service ${nameToType}` },
+      { label: 'What it depends on', action: 'run', command: `/deps ${nameToType}` },
+      { label: 'What depends on it', action: 'run', command: `/deps ${nameToType} --reverse` },
       ...extra,
     ],
   };
 }
 
-async function holdingsAnswer(context: CommandContext, entity: EntityRecord): Promise<Message> {
+async function holdingsAnswer(context: CommandContext, entity: EntityRecord, offset: number): Promise<Message> {
   const isGroup = entity.kind === 'group';
   const [holdings, team] = await Promise.all([
-    context.store.getHoldings({ ref: entity.ref, limit: HOLDINGS_LIMIT }),
-    isGroup ? context.store.getTeam({ ref: entity.ref, platform: context.platform }) : undefined,
+    context.store.getHoldings({ ref: entity.ref, limit: HOLDINGS_PAGE, offset }),
+    isGroup && offset === 0 ? context.store.getTeam({ ref: entity.ref, platform: context.platform }) : undefined,
   ]);
-  const name = isGroup ? teamName(entity) : titleOf(entity);
-  const blocks: Block[] = [
-    { type: 'header', text: `${name} owns ${countLabel(holdings.total)}` },
-    ...orphanBlocks(entity),
-  ];
+  const name = displayNameOf(entity);
+  const base = `/owner ${entity.ref}`;
+  const headline = isGroup
+    ? `${name} owns ${countOf(holdings.total, 'entity', 'entities')}`
+    : personHeadline(name, holdings);
+  const blocks: Block[] = [{ type: 'header', text: headline }, ...orphanBlocks(entity)];
   if (team) blocks.push(...teamBlocks(team));
-  blocks.push(ownedList(entity, holdings));
+  const end = offset + holdings.owned.length;
+  if (holdings.total > 0 && offset >= holdings.total) {
+    blocks.push({
+      type: 'context',
+      text: [
+        plain(`Nothing from item ${offset + 1}: ${countOf(holdings.total, 'entity', 'entities')} in all. `),
+        code(base),
+      ],
+    });
+  } else if (offset > 0 || end < holdings.total) {
+    blocks.push({ type: 'context', text: [plain(`Showing ${offset + 1}–${end} of ${holdings.total}.`)] });
+  }
+  blocks.push(...(isGroup ? [groupList(entity, holdings, offset, base)] : personLists(entity, holdings, offset, base)));
   return {
-    summary: `${name} owns ${countLabel(holdings.total)}.`,
-    command: `/owner ${shortName(entity)}`,
+    summary: `${headline}.`,
+    command: offset > 0 ? `${base} --offset ${offset}` : `/owner ${shortName(entity)}`,
     blocks,
   };
 }
 
-function ownedList(owner: EntityRecord, holdings: HoldingsFacts): Block {
+/**
+ * What a person owns, with what they own themselves apart from what their teams own:
+ * "Frank Lee owns 2 entities; their teams own 7 more".
+ */
+function personHeadline(name: string, holdings: HoldingsFacts): string {
+  const direct = holdings.direct ?? 0;
+  const teams = holdings.total - direct;
+  if (holdings.total === 0) return `${name} owns nothing in the catalog`;
+  if (teams === 0) return `${name} owns ${countOf(direct, 'entity', 'entities')}`;
+  if (direct === 0) return `${name} owns nothing directly; their teams own ${countOf(teams, 'entity', 'entities')}`;
+  return `${name} owns ${countOf(direct, 'entity', 'entities')}; their teams own ${teams} more`;
+}
+
+function ownedItem(entity: EntityRecord, detail?: string): ListItem {
+  return {
+    text: [strong(shortName(entity))],
+    detail: [plain(detail ? `${kindLabel(entity)} · ${detail}` : kindLabel(entity))],
+  };
+}
+
+/** A team's holdings as one list, sub-teams' entities marked with the sub-team; a page from `offset`. */
+function groupList(owner: EntityRecord, holdings: HoldingsFacts, offset: number, base: string): Block {
   const subTeams = holdings.groups.filter((group) => group.ref !== owner.ref);
+  const name = displayNameOf(owner);
   const title =
-    subTeams.length > 0 ? `Owned by ${titleOf(owner)} and ${subTeams.length} more teams` : `Owned by ${titleOf(owner)}`;
+    subTeams.length > 0 ? `Owned by ${name} and ${countOf(subTeams.length, 'more team')}` : `Owned by ${name}`;
   const names = new Map(holdings.groups.map((group) => [group.ref, teamName(group)]));
   return {
     type: 'list',
     title,
-    items: holdings.owned.map(({ entity, ownerRef }) => ({
-      text: [strong(shortName(entity))],
-      detail: [
-        plain(kindLabel(entity)),
-        ...(ownerRef !== owner.ref && names.has(ownerRef) ? [plain(` · ${names.get(ownerRef)}`)] : []),
-      ],
-    })),
-    omitted: holdings.total - holdings.owned.length,
-    moreCommand: `/find owner:${owner.name}`,
+    items: holdings.owned.map(({ entity, ownerRef }) =>
+      ownedItem(entity, ownerRef !== owner.ref ? names.get(ownerRef) : undefined),
+    ),
+    omitted: Math.max(0, holdings.total - offset - holdings.owned.length),
+    moreCommand: base,
+    offset,
   };
 }
 
-function countLabel(count: number): string {
-  return count === 1 ? '1 entity' : `${count} entities`;
+/**
+ * A person's holdings as two lists, in the store's order: what they own themselves, then what their teams own
+ * (each marked with the team). Both are pages of the one order, so each list's "…and N more" continues at its own
+ * next item; a team list with nothing on this page still says how many there are and where they start.
+ */
+function personLists(person: EntityRecord, holdings: HoldingsFacts, offset: number, base: string): Block[] {
+  const direct = holdings.direct ?? 0;
+  const teamTotal = holdings.total - direct;
+  const mine = holdings.owned.filter((held) => held.ownerRef === person.ref);
+  const theirs = holdings.owned.filter((held) => held.ownerRef !== person.ref);
+  const teams = holdings.groups.filter((group) => group.ref !== person.ref);
+  const names = new Map(teams.map((group) => [group.ref, teamName(group)]));
+  const blocks: Block[] = [];
+  if (offset < direct) {
+    blocks.push({
+      type: 'list',
+      title: `Owned by ${displayNameOf(person)}`,
+      items: mine.map(({ entity }) => ownedItem(entity)),
+      omitted: Math.max(0, direct - offset - mine.length),
+      moreCommand: base,
+      offset,
+    });
+  }
+  if (teamTotal > 0) {
+    const start = Math.max(offset, direct);
+    const [onlyTeam] = teams;
+    blocks.push({
+      type: 'list',
+      title:
+        teams.length === 1 && onlyTeam
+          ? `Owned by ${teamName(onlyTeam)}`
+          : `Owned by their ${teams.length} ${plural(teams.length, 'team')}`,
+      // With one team the title names it; with several, each entity says whose it is.
+      items: theirs.map(({ entity, ownerRef }) =>
+        ownedItem(entity, teams.length > 1 ? names.get(ownerRef) : undefined),
+      ),
+      omitted: Math.max(0, teamTotal - (start - direct) - theirs.length),
+      moreCommand: base,
+      offset: start,
+    });
+  }
+  return blocks;
 }

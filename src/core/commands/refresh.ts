@@ -1,10 +1,12 @@
 import { ingestErrorText, locationSpan, shortName, sourceSpan } from '../catalog/facts.ts';
 import type { ImportCounts } from '../catalog/types.ts';
 import type { EntityRecord, RefreshOutcome } from '../ports.ts';
+import { countOf } from '../text.ts';
 import type { Answer, Block, Button, Message, Span } from '../view-model.ts';
-import { text as plain, strong } from '../view-model.ts';
+import { text as plain, plainText, strong } from '../view-model.ts';
+import { parseArgs } from './args.ts';
 import type { Admission, RunningRefresh } from './refresh-gate.ts';
-import { resolveEntity, usageAnswer } from './resolve.ts';
+import { inputProblemAnswer, resolveEntity, usageAnswer } from './resolve.ts';
 import type { Asker, CommandContext, CommandDefinition } from './types.ts';
 
 /** The person at a terminal, when the surface names nobody. */
@@ -24,23 +26,25 @@ export const refreshSubcommand: CommandDefinition = {
   usage: '<name>',
   example: '/wayfinder refresh payments-api',
   async run(context, args) {
-    const name = args.trim();
+    const parsed = parseArgs(args, {}, `/${this.name}`);
+    if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
+    const name = parsed.text;
     if (!name) return usageAnswer(this.name, this.usage, this.example);
     const resolved = await resolveEntity(context, this.name, name);
     if (resolved.message) return resolved.message;
-    return startRefresh(context, resolved.entity);
+    return startRefresh(context, resolved.entity, resolved.nameToType);
   },
 };
 
 /** Admits the refresh (or says why not) and defers the reading itself. */
-async function startRefresh(context: CommandContext, entity: EntityRecord): Promise<Answer> {
+async function startRefresh(context: CommandContext, entity: EntityRecord, nameToType: string): Promise<Answer> {
   const source = await sourceOfEntity(context, entity);
   const asker = context.asker ?? LOCAL_ASKER;
   const admission: Admission = context.refreshes?.tryStart({ asker, source: source.key, label: source.label }) ?? {
     admitted: true,
     done: () => {},
   };
-  if (!admission.admitted) return refusal(entity, admission, asker);
+  if (!admission.admitted) return refusal(entity, admission, asker, nameToType);
   const name = shortName(entity);
   const text = `Refreshing ${name} from ${source.label}… the result follows here.`;
   return {
@@ -48,7 +52,7 @@ async function startRefresh(context: CommandContext, entity: EntityRecord): Prom
     placeholder: { summary: text, blocks: [{ type: 'context', text: [plain(text)] }] },
     async work() {
       try {
-        return refreshAnswer(entity, await context.refresher.refresh({ entity }));
+        return refreshAnswer(entity, await context.refresher.refresh({ entity }), nameToType);
       } finally {
         admission.done();
       }
@@ -70,7 +74,12 @@ async function sourceOfEntity(context: CommandContext, entity: EntityRecord): Pr
   return { key: entity.ref, label: shortName(entity) };
 }
 
-function refusal(entity: EntityRecord, admission: Exclude<Admission, { admitted: true }>, asker: Asker): Message {
+function refusal(
+  entity: EntityRecord,
+  admission: Exclude<Admission, { admitted: true }>,
+  asker: Asker,
+  nameToType: string,
+): Message {
   const name = shortName(entity);
   let reason: Span[];
   switch (admission.reason) {
@@ -104,10 +113,10 @@ function refusal(entity: EntityRecord, admission: Exclude<Admission, { admitted:
   }
   const title = `Not refreshing ${name} yet`;
   return {
-    summary: `${title}: ${reason.map((span) => ('text' in span ? span.text : span.name)).join('')}`,
+    summary: `${title}: ${plainText(reason)}`,
     blocks: [
       { type: 'text', text: [strong(title), plain(': '), ...reason] },
-      { type: 'actions', buttons: [{ label: `About ${name}`, action: 'run', command: `/service ${name}` }] },
+      { type: 'actions', buttons: [{ label: `About ${name}`, action: 'run', command: `/service ${nameToType}` }] },
     ],
   };
 }
@@ -125,27 +134,28 @@ function ago(running: RunningRefresh): string {
 }
 
 function minutes(ms: number): string {
-  const value = Math.max(1, Math.ceil(ms / 60_000));
-  return value === 1 ? '1 minute' : `${value} minutes`;
+  return countOf(Math.max(1, Math.ceil(ms / 60_000)), 'minute', 'minutes');
 }
 
-function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome): Message {
+/** `nameToType` names the entity in buttons: its full ref when another entity shares its name. */
+function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome, nameToType: string): Message {
   const name = shortName(entity);
-  const about: Button = { label: `About ${name}`, action: 'run', command: `/service ${name}` };
+  const about: Button = { label: `About ${name}`, action: 'run', command: `/service ${nameToType}` };
   switch (outcome.status) {
     case 'refreshed': {
       const counts = countsText(outcome.counts);
       const errors = outcome.errors;
+      const source = sourceOf(outcome.source, entity.sourceRoot);
       const blocks: Block[] = [
         { type: 'header', text: `Refreshed ${name}` },
-        { type: 'text', text: [plain('Read '), sourceOf(outcome.source), plain(`: ${counts}.`)] },
+        { type: 'text', text: [plain('Read '), source, plain(`: ${counts}.`)] },
       ];
       const buttons = [about];
       if (errors.length > 0) {
         blocks.push({
           type: 'list',
-          title: errors.length === 1 ? '1 error' : `${errors.length} errors`,
-          items: errors.map((error) => ({ text: ingestErrorText(error) })),
+          title: countOf(errors.length, 'error'),
+          items: errors.map((error) => ({ text: ingestErrorText(error, entity.sourceRoot) })),
           moreCommand: '/wayfinder errors',
         });
         blocks.push({
@@ -159,8 +169,8 @@ function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome): Message {
         buttons.push({ label: 'Every catalog error', action: 'run', command: '/wayfinder errors' });
       }
       blocks.push({ type: 'actions', buttons });
-      const problems = errors.length === 0 ? '' : ` ${errors.length === 1 ? '1 error' : `${errors.length} errors`}.`;
-      return { summary: `Refreshed ${name} from ${outcome.source}: ${counts}.${problems}`, blocks };
+      const problems = errors.length === 0 ? '' : ` ${countOf(errors.length, 'error')}.`;
+      return { summary: `Refreshed ${name} from ${plainText([source])}: ${counts}.${problems}`, blocks };
     }
     case 'unavailable':
       return notRefreshed(entity, `Could not refresh ${name}`, outcome.reason, [about]);
@@ -193,8 +203,12 @@ function countsText(counts: ImportCounts): string {
   return parts.join(', ');
 }
 
-/** The source a refresh read: a file path, a location, a URL, or a repository (`acme/payments-api`). */
-function sourceOf(source: string): Span {
-  if (/^(?:url:|file:|https?:\/\/)/.test(source) || source.startsWith('/')) return locationSpan(source);
+/**
+ * The source a refresh read: a file (relative to `root`, the directory it was imported from: never a server path),
+ * a location, a URL, or a repository (`acme/payments-api`).
+ */
+function sourceOf(source: string, root?: string): Span {
+  if (/^(?:url:|file:|https?:\/\/)/.test(source) || source.startsWith('/'))
+    return locationSpan(source, undefined, root);
   return strong(source);
 }

@@ -1,64 +1,118 @@
-import { kindLabel, shortName, titleOf } from '../catalog/facts.ts';
+import { displayNameOf, emailOf, kindLabel, shortName } from '../catalog/facts.ts';
+import { splitEntityRef } from '../catalog/refs.ts';
+import type { EntityRef } from '../catalog/types.ts';
 import type { EntityRecord, NameResolution } from '../ports.ts';
-import type { Button, Message } from '../view-model.ts';
+import type { Block, Button, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import type { CommandContext } from './types.ts';
 
 export const SUGGESTIONS = 5;
 
-export type Resolved = { entity: EntityRecord; message?: never } | { entity?: never; message: Message };
+export type Resolved =
+  | {
+      entity: EntityRecord;
+      /**
+       * What to type to name this entity again, in a button or a hint: its short name, or its full ref when another
+       * entity shares the name (an API and a Component called `payments`).
+       */
+      nameToType: string;
+      message?: never;
+    }
+  | { entity?: never; nameToType?: never; message: Message };
+
+export interface ResolveOptions {
+  /** The command, as typed after the slash: `owner`, `wayfinder refresh`. */
+  command: string;
+  /** The name as the person typed it. */
+  name: string;
+  /** Only entities of these kinds (lowercase), e.g. `['group', 'user']` for `/find owner:`. */
+  kinds?: readonly string[];
+  /** What to call what was looked for when nothing matched: `entity` (the default), `team or person`. */
+  noun?: string;
+  /**
+   * The command a button runs for a candidate or a suggestion, given the name it would type; by default
+   * `/<command> <name>`. `/find api owner:paymnts` keeps the rest of its query: `/find api owner:payments`.
+   */
+  commandFor?: (name: string) => string;
+}
 
 /**
  * Finds the entity a person named, or explains why not: an unknown name answers with the closest names as
  * buttons that run the same command; an ambiguous one lists the candidates by their full refs.
  */
 export async function resolveEntity(context: CommandContext, command: string, name: string): Promise<Resolved> {
-  return explainResolution(
-    command,
-    name,
-    await context.store.resolveName({ text: name, suggestionLimit: SUGGESTIONS }),
-  );
+  return resolveNamed(context, { command, name });
+}
+
+/** `resolveEntity` with the options a command may need: kinds, and buttons that keep the rest of its query. */
+export async function resolveNamed(context: CommandContext, opts: ResolveOptions): Promise<Resolved> {
+  const resolution = await context.store.resolveName({
+    text: opts.name,
+    suggestionLimit: SUGGESTIONS,
+    ...(opts.kinds ? { kinds: opts.kinds } : {}),
+  });
+  return explainResolution(opts, resolution);
 }
 
 /** The entity a resolution found, or the answer that explains why there is none. */
-export function explainResolution(command: string, name: string, resolution: NameResolution): Resolved {
+export function explainResolution(opts: ResolveOptions, resolution: NameResolution): Resolved {
   switch (resolution.status) {
     case 'found':
-      return { entity: resolution.entity };
+      return {
+        entity: resolution.entity,
+        nameToType: resolution.nameShared ? resolution.entity.ref : shortName(resolution.entity),
+      };
     case 'ambiguous':
-      return { message: ambiguousAnswer(command, name, resolution.candidates) };
+      return { message: ambiguousAnswer(opts, resolution.candidates) };
     case 'missing':
-      return { message: missingAnswer(command, name, resolution.suggestions) };
+      return { message: missingAnswer(opts, resolution.suggestions) };
   }
 }
 
-function ambiguousAnswer(command: string, name: string, candidates: readonly EntityRecord[]): Message {
+function commandFor(opts: ResolveOptions, name: string): string {
+  return opts.commandFor ? opts.commandFor(name) : `/${opts.command} ${name}`;
+}
+
+function ambiguousAnswer(opts: ResolveOptions, candidates: readonly EntityRecord[]): Message {
+  const { name } = opts;
   return {
     summary: `"${name}" names ${candidates.length} entities; pick one.`,
-    command: `/${command} ${name}`,
+    command: commandFor(opts, name),
     blocks: [
       { type: 'text', text: [strong(name), plain(` names ${candidates.length} entities. Which one did you mean?`)] },
       {
         type: 'list',
         items: candidates.map((candidate) => ({
           text: [code(candidate.ref)],
-          detail: [plain(`${kindLabel(candidate)} · ${titleOf(candidate)}`)],
+          detail: [plain(candidateDetail(candidate))],
         })),
       },
-      { type: 'actions', buttons: candidates.slice(0, 25).map((candidate) => runButton(command, candidate.ref)) },
+      {
+        type: 'actions',
+        buttons: candidates.slice(0, 25).map((candidate) => runButton(candidate.ref, commandFor(opts, candidate.ref))),
+      },
     ],
   };
 }
 
-function missingAnswer(command: string, name: string, suggestions: readonly EntityRecord[]): Message {
-  const blocks: Message['blocks'][number][] = [
-    { type: 'text', text: [plain('No entity named '), strong(name), plain('.')] },
-  ];
+/** `User · Sam Smith · sam.smith@acme.example`: enough to tell apart two people with the same display name. */
+function candidateDetail(candidate: EntityRecord): string {
+  const email = emailOf(candidate);
+  return [kindLabel(candidate), displayNameOf(candidate), ...(email ? [email] : [])].join(' · ');
+}
+
+function missingAnswer(opts: ResolveOptions, suggestions: readonly EntityRecord[]): Message {
+  const { name } = opts;
+  const noun = opts.noun ?? 'entity';
+  const blocks: Block[] = [{ type: 'text', text: [plain(`No ${noun} named `), strong(name), plain('.')] }];
   if (suggestions.length > 0) {
     blocks.push({ type: 'context', text: [plain('Did you mean one of these?')] });
     blocks.push({
       type: 'actions',
-      buttons: suggestions.map((entity) => runButton(command, suggestionName(entity, suggestions))),
+      buttons: suggestions.map((entity) => {
+        const typed = suggestionName(entity, suggestions);
+        return runButton(typed, commandFor(opts, typed));
+      }),
     });
   } else {
     blocks.push({
@@ -67,8 +121,8 @@ function missingAnswer(command: string, name: string, suggestions: readonly Enti
     });
   }
   return {
-    summary: `No entity named ${name}.${suggestions.length > 0 ? ` Closest: ${suggestions.map((s) => s.name).join(', ')}.` : ''}`,
-    command: `/${command} ${name}`,
+    summary: `No ${noun} named ${name}.${suggestions.length > 0 ? ` Closest: ${suggestions.map((s) => s.name).join(', ')}.` : ''}`,
+    command: commandFor(opts, name),
     blocks,
   };
 }
@@ -79,8 +133,8 @@ function suggestionName(entity: EntityRecord, all: readonly EntityRecord[]): str
   return all.some((other) => other !== entity && shortName(other) === short) ? entity.ref : short;
 }
 
-function runButton(command: string, name: string): Button {
-  return { label: name, action: 'run', command: `/${command} ${name}` };
+function runButton(label: string, command: string): Button {
+  return { label, action: 'run', command };
 }
 
 /** The answer to a command typed without its argument. */
@@ -90,6 +144,65 @@ export function usageAnswer(command: string, usage: string, example: string): Me
     blocks: [
       { type: 'text', text: [plain('Usage: '), code(`/${command} ${usage}`)] },
       { type: 'context', text: [plain('For example '), code(example)] },
+    ],
+  };
+}
+
+/** The answer to command text the flag parser refused: the problem, then the command's usage and example. */
+export function inputProblemAnswer(
+  command: { name: string; usage: string; example: string },
+  problem: string,
+): Message {
+  return {
+    summary: problem,
+    blocks: [
+      { type: 'text', text: [plain(problem)] },
+      {
+        type: 'context',
+        text: [
+          plain('Usage: '),
+          code(`/${command.name} ${command.usage}`),
+          plain(', for example '),
+          code(command.example),
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * The Group or User with the name and namespace of a missing owner ref, under the other kind: `owner: guest` reads
+ * as `group:default/guest` (Backstage's default kind for an owner), and a `user:default/guest` may be who was meant.
+ */
+export async function otherKindNamed(context: CommandContext, ref: EntityRef): Promise<EntityRecord | undefined> {
+  const parts = splitEntityRef(ref);
+  if (!parts?.kind) return undefined;
+  const others = ['group', 'user'].filter((kind) => kind !== parts.kind?.toLowerCase());
+  for (const kind of others) {
+    const found = await context.store.getEntity({ ref: `${kind}:${parts.namespace ?? 'default'}/${parts.name}` });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** `spec.owner` as it would have to be written to name `other`: `user:guest`, or `user:billing/guest`. */
+function ownerRefToWrite(other: EntityRecord): string {
+  return `${other.kind}:${other.namespace === 'default' ? '' : `${other.namespace}/`}${other.name}`;
+}
+
+/** "The catalog has user:default/guest, a person of that name: write owner: user:guest to name them." */
+export function misnamedOwnerHint(declared: EntityRef, other: EntityRecord): Block {
+  const what = other.kind === 'user' ? 'a person' : 'a team';
+  return {
+    type: 'context',
+    text: [
+      plain('The catalog has no '),
+      code(declared),
+      plain(' but has '),
+      code(other.ref),
+      plain(`, ${what} of that name${other.kind === 'user' ? ' (a bare owner is read as a Group)' : ''}: write `),
+      code(`owner: ${ownerRefToWrite(other)}`),
+      plain(' to name it.'),
     ],
   };
 }

@@ -27,7 +27,10 @@ export function createFindOwnership(db: Db): FindOwnership {
     sql`
     with ${namedCte()},
     top as (
-      select ref, kind, owner_ref from named where level = (select min(level) from named)
+      -- The best level; a Location loses a tie to any other kind, as in \`bestNamed\`.
+      select ref, kind, owner_ref from named t
+      where level = (select min(level) from named)
+        and (kind <> 'location' or not exists (select 1 from named m where m.level = t.level and m.kind <> 'location'))
     ),
     subject as (
       select ref, owner_ref, kind from top
@@ -35,7 +38,7 @@ export function createFindOwnership(db: Db): FindOwnership {
     ),
     ${ownershipCtes()}
     select 'named' as role, n.level as depth, null as "userId", null as via, null as "ownerRef",
-      null::jsonb as "userIds", ${entityColumns('n')}
+      null::jsonb as "userIds", n.name_shared as "nameShared", ${entityColumns('n')}
     from named n
     union all
     ${ownershipRows()}

@@ -1,7 +1,8 @@
 /**
  * What a team holds: the entities owned by the group or any of its sub-teams (recursively, through `parentOf`),
- * or, for a User, by them or by the groups they are a member of. One statement returns the count, the first
- * `limit` entities (by kind, then name) and the groups counted.
+ * or, for a User, by them or by the groups they are a member of. One statement returns the count (and how many the
+ * group or User owns itself), `limit` entities from `offset` (by kind, then name; for a User what they own
+ * themselves first) and the groups counted.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { EntityRef } from '../../core/catalog/types.ts';
@@ -11,12 +12,18 @@ import { type EntityRow, entityColumns, toEntityRecord } from '../entity-row.ts'
 
 type HoldingsRow = {
   total: number;
+  direct: number;
   groups: EntityRow[];
   owned: (EntityRow & { ownerRef: string })[];
 };
 
-export async function getHoldings(db: Db, opts: { ref: EntityRef; limit: number }): Promise<HoldingsFacts> {
+export async function getHoldings(
+  db: Db,
+  opts: { ref: EntityRef; limit: number; offset?: number },
+): Promise<HoldingsFacts> {
   const isUser = opts.ref.startsWith('user:');
+  // A person's own entities come first, so that an answer can list them apart from their teams'.
+  const order = isUser ? sql`(owner_ref <> ${opts.ref}), kind, lower(name), ref` : sql`kind, lower(name), ref`;
   const { rows } = await db.execute<HoldingsRow>(sql`
     with recursive ${isUser ? userGroups(opts.ref) : subTeams(opts.ref)},
     owners(ref) as (
@@ -24,27 +31,29 @@ export async function getHoldings(db: Db, opts: { ref: EntityRef; limit: number 
     )
     select
       (select count(*)::int from entities where owner_ref in (select ref from owners)) as total,
+      (select count(*)::int from entities where owner_ref = ${opts.ref}) as direct,
       coalesce((
         select json_agg(g order by g.kind, lower(g.name), g.ref)
         from (select ${entityColumns('e')} from teams t join entities e on e.ref = t.ref and e.kind = 'group') g
       ), '[]') as groups,
       coalesce((
-        select json_agg(o order by o.kind, o.rank_name, o.ref)
+        select json_agg(o order by o.position)
         from (
-          select ${entityColumns('e')}, e.owner_ref as "ownerRef", t.rank_name
+          select ${entityColumns('e')}, e.owner_ref as "ownerRef", t.position
           from (
-            select ref, lower(name) as rank_name from entities
+            select ref, row_number() over (order by ${order}) as position from entities
             where owner_ref in (select ref from owners)
-            order by kind, lower(name), ref
-            limit ${Math.max(0, Math.floor(opts.limit))}
+            order by ${order}
+            limit ${Math.max(0, Math.floor(opts.limit))} offset ${Math.max(0, Math.floor(opts.offset ?? 0))}
           ) t join entities e on e.ref = t.ref
         ) o
       ), '[]') as owned
   `);
   const row = rows[0];
-  if (!row) return { owned: [], total: 0, groups: [] };
+  if (!row) return { owned: [], total: 0, direct: 0, groups: [] };
   return {
     total: row.total,
+    direct: row.direct,
     groups: row.groups.map(toEntityRecord),
     owned: row.owned.map((entity) => ({ entity: toEntityRecord(entity), ownerRef: entity.ownerRef })),
   };

@@ -35,6 +35,8 @@ export type OwnershipRow = EntityRow & {
   via: Via | null;
   ownerRef: string | null;
   userIds: ChatUserIds | null;
+  /** On `findOwnership`'s rows of role `named` only: whether another entity has the same name (see `namedCte`). */
+  nameShared: boolean | null;
 };
 
 export type GetOwnership = (opts: { entity: EntityRecord; platform?: ChatPlatform }) => Promise<OwnershipFacts>;
@@ -133,18 +135,19 @@ export function ownershipCtes(): SQL {
 export function ownershipRows(): SQL {
   return sql`
     select 'subject' as role, null::int as depth, null as "userId", null as via, x.owner_ref as "ownerRef",
-      null::jsonb as "userIds", x.ref, x.kind, null as namespace, null as name, null::jsonb as envelope,
-      null as "sourceLocation", null::boolean as orphan
+      null::jsonb as "userIds", null::boolean as "nameShared", x.ref, x.kind, null as namespace, null as name,
+      null::jsonb as envelope, null as "sourceLocation", null::boolean as orphan, null as "sourceRoot"
     from subject x
     union all
-    select 'from', null, null, c.via, null, null, ${entityColumns('e')}
+    select 'from', null, null, c.via, null, null, null, ${entityColumns('e')}
     from chosen c join entities e on e.ref = c.from_ref and c.from_ref <> (select ref from subject)
     union all
-    select 'owner', null, ${chatUserIdOf('e', PLATFORM)}, c.via, null, null, ${entityColumns('e')}
+    select 'owner', null, ${chatUserIdOf('e', PLATFORM)}, c.via, null, null, null, ${entityColumns('e')}
     from chosen c join entities e on e.ref = c.owner_ref
     where c.owner_kind = 'user'
     union all
-    select 'card', null, null, c.via, null, ${chatUserIdsOf('t', PLATFORM)}, t.team_ref, 'group', '', '', t.card, null, false
+    select 'card', null, null, c.via, null, ${chatUserIdsOf('t', PLATFORM)}, null, t.team_ref, 'group', '', '', t.card,
+      null, false, null
     from chosen c join team_cards t on t.team_ref = c.owner_ref`;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Name resolution for commands such as `/owner payments-api`: one statement finds every entity the text could
- * name, at four levels (exact ref, name, title, alias); the best level that matched wins. Only when nothing
- * matched does a second statement look for close names.
+ * name, at five levels (exact ref; name; title or `spec.profile.displayName`; `spec.profile.email`; alias); the best
+ * level that matched wins. A leading `@` is dropped, so `@ada.lovelace` and `@Ada Lovelace` (a chat mention typed as
+ * text) name Ada. Only when nothing matched does a second statement look for close names.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { splitEntityRef } from '../../core/catalog/refs.ts';
@@ -25,8 +26,8 @@ const POOL_PER_SUGGESTION = 3;
 const PREFIX_BONUS = 0.5;
 const CONTAINS_BONUS = 0.25;
 
-/** Levels of a match, best first. */
-const Level = { ref: 0, name: 1, title: 2, alias: 3 } as const;
+/** Levels of a match, best first. A display name is a person's or team's title, so it ranks with titles. */
+const Level = { ref: 0, name: 1, title: 2, email: 3, alias: 4 } as const;
 
 export type ResolveName = (opts: {
   text: string;
@@ -41,10 +42,12 @@ const kindFilter = (alias: string) => {
 };
 
 /**
- * CTE `named(level, <entity columns>, owner_ref)`: every entity `text` could name, each at its best level, ordered by
- * level, kind and namespace; at most `MAX_CANDIDATES`. Placeholders: `ref`, `refName`, `refNamespace`, `text`,
- * `kinds` (see `nameParameters`). The exact-ref branches: `kind:namespace/name` or `kind:name` match `ref`;
- * `namespace/name` matches any kind.
+ * CTE `named(level, <entity columns>, owner_ref, name_shared)`: every entity `text` could name, each at its best
+ * level, ordered by level, kind and namespace; at most `MAX_CANDIDATES`. `name_shared` is true when another entity of
+ * the same namespace has the same name, so that a button naming it must carry its full ref. Placeholders: `ref`,
+ * `refName`, `refNamespace`, `text`, `kinds` (see `nameParameters`). The exact-ref branches: `kind:namespace/name` or
+ * `kind:name` match `ref`; `namespace/name` matches any kind. Display names and emails are matched through the
+ * expression indexes `entities_display_name_idx` and `entities_email_idx`.
  */
 export function namedCte(): SQL {
   return sql`
@@ -58,11 +61,20 @@ export function namedCte(): SQL {
       union all
       select ${numberLiteral(Level.title)}, ref from entities where lower(title) = ${sql.placeholder('text')}
       union all
+      select ${numberLiteral(Level.title)}, ref from entities
+      where ${DISPLAY_NAME} = ${sql.placeholder('text')} and envelope #>> '{spec,profile,displayName}' is not null
+      union all
+      select ${numberLiteral(Level.email)}, ref from entities
+      where ${EMAIL} = ${sql.placeholder('text')} and envelope #>> '{spec,profile,email}' is not null
+      union all
       select ${numberLiteral(Level.alias)}, ref from entities where aliases @> array[${sql.placeholder('text')}::text]
     ), best as (
       select ref, min(level) as level from matches group by ref
     ), named as (
-      select best.level, e.ref, e.kind, e.namespace, e.name, e.envelope, e.source_location, e.orphan, e.owner_ref
+      select best.level, e.ref, e.kind, e.namespace, e.name, e.envelope, e.source_location, e.orphan, e.owner_ref,
+        exists (
+          select 1 from entities s where lower(s.name) = lower(e.name) and s.namespace = e.namespace and s.ref <> e.ref
+        ) as name_shared
       from best join entities e on e.ref = best.ref
       where ${kindFilter('e')}
       order by best.level, e.kind, e.namespace, lower(e.name)
@@ -70,16 +82,33 @@ export function namedCte(): SQL {
     )`;
 }
 
-/** The placeholder values of `namedCte` for what a person typed. */
+/** `spec.profile.displayName`, lowercased: the expression of `entities_display_name_idx`. */
+const DISPLAY_NAME = sql.raw(`lower(envelope #>> '{spec,profile,displayName}')`);
+/** `spec.profile.email`, lowercased: the expression of `entities_email_idx`. */
+const EMAIL = sql.raw(`lower(envelope #>> '{spec,profile,email}')`);
+
+/** The placeholder values of `namedCte` for what a person typed; a leading `@` (a mention typed as text) is dropped. */
 export function nameParameters(opts: { text: string; kinds?: readonly string[] }) {
-  const text = opts.text.trim().toLowerCase();
+  const text = opts.text
+    .trim()
+    .replace(/^@(?=\S)/, '')
+    .toLowerCase();
   return { ...refParts(text), text, kinds: opts.kinds?.map((kind) => kind.toLowerCase()) ?? null };
 }
 
-/** The entities `named` at its best level: one is found, several are ambiguous, none means suggestions. */
-export function bestNamed<TRow extends EntityRow & { level: number }>(rows: readonly TRow[]): EntityRecord[] {
+/** A row of `named`: the entity, its match level, and whether its name is shared (see `namedCte`). */
+export type NamedRow = EntityRow & { level: number; nameShared: boolean | null };
+
+/**
+ * The entities `named` at its best level: one is found, several are ambiguous, none means suggestions. A Location
+ * loses a tie to any other kind: it is how files are found, not something people ask about by name, so a Location
+ * named like a team does not make the team's name ambiguous (`/owner payments`). Asked for by its ref, it is found.
+ */
+export function bestNamed(rows: readonly NamedRow[]): { entity: EntityRecord; nameShared: boolean }[] {
   const bestLevel = rows[0]?.level;
-  return rows.filter((row) => row.level === bestLevel).map(toEntityRecord);
+  const best = rows.filter((row) => row.level === bestLevel);
+  const preferred = best.some((row) => row.kind !== 'location') ? best.filter((row) => row.kind !== 'location') : best;
+  return preferred.map((row) => ({ entity: toEntityRecord(row), nameShared: row.nameShared === true }));
 }
 
 export type SuggestNames = (opts: {
@@ -89,12 +118,12 @@ export type SuggestNames = (opts: {
 }) => Promise<EntityRecord[]>;
 
 export function createResolveName(db: Db): ResolveName {
-  const matches = prepareStatement<EntityRow & { level: number }>(
+  const matches = prepareStatement<NamedRow>(
     db,
     'wayfinder_resolve_name',
     sql`
     with ${namedCte()}
-    select level, ${entityColumns('named')} from named
+    select level, name_shared as "nameShared", ${entityColumns('named')} from named
   `,
   );
   const suggest = createSuggestNames(db);
@@ -108,12 +137,16 @@ export function createResolveName(db: Db): ResolveName {
 
 /** Found, ambiguous, or (asking `suggest` only then) missing with suggestions. */
 export async function toNameResolution(
-  best: readonly EntityRecord[],
+  best: readonly { entity: EntityRecord; nameShared: boolean }[],
   suggest: () => Promise<EntityRecord[]>,
 ): Promise<NameResolution> {
   const [only] = best;
-  if (only && best.length === 1) return { status: 'found', entity: only };
-  if (best.length > 1) return { status: 'ambiguous', candidates: [...best] };
+  if (only && best.length === 1) {
+    return only.nameShared
+      ? { status: 'found', entity: only.entity, nameShared: true }
+      : { status: 'found', entity: only.entity };
+  }
+  if (best.length > 1) return { status: 'ambiguous', candidates: best.map((row) => row.entity) };
   return { status: 'missing', suggestions: await suggest() };
 }
 

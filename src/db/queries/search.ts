@@ -1,7 +1,7 @@
 /**
  * `/find`: full-text search over the stored `search` vector (name and title weigh most, then tags, then the
  * description), combined with trigram similarity on name and title so that a typo (`paymnt`) still finds
- * `payments`. One statement returns the total and the best `limit` hits.
+ * `payments`. One statement returns the total and the best `limit` hits after `offset` (a later page).
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { EntityRef } from '../../core/catalog/types.ts';
@@ -23,6 +23,7 @@ type SearchRow = {
 export interface SearchOptions {
   text: string;
   limit: number;
+  offset?: number;
   kind?: string;
   ownerRefs?: readonly EntityRef[];
 }
@@ -43,7 +44,8 @@ export async function search(db: Db, opts: SearchOptions): Promise<{ hits: Searc
       from (${matches}) m join entities e on e.ref = m.ref
       ${where}
     ), top as (
-      select * from found order by score desc, name, kind, ref limit ${Math.max(0, Math.floor(opts.limit))}
+      select * from found order by score desc, name, kind, ref
+      limit ${Math.max(0, Math.floor(opts.limit))} offset ${Math.max(0, Math.floor(opts.offset ?? 0))}
     )
     select
       (select count(*)::int from found) as total,

@@ -4,15 +4,20 @@
  * Slack's limits are hard (a message over them is rejected), so the renderer guarantees them:
  * at most 50 blocks, section and context text ≤ 3000 characters, ≤ 10 fields of ≤ 2000 per section,
  * header ≤ 150, button text ≤ 75, fallback `text` ≤ 3000. Lengths are counted in UTF-16 code units,
- * which is never fewer than Slack's character count, and cuts never split a surrogate pair, an entity
- * (`&amp;`) or a `<…>` link or mention.
+ * which is never fewer than Slack's character count, and cuts (core `text.ts`) fall between graphemes and never
+ * inside an entity (`&amp;`) or a `<…>` link or mention.
  *
  * When a message does not fit, lists give way first: each list keeps its title and ends with
- * "…and N more. Try `<moreCommand>`", where N counts the items cut here and the list's own `omitted`.
+ * "…and N more. Try `<command>`", where N counts the items cut here and the list's own `omitted`, and the
+ * command shows the rest (`moreCommandAfter`: a paged list continues at the first item not shown).
  * Headers and actions are never dropped to make room for list items.
+ *
+ * Only safe URLs become links (`safeHref`: http, https, mailto, percent-encoded); any other is shown as text.
  */
 import type { types } from '@slack/bolt';
+import { graphemePrefix, safeHref, truncate } from '../../core/text.ts';
 import type { Block, Button, ListItem, Message, RichText, Span } from '../../core/view-model.ts';
+import { moreCommandAfter } from '../../core/view-model.ts';
 import { SLACK_USER_ID, slackChannelOf } from '../channels.ts';
 import { indexedActionId, RUN_COMMAND_ACTION, SHARE_ACTION, SHARE_BLOCK_ID } from '../ids.ts';
 
@@ -88,7 +93,7 @@ interface ListPart {
   chunks: { block: SectionBlock; items: number }[];
   /** Items hidden even when every chunk is shown: those over MAX_SLACK_LIST_ITEMS plus `omitted`. */
   hidden: number;
-  moreCommand?: string;
+  more: { moreCommand?: string; offset?: number };
 }
 
 function fitToBlockLimit(parts: readonly Part[]): KnownBlock[] {
@@ -132,13 +137,16 @@ function listBlocks(list: ListPart, n: number): KnownBlock[] {
   if (list.title) blocks.push(list.title);
   for (const chunk of list.chunks.slice(0, n)) blocks.push(chunk.block);
   const hidden = hiddenCount(list, n);
-  if (hidden > 0) blocks.push(moreLine(hidden, list.moreCommand));
+  if (hidden > 0) {
+    const shownItems = list.chunks.slice(0, n).reduce((sum, chunk) => sum + chunk.items, 0);
+    blocks.push(moreLine(hidden, moreCommandAfter(list.more, shownItems)));
+  }
   return blocks;
 }
 
-function moreLine(hidden: number, moreCommand: string | undefined): ContextBlock {
-  const tail = moreCommand === undefined ? '' : `. Try \`${escapeMrkdwn(moreCommand)}\``;
-  return context(`…and ${hidden} more${tail}`);
+function moreLine(hidden: number, command: string | undefined): ContextBlock {
+  const tail = command === undefined ? '' : `. Try \`${escapeMrkdwn(command)}\``;
+  return context(truncateMrkdwn(`…and ${hidden} more${tail}`, SLACK_LIMITS.contextText));
 }
 
 /**
@@ -202,10 +210,10 @@ function renderBlock(block: Block, buttons: { next: number }): Part[] {
           items: chunk.lines,
         })),
         hidden: block.items.length - shownItems.length + Math.max(0, block.omitted ?? 0),
+        more: block,
       };
       const title = block.title === undefined ? '' : oneLine(block.title);
       if (title !== '') part.title = section(truncateMrkdwn(`*${escapeMrkdwn(title)}*`, SLACK_LIMITS.sectionText));
-      if (block.moreCommand !== undefined) part.moreCommand = block.moreCommand;
       return [part];
     }
     case 'actions': {
@@ -298,8 +306,12 @@ function renderSpan(span: Span): string {
     case 'code':
       return wrap(escapeMrkdwn(span.text), '`');
     case 'link': {
-      const url = escapeUrl(span.url);
-      return span.text === '' || span.text === span.url ? `<${url}>` : `<${url}|${escapeMrkdwn(oneLine(span.text))}>`;
+      const href = safeHref(span.url);
+      const label = oneLine(span.text);
+      if (href === undefined)
+        return escapeMrkdwn(label === '' || label === span.url ? span.url : `${label} (${span.url})`);
+      const url = escapeUrl(href);
+      return label === '' || label === span.url || label === href ? `<${url}>` : `<${url}|${escapeLinkLabel(label)}>`;
     }
     case 'user': {
       const id = span.ids?.slack;
@@ -319,9 +331,20 @@ export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-/** Inside `<url|text>` a `|` or `>` in the URL would end it early; percent-encoding keeps the same address. */
+/**
+ * Inside `<url|label>` a `|`, `<` or `>` in the URL would end it early: percent-encoding keeps the same address, and
+ * `&` is written as Slack's `&amp;` (which Slack turns back into `&` in the address).
+ */
 function escapeUrl(url: string): string {
   return url.replaceAll('&', '&amp;').replaceAll('<', '%3C').replaceAll('>', '%3E').replaceAll('|', '%7C');
+}
+
+/**
+ * The label of `<url|label>`: Slack's three entities, and `|` as the look-alike `¦`, since Slack reads a second
+ * `|` as the end of the label in some clients.
+ */
+function escapeLinkLabel(label: string): string {
+  return escapeMrkdwn(label).replaceAll('|', '¦');
 }
 
 /** Slack only formats `*x*` when the marks touch the text, so surrounding spaces go outside them. */
@@ -355,23 +378,18 @@ function packLines(lines: readonly string[], max: number): { text: string; lines
   return chunks;
 }
 
-/** Cuts mrkdwn to ≤ `max`, ending in `…`, never inside an entity, a `<…>` link or mention, or a surrogate pair. */
+/** Cuts mrkdwn to ≤ `max`, ending in `…`, between graphemes and never inside an entity or a `<…>` link or mention. */
 export function truncateMrkdwn(text: string, max: number): string {
   if (text.length <= max) return text;
-  let cut = text.slice(0, max - 1);
+  let cut = graphemePrefix(text, max - 1);
   const open = cut.lastIndexOf('<');
   if (open > cut.lastIndexOf('>')) cut = cut.slice(0, open);
   const amp = cut.lastIndexOf('&');
   if (amp > cut.lastIndexOf(';')) cut = cut.slice(0, amp);
-  return `${dropLoneHighSurrogate(cut)}…`;
+  return `${cut}…`;
 }
 
-/** Cuts plain text to ≤ `max`, ending in `…`, never inside a surrogate pair. */
+/** Cuts plain text to ≤ `max`, ending in `…`, between graphemes (core `truncate`). */
 export function truncatePlain(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${dropLoneHighSurrogate(text.slice(0, max - 1))}…`;
-}
-
-function dropLoneHighSurrogate(text: string): string {
-  return /[\uD800-\uDBFF]$/.test(text) ? text.slice(0, -1) : text;
+  return truncate(text, max);
 }

@@ -44,7 +44,7 @@ describe('buildErrorNotice', () => {
             },
           ],
         },
-        { type: 'text', text: [{ kind: 'code', text: '/catalog/org.yaml' }] },
+        { type: 'text', text: [{ kind: 'code', text: 'catalog/org.yaml' }] },
         { type: 'list', items: [{ text: [{ kind: 'text', text: 'not valid YAML' }] }] },
         {
           type: 'text',

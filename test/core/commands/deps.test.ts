@@ -48,13 +48,17 @@ describe('/deps', () => {
 
   it('refuses a depth outside 1 to 5 with the reason', async () => {
     expect((await ask('/deps payments-api --depth 9')).summary).toBe(
-      '--depth: at most 5: deeper graphs answer "everything".',
+      '--depth: at most 5: deeper graphs answer "everything"; got "9".',
     );
-    expect((await ask('/deps payments-api --depth two')).summary).toBe('--depth: expected a whole number from 1 to 5.');
+    expect((await ask('/deps payments-api --depth two')).summary).toBe(
+      '--depth: expected a whole number from 1 to 5; got "two".',
+    );
   });
 
-  it('names an unknown option', async () => {
-    expect((await ask('/deps payments-api --backwards')).summary).toBe('Unknown option --backwards.');
+  it('names an unknown option and the options it takes', async () => {
+    expect((await ask('/deps payments-api --backwards')).summary).toBe(
+      'Unknown option --backwards; /deps takes --reverse, --depth N and --offset N.',
+    );
   });
 
   it('says when nothing depends on an entity', async () => {

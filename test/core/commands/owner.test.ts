@@ -124,6 +124,6 @@ describe('/owner', () => {
 
   it('explains its usage when no name is given', async () => {
     const message = await ask('/owner');
-    expect(message.summary).toBe('Usage: /owner <name>');
+    expect(message.summary).toBe('Usage: /owner <name> [--offset N]');
   });
 });

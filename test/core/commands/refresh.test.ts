@@ -60,10 +60,14 @@ describe('/wayfinder refresh', () => {
 
     const message = await ask('/wayfinder refresh ledger-sync');
 
-    expect(message.summary).toBe(`Refreshed ledger-sync from ${file}: 0 created, 1 updated, 1 unchanged.`);
-    expect(plainText(blocksOf(message, 'text')[0]?.text ?? [])).toBe(
-      `Read ${file}: 0 created, 1 updated, 1 unchanged.`,
+    // The file as answers show it: from the folder it was imported from, never its path on the server.
+    expect(message.summary).toBe(
+      'Refreshed ledger-sync from ledger-sync/catalog-info.yaml: 0 created, 1 updated, 1 unchanged.',
     );
+    expect(plainText(blocksOf(message, 'text')[0]?.text ?? [])).toBe(
+      'Read ledger-sync/catalog-info.yaml: 0 created, 1 updated, 1 unchanged.',
+    );
+    expect(JSON.stringify(message)).not.toContain(scratch);
     expect(blocksOf(message, 'list')).toEqual([]);
     expect((await ask('/service ledger-sync')).summary).toContain('Streams ledger entries to the warehouse.');
   });
@@ -75,12 +79,12 @@ describe('/wayfinder refresh', () => {
     const message = await ask('/wayfinder refresh ledger-audit');
 
     expect(message.summary).toBe(
-      `Refreshed ledger-audit from ${file}: 0 created, 0 updated, 1 unchanged, 1 failed. 1 error.`,
+      'Refreshed ledger-audit from ledger-audit/catalog-info.yaml: 0 created, 0 updated, 1 unchanged, 1 failed. 1 error.',
     );
     const [errors] = blocksOf(message, 'list');
     expect(errors?.title).toBe('1 error');
     expect(errors?.items.map((item) => plainText(item.text))).toEqual([
-      `${file}:11: metadata.name: "metadata.name" is not valid; expected a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total but found "Ledger Audit Queue".`,
+      `ledger-audit/catalog-info.yaml:11: metadata.name: "metadata.name" is not valid; expected a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total but found "Ledger Audit Queue".`,
     ]);
     expect(buttonCommands(message)).toEqual(['/service ledger-audit', '/wayfinder errors']);
     expect((await ask('/service ledger-audit-queue')).summary).toBe('ledger-audit-queue: Resource · queue');
@@ -94,11 +98,12 @@ describe('/wayfinder refresh', () => {
     const message = await ask('/wayfinder refresh ledger-export');
 
     expect(message.summary).toBe(
-      `Could not refresh ledger-export: ${file} no longer exists on this machine; import its new location with \`wayfinder catalog import\`. Nothing was changed.`,
+      'Could not refresh ledger-export: ledger-export/catalog-info.yaml no longer exists on this machine; import its new location with `wayfinder catalog import`. Nothing was changed.',
     );
     expect(plainText(blocksOf(message, 'context')[0]?.text ?? [])).toBe(
-      `Nothing was changed: ledger-export stays as last read from ${file}.`,
+      'Nothing was changed: ledger-export stays as last read from ledger-export/catalog-info.yaml.',
     );
+    expect(JSON.stringify(message)).not.toContain(scratch);
     expect((await ask('/service ledger-export')).summary).toBe(
       'ledger-export: Component · service — Copies ledger entries to the warehouse.',
     );

@@ -23,10 +23,10 @@ describe('/wayfinder', () => {
     );
     const [list] = blocksOf(message, 'list');
     expect(list?.items.map((item) => plainText(item.text))).toEqual([
-      '/owner <name>',
+      '/owner <name> [--offset N]',
       '/service <name>',
-      '/deps <name> [--reverse] [--depth N]',
-      '/find <text> [kind:<kind>] [owner:<team>]',
+      '/deps <name> [--reverse] [--depth N] [--offset N]',
+      '/find <text> [kind:<kind>] [owner:<team or person>] [--offset N]',
       '/wayfinder refresh <name>',
       '/wayfinder errors',
     ]);

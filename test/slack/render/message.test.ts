@@ -165,6 +165,29 @@ describe('renderSlackMessage mapping', () => {
     expect(sectionTexts(piped.blocks)).toEqual(['<https://x.example/?q=a%7Cb%3Ec|a &gt; b>']);
   });
 
+  it('links only http, https and mailto URLs, percent-encoded, and writes any other URL as text', () => {
+    const rendered = renderSlackMessage({
+      summary: 'x',
+      blocks: [
+        {
+          type: 'text',
+          text: [
+            { kind: 'link', text: 'Click', url: 'javascript:alert(1)' },
+            text(' '),
+            { kind: 'link', text: 'Runbook', url: 'https://acme.example/run book' },
+            text(' '),
+            { kind: 'link', text: '', url: 'data:text/html,<b>x</b>' },
+            text(' '),
+            { kind: 'link', text: 'a|b', url: 'mailto:sre@acme.example' },
+          ],
+        },
+      ],
+    });
+    expect(sectionTexts(rendered.blocks)).toEqual([
+      'Click (javascript:alert(1)) <https://acme.example/run%20book|Runbook> data:text/html,&lt;b&gt;x&lt;/b&gt; <mailto:sre@acme.example|a¦b>',
+    ]);
+  });
+
   it('renders fields as `*label*\\nvalue` and splits more than 10 into several sections', () => {
     const fields = Array.from({ length: 23 }, (_, i) => ({ label: `Field ${i + 1}`, value: [text(`value ${i + 1}`)] }));
     const rendered = renderSlackMessage({ summary: 'x', blocks: [{ type: 'fields', fields }] });
@@ -221,6 +244,17 @@ describe('renderSlackMessage mapping', () => {
     expect(
       renderSlackMessage(withoutCommand, { shareable: true }).blocks.some((b) => b.block_id === SHARE_BLOCK_ID),
     ).toBe(false);
+  });
+
+  it('cuts a header between graphemes: a family emoji is kept whole or dropped whole', () => {
+    const family = '👨‍👩‍👧';
+    const rendered = renderSlackMessage({
+      summary: 'x',
+      blocks: [{ type: 'header', text: `${'h'.repeat(140)}${family.repeat(5)}` }],
+    });
+    const [header] = rendered.blocks;
+    const shown = header?.type === 'header' ? header.text.text : '';
+    expect(shown).toBe(`${'h'.repeat(140)}${family}…`);
   });
 
   it('cuts a header to 150 characters and a button label to 75, without splitting an emoji', () => {
@@ -301,6 +335,26 @@ describe('renderSlackMessage lists', () => {
 
     const notCut = renderSlackMessage({ summary: 'x', blocks: [{ type: 'list', items: items(3), omitted: 7 }] });
     expect(contextTexts(notCut.blocks)).toEqual(['…and 7 more']);
+  });
+
+  it('continues a paged list at the first item it did not show, never at the same page', () => {
+    const paged = renderSlackMessage({
+      summary: 'x',
+      blocks: [{ type: 'list', items: items(60), omitted: 40, moreCommand: '/owner group:default/sre', offset: 100 }],
+    });
+    expect(contextTexts(paged.blocks)).toEqual(['…and 50 more. Try `/owner group:default/sre --offset 150`']);
+
+    // Cut by the 50-block limit after 46 items: the rest starts at item 146.
+    const long = (i: number): ListItem => ({ text: [code(`svc-${i + 1}`)], detail: [text('d'.repeat(2000))] });
+    const cut = renderSlackMessage({
+      summary: 'x',
+      blocks: [
+        { type: 'header', text: 'Everything' },
+        { type: 'list', title: 'Services', items: items(50, long), moreCommand: '/owner x', offset: 100 },
+        { type: 'actions', buttons: [{ label: 'More', action: 'run', command: '/find all' }] },
+      ],
+    });
+    expect(contextTexts(cut.blocks)).toEqual(['…and 4 more. Try `/owner x --offset 146`']);
   });
 
   it('says no "more" when the whole list is shown', () => {

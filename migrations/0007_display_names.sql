@@ -1,0 +1,1 @@
+CREATE INDEX "entities_display_name_idx" ON "entities" USING btree (lower("envelope" #>> '{spec,profile,displayName}')) WHERE "entities"."envelope" #>> '{spec,profile,displayName}' is not null;

@@ -1,0 +1,93 @@
+/**
+ * The text helpers every command and renderer shares (STYLE.md rule 25), one per concern: cutting text at grapheme
+ * boundaries (`Intl.Segmenter`), counting nouns in English (`Intl.PluralRules`), and deciding which URLs may become
+ * links. Pure: no platform, no clock.
+ */
+import type { Span } from './view-model.ts';
+import { link, text } from './view-model.ts';
+
+// ---------------------------------------------------------------------------------------------------------
+// Cutting.
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/** What a cut text ends in. */
+export const ELLIPSIS = '…';
+
+/**
+ * The longest start of `value` made of whole graphemes (what a reader sees as one character: an emoji with its
+ * modifiers, a flag, a letter and its accents) that is at most `max` UTF-16 code units long. Lengths are code units,
+ * JavaScript's `length`, which is never fewer than the characters Slack or Teams count.
+ */
+export function graphemePrefix(value: string, max: number): string {
+  if (value.length <= max) return value;
+  if (max <= 0) return '';
+  for (const { segment, index } of graphemes.segment(value)) {
+    if (index + segment.length > max) return value.slice(0, index);
+  }
+  return value;
+}
+
+/**
+ * `value` cut to at most `max` UTF-16 code units, ending in `…` when anything was cut; unchanged when it fits.
+ * The cut falls between graphemes, so it never leaves half a surrogate pair or an accent without its letter.
+ * `max` below 1 gives ''.
+ */
+export function truncate(value: string, max: number): string {
+  if (value.length <= max) return value;
+  if (max < ELLIPSIS.length) return '';
+  return `${graphemePrefix(value, max - ELLIPSIS.length)}${ELLIPSIS}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Counting.
+
+const pluralRules = new Intl.PluralRules('en');
+
+/**
+ * The form of a word English uses with `count`: `one` for 1, else `other` (by default the regular plural, `one` + s).
+ * Works for verbs too: `plural(n, 'depends', 'depend')`.
+ */
+export function plural(count: number, one: string, other = `${one}s`): string {
+  return pluralRules.select(count) === 'one' ? one : other;
+}
+
+/** `1 entity`, `3 entities`, `0 entities`: the count and the noun's form for it (see `plural`). */
+export function countOf(count: number, one: string, other = `${one}s`): string {
+  return `${count} ${plural(count, one, other)}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Links.
+
+/** The only URL schemes an answer turns into links: web pages and email. */
+const LINK_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'mailto:']);
+
+/**
+ * The URL as an answer may link to it, or undefined when it must be shown as text: only `http:`, `https:` (with a
+ * host) and `mailto:` URLs become links, never `javascript:`, `data:`, `file:` or a relative path. The URL comes back
+ * as the WHATWG URL parser writes it (`URL.href`), so spaces and other characters a link cannot hold are
+ * percent-encoded (`https://acme.example/run book` → `https://acme.example/run%20book`), and a URL the parser refuses
+ * (`https://exa mple.com`) is no link.
+ */
+export function safeHref(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url.trim());
+  } catch {
+    return undefined;
+  }
+  if (!LINK_PROTOCOLS.has(parsed.protocol)) return undefined;
+  if (parsed.protocol !== 'mailto:' && parsed.hostname === '') return undefined;
+  return parsed.href;
+}
+
+/**
+ * A link to `url` labelled `label` when `url` is safe (see `safeHref`), else the same words as plain text:
+ * `label (url)`, or the URL alone when it is its own label. Commands build every link from catalog data with this.
+ */
+export function safeLink(label: string, url: string): Span {
+  const href = safeHref(url);
+  if (href !== undefined) return link(label, href);
+  return text(label === '' || label === url ? url : `${label} (${url})`);
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { booleanFlag, offsetFlag, parseArgs, valueFlag } from '../../../src/core/commands/args.ts';
+
+const FLAGS = {
+  reverse: booleanFlag(),
+  depth: valueFlag({
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1, 'expected a whole number from 1 to 5')
+      .max(5, 'expected a whole number from 1 to 5'),
+    expected: 'a whole number from 1 to 5',
+    synopsis: '--depth N',
+  }),
+  offset: offsetFlag,
+};
+
+const parse = (text: string) => parseArgs(text, FLAGS, '/deps');
+
+describe('parseArgs', () => {
+  it('splits words from flags written as --flag, --flag value and --flag=value', () => {
+    expect(parse('payments-api --reverse --depth 3')).toEqual({
+      ok: true,
+      words: ['payments-api'],
+      text: 'payments-api',
+      flags: { reverse: true, depth: 3, offset: undefined },
+    });
+    expect(parse('--depth=4 payments-api')).toMatchObject({ ok: true, text: 'payments-api', flags: { depth: 4 } });
+  });
+
+  it('reads the dashes phones and Macs type for -- as --', () => {
+    for (const dash of ['—', '–', '——', '-', '−']) {
+      expect(parse(`payments-api ${dash}reverse ${dash}depth 2`), dash).toMatchObject({
+        ok: true,
+        flags: { reverse: true, depth: 2 },
+      });
+    }
+  });
+
+  it('takes true and false for a boolean flag and refuses anything else', () => {
+    expect(parse('x --reverse=true')).toMatchObject({ flags: { reverse: true } });
+    expect(parse('x --reverse=YES')).toMatchObject({ flags: { reverse: true } });
+    expect(parse('x --reverse=false')).toMatchObject({ flags: { reverse: false } });
+    expect(parse('x --reverse=maybe')).toEqual({
+      ok: false,
+      problem: '--reverse takes no value (or true or false); got "maybe".',
+    });
+  });
+
+  it('refuses a value flag with no value, naming what it takes, rather than guessing one', () => {
+    const problem = '--depth needs a value: a whole number from 1 to 5, as in --depth 2.';
+    expect(parse('x --depth')).toEqual({ ok: false, problem });
+    expect(parse('x --depth --reverse')).toEqual({ ok: false, problem });
+    expect(parse('x --depth —reverse')).toEqual({ ok: false, problem });
+  });
+
+  it('hands a negative number to the flag to judge, and refuses it with what was given', () => {
+    expect(parse('x --depth -2')).toEqual({
+      ok: false,
+      problem: '--depth: expected a whole number from 1 to 5; got "-2".',
+    });
+  });
+
+  it('refuses an unknown flag, listing the ones the command takes, and a flag given twice', () => {
+    expect(parse('x --backwards')).toEqual({
+      ok: false,
+      problem: 'Unknown option --backwards; /deps takes --reverse, --depth N and --offset N.',
+    });
+    expect(parseArgs('x --reverse', {}, '/service')).toEqual({
+      ok: false,
+      problem: 'Unknown option --reverse; /service takes no options.',
+    });
+    expect(parse('x --reverse --reverse')).toEqual({ ok: false, problem: '--reverse is given twice; give it once.' });
+  });
+
+  it('keeps a dash on its own and quotes around the whole text out of the name', () => {
+    expect(parse('payments – refunds')).toMatchObject({ ok: true, text: 'payments – refunds' });
+    expect(parse('"Ada Lovelace"')).toMatchObject({ ok: true, text: 'Ada Lovelace' });
+    expect(parse('“Ada Lovelace”')).toMatchObject({ ok: true, text: 'Ada Lovelace' });
+  });
+});
