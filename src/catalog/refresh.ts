@@ -39,7 +39,7 @@ export function createCatalogRefresher(opts: { store: CatalogStore; refreshScope
           status: 'unavailable',
           source: root,
           // The reason reaches chat: the path as answers show it, never its whole path on the server.
-          reason: `${shownPath(root, undefined)} no longer exists on this machine; import its new location with \`wayfinder catalog import\`.`,
+          reason: `${shownPath(root, root)} no longer exists on this machine; import its new location with \`wayfinder catalog import\`.`,
         };
       }
       const { counts, errors } = await importCatalog({ paths: [root], store: opts.store });

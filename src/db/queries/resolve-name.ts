@@ -71,7 +71,8 @@ export function namedCte(): SQL {
     ), best as (
       select ref, min(level) as level from matches group by ref
     ), named as (
-      select best.level, e.ref, e.kind, e.namespace, e.name, e.envelope, e.source_location, e.orphan, e.owner_ref,
+      select best.level, e.ref, e.kind, e.namespace, e.name, e.envelope, e.source_location, e.source_scope, e.orphan,
+        e.owner_ref,
         exists (
           select 1 from entities s where lower(s.name) = lower(e.name) and s.namespace = e.namespace and s.ref <> e.ref
         ) as name_shared
