@@ -52,6 +52,11 @@ export interface DatabaseOptions {
   /** A throw-away PGlite in memory (tests, demos). */
   inMemory?: boolean;
   /**
+   * With `inMemory`: start from this dump of a data directory (PGlite's `dumpDataDir`, a tarball) instead of an empty
+   * cluster. A migrated dump opens in about a third of the time `initdb` takes, which the test suite uses.
+   */
+  loadDataDir?: Blob;
+  /**
    * Called when an idle pooled connection fails (server restart, network drop). The pool has already discarded
    * the connection and the next query opens a new one, so this is for logging. Default: `console.error`.
    */
@@ -81,7 +86,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     return createPostgresDatabase(opts.url, queryLogger(opts.onQuery), opts.onIdleConnectionError);
   }
   if (opts.inMemory) {
-    return createPgliteDatabase(undefined, queryLogger(opts.onQuery));
+    return createPgliteDatabase(undefined, queryLogger(opts.onQuery), undefined, opts.loadDataDir);
   }
   if (opts.dataDir) {
     await mkdir(opts.dataDir, { recursive: true });
@@ -131,8 +136,13 @@ async function createPgliteDatabase(
   dataDir: string | undefined,
   logger: DrizzleLogger | undefined,
   lock?: DataDirLock,
+  loadDataDir?: Blob,
 ): Promise<Database> {
-  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  const client = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
+    extensions: { pg_trgm },
+  });
   await client.exec(`set pg_trgm.similarity_threshold = ${TRIGRAM_THRESHOLD}`);
   const db = drizzlePglite({ client, schema, logger });
   return {

@@ -4,16 +4,24 @@
  * Open it in `beforeAll` and close it in `afterAll`, so migrations run once per file.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { createDatabase, type Database, migrateDatabase } from '../../src/db/client.ts';
 
 export async function openTestDatabase(opts: { onQuery?: (query: string) => void } = {}): Promise<Database> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    const database = await createDatabase({ inMemory: true, onQuery: opts.onQuery });
+    // The global setup's migrated snapshot (test/setup/pglite-snapshot.ts); migrating again finds nothing to do.
+    const snapshot = inject('pgliteSnapshot');
+    const loadDataDir = snapshot ? new Blob([await readFile(snapshot)]) : undefined;
+    const database = await createDatabase({
+      inMemory: true,
+      onQuery: opts.onQuery,
+      ...(loadDataDir ? { loadDataDir } : {}),
+    });
     await migrateDatabase(database);
     return database;
   }
