@@ -14,14 +14,12 @@ import { createCatalogRefresher } from './catalog/refresh.ts';
 import type { Config, GitHubConfig } from './config.ts';
 import { answerCommandLine, commandNamed } from './core/commands/index.ts';
 import { createRefreshGate } from './core/commands/refresh-gate.ts';
-import type {
-  CatalogRefresher,
-  CatalogStore,
-  ConditionalCache,
-  GitHubGateway,
-  ProcessedEventLog,
-  SyncStateStore,
-} from './core/ports.ts';
+import type { CatalogRefresher } from './core/ports/catalog-refresher.ts';
+import type { CatalogStore } from './core/ports/catalog-store.ts';
+import type { ConditionalCache } from './core/ports/conditional-cache.ts';
+import type { GitHubGateway } from './core/ports/github-gateway.ts';
+import type { ProcessedEventLog } from './core/ports/processed-event-log.ts';
+import type { SyncStateStore } from './core/ports/sync-state-store.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';

@@ -18,9 +18,12 @@
 import { createHash } from 'node:crypto';
 import { buildErrorNotice, noticeChannelOf } from '../core/catalog/error-notice.ts';
 import type { ChannelSpan } from '../core/catalog/facts.ts';
+import type { EntityRecord } from '../core/catalog/records.ts';
 import type { EntityRef, IngestError } from '../core/catalog/types.ts';
 import { UpstreamError } from '../core/errors.ts';
-import type { CatalogStore, ChannelNotifier, EntityRecord, SyncStateStore } from '../core/ports.ts';
+import type { CatalogStore } from '../core/ports/catalog-store.ts';
+import type { ChannelNotifier } from '../core/ports/channel-notifier.ts';
+import type { SyncStateStore } from '../core/ports/sync-state-store.ts';
 import { describeError } from '../http/server.ts';
 import type { Logger } from '../logger.ts';
 

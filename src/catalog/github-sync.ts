@@ -14,20 +14,12 @@
  */
 import { posix } from 'node:path';
 import { locationSpecOf, processDocument } from '../core/catalog/descriptor.ts';
+import type { RefreshOutcome, SourceScope, StoredSource } from '../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity } from '../core/catalog/types.ts';
 import { isWayfinderError } from '../core/errors.ts';
-import type {
-  CatalogStore,
-  GitHubGateway,
-  GitHubRepository,
-  GitHubTeam,
-  GitHubUser,
-  RefreshOutcome,
-  RepositorySyncState,
-  SourceScope,
-  StoredSource,
-  SyncStateStore,
-} from '../core/ports.ts';
+import type { CatalogStore } from '../core/ports/catalog-store.ts';
+import type { GitHubGateway, GitHubRepository, GitHubTeam, GitHubUser } from '../core/ports/github-gateway.ts';
+import type { RepositorySyncState, SyncStateStore } from '../core/ports/sync-state-store.ts';
 import type { Logger } from '../logger.ts';
 import { countFailedDocuments } from './import-catalog.ts';
 import { collectDescriptorText, createDescriptorLoad, type DescriptorLoad } from './load-descriptors.ts';

@@ -4,7 +4,7 @@
  * conditional requests. Only GitHub file URLs are read:
  * `https://github.com/<owner>/<repo>/blob/<ref>/<path>` and `https://raw.githubusercontent.com/<owner>/<repo>/<ref>/<path>`.
  */
-import type { GitHubGateway } from '../core/ports.ts';
+import type { GitHubGateway } from '../core/ports/github-gateway.ts';
 import type { UrlReader } from './load-descriptors.ts';
 
 const FILE_URL_FORMS =

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { SourceScope } from '../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity, SkippedDocument } from '../core/catalog/types.ts';
-import type { CatalogStore, SourceScope } from '../core/ports.ts';
+import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import { isNoDescriptorsError, type LoadedDescriptors, loadDescriptors, type UrlReader } from './load-descriptors.ts';
 
 export interface ImportResult {

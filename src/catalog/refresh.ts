@@ -6,7 +6,9 @@
  */
 import { stat } from 'node:fs/promises';
 import { shownPath } from '../core/catalog/facts.ts';
-import type { CatalogRefresher, CatalogStore, RefreshOutcome } from '../core/ports.ts';
+import type { RefreshOutcome } from '../core/catalog/records.ts';
+import type { CatalogRefresher } from '../core/ports/catalog-refresher.ts';
+import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import { importCatalog } from './import-catalog.ts';
 
 /** Refreshes one GitHub scope (`github:acme/payments-api`, `github-teams:acme`); present when GitHub is configured. */

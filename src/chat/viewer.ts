@@ -4,7 +4,7 @@
  * `/owner` stay at their one statement.
  */
 import type { Asker, Viewer } from '../core/commands/types.ts';
-import type { CatalogStore } from '../core/ports.ts';
+import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { ChatPlatform, Span } from '../core/view-model.ts';
 
 /**

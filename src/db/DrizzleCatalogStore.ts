@@ -3,9 +3,7 @@
  * routes the port's methods to them and keeps the simple ones. Rows are mapped to core types before they leave.
  */
 import { asc, count, eq, sql } from 'drizzle-orm';
-import type { EntityRef, ImportCounts, IngestError, ProcessedEntity, RelationType } from '../core/catalog/types.ts';
 import type {
-  CatalogStore,
   ChatIdentity,
   DependencyNode,
   EntityRecord,
@@ -17,7 +15,9 @@ import type {
   SourceScope,
   StoredSource,
   TeamFacts,
-} from '../core/ports.ts';
+} from '../core/catalog/records.ts';
+import type { EntityRef, ImportCounts, IngestError, ProcessedEntity, RelationType } from '../core/catalog/types.ts';
+import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { ChatPlatform } from '../core/view-model.ts';
 import { AnalyzeTrigger } from './analyze-trigger.ts';
 import type { Db } from './client.ts';

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { ConditionalCache } from '../core/ports.ts';
+import type { ConditionalCache } from '../core/ports/conditional-cache.ts';
 import type { Db } from './client.ts';
 import { conditionalCache } from './schema.ts';
 

@@ -1,5 +1,5 @@
 import { lt } from 'drizzle-orm';
-import type { ProcessedEventLog } from '../core/ports.ts';
+import type { ProcessedEventLog } from '../core/ports/processed-event-log.ts';
 import type { Db } from './client.ts';
 import { processedEvents } from './schema.ts';
 

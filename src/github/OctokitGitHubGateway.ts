@@ -13,16 +13,16 @@
 import type { Octokit } from '@octokit/core';
 import { z } from 'zod';
 import { GitHubUnavailableError, InputError, NotFoundError, UpstreamError } from '../core/errors.ts';
+import type { ConditionalCache } from '../core/ports/conditional-cache.ts';
 import type {
   Conditional,
-  ConditionalCache,
   GitHubFile,
   GitHubGateway,
   GitHubRepository,
   GitHubRequestStats,
   GitHubTeam,
   GitHubUser,
-} from '../core/ports.ts';
+} from '../core/ports/github-gateway.ts';
 import { countRequestsSent } from './octokit.ts';
 
 /** Part of every cache key; bump it when what is cached for a URL changes shape. */

@@ -1,6 +1,6 @@
 import type { Background } from '../background.ts';
 import type { ChatServices } from '../chat/context.ts';
-import type { ProcessedEventLog } from '../core/ports.ts';
+import type { ProcessedEventLog } from '../core/ports/processed-event-log.ts';
 import type { Logger } from '../http/server.ts';
 import type { IdentityWarmer } from './identities.ts';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importCatalog } from '../../src/catalog/import-catalog.ts';
 import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
-import type { EntityRecord } from '../../src/core/ports.ts';
+import type { EntityRecord } from '../../src/core/catalog/records.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { openTestDatabase } from '../helpers/database.ts';

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { importCatalog } from '../../src/catalog/import-catalog.ts';
 import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import { type CommandContext, localViewer } from '../../src/core/commands/types.ts';
-import type { CatalogStore } from '../../src/core/ports.ts';
+import type { CatalogStore } from '../../src/core/ports/catalog-store.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { openTestDatabase } from './database.ts';
 

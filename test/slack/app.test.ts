@@ -8,7 +8,7 @@ import { importCatalog } from '../../src/catalog/import-catalog.ts';
 import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import { answerCommandLine, commandNamed } from '../../src/core/commands/index.ts';
 import { createRefreshGate } from '../../src/core/commands/refresh-gate.ts';
-import type { CatalogStore } from '../../src/core/ports.ts';
+import type { CatalogStore } from '../../src/core/ports/catalog-store.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';

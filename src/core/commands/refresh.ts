@@ -1,6 +1,6 @@
 import { ingestErrorText, locationSpan, shortName, sourceSpan } from '../catalog/facts.ts';
+import type { EntityRecord, RefreshOutcome } from '../catalog/records.ts';
 import type { ImportCounts } from '../catalog/types.ts';
-import type { EntityRecord, RefreshOutcome } from '../ports.ts';
 import { countOf } from '../text.ts';
 import type { Answer, Block, Button, Message, Span } from '../view-model.ts';
 import { text as plain, plainText, strong } from '../view-model.ts';

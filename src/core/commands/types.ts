@@ -1,6 +1,7 @@
 import type { EntityRef } from '../catalog/types.ts';
 import type { FieldErrors } from '../forms.ts';
-import type { CatalogRefresher, CatalogStore } from '../ports.ts';
+import type { CatalogRefresher } from '../ports/catalog-refresher.ts';
+import type { CatalogStore } from '../ports/catalog-store.ts';
 import type { Answer, ChatPlatform, Form, FormValues } from '../view-model.ts';
 import type { RefreshGate } from './refresh-gate.ts';
 

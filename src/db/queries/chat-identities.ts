@@ -3,8 +3,8 @@
  * identity is saved and again when it is read, so a User imported after the person first spoke is still found.
  */
 import { type SQL, sql } from 'drizzle-orm';
+import type { ChatIdentity } from '../../core/catalog/records.ts';
 import type { EntityRef } from '../../core/catalog/types.ts';
-import type { ChatIdentity } from '../../core/ports.ts';
 import type { Db } from '../client.ts';
 import { textArray } from '../sql-fragments.ts';
 

@@ -11,7 +11,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { emailOf } from '../../core/catalog/facts.ts';
-import type { PersonRecord, TeamFacts } from '../../core/ports.ts';
+import type { PersonRecord, TeamFacts } from '../../core/catalog/records.ts';
 import type { ChatPlatform } from '../../core/view-model.ts';
 import type { Db } from '../client.ts';
 import { type EntityRow, toEntityRecord } from '../entity-row.ts';

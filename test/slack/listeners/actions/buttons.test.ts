@@ -1,6 +1,7 @@
 import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
+import type { CatalogStore } from '../../../../src/core/ports/catalog-store.ts';
+import type { ProcessedEventLog } from '../../../../src/core/ports/processed-event-log.ts';
 import type { Message } from '../../../../src/core/view-model.ts';
 import { runCommandButton } from '../../../../src/slack/listeners/actions/run-command.ts';
 import { shareButton } from '../../../../src/slack/listeners/actions/share.ts';

@@ -1,7 +1,8 @@
 import type { SlashCommand } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../../../src/core/errors.ts';
-import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
+import type { CatalogStore } from '../../../../src/core/ports/catalog-store.ts';
+import type { ProcessedEventLog } from '../../../../src/core/ports/processed-event-log.ts';
 import type { Message } from '../../../../src/core/view-model.ts';
 import { answerSlashCommand } from '../../../../src/slack/listeners/commands/slash-command.ts';
 import type { FakeSlackApi } from '../../../fakes/slack-api.ts';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
+import type { CatalogStore } from '../../../../src/core/ports/catalog-store.ts';
+import type { ProcessedEventLog } from '../../../../src/core/ports/processed-event-log.ts';
 import { publishHome } from '../../../../src/slack/listeners/events/app-home-opened.ts';
 import type { FakeSlackApi } from '../../../fakes/slack-api.ts';
 import {
