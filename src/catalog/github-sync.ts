@@ -13,16 +13,18 @@
  * was, and is read again at the next sync.
  */
 import { posix } from 'node:path';
-import { locationSpecOf, processDocument } from '../core/catalog/descriptor.ts';
+import { locationSpecOf } from '../core/catalog/descriptor.ts';
 import type { RefreshOutcome, SourceScope, StoredSource } from '../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity } from '../core/catalog/types.ts';
 import { isWayfinderError } from '../core/errors.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
-import type { GitHubGateway, GitHubRepository, GitHubTeam, GitHubUser } from '../core/ports/github-gateway.ts';
+import type { GitHubGateway, GitHubRepository } from '../core/ports/github-gateway.ts';
 import type { RepositorySyncState, SyncStateStore } from '../core/ports/sync-state-store.ts';
 import type { Logger } from '../logger.ts';
+import { readGitHubTeams, type SourceRead } from './github-teams.ts';
 import { countFailedDocuments } from './import-catalog.ts';
 import { collectDescriptorText, createDescriptorLoad, type DescriptorLoad } from './load-descriptors.ts';
+import { mapConcurrently } from './map-concurrently.ts';
 
 /** Requests in flight at once; octokit's throttling allows ten per client. */
 const CONCURRENCY = 8;
@@ -59,14 +61,6 @@ export interface SyncSummary {
 }
 
 export type SyncProgress = (event: { done: number; total: number }) => void;
-
-/** What one source (a repository, the teams) read into. */
-interface SourceRead {
-  scope: string;
-  entities: ProcessedEntity[];
-  errors: IngestError[];
-  locations: string[];
-}
 
 interface RepositoryRead extends SourceRead {
   repository: GitHubRepository;
@@ -268,63 +262,14 @@ export class GitHubCatalogSync {
     return undefined;
   }
 
-  // ---------------------------------------------------------------------------------------------------------------
-  // Teams and people
-
-  async #readTeams(): Promise<SourceRead> {
-    const { org } = this.#settings;
-    const teamList = await this.#gateway.listTeams({ org });
-    const teams = teamList.value;
-    const listed = await mapConcurrently(teams, CONCURRENCY, async (team) => ({
-      team,
-      ...(await this.#gateway.listTeamMembers({ org, teamSlug: team.slug })),
-    }));
-    const members = await this.#directMembers({
-      listed: listed.map(({ team, value }) => ({ slug: team.slug, logins: value })),
-      parents: new Set(teams.flatMap((team) => (team.parentSlug ? [team.parentSlug] : []))),
-      changed: teamList.changed || listed.some((list) => list.changed),
+  /** The organisation's teams and people, as Groups and Users (`github-teams.ts`). */
+  #readTeams(): Promise<SourceRead> {
+    return readGitHubTeams({
+      gateway: this.#gateway,
+      org: this.#settings.org,
+      scope: this.teamsScope,
+      concurrency: CONCURRENCY,
     });
-    const logins = [...new Set(listed.flatMap(({ value }) => value))].sort();
-    const users = (
-      await mapConcurrently(logins, CONCURRENCY, async (login) => (await this.#gateway.getUser({ login, org }))?.value)
-    ).filter((user): user is GitHubUser => user !== undefined);
-
-    const read: SourceRead = { scope: this.teamsScope, entities: [], errors: [], locations: [] };
-    const known = new Set(users.map((user) => user.login));
-    for (const team of teams) {
-      const children = teams.filter((child) => child.parentSlug === team.slug).map((child) => child.slug);
-      const teamMembers = (members.get(team.slug) ?? []).filter((login) => known.has(login));
-      addGenerated(read, teamDocument(team, children, teamMembers), `url:${team.htmlUrl}`);
-    }
-    for (const user of users) addGenerated(read, userDocument(user), `url:${user.htmlUrl}`);
-    return read;
-  }
-
-  /**
-   * Each team's direct members, as Backstage means them. GitHub's REST list of a team includes its child teams'
-   * members, and subtracting the children's lists would drop someone who is a direct member of both; so for a team
-   * with child teams the direct members come from GraphQL (`membership: IMMEDIATE`), read again only when a REST list
-   * or the team list changed (or the last answer is a day old), so an unchanged organisation costs no GraphQL. A team
-   * without child teams is its REST list.
-   */
-  async #directMembers(opts: {
-    listed: readonly { slug: string; logins: string[] }[];
-    parents: ReadonlySet<string>;
-    changed: boolean;
-  }): Promise<Map<string, string[]>> {
-    const members = new Map(opts.listed.map(({ slug, logins }) => [slug, logins]));
-    if (opts.parents.size === 0) return members;
-    const org = this.#settings.org;
-    let immediate = (await this.#gateway.listImmediateTeamMembers({ org, reread: opts.changed })).value;
-    // A parent team the kept answer does not know yet (made since it was read): ask again.
-    if (!opts.changed && [...opts.parents].some((slug) => members.has(slug) && !(slug in immediate))) {
-      immediate = (await this.#gateway.listImmediateTeamMembers({ org, reread: true })).value;
-    }
-    for (const slug of opts.parents) {
-      const direct = immediate[slug];
-      if (direct && members.has(slug)) members.set(slug, direct);
-    }
-    return members;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -527,61 +472,4 @@ export function resolveTarget(opts: {
     };
   }
   return { path };
-}
-
-function teamDocument(team: GitHubTeam, children: string[], members: string[]) {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: {
-      name: team.slug,
-      title: team.name,
-      ...(team.description ? { description: team.description } : {}),
-      annotations: { 'github.com/team-slug': team.slug },
-    },
-    spec: {
-      type: 'team',
-      profile: { displayName: team.name },
-      ...(team.parentSlug ? { parent: team.parentSlug } : {}),
-      children,
-      members,
-    },
-  };
-}
-
-function userDocument(user: GitHubUser) {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name: user.login, annotations: { 'github.com/user-login': user.login } },
-    spec: {
-      profile: {
-        displayName: user.name ?? user.login,
-        ...(user.email ? { email: user.email } : {}),
-        ...(user.avatarUrl ? { picture: user.avatarUrl } : {}),
-      },
-      memberOf: [],
-    },
-  };
-}
-
-function addGenerated(read: SourceRead, document: unknown, location: string): void {
-  const result = processDocument({ document, position: { location, line: 1 } });
-  read.locations.push(location);
-  if (result.ok) read.entities.push(result.entity);
-  else read.errors.push(...result.errors);
-}
-
-/** Maps `items` with at most `limit` calls in flight, keeping their order. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, map: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await map(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
