@@ -20,7 +20,7 @@ import type { EntityRef, ImportCounts, IngestError, ProcessedEntity, RelationTyp
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { ChatPlatform } from '../core/view-model.ts';
 import { AnalyzeTrigger } from './analyze-trigger.ts';
-import type { Db } from './client.ts';
+import type { Db } from './drizzle-db.ts';
 import { entityFields, toEntityRecord } from './entity-row.ts';
 import * as chatIdentities from './queries/chat-identities.ts';
 import { getDependencies } from './queries/dependencies.ts';

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { importCatalog } from '../../src/catalog/import-catalog.ts';
 import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
-import { type CommandContext, localViewer } from '../../src/core/commands/types.ts';
+import { localViewer } from '../../src/core/commands/asker.ts';
+import type { CommandContext } from '../../src/core/commands/types.ts';
 import type { CatalogStore } from '../../src/core/ports/catalog-store.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { openTestDatabase } from './database.ts';

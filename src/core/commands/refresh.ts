@@ -5,9 +5,10 @@ import { countOf } from '../text.ts';
 import type { Answer, Block, Button, Message, Span } from '../view-model.ts';
 import { text as plain, plainText, strong } from '../view-model.ts';
 import { parseArgs } from './args.ts';
+import type { Asker } from './asker.ts';
 import type { Admission, RunningRefresh } from './refresh-gate.ts';
 import { inputProblemAnswer, resolveEntity, usageAnswer } from './resolve.ts';
-import type { Asker, CommandContext, CommandDefinition } from './types.ts';
+import type { CommandContext, CommandDefinition } from './types.ts';
 
 /** The person at a terminal, when the surface names nobody. */
 const LOCAL_ASKER: Asker = { platform: 'console', id: 'local' };

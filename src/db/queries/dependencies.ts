@@ -11,7 +11,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { DependencyNode } from '../../core/catalog/records.ts';
 import type { EntityRef, RelationType } from '../../core/catalog/types.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, entityColumns, toEntityRecord } from '../entity-row.ts';
 
 type Direction = 'down' | 'up';

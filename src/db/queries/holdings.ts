@@ -7,7 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { HoldingsFacts } from '../../core/catalog/records.ts';
 import type { EntityRef } from '../../core/catalog/types.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, entityColumns, toEntityRecord } from '../entity-row.ts';
 
 type HoldingsRow = {

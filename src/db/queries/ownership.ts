@@ -7,7 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { EntityRecord, OwnershipFacts } from '../../core/catalog/records.ts';
 import type { ChatPlatform } from '../../core/view-model.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, entityColumns, toEntityRecord, toPersonRecord } from '../entity-row.ts';
 import { prepareStatement } from '../prepared.ts';
 import {

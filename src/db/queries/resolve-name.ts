@@ -7,7 +7,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { EntityRecord, NameResolution } from '../../core/catalog/records.ts';
 import { splitEntityRef } from '../../core/catalog/refs.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, entityColumns, toEntityRecord } from '../entity-row.ts';
 import { prepareStatement } from '../prepared.ts';
 import { entityLabel } from '../schema.ts';

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { TeamFacts } from '../../core/catalog/records.ts';
 import type { EntityRef } from '../../core/catalog/types.ts';
 import type { ChatPlatform } from '../../core/view-model.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { prepareStatement } from '../prepared.ts';
 import {
   type ChatUserIds,
