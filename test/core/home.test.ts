@@ -4,7 +4,7 @@ import { buildHomeMessage } from '../../src/core/home.ts';
 import type { Block, Message } from '../../src/core/view-model.ts';
 import { plainText } from '../../src/core/view-model.ts';
 import { renderSlackMessage } from '../../src/slack/render/message.ts';
-import { entity } from '../helpers/slack-deps.ts';
+import { entity } from '../helpers/listener-context.ts';
 
 const payments = entity('group:default/payments', {
   metadata: { name: 'payments' },

@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCatalog } from '../../../src/catalog/import-catalog.ts';
-import { createCatalogRefresher } from '../../../src/catalog/refresh.ts';
 import type { IngestError } from '../../../src/core/catalog/types.ts';
 import { localViewer } from '../../../src/core/commands/asker.ts';
 import { runCommandLine } from '../../../src/core/commands/index.ts';
 import type { CommandContext } from '../../../src/core/commands/types.ts';
 import { plainText } from '../../../src/core/view-model.ts';
 import { DrizzleCatalogStore } from '../../../src/db/DrizzleCatalogStore.ts';
+import { createCatalogRefresher } from '../../../src/ingestion/catalog-refresher.ts';
+import { importCatalog } from '../../../src/ingestion/import-catalog.ts';
 import { openTestDatabase } from '../../helpers/database.ts';
 import { type DemoCatalog, openDemoCatalog } from '../../helpers/demo-catalog.ts';
 import { blocksOf, githubLocation, rendered } from './answers.ts';

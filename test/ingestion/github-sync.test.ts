@@ -4,14 +4,14 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubCatalogSync, resolveTarget } from '../../src/catalog/github-sync.ts';
-import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from '../../src/db/DrizzleConditionalCache.ts';
 import { DrizzleSyncStateStore } from '../../src/db/DrizzleSyncStateStore.ts';
 import { OctokitGitHubGateway } from '../../src/github/OctokitGitHubGateway.ts';
 import { createOctokit } from '../../src/github/octokit.ts';
+import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
+import { GitHubCatalogSync, resolveTarget } from '../../src/ingestion/github-sync.ts';
 import type { Logger } from '../../src/logger.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadDescriptors } from '../../src/catalog/load-descriptors.ts';
 import type { ProcessedEntity } from '../../src/core/catalog/types.ts';
+import { loadDescriptors } from '../../src/ingestion/load-descriptors.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/catalog', import.meta.url));
 

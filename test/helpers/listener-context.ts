@@ -1,5 +1,5 @@
 /**
- * Listener dependencies for calling Slack handlers as plain functions, without an App: the caller's real store and
+ * Listener contexts for calling Slack handlers as plain functions, without an App: the caller's real store and
  * processed-event log (on a database from `openTestDatabase()`), a scripted `runCommand` that records what it ran,
  * and a real WebClient pointed at the fake Slack.
  */
@@ -7,8 +7,6 @@ import { fileURLToPath } from 'node:url';
 import type { RespondFn } from '@slack/bolt';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { createBackground } from '../../src/background.ts';
-import { importCatalog } from '../../src/catalog/import-catalog.ts';
-import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import type { EntityRecord } from '../../src/core/catalog/records.ts';
 import { commandNamed } from '../../src/core/commands/index.ts';
 import { createRefreshGate } from '../../src/core/commands/refresh-gate.ts';
@@ -20,8 +18,10 @@ import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
 import type { Logger } from '../../src/http/server.ts';
-import type { ListenerDeps } from '../../src/slack/deps.ts';
+import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
+import { importCatalog } from '../../src/ingestion/import-catalog.ts';
 import { createIdentityWarmer } from '../../src/slack/identities.ts';
+import type { ListenerContext } from '../../src/slack/listener-context.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { openTestDatabase } from './database.ts';
 
@@ -39,23 +39,23 @@ export function recordingLogger(): RecordingLogger {
   return { lines, debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 
-export interface TestDeps extends ListenerDeps {
+export interface TestListenerContext extends ListenerContext {
   logger: RecordingLogger;
   /** Every command line run, with who ran it. */
   ran: { line: string; context: CommandContext }[];
 }
 
-export function listenerDeps(opts: {
+export function listenerContext(opts: {
   store: CatalogStore;
   processedEvents: ProcessedEventLog;
   answer?: (line: string, context: CommandContext) => Promise<Answer>;
   /** Commands besides Wayfinder's that form submissions can come back to (a form-answering command of a test). */
   commands?: readonly CommandDefinition[];
-  /** See `ListenerDeps.deferAfterMs`; default 2,000 ms as in production. */
+  /** See `ListenerContext.deferAfterMs`; default 2,000 ms as in production. */
   deferAfterMs?: number;
-}): TestDeps {
+}): TestListenerContext {
   const logger = recordingLogger();
-  const ran: TestDeps['ran'] = [];
+  const ran: TestListenerContext['ran'] = [];
   const answer = opts.answer ?? (async (line: string) => ({ summary: `answer to ${line}`, command: line, blocks: [] }));
   return {
     ran,

@@ -2,11 +2,11 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCatalog } from '../../src/catalog/import-catalog.ts';
-import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import type { EntityRecord } from '../../src/core/catalog/records.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
+import { importCatalog } from '../../src/ingestion/import-catalog.ts';
 import { openTestDatabase } from '../helpers/database.ts';
 
 let database: Database;

@@ -14,7 +14,7 @@ export interface SlackServices extends ChatServices {
 }
 
 /** Everything a listener is given besides Bolt's arguments. */
-export interface ListenerDeps {
+export interface ListenerContext {
   services: SlackServices;
   logger: Logger;
   background: Background;

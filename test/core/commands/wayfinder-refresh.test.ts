@@ -2,9 +2,9 @@ import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCatalog } from '../../../src/catalog/import-catalog.ts';
 import { runCommandLine } from '../../../src/core/commands/index.ts';
 import { plainText } from '../../../src/core/view-model.ts';
+import { importCatalog } from '../../../src/ingestion/import-catalog.ts';
 import { type DemoCatalog, openDemoCatalog } from '../../helpers/demo-catalog.ts';
 import { blocksOf, buttonCommands, component, importFromGitHub, rendered } from './answers.ts';
 

@@ -4,17 +4,17 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fingerprintError, notifyErrorOwners } from '../../src/catalog/error-notices.ts';
 import { processDocument } from '../../src/core/catalog/descriptor.ts';
 import type { IngestError, ProcessedEntity } from '../../src/core/catalog/types.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleSyncStateStore } from '../../src/db/DrizzleSyncStateStore.ts';
+import { fingerprintError, notifyErrorOwners } from '../../src/ingestion/error-notices.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createSlackChannelNotifier } from '../../src/slack/channel-notifier.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { fakeSlackClient } from '../helpers/slack-deps.ts';
+import { fakeSlackClient } from '../helpers/listener-context.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const repoFile = (repo: string) => `url:https://github.com/acme/${repo}/blob/main/catalog-info.yaml`;

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitHubUrlReader, parseGitHubFileUrl } from '../../src/catalog/github-url-reader.ts';
-import { loadDescriptors, type UrlReader } from '../../src/catalog/load-descriptors.ts';
 import { InMemoryConditionalCache } from '../../src/github/InMemoryConditionalCache.ts';
 import { OctokitGitHubGateway } from '../../src/github/OctokitGitHubGateway.ts';
 import { createOctokit } from '../../src/github/octokit.ts';
+import { createGitHubUrlReader, parseGitHubFileUrl } from '../../src/ingestion/github-url-reader.ts';
+import { loadDescriptors, type UrlReader } from '../../src/ingestion/load-descriptors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 
