@@ -8,19 +8,24 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { formatSyncSummary } from './catalog/github-sync.ts';
-import { createGitHubUrlReader } from './catalog/github-url-reader.ts';
-import { formatIngestError, formatSkippedDocument, importCatalog, validateCatalog } from './catalog/import-catalog.ts';
-import type { UrlReader } from './catalog/load-descriptors.ts';
 import { type Config, ConfigError, hasInbound, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
+import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
-import { localViewer } from './core/commands/types.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
 import { describeError } from './http/server.ts';
+import { formatSyncSummary } from './ingestion/github-sync.ts';
+import { createGitHubUrlReader } from './ingestion/github-url-reader.ts';
+import {
+  formatIngestError,
+  formatSkippedDocument,
+  importCatalog,
+  validateCatalog,
+} from './ingestion/import-catalog.ts';
+import type { UrlReader } from './ingestion/load-descriptors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createGitHubGateway, openWayfinder, startWayfinder } from './main.ts';
 import { observedSync } from './metrics.ts';

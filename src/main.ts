@@ -7,21 +7,15 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { createBackground } from './background.ts';
-import { notifyErrorOwners } from './catalog/error-notices.ts';
-import { GitHubCatalogSync, type SyncSummary } from './catalog/github-sync.ts';
-import { importCatalog } from './catalog/import-catalog.ts';
-import { createCatalogRefresher } from './catalog/refresh.ts';
 import type { Config, GitHubConfig } from './config.ts';
 import { answerCommandLine, commandNamed } from './core/commands/index.ts';
 import { createRefreshGate } from './core/commands/refresh-gate.ts';
-import type {
-  CatalogRefresher,
-  CatalogStore,
-  ConditionalCache,
-  GitHubGateway,
-  ProcessedEventLog,
-  SyncStateStore,
-} from './core/ports.ts';
+import type { CatalogRefresher } from './core/ports/catalog-refresher.ts';
+import type { CatalogStore } from './core/ports/catalog-store.ts';
+import type { ConditionalCache } from './core/ports/conditional-cache.ts';
+import type { GitHubGateway } from './core/ports/github-gateway.ts';
+import type { ProcessedEventLog } from './core/ports/processed-event-log.ts';
+import type { SyncStateStore } from './core/ports/sync-state-store.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
@@ -34,6 +28,10 @@ import { OctokitGitHubGateway } from './github/OctokitGitHubGateway.ts';
 import { createOctokit } from './github/octokit.ts';
 import { createGitHubWebhookRoute, GITHUB_WEBHOOK_PATH } from './github/webhook-route.ts';
 import { createHttpServer, describeError, type HttpServer } from './http/server.ts';
+import { createCatalogRefresher } from './ingestion/catalog-refresher.ts';
+import { notifyErrorOwners } from './ingestion/error-notices.ts';
+import { GitHubCatalogSync, type SyncSummary } from './ingestion/github-sync.ts';
+import { importCatalog } from './ingestion/import-catalog.ts';
 import { createCatalogSyncJob } from './jobs/catalog-sync.ts';
 import { createOrphanPurgeJob } from './jobs/orphan-purge.ts';
 import { ORPHAN_PURGE_CRON, type ScheduledJob, startSchedule } from './jobs/schedule.ts';

@@ -6,9 +6,9 @@
  */
 import type pg from 'pg';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { SyncSummary } from './catalog/github-sync.ts';
 import type { Database } from './db/client.ts';
 import type { Route, ServedRequest } from './http/server.ts';
+import type { SyncSummary } from './ingestion/github-sync.ts';
 import type { JobOutcome } from './jobs/run-job.ts';
 import type { Logger } from './logger.ts';
 import type { SlackAck } from './slack/receiver.ts';

@@ -3,13 +3,13 @@
  * syncs that succeed or fail as a whole.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncSummary } from '../src/catalog/github-sync.ts';
 import type { Database } from '../src/db/client.ts';
 import { DrizzleJobLock } from '../src/db/DrizzleJobLock.ts';
+import type { SyncSummary } from '../src/ingestion/github-sync.ts';
 import { startSchedule } from '../src/jobs/schedule.ts';
 import { countingErrors, createMetrics, observedSync } from '../src/metrics.ts';
 import { openTestDatabase } from './helpers/database.ts';
-import { recordingLogger } from './helpers/slack-deps.ts';
+import { recordingLogger } from './helpers/listener-context.ts';
 
 let database: Database;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import type { CommandContext } from '../core/commands/types.ts';
 import type { Answer, Deferred, Message } from '../core/view-model.ts';
 import { isMessage, text as plain } from '../core/view-model.ts';
 import type { ChatServices } from './context.ts';
-import { orExpectedError } from './errors.ts';
+import { orExpectedError } from './expected-errors.ts';
 
 /** How long an answer may take before it is deferred: Slack allows 3 s, and the network takes its share. */
 export const DEFAULT_DEFER_AFTER_MS = 2_000;

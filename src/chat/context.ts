@@ -5,7 +5,8 @@
 
 import type { RefreshGate } from '../core/commands/refresh-gate.ts';
 import type { CommandContext, CommandDefinition } from '../core/commands/types.ts';
-import type { CatalogRefresher, CatalogStore } from '../core/ports.ts';
+import type { CatalogRefresher } from '../core/ports/catalog-refresher.ts';
+import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { Answer, ChatPlatform } from '../core/view-model.ts';
 import { chatViewer } from './viewer.ts';
 

@@ -9,7 +9,7 @@ import type { Message } from '../core/view-model.ts';
 import { text as plain } from '../core/view-model.ts';
 import { DEFAULT_DEFER_AFTER_MS, settleWithin, WORKING_ON_IT_MESSAGE } from './answer.ts';
 import type { ChatServices } from './context.ts';
-import { orExpectedError } from './errors.ts';
+import { orExpectedError } from './expected-errors.ts';
 
 /** What a surface read from a submission: which command and form, its state, and the raw values by field id. */
 export interface RawSubmission {

@@ -3,7 +3,7 @@
  * it is current and shows nothing they could not ask for themselves; it ends with who shared it. Answers without a
  * `command` (a refresh's result) cannot be shared: running them again would do something again, not show the same.
  */
-import type { Asker } from '../core/commands/types.ts';
+import type { Asker } from '../core/commands/asker.ts';
 import type { ChatPlatform, Message } from '../core/view-model.ts';
 import { text as plain } from '../core/view-model.ts';
 import { askerSpan } from './viewer.ts';

@@ -3,8 +3,8 @@
  * User behind it takes a query, made only when a command asks (`CommandContext.viewer`), so that lookups such as
  * `/owner` stay at their one statement.
  */
-import type { Asker, Viewer } from '../core/commands/types.ts';
-import type { CatalogStore } from '../core/ports.ts';
+import type { Asker, Viewer } from '../core/commands/asker.ts';
+import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { ChatPlatform, Span } from '../core/view-model.ts';
 
 /**

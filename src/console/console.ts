@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
-import { orExpectedError } from '../chat/errors.ts';
+import { orExpectedError } from '../chat/expected-errors.ts';
 import { answerCommandLine, answerToMessage } from '../core/commands/index.ts';
 import type { CommandContext } from '../core/commands/types.ts';
 import { isMessage } from '../core/view-model.ts';

@@ -5,8 +5,9 @@
  */
 
 import { displayNameOf, kindLabel, specString, teamName, titleOf } from './catalog/facts.ts';
+import type { ChatIdentity, EntityRecord, HoldingsFacts } from './catalog/records.ts';
 import type { EntityRef } from './catalog/types.ts';
-import type { CatalogStore, ChatIdentity, EntityRecord, HoldingsFacts } from './ports.ts';
+import type { CatalogStore } from './ports/catalog-store.ts';
 import { countOf } from './text.ts';
 import type { Block, Button, ListItem, Message } from './view-model.ts';
 import { code, text as plain, strong } from './view-model.ts';

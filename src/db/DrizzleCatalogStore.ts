@@ -3,9 +3,7 @@
  * routes the port's methods to them and keeps the simple ones. Rows are mapped to core types before they leave.
  */
 import { asc, count, eq, sql } from 'drizzle-orm';
-import type { EntityRef, ImportCounts, IngestError, ProcessedEntity, RelationType } from '../core/catalog/types.ts';
 import type {
-  CatalogStore,
   ChatIdentity,
   DependencyNode,
   EntityRecord,
@@ -17,10 +15,12 @@ import type {
   SourceScope,
   StoredSource,
   TeamFacts,
-} from '../core/ports.ts';
+} from '../core/catalog/records.ts';
+import type { EntityRef, ImportCounts, IngestError, ProcessedEntity, RelationType } from '../core/catalog/types.ts';
+import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { ChatPlatform } from '../core/view-model.ts';
 import { AnalyzeTrigger } from './analyze-trigger.ts';
-import type { Db } from './client.ts';
+import type { Db } from './drizzle-db.ts';
 import { entityFields, toEntityRecord } from './entity-row.ts';
 import * as chatIdentities from './queries/chat-identities.ts';
 import { getDependencies } from './queries/dependencies.ts';

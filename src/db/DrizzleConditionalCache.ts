@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
-import type { ConditionalCache } from '../core/ports.ts';
-import type { Db } from './client.ts';
+import type { ConditionalCache } from '../core/ports/conditional-cache.ts';
+import type { Db } from './drizzle-db.ts';
 import { conditionalCache } from './schema.ts';
 
 /** GitHub's ETags and bodies in Postgres, so every replica and every restart asks conditionally. */

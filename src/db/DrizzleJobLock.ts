@@ -1,6 +1,6 @@
 import { and, eq, type SQL, sql } from 'drizzle-orm';
-import type { JobLock } from '../core/ports.ts';
-import type { Db } from './client.ts';
+import type { JobLock } from '../core/ports/job-lock.ts';
+import type { Db } from './drizzle-db.ts';
 import { jobLeases } from './schema.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { lt } from 'drizzle-orm';
-import type { ProcessedEventLog } from '../core/ports.ts';
-import type { Db } from './client.ts';
+import type { ProcessedEventLog } from '../core/ports/processed-event-log.ts';
+import type { Db } from './drizzle-db.ts';
 import { processedEvents } from './schema.ts';
 
 export class DrizzleProcessedEventLog implements ProcessedEventLog {

@@ -1,6 +1,6 @@
 import { inArray, sql } from 'drizzle-orm';
-import type { RepositorySyncState, SyncStateStore } from '../core/ports.ts';
-import type { Db } from './client.ts';
+import type { RepositorySyncState, SyncStateStore } from '../core/ports/sync-state-store.ts';
+import type { Db } from './drizzle-db.ts';
 import { errorNotices, githubRepositories } from './schema.ts';
 import { textArray } from './sql-fragments.ts';
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from './client.ts';
+import type { Db } from './drizzle-db.ts';
 
 /** Autovacuum's defaults: analyze once 50 rows plus 10% of the table have changed since the last analyze. */
 const BASE_THRESHOLD = 50;

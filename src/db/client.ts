@@ -10,29 +10,14 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Logger as DrizzleLogger } from 'drizzle-orm';
 import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { InputError } from '../core/errors.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import type { Db } from './drizzle-db.ts';
 import { rebuildMissingDerived } from './queries/derived.ts';
 import * as schema from './schema.ts';
-
-/**
- * What both drivers return from `db.execute()`: node-postgres's `QueryResult` and PGlite's `Results` both carry
- * the rows in `rows`, which is all the stores read.
- */
-export interface QueryResultHKT extends PgQueryResultHKT {
-  type: QueryRows<this['row']>;
-}
-
-export interface QueryRows<TRow> {
-  rows: TRow[];
-}
-
-/** The drizzle database both drivers satisfy. */
-export type Db = PgDatabase<QueryResultHKT, typeof schema>;
 
 export interface Database {
   db: Db;
@@ -187,6 +172,3 @@ export async function migrateDatabase(database: Database): Promise<void> {
     connection.release();
   }
 }
-
-/** A transaction on `Db`; it can be used wherever a `Db` is expected. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

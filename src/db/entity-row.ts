@@ -5,8 +5,8 @@
  * answers show the entity's file relative to.
  */
 import { type SQL, sql } from 'drizzle-orm';
+import type { EntityRecord, PersonRecord } from '../core/catalog/records.ts';
 import type { EntityEnvelope } from '../core/catalog/types.ts';
-import type { EntityRecord, PersonRecord } from '../core/ports.ts';
 import type { ChatPlatform } from '../core/view-model.ts';
 import { entities } from './schema.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { Db, QueryRows } from './client.ts';
+import type { Db, QueryRows } from './drizzle-db.ts';
 
 export interface PreparedStatement<TRow> {
   execute(values: Record<string, unknown>): Promise<TRow[]>;

@@ -1,4 +1,4 @@
-import type { ConditionalCache } from '../core/ports.ts';
+import type { ConditionalCache } from '../core/ports/conditional-cache.ts';
 
 /**
  * ETags and bodies in process memory, for tests and one-off CLI runs; lost on exit. Bodies are copied in and out, as a

@@ -20,11 +20,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Background } from '../background.ts';
-import type { SyncSummary } from '../catalog/github-sync.ts';
 import { isWayfinderError } from '../core/errors.ts';
-import type { ProcessedEventLog, SyncStateStore } from '../core/ports.ts';
+import type { ProcessedEventLog } from '../core/ports/processed-event-log.ts';
+import type { SyncStateStore } from '../core/ports/sync-state-store.ts';
 import { readRawBody } from '../http/read-body.ts';
 import { type Route, sendText } from '../http/server.ts';
+import type { SyncSummary } from '../ingestion/github-sync.ts';
 import type { Logger } from '../logger.ts';
 import { type GitHubWebhookEvent, type PushEvent, parseGitHubWebhook, pushTouchesCatalog } from './webhook-events.ts';
 import { isValidWebhookSignature } from './webhook-signature.ts';

@@ -1,4 +1,4 @@
-import type { SyncSummary } from '../catalog/github-sync.ts';
+import type { SyncSummary } from '../ingestion/github-sync.ts';
 import type { Logger } from '../logger.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { CatalogStore } from '../core/ports.ts';
+import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { Logger } from '../logger.ts';
 
 /**

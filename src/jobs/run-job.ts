@@ -3,7 +3,7 @@
  * fires, the one that takes the lease runs the job, the others skip. What the schedule runs at each tick, and what a
  * test or the CLI runs to trigger a tick by hand.
  */
-import type { JobLock } from '../core/ports.ts';
+import type { JobLock } from '../core/ports/job-lock.ts';
 import { describeError } from '../http/server.ts';
 import type { Logger } from '../logger.ts';
 

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import cron, { type ScheduledTask } from 'node-cron';
 import { InputError } from '../core/errors.ts';
-import type { JobLock } from '../core/ports.ts';
+import type { JobLock } from '../core/ports/job-lock.ts';
 import type { Logger } from '../logger.ts';
 import { type Job, type JobOutcome, runJobOnce } from './run-job.ts';
 

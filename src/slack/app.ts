@@ -13,10 +13,10 @@ import type { WebClientOptions } from '@slack/web-api';
 import { createBackground } from '../background.ts';
 import { DEFAULT_DEFER_AFTER_MS } from '../chat/answer.ts';
 import type { Logger, Route } from '../http/server.ts';
-import type { ListenerDeps, SlackServices } from './deps.ts';
 import { createSlackErrorHandler } from './error-handler.ts';
 import { createEventDeduplication } from './event-dedupe.ts';
 import { createIdentityWarmer } from './identities.ts';
+import type { ListenerContext, SlackServices } from './listener-context.ts';
 import { registerActions } from './listeners/actions/index.ts';
 import { registerCommands } from './listeners/commands/index.ts';
 import { registerEvents } from './listeners/events/index.ts';
@@ -25,7 +25,7 @@ import { type SlackAck, SlackHttpReceiver } from './receiver.ts';
 import { toSlackSdkLogger } from './sdk-logger.ts';
 import { SlackSocketModeReceiver } from './socket-mode-receiver.ts';
 
-export type { SlackServices } from './deps.ts';
+export type { SlackServices } from './listener-context.ts';
 
 export interface SlackAppOptions {
   /** `xoxb-…` bot token. */
@@ -103,7 +103,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   });
 
   const background = createBackground(logger);
-  const deps: ListenerDeps = {
+  const listener: ListenerContext = {
     services: opts.services,
     logger,
     background,
@@ -113,10 +113,10 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
 
   app.use(createEventDeduplication({ log: opts.services.processedEvents, logger }));
   app.error(createSlackErrorHandler({ logger }));
-  registerCommands(app, deps);
-  registerActions(app, deps);
-  registerEvents(app, deps);
-  registerViews(app, deps);
+  registerCommands(app, listener);
+  registerActions(app, listener);
+  registerEvents(app, listener);
+  registerViews(app, listener);
 
   let started = false;
   return {

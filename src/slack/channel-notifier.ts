@@ -5,7 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { NotFoundError } from '../core/errors.ts';
-import type { ChannelNotifier } from '../core/ports.ts';
+import type { ChannelNotifier } from '../core/ports/channel-notifier.ts';
 import { slackConversationOf } from './channels.ts';
 import { renderSlackMessage } from './render/message.ts';
 

@@ -8,7 +8,7 @@
  * too, and a first delivery that failed is not retried (Bolt acked it already, so Slack would not retry a failure).
  */
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { ProcessedEventLog } from '../core/ports.ts';
+import type { ProcessedEventLog } from '../core/ports/processed-event-log.ts';
 import type { Logger } from '../http/server.ts';
 
 export function createEventDeduplication(opts: {

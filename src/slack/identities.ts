@@ -5,7 +5,8 @@
  * with that email.
  */
 import type { WebClient } from '@slack/web-api';
-import type { CatalogStore, ChatIdentity } from '../core/ports.ts';
+import type { ChatIdentity } from '../core/catalog/records.ts';
+import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { Message, RichText, Span } from '../core/view-model.ts';
 import type { Logger } from '../http/server.ts';
 

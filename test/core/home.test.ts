@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { HoldingsFacts } from '../../src/core/catalog/records.ts';
 import { buildHomeMessage } from '../../src/core/home.ts';
-import type { HoldingsFacts } from '../../src/core/ports.ts';
 import type { Block, Message } from '../../src/core/view-model.ts';
 import { plainText } from '../../src/core/view-model.ts';
 import { renderSlackMessage } from '../../src/slack/render/message.ts';
-import { entity } from '../helpers/slack-deps.ts';
+import { entity } from '../helpers/listener-context.ts';
 
 const payments = entity('group:default/payments', {
   metadata: { name: 'payments' },

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { processDocument } from '../../src/core/catalog/descriptor.ts';
+import type { EntityRecord, NameResolution } from '../../src/core/catalog/records.ts';
 import type { ProcessedEntity } from '../../src/core/catalog/types.ts';
-import type { EntityRecord, NameResolution } from '../../src/core/ports.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { openTestDatabase } from '../helpers/database.ts';

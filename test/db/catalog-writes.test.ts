@@ -4,7 +4,6 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubCatalogSync } from '../../src/catalog/github-sync.ts';
 import { processDocument } from '../../src/core/catalog/descriptor.ts';
 import type { ProcessedEntity } from '../../src/core/catalog/types.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -13,6 +12,7 @@ import { DrizzleConditionalCache } from '../../src/db/DrizzleConditionalCache.ts
 import { DrizzleSyncStateStore } from '../../src/db/DrizzleSyncStateStore.ts';
 import { OctokitGitHubGateway } from '../../src/github/OctokitGitHubGateway.ts';
 import { createOctokit } from '../../src/github/octokit.ts';
+import { GitHubCatalogSync } from '../../src/ingestion/github-sync.ts';
 import type { Logger } from '../../src/logger.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { openTestDatabaseReplicas } from '../helpers/database.ts';

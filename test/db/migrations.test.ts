@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCatalog } from '../../src/catalog/import-catalog.ts';
 import { type Database, migrateDatabase } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { importCatalog } from '../../src/ingestion/import-catalog.ts';
 import { openTestDatabase } from '../helpers/database.ts';
 import { DEMO_CATALOG } from '../helpers/demo-catalog.ts';
 

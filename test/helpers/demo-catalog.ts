@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { importCatalog } from '../../src/catalog/import-catalog.ts';
-import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
-import { type CommandContext, localViewer } from '../../src/core/commands/types.ts';
-import type { CatalogStore } from '../../src/core/ports.ts';
+import { localViewer } from '../../src/core/commands/asker.ts';
+import type { CommandContext } from '../../src/core/commands/types.ts';
+import type { CatalogStore } from '../../src/core/ports/catalog-store.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
+import { importCatalog } from '../../src/ingestion/import-catalog.ts';
 import { openTestDatabase } from './database.ts';
 
 export const DEMO_CATALOG = fileURLToPath(new URL('../../demo/catalog', import.meta.url));

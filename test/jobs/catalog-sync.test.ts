@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncSummary } from '../../src/catalog/github-sync.ts';
+import type { SyncSummary } from '../../src/ingestion/github-sync.ts';
 import { createCatalogSyncJob } from '../../src/jobs/catalog-sync.ts';
 import type { Logger } from '../../src/logger.ts';
 

@@ -3,8 +3,6 @@
  * from a fake GitHub that answers slowly, and the answers that come later read from the fake Slack's response_urls.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitHubCatalogSync } from '../../src/catalog/github-sync.ts';
-import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import { answerCommandLine, answerToMessage, commandNamed } from '../../src/core/commands/index.ts';
 import { createRefreshGate } from '../../src/core/commands/refresh-gate.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -15,11 +13,13 @@ import { DrizzleSyncStateStore } from '../../src/db/DrizzleSyncStateStore.ts';
 import { OctokitGitHubGateway } from '../../src/github/OctokitGitHubGateway.ts';
 import { createOctokit } from '../../src/github/octokit.ts';
 import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
+import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
+import { GitHubCatalogSync } from '../../src/ingestion/github-sync.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { type FakeSlackApi, type RecordedResponse, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { recordingLogger } from '../helpers/slack-deps.ts';
+import { recordingLogger } from '../helpers/listener-context.ts';
 import { postToSlackEndpoint, slashCommandRequest, TEST_SIGNING_SECRET } from '../helpers/slack-requests.ts';
 
 /** Each GitHub request takes this long: a repository refresh makes several, so it takes well over `DEFER_AFTER_MS`. */

@@ -4,19 +4,19 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importCatalog } from '../../src/catalog/import-catalog.ts';
-import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import { answerCommandLine, commandNamed } from '../../src/core/commands/index.ts';
 import { createRefreshGate } from '../../src/core/commands/refresh-gate.ts';
-import type { CatalogStore } from '../../src/core/ports.ts';
+import type { CatalogStore } from '../../src/core/ports/catalog-store.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
 import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
+import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
+import { importCatalog } from '../../src/ingestion/import-catalog.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { type RecordingLogger, recordingLogger } from '../helpers/slack-deps.ts';
+import { type RecordingLogger, recordingLogger } from '../helpers/listener-context.ts';
 import {
   appHomeOpenedEvent,
   blockActionsRequest,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { channelOf } from '../../src/core/catalog/facts.ts';
 import { slackConversationOf } from '../../src/slack/channels.ts';
-import { entity } from '../helpers/slack-deps.ts';
+import { entity } from '../helpers/listener-context.ts';
 
 const team = (annotations: Record<string, string> = {}) =>
   entity('group:default/payments', { metadata: { name: 'payments', annotations } });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APOLOGY, createSlackErrorHandler } from '../../src/slack/error-handler.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
-import { recordingLogger } from '../helpers/slack-deps.ts';
+import { recordingLogger } from '../helpers/listener-context.ts';
 
 let slack: FakeSlackApi;
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import type { Database } from '../../src/db/client.ts';
 import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
 import { createEventDeduplication } from '../../src/slack/event-dedupe.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { recordingLogger } from '../helpers/slack-deps.ts';
+import { recordingLogger } from '../helpers/listener-context.ts';
 
 let database: Database;
 let middleware: ReturnType<typeof createEventDeduplication>;

@@ -5,7 +5,6 @@
  * (`/provision` will), so the command is defined here.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import { answerCommandLine, commandNamed } from '../../src/core/commands/index.ts';
 import { createRefreshGate } from '../../src/core/commands/refresh-gate.ts';
 import type { CommandDefinition, FormSubmission } from '../../src/core/commands/types.ts';
@@ -14,10 +13,11 @@ import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
 import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
+import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { recordingLogger } from '../helpers/slack-deps.ts';
+import { recordingLogger } from '../helpers/listener-context.ts';
 import {
   postToSlackEndpoint,
   slashCommandRequest,

@@ -7,7 +7,7 @@ import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
 import { registerCommands } from '../../src/slack/listeners/commands/index.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { listenerDeps } from '../helpers/slack-deps.ts';
+import { listenerContext } from '../helpers/listener-context.ts';
 
 interface ManifestCommand {
   command: string;
@@ -42,7 +42,7 @@ function registeredPatterns(): (string | RegExp)[] {
   const patterns: (string | RegExp)[] = [];
   registerCommands(
     { command: ((pattern: string | RegExp) => patterns.push(pattern)) as never },
-    listenerDeps({
+    listenerContext({
       store: new DrizzleCatalogStore({ db: database.db }),
       processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
     }),

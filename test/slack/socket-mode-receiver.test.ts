@@ -5,19 +5,19 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { importCatalog } from '../../src/catalog/import-catalog.ts';
-import { createCatalogRefresher } from '../../src/catalog/refresh.ts';
 import { answerCommandLine, commandNamed } from '../../src/core/commands/index.ts';
 import { createRefreshGate } from '../../src/core/commands/refresh-gate.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
+import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
+import { importCatalog } from '../../src/ingestion/import-catalog.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import type { SlackAck } from '../../src/slack/receiver.ts';
 import { FAKE_TEAM_ID, type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { type FakeSocketMode, startFakeSocketMode } from '../fakes/slack-socket-mode.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { type RecordingLogger, recordingLogger } from '../helpers/slack-deps.ts';
+import { type RecordingLogger, recordingLogger } from '../helpers/listener-context.ts';
 
 const CATALOG = fileURLToPath(new URL('../fixtures/catalog/backstage-example', import.meta.url));
 const APP_TOKEN = 'xapp-1-A0WAYFIND-socket-test';

@@ -2,11 +2,12 @@
  * The message a team gets in its channel when descriptor files it owns stop reading cleanly (`notifyErrorOwners`).
  * Pure: the same team and errors always make the same message.
  */
-import type { EntityRecord } from '../ports.ts';
+
 import { countOf } from '../text.ts';
 import type { Block, Message } from '../view-model.ts';
 import { code, text } from '../view-model.ts';
 import { type ChannelSpan, channelOf, errorsByFile, ingestErrorInFileText, locationSpan, teamName } from './facts.ts';
+import type { EntityRecord } from './records.ts';
 import type { IngestError } from './types.ts';
 
 /** Files one notice lists, each as a line and a list; the rest are counted (a chat message is read, not scrolled). */

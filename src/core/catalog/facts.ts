@@ -1,11 +1,12 @@
 /**
  * What answers show about an entity, derived from its descriptor. Pure: the same record always reads the same.
  */
-import type { EntityRecord } from '../ports.ts';
+
 import { safeLink } from '../text.ts';
 import type { ChatIds, Span } from '../view-model.ts';
 import { code, link, text } from '../view-model.ts';
 import { ANNOTATIONS } from './annotations.ts';
+import type { EntityRecord } from './records.ts';
 import type { EntityLink, IngestError } from './types.ts';
 
 export function titleOf(entity: EntityRecord): string {

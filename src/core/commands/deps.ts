@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { kindLabel, shortName, titleOf } from '../catalog/facts.ts';
-import type { DependencyNode, EntityRecord } from '../ports.ts';
+import type { DependencyNode, EntityRecord } from '../catalog/records.ts';
 import { countOf, plural } from '../text.ts';
 import type { Block, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';

@@ -1,6 +1,6 @@
 import { displayNameOf, kindLabel, shortName } from '../catalog/facts.ts';
+import type { SearchHit } from '../catalog/records.ts';
 import type { EntityRef } from '../catalog/types.ts';
-import type { SearchHit } from '../ports.ts';
 import { countOf, truncate } from '../text.ts';
 import type { Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';

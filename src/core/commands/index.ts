@@ -7,7 +7,8 @@ import { serviceCommand } from './service.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 import { createWayfinderCommand } from './wayfinder.ts';
 
-export type { Asker, CommandContext, CommandDefinition, FormSubmission, SubmitOutcome, Viewer } from './types.ts';
+export type { Asker, Viewer } from './asker.ts';
+export type { CommandContext, CommandDefinition, FormSubmission, SubmitOutcome } from './types.ts';
 
 /**
  * The longest text after a command word, in characters (code points), by command; `DEFAULT_MAX_ARGS_LENGTH` for the

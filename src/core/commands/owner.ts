@@ -13,7 +13,7 @@ import {
   teamName,
   titleOf,
 } from '../catalog/facts.ts';
-import type { EntityRecord, HoldingsFacts, OwnershipFacts, PersonRecord, TeamFacts } from '../ports.ts';
+import type { EntityRecord, HoldingsFacts, OwnershipFacts, PersonRecord, TeamFacts } from '../catalog/records.ts';
 import { countOf, plural, safeLink } from '../text.ts';
 import type { Block, Button, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';

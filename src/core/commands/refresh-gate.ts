@@ -7,7 +7,7 @@
  * Per process: with several replicas each admits its own; the catalog's write path serialises what reaches the
  * database.
  */
-import type { Asker } from './types.ts';
+import type { Asker } from './asker.ts';
 
 export interface RefreshGateOptions {
   /** Refreshes running at once in this process, all people together. Default 16. */

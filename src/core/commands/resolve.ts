@@ -1,7 +1,7 @@
 import { displayNameOf, emailOf, kindLabel, shortName } from '../catalog/facts.ts';
+import type { EntityRecord, NameResolution } from '../catalog/records.ts';
 import { splitEntityRef } from '../catalog/refs.ts';
 import type { EntityRef } from '../catalog/types.ts';
-import type { EntityRecord, NameResolution } from '../ports.ts';
 import type { Block, Button, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import type { CommandContext } from './types.ts';

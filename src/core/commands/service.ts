@@ -10,8 +10,8 @@ import {
   tagsOf,
   titleOf,
 } from '../catalog/facts.ts';
+import type { EntityRecord, RelationFacts } from '../catalog/records.ts';
 import type { RelationType } from '../catalog/types.ts';
-import type { EntityRecord, RelationFacts } from '../ports.ts';
 import { safeLink } from '../text.ts';
 import type { Block, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain } from '../view-model.ts';

@@ -1,23 +1,9 @@
-import type { EntityRef } from '../catalog/types.ts';
 import type { FieldErrors } from '../forms.ts';
-import type { CatalogRefresher, CatalogStore } from '../ports.ts';
+import type { CatalogRefresher } from '../ports/catalog-refresher.ts';
+import type { CatalogStore } from '../ports/catalog-store.ts';
 import type { Answer, ChatPlatform, Form, FormValues } from '../view-model.ts';
+import type { Asker, Viewer } from './asker.ts';
 import type { RefreshGate } from './refresh-gate.ts';
-
-/** Who is asking. Permissions are decided from this and catalog ownership, never from message text. */
-export interface Viewer {
-  /** The catalog User this person is, when known (chat user → email → User). */
-  userRef?: EntityRef;
-}
-
-/**
- * The person asking as their surface knows them, known without any query: `{ platform: 'slack', id: 'U0123' }`, or
- * the one person at a terminal (`console`). Used for per-person limits and to name who started something.
- */
-export interface Asker {
-  platform: ChatPlatform | 'console';
-  id: string;
-}
 
 export interface CommandContext {
   store: CatalogStore;
@@ -38,9 +24,6 @@ export interface CommandContext {
    */
   refreshes?: RefreshGate;
 }
-
-/** The viewer of the console and `wayfinder run`: the person at the terminal, with no catalog identity. */
-export const localViewer = async (): Promise<Viewer> => ({});
 
 /** A form's submission, as `CommandDefinition.submit` receives it: values already checked against the form. */
 export interface FormSubmission {

@@ -1,8 +1,8 @@
 import type { Block, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { errorsSubcommand } from './errors.ts';
-import { refreshSubcommand } from './refresh.ts';
 import type { CommandDefinition } from './types.ts';
+import { errorsSubcommand } from './wayfinder-errors.ts';
+import { refreshSubcommand } from './wayfinder-refresh.ts';
 
 /**
  * What only `/wayfinder` answers, named `wayfinder <word>` so that help, usage and suggestion buttons read as typed.

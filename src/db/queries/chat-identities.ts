@@ -3,9 +3,9 @@
  * identity is saved and again when it is read, so a User imported after the person first spoke is still found.
  */
 import { type SQL, sql } from 'drizzle-orm';
+import type { ChatIdentity } from '../../core/catalog/records.ts';
 import type { EntityRef } from '../../core/catalog/types.ts';
-import type { ChatIdentity } from '../../core/ports.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { textArray } from '../sql-fragments.ts';
 
 type IdentityRow = {

@@ -9,9 +9,9 @@
  * reached once, at its shortest distance, and a cycle ends the search instead of multiplying paths.
  */
 import { type SQL, sql } from 'drizzle-orm';
+import type { DependencyNode } from '../../core/catalog/records.ts';
 import type { EntityRef, RelationType } from '../../core/catalog/types.ts';
-import type { DependencyNode } from '../../core/ports.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, entityColumns, toEntityRecord } from '../entity-row.ts';
 
 type Direction = 'down' | 'up';

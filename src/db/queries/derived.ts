@@ -4,7 +4,7 @@
  * are brought up to date in the same transaction.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { rebuildEntityOwners } from './ownership.ts';
 import { rebuildTeamCards } from './team-cards.ts';
 

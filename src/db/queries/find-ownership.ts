@@ -4,9 +4,9 @@
  * unknown name costs a second statement, for suggestions.
  */
 import { sql } from 'drizzle-orm';
-import type { NameResolution, OwnershipFacts } from '../../core/ports.ts';
+import type { NameResolution, OwnershipFacts } from '../../core/catalog/records.ts';
 import type { ChatPlatform } from '../../core/view-model.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { entityColumns } from '../entity-row.ts';
 import { prepareStatement } from '../prepared.ts';
 import { type OwnershipRow, ownershipCtes, ownershipRows, toOwnershipFacts } from './ownership.ts';

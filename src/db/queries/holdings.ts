@@ -5,9 +5,9 @@
  * themselves first) and the groups counted.
  */
 import { type SQL, sql } from 'drizzle-orm';
+import type { HoldingsFacts } from '../../core/catalog/records.ts';
 import type { EntityRef } from '../../core/catalog/types.ts';
-import type { HoldingsFacts } from '../../core/ports.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, entityColumns, toEntityRecord } from '../entity-row.ts';
 
 type HoldingsRow = {

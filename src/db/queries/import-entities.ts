@@ -13,9 +13,9 @@
  * costs nothing.
  */
 import { sql } from 'drizzle-orm';
+import type { SourceScope } from '../../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity } from '../../core/catalog/types.ts';
-import type { SourceScope } from '../../core/ports.ts';
-import type { Db, Tx } from '../client.ts';
+import type { Db, Tx } from '../drizzle-db.ts';
 import { entities, ingestErrors, locations } from '../schema.ts';
 import { textArray } from '../sql-fragments.ts';
 import { rebuildDerived } from './derived.ts';

@@ -5,9 +5,9 @@
  * (parents and members, `team-cards.ts`) and the members' Slack ids; for a User, the person.
  */
 import { type SQL, sql } from 'drizzle-orm';
-import type { EntityRecord, OwnershipFacts } from '../../core/ports.ts';
+import type { EntityRecord, OwnershipFacts } from '../../core/catalog/records.ts';
 import type { ChatPlatform } from '../../core/view-model.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, entityColumns, toEntityRecord, toPersonRecord } from '../entity-row.ts';
 import { prepareStatement } from '../prepared.ts';
 import {

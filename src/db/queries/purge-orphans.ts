@@ -3,7 +3,7 @@
  * Relations other entities declared about them stay, as dangling references, as they would for any missing entity.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { rebuildDerived } from './derived.ts';
 import { lockCatalogWrites } from './import-entities.ts';
 

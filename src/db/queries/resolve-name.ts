@@ -5,9 +5,9 @@
  * text) name Ada. Only when nothing matched does a second statement look for close names.
  */
 import { type SQL, sql } from 'drizzle-orm';
+import type { EntityRecord, NameResolution } from '../../core/catalog/records.ts';
 import { splitEntityRef } from '../../core/catalog/refs.ts';
-import type { EntityRecord, NameResolution } from '../../core/ports.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, entityColumns, toEntityRecord } from '../entity-row.ts';
 import { prepareStatement } from '../prepared.ts';
 import { entityLabel } from '../schema.ts';

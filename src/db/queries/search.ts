@@ -4,9 +4,9 @@
  * `payments`. One statement returns the total and the best `limit` hits after `offset` (a later page).
  */
 import { type SQL, sql } from 'drizzle-orm';
+import type { SearchHit } from '../../core/catalog/records.ts';
 import type { EntityRef } from '../../core/catalog/types.ts';
-import type { SearchHit } from '../../core/ports.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, entityColumns, toEntityRecord } from '../entity-row.ts';
 import { escapeLike, numberLiteral, textArray } from '../sql-fragments.ts';
 

@@ -11,9 +11,9 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { emailOf } from '../../core/catalog/facts.ts';
-import type { PersonRecord, TeamFacts } from '../../core/ports.ts';
+import type { PersonRecord, TeamFacts } from '../../core/catalog/records.ts';
 import type { ChatPlatform } from '../../core/view-model.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, toEntityRecord } from '../entity-row.ts';
 import { numberLiteral } from '../sql-fragments.ts';
 

@@ -1,9 +1,9 @@
 /** A Group with its parent teams and members: its team card (`team-cards.ts`), one row. */
 import { sql } from 'drizzle-orm';
+import type { TeamFacts } from '../../core/catalog/records.ts';
 import type { EntityRef } from '../../core/catalog/types.ts';
-import type { TeamFacts } from '../../core/ports.ts';
 import type { ChatPlatform } from '../../core/view-model.ts';
-import type { Db } from '../client.ts';
+import type { Db } from '../drizzle-db.ts';
 import { prepareStatement } from '../prepared.ts';
 import {
   type ChatUserIds,

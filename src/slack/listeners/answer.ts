@@ -9,12 +9,12 @@ import { createChatContext } from '../../chat/context.ts';
 import type { CommandContext } from '../../core/commands/types.ts';
 import type { Deferred, Message } from '../../core/view-model.ts';
 import { describeError } from '../../http/server.ts';
-import type { ListenerDeps } from '../deps.ts';
 import { APOLOGY } from '../error-handler.ts';
+import type { ListenerContext } from '../listener-context.ts';
 
 /** The context of a request from Slack user `slackUserId`: answers read people's Slack ids; no query is made. */
-export function slackContext(deps: ListenerDeps, slackUserId: string): CommandContext {
-  return createChatContext({ services: deps.services, platform: 'slack', userId: slackUserId });
+export function slackContext(listener: ListenerContext, slackUserId: string): CommandContext {
+  return createChatContext({ services: listener.services, platform: 'slack', userId: slackUserId });
 }
 
 /**
@@ -22,12 +22,12 @@ export function slackContext(deps: ListenerDeps, slackUserId: string): CommandCo
  * the answer named by email only, so that later answers mention them.
  */
 export function learnIdentities(
-  deps: ListenerDeps,
+  listener: ListenerContext,
   opts: { client: WebClient; slackUserId: string; message: Message },
 ) {
-  deps.background.run('learn Slack identities', async () => {
-    await deps.identities.warmViewer({ client: opts.client, slackUserId: opts.slackUserId });
-    await deps.identities.warmFromMessage({ client: opts.client, message: opts.message });
+  listener.background.run('learn Slack identities', async () => {
+    await listener.identities.warmViewer({ client: opts.client, slackUserId: opts.slackUserId });
+    await listener.identities.warmFromMessage({ client: opts.client, message: opts.message });
   });
 }
 
@@ -36,7 +36,7 @@ export function learnIdentities(
  * code, message; never the request) and delivered as the apology with a button to try `line` again.
  */
 export function deliverLater(
-  deps: ListenerDeps,
+  listener: ListenerContext,
   opts: {
     deferred: Deferred;
     line: string;
@@ -45,15 +45,15 @@ export function deliverLater(
     deliver(message: Message): Promise<void>;
   },
 ): void {
-  deps.background.run('deliver a deferred answer', async () => {
+  listener.background.run('deliver a deferred answer', async () => {
     let message: Message;
     try {
       message = await opts.deferred.work();
     } catch (error) {
-      deps.logger.error('A deferred Slack answer failed', { error: describeError(error), user: opts.slackUserId });
+      listener.logger.error('A deferred Slack answer failed', { error: describeError(error), user: opts.slackUserId });
       message = failedMessage(APOLOGY, opts.line);
     }
     await opts.deliver(message);
-    learnIdentities(deps, { client: opts.client, slackUserId: opts.slackUserId, message });
+    learnIdentities(listener, { client: opts.client, slackUserId: opts.slackUserId, message });
   });
 }

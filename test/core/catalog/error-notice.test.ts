@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildErrorNotice, NOTICE_FILES_SHOWN, noticeChannelOf } from '../../../src/core/catalog/error-notice.ts';
+import type { EntityRecord } from '../../../src/core/catalog/records.ts';
 import type { IngestError } from '../../../src/core/catalog/types.ts';
-import type { EntityRecord } from '../../../src/core/ports.ts';
 import { plainText } from '../../../src/core/view-model.ts';
 
 function team(annotations: Record<string, string> = {}): EntityRecord {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { renderText } from '../../../src/console/render.ts';
 import { processDocument } from '../../../src/core/catalog/descriptor.ts';
-import type { CatalogStore } from '../../../src/core/ports.ts';
+import type { CatalogStore } from '../../../src/core/ports/catalog-store.ts';
 import type { Block, Message } from '../../../src/core/view-model.ts';
 import { renderSlackMessage, SLACK_LIMITS, type SlackMessage } from '../../../src/slack/render/message.ts';
 

@@ -7,13 +7,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCatalog } from '../../../src/catalog/import-catalog.ts';
-import { createCatalogRefresher } from '../../../src/catalog/refresh.ts';
+import { localViewer } from '../../../src/core/commands/asker.ts';
 import { runCommandLine } from '../../../src/core/commands/index.ts';
-import { type CommandContext, localViewer } from '../../../src/core/commands/types.ts';
+import type { CommandContext } from '../../../src/core/commands/types.ts';
 import { type Message, plainText } from '../../../src/core/view-model.ts';
 import type { Database } from '../../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../../src/db/DrizzleCatalogStore.ts';
+import { createCatalogRefresher } from '../../../src/ingestion/catalog-refresher.ts';
+import { importCatalog } from '../../../src/ingestion/import-catalog.ts';
 import { openTestDatabase } from '../../helpers/database.ts';
 
 const UPSTREAM = fileURLToPath(new URL('../../fixtures/catalog/backstage-upstream', import.meta.url));

@@ -9,7 +9,7 @@ import type { WebClient } from '@slack/web-api';
 import { answerChatCommand } from '../../../chat/answer.ts';
 import type { Message } from '../../../core/view-model.ts';
 import { isMessage } from '../../../core/view-model.ts';
-import type { ListenerDeps } from '../../deps.ts';
+import type { ListenerContext } from '../../listener-context.ts';
 import { renderSlackModal } from '../../render/form.ts';
 import { renderSlackMessage } from '../../render/message.ts';
 import { deliverLater, learnIdentities, slackContext } from '../answer.ts';
@@ -19,11 +19,11 @@ export type ButtonArgs = Pick<SlackActionMiddlewareArgs<BlockAction>, 'ack' | 'a
   client: WebClient;
 };
 
-export async function runCommandButton(deps: ListenerDeps, { ack, action, body, respond, client }: ButtonArgs) {
+export async function runCommandButton(listener: ListenerContext, { ack, action, body, respond, client }: ButtonArgs) {
   await ack();
   const line = buttonValue(action);
   if (!line) {
-    deps.logger.warn(`Button ${action.action_id} has no command to run`);
+    listener.logger.warn(`Button ${action.action_id} has no command to run`);
     return;
   }
   const userId = body.user.id;
@@ -38,14 +38,14 @@ export async function runCommandButton(deps: ListenerDeps, { ack, action, body, 
   };
   // The click is acked already; a slow answer still posts "Working on it…" first, so the click visibly did something.
   const answer = await answerChatCommand({
-    services: deps.services,
-    context: slackContext(deps, userId),
+    services: listener.services,
+    context: slackContext(listener, userId),
     line,
-    deferAfterMs: deps.deferAfterMs,
+    deferAfterMs: listener.deferAfterMs,
   });
   if (isMessage(answer)) {
     await send(answer);
-    learnIdentities(deps, { client, slackUserId: userId, message: answer });
+    learnIdentities(listener, { client, slackUserId: userId, message: answer });
   } else if (answer.kind === 'form') {
     const channelId = body.channel?.id;
     await client.views.open({
@@ -54,7 +54,7 @@ export async function runCommandButton(deps: ListenerDeps, { ack, action, body, 
     });
   } else {
     await send(answer.placeholder);
-    deliverLater(deps, { deferred: answer, line, client, slackUserId: userId, deliver: send });
+    deliverLater(listener, { deferred: answer, line, client, slackUserId: userId, deliver: send });
   }
 }
 

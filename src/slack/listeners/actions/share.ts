@@ -10,24 +10,27 @@
 import { answerChatCommand } from '../../../chat/answer.ts';
 import { withSharedBy } from '../../../chat/share.ts';
 import { answerToMessage } from '../../../core/commands/index.ts';
-import type { ListenerDeps } from '../../deps.ts';
+import type { ListenerContext } from '../../listener-context.ts';
 import { renderSlackMessage } from '../../render/message.ts';
 import { slackContext } from '../answer.ts';
 import type { ButtonArgs } from './run-command.ts';
 import { buttonValue } from './run-command.ts';
 
-export async function shareButton(deps: ListenerDeps, { ack, action, body, respond }: ButtonArgs): Promise<void> {
+export async function shareButton(
+  listener: ListenerContext,
+  { ack, action, body, respond }: ButtonArgs,
+): Promise<void> {
   await ack();
   const line = buttonValue(action);
   if (!line || !body.response_url || !respond) {
-    deps.logger.warn(`Share button ${action.action_id} has no command or no response_url`);
+    listener.logger.warn(`Share button ${action.action_id} has no command or no response_url`);
     return;
   }
   const userId = body.user.id;
   // The click is acked, and the response_url stays valid for 30 minutes: a slow answer is simply awaited.
   const answer = await answerChatCommand({
-    services: deps.services,
-    context: slackContext(deps, userId),
+    services: listener.services,
+    context: slackContext(listener, userId),
     line,
     deferAfterMs: Number.POSITIVE_INFINITY,
   });

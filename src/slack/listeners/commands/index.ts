@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { COMMANDS } from '../../../core/commands/index.ts';
-import type { ListenerDeps } from '../../deps.ts';
+import type { ListenerContext } from '../../listener-context.ts';
 import { answerSlashCommand } from './slash-command.ts';
 
 /**
@@ -10,6 +10,6 @@ import { answerSlashCommand } from './slash-command.ts';
  */
 export const SLASH_COMMAND_PATTERN = new RegExp(`^/(?:${COMMANDS.map((command) => command.name).join('|')})$`);
 
-export function registerCommands(app: Pick<App, 'command'>, deps: ListenerDeps): void {
-  app.command(SLASH_COMMAND_PATTERN, (args) => answerSlashCommand(deps, args));
+export function registerCommands(app: Pick<App, 'command'>, listener: ListenerContext): void {
+  app.command(SLASH_COMMAND_PATTERN, (args) => answerSlashCommand(listener, args));
 }

@@ -11,7 +11,7 @@ import type { SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { answerChatCommand } from '../../../chat/answer.ts';
 import { isMessage } from '../../../core/view-model.ts';
-import type { ListenerDeps } from '../../deps.ts';
+import type { ListenerContext } from '../../listener-context.ts';
 import { renderSlackModal } from '../../render/form.ts';
 import { renderSlackMessage } from '../../render/message.ts';
 import { deliverLater, learnIdentities, slackContext } from '../answer.ts';
@@ -19,23 +19,23 @@ import { deliverLater, learnIdentities, slackContext } from '../answer.ts';
 export type SlashCommandArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'> & { client: WebClient };
 
 export async function answerSlashCommand(
-  deps: ListenerDeps,
+  listener: ListenerContext,
   { command, ack, respond, client }: SlashCommandArgs,
 ): Promise<void> {
   let acked = false;
   try {
     const line = `${command.command} ${command.text}`;
     const answer = await answerChatCommand({
-      services: deps.services,
-      context: slackContext(deps, command.user_id),
+      services: listener.services,
+      context: slackContext(listener, command.user_id),
       line,
-      deferAfterMs: deps.deferAfterMs,
+      deferAfterMs: listener.deferAfterMs,
     });
     if (isMessage(answer)) {
       const { text, blocks } = renderSlackMessage(answer, { shareable: true });
       acked = true;
       await ack({ response_type: 'ephemeral', text, blocks });
-      learnIdentities(deps, { client, slackUserId: command.user_id, message: answer });
+      learnIdentities(listener, { client, slackUserId: command.user_id, message: answer });
       return;
     }
     if (answer.kind === 'form') {
@@ -50,7 +50,7 @@ export async function answerSlashCommand(
     const placeholder = renderSlackMessage(answer.placeholder, { shareable: false });
     acked = true;
     await ack({ response_type: 'ephemeral', text: placeholder.text, blocks: placeholder.blocks });
-    deliverLater(deps, {
+    deliverLater(listener, {
       deferred: answer,
       line,
       client,

@@ -5,7 +5,7 @@
 import type { SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { answerHome } from '../../../core/home.ts';
-import type { ListenerDeps } from '../../deps.ts';
+import type { ListenerContext } from '../../listener-context.ts';
 import { renderSlackMessage } from '../../render/message.ts';
 
 /** Slack's limit for a Home view. The renderer already keeps a message to 50. */
@@ -13,12 +13,12 @@ const HOME_BLOCK_LIMIT = 100;
 
 export type AppHomeOpenedArgs = Pick<SlackEventMiddlewareArgs<'app_home_opened'>, 'event'> & { client: WebClient };
 
-export async function publishHome(deps: ListenerDeps, { event, client }: AppHomeOpenedArgs): Promise<void> {
+export async function publishHome(listener: ListenerContext, { event, client }: AppHomeOpenedArgs): Promise<void> {
   // The event also fires for the Messages tab, which has nothing to publish.
   if (event.tab !== 'home') return;
-  const { store } = deps.services;
+  const { store } = listener.services;
   const identity =
-    (await deps.identities.warmUser({ client, slackUserId: event.user })) ??
+    (await listener.identities.warmUser({ client, slackUserId: event.user })) ??
     (await store.findChatIdentity({ platform: 'slack', platformUserId: event.user }));
 
   const { blocks } = renderSlackMessage(await answerHome({ store, identity }), { shareable: false });

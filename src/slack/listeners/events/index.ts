@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import type { ListenerDeps } from '../../deps.ts';
+import type { ListenerContext } from '../../listener-context.ts';
 import { publishHome } from './app-home-opened.ts';
 
-export function registerEvents(app: Pick<App, 'event'>, deps: ListenerDeps): void {
-  app.event('app_home_opened', (args) => publishHome(deps, args));
+export function registerEvents(app: Pick<App, 'event'>, listener: ListenerContext): void {
+  app.event('app_home_opened', (args) => publishHome(listener, args));
 }

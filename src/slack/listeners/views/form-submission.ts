@@ -12,7 +12,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { submitChatForm } from '../../../chat/forms.ts';
 import type { Message } from '../../../core/view-model.ts';
-import type { ListenerDeps } from '../../deps.ts';
+import type { ListenerContext } from '../../listener-context.ts';
 import { parseFormMetadata, renderSlackModal } from '../../render/form.ts';
 import { renderSlackMessage } from '../../render/message.ts';
 import { deliverLater, learnIdentities, slackContext } from '../answer.ts';
@@ -21,32 +21,35 @@ export type ViewSubmissionArgs = Pick<SlackViewMiddlewareArgs<ViewSubmitAction>,
   client: WebClient;
 };
 
-export async function submitForm(deps: ListenerDeps, { ack, body, view, client }: ViewSubmissionArgs): Promise<void> {
+export async function submitForm(
+  listener: ListenerContext,
+  { ack, body, view, client }: ViewSubmissionArgs,
+): Promise<void> {
   const metadata = parseFormMetadata(view.private_metadata);
   const userId = body.user.id;
   let acked = false;
   try {
     if (!metadata) {
-      deps.logger.warn('A Wayfinder modal came back without its metadata; closing it');
+      listener.logger.warn('A Wayfinder modal came back without its metadata; closing it');
       acked = true;
       await ack();
       return;
     }
     const outcome = await submitChatForm({
-      services: deps.services,
-      context: slackContext(deps, userId),
+      services: listener.services,
+      context: slackContext(listener, userId),
       submission: {
         command: metadata.c,
         formId: metadata.f,
         ...(metadata.s !== undefined ? { state: metadata.s } : {}),
         values: readStateValues(view.state.values),
       },
-      deferAfterMs: deps.deferAfterMs,
+      deferAfterMs: listener.deferAfterMs,
     });
     const send = async (message: Message) => {
       const { text, blocks } = renderSlackMessage(message, { shareable: false });
       await client.chat.postMessage({ channel: userId, text, blocks });
-      learnIdentities(deps, { client, slackUserId: userId, message });
+      learnIdentities(listener, { client, slackUserId: userId, message });
     };
     acked = true;
     if (!('kind' in outcome)) {
@@ -62,7 +65,7 @@ export async function submitForm(deps: ListenerDeps, { ack, body, view, client }
       await ack({ response_action: 'update', view: next });
     } else {
       await ack();
-      deliverLater(deps, { deferred: outcome, line: `/${metadata.c}`, client, slackUserId: userId, deliver: send });
+      deliverLater(listener, { deferred: outcome, line: `/${metadata.c}`, client, slackUserId: userId, deliver: send });
     }
   } catch (error) {
     if (!acked) await ack();

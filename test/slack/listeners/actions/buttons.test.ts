@@ -1,17 +1,18 @@
 import type { BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
+import type { CatalogStore } from '../../../../src/core/ports/catalog-store.ts';
+import type { ProcessedEventLog } from '../../../../src/core/ports/processed-event-log.ts';
 import type { Message } from '../../../../src/core/view-model.ts';
 import { runCommandButton } from '../../../../src/slack/listeners/actions/run-command.ts';
 import { shareButton } from '../../../../src/slack/listeners/actions/share.ts';
 import type { FakeSlackApi } from '../../../fakes/slack-api.ts';
 import {
-  listenerDeps as createDeps,
+  listenerContext as createListenerContext,
   fakeSlackClient,
   type ListenerTestbed,
   openListenerTestbed,
-  type TestDeps,
-} from '../../../helpers/slack-deps.ts';
+  type TestListenerContext,
+} from '../../../helpers/listener-context.ts';
 
 let bed: ListenerTestbed;
 let store: CatalogStore;
@@ -29,12 +30,12 @@ afterAll(() => bed?.close());
 beforeEach(() => {
   slack.calls.length = 0;
 });
-const created: TestDeps[] = [];
+const created: TestListenerContext[] = [];
 afterEach(async () => {
-  await Promise.all(created.splice(0).map((deps) => deps.background.idle()));
+  await Promise.all(created.splice(0).map((listener) => listener.background.idle()));
 });
-function listenerDeps() {
-  const deps = createDeps({
+function listenerContext() {
+  const listener = createListenerContext({
     store,
     processedEvents,
     answer: async (line): Promise<Message> => ({
@@ -43,8 +44,8 @@ function listenerDeps() {
       blocks: [{ type: 'text', text: [{ kind: 'text', text: `answer to ${line}` }] }],
     }),
   });
-  created.push(deps);
-  return deps;
+  created.push(listener);
+  return listener;
 }
 
 function button(actionId: string, value: string): ButtonAction {
@@ -99,18 +100,18 @@ const actionIdsOf = (response: Responded) =>
 
 describe('runCommandButton', () => {
   it('acks, runs the command the button carries as the clicker, and answers ephemerally beside the original', async () => {
-    const deps = listenerDeps();
+    const listener = listenerContext();
     const rec = recorder();
     const action = button('wayfinder_run_command:2', '/owner group:default/payments');
-    await runCommandButton(deps, {
+    await runCommandButton(listener, {
       ...rec,
       action,
       body: body(action, slack.responseUrl('a')),
       client: fakeSlackClient(slack.url),
     });
     expect(rec.acks).toEqual([undefined]);
-    expect(deps.ran.map((run) => run.line)).toEqual(['/owner group:default/payments']);
-    expect(await deps.ran[0]?.context.viewer()).toEqual({ userRef: 'user:default/asker' });
+    expect(listener.ran.map((run) => run.line)).toEqual(['/owner group:default/payments']);
+    expect(await listener.ran[0]?.context.viewer()).toEqual({ userRef: 'user:default/asker' });
     expect(rec.responses).toHaveLength(1);
     expect(rec.responses[0]).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(rec.responses[0]?.text).toContain('answer to /owner group:default/payments');
@@ -118,10 +119,10 @@ describe('runCommandButton', () => {
   });
 
   it("answers a button on the App Home in the app's messages, since there is no response_url", async () => {
-    const deps = listenerDeps();
+    const listener = listenerContext();
     const rec = recorder();
     const action = button('wayfinder_run_command:0', '/wayfinder help');
-    await runCommandButton(deps, { ...rec, action, body: body(action), client: fakeSlackClient(slack.url) });
+    await runCommandButton(listener, { ...rec, action, body: body(action), client: fakeSlackClient(slack.url) });
     expect(rec.responses).toEqual([]);
     expect(slack.callsTo('chat.postMessage')).toEqual([
       {
@@ -132,34 +133,34 @@ describe('runCommandButton', () => {
   });
 
   it('acks and does nothing else for a button without a command', async () => {
-    const deps = listenerDeps();
+    const listener = listenerContext();
     const rec = recorder();
     const action = button('wayfinder_run_command:0', '  ');
-    await runCommandButton(deps, {
+    await runCommandButton(listener, {
       ...rec,
       action,
       body: body(action, slack.responseUrl('a')),
       client: fakeSlackClient(slack.url),
     });
     expect(rec.acks).toHaveLength(1);
-    expect(deps.ran).toEqual([]);
+    expect(listener.ran).toEqual([]);
     expect(rec.responses).toEqual([]);
   });
 });
 
 describe('shareButton', () => {
   it('posts the answer in the channel for everyone, without the share button, saying who shared it', async () => {
-    const deps = listenerDeps();
+    const listener = listenerContext();
     const rec = recorder();
     const action = button('wayfinder_share:4', '/owner payments-api');
-    await shareButton(deps, {
+    await shareButton(listener, {
       ...rec,
       action,
       body: body(action, slack.responseUrl('s')),
       client: fakeSlackClient(slack.url),
     });
     expect(rec.acks).toEqual([undefined]);
-    expect(deps.ran.map((run) => run.line)).toEqual(['/owner payments-api']);
+    expect(listener.ran.map((run) => run.line)).toEqual(['/owner payments-api']);
     expect(rec.responses).toHaveLength(1);
     const shared = rec.responses[0] as Responded;
     expect(shared).toMatchObject({ response_type: 'in_channel', replace_original: false });
@@ -168,10 +169,10 @@ describe('shareButton', () => {
   });
 
   it('shares nothing when the button has no response_url to answer through', async () => {
-    const deps = listenerDeps();
+    const listener = listenerContext();
     const rec = recorder();
     const action = button('wayfinder_share:0', '/owner payments-api');
-    await shareButton(deps, { ...rec, action, body: body(action), client: fakeSlackClient(slack.url) });
+    await shareButton(listener, { ...rec, action, body: body(action), client: fakeSlackClient(slack.url) });
     expect(rec.responses).toEqual([]);
     expect(slack.calls).toEqual([]);
   });

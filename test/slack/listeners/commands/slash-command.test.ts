@@ -1,18 +1,19 @@
 import type { SlashCommand } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../../../src/core/errors.ts';
-import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
+import type { CatalogStore } from '../../../../src/core/ports/catalog-store.ts';
+import type { ProcessedEventLog } from '../../../../src/core/ports/processed-event-log.ts';
 import type { Message } from '../../../../src/core/view-model.ts';
 import { answerSlashCommand } from '../../../../src/slack/listeners/commands/slash-command.ts';
 import type { FakeSlackApi } from '../../../fakes/slack-api.ts';
 import {
-  listenerDeps as createDeps,
+  listenerContext as createListenerContext,
   fakeSlackClient,
   type ListenerTestbed,
   openListenerTestbed,
   respondVia,
-  type TestDeps,
-} from '../../../helpers/slack-deps.ts';
+  type TestListenerContext,
+} from '../../../helpers/listener-context.ts';
 
 let bed: ListenerTestbed;
 let store: CatalogStore;
@@ -28,15 +29,15 @@ afterAll(() => bed?.close());
 beforeEach(() => {
   slack.calls.length = 0;
 });
-const created: TestDeps[] = [];
+const created: TestListenerContext[] = [];
 afterEach(async () => {
-  await Promise.all(created.splice(0).map((deps) => deps.background.idle()));
+  await Promise.all(created.splice(0).map((listener) => listener.background.idle()));
 });
-/** Deps on this file's database; chat identities saved by one test stay for the next, so each uses its own people. */
-const listenerDeps = (opts: { answer?: Parameters<typeof createDeps>[0]['answer'] } = {}) => {
-  const deps = createDeps({ store, processedEvents, ...opts });
-  created.push(deps);
-  return deps;
+/** A listener context on this file's database; chat identities saved by one test stay for the next, so each uses its own people. */
+const listenerContext = (opts: { answer?: Parameters<typeof createListenerContext>[0]['answer'] } = {}) => {
+  const listener = createListenerContext({ store, processedEvents, ...opts });
+  created.push(listener);
+  return listener;
 };
 
 function command(text: string, userId = 'U0ASKER'): SlashCommand {
@@ -75,10 +76,10 @@ const ownerAnswer: Message = {
 
 describe('answerSlashCommand', () => {
   it('answers in the ack, ephemerally, with the rendered answer and a share button, before any Slack call', async () => {
-    const deps = listenerDeps({ answer: async () => ownerAnswer });
+    const listener = listenerContext({ answer: async () => ownerAnswer });
     const acks: unknown[] = [];
     let slackCallsAtAck = -1;
-    await answerSlashCommand(deps, {
+    await answerSlashCommand(listener, {
       command: command('payments-api'),
       ack: async (response) => {
         slackCallsAtAck = slack.calls.length;
@@ -88,7 +89,7 @@ describe('answerSlashCommand', () => {
       client: fakeSlackClient(slack.url),
     });
     expect(slackCallsAtAck).toBe(0);
-    expect(deps.ran.map((run) => run.line)).toEqual(['/owner payments-api']);
+    expect(listener.ran.map((run) => run.line)).toEqual(['/owner payments-api']);
     expect(acks).toHaveLength(1);
     const ack = acks[0] as {
       response_type: string;
@@ -100,22 +101,22 @@ describe('answerSlashCommand', () => {
     expect(ack.blocks[0]).toMatchObject({ type: 'header' });
     const actionIds = ack.blocks.flatMap((block) => block.elements ?? []).map((element) => element.action_id);
     expect(actionIds.some((id) => id?.startsWith('wayfinder_share'))).toBe(true);
-    await deps.background.idle();
+    await listener.background.idle();
   });
 
   it('once it knows who is asking, sends no identity query after their later answers', async () => {
     await store.saveChatIdentity({
       identity: { platform: 'slack', platformUserId: 'U0OFTEN', email: 'bo@example.com' },
     });
-    const deps = listenerDeps();
+    const listener = listenerContext();
     const ask = async () => {
-      await answerSlashCommand(deps, {
+      await answerSlashCommand(listener, {
         command: command('x', 'U0OFTEN'),
         ack: async () => {},
         respond: respondVia(slack.responseUrl('cmd')),
         client: fakeSlackClient(slack.url),
       });
-      await deps.background.idle();
+      await listener.background.idle();
     };
     await ask();
     queries.length = 0;
@@ -125,10 +126,10 @@ describe('answerSlashCommand', () => {
   });
 
   it('sends no query of its own before the answer: who is asking is looked up only when a command asks', async () => {
-    const deps = listenerDeps();
+    const listener = listenerContext();
     let queriesAtAck = -1;
     queries.length = 0;
-    await answerSlashCommand(deps, {
+    await answerSlashCommand(listener, {
       command: command('payments-api', 'U0QUIET'),
       ack: async () => {
         queriesAtAck = queries.length;
@@ -142,25 +143,25 @@ describe('answerSlashCommand', () => {
   it('gives the command the linked catalog User when Wayfinder knows the Slack user', async () => {
     // The store links the catalog User with that email.
     await store.saveChatIdentity({ identity: { platform: 'slack', platformUserId: 'U0BO', email: 'bo@example.com' } });
-    const deps = listenerDeps();
-    await answerSlashCommand(deps, {
+    const listener = listenerContext();
+    await answerSlashCommand(listener, {
       command: command('x', 'U0BO'),
       ack: async () => {},
       respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
-    expect(await deps.ran[0]?.context.viewer()).toEqual({ userRef: 'user:default/bo' });
+    expect(await listener.ran[0]?.context.viewer()).toEqual({ userRef: 'user:default/bo' });
   });
 
   it('runs the command for an unknown viewer without asking Slack first', async () => {
-    const deps = listenerDeps();
-    await answerSlashCommand(deps, {
+    const listener = listenerContext();
+    await answerSlashCommand(listener, {
       command: command('x', 'U0NEW'),
       ack: async () => {},
       respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
-    expect(await deps.ran[0]?.context.viewer()).toEqual({});
+    expect(await listener.ran[0]?.context.viewer()).toEqual({});
   });
 
   it('afterwards learns the viewer and the people shown by email only, up to the limit', async () => {
@@ -171,14 +172,14 @@ describe('answerSlashCommand', () => {
     const identityOf = (platformUserId: string) => store.findChatIdentity({ platform: 'slack', platformUserId });
     expect(await identityOf('U0ASKER')).toBeUndefined();
     expect(await identityOf('U0ADA')).toBeUndefined();
-    const deps = listenerDeps({ answer: async () => ownerAnswer });
-    await answerSlashCommand(deps, {
+    const listener = listenerContext({ answer: async () => ownerAnswer });
+    await answerSlashCommand(listener, {
       command: command('payments-api'),
       ack: async () => {},
       respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
-    await deps.background.idle();
+    await listener.background.idle();
 
     expect(slack.callsTo('users.info').map((call) => call.body.user)).toEqual(['U0ASKER']);
     expect(slack.callsTo('users.lookupByEmail').map((call) => call.body.email)).toEqual([
@@ -200,25 +201,25 @@ describe('answerSlashCommand', () => {
 
     // Someone Slack does not know is not asked about again on the next answer.
     slack.calls.length = 0;
-    await answerSlashCommand(deps, {
+    await answerSlashCommand(listener, {
       command: command('payments-api'),
       ack: async () => {},
       respond: respondVia(slack.responseUrl('cmd')),
       client: fakeSlackClient(slack.url),
     });
-    await deps.background.idle();
+    await listener.background.idle();
     expect(slack.callsTo('users.info')).toEqual([]);
     expect(slack.callsTo('users.lookupByEmail').map((call) => call.body.email)).toEqual(['ada@example.com']);
   });
 
   it('turns an expected failure into a helpful ephemeral answer', async () => {
-    const deps = listenerDeps({
+    const listener = listenerContext({
       answer: async () => {
         throw new InputError('--depth expects a number from 1 to 5, got "lots"');
       },
     });
     const acks: unknown[] = [];
-    await answerSlashCommand(deps, {
+    await answerSlashCommand(listener, {
       command: command('x --depth lots'),
       ack: async (response) => {
         acks.push(response);
@@ -233,13 +234,13 @@ describe('answerSlashCommand', () => {
   });
 
   it('closes the request quietly and rethrows an unexpected failure for the error handler', async () => {
-    const deps = listenerDeps({
+    const listener = listenerContext({
       answer: async () => {
         throw new TypeError('cannot read properties of undefined');
       },
     });
     const acks: unknown[] = [];
-    const answered = answerSlashCommand(deps, {
+    const answered = answerSlashCommand(listener, {
       command: command('x'),
       ack: async (response) => {
         acks.push(response);

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { CatalogStore, ProcessedEventLog } from '../../../../src/core/ports.ts';
+import type { CatalogStore } from '../../../../src/core/ports/catalog-store.ts';
+import type { ProcessedEventLog } from '../../../../src/core/ports/processed-event-log.ts';
 import { publishHome } from '../../../../src/slack/listeners/events/app-home-opened.ts';
 import type { FakeSlackApi } from '../../../fakes/slack-api.ts';
 import {
-  listenerDeps as createDeps,
+  listenerContext as createListenerContext,
   fakeSlackClient,
   type ListenerTestbed,
   openListenerTestbed,
-} from '../../../helpers/slack-deps.ts';
+} from '../../../helpers/listener-context.ts';
 
 let bed: ListenerTestbed;
 let store: CatalogStore;
@@ -26,7 +27,7 @@ beforeEach(() => {
   slack.calls.length = 0;
 });
 // publishHome awaits its Slack calls itself; nothing is left running in the background.
-const listenerDeps = () => createDeps({ store, processedEvents });
+const listenerContext = () => createListenerContext({ store, processedEvents });
 
 function opened(user: string, tab: 'home' | 'messages' = 'home') {
   return { type: 'app_home_opened' as const, user, channel: 'D0HOME', tab, event_ts: '1' };
@@ -35,7 +36,7 @@ function opened(user: string, tab: 'home' | 'messages' = 'home') {
 describe('publishHome', () => {
   it("links the person by their Slack email and publishes their teams' services", async () => {
     expect(await store.findChatIdentity({ platform: 'slack', platformUserId: 'U0ADA' })).toBeUndefined();
-    await publishHome(listenerDeps(), { event: opened('U0ADA'), client: fakeSlackClient(slack.url) });
+    await publishHome(listenerContext(), { event: opened('U0ADA'), client: fakeSlackClient(slack.url) });
 
     // Slack's email differs in case from the catalog's ada@example.com; the link is case-insensitive.
     expect(await store.findChatIdentity({ platform: 'slack', platformUserId: 'U0ADA' })).toEqual({
@@ -54,13 +55,13 @@ describe('publishHome', () => {
   });
 
   it('publishes how to be linked for someone the catalog has no User for', async () => {
-    await publishHome(listenerDeps(), { event: opened('U0NEW'), client: fakeSlackClient(slack.url) });
+    await publishHome(listenerContext(), { event: opened('U0NEW'), client: fakeSlackClient(slack.url) });
     const view = slack.callsTo('views.publish')[0]?.body.view as { blocks: unknown[] };
     expect(JSON.stringify(view.blocks)).toContain('spec.profile.email: new@example.com');
   });
 
   it('does nothing when the Messages tab is opened', async () => {
-    await publishHome(listenerDeps(), {
+    await publishHome(listenerContext(), {
       event: opened('U0ADA', 'messages'),
       client: fakeSlackClient(slack.url),
     });
