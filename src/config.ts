@@ -40,7 +40,11 @@ const EnvSchema = z
         .optional(),
     ),
     WAYFINDER_DATA_DIR: z.string().default('./data'),
-    WAYFINDER_DEMO: flag(true),
+    // Unset: load the demo only where nothing inbound is configured (the console); a deployment starts empty.
+    WAYFINDER_DEMO: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+      .optional()
+      .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes'].includes(value))),
     PORT: z.coerce.number({ error: 'expected a port number' }).int().min(0).max(65535).default(3000),
     HOST: z.string().default('0.0.0.0'),
     WAYFINDER_SHUTDOWN_DELAY: optionalText
@@ -235,6 +239,10 @@ export interface GitHubConfig {
 
 export interface Config {
   database: { url?: string; dataDir: string };
+  /**
+   * Load the demo organisation into an empty catalog. `WAYFINDER_DEMO` decides; unset, only when nothing inbound
+   * (Slack, GitHub) is configured, so that a real deployment never answers with the demo's made-up teams.
+   */
   loadDemo: boolean;
   http: {
     port: number;
@@ -281,9 +289,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const values = parsed.data;
+  const inbound = values.SLACK_BOT_TOKEN !== undefined || values.GITHUB_ORG !== undefined;
   return {
     database: { url: values.DATABASE_URL, dataDir: values.WAYFINDER_DATA_DIR },
-    loadDemo: values.WAYFINDER_DEMO,
+    loadDemo: values.WAYFINDER_DEMO ?? !inbound,
     http: { port: values.PORT, host: values.HOST, shutdownDelayMs: values.WAYFINDER_SHUTDOWN_DELAY },
     slack: values.SLACK_BOT_TOKEN
       ? {

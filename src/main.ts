@@ -254,6 +254,12 @@ export async function serveWayfinder(
   const port = server.server.listening
     ? (server.server.address() as AddressInfo).port
     : await server.listen(config.http.port, config.http.host);
+  if (slack) {
+    // Slack's Web API client retries for minutes before giving up on a wrong or unreachable URL: say what is awaited.
+    logger.info(
+      `Checking the bot token with Slack (auth.test at ${config.slack?.apiUrl ?? 'https://slack.com/api/'}); /readyz answers 503 until Slack has answered.`,
+    );
+  }
   try {
     await slack?.start();
   } catch (error) {

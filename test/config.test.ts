@@ -33,6 +33,16 @@ describe('loadConfig', () => {
     expect(config.http.port).toBe(8080);
   });
 
+  it('loads the demo only where nothing inbound is configured, unless WAYFINDER_DEMO says otherwise', () => {
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' };
+    const github = { GITHUB_ORG: 'acme', GITHUB_TOKEN: 'ghp_1' };
+    expect(loadConfig({}).loadDemo).toBe(true);
+    expect(loadConfig(slack).loadDemo).toBe(false);
+    expect(loadConfig(github).loadDemo).toBe(false);
+    expect(loadConfig({ ...slack, WAYFINDER_DEMO: 'true' }).loadDemo).toBe(true);
+    expect(loadConfig({ WAYFINDER_DEMO: 'false' }).loadDemo).toBe(false);
+  });
+
   it('reports every bad setting at once, by key, with what was expected', () => {
     const error = captureConfigError({
       SLACK_BOT_TOKEN: 'xoxp-user-token',

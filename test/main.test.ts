@@ -24,6 +24,7 @@ beforeAll(async () => {
     ...isolated.env,
     PORT: '0',
     HOST: '127.0.0.1',
+    WAYFINDER_DEMO: 'true',
     SLACK_BOT_TOKEN: 'xoxb-main-test-token',
     SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
     SLACK_API_URL: slack.url,
