@@ -3,24 +3,21 @@
  * from a fake GitHub that answers slowly, and the answers that come later read from the fake Slack's response_urls.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answerCommandLine, answerToMessage, commandNamed } from '../../src/core/commands/index.ts';
-import { createRefreshGate } from '../../src/core/commands/refresh-gate.ts';
+import { answerCommandLine, answerToMessage } from '../../src/core/commands/index.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from '../../src/db/DrizzleConditionalCache.ts';
-import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
 import { DrizzleSyncStateStore } from '../../src/db/DrizzleSyncStateStore.ts';
 import { OctokitGitHubGateway } from '../../src/github/OctokitGitHubGateway.ts';
 import { createOctokit } from '../../src/github/octokit.ts';
-import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
 import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
 import { GitHubCatalogSync } from '../../src/ingestion/github-sync.ts';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
+import type { SlackApp } from '../../src/slack/app.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { type FakeSlackApi, type RecordedResponse, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { recordingLogger } from '../helpers/listener-context.ts';
-import { postToSlackEndpoint, slashCommandRequest, TEST_SIGNING_SECRET } from '../helpers/slack-requests.ts';
+import { type SlackHttpTestbed, startSlackHttpTestbed } from '../helpers/slack-http-testbed.ts';
+import { postToSlackEndpoint, slashCommandRequest } from '../helpers/slack-requests.ts';
 
 /** Each GitHub request takes this long: a repository refresh makes several, so it takes well over `DEFER_AFTER_MS`. */
 const GITHUB_LATENCY_MS = 60;
@@ -42,7 +39,7 @@ let database: Database;
 let github: FakeGitHubApi;
 let slack: FakeSlackApi;
 let slackApp: SlackApp;
-let server: HttpServer;
+let testbed: SlackHttpTestbed;
 let base: string;
 
 beforeAll(async () => {
@@ -89,33 +86,26 @@ beforeAll(async () => {
   });
 
   slack = await startFakeSlackApi();
-  slackApp = createSlackApp({
+  testbed = await startSlackHttpTestbed({
+    database,
+    slack,
     botToken: 'xoxb-answers-in-time',
-    signingSecret: TEST_SIGNING_SECRET,
-    apiUrl: slack.url,
-    deferAfterMs: DEFER_AFTER_MS,
-    services: {
-      store,
+    app: { deferAfterMs: DEFER_AFTER_MS },
+    services: ({ store }) => ({
       refresher: createCatalogRefresher({ store, refreshScope: (opts) => slowSync.refreshScope(opts) }),
-      refreshes: createRefreshGate(),
-      processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
-      commandNamed,
       // `--inline` makes a refresh read GitHub before answering, as a command that calls a slow service would.
       runCommand: async (context, line) =>
         line.endsWith(' --inline')
           ? answerToMessage(await answerCommandLine(context, line.replace(/ --inline$/, '')))
           : answerCommandLine(context, line),
-    },
-    logger: recordingLogger(),
+    }),
   });
-  server = createHttpServer({ routes: slackApp.routes, logger: recordingLogger(), isReady: async () => true });
-  base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
-  await slackApp.start();
+  slackApp = testbed.slackApp;
+  base = testbed.base;
 });
 
 afterAll(async () => {
-  await slackApp?.stop();
-  await server?.close();
+  await testbed?.close();
   await slack?.close();
   await github?.close();
   await database?.close();

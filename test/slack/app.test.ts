@@ -10,13 +10,13 @@ import type { CatalogStore } from '../../src/core/ports/catalog-store.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
-import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
 import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
 import { importCatalog } from '../../src/ingestion/import-catalog.ts';
 import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
 import { type RecordingLogger, recordingLogger } from '../helpers/listener-context.ts';
+import { type SlackHttpTestbed, startSlackHttpTestbed } from '../helpers/slack-http-testbed.ts';
 import {
   appHomeOpenedEvent,
   blockActionsRequest,
@@ -37,7 +37,7 @@ let database: Database;
 let store: CatalogStore;
 let slack: FakeSlackApi;
 let slackApp: SlackApp;
-let server: HttpServer;
+let testbed: SlackHttpTestbed;
 let base: string;
 let logger: RecordingLogger;
 let ready = true;
@@ -58,33 +58,28 @@ beforeAll(async () => {
     { id: 'U0STRANGER', email: 'stranger@elsewhere.example', name: 'stranger' },
   );
   logger = recordingLogger();
-  slackApp = createSlackApp({
+  testbed = await startSlackHttpTestbed({
+    database,
+    slack,
     botToken: BOT_TOKEN,
-    signingSecret: TEST_SIGNING_SECRET,
-    apiUrl: slack.url.replace(/\/$/, ''),
-    services: {
-      store,
-      refresher: createCatalogRefresher({ store }),
-      processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
-      refreshes: createRefreshGate(),
-      commandNamed,
+    logger,
+    isReady: async () => ready,
+    app: { apiUrl: slack.url.replace(/\/$/, '') },
+    services: () => ({
       runCommand: async (context, line) => {
         ran.push(line);
         if (line.includes('explode')) throw new Error('the store fell over');
         return answerCommandLine(context, line);
       },
-    },
-    logger,
+    }),
   });
-  server = createHttpServer({ routes: slackApp.routes, logger, isReady: async () => ready });
-  base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
-  await slackApp.start();
+  slackApp = testbed.slackApp;
+  base = testbed.base;
   authTestsAtStart = slack.callsTo('auth.test').length;
 });
 
 afterAll(async () => {
-  await slackApp?.stop();
-  await server?.close();
+  await testbed?.close();
   await slack?.close();
   await database?.close();
 });

@@ -6,24 +6,14 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { answerCommandLine, commandNamed } from '../../src/core/commands/index.ts';
-import { createRefreshGate } from '../../src/core/commands/refresh-gate.ts';
 import type { CommandDefinition, FormSubmission } from '../../src/core/commands/types.ts';
 import type { Form } from '../../src/core/view-model.ts';
 import type { Database } from '../../src/db/client.ts';
-import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
-import { DrizzleProcessedEventLog } from '../../src/db/DrizzleProcessedEventLog.ts';
-import { createHttpServer, type HttpServer } from '../../src/http/server.ts';
-import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
-import { createSlackApp, type SlackApp } from '../../src/slack/app.ts';
+import type { SlackApp } from '../../src/slack/app.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { recordingLogger } from '../helpers/listener-context.ts';
-import {
-  postToSlackEndpoint,
-  slashCommandRequest,
-  TEST_SIGNING_SECRET,
-  viewSubmissionRequest,
-} from '../helpers/slack-requests.ts';
+import { type SlackHttpTestbed, startSlackHttpTestbed } from '../helpers/slack-http-testbed.ts';
+import { postToSlackEndpoint, slashCommandRequest, viewSubmissionRequest } from '../helpers/slack-requests.ts';
 
 /** Two pages: a bucket's name and size, then who owns it; the first page's answers travel in the form's state. */
 function bucketForm(page: string, state?: string): Form | undefined {
@@ -95,36 +85,28 @@ const bucketCommand: CommandDefinition = {
 let database: Database;
 let slack: FakeSlackApi;
 let slackApp: SlackApp;
-let server: HttpServer;
+let testbed: SlackHttpTestbed;
 let base: string;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  const store = new DrizzleCatalogStore({ db: database.db });
   slack = await startFakeSlackApi();
-  slackApp = createSlackApp({
+  testbed = await startSlackHttpTestbed({
+    database,
+    slack,
     botToken: 'xoxb-forms',
-    signingSecret: TEST_SIGNING_SECRET,
-    apiUrl: slack.url,
-    services: {
-      store,
-      refresher: createCatalogRefresher({ store }),
-      refreshes: createRefreshGate(),
-      processedEvents: new DrizzleProcessedEventLog({ db: database.db }),
+    services: () => ({
       commandNamed: (name) => (name === 'bucket' ? bucketCommand : commandNamed(name)),
       runCommand: async (context, line) =>
         line.trim() === '/wayfinder bucket' ? bucketCommand.run(context, '') : answerCommandLine(context, line),
-    },
-    logger: recordingLogger(),
+    }),
   });
-  server = createHttpServer({ routes: slackApp.routes, logger: recordingLogger(), isReady: async () => true });
-  base = `http://127.0.0.1:${await server.listen(0, '127.0.0.1')}`;
-  await slackApp.start();
+  slackApp = testbed.slackApp;
+  base = testbed.base;
 });
 
 afterAll(async () => {
-  await slackApp?.stop();
-  await server?.close();
+  await testbed?.close();
   await slack?.close();
   await database?.close();
 });
