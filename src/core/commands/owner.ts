@@ -175,21 +175,24 @@ function teamBlocks(team: TeamFacts, subject?: EntityRecord): Block[] {
 }
 
 /**
- * Members by name. Two people with the same display name are told apart: by their email when they have one (the
- * person span shows it), else by their ref.
+ * Members by name. Two people with the same display name are told apart: by their email when theirs differ (the
+ * person span shows it), else by their ref (Backstage's example catalog has a `guest` in two namespaces, one email).
  */
 function memberItems(members: readonly PersonRecord[]): ListItem[] {
-  const names = new Map<string, number>();
-  for (const member of members) {
-    const name = displayNameOf(member).toLowerCase();
-    names.set(name, (names.get(name) ?? 0) + 1);
-  }
-  return members.map((member) => {
-    const shared = (names.get(displayNameOf(member).toLowerCase()) ?? 0) > 1;
-    return shared && !emailOf(member)
+  const countBy = (key: (member: PersonRecord) => string) => {
+    const counts = new Map<string, number>();
+    for (const member of members) counts.set(key(member), (counts.get(key(member)) ?? 0) + 1);
+    return (member: PersonRecord) => counts.get(key(member)) ?? 0;
+  };
+  const sameName = countBy((member) => displayNameOf(member).toLowerCase());
+  const sameNameAndEmail = countBy((member) =>
+    JSON.stringify([displayNameOf(member).toLowerCase(), emailOf(member)?.toLowerCase() ?? null]),
+  );
+  return members.map((member) =>
+    sameName(member) > 1 && (!emailOf(member) || sameNameAndEmail(member) > 1)
       ? { text: [personSpan(member)], detail: [code(member.ref)] }
-      : { text: [personSpan(member)] };
-  });
+      : { text: [personSpan(member)] },
+  );
 }
 
 /** The "⚠ Orphaned" line under the header, for an entity whose source no longer holds it. */

@@ -49,6 +49,17 @@ describe("Backstage's own example catalog", () => {
     expect(imported.skipped).toHaveLength(3);
   });
 
+  it('tells apart two members with the same name and email by their refs (a guest in two namespaces)', async () => {
+    const message = await ask('/owner artist-lookup');
+    const members = message.blocks.find((block) => block.type === 'list' && block.title?.startsWith('Members'));
+    const guests =
+      members?.type === 'list' ? members.items.filter((item) => plainText(item.text) === 'Guest User') : [];
+    expect(guests.map((item) => plainText(item.detail ?? []))).toEqual([
+      'user:default/guest',
+      'user:development/guest',
+    ]);
+  });
+
   it('answers /owner for an AiResource as for a Component: its owning team and where the team sits', async () => {
     const message = await ask('/owner frontend-design');
     expect(message.summary).toBe('frontend-design is owned by team-a.');
