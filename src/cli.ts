@@ -221,7 +221,9 @@ async function runOnce(line: string, format: 'text' | 'json' | 'slack', config: 
     if (format === 'json') console.log(JSON.stringify(message, null, 2));
     else if (format === 'slack') console.log(JSON.stringify(renderSlackMessage(message), null, 2));
     else console.log(renderText(message, { color: process.stdout.isTTY }));
-    return 0;
+    // The answer is printed either way; the exit code tells a script whether it was the one asked for.
+    if (message.outcome === 'invalid') return 2;
+    return message.outcome ? 1 : 0;
   } finally {
     await wayfinder.close();
   }

@@ -245,9 +245,16 @@ describe('wayfinder run', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
     });
   });
 
-  it('starts empty when the demo is turned off', async () => {
+  it('starts empty when the demo is turned off, and exits 1 for a name that matches nothing', async () => {
     const run = await wayfinder(['run', '/owner payments-api'], { WAYFINDER_DEMO: 'false' });
     expect(run.stdout).toContain('No entity named payments-api.');
+    expect(run.code).toBe(1);
+  });
+
+  it('prints the answer to input it cannot read, and exits 2', async () => {
+    const run = await wayfinder(['run', '/deps payments-api --depth']);
+    expect(run.stdout).toContain('--depth needs a value');
+    expect(run.code).toBe(2);
   });
 
   it('refuses bad settings with the key and what was expected, exiting 2', async () => {

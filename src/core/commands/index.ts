@@ -91,6 +91,7 @@ export function tooLongAnswer(name: string, args: string): Message | undefined {
   const summary = `That ${what} is ${length.toLocaleString('en')} characters long; /${command} reads at most ${limit}. Shorten it and ask again.`;
   return {
     summary,
+    outcome: 'invalid',
     blocks: [
       {
         type: 'text',
@@ -109,6 +110,7 @@ function unknownCommand(name: string): Message {
   const commands = COMMANDS.map((command) => `/${command.name}`).join(', ');
   return {
     summary: `There is no command /${name}. Try ${commands}.`,
+    outcome: 'invalid',
     blocks: [
       {
         type: 'text',

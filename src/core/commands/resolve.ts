@@ -78,6 +78,7 @@ function ambiguousAnswer(opts: ResolveOptions, candidates: readonly EntityRecord
   return {
     summary: `"${name}" names ${candidates.length} entities; pick one.`,
     command: commandFor(opts, name),
+    outcome: 'ambiguous',
     blocks: [
       { type: 'text', text: [strong(name), plain(` names ${candidates.length} entities. Which one did you mean?`)] },
       {
@@ -123,6 +124,7 @@ function missingAnswer(opts: ResolveOptions, suggestions: readonly EntityRecord[
   return {
     summary: `No ${noun} named ${name}.${suggestions.length > 0 ? ` Closest: ${suggestions.map((s) => s.name).join(', ')}.` : ''}`,
     command: commandFor(opts, name),
+    outcome: 'not-found',
     blocks,
   };
 }
@@ -141,6 +143,7 @@ function runButton(label: string, command: string): Button {
 export function usageAnswer(command: string, usage: string, example: string): Message {
   return {
     summary: `Usage: /${command} ${usage}`,
+    outcome: 'invalid',
     blocks: [
       { type: 'text', text: [plain('Usage: '), code(`/${command} ${usage}`)] },
       { type: 'context', text: [plain('For example '), code(example)] },
@@ -155,6 +158,7 @@ export function inputProblemAnswer(
 ): Message {
   return {
     summary: problem,
+    outcome: 'invalid',
     blocks: [
       { type: 'text', text: [plain(problem)] },
       {
