@@ -51,11 +51,16 @@ export function valueFlag<T extends z.ZodType>(opts: { schema: T; expected: stri
  * `--offset N`: where a paged list starts, as the hint under a cut list writes it (0 is the first item).
  * Shared by every command that pages (`/owner`, `/deps`, `/find`).
  */
+/** Further than any list Wayfinder answers runs. */
+const MAX_OFFSET = 1_000_000;
+
 export const offsetFlag = valueFlag({
   schema: z.coerce
     .number({ error: 'expected a whole number, 0 or more' })
-    .int('expected a whole number, 0 or more')
-    .min(0, 'expected a whole number, 0 or more'),
+    .min(0, 'expected a whole number, 0 or more')
+    // Checked before `int`: a number past JavaScript's safe integers is not "not whole", it is too far.
+    .max(MAX_OFFSET, `expected at most ${MAX_OFFSET.toLocaleString('en')}`)
+    .int('expected a whole number, 0 or more'),
   expected: 'a whole number, 0 or more',
   synopsis: '--offset N',
 });

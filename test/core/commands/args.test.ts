@@ -29,6 +29,14 @@ describe('parseArgs', () => {
     expect(parse('--depth=4 payments-api')).toMatchObject({ ok: true, text: 'payments-api', flags: { depth: 4 } });
   });
 
+  it('says an --offset past any list is too far, not that it is not a whole number', () => {
+    expect(parse('payments-api --offset 1000000000000000000000')).toEqual({
+      ok: false,
+      problem: '--offset: expected at most 1,000,000; got "1000000000000000000000".',
+    });
+    expect(parse('payments-api --offset 1.5')).toMatchObject({ ok: false, problem: expect.stringContaining('whole') });
+  });
+
   it('reads the dashes phones and Macs type for -- as --', () => {
     for (const dash of ['—', '–', '——', '-', '−']) {
       expect(parse(`payments-api ${dash}reverse ${dash}depth 2`), dash).toMatchObject({
