@@ -3,7 +3,13 @@ import path from 'node:path';
 import type { SourceScope } from '../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity, SkippedDocument } from '../core/catalog/types.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
-import { isNoDescriptorsError, type LoadedDescriptors, loadDescriptors, type UrlReader } from './load-descriptors.ts';
+import {
+  duplicateDefinitionError,
+  isNoDescriptorsError,
+  type LoadedDescriptors,
+  loadDescriptors,
+  type UrlReader,
+} from './load-descriptors.ts';
 
 export interface ImportResult {
   counts: ImportCounts;
@@ -87,12 +93,7 @@ function mergeRoots(loads: readonly { root: string; loaded: LoadedDescriptors; r
         merged.entities.push(entity);
         refs.push(entity.ref);
       } else if (earlier.source.location !== entity.source.location || earlier.source.line !== entity.source.line) {
-        addError({
-          ...entity.source,
-          field: 'metadata.name',
-          entityRef: entity.ref,
-          message: `${entity.ref} is already defined at ${earlier.source.location.replace(/^file:/, '')}:${earlier.source.line}; each entity may be defined once.`,
-        });
+        addError(duplicateDefinitionError(entity, earlier.source));
       }
     }
     for (const error of loaded.errors) addError(error);

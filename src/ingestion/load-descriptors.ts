@@ -338,16 +338,21 @@ function processDocumentRef(value: unknown): EntityRef | undefined {
   return result.ok ? result.entity.ref : result.errors.find((error) => error.entityRef)?.entityRef;
 }
 
+/** The error at a later definition of a ref already defined at `first` (the first definition wins). */
+export function duplicateDefinitionError(entity: ProcessedEntity, first: SourcePosition): IngestError {
+  return {
+    ...entity.source,
+    field: 'metadata.name',
+    entityRef: entity.ref,
+    message: `${entity.ref} is already defined at ${filePathOf(first.location)}:${first.line}; each entity may be defined once.`,
+  };
+}
+
 /** The first definition of a ref wins; a later one is an error at the later document. */
 function recordEntity(load: DescriptorLoad, entity: ProcessedEntity): ProcessedEntity | undefined {
   const first = load.definedAt.get(entity.ref);
   if (first) {
-    load.errors.push({
-      ...entity.source,
-      field: 'metadata.name',
-      entityRef: entity.ref,
-      message: `${entity.ref} is already defined at ${filePathOf(first.location)}:${first.line}; each entity may be defined once.`,
-    });
+    load.errors.push(duplicateDefinitionError(entity, first));
     return undefined;
   }
   load.definedAt.set(entity.ref, entity.source);
