@@ -1,11 +1,9 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceScope } from '../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity, SkippedDocument } from '../core/catalog/types.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import {
   duplicateDefinitionError,
-  isNoDescriptorsError,
   type LoadedDescriptors,
   loadDescriptors,
   type UrlReader,
@@ -39,18 +37,12 @@ export async function importCatalog(opts: {
   const roots = [...new Set(opts.paths.map((given) => path.resolve(given)))];
   const loads: { root: string; loaded: LoadedDescriptors; read: boolean }[] = [];
   for (const root of roots) {
-    const loaded = await loadDescriptors({ paths: [root], ...(opts.reader ? { reader: opts.reader } : {}) });
-    const kind = await stat(root).then(
-      (stats) => (stats.isDirectory() ? 'directory' : 'file'),
-      () => 'missing',
-    );
-    // A directory that could not be listed has its error at its own location; one that was listed and found empty
-    // has the "holds no descriptors" error there, and was read.
-    const read =
-      kind === 'file' ||
-      (kind === 'directory' &&
-        !loaded.errors.some((error) => error.location === `file:${root}` && !isNoDescriptorsError(error)));
-    loads.push({ root, loaded, read });
+    const { unread, ...loaded } = await loadDescriptors({
+      paths: [root],
+      ...(opts.reader ? { reader: opts.reader } : {}),
+    });
+    // A root that does not exist or could not be listed orphans nothing; one found empty was read.
+    loads.push({ root, loaded, read: unread.length === 0 });
   }
   const { loaded, scopes } = mergeRoots(loads);
   const written = await opts.store.importEntities({ ...loaded, scopes });

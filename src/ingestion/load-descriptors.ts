@@ -50,15 +50,20 @@ export interface LoadedDescriptors {
  * when given, else skipped with the reason. `$text`, `$json` and `$yaml` placeholders are resolved (placeholders.ts).
  * A given path that holds no descriptor at all is an error, as is a symbolic link that loops (followed once).
  */
-export async function loadDescriptors(opts: { paths: string[]; reader?: UrlReader }): Promise<LoadedDescriptors> {
+export async function loadDescriptors(opts: {
+  paths: string[];
+  reader?: UrlReader;
+}): Promise<LoadedDescriptors & { unread: string[] }> {
   const load: Load = { ...createDescriptorLoad(), ...(opts.reader ? { reader: opts.reader } : {}), documents: 0 };
+  const unread: string[] = [];
   for (const given of opts.paths) {
     const absolutePath = path.resolve(given);
     const before = { documents: load.documents, errors: load.errors.length, skipped: load.skipped.length };
     // A path an earlier one already covered (`dir dir/catalog-info.yaml`) reads nothing new, but holds descriptors.
     const real = await realpath(absolutePath).catch(() => absolutePath);
     const covered = [...load.readFiles].some((read) => read === real || read.startsWith(`${real}${path.sep}`));
-    await loadPath(load, absolutePath, { root: await directoryOf(absolutePath), walking: [] });
+    const read = await loadPath(load, absolutePath, { root: await directoryOf(absolutePath), walking: [] });
+    if (!read) unread.push(absolutePath);
     const nothing =
       !covered &&
       load.documents === before.documents &&
@@ -68,7 +73,7 @@ export async function loadDescriptors(opts: { paths: string[]; reader?: UrlReade
       load.errors.push({ location: fileLocation(absolutePath), message: await noDescriptorsMessage(absolutePath) });
     }
   }
-  return { entities: load.entities, errors: load.errors, skipped: load.skipped, locations: load.locations };
+  return { entities: load.entities, errors: load.errors, skipped: load.skipped, locations: load.locations, unread };
 }
 
 /** One load in progress: what was read so far. Shared with the GitHub sync, which reads files from repositories. */
@@ -168,29 +173,38 @@ async function resolveDocument(
   return { ...document, value: outcome.value };
 }
 
-async function loadPath(load: Load, absolutePath: string, within: Within): Promise<void> {
+/**
+ * Loads a file or a directory. False when the path itself could not be read: it does not exist, cannot be
+ * inspected, or is a directory that cannot be listed (what is in it may only be broken, or gone).
+ */
+async function loadPath(load: Load, absolutePath: string, within: Within): Promise<boolean> {
   const stats = await statOrError(load, absolutePath);
   if (stats === 'missing') {
     load.errors.push({
       location: fileLocation(absolutePath),
       message: `${absolutePath} does not exist; expected a descriptor file or a directory of them.`,
     });
-  } else if (stats?.isDirectory()) {
-    await loadDirectory(load, absolutePath, within);
-  } else if (stats) {
-    await loadFile(load, absolutePath, { explicit: true, within });
+    return false;
   }
+  if (stats?.isDirectory()) return loadDirectory(load, absolutePath, within);
+  if (!stats) return false;
+  await loadFile(load, absolutePath, { explicit: true, within });
+  return true;
 }
 
-async function loadDirectory(load: Load, directory: string, within: Within): Promise<void> {
+/** False when the directory itself could not be resolved or listed (its failures are recorded at its location). */
+async function loadDirectory(load: Load, directory: string, within: Within): Promise<boolean> {
   const real = await realpathOrError(load, directory);
   if (real === undefined) {
-    return;
+    return false;
   }
+  const errorsBefore = load.errors.length;
   const files = await listYamlFiles(load, directory, [...within.walking, real]);
+  const listed = !load.errors.slice(errorsBefore).some((error) => error.location === fileLocation(directory));
   for (const file of files) {
     await loadFile(load, file, { explicit: false, within });
   }
+  return listed;
 }
 
 /**
@@ -544,22 +558,14 @@ async function directoryOf(absolutePath: string): Promise<string> {
   }
 }
 
-/** True for the error of a given path that was read and found to hold no descriptors (not one that could not be read). */
-export function isNoDescriptorsError(error: IngestError): boolean {
-  const given = filePathOf(error.location);
-  return error.message.startsWith(`${given} ${HOLDS_NO_DESCRIPTORS}`);
-}
-
-const HOLDS_NO_DESCRIPTORS = 'holds no descriptors;';
-
 async function noDescriptorsMessage(absolutePath: string): Promise<string> {
   const isDirectory = await stat(absolutePath).then(
     (stats) => stats.isDirectory(),
     () => false,
   );
   return isDirectory
-    ? `${absolutePath} ${HOLDS_NO_DESCRIPTORS} expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`
-    : `${absolutePath} ${HOLDS_NO_DESCRIPTORS} expected at least one YAML document with apiVersion, kind, metadata and spec.`;
+    ? `${absolutePath} holds no descriptors; expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`
+    : `${absolutePath} holds no descriptors; expected at least one YAML document with apiVersion, kind, metadata and spec.`;
 }
 
 function fileLocation(absolutePath: string): string {

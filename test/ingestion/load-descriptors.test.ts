@@ -256,6 +256,8 @@ describe('loadDescriptors', () => {
       errors: [says(empty), says(blank)],
       skipped: [],
       locations: [`file:${empty}`, `file:${blank}`],
+      // Read, and found empty: not unread.
+      unread: [],
     });
   });
 
@@ -269,6 +271,12 @@ describe('loadDescriptors', () => {
         message: `${root} holds no descriptors; expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`,
       },
     ]);
+  });
+
+  it('names the given paths it could not read, and not a directory it listed and found empty', async () => {
+    const root = await scratchTree({ 'values.yaml': 'replicas: 2\n' });
+    const loaded = await loadDescriptors({ paths: [root, path.join(root, 'gone')] });
+    expect(loaded.unread).toEqual([path.join(root, 'gone')]);
   });
 
   it('does not call a path empty when an earlier path already read its descriptors', async () => {
