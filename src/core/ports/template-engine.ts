@@ -1,0 +1,135 @@
+/**
+ * The seam between the template engine (`src/templates/`: loading Backstage `scaffolder.backstage.io/v1beta3`
+ * Templates, checking parameters with ajv, rendering `${{ }}` expressions with Nunjucks, running scaffolder actions)
+ * and whoever asks for templates to run: the request runner, the `/provision` form, the console and the CLI.
+ *
+ * The engine holds no request state. A run is driven step by step by its caller, which stores each step's output and
+ * hands the earlier ones back, so a run can resume after a crash from the first unfinished step. Every `runStep` is
+ * idempotent for a given `requestId`: run twice, it finds what the first run created (a repository, a pull request
+ * on the branch `wayfinder/<requestId>`, a recorded dispatch) instead of creating it again.
+ *
+ * Source of the formats: Backstage's `plugins/scaffolder-common/src/Template.v1beta3.schema.json` and
+ * `../shared/reference/backstage.md` §3.
+ */
+
+/** A template as listed: `/provision`'s picker, `wayfinder templates list`. */
+export interface TemplateSummary {
+  /** Entity ref, `template:<namespace>/<name>`. */
+  ref: string;
+  name: string;
+  title: string;
+  description?: string;
+  tags: readonly string[];
+  /** Tagged `recommended`: a golden path, listed first. */
+  recommended: boolean;
+  /** Owner entity ref (`spec.owner`), when the template names one. */
+  owner?: string;
+}
+
+/** One page of `spec.parameters`: a JSON Schema (draft-07) object schema plus its `ui:*` options, as written. */
+export interface ParameterPage {
+  title?: string;
+  description?: string;
+  /** The page's JSON Schema with the `ui:*` keys removed (they are in `uiSchema`). */
+  schema: Readonly<Record<string, unknown>>;
+  /** `ui:*` options per property name, e.g. `{ owner: { 'ui:field': 'OwnerPicker', 'ui:options': {...} } }`. */
+  uiSchema: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+/** Who must approve a request, from the template's `wayfinder.dev/*` annotations. */
+export interface ApprovalPolicy {
+  /** Group entity ref whose members (directly or through sub-teams) may decide. */
+  approvers: string;
+  /** `wayfinder.dev/approval-if`, an expression; absent means always. */
+  condition?: string;
+  /** `wayfinder.dev/allow-self-approval: "true"`. */
+  allowSelfApproval: boolean;
+}
+
+export interface StepDefinition {
+  id: string;
+  name?: string;
+  /** Scaffolder action id, e.g. `publish:github`. */
+  action: string;
+}
+
+export interface TemplateDefinition extends TemplateSummary {
+  pages: readonly ParameterPage[];
+  steps: readonly StepDefinition[];
+  approval?: ApprovalPolicy;
+}
+
+/** Who asked, as templates see it (`user.entity`, `user.ref`). */
+export interface TemplateUser {
+  /** The requester's catalog User ref, when their chat account resolves to one. */
+  ref?: string;
+}
+
+/** Per field name, what is wrong with the value, as a sentence (ajv's error mapped to the field). */
+export type ParameterErrors = Record<string, string>;
+
+/** A step as the dry run would run it: its rendered input and, for fetch actions, the files it would write. */
+export interface StepPlan {
+  id: string;
+  name: string;
+  action: string;
+  /** False when the step's `if` renders falsy: it will be skipped. */
+  runs: boolean;
+  input: Readonly<Record<string, unknown>>;
+  files?: readonly string[];
+}
+
+export interface TemplateOutput {
+  links: readonly { title?: string; url?: string; entityRef?: string; icon?: string }[];
+  text: readonly { title?: string; content: string }[];
+}
+
+/** What a run has done so far, handed back on every call so the engine can render `steps['id'].output`. */
+export interface RunState {
+  requestId: string;
+  user: TemplateUser;
+  /** All pages' values, merged, already checked by `checkParameters`. */
+  values: Readonly<Record<string, unknown>>;
+  /** Outputs of the steps that finished, by step id. */
+  outputs: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+}
+
+export interface StepResult {
+  /** False when the step's `if` was falsy and nothing ran. */
+  ran: boolean;
+  output: Readonly<Record<string, unknown>>;
+  /** Lines the action logged, for the request's step log. */
+  log: readonly string[];
+}
+
+export interface TemplateEngine {
+  /** Every loadable template, recommended first, then by title. */
+  list(): Promise<TemplateSummary[]>;
+  /** By ref or bare name; undefined when there is none. */
+  get(refOrName: string): Promise<TemplateDefinition | undefined>;
+  /** Checks one page's values (ajv, draft-07, as Backstage's form does); `{}` when they pass. */
+  checkParameters(ref: string, page: number, values: Readonly<Record<string, unknown>>): Promise<ParameterErrors>;
+  /** True when the request needs an approval (the template has approvers and `approval-if`, if any, renders true). */
+  needsApproval(ref: string, state: RunState): Promise<boolean>;
+  /** The dry run: every step's rendered input and files; calls nothing that writes. */
+  plan(ref: string, state: RunState): Promise<StepPlan[]>;
+  /**
+   * Runs one step, idempotently for `state.requestId`. Throws `StepFailure` with `retryable` true for a GitHub
+   * outage (5xx, network) and false for input GitHub refused (422) or a missing permission.
+   */
+  runStep(ref: string, stepId: string, state: RunState): Promise<StepResult>;
+  /** `spec.output`, rendered once every step has finished. */
+  output(ref: string, state: RunState): Promise<TemplateOutput>;
+}
+
+/** A step that did not finish; `retryable` says whether running it again may succeed. */
+export class StepFailure extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StepFailure';
+  }
+}
