@@ -28,6 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { bundle } from '../bin/bundle.js';
 import { loadConfig } from '../src/config.ts';
 import { importCatalog } from '../src/ingestion/import-catalog.ts';
 import { createLogger } from '../src/logger.ts';
@@ -60,7 +61,6 @@ const REQUEST_POOL = 4_096;
 const HIGH_CONCURRENCY = 32;
 /** The priming pass stops here even if components are left, so that PGlite at 10,000 entities stays within minutes. */
 const PRIMING_BUDGET_MS = 30_000;
-const SERVER_PROCESS = fileURLToPath(new URL('./server-process.ts', import.meta.url));
 
 type DatabaseKind = 'pglite' | 'postgres';
 
@@ -455,8 +455,13 @@ interface ServerProcess {
 }
 
 async function startServerProcess(role: ServerRole): Promise<ServerProcess> {
-  const child: ChildProcess = fork(SERVER_PROCESS, [JSON.stringify(role)], {
-    execArgv: ['--import', 'tsx'],
+  // Bundled as `bin/wayfinder.js` runs the CLI, so each server is measured as users run Wayfinder (tsx's loader alone
+  // costs about 70 MB of RSS).
+  const serverProcess = fileURLToPath(
+    await bundle('bench/server-process.ts', { name: 'bench-server', folders: ['src', 'bench'] }),
+  );
+  const child: ChildProcess = fork(serverProcess, [JSON.stringify(role)], {
+    execArgv: ['--enable-source-maps'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T extends ChildMessage['type']>(type: T): Promise<Extract<ChildMessage, { type: T }>> =>

@@ -29,11 +29,11 @@ import type { UrlReader } from './ingestion/load-descriptors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createGitHubGateway, openWayfinder, startWayfinder } from './main.ts';
 import { observedSync } from './metrics.ts';
+import { packagePath } from './paths.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
 import { StartupError } from './startup.ts';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
-  .version;
+const VERSION = (JSON.parse(readFileSync(packagePath('package.json'), 'utf8')) as { version: string }).version;
 
 class UsageError extends Error {}
 

@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { createBackground } from './background.ts';
 import type { Config, GitHubConfig } from './config.ts';
@@ -44,11 +43,12 @@ import {
   type Metrics,
   observedSync,
 } from './metrics.ts';
+import { packagePath } from './paths.ts';
 import { createSlackApp } from './slack/app.ts';
 import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
 import { describeDatabaseFailure, StartupError } from './startup.ts';
 
-const DEMO_CATALOG = fileURLToPath(new URL('../demo/catalog', import.meta.url));
+const DEMO_CATALOG = packagePath('demo', 'catalog');
 
 /** How long a handled delivery is remembered; Slack's last retry comes about five minutes after the first. */
 const PROCESSED_EVENT_RETENTION_MS = 24 * 60 * 60 * 1000;

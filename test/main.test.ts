@@ -2,10 +2,13 @@
  * The wiring as `npm start` runs it: settings → database and demo → one HTTP server serving Slack, with
  * the real Bolt client pointed at a fake Slack Web API.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 import { openWayfinder, type RunningServer, serveWayfinder, type Wayfinder } from '../src/main.ts';
+import { StartupError } from '../src/startup.ts';
 import { type FakeSlackApi, startFakeSlackApi } from './fakes/slack-api.ts';
 import { createIsolatedDatabaseEnv } from './helpers/database.ts';
 import { forged, postToSlackEndpoint, slashCommandRequest, TEST_SIGNING_SECRET } from './helpers/slack-requests.ts';
@@ -66,9 +69,39 @@ describe('wayfinder start with Slack credentials', () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
 
-  it('checks its token with Slack once at start and never logs it', () => {
-    expect(slack.callsTo('auth.test')).toHaveLength(1);
+  it("checks its token with Slack at start (a quick check, then Bolt's) and never logs it", () => {
+    expect(slack.callsTo('auth.test')).toHaveLength(2);
     expect(logLines.join('\n')).not.toContain('xoxb-main-test-token');
     expect(logLines.join('\n')).not.toContain(TEST_SIGNING_SECRET);
+  });
+});
+
+describe('wayfinder start when Slack cannot be reached', () => {
+  it('fails the start with one line naming the settings to check', async () => {
+    // A port nothing listens on: every call is refused at once, as with a mistyped SLACK_API_URL.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const own = await createIsolatedDatabaseEnv();
+    const config = loadConfig({
+      ...own.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WAYFINDER_DEMO: 'false',
+      SLACK_BOT_TOKEN: 'xoxb-unreachable',
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      SLACK_API_URL: `http://127.0.0.1:${port}/api/`,
+    });
+    const logger = createLogger({ level: 'error', write: () => {} });
+    const failing = await openWayfinder(config, logger);
+    try {
+      const started = serveWayfinder(failing, config, logger);
+      await expect(started).rejects.toThrow(StartupError);
+      await expect(started).rejects.toThrow(/could not be reached.*SLACK_API_URL/);
+    } finally {
+      await failing.close();
+      await own.remove();
+    }
   });
 });

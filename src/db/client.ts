@@ -4,7 +4,6 @@
  * Nothing here is a module-level singleton: the wiring creates one `Database` and passes it down (STYLE.md rule 3).
  */
 import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Logger as DrizzleLogger } from 'drizzle-orm';
@@ -14,6 +13,7 @@ import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglit
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { InputError } from '../core/errors.ts';
+import { packagePath } from '../paths.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { Db } from './drizzle-db.ts';
 import { rebuildMissingDerived } from './queries/derived.ts';
@@ -64,7 +64,7 @@ export const TRIGRAM_THRESHOLD = 0.2;
 const MIGRATION_LOCK = 7_202_511_210;
 
 /** `migrations/` at the repository root, wherever the process was started from. */
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../migrations', import.meta.url));
+const MIGRATIONS_FOLDER = packagePath('migrations');
 
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {

@@ -6,10 +6,11 @@
  * Token verification: Bolt's default calls `auth.test` from the constructor (a network call before anything has
  * started, and an unhandled rejection if it fails), and with verification off it calls `auth.test` on every request
  * instead. Both are avoided with `deferInitialization`: `start()` runs `app.init()`, which calls `auth.test` once,
- * fails the start on a bad token, and caches the bot's ids for every later request.
+ * fails the start on a bad token, and caches the bot's ids for every later request. Before it, one quick `auth.test`
+ * with few retries turns a wrong URL or an unreachable Slack into an error in seconds, not minutes.
  */
 import { App } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { createBackground } from '../background.ts';
 import { DEFAULT_DEFER_AFTER_MS } from '../chat/answer.ts';
 import type { Logger, Route } from '../http/server.ts';
@@ -62,6 +63,12 @@ export interface SlackApp {
   /** Started (`auth.test` done) and, in Socket Mode, connected: what `/readyz` asks. */
   isReady(): boolean;
 }
+
+/** The start's own `auth.test`: three tries within about two seconds. */
+const QUICK_CHECK: WebClientOptions = {
+  retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 1_000 },
+  timeout: 5_000,
+};
 
 export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const { logger } = opts;
@@ -123,6 +130,9 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     app,
     routes: receiver ? [receiver.route] : [],
     async start() {
+      // Bolt's init calls auth.test through the app's client, whose retries last minutes: a wrong SLACK_API_URL or an
+      // unreachable Slack would leave the start hanging that long. One quick check first fails in seconds instead.
+      await new WebClient(opts.botToken, { ...clientOptions, ...QUICK_CHECK }).auth.test();
       await app.init();
       await app.start();
       started = true;
