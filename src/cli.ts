@@ -64,7 +64,8 @@ export function buildProgram(
     .description('The developer portal in chat: Slack in front of a Backstage-compatible service catalog.')
     .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help for a command')
-    .addHelpCommand('help [command]', 'show help for a command')
+    // Commander's own help command reads one word (`help catalog import` showed the catalog's help): ours follows the path.
+    .helpCommand(false)
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: output.writeOut,
@@ -74,6 +75,27 @@ export function buildProgram(
     })
     .exitOverride()
     .addHelpText('after', '\nSettings come from the environment or ./.env; see .env.example.');
+
+  program
+    .command('help')
+    .description('show help for a command')
+    .argument('[command...]', 'a command and its subcommands, e.g. catalog import')
+    .action((path: string[]) => {
+      let command = program;
+      for (const name of path) {
+        const sub = command.commands.find(
+          (candidate) => candidate.name() === name || candidate.aliases().includes(name),
+        );
+        if (!sub) {
+          return program.error(`error: unknown command '${path.join(' ')}'; wayfinder help lists the commands`, {
+            exitCode: 2,
+            code: 'commander.unknownCommand',
+          });
+        }
+        command = sub;
+      }
+      command.outputHelp();
+    });
 
   program
     .command('start')

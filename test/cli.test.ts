@@ -304,6 +304,10 @@ describe('the wayfinder program', () => {
       expect(help.err).toBe('');
     }
     expect((await parse(['help', 'catalog'])).out).toContain('validate <path...>');
+    expect((await parse(['help', 'catalog', 'import'])).out).toMatch(/^Usage: wayfinder catalog import /);
+    const unknown = await parse(['help', 'catalog', 'bogus']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.err).toBe("error: unknown command 'catalog bogus'; wayfinder help lists the commands\n");
   });
 
   it('answers an unknown command, option or --format in one line', async () => {
