@@ -1,4 +1,5 @@
 import { displayNameOf, kindLabel, shortName } from '../catalog/facts.ts';
+import { KIND_RULES } from '../catalog/kinds/index.ts';
 import type { SearchHit } from '../catalog/records.ts';
 import type { EntityRef } from '../catalog/types.ts';
 import { countOf, truncate } from '../text.ts';
@@ -14,6 +15,8 @@ export const FIND_PAGE = 20;
 const QUOTED_TEXT = 60;
 /** The kinds `owner:` names: Backstage owners are Groups or Users. */
 const OWNER_KINDS = ['group', 'user'] as const;
+/** The kinds Wayfinder reads as Backstage defines them, as `kind:` spells them (lower case). */
+const BUILT_IN_KINDS = Object.keys(KIND_RULES).map((kind) => kind.toLowerCase());
 
 export const findCommand: CommandDefinition = {
   name: 'find',
@@ -43,6 +46,13 @@ export const findCommand: CommandDefinition = {
       ownerName = displayNameOf(resolved.entity);
     }
     const { hits, total } = await context.store.search({ text, limit: FIND_PAGE, offset, kind, ownerRefs });
+    // A kind nothing in the catalog has, and not one Backstage defines: most likely a typo (`kind:compnent`).
+    if (total === 0 && kind && !BUILT_IN_KINDS.includes(kind)) {
+      return inputProblemAnswer(
+        this,
+        `No entity has kind ${kind}. Backstage's kinds are ${BUILT_IN_KINDS.join(', ')}; a catalog may add its own.`,
+      );
+    }
     return findAnswer({
       query: findQuery(query),
       description: describeQuery(text, kind, ownerName),

@@ -14,6 +14,11 @@ import { escapeLike, numberLiteral, textArray } from '../sql-fragments.ts';
 const WORD_MATCH_BONUS = 0.5;
 const EXACT_NAME_BONUS = 1;
 const CONTAINS_BONUS = 0.2;
+/**
+ * A name or title that starts with the text, or has a word that does (`pay` → `payments-api`, `legacy-payments`):
+ * above a word match in the description alone (WORD_MATCH_BONUS plus a small `ts_rank`), below an exact name.
+ */
+const PREFIX_BONUS = 0.6;
 
 type SearchRow = {
   total: number;
@@ -70,6 +75,8 @@ export async function search(db: Db, opts: SearchOptions): Promise<{ hits: Searc
  */
 function textMatches(text: string): SQL {
   const contains = `%${escapeLike(text)}%`;
+  const starts = `${escapeLike(text)}%`;
+  const wordStarts = [`%-${escapeLike(text)}%`, `% ${escapeLike(text)}%`, `%\\_${escapeLike(text)}%`];
   return sql`
     select e.ref,
       case when e.search @@ q.tsq then ${numberLiteral(WORD_MATCH_BONUS)} + ts_rank(e.search, q.tsq) else 0 end
@@ -77,6 +84,9 @@ function textMatches(text: string): SQL {
         + case
             when lower(e.name) = ${text} or lower(e.title) = ${text} or e.aliases @> array[${text}::text]
               then ${numberLiteral(EXACT_NAME_BONUS)}
+            when lower(e.name) like ${starts} or lower(e.title) like ${starts}
+              or lower(e.name) like any(${textArray(wordStarts)}) or lower(e.title) like any(${textArray(wordStarts)})
+              then ${numberLiteral(PREFIX_BONUS)}
             when lower(e.name) like ${contains} or lower(e.title) like ${contains} then ${numberLiteral(CONTAINS_BONUS)}
             else 0
           end as score

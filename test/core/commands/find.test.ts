@@ -24,6 +24,18 @@ describe('/find', () => {
     expect(names(message)[0]).toBe('ledger-service');
   });
 
+  it('ranks names that start with a partial word above a description that uses it', async () => {
+    const found = names(await ask('/find pay'));
+    expect(found.at(-1)).toBe('checkout-web'); // "The checkout pages customers pay on."
+    expect(found.slice(0, -1).every((name) => name.startsWith('payment'))).toBe(true);
+  });
+
+  it('refuses a kind nothing has and Backstage does not define, listing the kinds', async () => {
+    const answer = await ask('/find payments kind:banana');
+    expect(answer.outcome).toBe('invalid');
+    expect(answer.summary).toMatch(/^No entity has kind banana\. Backstage's kinds are component, api, /);
+  });
+
   it('finds words in descriptions', async () => {
     expect(names(await ask('/find fraud'))).toContain('fraud-detector');
   });
