@@ -33,7 +33,7 @@ import { createResolveName, type ResolveName } from './queries/resolve-name.ts';
 import { type SearchOptions, search } from './queries/search.ts';
 import { createGetTeam, type GetTeam } from './queries/team.ts';
 import { entities, ingestErrors, relations } from './schema.ts';
-import { textArray } from './sql-fragments.ts';
+import { escapeLike, textArray } from './sql-fragments.ts';
 
 export class DrizzleCatalogStore implements CatalogStore {
   readonly #db: Db;
@@ -99,6 +99,14 @@ export class DrizzleCatalogStore implements CatalogStore {
       .from(entities)
       .where(sql`${entities.ref} = any(${textArray(opts.refs.map((ref) => ref.toLowerCase()))})`);
     return new Map(rows.map((row) => [row.ref, { scope: row.scope, orphan: row.orphan }]));
+  }
+
+  async listScopes(opts: { prefix: string }): Promise<string[]> {
+    const rows = await this.#db
+      .selectDistinct({ scope: entities.sourceScope })
+      .from(entities)
+      .where(sql`${entities.sourceScope} like ${`${escapeLike(opts.prefix)}%`}`);
+    return rows.flatMap((row) => (row.scope ? [row.scope] : []));
   }
 
   async listIngestErrors(opts: { location?: string } = {}): Promise<IngestError[]> {

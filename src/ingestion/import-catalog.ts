@@ -24,7 +24,8 @@ export interface ImportResult {
  * Each path given is a root, read as a whole, and the scope (`file:<absolute path>`) of the entities read from it,
  * Location targets included: an entity of that scope that a later import of the same root no longer finds becomes
  * an orphan (purged after the grace period, restored if it comes back), as with the GitHub sync. Importing another
- * root orphans nothing of this one. Two exceptions keep what is stored: a file read with errors keeps its last good
+ * root orphans nothing of this one, but a root inside one imported before refreshes that part of it (its entities
+ * keep the outer root's scope), and a root holding roots imported before answers for their entities too. Two exceptions keep what is stored: a file read with errors keeps its last good
  * entities (its document may only be broken, not gone), and a root that does not exist or cannot be read is not
  * read at all (a typo or an unmounted disk must not orphan a catalog). A directory that holds no descriptors any
  * more is an error (the import exits non-zero) and, having been read, orphans what it held.
@@ -44,7 +45,10 @@ export async function importCatalog(opts: {
     // A root that does not exist or could not be listed orphans nothing; one found empty was read.
     loads.push({ root, loaded, read: unread.length === 0 });
   }
-  const { loaded, scopes } = mergeRoots(loads);
+  const storedRoots = (await opts.store.listScopes({ prefix: 'file:' })).map((scope) => scope.slice('file:'.length));
+  const { loaded, scopes } = mergeRoots(
+    loads.map((load) => ({ ...load, scopeRoot: enclosingRoot(load.root, storedRoots) })),
+  );
   const written = await opts.store.importEntities({ ...loaded, scopes });
   return {
     counts: { ...written, failed: countFailedDocuments(loaded.errors) },
@@ -59,10 +63,23 @@ export function fileScope(root: string): string {
 }
 
 /**
+ * The root whose scope the entities read from `root` belong to: the outermost root imported before that encloses it
+ * (importing `catalog/payments` after `catalog` refreshes part of `catalog`, rather than moving its entities to a
+ * scope of their own), else `root` itself.
+ */
+function enclosingRoot(root: string, storedRoots: readonly string[]): string {
+  let outermost = root;
+  for (const stored of storedRoots) {
+    if (stored.length < outermost.length && root.startsWith(`${stored}${path.sep}`)) outermost = stored;
+  }
+  return outermost;
+}
+
+/**
  * One load of several roots, each entity in the scope of the first root that read it. A file two roots read (one
  * inside the other) counts once; a ref defined again elsewhere is an error at the later definition, as within a root.
  */
-function mergeRoots(loads: readonly { root: string; loaded: LoadedDescriptors; read: boolean }[]): {
+function mergeRoots(loads: readonly { root: string; scopeRoot: string; loaded: LoadedDescriptors; read: boolean }[]): {
   loaded: LoadedDescriptors;
   scopes: SourceScope[];
 } {
@@ -76,7 +93,7 @@ function mergeRoots(loads: readonly { root: string; loaded: LoadedDescriptors; r
     merged.errors.push(error);
   };
   const scopes: SourceScope[] = [];
-  for (const { root, loaded, read } of loads) {
+  for (const { root, scopeRoot, loaded, read } of loads) {
     const refs: EntityRef[] = [];
     for (const entity of loaded.entities) {
       const earlier = first.get(entity.ref);
@@ -91,7 +108,7 @@ function mergeRoots(loads: readonly { root: string; loaded: LoadedDescriptors; r
     for (const error of loaded.errors) addError(error);
     merged.skipped.push(...loaded.skipped);
     merged.locations.push(...loaded.locations);
-    if (read) scopes.push({ scope: fileScope(root), refs });
+    if (read) scopes.push({ scope: fileScope(scopeRoot), refs, covers: root });
   }
   merged.locations = [...new Set(merged.locations)];
   return { loaded: merged, scopes };

@@ -159,6 +159,37 @@ describe('importing several roots', () => {
     ]);
   });
 
+  it('refreshes part of a folder imported before when one of its subfolders is imported', async () => {
+    await write({
+      'catalog/payments/catalog-info.yaml': component('payments-api'),
+      'catalog/ledger/catalog-info.yaml': component('ledger'),
+    });
+    await importPaths(at('catalog'));
+
+    // Nothing moves: the subfolder's entities stay in the folder's scope.
+    expect((await importPaths(at('catalog/payments'))).counts).toMatchObject({ unchanged: 1, updated: 0 });
+    await rm(at('catalog/payments/catalog-info.yaml'));
+    await write({ 'catalog/payments/worker.yaml': component('payments-worker') });
+    expect((await importPaths(at('catalog/payments'))).counts).toMatchObject({ created: 1, orphaned: 1 });
+    expect([await state('payments-api'), await state('ledger')]).toEqual(['orphan', 'live']);
+
+    // The folder, imported again, finds everything where the subfolder's import left it.
+    expect((await importPaths(at('catalog'))).counts).toMatchObject({ unchanged: 2, updated: 0, orphaned: 0 });
+    await rm(at('catalog/payments/worker.yaml'));
+    expect((await importPaths(at('catalog'))).counts).toMatchObject({ orphaned: 1 });
+    expect(await state('payments-worker')).toBe('orphan');
+  });
+
+  it('orphans, from a folder, what a subfolder imported on its own before held and no longer does', async () => {
+    await write({ 'catalog/payments/catalog-info.yaml': component('payments-api') });
+    await importPaths(at('catalog/payments'));
+    await write({ 'catalog/ledger/catalog-info.yaml': component('ledger') });
+    await rm(at('catalog/payments/catalog-info.yaml'));
+
+    expect((await importPaths(at('catalog'))).counts).toMatchObject({ created: 1, orphaned: 1 });
+    expect(await state('payments-api')).toBe('orphan');
+  });
+
   it('leaves the entities of a root that no longer exists as they were', async () => {
     await write({ 'catalog/catalog-info.yaml': component('ledger') });
     await importPaths(at('catalog'));

@@ -135,6 +135,13 @@ export interface SourceScope {
    */
   scope: string;
   refs: readonly EntityRef[];
+  /**
+   * Hand imports only: the absolute path read (a file or a folder), which is the scope's own root or lies inside it
+   * (a subfolder of a folder imported before keeps that folder's scope). Only entities read from under `covers`, and
+   * those of scopes under it (roots imported on their own before a folder holding them was), are then compared with
+   * `refs`. Absent: every entity of `scope` is.
+   */
+  covers?: string;
 }
 
 export type RefreshOutcome =

@@ -38,6 +38,8 @@ export interface CatalogStore {
   listRefsAt(opts: { location: string }): Promise<EntityRef[]>;
   /** The scope each of `refs` was read from; refs not in the catalog are left out. */
   listSourceScopes(opts: { refs: readonly EntityRef[] }): Promise<Map<EntityRef, StoredSource>>;
+  /** Every scope entities are stored under that starts with `prefix` (`file:` for the roots imported by hand). */
+  listScopes(opts: { prefix: string }): Promise<string[]>;
   listIngestErrors(opts?: { location?: string }): Promise<IngestError[]>;
   /** How many entities the catalog holds; 0 on a fresh database (the demo organisation loads then). */
   countEntities(): Promise<number>;

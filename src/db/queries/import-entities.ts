@@ -12,12 +12,12 @@
  * column, expanded by `unnest`: drizzle's builder spends seconds assembling 10,000 rows of placeholders, this
  * costs nothing.
  */
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { SourceScope } from '../../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity } from '../../core/catalog/types.ts';
 import type { Db, Tx } from '../drizzle-db.ts';
 import { entities, ingestErrors, locations } from '../schema.ts';
-import { textArray } from '../sql-fragments.ts';
+import { escapeLike, textArray } from '../sql-fragments.ts';
 import { rebuildDerived } from './derived.ts';
 
 /** Entities per batch: one hash lookup and one multi-row upsert each. */
@@ -104,13 +104,24 @@ export async function lockCatalogWrites(tx: Tx): Promise<void> {
 async function orphanVanished(tx: Tx, scopes: readonly SourceScope[], errors: readonly IngestError[]): Promise<number> {
   const rows = await tx.execute<{ ref: string }>(sql`
     update entities set orphan = true, orphaned_at = now()
-    where source_scope = any(${textArray(scopes.map((scope) => scope.scope))})
+    where (${sql.join(scopes.map(orphanCandidates), sql` or `)})
       and not orphan
       and ref not in (select unnest(${textArray(scopes.flatMap((scope) => scope.refs))}))
       and source_location not in (select unnest(${textArray([...new Set(errors.map((error) => error.location))])}))
     returning ref
   `);
   return rows.rows.length;
+}
+
+/** Which stored entities a scope read as a whole answers for (see `SourceScope.covers`). */
+function orphanCandidates({ scope, covers }: SourceScope): SQL {
+  if (covers === undefined) return sql`source_scope = ${scope}`;
+  const under = (prefix: string) => `${escapeLike(prefix)}/%`;
+  const coveredScope = `file:${covers}`;
+  const nested = sql`source_scope = ${coveredScope} or source_scope like ${under(coveredScope)}`;
+  if (coveredScope === scope) return sql`(${nested})`;
+  return sql`((source_scope = ${scope}
+    and (source_location = ${coveredScope} or source_location like ${under(coveredScope)})) or ${nested})`;
 }
 
 /** Two documents with the same ref: the first read wins, as in Backstage (the others are conflicts to report). */
