@@ -175,7 +175,7 @@ describe('wayfinder catalog', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
     const first = await wayfinder(['catalog', 'import', FIXTURE]);
     expect(first.stdout.trim()).toBe('2 created, 0 updated, 0 unchanged, 1 failed, 0 skipped');
     expect(first.stderr).toContain(
-      'test/fixtures/catalog/cli/catalog-info.yaml:21: metadata.name: "metadata.name" is not valid; expected a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total but found "Search Indexer".',
+      'test/fixtures/catalog/cli/catalog-info.yaml:24: metadata.name: "metadata.name" is not valid; expected a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total but found "Search Indexer".',
     );
     expect(first.code).toBe(1);
 
@@ -184,8 +184,9 @@ describe('wayfinder catalog', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
 
     const errors = await wayfinder(['catalog', 'errors']);
     expect(errors.code).toBe(0);
-    expect(errors.stdout).toContain('catalog-info.yaml:21: metadata.name: "metadata.name" is not valid');
-    expect(errors.stdout).toContain('catalog-info.yaml:21: spec.lifecycle:');
+    expect(errors.stdout).toContain('catalog-info.yaml:24: metadata.name: "metadata.name" is not valid');
+    // A missing field is shown at the line of the part of its path that is there (`spec:`).
+    expect(errors.stdout).toContain('catalog-info.yaml:25: spec.lifecycle:');
   });
 
   it('validates without importing, exiting 0 when every document is valid', async () => {

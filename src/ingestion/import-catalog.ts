@@ -130,7 +130,7 @@ export async function validateCatalog(opts: {
 
 /** A document with three bad fields is one failed document. */
 export function countFailedDocuments(errors: readonly IngestError[]): number {
-  return new Set(errors.map((error) => `${error.location}:${error.line ?? 0}`)).size;
+  return new Set(errors.map((error) => `${error.location}:${error.documentLine ?? error.line ?? 0}`)).size;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Stats } from 'node:fs';
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
-import { type Document, isMap, LineCounter, parseAllDocuments } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import { type LocationSpec, locationSpecOf, processDocument, unreadDocumentOf } from '../core/catalog/descriptor.ts';
 import type {
   EntityRef,
@@ -167,7 +167,7 @@ async function resolveDocument(
   load.skipped.push(...outcome.skipped.map(({ field, reason }) => ({ ...at, field, reason })));
   if (outcome.problems.length > 0) {
     load.documents += 1;
-    load.errors.push(...outcome.problems.map(({ field, message }) => ({ ...at, field, message })));
+    load.errors.push(...outcome.problems.map(({ field, message }) => atFieldLine({ ...at, field, message }, document)));
     return undefined;
   }
   return { ...document, value: outcome.value };
@@ -336,10 +336,16 @@ function processYamlDocument(
   }
   const result = processDocument({ document: document.value, position });
   if (!result.ok) {
-    load.errors.push(...result.errors);
+    load.errors.push(...result.errors.map((error) => atFieldLine(error, document)));
     return undefined;
   }
   return recordEntity(load, result.entity);
+}
+
+/** The error at the line of the field it names, when the document has it; else at the document's line. */
+function atFieldLine(error: IngestError, document: YamlDocument): IngestError {
+  const line = error.field ? document.lineOf(error.field) : undefined;
+  return line === undefined || line === error.line ? error : { ...error, line, documentLine: document.line };
 }
 
 function countDocument(load: { documents?: number }): void {
@@ -503,6 +509,8 @@ interface YamlDocument {
   /** Read from the syntax tree, so that it holds even when the document cannot become data. */
   hasBackstageApiVersion: boolean;
   syntaxError?: string;
+  /** The line of a field named as errors name it (see `lineOfField`); undefined when no part of its path is there. */
+  lineOf(field: string): number | undefined;
 }
 
 function parseYamlDocuments(text: string): YamlDocument[] {
@@ -514,8 +522,53 @@ function parseYamlDocuments(text: string): YamlDocument[] {
     const syntaxError = describeSyntaxError(document) ?? read.error;
     const apiVersion = isMap(document.contents) ? document.contents.get('apiVersion') : undefined;
     const hasBackstageApiVersion = typeof apiVersion === 'string' && BACKSTAGE_API_VERSION.test(apiVersion);
-    return { line, value: read.value, hasBackstageApiVersion, ...(syntaxError ? { syntaxError } : {}) };
+    return {
+      line,
+      value: read.value,
+      hasBackstageApiVersion,
+      ...(syntaxError ? { syntaxError } : {}),
+      lineOf: (field: string) => lineOfField(document, lineCounter, field),
+    };
   });
+}
+
+/**
+ * The 1-based line where `field` (`spec.owner`, `spec.dependsOn[1]`, `metadata.annotations.backstage.io/techdocs-ref`:
+ * keys as written, so a key may hold dots) is written in `document`; for a field that is missing, the line of the
+ * deepest part of its path that is there (a missing `spec.owner` points at `spec:`).
+ */
+function lineOfField(document: Document.Parsed, lineCounter: LineCounter, field: string): number | undefined {
+  let node: unknown = document.contents;
+  let rest = field;
+  let offset: number | undefined;
+  while (rest !== '') {
+    if (isSeq(node)) {
+      const index = /^\[(\d+)\]\.?/.exec(rest);
+      const item: unknown = index ? node.items[Number(index[1])] : undefined;
+      if (!index || !item) break;
+      offset = (item as { range?: [number] }).range?.[0] ?? offset;
+      node = item;
+      rest = rest.slice(index[0].length);
+    } else if (isMap(node)) {
+      // The longest key the rest of the path starts with, followed by the end, a `.` or an index.
+      const pair = node.items
+        .filter((candidate) => {
+          const key = isScalar(candidate.key) ? candidate.key.value : undefined;
+          return typeof key === 'string' && rest.startsWith(key) && /^($|\.|\[)/.test(rest.slice(key.length));
+        })
+        .sort(
+          (a, b) =>
+            String((b.key as { value: string }).value).length - String((a.key as { value: string }).value).length,
+        )[0];
+      if (!pair || !isScalar(pair.key)) break;
+      offset = pair.key.range?.[0] ?? offset;
+      rest = rest.slice(String(pair.key.value).length).replace(/^\./, '');
+      node = pair.value;
+    } else {
+      break;
+    }
+  }
+  return offset === undefined ? undefined : lineCounter.linePos(offset).line;
 }
 
 /** toJS throws on input such as an undefined alias or an alias bomb; that is a problem of the file, not a bug. */

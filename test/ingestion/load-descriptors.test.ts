@@ -212,7 +212,8 @@ describe('loadDescriptors', () => {
         line: 9,
         message: 'YAML syntax error at line 12, column 9: Nested mappings are not allowed in compact mappings.',
       },
-      expect.objectContaining({ location: `file:${file}`, line: 18, field: 'metadata.name' }),
+      // At the field's own line, not the document's (18).
+      expect.objectContaining({ location: `file:${file}`, line: 21, documentLine: 18, field: 'metadata.name' }),
     ]);
   });
 
@@ -401,13 +402,13 @@ describe('loadDescriptors', () => {
     expect(loaded.entities).toEqual([]);
     expect(loaded.errors.map((error) => [error.line, error.field, error.entityRef, error.message])).toEqual([
       [
-        1,
+        7,
         'spec.definition',
         'api:default/orders-api',
         `Placeholder $text could not read location ./missing.yaml, ${path.join(root, 'missing.yaml')} does not exist; expected a file relative to the descriptor, or an absolute URL.`,
       ],
       [
-        1,
+        8,
         'spec.servers',
         'api:default/orders-api',
         expect.stringMatching(/^Placeholder \$json failed to parse JSON data at \.\/broken\.json, /),

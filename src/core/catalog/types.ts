@@ -96,8 +96,10 @@ export interface ProcessedEntity {
 /** A descriptor document, or a file, that could not be read or validated. */
 export interface IngestError {
   location: string;
-  /** 1-based line of the document, when known. */
+  /** 1-based line of the field at fault where the file has it, else of the document; absent for a whole file. */
   line?: number;
+  /** 1-based line of the document, when `line` is a field's line inside it: errors of one document count once. */
+  documentLine?: number;
   /** Path of the offending field, e.g. `metadata.name` or `spec.owner`; absent for file-level failures. */
   field?: string;
   /** What is wrong, what was expected, and (where useful) what to do. */
