@@ -22,6 +22,7 @@ import type { GitHubGateway, GitHubRepository } from '../core/ports/github-gatew
 import type { RepositorySyncState, SyncStateStore } from '../core/ports/sync-state-store.ts';
 import type { Logger } from '../logger.ts';
 import { readGitHubTeams, type SourceRead } from './github-teams.ts';
+import { createGitHubUrlReader } from './github-url-reader.ts';
 import { countFailedDocuments } from './import-catalog.ts';
 import { collectDescriptorText, createDescriptorLoad, type DescriptorLoad } from './load-descriptors.ts';
 import { mapConcurrently } from './map-concurrently.ts';
@@ -209,7 +210,8 @@ export class GitHubCatalogSync {
   // Repositories
 
   async #readRepository(repository: GitHubRepository): Promise<RepositoryRead> {
-    const load = createDescriptorLoad();
+    // `$text: ./openapi.yaml` and the like are read from the repository (or any GitHub URL) through the gateway.
+    const load = createDescriptorLoad({ reader: createGitHubUrlReader({ gateway: this.#gateway }) });
     const descriptorPaths: string[] = [];
     for (const path of this.#settings.catalogPaths) {
       await this.#readDescriptorFile(load, repository, path, { descriptorPaths, required: false });
@@ -236,8 +238,7 @@ export class GitHubCatalogSync {
     const file = await this.#gateway.readFile({ repo: repository.fullName, path, ref: repository.defaultBranch });
     if ('missing' in file) return opts.required ? 'missing' : undefined;
     opts.descriptorPaths.push(path);
-    const location = `url:${file.value.htmlUrl}`;
-    for (const entity of collectDescriptorText(load, { text: file.value.text, location })) {
+    for (const entity of await collectDescriptorText(load, { text: file.value.text, url: file.value.htmlUrl })) {
       const spec = locationSpecOf(entity);
       for (const { field, target } of spec.targets) {
         const resolved = resolveTarget({ repository, from: path, target });

@@ -54,7 +54,7 @@ export async function loadDescriptors(opts: {
   paths: string[];
   reader?: UrlReader;
 }): Promise<LoadedDescriptors & { unread: string[] }> {
-  const load: Load = { ...createDescriptorLoad(), ...(opts.reader ? { reader: opts.reader } : {}), documents: 0 };
+  const load: Load = { ...createDescriptorLoad(opts.reader ? { reader: opts.reader } : {}), documents: 0 };
   const unread: string[] = [];
   for (const given of opts.paths) {
     const absolutePath = path.resolve(given);
@@ -82,35 +82,40 @@ export interface DescriptorLoad extends LoadedDescriptors {
   readFiles: Set<string>;
   /** Where each ref was first defined in this load. */
   definedAt: Map<EntityRef, SourcePosition>;
+  /** Reads URL targets and placeholders; without one they are skipped with the reason. */
+  reader?: UrlReader;
 }
 
-export function createDescriptorLoad(): DescriptorLoad {
-  return { entities: [], errors: [], skipped: [], locations: [], readFiles: new Set(), definedAt: new Map() };
+export function createDescriptorLoad(opts: { reader?: UrlReader } = {}): DescriptorLoad {
+  return {
+    entities: [],
+    errors: [],
+    skipped: [],
+    locations: [],
+    readFiles: new Set(),
+    definedAt: new Map(),
+    ...(opts.reader ? { reader: opts.reader } : {}),
+  };
 }
 
 /**
- * Validates every document of one descriptor file read as `location`, recording entities, errors and skipped
- * documents in `load`; returns the file's Location entities, whose targets the caller follows (a file on disk and a
- * file in a repository resolve targets differently). Placeholders are kept as written here (the GitHub sync).
+ * Validates every document of one descriptor file read from `url` (a repository's file, the GitHub sync), recording
+ * entities, errors and skipped documents in `load`; returns the file's Location entities, whose targets the caller
+ * follows (a file on disk and a file in a repository resolve targets differently). Placeholders are resolved relative
+ * to `url` through `load.reader`, as Backstage's UrlReader processors do.
  */
-export function collectDescriptorText(
+export async function collectDescriptorText(
   load: DescriptorLoad,
-  opts: { text: string; location: string },
-): ProcessedEntity[] {
-  load.locations.push(opts.location);
-  const locationEntities: ProcessedEntity[] = [];
-  for (const document of parseYamlDocuments(opts.text)) {
-    const entity = processYamlDocument(load, document, opts.location);
-    if (entity?.kind === 'Location') {
-      locationEntities.push(entity);
-    }
-  }
-  return locationEntities;
+  opts: { text: string; url: string },
+): Promise<ProcessedEntity[]> {
+  return collectDocuments(load, parseYamlDocuments(opts.text), {
+    location: `url:${opts.url}`,
+    base: { type: 'url', url: opts.url },
+  });
 }
 
-/** A load from disk: what it may read and how many documents it met (to tell a path that holds none). */
+/** A load from disk: how many documents it met (to tell a path that holds none). */
 interface Load extends DescriptorLoad {
-  reader?: UrlReader;
   /** Non-empty documents met so far, read or not. */
   documents: number;
 }
@@ -125,7 +130,7 @@ interface Within {
 
 /** Resolves each document's placeholders, then validates it; returns the file's Location entities. */
 async function collectDocuments(
-  load: Load,
+  load: DescriptorLoad & { documents?: number },
   documents: YamlDocument[],
   opts: { location: string; base: PlaceholderBase },
 ): Promise<ProcessedEntity[]> {
@@ -146,7 +151,7 @@ async function collectDocuments(
  * the document, as Backstage fails the entity). URL placeholders no reader reads are kept and recorded as skipped.
  */
 async function resolveDocument(
-  load: Load,
+  load: DescriptorLoad & { documents?: number },
   document: YamlDocument,
   opts: { location: string; base: PlaceholderBase },
 ): Promise<YamlDocument | undefined> {
@@ -166,7 +171,7 @@ async function resolveDocument(
   const at = { ...position, ...(entityRef ? { entityRef } : {}) };
   load.skipped.push(...outcome.skipped.map(({ field, reason }) => ({ ...at, field, reason })));
   if (outcome.problems.length > 0) {
-    load.documents += 1;
+    countDocument(load);
     load.errors.push(...outcome.problems.map(({ field, message }) => atFieldLine({ ...at, field, message }, document)));
     return undefined;
   }

@@ -153,6 +153,41 @@ describe('GitHubCatalogSync.syncOrganisation', () => {
     ]);
   });
 
+  it("fills $text placeholders from the repository's files, and fails a document whose placeholder file is missing", async () => {
+    const api = (name: string, file: string) =>
+      [
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: API',
+        'metadata:',
+        `  name: ${name}`,
+        'spec:',
+        '  type: openapi',
+        '  lifecycle: production',
+        '  owner: payments',
+        `  definition: { $text: ${file} }`,
+      ].join('\n');
+    github.addRepos({
+      fullName: 'acme/payments-api',
+      files: {
+        'catalog-info.yaml': `${api('payments-rest', './openapi.yaml')}\n---\n${api('payments-grpc', './missing.proto')}`,
+        'openapi.yaml': 'openapi: 3.0.0\ninfo: { title: Payments, version: 1.0.0 }\n',
+      },
+    });
+
+    const summary = await sync.syncOrganisation();
+
+    const stored = await store.getEntity({ ref: 'api:default/payments-rest' });
+    expect(stored?.envelope.spec?.definition).toBe('openapi: 3.0.0\ninfo: { title: Payments, version: 1.0.0 }\n');
+    expect(await store.getEntity({ ref: 'api:default/payments-grpc' })).toBeUndefined();
+    expect(summary.errors).toEqual([
+      expect.objectContaining({
+        field: 'spec.definition',
+        entityRef: 'api:default/payments-grpc',
+        message: expect.stringContaining('./missing.proto'),
+      }),
+    ]);
+  });
+
   it('re-checks an unchanged organisation with 304s only, reading no file again', async () => {
     github.addRepos(
       { fullName: 'acme/a', files: { 'catalog-info.yaml': component('a') } },
