@@ -7,6 +7,7 @@
  * in the environment wins over the file), read once here and parsed by `loadConfig`.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { type Config, ConfigError, hasInbound, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
@@ -14,12 +15,14 @@ import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
 import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
+import { countOf } from './core/text.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
 import { describeError } from './http/server.ts';
 import { formatSyncSummary } from './ingestion/github-sync.ts';
 import { createGitHubUrlReader } from './ingestion/github-url-reader.ts';
 import {
+  fileScope,
   formatIngestError,
   formatSkippedDocument,
   importCatalog,
@@ -27,7 +30,7 @@ import {
 } from './ingestion/import-catalog.ts';
 import type { UrlReader } from './ingestion/load-descriptors.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createGitHubGateway, openWayfinder, startWayfinder } from './main.ts';
+import { createGitHubGateway, DEMO_CATALOG, openWayfinder, startWayfinder } from './main.ts';
 import { observedSync } from './metrics.ts';
 import { packagePath } from './paths.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
@@ -171,6 +174,29 @@ export function buildProgram(
     .action(async (options: { force: boolean }) => {
       const { config, logger } = settings();
       setExitCode(await syncCommand(options.force, config, logger));
+    });
+
+  catalog
+    .command('forget')
+    .description('delete now everything imported from a file or directory (or, with --demo, the demo organisation)')
+    .argument('[path]', 'a file or directory given to catalog import before')
+    .option('--demo', 'the demo organisation the console or a first start loaded')
+    .action(async (given: string | undefined, options: { demo?: boolean }) => {
+      if (!given === !options.demo) throw new UsageError('catalog forget takes a path or --demo (one of them).');
+      const { config, logger } = settings();
+      const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+      try {
+        const root = options.demo ? DEMO_CATALOG : path.resolve(given ?? '');
+        const forgotten = await wayfinder.store.forgetScope({ scope: fileScope(root) });
+        console.log(
+          forgotten > 0
+            ? `Forgot ${countOf(forgotten, 'entity', 'entities')} imported from ${options.demo ? 'the demo organisation' : root}.`
+            : `Nothing in the catalog was imported from ${options.demo ? 'the demo organisation' : root}; nothing changed.`,
+        );
+        setExitCode(0);
+      } finally {
+        await wayfinder.close();
+      }
     });
 
   catalog

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { WebClient } from '@slack/web-api';
 import { createBackground } from './background.ts';
-import type { Config, GitHubConfig } from './config.ts';
+import { type Config, type GitHubConfig, hasInbound } from './config.ts';
 import { answerCommandLine, commandNamed } from './core/commands/index.ts';
 import { createRefreshGate } from './core/commands/refresh-gate.ts';
 import type { CatalogRefresher } from './core/ports/catalog-refresher.ts';
@@ -30,7 +30,7 @@ import { createHttpServer, describeError, type HttpServer } from './http/server.
 import { createCatalogRefresher } from './ingestion/catalog-refresher.ts';
 import { notifyErrorOwners } from './ingestion/error-notices.ts';
 import { GitHubCatalogSync, type SyncSummary } from './ingestion/github-sync.ts';
-import { importCatalog } from './ingestion/import-catalog.ts';
+import { fileScope, importCatalog } from './ingestion/import-catalog.ts';
 import { createCatalogSyncJob } from './jobs/catalog-sync.ts';
 import { createOrphanPurgeJob } from './jobs/orphan-purge.ts';
 import { ORPHAN_PURGE_CRON, type ScheduledJob, startSchedule } from './jobs/schedule.ts';
@@ -48,7 +48,8 @@ import { createSlackApp } from './slack/app.ts';
 import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
 import { describeDatabaseFailure, StartupError } from './startup.ts';
 
-const DEMO_CATALOG = packagePath('demo', 'catalog');
+/** The demo organisation's catalog, loaded into an empty catalog when `WAYFINDER_DEMO` allows. */
+export const DEMO_CATALOG = packagePath('demo', 'catalog');
 
 /** How long a handled delivery is remembered; Slack's last retry comes about five minutes after the first. */
 const PROCESSED_EVENT_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -81,6 +82,9 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
   if (config.loadDemo && (await store.countEntities()) === 0) {
     const { counts } = await importCatalog({ paths: [DEMO_CATALOG], store });
     logger.info(`Loaded the demo organisation: ${counts.created} entities. Set WAYFINDER_DEMO=false to start empty.`);
+  } else if (hasInbound(config) && (await store.listScopes({ prefix: fileScope(DEMO_CATALOG) })).length > 0) {
+    // Loaded by an earlier start or the console, before Slack or GitHub was configured.
+    logger.warn('The catalog still holds the demo organisation; `wayfinder catalog forget --demo` removes it.');
   }
   const syncState = new DrizzleSyncStateStore({ db: database.db });
   const github =

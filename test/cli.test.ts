@@ -189,6 +189,23 @@ describe('wayfinder catalog', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
     expect(errors.stdout).toContain('catalog-info.yaml:25: spec.lifecycle:');
   });
 
+  it('forgets what one root imported, with its errors, and nothing of another root', async () => {
+    await wayfinder(['catalog', 'import', FIXTURE, EXAMPLE]);
+
+    const forgot = await wayfinder(['catalog', 'forget', FIXTURE]);
+    expect(forgot.stdout.trim()).toBe(`Forgot 2 entities imported from ${FIXTURE}.`);
+    expect(forgot.code).toBe(0);
+    expect((await wayfinder(['catalog', 'errors'])).stdout.trim()).toBe(
+      'No errors: every descriptor imported cleanly.',
+    );
+    const again = await wayfinder(['catalog', 'import', FIXTURE, EXAMPLE]);
+    expect(again.stdout.trim()).toMatch(/^2 created, 0 updated, [1-9]\d* unchanged, 1 failed, 0 skipped$/);
+
+    const unclear = await wayfinder(['catalog', 'forget']);
+    expect(unclear.code).toBe(2);
+    expect(unclear.stderr).toContain('catalog forget takes a path or --demo (one of them).');
+  });
+
   it('validates without importing, exiting 0 when every document is valid', async () => {
     const valid = await wayfinder(['catalog', 'validate', EXAMPLE]);
     expect(valid.code).toBe(0);

@@ -28,7 +28,7 @@ import { createFindOwnership, type FindOwnership } from './queries/find-ownershi
 import { getHoldings } from './queries/holdings.ts';
 import { importEntities } from './queries/import-entities.ts';
 import { createGetOwnership, type GetOwnership } from './queries/ownership.ts';
-import { purgeOrphans } from './queries/purge-orphans.ts';
+import { forgetScope, purgeOrphans } from './queries/purge-orphans.ts';
 import { createResolveName, type ResolveName } from './queries/resolve-name.ts';
 import { type SearchOptions, search } from './queries/search.ts';
 import { createGetTeam, type GetTeam } from './queries/team.ts';
@@ -75,6 +75,10 @@ export class DrizzleCatalogStore implements CatalogStore {
 
   purgeOrphans(opts: { before: Date }): Promise<number> {
     return this.#serialise(() => purgeOrphans(this.#db, opts));
+  }
+
+  forgetScope(opts: { scope: string }): Promise<number> {
+    return this.#serialise(() => forgetScope(this.#db, opts));
   }
 
   #serialise<T>(write: () => Promise<T>): Promise<T> {

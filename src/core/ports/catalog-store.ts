@@ -34,6 +34,11 @@ export interface CatalogStore {
   }): Promise<Omit<ImportCounts, 'failed'>>;
   /** Deletes the entities orphaned before `before`, with the relations they declared; returns how many. */
   purgeOrphans(opts: { before: Date }): Promise<number>;
+  /**
+   * Deletes now every entity of `scope` and of the scopes under it (a root imported by hand, `file:/srv/catalog`),
+   * with the relations they declared and their files' errors; returns how many entities.
+   */
+  forgetScope(opts: { scope: string }): Promise<number>;
   /** The entities last read from `location` (a file), by ref: whom to tell when that file no longer reads. */
   listRefsAt(opts: { location: string }): Promise<EntityRef[]>;
   /** The scope each of `refs` was read from; refs not in the catalog are left out. */
