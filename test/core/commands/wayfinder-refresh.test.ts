@@ -84,7 +84,7 @@ describe('/wayfinder refresh', () => {
     const [errors] = blocksOf(message, 'list');
     expect(errors?.title).toBe('1 error');
     expect(errors?.items.map((item) => plainText(item.text))).toEqual([
-      `ledger-audit/catalog-info.yaml:11: metadata.name: "metadata.name" is not valid; expected a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total but found "Ledger Audit Queue".`,
+      `ledger-audit/catalog-info.yaml:14: metadata.name: "metadata.name" is not valid; expected a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total but found "Ledger Audit Queue".`,
     ]);
     expect(buttonCommands(message)).toEqual(['/service ledger-audit', '/wayfinder errors']);
     expect((await ask('/service ledger-audit-queue')).summary).toBe('ledger-audit-queue: Resource · queue');
