@@ -59,7 +59,7 @@ describe('/wayfinder errors', () => {
     const lists = blocksOf(message, 'list').map((list) => list.items.map((item) => plainText(item.text)));
     expect(lists[2]).toEqual([
       'line 9: YAML syntax error at line 12, column 9: Nested mappings are not allowed in compact mappings.',
-      'line 18: metadata.name: "metadata.name" is not valid; expected a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total but found "Not A Valid Name".',
+      'line 21: metadata.name: "metadata.name" is not valid; expected a string that is sequences of [a-zA-Z0-9] separated by any of [-_.], at most 63 characters in total but found "Not A Valid Name".',
     ]);
     expect(lists[3]).toEqual([
       'line 4: metadata.name: expected a name, found "Ledger Reports".',
