@@ -272,9 +272,11 @@ function visibleProperties(
 ): { properties: Map<string, Schema>; required: Set<string> } {
   const properties = new Map<string, Schema>();
   const required = new Set<string>();
-  const add = (node: Schema | undefined) => {
+  const add = (node: Schema | undefined, except?: string) => {
     if (!node || typeof node !== 'object') return;
     for (const [name, schema] of Object.entries((node.properties ?? {}) as Record<string, Schema>)) {
+      // A dependency's branch names its own property to say when it applies; that field shows where it is declared.
+      if (name === except) continue;
       // A condition repeating a base property (to constrain it) keeps the base one's place and joins its rules.
       const existing = properties.get(name);
       properties.set(name, existing ? { allOf: [existing, schema], ...pickDisplay(existing) } : schema);
@@ -301,7 +303,7 @@ function visibleProperties(
           const own = (candidate.properties as Record<string, unknown> | undefined)?.[name];
           return own !== undefined && matches({ properties: { [name]: own } });
         });
-        if (branch) add(branch);
+        if (branch) add(branch, name);
       } else {
         add(dep);
       }
@@ -447,7 +449,11 @@ export function checkPageValues(
           ? String((error.params as { missingProperty?: unknown }).missingProperty)
           : error.instancePath.split('/')[1];
       if (!field || errors[field] || !properties.has(field)) continue;
-      errors[field] = describeError(error, titles.get(field) ?? field, properties.get(field) ?? {}, values[field]);
+      const value = error.instancePath
+        .split('/')
+        .slice(1)
+        .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], values);
+      errors[field] = describeError(error, titles.get(field) ?? field, properties.get(field) ?? {}, value);
     }
   }
   for (const field of fields) {

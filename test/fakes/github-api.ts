@@ -805,7 +805,8 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
     if (!repoPath) throw new HttpError(404, 'Not Found');
     const repo = repoById(repoPath.id);
     const git = gitOf(repo);
-    const rest = repoPath.rest;
+    // Octokit sends a ref such as heads/main percent-encoded in one path segment; GitHub decodes it.
+    const rest = repoPath.rest.replace(/%2F/gi, '/');
     if (method === 'PATCH' && rest === '') {
       if (typeof body.default_branch === 'string') {
         if (!repo.branches.has(body.default_branch))
@@ -1006,7 +1007,8 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
         const location = `${base}/repositories/${repoPath.id}${repoPath.rest}${url.search}`;
         return send(301, { message: 'Moved Permanently', url: location, documentation_url: DOCS }, { location });
       }
-      if (repoPath) pathname = `/repositories/${repoPath.id}${repoPath.rest}`;
+      if (repoPath)
+        pathname = `/repositories/${repoPath.id}${repoPath.rest.replace(/^(\/git\/(?:ref|trees)\/)(.*)$/, (_, route: string, ref: string) => `${route}${decodeURIComponent(ref)}`)}`;
       const route = routes.find(([pattern]) => pattern.test(pathname));
       if (!route) throw new HttpError(404, 'Not Found');
       const match = route[0].exec(pathname)?.slice(1) ?? [];

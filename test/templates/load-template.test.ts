@@ -44,8 +44,9 @@ describe('loading Backstage templates', () => {
         { id: 'register', name: 'Register', action: 'catalog:register' },
       ],
     });
-    expect(loaded.definition.pages.map((page) => page.fields.map((field) => [field.name, field.widget, field.required])))
-      .toEqual([[['name', 'text', true]], [['repoUrl', 'repoUrl', true]]]);
+    expect(
+      loaded.definition.pages.map((page) => page.fields.map((field) => [field.name, field.widget, field.required])),
+    ).toEqual([[['name', 'text', true]], [['repoUrl', 'repoUrl', true]]]);
   });
 
   it("refuses Backstage's sample that asks for a Secret, naming the file, the key and the fields supported", async () => {
@@ -114,14 +115,14 @@ describe('loading Backstage templates', () => {
     ]);
   });
 
-  it("refuses a bad action input at load: an unknown name, a literal of the wrong type, a missing required input", async () => {
+  it('refuses a bad action input at load: an unknown name, a literal of the wrong type, a missing required input', async () => {
     const problems = await problemsOf(
       templateYaml({
         steps: [
           '    - id: publish',
           '      action: publish:github',
           '      input:',
-          "        repoUrl: ${{ parameters.repoUrl }}",
+          '        repoUrl: ${{ parameters.repoUrl }}',
           '        repoVisibility: secret',
           '        protectDefaultBranch: true',
           '    - id: pr',
@@ -152,14 +153,16 @@ describe('loading Backstage templates', () => {
           "        values: { name: '${{ parameters.name | shout }}' }",
           '    - id: log',
           '      action: debug:log',
-          "      input: { message: \"${{ steps['later'].output.x }}\" }",
+          '      input: { message: "${{ steps[\'later\'].output.x }}" }',
           '    - id: later',
           '      action: debug:log',
         ].join('\n'),
       }),
     );
     expect(problems).toHaveLength(3);
-    expect(problems[0]).toMatch(/^spec\.steps\[0\]\.input\.url: "\.\/skeleton" does not exist beside the template \(.*\/skeleton\); expected the skeleton folder$/);
+    expect(problems[0]).toMatch(
+      /^spec\.steps\[0\]\.input\.url: "\.\/skeleton" does not exist beside the template \(.*\/skeleton\); expected the skeleton folder$/,
+    );
     expect(problems.slice(1)).toEqual([
       'spec.steps[0].input.values.name: "${{ parameters.name | shout }}": it uses the filter "shout", which is not one of parseRepoUrl, parseEntityRef, pick, projectSlug or Nunjucks\' built-in filters',
       'spec.steps[1].input.message: names step "later", which does not run before it; expected one of fetch',
@@ -173,7 +176,9 @@ describe('loading Backstage templates', () => {
       'apiVersion: expected scaffolder.backstage.io/v1beta3 (older template formats are not supported; see Backstage’s migrating-from-v1beta2-to-v1beta3 guide)',
     ]);
     expect(
-      await problemsOf(templateYaml({ steps: '    - id: log\n      action: debug:log\n      backstage:permissions: { tags: [x] }' })),
+      await problemsOf(
+        templateYaml({ steps: '    - id: log\n      action: debug:log\n      backstage:permissions: { tags: [x] }' }),
+      ),
     ).toEqual([
       'spec.steps[0].backstage:permissions: is not a step key Wayfinder reads; expected id, name, action, input, if or each',
     ]);
@@ -183,7 +188,8 @@ describe('loading Backstage templates', () => {
     expect(
       await problemsOf(
         templateYaml({
-          extra: '  annotations:\n    wayfinder.dev/approvers: user:default/ada\n    wayfinder.dev/allow-self-approval: "yes"',
+          extra:
+            '  annotations:\n    wayfinder.dev/approvers: user:default/ada\n    wayfinder.dev/allow-self-approval: "yes"',
         }),
       ),
     ).toEqual([
