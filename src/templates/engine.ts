@@ -183,7 +183,7 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
         action: step.action.id,
         runs,
         input: step.each !== undefined ? { each: inputs } : (inputs[0] ?? this.#renderedOrEmpty(step, context)),
-        ...(isFetchAction(step.action.id) ? { files } : {}),
+        ...(isFetchAction(step.action.id) ? { files: files.sort((a, b) => a.localeCompare(b)) } : {}),
         ...(problem !== undefined ? { problem } : {}),
       });
     }
