@@ -152,6 +152,45 @@ describe('steps: each, if and fetch:template', () => {
   });
 });
 
+describe('inputs checked once rendered', () => {
+  it('fails a step for good when its rendered input breaks the action schema or leaves the workspace', async () => {
+    const folder = await createTemplatesFolder();
+    await folder.write(
+      'checked',
+      templateYaml({
+        name: 'checked',
+        steps: [
+          '    - id: fetch',
+          '      action: fetch:plain',
+          '      input: { url: ./skeleton, targetPath: "${{ parameters.where }}" }',
+          '    - id: publish',
+          '      action: publish:github',
+          '      input: { repoUrl: "github.com?owner=acme&repo=x", repoVisibility: "${{ parameters.visibility }}" }',
+        ].join('\n'),
+      }),
+      { 'skeleton/a.txt': 'a' },
+    );
+    const engine = new ScaffolderTemplateEngine({ templatesDir: folder.dir, workspaceRoot: folder.dir });
+    const state: RunState = {
+      requestId: 'r',
+      user: {},
+      values: { where: '../../etc', visibility: 'secret' },
+      outputs: {},
+    };
+    await expect(engine.runStep('checked', 'fetch', state)).rejects.toMatchObject({
+      retryable: false,
+      message:
+        'Step "fetch:plain" (fetch:plain): Path "../../etc/a.txt" leaves the workspace; expected a relative path inside it.',
+    });
+    await expect(engine.runStep('checked', 'publish', state)).rejects.toMatchObject({
+      retryable: false,
+      message:
+        'Step "publish:github" (publish:github): input.repoVisibility: Invalid option: expected one of "private"|"internal"|"public" (rendered: {"repoUrl":"github.com?owner=acme&repo=x","repoVisibility":"secret"})',
+    });
+    await rm(folder.dir, { recursive: true, force: true });
+  });
+});
+
 describe('templates registered in the catalog', () => {
   let github: FakeGitHubApi;
   let close: () => Promise<void>;
