@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
+import { packagePath } from '../src/paths.ts';
 
 describe('loadConfig', () => {
   it('runs on the embedded database with the demo and no Slack when nothing is set', () => {
@@ -12,6 +13,7 @@ describe('loadConfig', () => {
       github: undefined,
       sync: { cron: '*/30 * * * *', orphanGraceMs: 7 * 24 * 60 * 60 * 1000 },
       logLevel: 'info',
+      templates: { dir: packagePath('templates') },
     });
   });
 
