@@ -7,7 +7,7 @@
  */
 
 /** Folders outside the core and the chat layer that hold adapters, ingestion and the wiring. */
-const OUTER = '^src/(db|github|slack|console|ingestion|jobs|requests)/|^src/(main|cli)[.]ts$';
+const OUTER = '^src/(db|github|slack|console|ingestion|jobs|templates|requests)/|^src/(main|cli)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -90,6 +90,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(http/|[a-z-]+[.]ts$)', pathNot: '^src/(main|cli|metrics)[.]ts$' },
       to: { path: OUTER },
+    },
+    {
+      name: 'templates-get-implementations-passed-in',
+      comment:
+        "src/templates (the template engine) implements the core's TemplateEngine port over the core's GitHub and " +
+        'catalog ports; the stores, the GitHub client and the ingestion are passed in by the wiring.',
+      severity: 'error',
+      from: { path: '^src/templates/' },
+      to: { path: '^src/(db|github|ingestion|jobs|chat|slack|console)/|^src/(main|cli)[.]ts$' },
     },
     {
       name: 'no-circular',

@@ -9,6 +9,7 @@ import { Octokit } from '@octokit/core';
 import { paginateRest } from '@octokit/plugin-paginate-rest';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
 import type { Logger } from '../logger.ts';
 
 // Octokit.js's own order: retry wraps throttling, so a retried request is throttled again.
@@ -42,6 +43,12 @@ export interface CreateOctokitOptions {
   maxRateLimitWaitSeconds?: number;
   /** A GitHub App installation token is renewed this long before its `expires_at` (default 5 minutes). */
   tokenRefreshMarginMs?: number;
+  /**
+   * Least time between two writes (POST, PATCH, PUT, DELETE; GraphQL too) of this client, and between two writes
+   * that notify people (a pull request). Default: the throttling plugin's 1 s and 3 s, GitHub's guidance against
+   * secondary rate limits. Tests against the fake GitHub set 0.
+   */
+  writeIntervalMs?: number;
 }
 
 let clients = 0;
@@ -114,6 +121,20 @@ export function createOctokit(options: CreateOctokitOptions): GitHubClient {
     },
     throttle: {
       id: throttleId,
+      ...(options.writeIntervalMs === undefined
+        ? {}
+        : {
+            write: new Bottleneck.Group({
+              id: `${throttleId}-write`,
+              maxConcurrent: 1,
+              minTime: options.writeIntervalMs,
+            }),
+            notifications: new Bottleneck.Group({
+              id: `${throttleId}-notifications`,
+              maxConcurrent: 1,
+              minTime: options.writeIntervalMs,
+            }),
+          }),
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
     },

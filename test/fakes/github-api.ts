@@ -7,6 +7,11 @@
  * members (`membership: IMMEDIATE`, paginated), with GitHub's GraphQL errors; ETags on every GET and 304 on a matching `If-None-Match`; `x-ratelimit-*` headers on
  * every response, a 304 costing nothing, as on GitHub; `GET /rate_limit`; GitHub App installation tokens issued for
  * an RS256 JWT; injected faults (secondary rate limits, 5xx) and a request log.
+ *
+ * What templates write: repository creation (`POST /orgs/{org}/repos`, `POST /user/repos`, 422 "name already exists"),
+ * topics, the Git Data API (blobs, trees with `base_tree`, commits, refs with 422 "Reference already exists" and
+ * fast-forward checks, `git/trees/{ref}?recursive=1`), pull requests (listed by `head`, 422 when one is already open)
+ * and `workflow_dispatch` (404 for an unknown workflow file, 422 for an unknown ref). `failWith` fails any of them.
  */
 import { createHash, createPublicKey, type KeyObject, randomBytes, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -115,7 +120,45 @@ export interface FakeGitHubApi {
   installationTokens: string[];
   /** Every installation token issued so far stops working now, as if its `expires_at` had passed. */
   expireInstallationTokens(): void;
+  /** The files of a branch (default: the default branch), by path; undefined when the repository does not exist. */
+  filesOf(opts: { repo: string; branch?: string }): Record<string, string> | undefined;
+  /** Branch names of a repository. */
+  branchesOf(opts: { repo: string }): string[];
+  /** Pull requests of a repository, oldest first. */
+  pullRequestsOf(opts: { repo: string }): FakePullRequest[];
+  /** Workflow dispatches received, oldest first. */
+  dispatches: FakeDispatch[];
+  /** Repositories created through the API (`POST …/repos`), by full name, in order. */
+  createdRepos: string[];
   close(): Promise<void>;
+}
+
+export interface FakePullRequest {
+  number: number;
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  draft: boolean;
+  state: 'open' | 'closed';
+}
+
+export interface FakeDispatch {
+  repo: string;
+  workflowId: string;
+  ref: string;
+  inputs: Record<string, unknown>;
+}
+
+interface GitState {
+  /** Commit sha → message and parents (commits made by `setFile` and friends have none recorded). */
+  commits: Map<string, { message: string; parents: string[] }>;
+  /** Tree sha → files. */
+  trees: Map<string, Map<string, FileState>>;
+  /** Blob sha → text. */
+  blobs: Map<string, string>;
+  pulls: FakePullRequest[];
+  description: string | null;
 }
 
 interface FileState {
@@ -194,6 +237,9 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
   let nextId = 1000;
   let lastTick = 0;
   let forbidGraphql = false;
+  const gitStates = new Map<number, GitState>();
+  const dispatches: FakeDispatch[] = [];
+  const createdRepos: string[] = [];
 
   const limit = options.rateLimit ?? 5000;
   const rate = { remaining: limit, reset: Math.floor(Date.now() / 1000) + 3600 };
@@ -247,6 +293,17 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
     ],
     [/^\/users\/([^/]+)$/, ([login]) => userJson(lookupUser(decodeURIComponent(login ?? '')))],
     [/^\/repositories\/(\d+)$/, ([id]) => repoJson(repoById(Number(id)))],
+    [/^\/user$/, () => ({ login: 'wayfinder-bot', id: 1, type: 'User' })],
+    [
+      /^\/repositories\/(\d+)\/git\/ref\/heads\/(.+)$/,
+      ([id, branch]) => refJson(repoById(Number(id)), decodeURIComponent(branch ?? '')),
+    ],
+    [/^\/repositories\/(\d+)\/git\/commits\/([0-9a-f]+)$/, ([id, sha]) => commitJson(repoById(Number(id)), sha ?? '')],
+    [
+      /^\/repositories\/(\d+)\/git\/trees\/(.+)$/,
+      ([id, ref]) => treeJson(repoById(Number(id)), decodeURIComponent(ref ?? '')),
+    ],
+    [/^\/repositories\/(\d+)\/pulls$/, ([id], url) => listPulls(repoById(Number(id)), url)],
     [
       /^\/repositories\/(\d+)\/contents(?:\/(.*))?$/,
       ([id, path], url) => contents(repoById(Number(id)), decodeURIComponent(path ?? ''), url),
@@ -395,7 +452,7 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
       private: repo.private,
       owner: { login: repo.owner, id: 1, type: 'Organization', html_url: `${WEB}/${repo.owner}` },
       html_url: `${WEB}/${fullName}`,
-      description: null,
+      description: gitOf(repo).description,
       fork: repo.fork,
       url: `https://api.github.com/repos/${fullName}`,
       created_at: repo.createdAt,
@@ -631,6 +688,227 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
     };
   }
 
+  function gitOf(repo: RepoState): GitState {
+    let state = gitStates.get(repo.id);
+    if (!state) {
+      state = { commits: new Map(), trees: new Map(), blobs: new Map(), pulls: [], description: null };
+      gitStates.set(repo.id, state);
+    }
+    return state;
+  }
+
+  /** The sha of a tree holding `files`, registered so `git/trees` and `base_tree` find it. */
+  function treeShaOf(repo: RepoState, files: Map<string, FileState>): string {
+    const entries = [...files].sort(([a], [b]) => a.localeCompare(b)).map(([path, file]) => `${path} ${file.sha}`);
+    const sha = createHash('sha1')
+      .update(`tree ${entries.join('\n')}`)
+      .digest('hex');
+    gitOf(repo).trees.set(sha, files);
+    return sha;
+  }
+
+  function commitSha(repo: RepoState, ref: string): string | undefined {
+    return repo.branches.get(ref) ?? (repo.commits.has(ref) ? ref : undefined);
+  }
+
+  function refJson(repo: RepoState, branch: string) {
+    const sha = repo.branches.get(branch);
+    if (!sha) throw new HttpError(404, 'Not Found');
+    return { ref: `refs/heads/${branch}`, object: { sha, type: 'commit' } };
+  }
+
+  function commitJson(repo: RepoState, sha: string) {
+    const files = repo.commits.get(sha);
+    if (!files) throw new HttpError(404, 'Not Found');
+    const meta = gitOf(repo).commits.get(sha);
+    return {
+      sha,
+      message: meta?.message ?? 'Update files',
+      tree: { sha: treeShaOf(repo, files) },
+      parents: (meta?.parents ?? []).map((parent) => ({ sha: parent })),
+    };
+  }
+
+  function treeJson(repo: RepoState, ref: string) {
+    const sha = commitSha(repo, ref);
+    const files = sha ? repo.commits.get(sha) : gitOf(repo).trees.get(ref);
+    if (!files) throw new HttpError(404, 'Not Found');
+    return {
+      sha: treeShaOf(repo, files),
+      tree: [...files].map(([path, file]) => ({ path, mode: '100644', type: 'blob', sha: file.sha })),
+      truncated: false,
+    };
+  }
+
+  function pullJson(repo: RepoState, pull: FakePullRequest) {
+    return {
+      number: pull.number,
+      state: pull.state,
+      title: pull.title,
+      body: pull.body,
+      draft: pull.draft,
+      html_url: `${WEB}/${fullNameOf(repo)}/pull/${pull.number}`,
+      head: { ref: pull.head, label: `${repo.owner}:${pull.head}` },
+      base: { ref: pull.base },
+    };
+  }
+
+  function listPulls(repo: RepoState, url: URL) {
+    const head = url.searchParams.get('head');
+    const state = url.searchParams.get('state') ?? 'open';
+    return gitOf(repo)
+      .pulls.filter((pull) => !head || `${repo.owner}:${pull.head}`.toLowerCase() === head.toLowerCase())
+      .filter((pull) => state === 'all' || pull.state === state)
+      .reverse()
+      .map((pull) => pullJson(repo, pull));
+  }
+
+  function isAncestor(repo: RepoState, ancestor: string, sha: string): boolean {
+    const seen = new Set<string>();
+    const queue = [sha];
+    while (queue.length > 0) {
+      const current = queue.shift() as string;
+      if (current === ancestor) return true;
+      if (seen.has(current)) continue;
+      seen.add(current);
+      queue.push(...(gitOf(repo).commits.get(current)?.parents ?? []));
+    }
+    return false;
+  }
+
+  function validationFailed(message: string): never {
+    throw new HttpError(422, message);
+  }
+
+  /** The fake's write routes: creation of repositories, Git data, pull requests and workflow dispatches. */
+  function write(method: string, pathname: string, body: Record<string, unknown>): { status: number; body: unknown } {
+    const created = /^\/(?:orgs\/([^/]+)|user)\/repos$/.exec(pathname);
+    if (method === 'POST' && created) {
+      const owner = created[1] ? decodeURIComponent(created[1]) : 'wayfinder-bot';
+      const name = String(body.name ?? '');
+      if (repoIds.has(`${owner}/${name}`.toLowerCase())) {
+        validationFailed('Repository creation failed: name already exists on this account');
+      }
+      api.addRepos({
+        fullName: `${owner}/${name}`,
+        private: body.private !== false,
+        files: body.auto_init ? { 'README.md': `# ${name}\n` } : {},
+      });
+      const repo = findRepo(`${owner}/${name}`);
+      gitOf(repo).description = typeof body.description === 'string' ? body.description : null;
+      const head = repo.branches.get(repo.defaultBranch) as string;
+      gitOf(repo).commits.set(head, { message: 'Initial commit', parents: [] });
+      createdRepos.push(fullNameOf(repo));
+      return { status: 201, body: repoJson(repo) };
+    }
+    const repoPath = resolveRepoPath(pathname);
+    if (!repoPath) throw new HttpError(404, 'Not Found');
+    const repo = repoById(repoPath.id);
+    const git = gitOf(repo);
+    // Octokit sends a ref such as heads/main percent-encoded in one path segment; GitHub decodes it.
+    const rest = repoPath.rest.replace(/%2F/gi, '/');
+    if (method === 'PATCH' && rest === '') {
+      if (typeof body.default_branch === 'string') {
+        if (!repo.branches.has(body.default_branch))
+          validationFailed('Validation Failed: default_branch does not exist');
+        repo.defaultBranch = body.default_branch;
+      }
+      return { status: 200, body: repoJson(repo) };
+    }
+    if (method === 'PUT' && rest === '/topics') {
+      repo.topics = (body.names as string[] | undefined) ?? [];
+      return { status: 200, body: { names: repo.topics } };
+    }
+    if (method === 'POST' && rest === '/git/blobs') {
+      const text = Buffer.from(String(body.content ?? ''), body.encoding === 'base64' ? 'base64' : 'utf8').toString(
+        'utf8',
+      );
+      const file = fileState(text);
+      git.blobs.set(file.sha, text);
+      return { status: 201, body: { sha: file.sha } };
+    }
+    if (method === 'POST' && rest === '/git/trees') {
+      const base = typeof body.base_tree === 'string' ? git.trees.get(body.base_tree) : undefined;
+      if (body.base_tree !== undefined && !base) validationFailed('base_tree is not a valid tree');
+      const files = new Map(base);
+      for (const entry of (body.tree as { path: string; sha?: string | null; content?: string }[]) ?? []) {
+        if (entry.sha === null) files.delete(entry.path);
+        else if (entry.content !== undefined) files.set(entry.path, fileState(entry.content));
+        else {
+          const text = git.blobs.get(entry.sha ?? '');
+          if (text === undefined) validationFailed(`tree.sha ${entry.sha} is not a valid blob`);
+          files.set(entry.path, fileState(text));
+        }
+      }
+      return { status: 201, body: { sha: treeShaOf(repo, files) } };
+    }
+    if (method === 'POST' && rest === '/git/commits') {
+      const files = git.trees.get(String(body.tree ?? ''));
+      if (!files) validationFailed('tree is not a valid tree');
+      const parents = (body.parents as string[] | undefined) ?? [];
+      for (const parent of parents)
+        if (!repo.commits.has(parent)) validationFailed(`parent ${parent} is not a valid commit`);
+      const sha = createHash('sha1').update(randomBytes(16)).digest('hex');
+      repo.commits.set(sha, new Map(files));
+      git.commits.set(sha, { message: String(body.message ?? ''), parents });
+      return { status: 201, body: { sha, tree: { sha: body.tree }, parents: parents.map((p) => ({ sha: p })) } };
+    }
+    if (method === 'POST' && rest === '/git/refs') {
+      const branch = String(body.ref ?? '').replace(/^refs\/heads\//, '');
+      if (repo.branches.has(branch)) validationFailed('Reference already exists');
+      if (!repo.commits.has(String(body.sha))) validationFailed('Object does not exist');
+      repo.branches.set(branch, String(body.sha));
+      repo.pushedAt = tick();
+      return { status: 201, body: refJson(repo, branch) };
+    }
+    const patch = /^\/git\/refs\/heads\/(.+)$/.exec(rest);
+    if (method === 'PATCH' && patch) {
+      const branch = decodeURIComponent(patch[1] ?? '');
+      const current = repo.branches.get(branch);
+      if (!current) validationFailed('Reference does not exist');
+      const sha = String(body.sha);
+      if (!repo.commits.has(sha)) validationFailed('Object does not exist');
+      if (body.force !== true && !isAncestor(repo, current, sha)) validationFailed('Update is not a fast forward');
+      repo.branches.set(branch, sha);
+      repo.pushedAt = tick();
+      return { status: 200, body: refJson(repo, branch) };
+    }
+    if (method === 'POST' && rest === '/pulls') {
+      const head = String(body.head ?? '').replace(/^[^:]+:/, '');
+      if (!repo.branches.has(head)) validationFailed(`Validation Failed: head ${head} does not exist`);
+      if (git.pulls.some((pull) => pull.head === head && pull.state === 'open')) {
+        validationFailed(`Validation Failed: A pull request already exists for ${repo.owner}:${head}.`);
+      }
+      const pull: FakePullRequest = {
+        number: git.pulls.length + 1,
+        head,
+        base: String(body.base ?? repo.defaultBranch),
+        title: String(body.title ?? ''),
+        body: String(body.body ?? ''),
+        draft: body.draft === true,
+        state: 'open',
+      };
+      git.pulls.push(pull);
+      return { status: 201, body: pullJson(repo, pull) };
+    }
+    const dispatch = /^\/actions\/workflows\/([^/]+)\/dispatches$/.exec(rest);
+    if (method === 'POST' && dispatch) {
+      const workflowId = decodeURIComponent(dispatch[1] ?? '');
+      const files = repo.commits.get(repo.branches.get(repo.defaultBranch) ?? '') ?? new Map();
+      if (!files.has(`.github/workflows/${workflowId}`)) throw new HttpError(404, 'Not Found');
+      const ref = String(body.ref ?? '');
+      if (!repo.branches.has(ref.replace(/^refs\/heads\//, ''))) validationFailed(`No ref found for: ${ref}`);
+      dispatches.push({
+        repo: fullNameOf(repo),
+        workflowId,
+        ref,
+        inputs: (body.inputs as Record<string, unknown>) ?? {},
+      });
+      return { status: 204, body: undefined };
+    }
+    throw new HttpError(404, 'Not Found');
+  }
+
   function issueInstallationToken(pathname: string) {
     const id = Number(/^\/app\/installations\/([^/]+)\/access_tokens$/.exec(pathname)?.[1]);
     if (!options.app || id !== options.app.installationId) throw new HttpError(404, 'Not Found');
@@ -713,7 +991,12 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
         spend();
         return send(200, graphql(Buffer.concat(chunks).toString('utf8')));
       }
-      if (method !== 'GET') throw new HttpError(404, 'Not Found');
+      if (method !== 'GET') {
+        spend();
+        const text = Buffer.concat(chunks).toString('utf8');
+        const written = write(method, url.pathname, text ? (JSON.parse(text) as Record<string, unknown>) : {});
+        return send(written.status, written.body);
+      }
       // Reading the rate limit costs none of it.
       if (url.pathname === '/rate_limit') return send(200, { resources: { core: rateJson() }, rate: rateJson() });
 
@@ -724,7 +1007,8 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
         const location = `${base}/repositories/${repoPath.id}${repoPath.rest}${url.search}`;
         return send(301, { message: 'Moved Permanently', url: location, documentation_url: DOCS }, { location });
       }
-      if (repoPath) pathname = `/repositories/${repoPath.id}${repoPath.rest}`;
+      if (repoPath)
+        pathname = `/repositories/${repoPath.id}${repoPath.rest.replace(/^(\/git\/(?:ref|trees)\/)(.*)$/, (_, route: string, ref: string) => `${route}${decodeURIComponent(ref)}`)}`;
       const route = routes.find(([pattern]) => pattern.test(pathname));
       if (!route) throw new HttpError(404, 'Not Found');
       const match = route[0].exec(pathname)?.slice(1) ?? [];
@@ -907,6 +1191,21 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
     expireInstallationTokens() {
       for (const token of tokens.keys()) tokens.set(token, Date.now() - 1);
     },
+    filesOf({ repo: fullName, branch }) {
+      const id = repoIds.get(fullName.toLowerCase());
+      const repo = id === undefined ? undefined : repos.get(id);
+      if (!repo) return undefined;
+      const files = repo.commits.get(repo.branches.get(branch ?? repo.defaultBranch) ?? '') ?? new Map();
+      return Object.fromEntries([...files].map(([path, file]) => [path, file.text]));
+    },
+    branchesOf({ repo }) {
+      return [...findRepo(repo).branches.keys()];
+    },
+    pullRequestsOf({ repo }) {
+      return [...gitOf(findRepo(repo)).pulls];
+    },
+    dispatches,
+    createdRepos,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

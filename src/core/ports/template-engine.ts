@@ -34,6 +34,69 @@ export interface ParameterPage {
   schema: Readonly<Record<string, unknown>>;
   /** `ui:*` options per property name, e.g. `{ owner: { 'ui:field': 'OwnerPicker', 'ui:options': {...} } }`. */
   uiSchema: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /**
+   * The page's fields that always show, in order, ready to render as form inputs. Fields added by a condition
+   * (`if`/`then`/`else`, `dependencies`) depend on the values: ask `TemplateEngine.fields`.
+   */
+  fields: readonly ParameterField[];
+}
+
+/** A catalog picker's options, from `ui:field` and `ui:options` (older names such as `allowedKinds` folded in). */
+export interface CatalogPicker {
+  field: 'OwnerPicker' | 'EntityPicker' | 'OwnedEntityPicker';
+  /** Kinds the value may have (lowercase); empty means any (OwnerPicker: group and user). */
+  kinds: readonly string[];
+  /** `catalogFilter` as written, one object per alternative (an entity matches any): `{ 'spec.type': 'service' }`. */
+  filters: readonly Readonly<Record<string, string | readonly string[]>>[];
+  /** OwnedEntityPicker: only entities owned by the requester or their groups. */
+  ownedByUser: boolean;
+  defaultKind?: string;
+  defaultNamespace?: string;
+}
+
+/** One input of a parameter page, as a form shows it. */
+export interface ParameterField {
+  /** The property name: the key of the value in `parameters`. */
+  name: string;
+  /** `title`, else the name. */
+  title: string;
+  description?: string;
+  /** `ui:help`. */
+  help?: string;
+  type: 'string' | 'number' | 'integer' | 'boolean' | 'array';
+  /**
+   * How to ask for it: free text (`textarea` for `ui:widget: textarea`), a number, a checkbox, one of `options`
+   * (`select`), several of them (`multiselect`, an array of enums), a date (`format: date`), a catalog entity
+   * (`entity`, see `picker`), tags (`tags`, EntityTagsPicker), an entity name (`entityName`, EntityNamePicker) or a
+   * repository (`repoUrl`, RepoUrlPicker, see `repo`).
+   */
+  widget:
+    | 'text'
+    | 'textarea'
+    | 'number'
+    | 'checkbox'
+    | 'select'
+    | 'multiselect'
+    | 'date'
+    | 'entity'
+    | 'tags'
+    | 'entityName'
+    | 'repoUrl';
+  required: boolean;
+  default?: unknown;
+  /** `enum` with `enumNames` as labels (for an array, its `items`). */
+  options?: readonly { value: string | number | boolean; label: string }[];
+  pattern?: string;
+  format?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  /** `ui:autofocus`. */
+  autofocus: boolean;
+  picker?: CatalogPicker;
+  /** RepoUrlPicker's `allowedHosts`, `allowedOwners`, `allowedRepos` (absent: any). */
+  repo?: { allowedHosts?: readonly string[]; allowedOwners?: readonly string[]; allowedRepos?: readonly string[] };
 }
 
 /** Who must approve a request, from the template's `wayfinder.dev/*` annotations. */
@@ -107,7 +170,16 @@ export interface TemplateEngine {
   list(): Promise<TemplateSummary[]>;
   /** By ref or bare name; undefined when there is none. */
   get(refOrName: string): Promise<TemplateDefinition | undefined>;
-  /** Checks one page's values (ajv, draft-07, as Backstage's form does); `{}` when they pass. */
+  /**
+   * The fields page `page` (0-based) shows for `values` (every value entered so far, all pages merged): its fields
+   * plus those its `if`/`then`/`else` and `dependencies` add for these values, which may read earlier pages' values.
+   */
+  fields(ref: string, page: number, values: Readonly<Record<string, unknown>>): Promise<ParameterField[]>;
+  /**
+   * Checks page `page` (ajv, draft-07, as Backstage's form does) against `values` (every value entered so far, all
+   * pages merged, so a condition on an earlier page applies); `{}` when they pass. Catalog pickers' values must name
+   * an entity of an allowed kind, RepoUrlPicker's an allowed host, owner and repository.
+   */
   checkParameters(ref: string, page: number, values: Readonly<Record<string, unknown>>): Promise<ParameterErrors>;
   /** True when the request needs an approval (the template has approvers and `approval-if`, if any, renders true). */
   needsApproval(ref: string, state: RunState): Promise<boolean>;
