@@ -11,9 +11,9 @@
  */
 import { InputError } from '../errors.ts';
 import type { WizardSession } from '../ports/request-store.ts';
-import type { ParameterPage, StepPlan, TemplateDefinition } from '../ports/template-engine.ts';
+import type { CatalogPicker, ParameterPage, StepPlan, TemplateDefinition } from '../ports/template-engine.ts';
 import { requestStatusMessage, valueFields } from '../requests/messages.ts';
-import { pageFields, pageValues, pickerSearch } from '../requests/parameter-form.ts';
+import { pageFields, pageValues, pickerOf } from '../requests/parameter-form.ts';
 import type { Actor } from '../requests/types.ts';
 import type { Answer, Form, Message, RichText } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
@@ -48,7 +48,7 @@ export const provisionCommand: CommandDefinition = {
     if (formId === 'reject' && state && REQUEST_ID.test(state)) return rejectForm(state);
     const found = state ? await wizardOf(context, services, state) : undefined;
     if (!found) return undefined;
-    if (formId === 'page' && found.page !== undefined) return pageForm(found.template, found.wizard, found.page);
+    if (formId === 'page' && found.page !== undefined) return pageForm(services, found, found.page);
     if (formId === 'review') return { id: 'review', title: found.template.title, submitLabel: 'Request', fields: [] };
     return undefined;
   },
@@ -94,8 +94,9 @@ export const provisionCommand: CommandDefinition = {
         .map((template) => ({ label: `${template.recommended ? '★ ' : ''}${template.title}`, value: template.ref }));
     }
     const found = formId === 'page' && state ? await wizardOf(context, services, state) : undefined;
-    const page = found?.page !== undefined ? found.template.pages[found.page] : undefined;
-    const search = page && pickerSearch(page, fieldId);
+    if (found?.page === undefined) return undefined;
+    const fields = await services.templates.fields(found.template.ref, found.page, found.wizard.values);
+    const search = pickerOf(fields, fieldId);
     if (!search) return undefined;
     return catalogOptions(context, search, query);
   },
@@ -248,20 +249,26 @@ async function wizardOf(
   return { wizard, template, ...(page !== undefined ? { page } : {}) };
 }
 
-function pageForm(template: TemplateDefinition, wizard: WizardSession, page: number): Form {
+async function pageForm(
+  services: ProvisionServices,
+  found: { template: TemplateDefinition; wizard: WizardSession },
+  page: number,
+): Promise<Form> {
+  const { template, wizard } = found;
   const parameters = template.pages[page] as ParameterPage;
   const intro: RichText = [
     strong(parameters.title ?? template.title),
     plain(` (page ${page + 1} of ${template.pages.length})`),
     ...(parameters.description ? [plain(`\n${parameters.description}`)] : []),
   ];
+  const fields = await services.templates.fields(template.ref, page, wizard.values);
   return {
     id: 'page',
     title: template.title,
     submitLabel: 'Next',
     state: `${wizard.id}/${page}`,
     intro,
-    fields: pageFields(parameters, wizard.values),
+    fields: pageFields(fields, wizard.values),
   };
 }
 
@@ -272,11 +279,18 @@ async function submitPage(
   submission: FormSubmission,
 ): Promise<SubmitOutcome> {
   const page = found.page ?? 0;
-  const parameters = found.template.pages[page] as ParameterPage;
-  const values = pageValues(parameters, submission.values);
-  const errors = await services.templates.checkParameters(found.template.ref, page, values);
+  const fields = await services.templates.fields(found.template.ref, page, found.wizard.values);
+  const values = pageValues(fields, submission.values);
+  // A value cleared on this page must not survive from an earlier visit: the page's own fields are replaced whole.
+  const merged = {
+    ...withoutKeys(
+      found.wizard.values,
+      fields.map((field) => field.name),
+    ),
+    ...values,
+  };
+  const errors = await services.templates.checkParameters(found.template.ref, page, merged);
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
-  const merged = { ...found.wizard.values, ...values };
   await services.wizards.saveWizard({ id: found.wizard.id, page: page + 1, values: merged });
   return nextForm(context, services, found.template, { ...found.wizard, values: merged }, page + 1);
 }
@@ -288,8 +302,9 @@ async function nextForm(
   wizard: WizardSession,
   page: number,
 ): Promise<Answer> {
-  if (page < template.pages.length)
-    return { kind: 'form', command: 'provision', form: pageForm(template, wizard, page) };
+  if (page < template.pages.length) {
+    return { kind: 'form', command: 'provision', form: await pageForm(services, { template, wizard }, page) };
+  }
   const actor = await actorOf(context);
   const plan = await services.templates.plan(template.ref, {
     requestId: 'preview',
@@ -351,14 +366,20 @@ async function submitReview(
   return requestStatusMessage(request);
 }
 
+function withoutKeys(values: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => !keys.includes(key)));
+}
+
+/** Catalog entities for a picker: of its kinds, owned by the asker for an OwnedEntityPicker, best match first. */
 async function catalogOptions(
   context: CommandContext,
-  search: { kinds: readonly string[]; ownedByAsker: boolean },
+  picker: CatalogPicker,
   query: string,
 ): Promise<{ label: string; value: string }[]> {
-  const viewer = search.ownedByAsker ? await context.viewer() : {};
-  if (search.ownedByAsker && !viewer.userRef) return [];
-  const kinds = search.kinds.length > 0 ? search.kinds : [undefined];
+  const viewer = picker.ownedByUser ? await context.viewer() : {};
+  if (picker.ownedByUser && !viewer.userRef) return [];
+  const defaults = picker.field === 'OwnerPicker' ? ['group', 'user'] : [];
+  const kinds = picker.kinds.length > 0 ? picker.kinds : defaults.length > 0 ? defaults : [undefined];
   if (kinds[0] === undefined && query.trim() === '') return [];
   const found = await Promise.all(
     kinds.map((kind) =>

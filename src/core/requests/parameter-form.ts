@@ -1,175 +1,119 @@
 /**
- * A template's parameter page (`spec.parameters[i]`, a JSON Schema object with `ui:*` options) as a view-model Form,
- * and the Form's values back as the page's parameter values, typed as the schema says. Inputs are chosen by type,
- * as Backstage's form chooses them: text (a textarea with `ui:widget: textarea`), number, select (`enum`, labelled by
- * `enumNames`), multi-select or checkboxes (an array of `enum`), checkbox (boolean), date (`format: date`), and the
- * catalog pickers (`OwnerPicker`, `EntityPicker`, `OwnedEntityPicker`) as lookups answered from the catalog.
- * The values are checked afterwards by the engine's ajv (`TemplateEngine.checkParameters`), as Backstage does.
+ * A template parameter page's fields (`TemplateEngine.fields`: the page's inputs for the values so far, conditions
+ * applied) as view-model form fields, and a Form's values back as parameter values typed as the schema says. Inputs
+ * follow the engine's `widget`: text or textarea, number, checkbox, select (`enum`, labelled by `enumNames`),
+ * multi-select (an array of `enum`), date, the catalog pickers as lookups answered from the catalog, tags as
+ * comma-separated text, an entity name and a repository (`github.com?owner=…&repo=…`) as text. The values are checked
+ * afterwards by the engine's ajv (`TemplateEngine.checkParameters`), as Backstage's form does.
  */
-import type { ParameterPage } from '../ports/template-engine.ts';
+import type { CatalogPicker, ParameterField } from '../ports/template-engine.ts';
 import type { FormField, FormValues } from '../view-model.ts';
 
-type Schema = Readonly<Record<string, unknown>>;
-
-/** The catalog pickers, by `ui:field`, with the kinds they offer when the template names none. */
-const CATALOG_PICKERS: Readonly<Record<string, readonly string[]>> = {
-  OwnerPicker: ['group', 'user'],
-  EntityPicker: [],
-  OwnedEntityPicker: [],
-  MyGroupsPicker: ['group'],
-};
-
-/** A lookup field's search: which kinds, and whether only what the asker owns. */
-export interface PickerSearch {
-  kinds: readonly string[];
-  ownedByAsker: boolean;
+/** The form fields for `fields`, starting from `values` (what was entered before) or each field's default. */
+export function pageFields(fields: readonly ParameterField[], values: Readonly<Record<string, unknown>>): FormField[] {
+  return fields.map((field) => formFieldOf(field, values[field.name] ?? field.default));
 }
 
-/** The page's fields, in the schema's order (`ui:order` first when given), starting from `values` or the defaults. */
-export function pageFields(page: ParameterPage, values: Readonly<Record<string, unknown>>): FormField[] {
-  const properties = propertiesOf(page.schema);
-  const required = new Set(Array.isArray(page.schema.required) ? (page.schema.required as string[]) : []);
-  return orderedKeys(page, properties).map((key) => {
-    const property = properties[key] ?? {};
-    const ui = page.uiSchema[key] ?? {};
-    const initial = values[key] ?? property.default;
-    const hintText = stringOf(ui['ui:help']) ?? stringOf(property.description);
-    const common = { id: key, label: stringOf(property.title) ?? key, ...(hintText ? { hint: hintText } : {}) };
-    return fieldOf(common, property, ui, required.has(key), initial);
-  });
-}
-
-/** The lookup search of field `key` on `page`, or undefined when it is no catalog picker. */
-export function pickerSearch(page: ParameterPage, key: string): PickerSearch | undefined {
-  const ui = page.uiSchema[key] ?? {};
-  const field = stringOf(ui['ui:field']);
-  if (!field || !(field in CATALOG_PICKERS)) return undefined;
-  const options = (ui['ui:options'] ?? {}) as Schema;
-  const filter = (Array.isArray(options.catalogFilter) ? options.catalogFilter[0] : options.catalogFilter) as
-    | Schema
-    | undefined;
-  const kinds = [options.allowedKinds, filter?.kind].flatMap((value) =>
-    Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : [],
-  );
-  return {
-    kinds: (kinds.length > 0 ? kinds : (CATALOG_PICKERS[field] ?? [])).map((kind) => kind.toLowerCase()),
-    ownedByAsker: field === 'OwnedEntityPicker' || field === 'MyGroupsPicker',
-  };
+/** The catalog picker behind lookup field `name`, when there is one. */
+export function pickerOf(fields: readonly ParameterField[], name: string): CatalogPicker | undefined {
+  return fields.find((field) => field.name === name)?.picker;
 }
 
 /**
- * The page's parameter values from a Form's values: numbers, booleans and lists as the schema types them; comma-
- * separated text for an array of strings (`EntityTagsPicker`) becomes the list. Fields left empty are left out.
+ * Parameter values from a Form's values: a select's option back to its typed value (a number stays a number), tags
+ * split at commas, everything else as the form parsed it. Fields left empty are left out.
  */
-export function pageValues(page: ParameterPage, values: FormValues): Record<string, unknown> {
-  const properties = propertiesOf(page.schema);
+export function pageValues(fields: readonly ParameterField[], values: FormValues): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) {
-    const property = properties[key];
-    if (!property) continue;
-    if (property.type === 'array' && typeof value === 'string') {
-      result[key] = value
+  for (const field of fields) {
+    const value = values[field.name];
+    if (value === undefined) continue;
+    const typed = (chosen: string) => field.options?.find((option) => String(option.value) === chosen)?.value ?? chosen;
+    if (field.widget === 'tags' && typeof value === 'string') {
+      result[field.name] = value
         .split(',')
         .map((item) => item.trim())
         .filter((item) => item !== '');
+    } else if (field.widget === 'select' && typeof value === 'string') {
+      result[field.name] = typed(value);
+    } else if (field.widget === 'multiselect' && Array.isArray(value)) {
+      result[field.name] = value.map((item) => typed(String(item)));
     } else {
-      result[key] = value;
+      result[field.name] = value;
     }
   }
   return result;
 }
 
-function fieldOf(
-  common: { id: string; label: string; hint?: string },
-  property: Schema,
-  ui: Schema,
-  required: boolean,
-  initial: unknown,
-): FormField {
-  const uiField = stringOf(ui['ui:field']);
-  if (uiField && uiField in CATALOG_PICKERS) {
-    const multi = property.type === 'array';
-    const chosen = (Array.isArray(initial) ? initial : initial === undefined ? [] : [initial]).map(String);
-    return {
-      type: 'lookup',
-      ...common,
-      required,
-      multi,
-      placeholder: 'Type to search the catalog',
-      ...(chosen.length > 0 ? { initial: chosen.map((value) => ({ label: value, value })) } : {}),
-    };
+function formFieldOf(field: ParameterField, initial: unknown): FormField {
+  const hintText = field.help ?? field.description;
+  const common = { id: field.name, label: field.title, ...(hintText ? { hint: hintText } : {}) };
+  const required = field.required;
+  const options = (field.options ?? []).map((option) => ({ label: option.label, value: String(option.value) }));
+  switch (field.widget) {
+    case 'entity': {
+      const chosen = (Array.isArray(initial) ? initial : initial === undefined ? [] : [initial]).map(String);
+      return {
+        type: 'lookup',
+        ...common,
+        required,
+        multi: field.type === 'array',
+        placeholder: 'Type to search the catalog',
+        ...(chosen.length > 0 ? { initial: chosen.map((value) => ({ label: value, value })) } : {}),
+      };
+    }
+    case 'select':
+      return {
+        type: 'select',
+        ...common,
+        required,
+        options,
+        ...(initial !== undefined ? { initial: [String(initial)] } : {}),
+      };
+    case 'multiselect':
+      return {
+        type: 'multi-select',
+        ...common,
+        required,
+        options,
+        ...(Array.isArray(initial) ? { initial: initial.map(String) } : {}),
+        ...(options.length <= 5 ? { style: 'checkboxes' as const } : {}),
+      };
+    case 'number':
+      return {
+        type: 'number',
+        ...common,
+        required,
+        ...(field.minimum !== undefined ? { min: field.minimum } : {}),
+        ...(field.maximum !== undefined ? { max: field.maximum } : {}),
+        ...(typeof initial === 'number' ? { initial } : {}),
+      };
+    case 'checkbox':
+      return { type: 'checkbox', ...common, ...(typeof initial === 'boolean' ? { initial } : {}) };
+    case 'date':
+      return { type: 'date', ...common, required, ...(typeof initial === 'string' ? { initial } : {}) };
+    default: {
+      const placeholder = placeholderOf(field);
+      const text = Array.isArray(initial) ? initial.map(String).join(', ') : typeof initial === 'string' ? initial : '';
+      return {
+        type: 'text',
+        ...common,
+        ...(field.widget === 'tags' && !hintText ? { hint: 'Separate tags with commas.' } : {}),
+        required,
+        multiline: field.widget === 'textarea',
+        ...(placeholder ? { placeholder } : {}),
+        ...(text !== '' ? { initial: text } : {}),
+      };
+    }
   }
-  const enumValues = Array.isArray(property.enum) ? property.enum.map(String) : undefined;
-  if (enumValues) {
-    const names = Array.isArray(property.enumNames) ? property.enumNames.map(String) : [];
-    return {
-      type: 'select',
-      ...common,
-      required,
-      options: enumValues.map((value, index) => ({ label: names[index] ?? value, value })),
-      ...(initial !== undefined ? { initial: [String(initial)] } : {}),
-    };
-  }
-  const items = (property.items ?? {}) as Schema;
-  if (property.type === 'array' && Array.isArray(items.enum)) {
-    const names = Array.isArray(items.enumNames) ? items.enumNames.map(String) : [];
-    return {
-      type: 'multi-select',
-      ...common,
-      required,
-      options: items.enum.map((value, index) => ({ label: names[index] ?? String(value), value: String(value) })),
-      ...(Array.isArray(initial) ? { initial: initial.map(String) } : {}),
-      ...(ui['ui:widget'] === 'checkboxes' ? { style: 'checkboxes' as const } : {}),
-    };
-  }
-  if (property.type === 'number' || property.type === 'integer') {
-    return {
-      type: 'number',
-      ...common,
-      required,
-      ...(typeof property.minimum === 'number' ? { min: property.minimum } : {}),
-      ...(typeof property.maximum === 'number' ? { max: property.maximum } : {}),
-      ...(typeof initial === 'number' ? { initial } : {}),
-    };
-  }
-  if (property.type === 'boolean') {
-    return { type: 'checkbox', ...common, ...(typeof initial === 'boolean' ? { initial } : {}) };
-  }
-  if (property.type === 'string' && property.format === 'date') {
-    return { type: 'date', ...common, required, ...(typeof initial === 'string' ? { initial } : {}) };
-  }
-  const listText = Array.isArray(initial) ? initial.map(String).join(', ') : undefined;
-  const placeholder = placeholderOf(uiField, property);
-  return {
-    type: 'text',
-    ...common,
-    ...(property.type === 'array' && !common.hint ? { hint: 'Separate values with commas.' } : {}),
-    required,
-    multiline: ui['ui:widget'] === 'textarea',
-    ...(placeholder ? { placeholder } : {}),
-    ...(listText !== undefined ? { initial: listText } : typeof initial === 'string' ? { initial } : {}),
-  };
 }
 
-function placeholderOf(uiField: string | undefined, property: Schema): string | undefined {
-  if (uiField === 'RepoUrlPicker') return 'github.com?owner=acme&repo=my-service';
-  if (uiField === 'EntityTagsPicker') return 'java, data';
-  if (typeof property.pattern === 'string') return `Matching ${property.pattern}`;
+function placeholderOf(field: ParameterField): string | undefined {
+  if (field.widget === 'repoUrl') {
+    const owner = field.repo?.allowedOwners?.[0] ?? 'acme';
+    return `${field.repo?.allowedHosts?.[0] ?? 'github.com'}?owner=${owner}&repo=my-service`;
+  }
+  if (field.widget === 'tags') return 'java, data';
+  if (field.pattern) return `Matching ${field.pattern}`;
   return undefined;
-}
-
-function propertiesOf(schema: Schema): Record<string, Schema> {
-  const properties = schema.properties;
-  return properties && typeof properties === 'object' ? (properties as Record<string, Schema>) : {};
-}
-
-function orderedKeys(page: ParameterPage, properties: Record<string, Schema>): string[] {
-  const keys = Object.keys(properties);
-  const order = (page.uiSchema['ui:order'] as unknown as string[] | undefined) ?? [];
-  const first = order.filter((key) => keys.includes(key));
-  return [...first, ...keys.filter((key) => !first.includes(key))];
-}
-
-function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
