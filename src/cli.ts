@@ -7,6 +7,7 @@
  * in the environment wins over the file), read once here and parsed by `loadConfig`.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { type Config, ConfigError, hasInbound, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
@@ -14,6 +15,7 @@ import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
 import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
+import type { ParameterField, TemplateDefinition } from './core/ports/template-engine.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
 import { describeError } from './http/server.ts';
@@ -27,10 +29,14 @@ import {
 } from './ingestion/import-catalog.ts';
 import type { UrlReader } from './ingestion/load-descriptors.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createGitHubGateway, openWayfinder, startWayfinder } from './main.ts';
+import { createGitHubGateway, createTemplateEngine, openWayfinder, startWayfinder } from './main.ts';
 import { observedSync } from './metrics.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
 import { StartupError } from './startup.ts';
+import { ScaffolderTemplateEngine } from './templates/engine.ts';
+import { formatParameterErrors, formatPlan, formatTemplateList, parseSetValues } from './templates/format.ts';
+import { TemplateLoadError } from './templates/load-problems.ts';
+import { findTemplateAt } from './templates/template-sources.ts';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -167,7 +173,156 @@ export function buildProgram(
       }
     });
 
+  addTemplateCommands(program, setExitCode);
   return program;
+}
+
+/** `wayfinder templates list|validate <path>|preview <name> --set key=value` (issue 8). */
+function addTemplateCommands(program: Command, setExitCode: (code: number) => void): void {
+  const templates = program.command('templates').description('list, validate and preview self-service templates');
+  templates.on('command:*', (operands: string[]) => {
+    throw new UsageError(`Unknown templates action "${operands[0] ?? ''}"; expected list, validate or preview.`);
+  });
+  templates
+    .command('list')
+    .description('the templates /provision offers (WAYFINDER_TEMPLATES_DIR and the catalog), recommended first (★)')
+    .action(async () => {
+      const { config, logger } = settings();
+      await withTemplateEngine(config, logger, async (engine) => {
+        const { templates: loaded, failures } = await engine.loadAll();
+        console.log(formatTemplateList(await engine.list(), failures));
+        setExitCode(failures.length > 0 && loaded.length === 0 ? 1 : 0);
+      });
+    });
+  templates
+    .command('validate')
+    .description(
+      "check a template file as /provision would load it (for a repository's CI); exits 1 when it does not load",
+    )
+    .argument('<path>', 'a template.yaml, or the folder holding it')
+    .action(async (given: string) => {
+      const engine = new ScaffolderTemplateEngine({ workspaceRoot: tmpdir() });
+      const found = await findTemplateAt(given).catch((error: unknown) => {
+        throw new UsageError(`Cannot read ${given}: ${describeError(error).message}.`);
+      });
+      const loaded = engine.load(found);
+      if (loaded instanceof TemplateLoadError) {
+        console.error(loaded.message);
+        setExitCode(1);
+        return;
+      }
+      const { definition } = loaded;
+      console.log(
+        `${definition.ref} loads: ${definition.pages.length} parameter page(s), ${definition.steps.length} step(s).`,
+      );
+      setExitCode(0);
+    });
+  templates
+    .command('preview')
+    .description(
+      'the dry run: checks the values and shows each step with its rendered input and the files it would write',
+    )
+    .argument('<name>', 'the template, by name or ref')
+    .option('--set <key=value>', 'a parameter value (repeat it)', (pair: string, all: string[]) => [...all, pair], [])
+    .action(async (name: string, options: { set: string[] }) => {
+      const { config, logger } = settings();
+      await withTemplateEngine(config, logger, async (engine) => {
+        setExitCode(await previewCommand(engine, name, options.set));
+      });
+    });
+}
+
+async function withTemplateEngine(
+  config: Config,
+  logger: Logger,
+  use: (engine: ScaffolderTemplateEngine) => Promise<void>,
+): Promise<void> {
+  // As the console: the demo organisation fills an empty catalog unless WAYFINDER_DEMO=false or Slack/GitHub is set.
+  const wayfinder = await openWayfinder(config, logger);
+  try {
+    await use(await createTemplateEngine({ config, store: wayfinder.store, logger }));
+  } finally {
+    await wayfinder.close();
+  }
+}
+
+async function previewCommand(engine: ScaffolderTemplateEngine, name: string, pairs: string[]): Promise<number> {
+  const definition = await engine.get(name).catch((error: unknown) => {
+    if (error instanceof TemplateLoadError) return error;
+    throw error;
+  });
+  if (definition instanceof TemplateLoadError) {
+    console.error(definition.message);
+    return 1;
+  }
+  if (!definition) {
+    const names = (await engine.list()).map((template) => template.name);
+    console.error(
+      `No template named ${name}; ${names.length > 0 ? `there are ${names.join(', ')}` : 'there are none'}.`,
+    );
+    return 1;
+  }
+  const fields = definition.pages.flatMap((page) => page.fields);
+  const conditional = await conditionalFields(engine, definition, pairs);
+  const parsed = parseSetValues(pairs, [...fields, ...conditional]);
+  if (parsed.malformed.length > 0) {
+    throw new UsageError(`--set takes key=value, as in --set name=payments-api; got ${parsed.malformed.join(', ')}.`);
+  }
+  if (parsed.unknown.length > 0) {
+    throw new UsageError(
+      `${parsed.unknown.join(', ')} ${parsed.unknown.length === 1 ? 'is not a parameter' : 'are not parameters'} of ${definition.name}; expected ${fields.map((field) => field.name).join(', ')}.`,
+    );
+  }
+  const values = withDefaults(parsed.values, [...fields, ...conditional]);
+  let failed = false;
+  for (const [index, page] of definition.pages.entries()) {
+    const errors = await engine.checkParameters(definition.ref, index, values);
+    if (Object.keys(errors).length > 0) {
+      console.error(formatParameterErrors(index, page.title, errors));
+      failed = true;
+    }
+  }
+  if (failed) return 1;
+  const state = { requestId: 'preview', user: {}, values, outputs: {} };
+  console.log(`${definition.title} (${definition.ref})`);
+  if (await engine.needsApproval(definition.ref, state)) {
+    console.log(`Needs approval by ${definition.approval?.approvers}.`);
+  }
+  const plan = await engine.plan(definition.ref, state);
+  console.log(formatPlan(plan));
+  if (!plan.some((step) => step.problem)) return 0;
+  if (!engine.writesToGitHub) {
+    console.error(
+      'GitHub is not configured, so the GitHub steps cannot run: set GITHUB_ORG and GITHUB_TOKEN (or the GitHub App keys).',
+    );
+  }
+  return 1;
+}
+
+/** Fields pages add under conditions, for the values given (so --set may name them). */
+async function conditionalFields(
+  engine: ScaffolderTemplateEngine,
+  definition: TemplateDefinition,
+  pairs: readonly string[],
+): Promise<ParameterField[]> {
+  const rough = Object.fromEntries(
+    pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+  );
+  const first = parseSetValues(
+    pairs,
+    definition.pages.flatMap((page) => page.fields),
+  ).values;
+  const values = { ...rough, ...first };
+  const all = await Promise.all(definition.pages.map((_, index) => engine.fields(definition.ref, index, values)));
+  return all.flat();
+}
+
+/** A field's `default` stands when no value was given, as the form pre-fills it. */
+function withDefaults(values: Record<string, unknown>, fields: readonly ParameterField[]): Record<string, unknown> {
+  const filled = { ...values };
+  for (const field of fields)
+    if (filled[field.name] === undefined && field.default !== undefined) filled[field.name] = field.default;
+  return filled;
 }
 
 /**

@@ -40,6 +40,7 @@ const EnvSchema = z
         .optional(),
     ),
     WAYFINDER_DATA_DIR: z.string().default('./data'),
+    WAYFINDER_TEMPLATES_DIR: z.string().default('./templates'),
     // Unset: load the demo only where nothing inbound is configured (the console); a deployment starts empty.
     WAYFINDER_DEMO: z
       .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
@@ -263,6 +264,8 @@ export interface Config {
     orphanGraceMs: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Self-service templates: the folder of `<name>/template.yaml` files (`WAYFINDER_TEMPLATES_DIR`). */
+  templates: { dir: string };
 }
 
 /**
@@ -310,6 +313,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       orphanGraceMs: values.WAYFINDER_ORPHAN_GRACE,
     },
     logLevel: values.LOG_LEVEL,
+    templates: { dir: values.WAYFINDER_TEMPLATES_DIR },
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { createBackground } from './background.ts';
@@ -24,11 +25,14 @@ import { DrizzleProcessedEventLog } from './db/DrizzleProcessedEventLog.ts';
 import { DrizzleSyncStateStore } from './db/DrizzleSyncStateStore.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { pingDatabase } from './db/health.ts';
+import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
 import { OctokitGitHubGateway } from './github/OctokitGitHubGateway.ts';
+import { OctokitGitHubProvisioner } from './github/OctokitGitHubProvisioner.ts';
 import { createOctokit } from './github/octokit.ts';
 import { createGitHubWebhookRoute, GITHUB_WEBHOOK_PATH } from './github/webhook-route.ts';
 import { createHttpServer, describeError, type HttpServer } from './http/server.ts';
 import { createCatalogRefresher } from './ingestion/catalog-refresher.ts';
+import { createCatalogRegistrar } from './ingestion/catalog-registrar.ts';
 import { notifyErrorOwners } from './ingestion/error-notices.ts';
 import { GitHubCatalogSync, type SyncSummary } from './ingestion/github-sync.ts';
 import { importCatalog } from './ingestion/import-catalog.ts';
@@ -47,6 +51,7 @@ import {
 import { createSlackApp } from './slack/app.ts';
 import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
 import { describeDatabaseFailure, StartupError } from './startup.ts';
+import { ScaffolderTemplateEngine } from './templates/engine.ts';
 
 const DEMO_CATALOG = fileURLToPath(new URL('../demo/catalog', import.meta.url));
 
@@ -141,7 +146,48 @@ export async function createGitHubGateway(opts: {
   cache: ConditionalCache;
   logger: Logger;
 }): Promise<GitHubGateway> {
-  const { config, cache, logger } = opts;
+  return new OctokitGitHubGateway({ octokit: await createGitHubClient(opts.config, opts.logger), cache: opts.cache });
+}
+
+/**
+ * The template engine (issue 8): templates from `WAYFINDER_TEMPLATES_DIR` and the catalog's Template entities; with
+ * GitHub configured, its steps write through one Octokit client (provisioning and the catalog:register reads), and
+ * `environment.parameters.githubOrg` is GITHUB_ORG. Request workspaces live under `<WAYFINDER_DATA_DIR>/workspaces`.
+ */
+export async function createTemplateEngine(opts: {
+  config: Config;
+  store: CatalogStore;
+  logger: Logger;
+}): Promise<ScaffolderTemplateEngine> {
+  const { config, store, logger } = opts;
+  const github = config.github;
+  const octokit = github && (await createGitHubClient(github, logger));
+  return new ScaffolderTemplateEngine({
+    templatesDir: config.templates.dir,
+    store,
+    workspaceRoot: path.resolve(config.database.dataDir, 'workspaces'),
+    githubHost: githubWebHost(github?.apiUrl),
+    ...(github && octokit
+      ? {
+          github: new OctokitGitHubProvisioner({ octokit }),
+          registrar: createCatalogRegistrar({
+            gateway: new OctokitGitHubGateway({ octokit, cache: new InMemoryConditionalCache() }),
+            store,
+            webUrl: `https://${githubWebHost(github.apiUrl)}`,
+          }),
+          environment: { githubOrg: github.org },
+        }
+      : {}),
+  });
+}
+
+/** github.com, or a GitHub Enterprise Server's host (its API is `https://<host>/api/v3`). */
+function githubWebHost(apiUrl: string | undefined): string {
+  const enterprise = apiUrl && /^https?:\/\/([^/]+)\/api\/v3$/.exec(apiUrl);
+  return enterprise ? (enterprise[1] as string) : 'github.com';
+}
+
+async function createGitHubClient(config: GitHubConfig, logger: Logger) {
   const auth =
     config.auth.type === 'token'
       ? { token: config.auth.token }
@@ -153,8 +199,7 @@ export async function createGitHubGateway(opts: {
               ? config.auth.privateKey.pem
               : await readFile(config.auth.privateKey.file, 'utf8'),
         };
-  const octokit = createOctokit({ auth, logger, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
-  return new OctokitGitHubGateway({ octokit, cache });
+  return createOctokit({ auth, logger, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
 }
 
 export interface RunningServer {

@@ -76,6 +76,11 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
     };
   }
 
+  /** Whether GitHub steps can run here (GitHub is configured). */
+  get writesToGitHub(): boolean {
+    return this.#services.github !== undefined;
+  }
+
   /** Loads every template found; a template defined in the folder wins over a catalog entity with the same ref. */
   async loadAll(): Promise<TemplateCatalog> {
     const found = [
@@ -154,24 +159,32 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
     for (const step of template.steps) {
       const files: string[] = [];
       const context = await this.#context({ ...state, outputs });
-      const iterations = this.#iterations(step, context);
       const inputs: Record<string, unknown>[] = [];
       let output: Record<string, unknown> = {};
-      for (const iteration of iterations) {
-        if (!iteration.runs) continue;
-        const input = this.#input(step, iteration.context);
-        inputs.push(input);
-        const result = await this.#runAction(step, template, input, state.requestId, workspace, true, [], files);
-        output = mergeOutput(output, result, step.each !== undefined);
+      let runs = false;
+      let problem: string | undefined;
+      try {
+        for (const iteration of this.#iterations(step, context)) {
+          if (!iteration.runs) continue;
+          runs = true;
+          const input = this.#input(step, iteration.context);
+          inputs.push(input);
+          const result = await this.#runAction(step, template, input, state.requestId, workspace, true, [], files);
+          output = mergeOutput(output, result, step.each !== undefined);
+        }
+      } catch (error) {
+        if (!isWayfinderError(error)) throw error;
+        problem = error.message;
       }
       outputs[step.id] = output;
       plans.push({
         id: step.id,
         name: step.name,
         action: step.action.id,
-        runs: inputs.length > 0,
+        runs,
         input: step.each !== undefined ? { each: inputs } : (inputs[0] ?? this.#renderedOrEmpty(step, context)),
-        ...(isFetchAction(step.action.id) ? { files } : {}),
+        ...(isFetchAction(step.action.id) ? { files: files.sort((a, b) => a.localeCompare(b)) } : {}),
+        ...(problem !== undefined ? { problem } : {}),
       });
     }
     return plans;

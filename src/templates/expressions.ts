@@ -82,8 +82,7 @@ export function expressionProblem(text: string): string | undefined {
 /** Renders `text` to a string. Throws InputError (with Nunjucks' reason) when it cannot. */
 export function renderString(text: string, context: ExpressionContext): string {
   if (!hasExpression(text)) return text;
-  const named = ESCAPES.exec(text);
-  if (named) throw new InputError(`Expression ${JSON.stringify(text)} names "${named[1]}", which is not allowed.`);
+  refuseEscapes(text);
   try {
     return environment.renderString(text, { ...context });
   } catch (error) {
@@ -93,9 +92,15 @@ export function renderString(text: string, context: ExpressionContext): string {
   }
 }
 
+function refuseEscapes(text: string): void {
+  const named = ESCAPES.exec(text);
+  if (named) throw new InputError(`Expression ${JSON.stringify(text)} names "${named[1]}", which is not allowed.`);
+}
+
 /** Renders one string keeping the type of a lone expression; '' becomes undefined, as in Backstage. */
 function renderTyped(text: string, context: ExpressionContext): unknown {
   if (!hasExpression(text)) return text;
+  refuseEscapes(text);
   if (text.includes('${{') && isSingleExpression(text)) {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: ${{ }} is the Nunjucks syntax of templates, not a JavaScript placeholder.
     const dumped = renderString(text.replace(/\$\{\{(.+)\}\}/gs, '${{ ( $1 ) | dump }}'), context);

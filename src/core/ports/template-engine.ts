@@ -140,6 +140,8 @@ export interface StepPlan {
   runs: boolean;
   input: Readonly<Record<string, unknown>>;
   files?: readonly string[];
+  /** Why the step could not be planned (an input that does not render or check); it would fail the same way. */
+  problem?: string;
 }
 
 export interface TemplateOutput {

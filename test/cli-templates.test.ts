@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIsolatedDatabaseEnv } from './helpers/database.ts';
+
+/** Each run starts a Wayfinder process; on a busy 2-core machine one takes seconds to start. */
+const CHILD_PROCESS_TIMEOUT_MS = 90_000;
+const CLI = fileURLToPath(new URL('../bin/wayfinder.js', import.meta.url));
+const SECRET_SAMPLE = fileURLToPath(new URL('./fixtures/templates/backstage/secret-sample', import.meta.url));
+
+let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
+beforeAll(async () => {
+  isolated = await createIsolatedDatabaseEnv();
+});
+afterAll(() => isolated.remove());
+
+function wayfinder(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      {
+        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...isolated.env },
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('wayfinder templates', () => {
+  it(
+    'lists the shipped templates, recommended first, and validates a file by path',
+    async () => {
+      const list = await wayfinder(['templates', 'list']);
+      expect(list.code).toBe(0);
+      expect(list.stdout.split('\n').map((line) => line.slice(0, 26).trimEnd())).toEqual([
+        '★ new-service',
+        '★ postgres-database',
+        '  storage-bucket',
+        '',
+      ]);
+      const valid = await wayfinder(['templates', 'validate', 'templates/storage-bucket/template.yaml']);
+      expect(valid).toMatchObject({
+        code: 0,
+        stdout: 'template:default/storage-bucket loads: 2 parameter page(s), 3 step(s).\n',
+      });
+      const refused = await wayfinder(['templates', 'validate', SECRET_SAMPLE]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        'secret-sample/template.yaml cannot be loaded:\n  spec.parameters[0].properties.myKey.ui:field: ui:field Secret is not supported',
+      );
+    },
+    CHILD_PROCESS_TIMEOUT_MS,
+  );
+
+  it(
+    'previews a template with --set values: the steps, their rendered inputs and the files; an unknown key is bad usage',
+    async () => {
+      const preview = await wayfinder([
+        'templates',
+        'preview',
+        'new-service',
+        '--set',
+        'name=orders',
+        '--set',
+        'owner=group:default/payments',
+        '--set',
+        'repoUrl=github.com?owner=acme&repo=orders',
+      ]);
+      expect(preview.stderr).toBe('');
+      expect(preview.code).toBe(0);
+      expect(preview.stdout).toContain('1. Write the skeleton (fetch:template)');
+      expect(preview.stdout).toContain(
+        '     writes 4 file(s):\n       .github/workflows/ci.yml\n       catalog-info.yaml\n       Makefile\n       README.md',
+      );
+      expect(preview.stdout).toContain('"repoContentsUrl": "https://github.com/acme/orders/blob/main"');
+
+      const unknown = await wayfinder(['templates', 'preview', 'new-service', '--set', 'colour=red']);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toBe(
+        'colour is not a parameter of new-service; expected name, description, owner, language, repoUrl, visibility. See wayfinder --help.\n',
+      );
+    },
+    CHILD_PROCESS_TIMEOUT_MS,
+  );
+});
