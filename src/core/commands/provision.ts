@@ -305,31 +305,48 @@ async function nextForm(
   if (page < template.pages.length) {
     return { kind: 'form', command: 'provision', form: await pageForm(services, { template, wizard }, page) };
   }
+  const review = await reviewOf(context, services, template, wizard);
+  return { kind: 'form', command: 'provision', form: reviewForm(template, wizard, review) };
+}
+
+/** Scaffolder actions that write to GitHub or read from it: they cannot run where no GitHub is configured. */
+const GITHUB_ACTIONS = new Set([
+  'publish:github',
+  'publish:github:pull-request',
+  'github:actions:dispatch',
+  'catalog:register',
+]);
+
+interface Review {
+  plan: readonly StepPlan[];
+  needsApproval: boolean;
+  /** Why this request cannot run here (its GitHub steps, with no GitHub configured), when it cannot. */
+  blocked?: string;
+}
+
+/** The dry run of the wizard's values, whether they need an approval, and whether they can run here at all. */
+async function reviewOf(
+  context: CommandContext,
+  services: ProvisionServices,
+  template: TemplateDefinition,
+  wizard: WizardSession,
+): Promise<Review> {
   const actor = await actorOf(context);
-  const plan = await services.templates.plan(template.ref, {
+  const state = {
     requestId: 'preview',
     user: actor.userRef ? { ref: actor.userRef } : {},
     values: wizard.values,
     outputs: {},
-  });
+  };
+  const plan = await services.templates.plan(template.ref, state);
   const needsApproval =
-    template.approval !== undefined &&
-    (await services.templates.needsApproval(template.ref, {
-      requestId: 'preview',
-      user: actor.userRef ? { ref: actor.userRef } : {},
-      values: wizard.values,
-      outputs: {},
-    }));
-  return { kind: 'form', command: 'provision', form: reviewForm(template, wizard, plan, needsApproval, services) };
+    template.approval !== undefined && (await services.templates.needsApproval(template.ref, state));
+  const needsGitHub = plan.some((step) => step.runs && GITHUB_ACTIONS.has(step.action));
+  return { plan, needsApproval, ...(needsGitHub && services.unavailable ? { blocked: services.unavailable } : {}) };
 }
 
-function reviewForm(
-  template: TemplateDefinition,
-  wizard: WizardSession,
-  plan: readonly StepPlan[],
-  needsApproval: boolean,
-  services: ProvisionServices,
-): Form {
+function reviewForm(template: TemplateDefinition, wizard: WizardSession, review: Review): Form {
+  const { plan, needsApproval, blocked } = review;
   const lines: string[] = ['*Review*'];
   for (const field of valueFields(wizard.values))
     lines.push(`• ${field.label}: ${field.value.map((span) => ('text' in span ? span.text : '')).join('')}`);
@@ -337,13 +354,14 @@ function reviewForm(
   for (const step of plan) {
     lines.push(`${step.runs ? '▸' : '–'} ${step.name} (${step.action})${step.runs ? '' : ': skipped'}`);
     for (const file of step.files ?? []) lines.push(`    ${file}`);
+    if (step.problem) lines.push(`    ✕ ${step.problem}`);
   }
   if (needsApproval && template.approval) lines.push('', `Needs an approval from ${template.approval.approvers}.`);
-  if (services.unavailable) lines.push('', services.unavailable);
+  if (blocked) lines.push('', blocked);
   return {
     id: 'review',
     title: template.title,
-    submitLabel: services.unavailable ? 'Close' : 'Request',
+    submitLabel: blocked ? 'Close' : 'Request',
     state: wizard.id,
     intro: [plain(lines.join('\n'))],
     fields: [],
@@ -355,7 +373,8 @@ async function submitReview(
   services: ProvisionServices,
   found: FoundWizard,
 ): Promise<SubmitOutcome> {
-  if (services.unavailable) return confirmation(services.unavailable);
+  const { blocked } = await reviewOf(context, services, found.template, found.wizard);
+  if (blocked) return confirmation(blocked);
   const request = await services.requests.submit({
     templateRef: found.template.ref,
     values: found.wizard.values,
