@@ -72,7 +72,7 @@ export function createSlackRequestNotifier(opts: {
         if (where) posted.push(where);
       }
       await requests.addApprovalMessages({ id: request.id, messages: posted });
-    } else if (['approved', 'rejected', 'cancelled'].includes(request.state)) {
+    } else if (request.state !== 'awaiting-approval') {
       for (const where of request.approvalMessages) await edit(where, approvalMessage(request));
     }
   };

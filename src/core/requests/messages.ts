@@ -63,16 +63,17 @@ export function approvalMessage(request: TemplateRequest): Message {
       ],
     });
   } else {
-    blocks.push({ type: 'context', text: [plain(decisionLine(request))] });
+    blocks.push({ type: 'context', text: [plain(`${decisionLine(request)} Now ${stateWords(request.state)}.`)] });
   }
   return { summary, blocks };
 }
 
-/** `Approved by user:default/ada.` and the like, with the reason when there is one. */
+/** `Approved by user:default/ada.`, `Rejected by …: reason.` or `Cancelled by ….`: the decision, whatever followed. */
 export function decisionLine(request: TemplateRequest): string {
   const by = request.decidedBy ? ` by ${actorName(request.decidedBy)}` : '';
   const reason = request.reason ? `: ${request.reason}` : '';
-  return `${capitalize(stateWords(request.state))}${by}${reason}.`;
+  const decision = request.state === 'rejected' ? 'Rejected' : request.state === 'cancelled' ? 'Cancelled' : 'Approved';
+  return `${decision}${by}${reason}.`;
 }
 
 /** The values a person chose, one field each (JSON for lists and objects). */
@@ -143,8 +144,4 @@ function manageButtons(request: TemplateRequest): Button[] {
     });
   }
   return buttons;
-}
-
-function capitalize(value: string): string {
-  return value.charAt(0).toUpperCase() + value.slice(1);
 }
