@@ -192,10 +192,10 @@ export function buildProgram(
 function addRequestCommands(program: Command, setExitCode: (code: number) => void): void {
   const requests = program.command('requests').description('list, show, retry and cancel template requests; run them');
   const operator = { platform: 'console' as const, id: 'local' };
-  const withRequests = async (use: (opened: Requests) => Promise<number>) => {
+  const withRequests = async (use: (opened: Requests) => Promise<number>, takeOver?: boolean) => {
     const { config, logger } = settings();
     const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
-    const opened = await openRequests({ wayfinder, config, logger });
+    const opened = await openRequests({ wayfinder, config, logger, ...(takeOver ? { takeOver } : {}) });
     try {
       setExitCode(await orRefusal(() => use(opened)));
     } finally {
@@ -262,11 +262,12 @@ function addRequestCommands(program: Command, setExitCode: (code: number) => voi
   requests
     .command('work')
     .description('run every approved request (and any left running by a dead process) to its end, then exit')
-    .action(() =>
+    .option('--take-over', 'resume every running request at once, whatever its heartbeat: no other replica runs', false)
+    .action((options: { takeOver: boolean }) =>
       withRequests(async ({ system }) => {
         await system.runner.drain();
         return 0;
-      }),
+      }, options.takeOver),
     );
 }
 

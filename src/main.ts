@@ -214,6 +214,8 @@ export async function openRequests(opts: {
   config: Config;
   logger: Logger;
   engine?: TemplateEngine;
+  /** Take over every `running` request at start, whatever its heartbeat (no other replica runs). Default: on PGlite. */
+  takeOver?: boolean;
 }): Promise<Requests> {
   const { wayfinder, config, logger } = opts;
   const engine = opts.engine ?? (await createTemplateEngine({ config, store: wayfinder.store, logger }));
@@ -228,7 +230,10 @@ export async function openRequests(opts: {
       client ? createSlackRequestNotifier({ client, requests, catalog: wayfinder.store, logger }) : silentNotifier,
     logger,
     background,
-    runner: { holder: `${hostname()}:${process.pid}`, takeOverAtStart: wayfinder.database.dialect === 'pglite' },
+    runner: {
+      holder: `${hostname()}:${process.pid}`,
+      takeOverAtStart: opts.takeOver ?? wayfinder.database.dialect === 'pglite',
+    },
   });
   return {
     system,

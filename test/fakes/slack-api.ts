@@ -16,6 +16,8 @@ export interface FakeSlackUser {
 export interface RecordedCall {
   method: string;
   body: Record<string, unknown>;
+  /** When the fake received it (`performance.now()`, ms): what benchmarks measure to. */
+  at: number;
 }
 
 export interface RecordedResponse {
@@ -110,7 +112,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     }
     if (req.method === 'POST' && url.startsWith('/api/')) {
       const method = url.slice('/api/'.length).split('?')[0] ?? '';
-      calls.push({ method, body });
+      calls.push({ method, body, at: performance.now() });
       if (method === 'apps.connections.open') {
         if (!/^Bearer xapp-/.test(req.headers.authorization ?? ''))
           return json(res, { ok: false, error: 'not_allowed_token_type' });
