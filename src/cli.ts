@@ -460,11 +460,23 @@ async function startCommand(): Promise<number> {
 async function openConsole(config: Config, logger: Logger) {
   const wayfinder = await openWayfinder(config, logger);
   try {
-    await runConsole({
-      context: { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer },
-      input: process.stdin,
-      output: process.stdout,
-    });
+    // `/provision` in the console: requests run in this process (and any a dead process left are resumed).
+    const requests = await openRequests({ wayfinder, config, logger });
+    requests.system.runner.start();
+    try {
+      await runConsole({
+        context: {
+          store: wayfinder.store,
+          refresher: wayfinder.refresher,
+          viewer: localViewer,
+          provision: requests.provision,
+        },
+        input: process.stdin,
+        output: process.stdout,
+      });
+    } finally {
+      await requests.close();
+    }
     return 0;
   } finally {
     await wayfinder.close();

@@ -92,7 +92,7 @@ describe('a run killed inside and between steps', () => {
     // Inside publish: the repository exists, nothing pushed yet.
     await killWhen(['POST'], /^\/orgs\/acme\/repos$/, 0);
     // Between publish and register: the branch points at the commit.
-    await killWhen(['POST', 'PATCH'], /\/git\/refs(\/heads\/.+)?$/, github.log.length);
+    await killWhen(['POST', 'PATCH'], /\/git\/refs(\/.+)?$/, github.log.length);
 
     const last = startWorker();
     expect(await last.exited, last.stderr()).toBe(0);
