@@ -5,7 +5,7 @@
  * asked in turn, until the command answers with a Message (or closes the form).
  */
 
-import type { Readable, Writable } from 'node:stream';
+import { type Readable, Writable } from 'node:stream';
 import { checkbox, confirm, input, number, search, select } from '@inquirer/prompts';
 import { chatFormOptions, submitChatForm } from '../chat/forms.ts';
 import { commandNamed } from '../core/commands/index.ts';
@@ -34,7 +34,7 @@ export async function fillConsoleForm(opts: {
     for (const field of form.fields) values[field.id] = await ask(field, form, command, opts);
     if (
       form.fields.length === 0 &&
-      !(await confirm({ message: `${form.submitLabel}?`, default: true }, opts.streams))
+      !(await confirm({ message: `${form.submitLabel}?`, default: true }, promptStreams(opts.streams)))
     ) {
       return undefined;
     }
@@ -64,6 +64,7 @@ async function ask(
   opts: { context: CommandContext; streams: ConsoleStreams },
 ): Promise<unknown> {
   const message = field.hint ? `${field.label} (${field.hint})` : field.label;
+  const streams = promptStreams(opts.streams);
   const required = field.type !== 'checkbox' && field.required;
   switch (field.type) {
     case 'text':
@@ -74,7 +75,7 @@ async function ask(
           required,
           ...(field.initial ? { default: field.initial } : {}),
         },
-        opts.streams,
+        streams,
       );
     case 'number':
       return number(
@@ -85,7 +86,7 @@ async function ask(
           ...(field.max !== undefined ? { max: field.max } : {}),
           ...(field.initial !== undefined ? { default: field.initial } : {}),
         },
-        opts.streams,
+        streams,
       );
     case 'select':
       return select(
@@ -94,7 +95,7 @@ async function ask(
           choices: [...(required ? [] : [{ name: '(none)', value: '' }]), ...field.options.map(toChoice)],
           ...(field.initial?.[0] ? { default: field.initial[0] } : {}),
         },
-        opts.streams,
+        streams,
       );
     case 'multi-select':
       return checkbox(
@@ -106,10 +107,10 @@ async function ask(
             checked: field.initial?.includes(option.value),
           })),
         },
-        opts.streams,
+        streams,
       );
     case 'checkbox':
-      return confirm({ message, default: field.initial ?? false }, opts.streams);
+      return confirm({ message, default: field.initial ?? false }, streams);
     case 'lookup':
       return search(
         {
@@ -127,7 +128,7 @@ async function ask(
               })
             ).map(toChoice),
         },
-        opts.streams,
+        streams,
       );
     case 'user':
     case 'channel':
@@ -137,4 +138,17 @@ async function ask(
 
 function toChoice(option: { label: string; value: string }) {
   return { name: option.label, value: option.value };
+}
+
+/**
+ * The streams one prompt gets: the console's input, and its output behind a pass-through that ignores `end()`, since
+ * a prompt ends the output it was given when it closes (harmless on a terminal, fatal to the console's next line).
+ */
+function promptStreams(streams: ConsoleStreams): ConsoleStreams {
+  const output = new Writable({
+    write(chunk, encoding, callback) {
+      streams.output.write(chunk, encoding, callback);
+    },
+  });
+  return { input: streams.input, output };
 }
