@@ -7,17 +7,13 @@ import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { InMemoryConditionalCache } from '../../src/github/InMemoryConditionalCache.ts';
 import { OctokitGitHubGateway } from '../../src/github/OctokitGitHubGateway.ts';
 import { OctokitGitHubProvisioner } from '../../src/github/OctokitGitHubProvisioner.ts';
-import { createOctokit } from '../../src/github/octokit.ts';
 import { createCatalogRegistrar } from '../../src/ingestion/catalog-registrar.ts';
-import type { Logger } from '../../src/logger.ts';
 import { ScaffolderTemplateEngine } from '../../src/templates/engine.ts';
 import { renderValue } from '../../src/templates/expressions.ts';
 import { DiskWorkspace } from '../../src/templates/workspace.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { createTemplatesFolder, templateYaml } from './template-helpers.ts';
-
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+import { createTemplatesFolder, createTestOctokit, templateYaml } from './template-helpers.ts';
 
 describe('expressions', () => {
   const context = {
@@ -166,13 +162,7 @@ describe('templates registered in the catalog', () => {
     const database = await openTestDatabase();
     close = () => database.close();
     const store = new DrizzleCatalogStore({ db: database.db });
-    const octokit = createOctokit({
-      auth: { token: 't' },
-      logger: quiet,
-      apiUrl: github.url,
-      retries: 0,
-      writeIntervalMs: 0,
-    });
+    const octokit = createTestOctokit(github.url);
     const registrar = createCatalogRegistrar({
       gateway: new OctokitGitHubGateway({ octokit, cache: new InMemoryConditionalCache() }),
       store,

@@ -9,16 +9,14 @@ import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { InMemoryConditionalCache } from '../../src/github/InMemoryConditionalCache.ts';
 import { OctokitGitHubGateway } from '../../src/github/OctokitGitHubGateway.ts';
 import { OctokitGitHubProvisioner } from '../../src/github/OctokitGitHubProvisioner.ts';
-import { createOctokit } from '../../src/github/octokit.ts';
 import { createCatalogRegistrar } from '../../src/ingestion/catalog-registrar.ts';
-import type { Logger } from '../../src/logger.ts';
 import { ScaffolderTemplateEngine } from '../../src/templates/engine.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
+import { createTestOctokit } from './template-helpers.ts';
 
 const SHIPPED = fileURLToPath(new URL('../../templates', import.meta.url));
 const BACKSTAGE = fileURLToPath(new URL('../fixtures/templates/backstage', import.meta.url));
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 let database: Database;
 let store: DrizzleCatalogStore;
@@ -35,13 +33,7 @@ afterAll(async () => {
 });
 
 function createEngine(opts: { workspaceRoot?: string; templatesDir?: string } = {}): ScaffolderTemplateEngine {
-  const octokit = createOctokit({
-    auth: { token: 'ghp_test' },
-    logger: quiet,
-    apiUrl: github.url,
-    retries: 0,
-    writeIntervalMs: 0,
-  });
+  const octokit = createTestOctokit(github.url);
   const gateway = new OctokitGitHubGateway({ octokit, cache: new InMemoryConditionalCache() });
   return new ScaffolderTemplateEngine({
     templatesDir: opts.templatesDir ?? SHIPPED,

@@ -1,7 +1,16 @@
-/** Templates written to a scratch folder, and an engine over them, for the template engine's tests. */
+/** Templates written to a scratch folder, and a client for the fake GitHub, for the template engine's tests. */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createOctokit, type GitHubClient } from '../../src/github/octokit.ts';
+import type { Logger } from '../../src/logger.ts';
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A client for the fake GitHub at `url`: no retries, no pause between writes. */
+export function createTestOctokit(url: string): GitHubClient {
+  return createOctokit({ auth: { token: 'ghp_test' }, logger: quiet, apiUrl: url, retries: 0, writeIntervalMs: 0 });
+}
 
 /** A scratch templates folder: `write('name', yaml, { 'skeleton/README.md': '…' })` adds `name/template.yaml`. */
 export async function createTemplatesFolder(): Promise<{

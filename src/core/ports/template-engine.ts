@@ -138,6 +138,7 @@ export interface StepPlan {
   action: string;
   /** False when the step's `if` renders falsy: it will be skipped. */
   runs: boolean;
+  /** The rendered input; for a step with `each`, `{ each: [input of each iteration that runs] }`. */
   input: Readonly<Record<string, unknown>>;
   files?: readonly string[];
   /** Why the step could not be planned (an input that does not render or check); it would fail the same way. */
