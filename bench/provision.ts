@@ -10,6 +10,7 @@ import { createLogger } from '../src/logger.ts';
 import { openRequests, openWayfinder, serveWayfinder } from '../src/main.ts';
 import { startFakeGitHubApi } from '../test/fakes/github-api.ts';
 import { startFakeSlackApi } from '../test/fakes/slack-api.ts';
+import { newServiceValues } from '../test/helpers/requests.ts';
 import { postToSlackEndpoint, slashCommandRequest, TEST_SIGNING_SECRET } from '../test/helpers/slack-requests.ts';
 
 const TEMPLATES = fileURLToPath(new URL('../templates', import.meta.url));
@@ -83,14 +84,7 @@ export async function benchProvision(opts: {
         Array.from({ length: opts.requests }, (_, i) =>
           requests.system.desk.submit({
             templateRef: 'new-service',
-            values: {
-              name: `bench-${i}`,
-              description: 'A benchmark service',
-              owner: 'group:default/platform',
-              language: 'typescript',
-              repoUrl: `github.com?owner=acme&repo=bench-${i}`,
-              visibility: 'private',
-            },
+            values: newServiceValues(`bench-${i}`),
             requester: { platform: 'console', id: 'bench' },
           }),
         ),

@@ -32,6 +32,18 @@ export const SHIPPED_TEMPLATES = fileURLToPath(new URL('../../templates', import
 /** Slack ids of the fixture people, linked to their catalog Users by email. */
 export const SLACK_IDS = { ada: 'U0ADA', grace: 'U0GRACE', alan: 'U0ALAN', katherine: 'U0KATH' } as const;
 
+/** Values for the shipped new-service template: a private TypeScript repository `acme/<name>` owned by platform. */
+export function newServiceValues(name: string): Record<string, unknown> {
+  return {
+    name,
+    description: 'Bills',
+    owner: 'group:default/platform',
+    language: 'typescript',
+    repoUrl: `github.com?owner=acme&repo=${name}`,
+    visibility: 'private',
+  };
+}
+
 export interface RequestTestbed {
   catalog: DrizzleCatalogStore;
   engine: ScaffolderTemplateEngine;

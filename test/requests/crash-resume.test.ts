@@ -10,7 +10,13 @@ import { createDatabase, type Database, migrateDatabase } from '../../src/db/cli
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
-import { createRequestTestbed, SHIPPED_TEMPLATES, SLACK_IDS, seedRequestCatalog } from '../helpers/requests.ts';
+import {
+  createRequestTestbed,
+  newServiceValues,
+  SHIPPED_TEMPLATES,
+  SLACK_IDS,
+  seedRequestCatalog,
+} from '../helpers/requests.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/wayfinder.js', import.meta.url));
 
@@ -76,14 +82,7 @@ describe('a run killed inside and between steps', () => {
     const bed = await createRequestTestbed({ database, catalog, templatesDir: SHIPPED_TEMPLATES, github });
     const request = await bed.system.desk.submit({
       templateRef: 'new-service',
-      values: {
-        name: 'billing',
-        description: 'Bills',
-        owner: 'group:default/platform',
-        language: 'typescript',
-        repoUrl: 'github.com?owner=acme&repo=billing',
-        visibility: 'private',
-      },
+      values: newServiceValues('billing'),
       requester: { platform: 'slack', id: SLACK_IDS.ada, userRef: 'user:default/ada' },
     });
     await bed.idle();

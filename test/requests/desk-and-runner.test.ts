@@ -6,6 +6,7 @@ import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
 import {
   createRequestTestbed,
+  newServiceValues,
   type RequestTestbed,
   SHIPPED_TEMPLATES,
   SLACK_IDS,
@@ -151,14 +152,7 @@ describe('runs against GitHub', () => {
     github.failWith({ path: /\/git\/trees$/, method: 'POST', status: 502, times: 4 });
     const request = await shipped.system.desk.submit({
       templateRef: 'new-service',
-      values: {
-        name: 'billing',
-        description: 'Bills',
-        owner: 'group:default/platform',
-        language: 'typescript',
-        repoUrl: 'github.com?owner=acme&repo=billing',
-        visibility: 'private',
-      },
+      values: newServiceValues('billing'),
       requester: ada,
     });
     await shipped.system.runner.drain();

@@ -58,22 +58,15 @@ describe('DrizzleRequestStore', () => {
   it('moves a request only from the states named, once, with who decided in the audit log', async () => {
     const request = await create('awaiting-approval');
     const grace: Actor = { platform: 'slack', id: 'U0GRACE', userRef: 'user:default/grace' };
-    const [first, second] = await Promise.all([
+    const decide = (to: 'approved' | 'rejected', actor: Actor) =>
       store.transition({
         id: request.id,
         from: ['awaiting-approval'],
-        to: 'approved',
-        changes: { decidedBy: grace },
-        audit: { action: 'approved', actor: grace },
-      }),
-      store.transition({
-        id: request.id,
-        from: ['awaiting-approval'],
-        to: 'rejected',
-        changes: { decidedBy: ada },
-        audit: { action: 'rejected', actor: ada },
-      }),
-    ]);
+        to,
+        changes: { decidedBy: actor },
+        audit: { action: to, actor },
+      });
+    const [first, second] = await Promise.all([decide('approved', grace), decide('rejected', ada)]);
     const winners = [first, second].filter(Boolean);
     expect(winners).toHaveLength(1);
     const audit = await store.listAudit({ requestId: request.id, limit: 10 });
