@@ -7,7 +7,7 @@
  */
 
 /** Folders outside the core and the chat layer that hold adapters, ingestion and the wiring. */
-const OUTER = '^src/(db|github|slack|console|ingestion|jobs|templates)/|^src/(main|cli)[.]ts$';
+const OUTER = '^src/(db|github|slack|console|ingestion|jobs|templates|requests)/|^src/(main|cli)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -33,7 +33,7 @@ module.exports = {
         'src/slack and src/console parse, call src/chat or src/core and render; stores, GitHub and the sync are passed in.',
       severity: 'error',
       from: { path: '^src/(slack|console)/' },
-      to: { path: '^src/(db|github|ingestion|jobs)/|^src/(main|cli)[.]ts$' },
+      to: { path: '^src/(db|github|ingestion|jobs|requests)/|^src/(main|cli)[.]ts$' },
     },
     {
       name: 'adapters-implement-core-ports',
@@ -74,6 +74,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(ingestion|jobs)/' },
       to: { path: '^src/(db|github|chat|slack|console)/|^src/(main|cli)[.]ts$' },
+    },
+    {
+      name: 'requests-use-core-and-db',
+      comment:
+        'src/requests (the request store, desk and runner) uses the core and the database schema; the engine, the ' +
+        'notifier and the chat surfaces are passed in by the wiring.',
+      severity: 'error',
+      from: { path: '^src/requests/' },
+      to: { path: '^src/(chat|slack|console|github|ingestion|jobs|templates)/|^src/(main|cli)[.]ts$' },
     },
     {
       name: 'only-the-wiring-imports-the-outer-layers',

@@ -39,6 +39,7 @@ import type { FloorDatabase } from './floor.ts';
 import { benchGitHubSync, type SyncBench } from './github-sync.ts';
 import { type LoadRequest, type LoadResult, runLoad, sendEach } from './load.ts';
 import { readCpuSnapshot } from './proc-cpu.ts';
+import { benchProvision, type ProvisionBench, renderProvisionReport } from './provision.ts';
 import type { ChildMessage, ParentMessage, ServerRole } from './server-process.ts';
 import { type SyntheticComponent, writeSyntheticOrg } from './synthetic-org.ts';
 
@@ -142,7 +143,8 @@ Options:
   --entities N            entities in the synthetic organisation (default 10000, at least 40)
   --duration S            seconds per measured phase (default 5, at most 240)
   --database KIND         pglite, postgres or both (default: postgres when DATABASE_URL is set, else pglite)
-  --only owner|sync       run one section only
+  --only owner|sync|provision
+                          run one section only
   --sync-repositories N   repositories in the GitHub sync section (default 2000)
   --sync-latency MS       the fake GitHub's latency per request (default 20)
   --cpu-prof              write a V8 CPU profile of each server during its measured phase
@@ -184,8 +186,8 @@ function parseBenchArgs() {
 
 async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Promise<void> {
   const only = values.only;
-  if (only !== undefined && only !== 'owner' && only !== 'sync') {
-    throw new UsageError(`--only must be owner or sync, not "${only}".`);
+  if (only !== undefined && only !== 'owner' && only !== 'sync' && only !== 'provision') {
+    throw new UsageError(`--only must be owner, sync or provision, not "${only}".`);
   }
   const syncRepositories = Number(values['sync-repositories']);
   const syncLatencyMs = Number(values['sync-latency']);
@@ -211,6 +213,11 @@ async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Pr
   const vacuumAnalyze = values['vacuum-analyze'] ?? false;
 
   for (const kind of kinds) {
+    if (only === undefined || only === 'provision') {
+      const provision = await benchProvisionOn(kind, databaseUrl);
+      console.log(renderProvisionReport(kind, provision));
+      if (only === 'provision') continue;
+    }
     if (only !== 'sync') {
       const run = await benchDatabase(kind, { entities, durationS, databaseUrl, cpuProfDir, vacuumAnalyze });
       console.log(renderReport(run, { durationS, vacuumAnalyze }));
@@ -726,6 +733,21 @@ function renderReport(run: DatabaseRun, opts: { durationS: number; vacuumAnalyze
 }
 
 /** The GitHub sync benchmark, on a database of its own. */
+/** The self-service rows (bench/provision.ts) on a fresh database of `kind`. */
+async function benchProvisionOn(kind: DatabaseKind, databaseUrl: string | undefined): Promise<ProvisionBench> {
+  const temp = await mkdtemp(join(tmpdir(), 'wayfinder-bench-provision-'));
+  const database = kind === 'postgres' ? await createBenchDatabase(databaseUrl as string, '_provision') : undefined;
+  try {
+    const databaseEnv: Record<string, string> = database
+      ? { DATABASE_URL: database.url }
+      : { WAYFINDER_DATA_DIR: join(temp, 'pglite') };
+    return await benchProvision({ databaseEnv, latencyMs: 20, requests: 100, samples: 100, progress });
+  } finally {
+    await database?.drop();
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
 async function benchSync(
   kind: DatabaseKind,
   opts: { databaseUrl?: string; repositories: number; latencyMs: number },

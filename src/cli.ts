@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { isExpectedError } from './chat/expected-errors.ts';
 import { type Config, ConfigError, hasInbound, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { createProgressBar } from './console/progress.ts';
@@ -17,6 +18,7 @@ import { renderText } from './console/render.ts';
 import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
 import type { ParameterField, TemplateDefinition } from './core/ports/template-engine.ts';
+import { REQUEST_STATES } from './core/requests/types.ts';
 import { countOf } from './core/text.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
@@ -32,9 +34,18 @@ import {
 } from './ingestion/import-catalog.ts';
 import type { UrlReader } from './ingestion/load-descriptors.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createGitHubGateway, createTemplateEngine, DEMO_CATALOG, openWayfinder, startWayfinder } from './main.ts';
+import {
+  createGitHubGateway,
+  createTemplateEngine,
+  DEMO_CATALOG,
+  openRequests,
+  openWayfinder,
+  type Requests,
+  startWayfinder,
+} from './main.ts';
 import { observedSync } from './metrics.ts';
 import { packagePath } from './paths.ts';
+import { formatRequest, formatRequestList } from './requests/format.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
 import { StartupError } from './startup.ts';
 import { ScaffolderTemplateEngine } from './templates/engine.ts';
@@ -222,7 +233,102 @@ export function buildProgram(
     });
 
   addTemplateCommands(program, setExitCode);
+  addRequestCommands(program, setExitCode);
   return program;
+}
+
+/** `wayfinder requests list|show <id>|retry <id>|cancel <id>|work` (issue 8). At the terminal you act as the operator. */
+function addRequestCommands(program: Command, setExitCode: (code: number) => void): void {
+  const requests = program.command('requests').description('list, show, retry and cancel template requests; run them');
+  const operator = { platform: 'console' as const, id: 'local' };
+  const withRequests = async (use: (opened: Requests) => Promise<number>, takeOver?: boolean) => {
+    const { config, logger } = settings();
+    const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+    const opened = await openRequests({ wayfinder, config, logger, ...(takeOver ? { takeOver } : {}) });
+    try {
+      setExitCode(await orRefusal(() => use(opened)));
+    } finally {
+      await opened.close();
+      await wayfinder.close();
+    }
+  };
+  requests
+    .command('list')
+    .description('the latest requests, newest first')
+    .option('--state <state>', `only requests in this state (${REQUEST_STATES.join(', ')})`)
+    .option('--limit <n>', 'how many', '50')
+    .action((options: { state?: string; limit: string }) =>
+      withRequests(async ({ system }) => {
+        const state = options.state && REQUEST_STATES.find((known) => known === options.state);
+        if (options.state && !state)
+          throw new UsageError(`--state takes one of ${REQUEST_STATES.join(', ')}; got ${options.state}.`);
+        const limit = Number(options.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+          throw new UsageError(`--limit takes a whole number from 1 to 1000; got ${options.limit}.`);
+        console.log(formatRequestList(await system.desk.list({ limit, ...(state ? { state } : {}) })));
+        return 0;
+      }),
+    );
+  requests
+    .command('show')
+    .argument('<id>', 'the request id, req-…')
+    .description('a request: values, decision, each step with its log, the output and the audit log')
+    .action((id: string) =>
+      withRequests(async ({ system }) => {
+        console.log(formatRequest(await system.desk.get({ id }), await system.desk.audit({ id })));
+        return 0;
+      }),
+    );
+  requests
+    .command('retry')
+    .argument('<id>', 'the request id, req-…')
+    .description('run a failed request again from its first unfinished step, now')
+    .action((id: string) =>
+      withRequests(async ({ system }) => {
+        await system.desk.retry({ id, actor: operator });
+        await system.runner.drain();
+        const request = await system.desk.get({ id });
+        console.log(formatRequest(request, await system.desk.audit({ id })));
+        return request.state === 'succeeded' ? 0 : 1;
+      }),
+    );
+  requests
+    .command('cancel')
+    .argument('<id>', 'the request id, req-…')
+    .option('--reason <text>', 'why, for the requester and the audit log')
+    .description('cancel a request that has not finished')
+    .action((id: string, options: { reason?: string }) =>
+      withRequests(async ({ system }) => {
+        const request = await system.desk.cancel({
+          id,
+          actor: operator,
+          ...(options.reason ? { reason: options.reason } : {}),
+        });
+        console.log(`Cancelled ${request.id} (${request.templateTitle}).`);
+        return 0;
+      }),
+    );
+  requests
+    .command('work')
+    .description('run every approved request (and any left running by a dead process) to its end, then exit')
+    .option('--take-over', 'resume every running request at once, whatever its heartbeat: no other replica runs', false)
+    .action((options: { takeOver: boolean }) =>
+      withRequests(async ({ system }) => {
+        await system.runner.drain();
+        return 0;
+      }, options.takeOver),
+    );
+}
+
+/** Runs `work`; a refusal or unknown id (the core's expected errors) is printed on stderr with exit code 1. */
+async function orRefusal(work: () => Promise<number>): Promise<number> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isExpectedError(error)) throw error;
+    console.error(error.message);
+    return 1;
+  }
 }
 
 /** `wayfinder templates list|validate <path>|preview <name> --set key=value` (issue 8). */
@@ -403,11 +509,23 @@ async function startCommand(): Promise<number> {
 async function openConsole(config: Config, logger: Logger) {
   const wayfinder = await openWayfinder(config, logger);
   try {
-    await runConsole({
-      context: { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer },
-      input: process.stdin,
-      output: process.stdout,
-    });
+    // `/provision` in the console: requests run in this process (and any a dead process left are resumed).
+    const requests = await openRequests({ wayfinder, config, logger });
+    requests.system.runner.start();
+    try {
+      await runConsole({
+        context: {
+          store: wayfinder.store,
+          refresher: wayfinder.refresher,
+          viewer: localViewer,
+          provision: requests.provision,
+        },
+        input: process.stdin,
+        output: process.stdout,
+      });
+    } finally {
+      await requests.close();
+    }
     return 0;
   } finally {
     await wayfinder.close();

@@ -4,18 +4,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { createBackground } from './background.ts';
 import { type Config, type GitHubConfig, hasInbound } from './config.ts';
 import { answerCommandLine, commandNamed } from './core/commands/index.ts';
 import { createRefreshGate } from './core/commands/refresh-gate.ts';
+import type { ProvisionServices } from './core/commands/types.ts';
 import type { CatalogRefresher } from './core/ports/catalog-refresher.ts';
 import type { CatalogStore } from './core/ports/catalog-store.ts';
 import type { ConditionalCache } from './core/ports/conditional-cache.ts';
 import type { GitHubGateway } from './core/ports/github-gateway.ts';
 import type { ProcessedEventLog } from './core/ports/processed-event-log.ts';
 import type { SyncStateStore } from './core/ports/sync-state-store.ts';
+import type { TemplateEngine } from './core/ports/template-engine.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
@@ -48,8 +51,10 @@ import {
   observedSync,
 } from './metrics.ts';
 import { packagePath } from './paths.ts';
+import { createRequestSystem, type RequestSystem, silentNotifier } from './requests/system.ts';
 import { createSlackApp } from './slack/app.ts';
 import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
+import { createSlackRequestNotifier } from './slack/request-notifier.ts';
 import { describeDatabaseFailure, StartupError } from './startup.ts';
 import { ScaffolderTemplateEngine } from './templates/engine.ts';
 
@@ -191,6 +196,64 @@ function githubWebHost(apiUrl: string | undefined): string {
   return enterprise ? (enterprise[1] as string) : 'github.com';
 }
 
+/** Template requests as a process serves them: the request system and what `/provision` needs. */
+export interface Requests {
+  system: RequestSystem;
+  provision: ProvisionServices;
+  /** Stops the runner (runs in progress are handed back) and waits for notifications. */
+  close(): Promise<void>;
+}
+
+/** What `/provision` says where no GitHub is configured and a request has GitHub steps. */
+export const GITHUB_NEEDED =
+  'This request has GitHub steps and no GitHub is configured, so it stops at this dry run. Set GITHUB_ORG and GITHUB_TOKEN (or the GitHub App keys: GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID) and start Wayfinder again.';
+
+/**
+ * Template requests (issue 8): the engine, the request store, desk and runner. The requester's status message and the
+ * approvals go to Slack when it is configured; elsewhere (the console, the CLI) the request's state is all there is.
+ * On PGlite this process is the only one on the database, so it takes over at once any run a dead process left.
+ */
+export async function openRequests(opts: {
+  wayfinder: Wayfinder;
+  config: Config;
+  logger: Logger;
+  engine?: TemplateEngine;
+  /** Take over every `running` request at start, whatever its heartbeat (no other replica runs). Default: on PGlite. */
+  takeOver?: boolean;
+}): Promise<Requests> {
+  const { wayfinder, config, logger } = opts;
+  const engine = opts.engine ?? (await createTemplateEngine({ config, store: wayfinder.store, logger }));
+  const background = createBackground(logger);
+  const client =
+    config.slack &&
+    new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}) });
+  const system = createRequestSystem({
+    db: wayfinder.database.db,
+    engine,
+    notifier: (requests) =>
+      client ? createSlackRequestNotifier({ client, requests, catalog: wayfinder.store, logger }) : silentNotifier,
+    logger,
+    background,
+    runner: {
+      holder: `${hostname()}:${process.pid}`,
+      takeOverAtStart: opts.takeOver ?? wayfinder.database.dialect === 'pglite',
+    },
+  });
+  return {
+    system,
+    provision: {
+      templates: engine,
+      requests: system.desk,
+      wizards: system.store,
+      ...(config.github ? {} : { unavailable: GITHUB_NEEDED }),
+    },
+    async close() {
+      await system.runner.stop();
+      await background.idle(SHUTDOWN_GRACE_MS);
+    },
+  };
+}
+
 async function createGitHubClient(config: GitHubConfig, logger: Logger) {
   const auth =
     config.auth.type === 'token'
@@ -237,6 +300,7 @@ export async function serveWayfinder(
   const metrics = opts.metrics ?? createMetrics({ defaultMetrics: false });
   const logger = opts.metrics ? baseLogger : countingErrors(baseLogger, metrics);
   metrics.watchDatabase(wayfinder.database);
+  const requests = await openRequests({ wayfinder, config, logger });
   const slack = config.slack
     ? createSlackApp({
         ...config.slack,
@@ -247,6 +311,7 @@ export async function serveWayfinder(
           runCommand: answerCommandLine,
           commandNamed,
           processedEvents: wayfinder.processedEvents,
+          provision: requests.provision,
         },
         logger,
         onAck: (ack) => metrics.observeSlackAck(ack),
@@ -319,6 +384,8 @@ export async function serveWayfinder(
     );
   }
 
+  requests.system.runner.start();
+
   const jobs: ScheduledJob[] = [
     ...(github
       ? [
@@ -375,6 +442,7 @@ export async function serveWayfinder(
         await new Promise((resolve) => setTimeout(resolve, drainDelayMs));
       }
       await schedule.stop();
+      await requests.close();
       await slack?.stop();
       await server.close();
       await background.idle(SHUTDOWN_GRACE_MS);

@@ -4,7 +4,7 @@
  */
 
 import type { RefreshGate } from '../core/commands/refresh-gate.ts';
-import type { CommandContext, CommandDefinition } from '../core/commands/types.ts';
+import type { CommandContext, CommandDefinition, ProvisionServices } from '../core/commands/types.ts';
 import type { CatalogRefresher } from '../core/ports/catalog-refresher.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { Answer, ChatPlatform } from '../core/view-model.ts';
@@ -20,11 +20,13 @@ export interface ChatServices {
   runCommand(context: CommandContext, line: string): Promise<Answer>;
   /** The command a form submission comes back to; the wiring passes the core's `commandNamed`. */
   commandNamed(name: string): CommandDefinition | undefined;
+  /** Templates and requests (`/provision`), when wired. */
+  provision?: ProvisionServices;
 }
 
 /** The context for one request from `userId` on `platform`. Builds no query: the viewer is looked up lazily. */
 export function createChatContext(opts: {
-  services: Pick<ChatServices, 'store' | 'refresher' | 'refreshes'>;
+  services: Pick<ChatServices, 'store' | 'refresher' | 'refreshes' | 'provision'>;
   platform: ChatPlatform;
   userId: string;
 }): CommandContext {
@@ -36,5 +38,6 @@ export function createChatContext(opts: {
     platform,
     asker: { platform, id: userId },
     viewer: chatViewer({ store: services.store, platform, userId }),
+    ...(services.provision ? { provision: services.provision } : {}),
   };
 }

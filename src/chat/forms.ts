@@ -41,6 +41,7 @@ export async function submitChatForm(opts: {
       if (!('kind' in late)) return late;
       if (late.kind === 'deferred') return late.work();
       if (late.kind === 'invalid') return invalidMessage(Object.values(late.errors));
+      if (late.kind === 'close') return closedLateMessage(late);
       const text = `${late.form.title} took too long to open. Please start again.`;
       return { summary: text, blocks: [{ type: 'text', text: [plain(text)] }] };
     },
@@ -73,4 +74,34 @@ function invalidMessage(errors: readonly string[]): Message {
       { type: 'list', items: errors.map((error) => ({ text: [plain(error)] })) },
     ],
   };
+}
+
+/** A submission that closed its form after the surface had given up waiting: say it went through. */
+function closedLateMessage(_outcome: { kind: 'close' }): Message {
+  const text = 'Your form was submitted; Wayfinder tells you how it goes in a direct message.';
+  return { summary: text, blocks: [{ type: 'text', text: [plain(text)] }] };
+}
+
+/**
+ * The options of a form's `lookup` field matching `query`, from the command that opened the form (`optionsOf`); none
+ * when the command, form or field is unknown. At most 100, Slack's limit for an external select.
+ */
+export async function chatFormOptions(opts: {
+  services: Pick<ChatServices, 'commandNamed'>;
+  context: CommandContext;
+  command: string;
+  formId: string;
+  state?: string;
+  fieldId: string;
+  query: string;
+}): Promise<readonly { label: string; value: string }[]> {
+  const command = opts.services.commandNamed(opts.command);
+  if (!command?.optionsOf) return [];
+  const options = await command.optionsOf(opts.context, {
+    formId: opts.formId,
+    ...(opts.state !== undefined ? { state: opts.state } : {}),
+    fieldId: opts.fieldId,
+    query: opts.query,
+  });
+  return (options ?? []).slice(0, 100);
 }

@@ -3,7 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 import { orExpectedError } from '../chat/expected-errors.ts';
 import { answerCommandLine, answerToMessage } from '../core/commands/index.ts';
 import type { CommandContext } from '../core/commands/types.ts';
-import { isMessage } from '../core/view-model.ts';
+import { type FormAnswer, isMessage, type Message } from '../core/view-model.ts';
+import { fillConsoleForm } from './forms.ts';
 import { renderText } from './render.ts';
 
 const GREETING = `Wayfinder console. Type a command, e.g. /owner payments-api, or /wayfinder help. Ctrl-D or "exit" quits.`;
@@ -25,7 +26,17 @@ export async function runConsole(opts: {
   for await (const line of lines) {
     const input = line.trim();
     if (input === 'exit' || input === 'quit') break;
-    if (input) await answer(opts.context, input, terminal, (text) => opts.output.write(`${text}\n`));
+    const print = (text: string) => opts.output.write(`${text}\n`);
+    // A form is asked field by field by its own prompts, which read the input while the console's line reader waits.
+    const fill = async (form: FormAnswer) => {
+      lines.pause();
+      try {
+        return await fillConsoleForm({ answer: form, context: opts.context, streams: opts, print });
+      } finally {
+        lines.resume();
+      }
+    };
+    if (input) await answer(opts.context, input, terminal, print, fill);
     lines.prompt();
   }
   lines.close();
@@ -35,9 +46,20 @@ export async function runConsole(opts: {
  * Answers one line. Expected failures (a bad flag) print their message; anything else (the database went away, say)
  * is reported and the console goes on.
  */
-async function answer(context: CommandContext, input: string, color: boolean, print: (text: string) => void) {
+async function answer(
+  context: CommandContext,
+  input: string,
+  color: boolean,
+  print: (text: string) => void,
+  fill: (form: FormAnswer) => Promise<Message | undefined>,
+) {
   try {
     const answered = await orExpectedError(answerCommandLine(context, input));
+    if (!isMessage(answered) && answered.kind === 'form') {
+      const message = await orExpectedError(fill(answered));
+      if (message) print(renderText(message, { color }));
+      return;
+    }
     if (!isMessage(answered) && answered.kind === 'deferred') {
       print(renderText(answered.placeholder, { color }));
       print(renderText(await orExpectedError(answered.work()), { color }));

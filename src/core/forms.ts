@@ -71,7 +71,19 @@ function fieldSchema(field: FormField): z.ZodType {
         .refine((list) => list.every((value) => allowed.includes(value)), 'expected only the options offered');
     }
     case 'checkbox':
-      return z.boolean({ message: 'expected checked or not' });
+      // Surfaces send a boolean, or the checked options of a one-option checkbox group (`['checked']`).
+      return z.preprocess(
+        (value) => (Array.isArray(value) ? value.includes('checked') : value),
+        z.boolean({ message: 'expected checked or not' }),
+      );
+    case 'date':
+      return z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+        .refine((value) => !Number.isNaN(Date.parse(value)), 'expected a real date');
+    case 'lookup':
+      // The options were found as the person typed; the command checks the value itself (its `submit`).
+      return field.multi ? z.array(z.string().min(1)) : z.string().min(1, 'expected one of the options found');
     case 'user':
     case 'channel':
       return chatIds;

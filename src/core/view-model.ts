@@ -87,27 +87,49 @@ export interface Message {
  * A form field. `id` is stable: the submission's values are keyed by it, and errors are reported against it. Ids are
  * short (Slack allows 255 characters for the block that carries one) and unique within the form.
  */
-export type FormField =
-  | {
-      type: 'text';
-      id: string;
-      label: string;
-      required: boolean;
-      placeholder?: string;
-      initial?: string;
-      multiline?: boolean;
-    }
-  | { type: 'number'; id: string; label: string; required: boolean; min?: number; max?: number; initial?: number }
-  | {
-      type: 'select' | 'multi-select';
-      id: string;
-      label: string;
-      required: boolean;
-      options: readonly { label: string; value: string }[];
-      initial?: readonly string[];
-    }
-  | { type: 'checkbox'; id: string; label: string; initial?: boolean }
-  | { type: 'user' | 'channel'; id: string; label: string; required: boolean };
+export type FormField = FormFieldHint &
+  (
+    | {
+        type: 'text';
+        id: string;
+        label: string;
+        required: boolean;
+        placeholder?: string;
+        initial?: string;
+        multiline?: boolean;
+      }
+    | { type: 'number'; id: string; label: string; required: boolean; min?: number; max?: number; initial?: number }
+    | {
+        type: 'select' | 'multi-select';
+        id: string;
+        label: string;
+        required: boolean;
+        options: readonly { label: string; value: string }[];
+        initial?: readonly string[];
+        /** A multi-select shown as checkboxes (a few options, all visible at once). */
+        style?: 'checkboxes';
+      }
+    | { type: 'checkbox'; id: string; label: string; initial?: boolean }
+    | { type: 'user' | 'channel'; id: string; label: string; required: boolean }
+    /** A date, `YYYY-MM-DD`. */
+    | { type: 'date'; id: string; label: string; required: boolean; initial?: string }
+    /**
+     * A search among options too many to list (catalog entities, templates): the surface asks the command's `optionsOf`
+     * as the person types (Slack: an external select and its `block_suggestion` requests).
+     */
+    | {
+        type: 'lookup';
+        id: string;
+        label: string;
+        required: boolean;
+        multi?: boolean;
+        placeholder?: string;
+        initial?: readonly { label: string; value: string }[];
+      }
+  );
+
+/** Help under a field (a JSON Schema `description`, `ui:help`); surfaces that cannot show it leave it out. */
+export type FormFieldHint = { hint?: string };
 
 /**
  * A form to fill in: a Slack modal, a Teams dialog. Its submission comes back to the command that answered with it

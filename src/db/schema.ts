@@ -249,3 +249,86 @@ export const jobLeases = pgTable('job_leases', {
   holder: text('holder').notNull(),
   leasedUntil: timestamp('leased_until', { withTimezone: true }).notNull(),
 });
+
+/**
+ * Template requests (`src/requests/`): who asked for which template with which values, where it stands in the state
+ * machine (`src/core/requests/types.ts`), who decided, and the run's claim: `claimed_by` and `heartbeat_at` while a
+ * replica runs it. A claim whose heartbeat is stale is taken over by another replica, which resumes at the first
+ * unfinished step.
+ */
+export const templateRequests = pgTable(
+  'template_requests',
+  {
+    id: text('id').primaryKey(),
+    templateRef: text('template_ref').notNull(),
+    templateTitle: text('template_title').notNull(),
+    values: jsonb('values').$type<Record<string, unknown>>().notNull(),
+    /** `{ platform, id, userRef? }` */
+    requester: jsonb('requester').$type<Record<string, unknown>>().notNull(),
+    state: text('state').notNull(),
+    approvers: text('approvers'),
+    allowSelfApproval: boolean('allow_self_approval').notNull().default(false),
+    decidedBy: jsonb('decided_by').$type<Record<string, unknown>>(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    reason: text('reason'),
+    output: jsonb('output').$type<Record<string, unknown>>(),
+    error: text('error'),
+    statusMessage: jsonb('status_message').$type<Record<string, unknown>>(),
+    approvalMessages: jsonb('approval_messages').$type<Record<string, unknown>[]>().notNull().default([]),
+    claimedBy: text('claimed_by'),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('template_requests_state_idx').on(t.state, t.createdAt),
+    index('template_requests_created_idx').on(t.createdAt),
+  ],
+);
+
+/** Each step of a request as it ran: status, output, log lines and attempts. */
+export const requestSteps = pgTable(
+  'request_steps',
+  {
+    requestId: text('request_id')
+      .notNull()
+      .references(() => templateRequests.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    stepId: text('step_id').notNull(),
+    name: text('name').notNull(),
+    action: text('action').notNull(),
+    status: text('status').notNull().default('pending'),
+    output: jsonb('output').$type<Record<string, unknown>>().notNull().default({}),
+    log: text('log').array().notNull().default([]),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.stepId] })],
+);
+
+/** Every request, decision, retry and cancel: who (platform, id, catalog User) and when. Append-only. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    requestId: text('request_id').notNull(),
+    action: text('action').notNull(),
+    actor: jsonb('actor').$type<Record<string, unknown>>(),
+    detail: text('detail'),
+  },
+  (t) => [index('audit_log_request_idx').on(t.requestId, t.at)],
+);
+
+/** `/provision` wizards between views (Slack's `private_metadata` holds only the id). Pruned after a day. */
+export const wizardSessions = pgTable('wizard_sessions', {
+  id: text('id').primaryKey(),
+  owner: text('owner').notNull(),
+  templateRef: text('template_ref').notNull(),
+  page: integer('page').notNull().default(0),
+  values: jsonb('values').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});

@@ -16,6 +16,8 @@ export interface FakeSlackUser {
 export interface RecordedCall {
   method: string;
   body: Record<string, unknown>;
+  /** When the fake received it (`performance.now()`, ms): what benchmarks measure to. */
+  at: number;
 }
 
 export interface RecordedResponse {
@@ -79,8 +81,13 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     'chat.postMessage': (body) => {
       messages += 1;
       const ts = `1700000000.${String(messages).padStart(6, '0')}`;
-      return { channel: body.channel, ts, message: { text: body.text, ts } };
+      // As Slack does, a message to a user id goes to the app's DM with them, whose id is answered.
+      return { channel: directMessageChannel(String(body.channel)), ts, message: { text: body.text, ts } };
     },
+    'chat.update': (body) =>
+      typeof body.ts === 'string' && body.ts !== ''
+        ? { channel: body.channel, ts: body.ts, text: body.text }
+        : { ok: false, error: 'message_not_found' },
     'chat.postEphemeral': () => {
       messages += 1;
       return { message_ts: `1700000000.${String(messages).padStart(6, '0')}` };
@@ -93,7 +100,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         : { ok: false, error: 'invalid_trigger_id' },
     'views.update': (body) => ({ view: { id: body.view_id ?? `V0MODAL${views}`, ...(body.view as object) } }),
     'views.push': (body) => ({ view: { id: `V0MODAL${++views}`, ...(body.view as object) } }),
-    'conversations.open': (body) => ({ channel: { id: `D${String(body.users).replace(/^U/, '')}` } }),
+    'conversations.open': (body) => ({ channel: { id: directMessageChannel(String(body.users)) } }),
   };
 
   const server = createServer(async (req, res) => {
@@ -105,7 +112,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     }
     if (req.method === 'POST' && url.startsWith('/api/')) {
       const method = url.slice('/api/'.length).split('?')[0] ?? '';
-      calls.push({ method, body });
+      calls.push({ method, body, at: performance.now() });
       if (method === 'apps.connections.open') {
         if (!/^Bearer xapp-/.test(req.headers.authorization ?? ''))
           return json(res, { ok: false, error: 'not_allowed_token_type' });
@@ -151,6 +158,11 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/** The DM channel the fake gives a user id (`U123` → `D123`); any other channel is itself. */
+export function directMessageChannel(channel: string): string {
+  return channel.replace(/^U/, 'D');
 }
 
 function slackUser(user: FakeSlackUser) {

@@ -1,6 +1,9 @@
 import type { FieldErrors } from '../forms.ts';
 import type { CatalogRefresher } from '../ports/catalog-refresher.ts';
 import type { CatalogStore } from '../ports/catalog-store.ts';
+import type { RequestDesk } from '../ports/request-desk.ts';
+import type { RequestStore } from '../ports/request-store.ts';
+import type { TemplateEngine } from '../ports/template-engine.ts';
 import type { Answer, ChatPlatform, Form, FormValues } from '../view-model.ts';
 import type { Asker, Viewer } from './asker.ts';
 import type { RefreshGate } from './refresh-gate.ts';
@@ -23,6 +26,21 @@ export interface CommandContext {
    * surface. Absent (`wayfinder run`, tests): refreshes are not limited.
    */
   refreshes?: RefreshGate;
+  /** Templates and requests (`/provision`); absent where they are not wired (`/provision` says so). */
+  provision?: ProvisionServices;
+}
+
+/** What `/provision` needs: the template engine and the request desk. */
+export interface ProvisionServices {
+  templates: TemplateEngine;
+  requests: RequestDesk;
+  /** Where the wizards live between pages. */
+  wizards: Pick<RequestStore, 'createWizard' | 'getWizard' | 'saveWizard'>;
+  /**
+   * Why requests cannot run here (no GitHub configured: which settings to set), when they cannot: the review then
+   * shows the dry run and this sentence, and submits nothing.
+   */
+  unavailable?: string;
 }
 
 /** A form's submission, as `CommandDefinition.submit` receives it: values already checked against the form. */
@@ -34,9 +52,10 @@ export interface FormSubmission {
 
 /**
  * What a submission comes to: an Answer (a Message to deliver, the next page's Form, deferred work), or errors by
- * field id to show next to the fields, the form staying open.
+ * field id to show next to the fields, the form staying open, or `close`: the form closes and the command tells the
+ * person its own way (the request's status message).
  */
-export type SubmitOutcome = Answer | { kind: 'invalid'; errors: FieldErrors };
+export type SubmitOutcome = Answer | { kind: 'invalid'; errors: FieldErrors } | { kind: 'close' };
 
 export interface CommandDefinition {
   /** The word after the slash: `owner` for `/owner`. */
@@ -60,4 +79,12 @@ export interface CommandDefinition {
   formOf?(context: CommandContext, opts: { formId: string; state?: string }): Promise<Form | undefined>;
   /** Answers a submission of one of the command's forms (values checked against `formOf`'s form). */
   submit?(context: CommandContext, submission: FormSubmission): Promise<SubmitOutcome>;
+  /**
+   * The options of a `lookup` field matching `query` (what the person typed so far; may be empty), best first, at most
+   * 100. Undefined when the form or field is unknown.
+   */
+  optionsOf?(
+    context: CommandContext,
+    opts: { formId: string; state?: string; fieldId: string; query: string },
+  ): Promise<readonly { label: string; value: string }[] | undefined>;
 }

@@ -115,6 +115,7 @@ function renderField(form: Form, field: FormField): InputBlock {
     block_id: field.id,
     label: plain(field.label, SLACK_MODAL_LIMITS.label),
     optional: !required,
+    ...(field.hint ? { hint: plain(field.hint, SLACK_MODAL_LIMITS.label) } : {}),
     element,
   });
   switch (field.type) {
@@ -144,6 +145,18 @@ function renderField(form: Form, field: FormField): InputBlock {
       }
       const options = field.options.map((option) => renderOption(form, field, option));
       const initial = options.filter((option) => field.initial?.includes(option.value ?? '') ?? false);
+      if (
+        field.type === 'multi-select' &&
+        field.style === 'checkboxes' &&
+        options.length <= SLACK_MODAL_LIMITS.checkboxOptions
+      ) {
+        return block({
+          type: 'checkboxes',
+          action_id: field.id,
+          options,
+          ...(initial.length > 0 ? { initial_options: initial } : {}),
+        });
+      }
       if (field.type === 'select') {
         return block({
           type: 'static_select',
@@ -167,6 +180,28 @@ function renderField(form: Form, field: FormField): InputBlock {
         options: [option],
         ...(field.initial ? { initial_options: [option] } : {}),
       });
+    }
+    case 'date':
+      return block({
+        type: 'datepicker',
+        action_id: field.id,
+        ...(field.initial ? { initial_date: field.initial } : {}),
+      });
+    case 'lookup': {
+      const initial = (field.initial ?? []).map((option) => renderOption(form, field, option));
+      const common = {
+        action_id: field.id,
+        min_query_length: 0,
+        ...(field.placeholder ? { placeholder: plain(field.placeholder, SLACK_MODAL_LIMITS.placeholder) } : {}),
+      };
+      if (field.multi) {
+        return block({
+          type: 'multi_external_select',
+          ...common,
+          ...(initial.length ? { initial_options: initial } : {}),
+        });
+      }
+      return block({ type: 'external_select', ...common, ...(initial[0] ? { initial_option: initial[0] } : {}) });
     }
     case 'user':
       return block({ type: 'users_select', action_id: field.id });

@@ -57,6 +57,8 @@ export async function submitForm(
       await send(outcome);
     } else if (outcome.kind === 'invalid') {
       await ack({ response_action: 'errors', errors: outcome.errors });
+    } else if (outcome.kind === 'close') {
+      await ack();
     } else if (outcome.kind === 'form') {
       const next = renderSlackModal(outcome.form, {
         command: outcome.command,
@@ -80,6 +82,7 @@ const ElementState = z.object({
   selected_option: z.object({ value: z.string() }).nullish(),
   selected_options: z.array(z.object({ value: z.string() })).nullish(),
   selected_user: z.string().nullish(),
+  selected_date: z.string().nullish(),
   selected_conversation: z.string().nullish(),
   selected_channel: z.string().nullish(),
 });
@@ -103,13 +106,17 @@ export function readStateValues(values: unknown): Record<string, unknown> {
         raw[blockId] = state.value ?? undefined;
         break;
       case 'static_select':
+      case 'external_select':
         raw[blockId] = state.selected_option?.value;
         break;
       case 'multi_static_select':
+      case 'multi_external_select':
+      case 'checkboxes':
+        // A single checkbox comes back as `['checked']` or `[]`; `parseFormValues` reads that as checked or not.
         raw[blockId] = (state.selected_options ?? []).map((option) => option.value);
         break;
-      case 'checkboxes':
-        raw[blockId] = (state.selected_options ?? []).length > 0;
+      case 'datepicker':
+        raw[blockId] = state.selected_date ?? undefined;
         break;
       case 'users_select':
         raw[blockId] = state.selected_user ? { slack: state.selected_user } : undefined;

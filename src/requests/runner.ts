@@ -1,0 +1,215 @@
+/**
+ * Runs approved requests to completion, durably. Any replica claims work from Postgres (`RequestStore.claimNext`:
+ * `FOR UPDATE SKIP LOCKED` on the request row, a heartbeat while it runs), and a run resumes at its first unfinished
+ * step: after a crash (another replica, or this one when it starts, takes over once the heartbeat is stale), a
+ * GitHub outage, or a Retry. Each step's start and end are recorded around the engine's `runStep`, which is
+ * idempotent per request id, so a step interrupted half-way is run again and finds what it created instead of
+ * creating it twice.
+ *
+ * Retryable failures (`StepFailure.retryable`: GitHub 5xx, network) are tried again within the claim, `retries`
+ * times with doubling delays; then, and at once for anything else, the request is `failed` with the reason and a
+ * Retry button. A request cancelled while it runs stops before its next step.
+ */
+
+import type { RequestNotifier } from '../core/ports/request-notifier.ts';
+import type { RequestStore } from '../core/ports/request-store.ts';
+import { type RunState, StepFailure, type TemplateEngine } from '../core/ports/template-engine.ts';
+import type { TemplateRequest } from '../core/requests/types.ts';
+import type { Logger } from '../http/server.ts';
+import { describeError } from '../http/server.ts';
+
+export interface RequestRunnerOptions {
+  store: RequestStore;
+  engine: TemplateEngine;
+  notifier: RequestNotifier;
+  logger: Logger;
+  /** This replica's name in claims (host and pid, say). */
+  holder: string;
+  /** Requests run at once by this replica (default 8). */
+  concurrency?: number;
+  /** How often (ms) a running request's heartbeat is renewed (default 5,000). */
+  heartbeatMs?: number;
+  /** A heartbeat older than this (ms) means its replica died; another takes over (default 30,000). */
+  staleMs?: number;
+  /** How often (ms) the queue is polled for work when nothing wakes it (default 2,000). */
+  pollMs?: number;
+  /** Tries of a retryable step failure within one claim, after the first (default 3), and the first delay (ms, default 1,000). */
+  retries?: number;
+  retryDelayMs?: number;
+  /**
+   * Take over every `running` request at start, whatever its heartbeat: right when this process is the only one on
+   * the database (PGlite), where a `running` request at start was left by a process that died.
+   */
+  takeOverAtStart?: boolean;
+}
+
+export interface RequestRunner {
+  /** Polls for work until `stop()`. */
+  start(): void;
+  /** Claims work now (a request was just approved). */
+  wake(): void;
+  /** Runs claimable requests until none is left, then resolves (`wayfinder requests work`, tests). */
+  drain(): Promise<void>;
+  /** Stops claiming, and waits for the runs in progress to reach the end of their current step. */
+  stop(): Promise<void>;
+}
+
+export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
+  const concurrency = opts.concurrency ?? 8;
+  const heartbeatMs = opts.heartbeatMs ?? 5_000;
+  const staleMs = opts.staleMs ?? 30_000;
+  const pollMs = opts.pollMs ?? 2_000;
+  const retries = opts.retries ?? 3;
+  const retryDelayMs = opts.retryDelayMs ?? 1_000;
+  const running = new Set<Promise<void>>();
+  let stopping = false;
+  let firstClaim = opts.takeOverAtStart ?? false;
+  let timer: NodeJS.Timeout | undefined;
+  let filling: Promise<void> | undefined;
+
+  /** Claims until this replica runs `concurrency` requests or nothing is claimable. */
+  const fill = (): Promise<void> => {
+    filling ??= (async () => {
+      try {
+        while (!stopping && running.size < concurrency) {
+          const request = await opts.store.claimNext({ holder: opts.holder, staleMs: firstClaim ? 0 : staleMs });
+          if (!request) break;
+          const run = runClaimed(request).finally(() => {
+            running.delete(run);
+            if (!stopping) void fill();
+          });
+          running.add(run);
+        }
+        firstClaim = false;
+      } catch (error) {
+        opts.logger.error('Claiming template requests failed', { error: describeError(error) });
+      } finally {
+        filling = undefined;
+      }
+    })();
+    return filling;
+  };
+
+  const runClaimed = async (claimed: TemplateRequest): Promise<void> => {
+    let lost = false;
+    const beat = setInterval(() => {
+      opts.store
+        .heartbeat({ id: claimed.id, holder: opts.holder })
+        .then((held) => {
+          if (!held) lost = true;
+        })
+        .catch((error: unknown) => opts.logger.warn('A request heartbeat failed', describeError(error)));
+    }, heartbeatMs);
+    beat.unref();
+    try {
+      await opts.notifier.changed(claimed);
+      await runSteps(claimed, () => lost || stopping);
+      // Stopping (a deploy): hand the request back at once rather than leave it for the heartbeat to go stale.
+      if (stopping && !lost) {
+        await opts.store.transition({ id: claimed.id, from: ['running'], to: 'approved' });
+      }
+    } catch (error) {
+      opts.logger.error(`Request ${claimed.id} failed in the runner`, { error: describeError(error) });
+    } finally {
+      clearInterval(beat);
+    }
+  };
+
+  const runSteps = async (claimed: TemplateRequest, interrupted: () => boolean): Promise<void> => {
+    const outputs: Record<string, Readonly<Record<string, unknown>>> = {};
+    for (const step of claimed.steps) {
+      if (step.status === 'succeeded' || step.status === 'skipped') outputs[step.id] = step.output;
+    }
+    const state = (): RunState => ({
+      requestId: claimed.id,
+      user: claimed.requester.userRef ? { ref: claimed.requester.userRef } : {},
+      values: claimed.values,
+      outputs: { ...outputs },
+    });
+    for (const step of claimed.steps) {
+      if (step.status === 'succeeded' || step.status === 'skipped') continue;
+      const current = await opts.store.getRequest({ id: claimed.id });
+      // Cancelled meanwhile, or the claim went stale and another replica runs it now: stop here.
+      if (current?.state !== 'running' || interrupted()) return;
+      await opts.store.startStep({ id: claimed.id, stepId: step.id });
+      await notifyLatest(claimed.id);
+      const outcome = await runStepWithRetries(claimed.templateRef, step.id, state);
+      if ('error' in outcome) {
+        await opts.store.finishStep({ id: claimed.id, stepId: step.id, status: 'failed', error: outcome.error });
+        const failed = await opts.store.transition({
+          id: claimed.id,
+          from: ['running'],
+          to: 'failed',
+          changes: { error: `Step ${step.name} (${step.action}) failed: ${outcome.error}` },
+          audit: { action: 'failed', detail: `${step.id}: ${outcome.error}` },
+        });
+        if (failed) await opts.notifier.changed(failed);
+        return;
+      }
+      outputs[step.id] = outcome.output;
+      await opts.store.finishStep({
+        id: claimed.id,
+        stepId: step.id,
+        status: outcome.ran ? 'succeeded' : 'skipped',
+        output: outcome.output,
+        log: outcome.log,
+      });
+    }
+    const output = await opts.engine.output(claimed.templateRef, state());
+    const done = await opts.store.transition({
+      id: claimed.id,
+      from: ['running'],
+      to: 'succeeded',
+      changes: { output },
+      audit: { action: 'succeeded' },
+    });
+    if (done) await opts.notifier.changed(done);
+  };
+
+  const runStepWithRetries = async (templateRef: string, stepId: string, state: () => RunState) => {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await opts.engine.runStep(templateRef, stepId, state());
+      } catch (error) {
+        const retryable = error instanceof StepFailure && error.retryable;
+        if (!retryable || attempt >= retries) {
+          return { error: error instanceof Error ? error.message : String(error) };
+        }
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** attempt));
+      }
+    }
+  };
+
+  const notifyLatest = async (id: string) => {
+    const latest = await opts.store.getRequest({ id });
+    if (latest) await opts.notifier.changed(latest);
+  };
+
+  return {
+    start() {
+      stopping = false;
+      const tick = () => {
+        void fill().finally(() => {
+          if (!stopping) timer = setTimeout(tick, pollMs);
+        });
+      };
+      tick();
+    },
+    wake() {
+      if (!stopping) void fill();
+    },
+    async drain() {
+      for (;;) {
+        await fill();
+        if (running.size === 0) return;
+        await Promise.race(running);
+      }
+    },
+    async stop() {
+      stopping = true;
+      clearTimeout(timer);
+      await filling;
+      await Promise.allSettled([...running]);
+    },
+  };
+}

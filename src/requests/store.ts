@@ -1,0 +1,359 @@
+/**
+ * `RequestStore` on Postgres (PGlite or a server): `template_requests`, `request_steps`, `audit_log` and
+ * `wizard_sessions` (migration 0008). Each state change is one conditional `update … where state in (…)`, written
+ * with its audit entry in one transaction; claims use `FOR UPDATE SKIP LOCKED`, so replicas never run the same
+ * request at once. Times are the database's clock, so replicas' clocks need not agree.
+ */
+import { randomBytes } from 'node:crypto';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { EntityRef } from '../core/catalog/types.ts';
+import type { RequestStore, TransitionChanges, WizardSession } from '../core/ports/request-store.ts';
+import type { TemplateOutput } from '../core/ports/template-engine.ts';
+import {
+  type Actor,
+  type AuditEntry,
+  canMove,
+  type PostedMessage,
+  type RequestState,
+  type RequestStep,
+  type StepStatus,
+  type TemplateRequest,
+} from '../core/requests/types.ts';
+import type { ChatPlatform } from '../core/view-model.ts';
+import type { Db, Tx } from '../db/drizzle-db.ts';
+import { auditLog, requestSteps, templateRequests, wizardSessions } from '../db/schema.ts';
+
+type RequestRow = typeof templateRequests.$inferSelect;
+type StepRow = typeof requestSteps.$inferSelect;
+
+const ActorJson = z.object({
+  platform: z.enum(['slack', 'teams', 'console']),
+  id: z.string(),
+  userRef: z.string().optional(),
+});
+const PostedJson = z.object({ platform: z.enum(['slack', 'teams']), channel: z.string(), ts: z.string() });
+
+/** A new request id: `req-` and 10 lowercase letters and digits (about 52 bits). */
+export function newRequestId(): string {
+  return `req-${randomId(10)}`;
+}
+
+function randomId(length: number): string {
+  const alphabet = 'abcdefghijkmnpqrstuvwxyz23456789';
+  return [...randomBytes(length)].map((byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+export class DrizzleRequestStore implements RequestStore {
+  readonly #db: Db;
+
+  constructor(opts: { db: Db }) {
+    this.#db = opts.db;
+  }
+
+  async createRequest(opts: Parameters<RequestStore['createRequest']>[0]): Promise<TemplateRequest> {
+    const { request } = opts;
+    await this.#db.transaction(async (tx) => {
+      await tx.insert(templateRequests).values({
+        id: request.id,
+        templateRef: request.templateRef,
+        templateTitle: request.templateTitle,
+        values: { ...request.values },
+        requester: { ...request.requester },
+        state: request.state,
+        approvers: request.approvers ?? null,
+        allowSelfApproval: request.allowSelfApproval,
+      });
+      if (opts.steps.length > 0) {
+        await tx.insert(requestSteps).values(
+          opts.steps.map((step, position) => ({
+            requestId: request.id,
+            position,
+            stepId: step.id,
+            name: step.name,
+            action: step.action,
+          })),
+        );
+      }
+      await appendAudit(tx, { requestId: request.id, action: 'requested', actor: request.requester });
+    });
+    return this.#mustGet(request.id);
+  }
+
+  async getRequest(opts: { id: string }): Promise<TemplateRequest | undefined> {
+    const [row] = await this.#db.select().from(templateRequests).where(eq(templateRequests.id, opts.id));
+    if (!row) return undefined;
+    const steps = await this.#db
+      .select()
+      .from(requestSteps)
+      .where(eq(requestSteps.requestId, opts.id))
+      .orderBy(asc(requestSteps.position));
+    return toRequest(row, steps);
+  }
+
+  async listRequests(opts: { limit: number; state?: RequestState }): Promise<TemplateRequest[]> {
+    const rows = await this.#db
+      .select()
+      .from(templateRequests)
+      .where(opts.state ? eq(templateRequests.state, opts.state) : undefined)
+      .orderBy(desc(templateRequests.createdAt), desc(templateRequests.id))
+      .limit(opts.limit);
+    if (rows.length === 0) return [];
+    const steps = await this.#db
+      .select()
+      .from(requestSteps)
+      .where(
+        inArray(
+          requestSteps.requestId,
+          rows.map((row) => row.id),
+        ),
+      )
+      .orderBy(asc(requestSteps.position));
+    return rows.map((row) =>
+      toRequest(
+        row,
+        steps.filter((step) => step.requestId === row.id),
+      ),
+    );
+  }
+
+  async transition(opts: Parameters<RequestStore['transition']>[0]): Promise<TemplateRequest | undefined> {
+    const from = opts.from.filter((state) => canMove(state, opts.to));
+    if (from.length !== opts.from.length) {
+      throw new Error(`A request cannot move from ${opts.from.join(' or ')} to ${opts.to}.`);
+    }
+    const moved = await this.#db.transaction(async (tx) => {
+      const changes = opts.changes ?? {};
+      const rows = await tx
+        .update(templateRequests)
+        .set({
+          state: opts.to,
+          updatedAt: sql`now()`,
+          ...decisionColumns(changes),
+          ...(changes.reason !== undefined ? { reason: changes.reason } : {}),
+          ...(changes.error !== undefined ? { error: changes.error } : {}),
+          ...(changes.output !== undefined ? { output: { ...changes.output } } : {}),
+          ...(opts.to !== 'running' ? { claimedBy: null, heartbeatAt: null } : {}),
+          ...(opts.to === 'approved' ? { error: null } : {}),
+        })
+        .where(and(eq(templateRequests.id, opts.id), inArray(templateRequests.state, [...opts.from])))
+        .returning({ id: templateRequests.id });
+      if (rows.length === 0) return false;
+      if (opts.audit) {
+        await appendAudit(tx, {
+          requestId: opts.id,
+          action: opts.audit.action,
+          ...(opts.audit.actor ? { actor: opts.audit.actor } : {}),
+          ...(opts.audit.detail !== undefined ? { detail: opts.audit.detail } : {}),
+        });
+      }
+      return true;
+    });
+    return moved ? this.#mustGet(opts.id) : undefined;
+  }
+
+  async claimNext(opts: { holder: string; staleMs: number }): Promise<TemplateRequest | undefined> {
+    const claimed = await this.#db.execute<{ id: string }>(sql`
+      update template_requests set state = 'running', claimed_by = ${opts.holder}, heartbeat_at = now(),
+        updated_at = now()
+      where id = (
+        select id from template_requests
+        where state = 'approved'
+          or (state = 'running' and (heartbeat_at is null
+            or heartbeat_at < now() - ${opts.staleMs}::double precision * interval '1 millisecond'))
+        order by heartbeat_at nulls first, created_at, id
+        limit 1
+        for update skip locked
+      )
+      returning id
+    `);
+    const id = claimed.rows[0]?.id;
+    return id === undefined ? undefined : this.#mustGet(id);
+  }
+
+  async heartbeat(opts: { id: string; holder: string }): Promise<boolean> {
+    const rows = await this.#db
+      .update(templateRequests)
+      .set({ heartbeatAt: sql`now()` })
+      .where(
+        and(
+          eq(templateRequests.id, opts.id),
+          eq(templateRequests.claimedBy, opts.holder),
+          eq(templateRequests.state, 'running'),
+        ),
+      )
+      .returning({ id: templateRequests.id });
+    return rows.length === 1;
+  }
+
+  async startStep(opts: { id: string; stepId: string }): Promise<void> {
+    await this.#db
+      .update(requestSteps)
+      .set({ status: 'running', attempts: sql`${requestSteps.attempts} + 1`, startedAt: sql`now()`, error: null })
+      .where(stepKey(opts));
+  }
+
+  async finishStep(opts: Parameters<RequestStore['finishStep']>[0]): Promise<void> {
+    await this.#db
+      .update(requestSteps)
+      .set({
+        status: opts.status,
+        finishedAt: sql`now()`,
+        ...(opts.output ? { output: { ...opts.output } } : {}),
+        ...(opts.log ? { log: [...opts.log] } : {}),
+        error: opts.error ?? null,
+      })
+      .where(stepKey(opts));
+  }
+
+  async setStatusMessage(opts: { id: string; message: PostedMessage }): Promise<void> {
+    await this.#db
+      .update(templateRequests)
+      .set({ statusMessage: { ...opts.message } })
+      .where(eq(templateRequests.id, opts.id));
+  }
+
+  async addApprovalMessages(opts: { id: string; messages: readonly PostedMessage[] }): Promise<void> {
+    if (opts.messages.length === 0) return;
+    await this.#db
+      .update(templateRequests)
+      .set({
+        approvalMessages: sql`${templateRequests.approvalMessages} || ${JSON.stringify(opts.messages)}::jsonb`,
+      })
+      .where(eq(templateRequests.id, opts.id));
+  }
+
+  async listAudit(opts: { requestId?: string; limit: number }): Promise<AuditEntry[]> {
+    const rows = await this.#db
+      .select()
+      .from(auditLog)
+      .where(opts.requestId ? eq(auditLog.requestId, opts.requestId) : undefined)
+      .orderBy(asc(auditLog.at), asc(auditLog.id))
+      .limit(opts.limit);
+    return rows.map((row) => ({
+      at: row.at,
+      requestId: row.requestId,
+      action: row.action as AuditEntry['action'],
+      ...(row.actor ? { actor: ActorJson.parse(row.actor) } : {}),
+      ...(row.detail !== null ? { detail: row.detail } : {}),
+    }));
+  }
+
+  async isGroupMember(opts: { userRef: EntityRef; groupRef: EntityRef }): Promise<boolean> {
+    const result = await this.#db.execute<{ member: boolean }>(sql`
+      with recursive teams(ref) as (
+        select ${opts.groupRef.toLowerCase()}::text
+        union
+        select r.target_ref from teams t join relations r on r.source_ref = t.ref and r.type = 'parentOf'
+      )
+      select exists (
+        select 1 from relations
+        where source_ref = ${opts.userRef.toLowerCase()} and type = 'memberOf' and target_ref in (select ref from teams)
+      ) as member
+    `);
+    return result.rows[0]?.member === true;
+  }
+
+  async groupMemberIds(opts: { groupRef: EntityRef; platform: ChatPlatform }): Promise<string[]> {
+    const result = await this.#db.execute<{ id: string }>(sql`
+      with recursive teams(ref) as (
+        select ${opts.groupRef.toLowerCase()}::text
+        union
+        select r.target_ref from teams t join relations r on r.source_ref = t.ref and r.type = 'parentOf'
+      )
+      select distinct c.platform_user_id as id
+      from relations r join chat_identities c on c.user_ref = r.source_ref and c.platform = ${opts.platform}
+      where r.type = 'memberOf' and r.target_ref in (select ref from teams)
+      order by id
+    `);
+    return result.rows.map((row) => row.id);
+  }
+
+  async createWizard(opts: Omit<WizardSession, 'id'>): Promise<WizardSession> {
+    const id = `wiz-${randomId(16)}`;
+    // Wizards left open are pruned here rather than by a job: each new one costs one indexed-free delete of old rows.
+    await this.#db.delete(wizardSessions).where(sql`${wizardSessions.updatedAt} < now() - interval '1 day'`);
+    await this.#db.insert(wizardSessions).values({ id, ...opts, values: { ...opts.values } });
+    return { id, ...opts };
+  }
+
+  async getWizard(opts: { id: string }): Promise<WizardSession | undefined> {
+    const [row] = await this.#db.select().from(wizardSessions).where(eq(wizardSessions.id, opts.id));
+    return row && { id: row.id, owner: row.owner, templateRef: row.templateRef, page: row.page, values: row.values };
+  }
+
+  async saveWizard(opts: { id: string; page: number; values: Readonly<Record<string, unknown>> }): Promise<void> {
+    await this.#db
+      .update(wizardSessions)
+      .set({ page: opts.page, values: { ...opts.values }, updatedAt: sql`now()` })
+      .where(eq(wizardSessions.id, opts.id));
+  }
+
+  async #mustGet(id: string): Promise<TemplateRequest> {
+    const request = await this.getRequest({ id });
+    if (!request) throw new Error(`Request ${id} vanished while it was being written.`);
+    return request;
+  }
+}
+
+function stepKey(opts: { id: string; stepId: string }) {
+  return and(eq(requestSteps.requestId, opts.id), eq(requestSteps.stepId, opts.stepId));
+}
+
+function decisionColumns(changes: TransitionChanges) {
+  return changes.decidedBy ? { decidedBy: { ...changes.decidedBy }, decidedAt: sql`now()` } : {};
+}
+
+async function appendAudit(
+  tx: Tx,
+  entry: { requestId: string; action: AuditEntry['action']; actor?: Actor; detail?: string },
+): Promise<void> {
+  await tx.insert(auditLog).values({
+    requestId: entry.requestId,
+    action: entry.action,
+    actor: entry.actor ? { ...entry.actor } : null,
+    detail: entry.detail ?? null,
+  });
+}
+
+function toRequest(row: RequestRow, steps: readonly StepRow[]): TemplateRequest {
+  const status = row.statusMessage ? PostedJson.safeParse(row.statusMessage) : undefined;
+  return {
+    id: row.id,
+    templateRef: row.templateRef,
+    templateTitle: row.templateTitle,
+    values: row.values,
+    requester: ActorJson.parse(row.requester),
+    state: row.state as RequestState,
+    ...(row.approvers !== null ? { approvers: row.approvers } : {}),
+    allowSelfApproval: row.allowSelfApproval,
+    ...(row.decidedBy ? { decidedBy: ActorJson.parse(row.decidedBy) } : {}),
+    ...(row.decidedAt ? { decidedAt: row.decidedAt } : {}),
+    ...(row.reason !== null ? { reason: row.reason } : {}),
+    ...(row.output ? { output: row.output as unknown as TemplateOutput } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    steps: steps.map(toStep),
+    ...(status?.success ? { statusMessage: status.data } : {}),
+    approvalMessages: row.approvalMessages.flatMap((message) => {
+      const parsed = PostedJson.safeParse(message);
+      return parsed.success ? [parsed.data] : [];
+    }),
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+function toStep(row: StepRow): RequestStep {
+  return {
+    id: row.stepId,
+    name: row.name,
+    action: row.action,
+    status: row.status as StepStatus,
+    output: row.output,
+    log: row.log,
+    ...(row.error !== null ? { error: row.error } : {}),
+    attempts: row.attempts,
+    ...(row.startedAt ? { startedAt: row.startedAt } : {}),
+    ...(row.finishedAt ? { finishedAt: row.finishedAt } : {}),
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * `/provision` in the console: the template's fields asked in turn with terminal prompts, a bad value asked again
+ * with its error, the review with the dry run, then the request runs in the console's process. Typed input goes
+ * through a stream as a person's keystrokes would.
+ */
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runConsole } from '../../src/console/console.ts';
+import { localViewer } from '../../src/core/commands/asker.ts';
+import type { Database } from '../../src/db/client.ts';
+import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
+import { openTestDatabase } from '../helpers/database.ts';
+import { createRequestTestbed, type RequestTestbed, seedRequestCatalog } from '../helpers/requests.ts';
+
+let database: Database;
+let bed: RequestTestbed;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  const catalog = await seedRequestCatalog(database);
+  bed = await createRequestTestbed({ database, catalog });
+  bed.system.runner.start();
+});
+afterAll(async () => {
+  await bed?.system.runner.stop();
+  await database?.close();
+});
+
+describe('/provision in the console', () => {
+  it('asks each field, asks again after an error, reviews, and runs the request', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let seen = '';
+    output.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+    });
+    const waitFor = async (text: string, from: number) => {
+      const deadline = Date.now() + 20_000;
+      while (seen.indexOf(text, from) < 0) {
+        if (Date.now() > deadline) throw new Error(`The console never printed "${text}":\n${seen}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return seen.indexOf(text, from) + text.length;
+    };
+    const running = runConsole({
+      context: {
+        store: bed.catalog,
+        refresher: createCatalogRefresher({ store: bed.catalog }),
+        viewer: localViewer,
+        provision: { templates: bed.engine, requests: bed.system.desk, wizards: bed.system.store },
+      },
+      input,
+      output,
+    });
+    let at = await waitFor('Wayfinder console.', 0);
+    input.write('/provision hello\n');
+    at = await waitFor('Name', at);
+    input.write('Ada!\n');
+    at = await waitFor('Owner', at);
+    input.write('platform');
+    at = await waitFor('Platform Team', at);
+    input.write('\n');
+    at = await waitFor('name:', at);
+    input.write('ada\n');
+    at = await waitFor('Owner', at);
+    input.write('platform');
+    at = await waitFor('Platform Team', at);
+    input.write('\n');
+    at = await waitFor('Loud', at);
+    input.write('n\n');
+    at = await waitFor('Count', at);
+    input.write('3\n');
+    at = await waitFor('Greet (debug:log)', at);
+    input.write('y\n');
+    at = await waitFor('Hello (req-', at);
+    input.end();
+    await running;
+    await bed.system.runner.drain();
+    const [request] = await bed.system.desk.list({ limit: 1 });
+    expect(request?.values).toEqual({ name: 'ada', owner: 'group:default/platform', loud: false, count: 3 });
+    expect(request?.state).toBe('succeeded');
+  }, 60_000);
+});

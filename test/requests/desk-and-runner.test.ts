@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/core/requests/types.ts';
+import type { Database } from '../../src/db/client.ts';
+import type { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
+import { openTestDatabase } from '../helpers/database.ts';
+import {
+  createRequestTestbed,
+  newServiceValues,
+  type RequestTestbed,
+  SHIPPED_TEMPLATES,
+  SLACK_IDS,
+  seedRequestCatalog,
+} from '../helpers/requests.ts';
+
+const ada: Actor = { platform: 'slack', id: SLACK_IDS.ada, userRef: 'user:default/ada' };
+const grace: Actor = { platform: 'slack', id: SLACK_IDS.grace, userRef: 'user:default/grace' };
+const alan: Actor = { platform: 'slack', id: SLACK_IDS.alan, userRef: 'user:default/alan' };
+const stranger: Actor = { platform: 'slack', id: 'U0NOBODY' };
+
+let database: Database;
+let catalog: DrizzleCatalogStore;
+let bed: RequestTestbed;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  catalog = await seedRequestCatalog(database);
+  bed = await createRequestTestbed({ database, catalog });
+});
+afterAll(() => database.close());
+
+describe('requests that need no approval', () => {
+  it('runs every step with the real engine, stores each step, skips a step whose if is false, and ends with the output', async () => {
+    const request = await bed.system.desk.submit({
+      templateRef: 'hello',
+      values: { name: 'ada', loud: false },
+      requester: ada,
+    });
+    expect(request.state).toBe('approved');
+    await bed.system.runner.drain();
+    const done = await bed.system.desk.get({ id: request.id });
+    expect(done.state).toBe('succeeded');
+    expect(done.steps.map((step) => [step.id, step.status, step.attempts])).toEqual([
+      ['greet', 'succeeded', 1],
+      ['fetch', 'succeeded', 1],
+      ['shout', 'skipped', 1],
+    ]);
+    expect(done.steps[0]?.log.join('\n')).toContain('Hello ada');
+    expect(done.output?.text).toEqual([{ title: 'Done', content: 'Greeted ada.' }]);
+    const audit = await bed.system.desk.audit({ id: request.id });
+    expect(audit.map((entry) => [entry.action, entry.actor?.userRef])).toEqual([
+      ['requested', 'user:default/ada'],
+      ['succeeded', undefined],
+    ]);
+  });
+});
+
+describe('approvals decided from catalog ownership', () => {
+  const submitGated = (requester: Actor) =>
+    bed.system.desk.submit({ templateRef: 'gated', values: { environment: 'production' }, requester });
+
+  it('needs no approval when approval-if is false', async () => {
+    const request = await bed.system.desk.submit({
+      templateRef: 'gated',
+      values: { environment: 'staging' },
+      requester: alan,
+    });
+    expect(request.state).toBe('approved');
+    expect(request.approvers).toBeUndefined();
+  });
+
+  it("refuses a non-member's approval, saying who may decide", async () => {
+    const request = await submitGated(ada);
+    expect(request.state).toBe('awaiting-approval');
+    await expect(bed.system.desk.decide({ id: request.id, actor: alan, approve: true })).rejects.toThrow(
+      `Only members of group:default/platform (or its sub-teams) can decide on request ${request.id}; user:default/alan is not one.`,
+    );
+    expect((await bed.system.desk.get({ id: request.id })).state).toBe('awaiting-approval');
+  });
+
+  it('refuses self-approval, and lets a member of a sub-team approve', async () => {
+    const request = await submitGated(ada);
+    await expect(bed.system.desk.decide({ id: request.id, actor: ada, approve: true })).rejects.toThrow(
+      `You asked for request ${request.id} yourself, and Gated does not allow approving your own request (wayfinder.dev/allow-self-approval). Another member of group:default/platform must decide.`,
+    );
+    const approved = await bed.system.desk.decide({ id: request.id, actor: grace, approve: true });
+    expect(approved.state).toBe('approved');
+    expect(approved.decidedBy?.userRef).toBe('user:default/grace');
+    await bed.system.runner.drain();
+    expect((await bed.system.desk.get({ id: request.id })).state).toBe('succeeded');
+    const audit = await bed.system.desk.audit({ id: request.id });
+    expect(audit.map((entry) => [entry.action, entry.actor?.userRef])).toEqual([
+      ['requested', 'user:default/ada'],
+      ['approved', 'user:default/grace'],
+      ['succeeded', undefined],
+    ]);
+  });
+
+  it('allows self-approval when the template says so', async () => {
+    const request = await bed.system.desk.submit({ templateRef: 'selfish', values: {}, requester: ada });
+    expect((await bed.system.desk.decide({ id: request.id, actor: ada, approve: true })).state).toBe('approved');
+  });
+
+  it('refuses a Slack user Wayfinder cannot match to a catalog User', async () => {
+    const request = await submitGated(alan);
+    await expect(bed.system.desk.decide({ id: request.id, actor: stranger, approve: true })).rejects.toThrow(
+      /^Wayfinder does not know who you are in the catalog/,
+    );
+  });
+
+  it('records a rejection with its reason, and refuses a second decision saying who decided', async () => {
+    const request = await submitGated(alan);
+    const rejected = await bed.system.desk.decide({
+      id: request.id,
+      actor: ada,
+      approve: false,
+      reason: 'Use the shared cluster',
+    });
+    expect([rejected.state, rejected.reason]).toEqual(['rejected', 'Use the shared cluster']);
+    await expect(bed.system.desk.decide({ id: request.id, actor: grace, approve: true })).rejects.toThrow(
+      `Request ${request.id} cannot be approved: it is rejected by user:default/ada.`,
+    );
+    const audit = await bed.system.desk.audit({ id: request.id });
+    expect(audit.at(-1)).toMatchObject({ action: 'rejected', detail: 'Use the shared cluster' });
+  });
+
+  it('lets the requester cancel, and refuses a stranger', async () => {
+    const request = await submitGated(alan);
+    await expect(bed.system.desk.cancel({ id: request.id, actor: stranger })).rejects.toThrow(
+      `Only the requester or a member of group:default/platform can cancel request ${request.id}.`,
+    );
+    expect((await bed.system.desk.cancel({ id: request.id, actor: alan })).state).toBe('cancelled');
+    expect((await bed.system.desk.audit({ id: request.id })).map((entry) => entry.action)).toEqual([
+      'requested',
+      'cancelled',
+    ]);
+  });
+});
+
+describe('runs against GitHub', () => {
+  let github: FakeGitHubApi;
+  let shipped: RequestTestbed;
+
+  beforeAll(async () => {
+    github = await startFakeGitHubApi();
+    shipped = await createRequestTestbed({ database, catalog, templatesDir: SHIPPED_TEMPLATES, github });
+  });
+  afterAll(() => github.close());
+
+  it('fails on a GitHub outage after its retries, and Retry resumes at the failed step without creating anything twice', async () => {
+    // The first try and the runner's 3 retries of the step all meet the outage.
+    github.failWith({ path: /\/git\/trees$/, method: 'POST', status: 502, times: 4 });
+    const request = await shipped.system.desk.submit({
+      templateRef: 'new-service',
+      values: newServiceValues('billing'),
+      requester: ada,
+    });
+    await shipped.system.runner.drain();
+    const failed = await shipped.system.desk.get({ id: request.id });
+    expect(failed.state).toBe('failed');
+    expect(failed.steps.map((step) => [step.id, step.status])).toEqual([
+      ['fetch', 'succeeded'],
+      ['publish', 'failed'],
+      ['register', 'pending'],
+    ]);
+    expect(failed.error).toMatch(/^Step Create the repository \(publish:github\) failed: /);
+    expect(failed.steps[1]?.attempts).toBe(1);
+
+    await expect(shipped.system.desk.retry({ id: request.id, actor: stranger })).rejects.toThrow(
+      `Only the requester can retry request ${request.id}.`,
+    );
+    await shipped.system.desk.retry({ id: request.id, actor: ada });
+    await shipped.system.runner.drain();
+    const done = await shipped.system.desk.get({ id: request.id });
+    expect(done.state).toBe('succeeded');
+    expect(done.steps.map((step) => [step.id, step.status, step.attempts])).toEqual([
+      ['fetch', 'succeeded', 1],
+      ['publish', 'succeeded', 2],
+      ['register', 'succeeded', 1],
+    ]);
+    expect(github.createdRepos).toEqual(['acme/billing']);
+    expect(done.output?.links).toContainEqual({ title: 'Repository', url: expect.stringContaining('acme/billing') });
+    expect((await shipped.system.desk.audit({ id: request.id })).map((entry) => entry.action)).toEqual([
+      'requested',
+      'failed',
+      'retried',
+      'succeeded',
+    ]);
+  });
+});
