@@ -15,6 +15,7 @@ import { renderText } from './console/render.ts';
 import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
+import { registerDocsCommands } from './docs/cli.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
 import { describeError } from './http/server.ts';
 import { formatSyncSummary } from './ingestion/github-sync.ts';
@@ -167,6 +168,17 @@ export function buildProgram(
       }
     });
 
+  registerDocsCommands(program, {
+    setExitCode,
+    open: () => {
+      const { config, logger } = settings();
+      return openWayfinder({ ...config, loadDemo: false }, logger);
+    },
+    ask: (line) => {
+      const { config, logger } = settings();
+      return runOnce(line, 'text', config, logger);
+    },
+  });
   return program;
 }
 
@@ -201,7 +213,12 @@ async function openConsole(config: Config, logger: Logger) {
   const wayfinder = await openWayfinder(config, logger);
   try {
     await runConsole({
-      context: { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer },
+      context: {
+        store: wayfinder.store,
+        refresher: wayfinder.refresher,
+        viewer: localViewer,
+        docs: wayfinder.docs.asker,
+      },
       input: process.stdin,
       output: process.stdout,
     });
@@ -215,7 +232,7 @@ async function runOnce(line: string, format: 'text' | 'json' | 'slack', config: 
   const wayfinder = await openWayfinder(config, logger);
   try {
     const message = await runCommandLine(
-      { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer },
+      { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer, docs: wayfinder.docs.asker },
       line,
     );
     if (format === 'json') console.log(JSON.stringify(message, null, 2));

@@ -3,6 +3,9 @@
  * `.env.example` lists every key with a comment.
  */
 import { z } from 'zod';
+import { type AiConfig, aiConfig, aiEnv, checkAiEnv, type DocsConfig, docsConfig } from './config-ai.ts';
+
+export type { AiConfig, DocsConfig } from './config-ai.ts';
 
 const flag = (defaultValue: boolean) =>
   z
@@ -137,8 +140,10 @@ const EnvSchema = z
     LOG_LEVEL: z
       .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
       .default('info'),
+    ...aiEnv,
   })
   .superRefine((env, context) => {
+    checkAiEnv(env, context);
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       context.addIssue({
         code: 'custom',
@@ -263,6 +268,9 @@ export interface Config {
     orphanGraceMs: number;
   };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** An OpenAI-compatible endpoint for the docs (embeddings, answers); absent: keyword search and quoted passages. */
+  ai?: AiConfig;
+  docs: DocsConfig;
 }
 
 /**
@@ -310,6 +318,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       orphanGraceMs: values.WAYFINDER_ORPHAN_GRACE,
     },
     logLevel: values.LOG_LEVEL,
+    ...(aiConfig(values) ? { ai: aiConfig(values) } : {}),
+    docs: docsConfig(values),
   };
 }
 

@@ -24,6 +24,7 @@ import { DrizzleProcessedEventLog } from './db/DrizzleProcessedEventLog.ts';
 import { DrizzleSyncStateStore } from './db/DrizzleSyncStateStore.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { pingDatabase } from './db/health.ts';
+import { createDocs, type Docs, indexDemoDocsLogged } from './docs/services.ts';
 import { OctokitGitHubGateway } from './github/OctokitGitHubGateway.ts';
 import { createOctokit } from './github/octokit.ts';
 import { createGitHubWebhookRoute, GITHUB_WEBHOOK_PATH } from './github/webhook-route.ts';
@@ -49,6 +50,7 @@ import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
 import { describeDatabaseFailure, StartupError } from './startup.ts';
 
 const DEMO_CATALOG = fileURLToPath(new URL('../demo/catalog', import.meta.url));
+const DEMO_DOCS = fileURLToPath(new URL('../demo/docs', import.meta.url));
 
 /** How long a handled delivery is remembered; Slack's last retry comes about five minutes after the first. */
 const PROCESSED_EVENT_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -65,6 +67,8 @@ export interface Wayfinder {
   github?: GitHubCatalogSync;
   syncState: SyncStateStore;
   processedEvents: ProcessedEventLog;
+  /** The docs index, the questions asked of it and the asker `/ask` uses (issue 10). */
+  docs: Docs;
   close(): Promise<void>;
 }
 
@@ -82,11 +86,13 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
     const { counts } = await importCatalog({ paths: [DEMO_CATALOG], store });
     logger.info(`Loaded the demo organisation: ${counts.created} entities. Set WAYFINDER_DEMO=false to start empty.`);
   }
+  const docs = createDocs({ database, ai: config.ai });
+  if (config.loadDemo) await indexDemoDocsLogged({ docs, dir: DEMO_DOCS, logger });
   const syncState = new DrizzleSyncStateStore({ db: database.db });
   const github =
     config.github && (await createGitHubSync({ config: config.github, database, store, state: syncState, logger }));
   const refresher = createCatalogRefresher({ store, refreshScope: github && ((opts) => github.refreshScope(opts)) });
-  return { database, store, refresher, github, syncState, processedEvents, close: () => database.close() };
+  return { database, store, refresher, github, syncState, processedEvents, docs, close: () => database.close() };
 }
 
 async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
@@ -198,6 +204,7 @@ export async function serveWayfinder(
           runCommand: answerCommandLine,
           commandNamed,
           processedEvents: wayfinder.processedEvents,
+          docs: wayfinder.docs.asker,
         },
         logger,
         onAck: (ack) => metrics.observeSlackAck(ack),
