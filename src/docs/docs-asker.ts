@@ -24,6 +24,8 @@ import { createRedactingStream, redactSecrets } from './secrets.ts';
 export const CANDIDATES = 20;
 /** Passages an answer is made from (and quoted without a model). */
 export const PASSAGES = 5;
+/** Without a model, the share of a question's words the best passage must hold for the docs to cover it. */
+export const MIN_COVERAGE = 0.5;
 
 export function createDocsAsker(opts: { store: DocsIndexStore; embedder?: Embedder; model?: ChatModel }): DocsAsker {
   const { store, embedder, model } = opts;
@@ -46,11 +48,16 @@ export function createDocsAsker(opts: { store: DocsIndexStore; embedder?: Embedd
           );
         }
       }
-      // Nearest vectors always exist: only a question some words of which the docs hold counts as covered.
-      const hits = rankings[0]?.length ? fuseRankings(rankings, (hit) => hit.id).slice(0, PASSAGES) : [];
+      // Nearest vectors always exist, and a common word matches something: without a model, the docs cover a
+      // question when a passage holds at least half of its words; with one, the model tells from the passages.
+      const lexical = rankings[0] ?? [];
+      const hits = lexical.length > 0 ? fuseRankings(rankings, (hit) => hit.id).slice(0, PASSAGES) : [];
       const passages = hits.map(toPassage);
       if (passages.length === 0) return { passages, covered: false, notes };
-      if (!model) return { passages, covered: true, notes };
+      if (!model) {
+        const best = Math.max(...lexical.map((hit) => hit.coverage ?? 0));
+        return { passages, covered: best >= MIN_COVERAGE, notes };
+      }
 
       const stream = createRedactingStream({ hold: NOT_COVERED, onText: (text) => question.onDelta?.(text) });
       const text = await model

@@ -6,8 +6,8 @@
  *   answer that status instead (the client retries, then gives up).
  * - `POST /v1/chat/completions`, streamed (server-sent events, `data: [DONE]`) or not: it answers from the numbered
  *   context it is given, like a model that follows its prompt. It reads the `<source n="…">` elements of the last user
- *   message and the question after `Question:`; it answers with the first sentence of the source sharing the most
- *   words with the question, cited as `[n]`, or `NOT_COVERED` when none shares a word. It is gullible on purpose: a
+ *   message and the question after `Question:` (with the thread's earlier questions); it answers with the first
+ *   sentence of the source sharing the most distinct words with them, cited as `[n]`, or `NOT_COVERED` when none shares a word. It is gullible on purpose: a
  *   line `INSTRUCTION: <text>` anywhere outside the source elements is obeyed (it answers `<text>`), so a document
  *   that escapes its source element would take it over; one that stays inside changes nothing.
  *
@@ -111,13 +111,15 @@ function answerFrom(messages: { role: string; content: string }[]): string {
   const outside = messages.map((message) => message.content.replace(/<source\b[\s\S]*?<\/source>/g, '')).join('\n');
   const instruction = /^INSTRUCTION: (.+)$/m.exec(outside);
   if (instruction?.[1]) return instruction[1];
-  const last = [...messages].reverse().find((message) => message.role === 'user')?.content ?? '';
+  const users = messages.filter((message) => message.role === 'user');
+  const last = users.at(-1)?.content ?? '';
   const question = /Question: ([\s\S]*)$/.exec(last)?.[1] ?? '';
-  const wanted = new Set(wordsOf(question));
+  // The thread's earlier questions count too, as a model reading the conversation would take them.
+  const wanted = new Set([...users.slice(0, -1).flatMap((message) => wordsOf(message.content)), ...wordsOf(question)]);
   let best: { n: string; text: string; score: number } | undefined;
   for (const match of last.matchAll(/<source n="(\d+)"[^>]*>\n([\s\S]*?)\n<\/source>/g)) {
     const [, n = '', text = ''] = match;
-    const score = wordsOf(text).filter((word) => wanted.has(word)).length;
+    const score = new Set(wordsOf(text).filter((word) => wanted.has(word))).size;
     if (score > 0 && (!best || score > best.score)) best = { n, text, score };
   }
   if (!best) return 'NOT_COVERED';

@@ -73,7 +73,9 @@ export async function answerDocsQuestion(
     ...(opts.history ? { history: opts.history } : {}),
     ...(opts.onDelta ? { onDelta: opts.onDelta } : {}),
   });
-  if (!reply.covered) return { message: await notCoveredMessage(context, opts.question, reply), reply };
+  if (!reply.covered) {
+    return { message: { ...(await notCoveredMessage(context, opts.question, reply)), outcome: 'not-found' }, reply };
+  }
   return { message: docsReplyMessage(opts.question, reply), reply };
 }
 
@@ -149,19 +151,14 @@ async function notCoveredMessage(context: CommandContext, question: string, repl
 }
 
 /**
- * The catalog entity a question is nearest to: the entity of the best passage found, else the best catalog search
- * hit for any of the question's longer words (`/find` on each, a component preferred).
+ * The catalog entity a question is nearest to: the best catalog search hit (a Component) for any of the question's
+ * longer words (`/find` on each), else the entity of the best passage found.
  */
 async function nearestEntity(
   context: CommandContext,
   question: string,
   passages: readonly DocsPassage[],
 ): Promise<EntityRecord | undefined> {
-  const fromPassage = passages.find((passage) => passage.entityRef)?.entityRef;
-  if (fromPassage) {
-    const entity = await context.store.getEntity({ ref: fromPassage });
-    if (entity) return entity;
-  }
   const words = [...new Set(question.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_-]{3,}/gu) ?? [])].slice(
     0,
     NEAREST_WORDS,
@@ -172,7 +169,10 @@ async function nearestEntity(
     const hit = hits[0];
     if (hit && (!best || hit.score > best.score)) best = hit;
   }
-  return best?.entity;
+  if (best) return best.entity;
+  // No word names an entity: the one whose docs came nearest.
+  const fromPassage = passages.find((passage) => passage.entityRef)?.entityRef;
+  return fromPassage ? context.store.getEntity({ ref: fromPassage }) : undefined;
 }
 
 async function scopeOf(

@@ -19,6 +19,8 @@ export interface DocChunkHit {
   url?: string;
   content: string;
   entityRef?: EntityRef;
+  /** Full-text hits: the share (0..1) of the question's words (English stems) the chunk holds. */
+  coverage?: number;
 }
 
 export interface DocsIndexStatus {

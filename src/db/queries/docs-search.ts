@@ -26,18 +26,28 @@ interface HitRow extends Record<string, unknown> {
 
 const HIT_COLUMNS = sql`c.id, c.title, c.heading_path, c.url, c.content, c.entity_ref`;
 
+
 export async function searchDocsLexical(db: Db, opts: DocSearchFilter & { text: string }): Promise<DocChunkHit[]> {
-  const result = await db.execute<HitRow>(sql`
+  // `matched` (how many of the question's words a hit holds) is counted for the returned rows only.
+  const result = await db.execute<HitRow & { matched: number; terms: number }>(sql`
     with q as (
-      select to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) as query
+      select coalesce(array_agg(lexeme), '{}') as lexemes,
+        to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) as query
       from unnest(tsvector_to_array(to_tsvector('english', ${opts.text}))) as lexeme
+    ), top as (
+      select ${HIT_COLUMNS}, c.search, ts_rank(c.search, q.query) as rank
+      from doc_chunks c, q
+      where c.search @@ q.query ${scopeFilter(opts.scope)}
+      order by rank desc, c.id
+      limit ${numberLiteral(opts.limit)}
     )
-    select ${HIT_COLUMNS}
-    from doc_chunks c, q
-    where c.search @@ q.query ${scopeFilter(opts.scope)}
-    order by ts_rank(c.search, q.query) desc, c.id
-    limit ${numberLiteral(opts.limit)}`);
-  return result.rows.map(toHit);
+    select top.id, top.title, top.heading_path, top.url, top.content, top.entity_ref,
+      (select count(*) from unnest(q.lexemes) as l where top.search @@ to_tsquery('simple', quote_literal(l)))::int
+        as matched,
+      cardinality(q.lexemes) as terms
+    from top, q
+    order by top.rank desc, top.id`);
+  return result.rows.map((row) => ({ ...toHit(row), coverage: row.terms > 0 ? row.matched / row.terms : 0 }));
 }
 
 export async function searchDocsVector(
