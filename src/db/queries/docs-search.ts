@@ -26,7 +26,6 @@ interface HitRow extends Record<string, unknown> {
 
 const HIT_COLUMNS = sql`c.id, c.title, c.heading_path, c.url, c.content, c.entity_ref`;
 
-
 export async function searchDocsLexical(db: Db, opts: DocSearchFilter & { text: string }): Promise<DocChunkHit[]> {
   // `matched` (how many of the question's words a hit holds) is counted for the returned rows only.
   const result = await db.execute<HitRow & { matched: number; terms: number }>(sql`
