@@ -205,6 +205,7 @@ export async function serveWayfinder(
           commandNamed,
           processedEvents: wayfinder.processedEvents,
           docs: wayfinder.docs.asker,
+          docsQuestions: wayfinder.docs.questions,
         },
         logger,
         onAck: (ack) => metrics.observeSlackAck(ack),

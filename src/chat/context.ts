@@ -8,6 +8,7 @@ import type { CommandContext, CommandDefinition } from '../core/commands/types.t
 import type { CatalogRefresher } from '../core/ports/catalog-refresher.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { DocsAsker } from '../core/ports/docs-asker.ts';
+import type { DocsQuestionLog } from '../core/ports/docs-question-log.ts';
 import type { Answer, ChatPlatform } from '../core/view-model.ts';
 import { chatViewer } from './viewer.ts';
 
@@ -23,6 +24,8 @@ export interface ChatServices {
   commandNamed(name: string): CommandDefinition | undefined;
   /** Answers `/ask`; absent when the docs are not set up. */
   docs?: DocsAsker;
+  /** Questions asked in threads, once each, and the votes on their answers; absent: threads are not answered. */
+  docsQuestions?: DocsQuestionLog;
 }
 
 /** The context for one request from `userId` on `platform`. Builds no query: the viewer is looked up lazily. */

@@ -8,9 +8,8 @@
  * 2. Passages: the best `PASSAGES`, secrets redacted (`secrets.ts`) before anyone or any model reads them.
  * 3. Answer: with a model, its answer from the numbered passages (`answer-prompt.ts`; no tools), streamed, secrets
  *    redacted again on the way out; `NOT_COVERED` from the model means the docs do not cover the question. Without
- *    one, the passages are the answer.
+ *    one, or when it fails, the passages are the answer (and a note says why).
  */
-import { UpstreamError } from '../core/errors.ts';
 import type { ChatModel } from '../core/ports/chat-model.ts';
 import type { DocsAsker, DocsPassage, DocsQuestion, DocsReply } from '../core/ports/docs-asker.ts';
 import type { DocChunkHit, DocsIndexStore } from '../core/ports/docs-index-store.ts';
@@ -55,29 +54,36 @@ export function createDocsAsker(opts: { store: DocsIndexStore; embedder?: Embedd
       const passages = hits.map(toPassage);
       if (passages.length === 0) return { passages, covered: false, notes };
       if (!model) {
-        const best = Math.max(...lexical.map((hit) => hit.coverage ?? 0));
-        return { passages, covered: best >= MIN_COVERAGE, notes };
+        return { passages, covered: coverageOf(lexical) >= MIN_COVERAGE, notes };
       }
 
       const stream = createRedactingStream({ hold: NOT_COVERED, onText: (text) => question.onDelta?.(text) });
-      const text = await model
-        .complete({
+      let text: string;
+      try {
+        text = await model.complete({
           messages: buildAnswerMessages({
             question: question.question,
             passages,
             ...(question.history ? { history: question.history } : {}),
           }),
           onDelta: (delta) => stream.push(delta),
-        })
-        .catch((error: unknown) => {
-          throw new UpstreamError(`The chat model did not answer: ${describe(error)}`, { cause: error });
         });
+      } catch (error) {
+        // The passages still answer: quoted, as without a model, and the asker is told why.
+        notes.push(`The answering model is unavailable (${describe(error)}); here are the best passages instead.`);
+        return { passages, covered: coverageOf(lexical) >= MIN_COVERAGE, notes };
+      }
       stream.end();
       const answer = redactSecrets(text).trim();
       if (answer === NOT_COVERED || answer.startsWith(NOT_COVERED)) return { passages, covered: false, notes };
       return { passages, answer, covered: true, notes };
     },
   };
+}
+
+/** The best share of the question's words one full-text hit holds. */
+function coverageOf(hits: readonly DocChunkHit[]): number {
+  return Math.max(0, ...hits.map((hit) => hit.coverage ?? 0));
 }
 
 function toPassage(hit: DocChunkHit, index: number): DocsPassage {
