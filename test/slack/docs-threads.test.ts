@@ -9,7 +9,12 @@ import { type FakeOpenAiApi, startFakeOpenAiApi } from '../fakes/openai-api.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { type DemoDocs, openDemoDocs } from '../helpers/demo-docs.ts';
 import { type SlackHttpTestbed, startSlackHttpTestbed } from '../helpers/slack-http-testbed.ts';
-import { blockActionsRequest, eventRequest, postToSlackEndpoint } from '../helpers/slack-requests.ts';
+import {
+  blockActionsRequest,
+  eventRequest,
+  postToSlackEndpoint,
+  slashCommandRequest,
+} from '../helpers/slack-requests.ts';
 
 let openai: FakeOpenAiApi;
 let slack: FakeSlackApi;
@@ -103,6 +108,23 @@ describe('docs questions in Slack', () => {
       channel: 'C0PAYMENTS',
       recipient_user_id: 'U0ASKER',
     });
+  });
+
+  it('acknowledges /ask at once, posts the question in the channel and answers in its thread', async () => {
+    const response = await postToSlackEndpoint(
+      testbed.base,
+      slashCommandRequest({ command: '/ask', text: 'how do I deploy to production?', channelId: 'C0GENERAL' }),
+    );
+    expect(await response.json()).toMatchObject({ text: 'Searching the docs… the answer follows in a thread.' });
+    const question = await slack.waitFor(() => slack.callsTo('chat.postMessage')[0]);
+    expect(question.body).toMatchObject({
+      channel: 'C0GENERAL',
+      text: '<@U0ASKER> asked: how do I deploy to production?',
+    });
+    const posted = await slack.waitFor(() => slack.callsTo('chat.startStream')[0]);
+    expect(posted.body.channel).toBe('C0GENERAL');
+    const { stop } = await streamedAnswer(String(posted.body.thread_ts));
+    expect(JSON.stringify(stop.blocks)).toContain('deploy.md#deploy-to-production');
   });
 
   it('answers a follow-up in that thread without a mention, reading the earlier question', async () => {
