@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --entities N --duration S --database pglite|postgres|both --cpu-prof --vacuum-analyze
- *   --only owner|sync --sync-repositories N --sync-latency MS]`
+ *   --only owner|sync|docs --sync-repositories N --sync-latency MS --docs-chunks N]`
  *
  * Builds a synthetic organisation of N entities, imports it, then measures `/owner` through the real Slack HTTP
  * path against a bare Bolt app (./bare-bolt.ts) and the floor (./floor.ts), and prints one markdown table per database.
@@ -35,6 +35,7 @@ import { openWayfinder } from '../src/main.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../test/fakes/slack-api.ts';
 import { slashCommandRequest } from '../test/helpers/slack-requests.ts';
 import type { FloorDatabase } from './floor.ts';
+import { benchDocs, renderDocsReport } from './docs.ts';
 import { benchGitHubSync, type SyncBench } from './github-sync.ts';
 import { type LoadRequest, type LoadResult, runLoad, sendEach } from './load.ts';
 import { readCpuSnapshot } from './proc-cpu.ts';
@@ -142,7 +143,8 @@ Options:
   --entities N            entities in the synthetic organisation (default 10000, at least 40)
   --duration S            seconds per measured phase (default 5, at most 240)
   --database KIND         pglite, postgres or both (default: postgres when DATABASE_URL is set, else pglite)
-  --only owner|sync       run one section only
+  --only owner|sync|docs  run one section only
+  --docs-chunks N         chunks in the docs section's search index (default 100000)
   --sync-repositories N   repositories in the GitHub sync section (default 2000)
   --sync-latency MS       the fake GitHub's latency per request (default 20)
   --cpu-prof              write a V8 CPU profile of each server during its measured phase
@@ -178,15 +180,18 @@ function parseBenchArgs() {
       only: { type: 'string' },
       'sync-repositories': { type: 'string', default: '2000' },
       'sync-latency': { type: 'string', default: '20' },
+      'docs-chunks': { type: 'string', default: '100000' },
     },
   });
 }
 
 async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Promise<void> {
   const only = values.only;
-  if (only !== undefined && only !== 'owner' && only !== 'sync') {
-    throw new UsageError(`--only must be owner or sync, not "${only}".`);
+  if (only !== undefined && only !== 'owner' && only !== 'sync' && only !== 'docs') {
+    throw new UsageError(`--only must be owner, sync or docs, not "${only}".`);
   }
+  const docsChunks = Number(values['docs-chunks']);
+  if (!Number.isInteger(docsChunks) || docsChunks < 1_000) throw new UsageError('--docs-chunks must be a whole number, at least 1000.');
   const syncRepositories = Number(values['sync-repositories']);
   const syncLatencyMs = Number(values['sync-latency']);
   if (!Number.isInteger(syncRepositories) || syncRepositories < 10)
@@ -211,6 +216,10 @@ async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Pr
   const vacuumAnalyze = values['vacuum-analyze'] ?? false;
 
   for (const kind of kinds) {
+    if (only === undefined || only === 'docs') {
+      console.log(renderDocsReport(await benchDocs({ kind, databaseUrl, chunks: docsChunks, progress })));
+      if (only === 'docs') continue;
+    }
     if (only !== 'sync') {
       const run = await benchDatabase(kind, { entities, durationS, databaseUrl, cpuProfDir, vacuumAnalyze });
       console.log(renderReport(run, { durationS, vacuumAnalyze }));
