@@ -34,8 +34,8 @@ import { createLogger } from '../src/logger.ts';
 import { openWayfinder } from '../src/main.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../test/fakes/slack-api.ts';
 import { slashCommandRequest } from '../test/helpers/slack-requests.ts';
-import type { FloorDatabase } from './floor.ts';
 import { benchDocs, renderDocsReport } from './docs.ts';
+import type { FloorDatabase } from './floor.ts';
 import { benchGitHubSync, type SyncBench } from './github-sync.ts';
 import { type LoadRequest, type LoadResult, runLoad, sendEach } from './load.ts';
 import { readCpuSnapshot } from './proc-cpu.ts';
@@ -191,7 +191,8 @@ async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Pr
     throw new UsageError(`--only must be owner, sync or docs, not "${only}".`);
   }
   const docsChunks = Number(values['docs-chunks']);
-  if (!Number.isInteger(docsChunks) || docsChunks < 1_000) throw new UsageError('--docs-chunks must be a whole number, at least 1000.');
+  if (!Number.isInteger(docsChunks) || docsChunks < 1_000)
+    throw new UsageError('--docs-chunks must be a whole number, at least 1000.');
   const syncRepositories = Number(values['sync-repositories']);
   const syncLatencyMs = Number(values['sync-latency']);
   if (!Number.isInteger(syncRepositories) || syncRepositories < 10)

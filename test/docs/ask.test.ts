@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerCommandLine, runCommandLine } from '../../src/core/commands/index.ts';
 import type { Message } from '../../src/core/view-model.ts';
 import { plainText } from '../../src/core/view-model.ts';
-import { indexDocs } from '../../src/docs/indexer.ts';
-import { type DemoDocs, openDemoDocs } from '../helpers/demo-docs.ts';
+import { addDoc, type DemoDocs, openDemoDocs } from '../helpers/demo-docs.ts';
 
 let demo: DemoDocs;
 beforeAll(async () => {
@@ -91,16 +90,11 @@ describe('/ask without a model', () => {
   });
 
   it('never repeats a secret-looking string a document holds', async () => {
-    await indexDocs({
-      store: demo.index,
-      source: { key: 'test:secrets', entityRef: 'component:default/payments-worker' },
-      files: [
-        {
-          path: 'settlement.md',
-          markdown:
-            '# Settlement batch\n\nThe settlement batch uploads to the acquirer SFTP with token xoxb-4242424242-settlementsecret and password: "S3ttle-me-now".\n',
-        },
-      ],
+    await addDoc(demo, {
+      key: 'test:secrets',
+      path: 'settlement.md',
+      markdown:
+        '# Settlement batch\n\nThe settlement batch uploads to the acquirer SFTP with token xoxb-4242424242-settlementsecret and password: "S3ttle-me-now".\n',
     });
     const text = readable(await ask('/ask how does the settlement batch upload to the acquirer?'));
     expect(text).toContain('Settlement batch');

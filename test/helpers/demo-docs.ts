@@ -6,6 +6,7 @@ import { DrizzleDocsIndexStore } from '../../src/db/DrizzleDocsIndexStore.ts';
 import { DrizzleDocsQuestionLog } from '../../src/db/DrizzleDocsQuestionLog.ts';
 import { indexDemoDocs } from '../../src/docs/demo-docs.ts';
 import { createDocsAsker } from '../../src/docs/docs-asker.ts';
+import { indexDocs } from '../../src/docs/indexer.ts';
 import { createOpenAiChatModel, createOpenAiClient, createOpenAiEmbedder } from '../../src/docs/openai-client.ts';
 import { type DemoCatalog, openDemoCatalog } from './demo-catalog.ts';
 
@@ -73,4 +74,14 @@ async function attachDocs(demo: DemoCatalog, ai: FakeAi | undefined): Promise<De
     ...(embedder ? { embedder } : {}),
     context: { ...demo.context, docs: asker },
   };
+}
+
+/** Indexes one more markdown file, as the docs of payments-worker, beside the demo docs (with vectors when set up). */
+export async function addDoc(demo: DemoDocs, opts: { key: string; path: string; markdown: string }): Promise<void> {
+  await indexDocs({
+    store: demo.index,
+    source: { key: opts.key, entityRef: 'component:default/payments-worker' },
+    files: [{ path: opts.path, markdown: opts.markdown }],
+    ...(demo.embedder ? { embedder: demo.embedder } : {}),
+  });
 }

@@ -78,6 +78,26 @@ function feedbackValue(blocks: unknown): string {
   return actions?.elements?.[0]?.value ?? '';
 }
 
+/** A `message` event as Slack sends it for a person's message. */
+function message(opts: {
+  channelType: 'channel' | 'im';
+  user: string;
+  text: string;
+  ts: string;
+  threadTs?: string;
+  channel: string;
+}): Record<string, unknown> {
+  return {
+    type: 'message',
+    channel_type: opts.channelType,
+    user: opts.user,
+    text: opts.text,
+    ts: opts.ts,
+    ...(opts.threadTs ? { thread_ts: opts.threadTs } : {}),
+    channel: opts.channel,
+  };
+}
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 describe('docs questions in Slack', () => {
@@ -128,43 +148,46 @@ describe('docs questions in Slack', () => {
   });
 
   it('answers a follow-up in that thread without a mention, reading the earlier question', async () => {
-    await send({
-      type: 'message',
-      channel_type: 'channel',
-      user: 'U0ASKER',
-      text: 'and how long does that take?',
-      ts: '1710000000.000200',
-      thread_ts: '1710000000.000100',
-      channel: 'C0PAYMENTS',
-    });
+    await send(
+      message({
+        channelType: 'channel',
+        user: 'U0ASKER',
+        text: 'and how long does that take?',
+        ts: '1710000000.000200',
+        threadTs: '1710000000.000100',
+        channel: 'C0PAYMENTS',
+      }),
+    );
     const { stop } = await streamedAnswer('1710000000.000100');
     expect(JSON.stringify(stop.blocks)).toContain('runbooks/deploy.md#');
   });
 
   it('leaves alone a thread reply where Wayfinder has not answered', async () => {
-    await send({
-      type: 'message',
-      channel_type: 'channel',
-      user: 'U0OTHER',
-      text: 'how do I roll back a deploy?',
-      ts: '1710000000.000300',
-      thread_ts: '1710000000.000299',
-      channel: 'C0PAYMENTS',
-    });
+    await send(
+      message({
+        channelType: 'channel',
+        user: 'U0OTHER',
+        text: 'how do I roll back a deploy?',
+        ts: '1710000000.000300',
+        threadTs: '1710000000.000299',
+        channel: 'C0PAYMENTS',
+      }),
+    );
     await settle();
     expect(slack.callsTo('chat.startStream')).toEqual([]);
     expect(slack.callsTo('chat.postMessage')).toEqual([]);
   });
 
   it('answers a direct message in its thread, posting "the docs don\'t cover this" with who to ask', async () => {
-    await send({
-      type: 'message',
-      channel_type: 'im',
-      user: 'U0ASKER',
-      text: 'what GPU does the fraud detector train on?',
-      ts: '1710000000.000400',
-      channel: 'D0ASKER',
-    });
+    await send(
+      message({
+        channelType: 'im',
+        user: 'U0ASKER',
+        text: 'what GPU does the fraud detector train on?',
+        ts: '1710000000.000400',
+        channel: 'D0ASKER',
+      }),
+    );
     const post = await slack.waitFor(() => slack.callsTo('chat.postMessage')[0]);
     expect(post.body).toMatchObject({ channel: 'D0ASKER', thread_ts: '1710000000.000400' });
     const blocks = JSON.stringify(post.body.blocks);
@@ -182,15 +205,16 @@ describe('docs questions in Slack', () => {
     expect(prompts.body).toMatchObject({ channel_id: 'D0ASKER', thread_ts: '1710000000.000500' });
     expect(JSON.stringify(prompts.body.prompts)).toContain(SUGGESTED_PROMPTS[0].message);
 
-    await send({
-      type: 'message',
-      channel_type: 'im',
-      user: 'U0ASKER',
-      text: 'how long do refunds stay pending?',
-      ts: '1710000000.000600',
-      thread_ts: '1710000000.000500',
-      channel: 'D0ASKER',
-    });
+    await send(
+      message({
+        channelType: 'im',
+        user: 'U0ASKER',
+        text: 'how long do refunds stay pending?',
+        ts: '1710000000.000600',
+        threadTs: '1710000000.000500',
+        channel: 'D0ASKER',
+      }),
+    );
     const { text } = await streamedAnswer('1710000000.000500');
     expect(text).toMatch(/Refunds stay `pending` until the acquirer confirms them/);
     expect(slack.callsTo('assistant.threads.setStatus')[0]?.body).toMatchObject({
