@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       github: undefined,
       sync: { cron: '*/30 * * * *', orphanGraceMs: 7 * 24 * 60 * 60 * 1000 },
       logLevel: 'info',
+      docs: { privateRepos: false },
     });
   });
 
