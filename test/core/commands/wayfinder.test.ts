@@ -19,7 +19,7 @@ describe('/wayfinder', () => {
     const message = await ask('/wayfinder help');
 
     expect(message.summary).toBe(
-      'Wayfinder commands: /owner, /service, /deps, /find, /wayfinder refresh, /wayfinder errors.',
+      'Wayfinder commands: /owner, /service, /deps, /find, /ask, /wayfinder refresh, /wayfinder errors.',
     );
     const [list] = blocksOf(message, 'list');
     expect(list?.items.map((item) => plainText(item.text))).toEqual([
@@ -27,16 +27,18 @@ describe('/wayfinder', () => {
       '/service <name>',
       '/deps <name> [--reverse] [--depth N] [--offset N]',
       '/find <text> [kind:<kind>] [owner:<team or person>] [--offset N]',
+      '/ask <question> [--entity <name>] [--team <name>]',
       '/wayfinder refresh <name>',
       '/wayfinder errors',
     ]);
-    expect(plainText(list?.items[4]?.detail ?? [])).toContain('Example: /wayfinder refresh payments-api');
+    expect(plainText(list?.items[5]?.detail ?? [])).toContain('Example: /wayfinder refresh payments-api');
     // A button on the help page only shows answers; refreshing is typed on purpose.
     expect(buttonCommands(message)).toEqual([
       '/owner payments-api',
       '/service payments-api',
       '/deps payments-api --reverse',
       '/find payments owner:checkout',
+      '/ask how do I roll back a payments-api deploy?',
       '/wayfinder errors',
     ]);
   });
@@ -51,7 +53,7 @@ describe('/wayfinder', () => {
 
   it('answers an unknown command with the commands it knows', async () => {
     expect((await ask('/ownr payments-api')).summary).toBe(
-      'There is no command /ownr. Try /owner, /service, /deps, /find, /wayfinder.',
+      'There is no command /ownr. Try /owner, /service, /deps, /find, /ask, /wayfinder.',
     );
   });
 
