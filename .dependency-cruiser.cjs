@@ -7,7 +7,7 @@
  */
 
 /** Folders outside the core and the chat layer that hold adapters, ingestion and the wiring. */
-const OUTER = '^src/(db|github|slack|console|ingestion|jobs|templates|requests)/|^src/(main|cli)[.]ts$';
+const OUTER = '^src/(db|github|slack|console|ingestion|jobs|templates|requests|docs)/|^src/(main|cli)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -33,7 +33,17 @@ module.exports = {
         'src/slack and src/console parse, call src/chat or src/core and render; stores, GitHub and the sync are passed in.',
       severity: 'error',
       from: { path: '^src/(slack|console)/' },
-      to: { path: '^src/(db|github|ingestion|jobs|requests)/|^src/(main|cli)[.]ts$' },
+      to: { path: '^src/(db|github|ingestion|jobs|requests|docs)/|^src/(main|cli)[.]ts$' },
+    },
+    {
+      name: 'docs-below-the-surfaces',
+      comment:
+        "src/docs (sources, chunking, indexing, search, answering) implements the core's docs ports on src/db and the " +
+        'openai client; its services.ts and cli.ts are wiring helpers. It never imports the chat layer, the surfaces ' +
+        'or the wiring, which pass it what it needs.',
+      severity: 'error',
+      from: { path: '^src/docs/' },
+      to: { path: '^src/(chat|slack|console|jobs|ingestion|github)/|^src/(main|cli)[.]ts$' },
     },
     {
       name: 'adapters-implement-core-ports',

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --entities N --duration S --database pglite|postgres|both --cpu-prof --vacuum-analyze
- *   --only owner|sync --sync-repositories N --sync-latency MS]`
+ *   --only owner|sync|docs --sync-repositories N --sync-latency MS --docs-chunks N]`
  *
  * Builds a synthetic organisation of N entities, imports it, then measures `/owner` through the real Slack HTTP
  * path against a bare Bolt app (./bare-bolt.ts) and the floor (./floor.ts), and prints one markdown table per database.
@@ -35,6 +35,7 @@ import { createLogger } from '../src/logger.ts';
 import { openWayfinder } from '../src/main.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../test/fakes/slack-api.ts';
 import { slashCommandRequest } from '../test/helpers/slack-requests.ts';
+import { benchDocs, renderDocsReport } from './docs.ts';
 import type { FloorDatabase } from './floor.ts';
 import { benchGitHubSync, type SyncBench } from './github-sync.ts';
 import { type LoadRequest, type LoadResult, runLoad, sendEach } from './load.ts';
@@ -143,8 +144,9 @@ Options:
   --entities N            entities in the synthetic organisation (default 10000, at least 40)
   --duration S            seconds per measured phase (default 5, at most 240)
   --database KIND         pglite, postgres or both (default: postgres when DATABASE_URL is set, else pglite)
-  --only owner|sync|provision
+  --only owner|sync|provision|docs
                           run one section only
+  --docs-chunks N         chunks in the docs section's search index (default 100000)
   --sync-repositories N   repositories in the GitHub sync section (default 2000)
   --sync-latency MS       the fake GitHub's latency per request (default 20)
   --cpu-prof              write a V8 CPU profile of each server during its measured phase
@@ -180,15 +182,19 @@ function parseBenchArgs() {
       only: { type: 'string' },
       'sync-repositories': { type: 'string', default: '2000' },
       'sync-latency': { type: 'string', default: '20' },
+      'docs-chunks': { type: 'string', default: '100000' },
     },
   });
 }
 
 async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Promise<void> {
   const only = values.only;
-  if (only !== undefined && only !== 'owner' && only !== 'sync' && only !== 'provision') {
-    throw new UsageError(`--only must be owner, sync or provision, not "${only}".`);
+  if (only !== undefined && !['owner', 'sync', 'provision', 'docs'].includes(only)) {
+    throw new UsageError(`--only must be owner, sync, provision or docs, not "${only}".`);
   }
+  const docsChunks = Number(values['docs-chunks']);
+  if (!Number.isInteger(docsChunks) || docsChunks < 1_000)
+    throw new UsageError('--docs-chunks must be a whole number, at least 1000.');
   const syncRepositories = Number(values['sync-repositories']);
   const syncLatencyMs = Number(values['sync-latency']);
   if (!Number.isInteger(syncRepositories) || syncRepositories < 10)
@@ -217,6 +223,10 @@ async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Pr
       const provision = await benchProvisionOn(kind, databaseUrl);
       console.log(renderProvisionReport(kind, provision));
       if (only === 'provision') continue;
+    }
+    if (only === undefined || only === 'docs') {
+      console.log(renderDocsReport(await benchDocs({ kind, databaseUrl, chunks: docsChunks, progress })));
+      if (only === 'docs') continue;
     }
     if (only !== 'sync') {
       const run = await benchDatabase(kind, { entities, durationS, databaseUrl, cpuProfDir, vacuumAnalyze });

@@ -21,6 +21,7 @@ import type { ParameterField, TemplateDefinition } from './core/ports/template-e
 import { REQUEST_STATES } from './core/requests/types.ts';
 import { countOf } from './core/text.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
+import { registerDocsCommands } from './docs/cli.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
 import { describeError } from './http/server.ts';
 import { formatSyncSummary } from './ingestion/github-sync.ts';
@@ -234,6 +235,17 @@ export function buildProgram(
 
   addTemplateCommands(program, setExitCode);
   addRequestCommands(program, setExitCode);
+  registerDocsCommands(program, {
+    setExitCode,
+    open: () => {
+      const { config, logger } = settings();
+      return openWayfinder({ ...config, loadDemo: false }, logger);
+    },
+    ask: (line) => {
+      const { config, logger } = settings();
+      return runOnce(line, 'text', config, logger);
+    },
+  });
   return program;
 }
 
@@ -526,6 +538,16 @@ async function openConsole(config: Config, logger: Logger) {
     } finally {
       await requests.close();
     }
+    await runConsole({
+      context: {
+        store: wayfinder.store,
+        refresher: wayfinder.refresher,
+        viewer: localViewer,
+        docs: wayfinder.docs.asker,
+      },
+      input: process.stdin,
+      output: process.stdout,
+    });
     return 0;
   } finally {
     await wayfinder.close();
@@ -536,7 +558,7 @@ async function runOnce(line: string, format: 'text' | 'json' | 'slack', config: 
   const wayfinder = await openWayfinder(config, logger);
   try {
     const message = await runCommandLine(
-      { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer },
+      { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer, docs: wayfinder.docs.asker },
       line,
     );
     if (format === 'json') console.log(JSON.stringify(message, null, 2));

@@ -3,7 +3,10 @@
  * `.env.example` lists every key with a comment.
  */
 import { z } from 'zod';
+import { type AiConfig, aiConfig, aiEnv, checkAiEnv, type DocsConfig, docsConfig } from './config-ai.ts';
 import { packagePath } from './paths.ts';
+
+export type { AiConfig, DocsConfig } from './config-ai.ts';
 
 const flag = (defaultValue: boolean) =>
   z
@@ -139,8 +142,10 @@ const EnvSchema = z
     LOG_LEVEL: z
       .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
       .default('info'),
+    ...aiEnv,
   })
   .superRefine((env, context) => {
+    checkAiEnv(env, context);
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       context.addIssue({
         code: 'custom',
@@ -267,6 +272,9 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Self-service templates: the folder of `<name>/template.yaml` files (`WAYFINDER_TEMPLATES_DIR`). */
   templates: { dir: string };
+  /** An OpenAI-compatible endpoint for the docs (embeddings, answers); absent: keyword search and quoted passages. */
+  ai?: AiConfig;
+  docs: DocsConfig;
 }
 
 /**
@@ -316,6 +324,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: values.LOG_LEVEL,
     // The shipped templates wherever Wayfinder is started from (as the demo catalog is found).
     templates: { dir: values.WAYFINDER_TEMPLATES_DIR ?? packagePath('templates') },
+    ...(aiConfig(values) ? { ai: aiConfig(values) } : {}),
+    docs: docsConfig(values),
   };
 }
 

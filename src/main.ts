@@ -27,6 +27,7 @@ import { DrizzleProcessedEventLog } from './db/DrizzleProcessedEventLog.ts';
 import { DrizzleSyncStateStore } from './db/DrizzleSyncStateStore.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { pingDatabase } from './db/health.ts';
+import { createDocs, type Docs, indexDemoDocsLogged } from './docs/services.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
 import { OctokitGitHubGateway } from './github/OctokitGitHubGateway.ts';
 import { OctokitGitHubProvisioner } from './github/OctokitGitHubProvisioner.ts';
@@ -60,6 +61,7 @@ import { ScaffolderTemplateEngine } from './templates/engine.ts';
 
 /** The demo organisation's catalog, loaded into an empty catalog when `WAYFINDER_DEMO` allows. */
 export const DEMO_CATALOG = packagePath('demo', 'catalog');
+const DEMO_DOCS = packagePath('demo', 'docs');
 
 /** How long a handled delivery is remembered; Slack's last retry comes about five minutes after the first. */
 const PROCESSED_EVENT_RETENTION_MS = 24 * 60 * 60 * 1000;
@@ -76,6 +78,8 @@ export interface Wayfinder {
   github?: GitHubCatalogSync;
   syncState: SyncStateStore;
   processedEvents: ProcessedEventLog;
+  /** The docs index, the questions asked of it and the asker `/ask` uses (issue 10). */
+  docs: Docs;
   close(): Promise<void>;
 }
 
@@ -96,11 +100,13 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
     // Loaded by an earlier start or the console, before Slack or GitHub was configured.
     logger.warn('The catalog still holds the demo organisation; `wayfinder catalog forget --demo` removes it.');
   }
+  const docs = createDocs({ database, ai: config.ai });
+  if (config.loadDemo) await indexDemoDocsLogged({ docs, dir: DEMO_DOCS, logger });
   const syncState = new DrizzleSyncStateStore({ db: database.db });
   const github =
     config.github && (await createGitHubSync({ config: config.github, database, store, state: syncState, logger }));
   const refresher = createCatalogRefresher({ store, refreshScope: github && ((opts) => github.refreshScope(opts)) });
-  return { database, store, refresher, github, syncState, processedEvents, close: () => database.close() };
+  return { database, store, refresher, github, syncState, processedEvents, docs, close: () => database.close() };
 }
 
 async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
@@ -312,6 +318,8 @@ export async function serveWayfinder(
           commandNamed,
           processedEvents: wayfinder.processedEvents,
           provision: requests.provision,
+          docs: wayfinder.docs.asker,
+          docsQuestions: wayfinder.docs.questions,
         },
         logger,
         onAck: (ack) => metrics.observeSlackAck(ack),

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       sync: { cron: '*/30 * * * *', orphanGraceMs: 7 * 24 * 60 * 60 * 1000 },
       logLevel: 'info',
       templates: { dir: packagePath('templates') },
+      docs: { privateRepos: false },
     });
   });
 

@@ -7,6 +7,8 @@ import type { RefreshGate } from '../core/commands/refresh-gate.ts';
 import type { CommandContext, CommandDefinition, ProvisionServices } from '../core/commands/types.ts';
 import type { CatalogRefresher } from '../core/ports/catalog-refresher.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
+import type { DocsAsker } from '../core/ports/docs-asker.ts';
+import type { DocsQuestionLog } from '../core/ports/docs-question-log.ts';
 import type { Answer, ChatPlatform } from '../core/view-model.ts';
 import { chatViewer } from './viewer.ts';
 
@@ -22,11 +24,15 @@ export interface ChatServices {
   commandNamed(name: string): CommandDefinition | undefined;
   /** Templates and requests (`/provision`), when wired. */
   provision?: ProvisionServices;
+  /** Answers `/ask`; absent when the docs are not set up. */
+  docs?: DocsAsker;
+  /** Questions asked in threads, once each, and the votes on their answers; absent: threads are not answered. */
+  docsQuestions?: DocsQuestionLog;
 }
 
 /** The context for one request from `userId` on `platform`. Builds no query: the viewer is looked up lazily. */
 export function createChatContext(opts: {
-  services: Pick<ChatServices, 'store' | 'refresher' | 'refreshes' | 'provision'>;
+  services: Pick<ChatServices, 'store' | 'refresher' | 'refreshes' | 'provision' | 'docs'>;
   platform: ChatPlatform;
   userId: string;
 }): CommandContext {
@@ -35,6 +41,7 @@ export function createChatContext(opts: {
     store: services.store,
     refresher: services.refresher,
     refreshes: services.refreshes,
+    ...(services.docs ? { docs: services.docs } : {}),
     platform,
     asker: { platform, id: userId },
     viewer: chatViewer({ store: services.store, platform, userId }),

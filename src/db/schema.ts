@@ -6,7 +6,18 @@
  * this table, and a table-qualified name is not accepted everywhere drizzle-kit would print one.
  */
 import { type SQL, sql } from 'drizzle-orm';
-import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import type { EntityEnvelope } from '../core/catalog/types.ts';
 
 /** Postgres `tsvector`; only ever written by Postgres itself (generated column), read as its text form. */
@@ -332,3 +343,100 @@ export const wizardSessions = pgTable('wizard_sessions', {
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * Docs sources (issue 10): a local folder indexed with `wayfinder docs index`, or a repository's docs read through
+ * GitHub (`backstage.io/techdocs-ref`). `key` names it (`dir:/srv/docs/payments`, `github:acme/payments-api:docs`).
+ */
+export const docSources = pgTable('doc_sources', {
+  key: text('key').primaryKey(),
+  /** The entity the docs describe (`component:default/payments-api`); its owner answers when the docs do not. */
+  entityRef: text('entity_ref'),
+  /** Where a file's page is shown: a file's link is this base plus its path (and `#anchor` for a section). */
+  baseUrl: text('base_url'),
+  indexedAt: updatedAt(),
+});
+
+/** One markdown file of a source as last indexed; an unchanged `content_hash` means nothing to do. */
+export const docFiles = pgTable(
+  'doc_files',
+  {
+    sourceKey: text('source_key')
+      .notNull()
+      .references(() => docSources.key, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    title: text('title').notNull(),
+    contentHash: text('content_hash').notNull(),
+    indexedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceKey, t.path] })],
+);
+
+/**
+ * A section of a file, cut on its headings (`src/docs/markdown-chunks.ts`). `search` weighs the heading path (with the
+ * file's title) above the text. `embedding` (float4[]) is kept when the chunk's `content_hash` and the model are
+ * unchanged; where pgvector is installed an HNSW index over `embedding::vector(n)` is made for the configured size.
+ */
+export const docChunks = pgTable(
+  'doc_chunks',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    sourceKey: text('source_key')
+      .notNull()
+      .references(() => docSources.key, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    ordinal: integer('ordinal').notNull(),
+    entityRef: text('entity_ref'),
+    title: text('title').notNull(),
+    headingPath: text('heading_path').array().notNull(),
+    /** The title and heading path as one text, for the weighted full-text document. */
+    headings: text('headings').notNull(),
+    url: text('url'),
+    content: text('content').notNull(),
+    contentHash: text('content_hash').notNull(),
+    embedding: real('embedding').array(),
+    embeddingModel: text('embedding_model'),
+    embeddingDimensions: integer('embedding_dimensions'),
+    search: tsvector('search')
+      .notNull()
+      .generatedAlwaysAs(sql.raw([weighted('"headings"', 'A'), weighted('"content"', 'C')].join(' || '))),
+  },
+  (t) => [
+    index('doc_chunks_search_idx').using('gin', t.search),
+    index('doc_chunks_file_idx').on(t.sourceKey, t.path),
+    index('doc_chunks_entity_idx').on(t.entityRef),
+    index('doc_chunks_hash_idx').on(t.contentHash),
+  ],
+);
+
+/**
+ * Each question answered, once per `key` (the Slack event id, or a command's own id): a retry that finds its key
+ * taken is not answered again. `thread_key` groups a thread's questions, so a follow-up is read with the earlier ones.
+ */
+export const docQuestions = pgTable(
+  'doc_questions',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    key: text('key').notNull().unique(),
+    threadKey: text('thread_key'),
+    asker: text('asker'),
+    question: text('question').notNull(),
+    answer: text('answer'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('doc_questions_thread_idx').on(t.threadKey, t.createdAt)],
+);
+
+/** Helpful / not helpful, one vote per person and answer (the last one counts). */
+export const docFeedback = pgTable(
+  'doc_feedback',
+  {
+    questionId: integer('question_id')
+      .notNull()
+      .references(() => docQuestions.id, { onDelete: 'cascade' }),
+    voter: text('voter').notNull(),
+    helpful: boolean('helpful').notNull(),
+    votedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.questionId, t.voter] })],
+);

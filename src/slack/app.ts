@@ -19,6 +19,7 @@ import { createEventDeduplication } from './event-dedupe.ts';
 import { createIdentityWarmer } from './identities.ts';
 import type { ListenerContext, SlackServices } from './listener-context.ts';
 import { registerActions } from './listeners/actions/index.ts';
+import { createDocsAssistant } from './listeners/assistant.ts';
 import { registerCommands } from './listeners/commands/index.ts';
 import { registerEvents } from './listeners/events/index.ts';
 import { registerViews } from './listeners/views/index.ts';
@@ -122,6 +123,8 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   app.error(createSlackErrorHandler({ logger }));
   registerCommands(app, listener);
   registerActions(app, listener);
+  // Before the event listeners: the assistant pane's messages are its own (Bolt stops them there).
+  if (opts.services.docsQuestions) app.assistant(createDocsAssistant(listener));
   registerEvents(app, listener);
   registerViews(app, listener);
 

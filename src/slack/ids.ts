@@ -31,3 +31,9 @@ export function indexedActionId(action: WayfinderAction, index: number): string 
 
 /** The `callback_id` of every modal a command's Form opens; which command and form it is travels in `private_metadata`. */
 export const FORM_CALLBACK_ID = 'wayfinder_form' as const;
+
+/** "Helpful" / "Not helpful" under a docs answer; the button's `value` is the question's id. */
+export const DOCS_HELPFUL_ACTION = 'wayfinder_docs_helpful' as const;
+export const DOCS_NOT_HELPFUL_ACTION = 'wayfinder_docs_not_helpful' as const;
+/** The actions block holding the two feedback buttons. */
+export const DOCS_FEEDBACK_BLOCK_ID = 'wayfinder_docs_feedback' as const;

@@ -59,6 +59,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   const users = new Map<string, FakeSlackUser>();
   let messages = 0;
   let views = 0;
+  const streams = new Map<string, 'open' | 'stopped'>();
 
   const methods: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
     'auth.test': () => ({
@@ -101,6 +102,26 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     'views.update': (body) => ({ view: { id: body.view_id ?? `V0MODAL${views}`, ...(body.view as object) } }),
     'views.push': (body) => ({ view: { id: `V0MODAL${++views}`, ...(body.view as object) } }),
     'conversations.open': (body) => ({ channel: { id: directMessageChannel(String(body.users)) } }),
+    // Docs answers (issue 10): streamed messages and the assistant pane. A stream is a message whose ts startStream
+    // returns; appendStream and stopStream must name a started, unstopped one.
+    'chat.startStream': (body) => {
+      messages += 1;
+      const ts = `1700000000.${String(messages).padStart(6, '0')}`;
+      streams.set(ts, 'open');
+      return { channel: body.channel, ts };
+    },
+    'chat.appendStream': (body) =>
+      streams.get(String(body.ts)) === 'open'
+        ? { channel: body.channel, ts: body.ts }
+        : { ok: false, error: 'message_not_in_streaming_state' },
+    'chat.stopStream': (body) => {
+      if (streams.get(String(body.ts)) !== 'open') return { ok: false, error: 'message_not_in_streaming_state' };
+      streams.set(String(body.ts), 'stopped');
+      return { channel: body.channel, ts: body.ts, message: { ts: body.ts } };
+    },
+    'assistant.threads.setStatus': () => ({}),
+    'assistant.threads.setSuggestedPrompts': () => ({}),
+    'assistant.threads.setTitle': () => ({}),
   };
 
   const server = createServer(async (req, res) => {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { localViewer } from '../../src/core/commands/asker.ts';
 import type { CommandContext } from '../../src/core/commands/types.ts';
 import type { CatalogStore } from '../../src/core/ports/catalog-store.ts';
+import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
 import { importCatalog } from '../../src/ingestion/import-catalog.ts';
@@ -12,6 +13,8 @@ export const DEMO_CATALOG = fileURLToPath(new URL('../../demo/catalog', import.m
 export interface DemoCatalog {
   store: CatalogStore;
   context: CommandContext;
+  /** The database, for stores beside the catalog's (the docs index). */
+  database: Database;
   close(): Promise<void>;
 }
 
@@ -24,5 +27,5 @@ export async function openDemoCatalog(opts: { onQuery?: (query: string) => void 
     throw new Error(`The demo catalog did not import cleanly: ${JSON.stringify(errors, null, 2)}`);
   }
   const refresher = createCatalogRefresher({ store });
-  return { store, context: { store, refresher, viewer: localViewer }, close: () => database.close() };
+  return { store, context: { store, refresher, viewer: localViewer }, database, close: () => database.close() };
 }

@@ -94,9 +94,27 @@ describe('the Slack app manifest', () => {
   it('subscribes to the events the app listens to, with the scopes its calls need', () => {
     expect(manifest._metadata.major_version).toBe(2);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
+      'app_home_opened',
+      // Questions to the docs (src/slack/listeners/events/docs-questions.ts, src/slack/listeners/assistant.ts).
+      'app_mention',
+      'message.im',
+      'message.channels',
+      'message.groups',
+      'assistant_thread_started',
+      'assistant_thread_context_changed',
+    ]);
     expect(manifest.oauth_config.scopes.bot).toEqual(
       expect.arrayContaining(['commands', 'chat:write', 'users:read', 'users:read.email']),
+    );
+    expect(manifest.oauth_config.scopes.bot).toEqual(
+      expect.arrayContaining([
+        'app_mentions:read',
+        'im:history',
+        'channels:history',
+        'groups:history',
+        'assistant:write',
+      ]),
     );
   });
 });

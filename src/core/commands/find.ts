@@ -91,7 +91,8 @@ function findQuery(query: FindQuery): string {
 }
 
 /** A team counts with its sub-teams; a person with the teams they belong to. */
-async function ownersCounted(context: CommandContext, ref: EntityRef): Promise<EntityRef[]> {
+/** The refs an `owner:` (or `--team`) filter counts: the group or person and their groups (a team's sub-teams). */
+export async function ownersCounted(context: CommandContext, ref: EntityRef): Promise<EntityRef[]> {
   const { groups } = await context.store.getHoldings({ ref, limit: 0 });
   return [ref, ...groups.map((group) => group.ref).filter((groupRef) => groupRef !== ref)];
 }

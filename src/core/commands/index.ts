@@ -1,5 +1,6 @@
 import type { Answer, Message } from '../view-model.ts';
 import { code, isMessage, text as plain, strong } from '../view-model.ts';
+import { askCommand } from './ask.ts';
 import { depsCommand } from './deps.ts';
 import { findCommand } from './find.ts';
 import { ownerCommand } from './owner.ts';
@@ -17,7 +18,7 @@ export type { CommandContext, CommandDefinition, FormSubmission, SubmitOutcome }
  * few words: anything longer is a paste gone wrong, and a 10,000-character `/find` costs seconds of trigram matching
  * that every other user waits behind.
  */
-export const MAX_ARGS_LENGTH: Readonly<Record<string, number>> = { find: 300 };
+export const MAX_ARGS_LENGTH: Readonly<Record<string, number>> = { find: 300, ask: 1_000 };
 export const DEFAULT_MAX_ARGS_LENGTH = 200;
 
 /** Every command Wayfinder answers, in the order help lists them. Slack registers one slash command each. */
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   depsCommand,
   findCommand,
   provisionCommand,
+  askCommand,
   // `/wayfinder help` lists the others, and `/wayfinder owner x` runs them for workspaces with one command.
   createWayfinderCommand(() => COMMANDS),
 ];
@@ -89,7 +91,7 @@ export function tooLongAnswer(name: string, args: string): Message | undefined {
   const limit = MAX_ARGS_LENGTH[command] ?? DEFAULT_MAX_ARGS_LENGTH;
   const length = [...text].length;
   if (length <= limit) return undefined;
-  const what = command === 'find' ? 'search' : 'name';
+  const what = command === 'find' ? 'search' : command === 'ask' ? 'question' : 'name';
   const summary = `That ${what} is ${length.toLocaleString('en')} characters long; /${command} reads at most ${limit}. Shorten it and ask again.`;
   return {
     summary,

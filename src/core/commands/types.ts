@@ -1,6 +1,7 @@
 import type { FieldErrors } from '../forms.ts';
 import type { CatalogRefresher } from '../ports/catalog-refresher.ts';
 import type { CatalogStore } from '../ports/catalog-store.ts';
+import type { DocsAsker } from '../ports/docs-asker.ts';
 import type { RequestDesk } from '../ports/request-desk.ts';
 import type { RequestStore } from '../ports/request-store.ts';
 import type { TemplateEngine } from '../ports/template-engine.ts';
@@ -28,6 +29,8 @@ export interface CommandContext {
   refreshes?: RefreshGate;
   /** Templates and requests (`/provision`); absent where they are not wired (`/provision` says so). */
   provision?: ProvisionServices;
+  /** Answers `/ask` from the indexed docs. Absent: the docs are not set up, and `/ask` says so. */
+  docs?: DocsAsker;
 }
 
 /** What `/provision` needs: the template engine and the request desk. */

@@ -19,7 +19,7 @@ describe('/wayfinder', () => {
     const message = await ask('/wayfinder help');
 
     expect(message.summary).toBe(
-      'Wayfinder commands: /owner, /service, /deps, /find, /provision, /wayfinder refresh, /wayfinder errors.',
+      'Wayfinder commands: /owner, /service, /deps, /find, /provision, /ask, /wayfinder refresh, /wayfinder errors.',
     );
     const [list] = blocksOf(message, 'list');
     expect(list?.items.map((item) => plainText(item.text))).toEqual([
@@ -28,6 +28,7 @@ describe('/wayfinder', () => {
       '/deps <name> [--reverse] [--depth N] [--offset N]',
       '/find <text> [kind:<kind>] [owner:<team or person>] [--offset N]',
       '/provision [template] | approve|reject|retry|cancel|status <request id>',
+      '/ask <question> [--entity <name>] [--team <name>]',
       '/wayfinder refresh <name>',
       '/wayfinder errors',
     ]);
@@ -39,6 +40,7 @@ describe('/wayfinder', () => {
       '/deps payments-api --reverse',
       '/find payments owner:checkout',
       '/provision new-service',
+      '/ask how do I roll back a payments-api deploy?',
       '/wayfinder errors',
     ]);
   });
@@ -53,7 +55,7 @@ describe('/wayfinder', () => {
 
   it('answers an unknown command with the commands it knows', async () => {
     expect((await ask('/ownr payments-api')).summary).toBe(
-      'There is no command /ownr. Try /owner, /service, /deps, /find, /provision, /wayfinder.',
+      'There is no command /ownr. Try /owner, /service, /deps, /find, /provision, /ask, /wayfinder.',
     );
   });
 

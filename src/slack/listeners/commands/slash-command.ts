@@ -15,6 +15,7 @@ import type { ListenerContext } from '../../listener-context.ts';
 import { renderSlackModal } from '../../render/form.ts';
 import { renderSlackMessage } from '../../render/message.ts';
 import { deliverLater, learnIdentities, slackContext } from '../answer.ts';
+import { answersInThread, askInThread } from './ask-in-thread.ts';
 
 export type SlashCommandArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'> & { client: WebClient };
 
@@ -22,6 +23,10 @@ export async function answerSlashCommand(
   listener: ListenerContext,
   { command, ack, respond, client }: SlashCommandArgs,
 ): Promise<void> {
+  if (answersInThread(listener, command.command, command.text)) {
+    await askInThread(listener, { command, ack, respond, client });
+    return;
+  }
   let acked = false;
   try {
     const line = `${command.command} ${command.text}`;

@@ -1,0 +1,206 @@
+/**
+ * `/ask <question> [--entity <name>] [--team <name>]`: a question to the docs, answered in words with numbered
+ * citations when a chat model is set up, else with the best passages quoted and linked. When the docs hold nothing
+ * on it, the answer says so and names who to ask: the owner of the catalog entity the question is nearest to, and
+ * their channel. Searching may take a while (embeddings, a model), so the command answers with deferred work.
+ *
+ * Passages reach this file already redacted (`DocsPassage.text`); it never sees a secret.
+ */
+import { z } from 'zod';
+import { channelOf, displayNameOf, shortName, teamName } from '../catalog/facts.ts';
+import type { EntityRecord } from '../catalog/records.ts';
+import type { EntityRef } from '../catalog/types.ts';
+import type { DocsPassage, DocsReply, DocsScope, DocsTurn } from '../ports/docs-asker.ts';
+import { truncate } from '../text.ts';
+import type { Block, Deferred, ListItem, Message, Span } from '../view-model.ts';
+import { link, text as plain, strong } from '../view-model.ts';
+import { parseArgs, valueFlag } from './args.ts';
+import { ownersCounted } from './find.ts';
+import { inputProblemAnswer, resolveNamed, usageAnswer } from './resolve.ts';
+import type { CommandContext, CommandDefinition } from './types.ts';
+
+/** How much of a passage the answer quotes when there is no model. */
+const QUOTE_CHARS = 500;
+/** How much of the question the header and placeholder repeat. */
+const QUOTED_QUESTION = 80;
+/** Words of the question tried against the catalog to find the nearest service, at most. */
+const NEAREST_WORDS = 8;
+
+const nameFlag = (synopsis: string) =>
+  valueFlag({ schema: z.string().min(1), expected: 'a name from the catalog', synopsis });
+
+export const askCommand: CommandDefinition = {
+  name: 'ask',
+  description: 'Ask the docs a question; answers cite their sources. Narrow with --entity <name> or --team <name>.',
+  usage: '<question> [--entity <name>] [--team <name>]',
+  example: '/ask how do I roll back a payments-api deploy?',
+  async run(context, args) {
+    const parsed = parseArgs(args, { entity: nameFlag('--entity <name>'), team: nameFlag('--team <name>') }, '/ask');
+    if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
+    const question = parsed.words.join(' ').trim();
+    if (!question) return usageAnswer(this.name, this.usage, this.example);
+    const scope = await scopeOf(context, question, parsed.flags.entity, parsed.flags.team);
+    if ('message' in scope) return scope.message;
+    const deferred: Deferred = {
+      kind: 'deferred',
+      placeholder: {
+        summary: `Searching the docs for "${truncate(question, QUOTED_QUESTION)}"…`,
+        blocks: [
+          { type: 'context', text: [plain(`Searching the docs for "${truncate(question, QUOTED_QUESTION)}"…`)] },
+        ],
+      },
+      work: async () => (await answerDocsQuestion(context, { question, scope: scope.scope })).message,
+    };
+    return deferred;
+  },
+};
+
+/**
+ * Answers `question` from the docs as a Message (and the reply it was made from, whose `answer` a thread keeps for
+ * follow-ups). `onDelta` receives the answer's text as the model writes it. Without docs set up, says so.
+ */
+export async function answerDocsQuestion(
+  context: CommandContext,
+  opts: { question: string; scope?: DocsScope; history?: readonly DocsTurn[]; onDelta?: (text: string) => void },
+): Promise<{ message: Message; reply?: DocsReply }> {
+  if (!context.docs) {
+    const summary = 'The docs are not set up on this Wayfinder: index some with `wayfinder docs index <dir>`.';
+    return { message: { summary, blocks: [{ type: 'text', text: [plain(summary)] }] } };
+  }
+  const reply = await context.docs.ask({
+    question: opts.question,
+    ...(opts.scope ? { scope: opts.scope } : {}),
+    ...(opts.history ? { history: opts.history } : {}),
+    ...(opts.onDelta ? { onDelta: opts.onDelta } : {}),
+  });
+  if (!reply.covered) {
+    return { message: { ...(await notCoveredMessage(context, opts.question, reply)), outcome: 'not-found' }, reply };
+  }
+  return { message: docsReplyMessage(opts.question, reply), reply };
+}
+
+/** The answer for a covered question: the model's text and its sources, or the passages quoted. */
+export function docsReplyMessage(question: string, reply: DocsReply): Message {
+  const blocks: Block[] = [];
+  if (reply.answer) {
+    const cited = citedPassages(reply.answer, reply.passages);
+    blocks.push({ type: 'text', text: [plain(reply.answer)] });
+    blocks.push({ type: 'list', title: 'Sources', items: cited.map(sourceItem) });
+  } else {
+    blocks.push({ type: 'header', text: `From the docs: ${truncate(question, QUOTED_QUESTION)}` });
+    blocks.push({
+      type: 'list',
+      items: reply.passages.map((passage) => ({
+        ...sourceItem(passage),
+        detail: [plain(truncate(passage.text, QUOTE_CHARS))],
+      })),
+    });
+  }
+  for (const note of reply.notes) blocks.push({ type: 'context', text: [plain(note)] });
+  const summary = reply.answer
+    ? truncate(reply.answer, 150)
+    : `${reply.passages.length} passages from the docs on "${truncate(question, QUOTED_QUESTION)}"`;
+  return { summary, blocks };
+}
+
+/** The passages `[n]` in `answer` cites, in order; all of them when it cites none. */
+export function citedPassages(answer: string, passages: readonly DocsPassage[]): DocsPassage[] {
+  const cited = new Set([...answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1])));
+  const found = passages.filter((passage) => cited.has(passage.n));
+  return found.length > 0 ? found : [...passages];
+}
+
+function sourceItem(passage: DocsPassage): ListItem {
+  const where = [passage.title, ...passage.headingPath.filter((heading) => heading !== passage.title)].join(' › ');
+  const label: Span = passage.url ? link(where, passage.url) : strong(where);
+  return { text: [plain(`[${passage.n}] `), label] };
+}
+
+async function notCoveredMessage(context: CommandContext, question: string, reply: DocsReply): Promise<Message> {
+  const blocks: Block[] = [{ type: 'text', text: [plain("The docs don't cover this.")] }];
+  const nearest = await nearestEntity(context, question, reply.passages);
+  let summary = "The docs don't cover this.";
+  if (nearest) {
+    const ownership = await context.store.getOwnership({
+      entity: nearest,
+      ...(context.platform ? { platform: context.platform } : {}),
+    });
+    const team = ownership.owner?.group?.team;
+    const person = ownership.owner?.user;
+    const owner = team ? teamName(team) : person ? displayNameOf(person) : undefined;
+    if (owner) {
+      const channel = team ? channelOf(team) : undefined;
+      const spans: Span[] = [
+        plain('The nearest service is '),
+        strong(displayNameOf(nearest)),
+        plain(', owned by '),
+        strong(owner),
+      ];
+      if (channel) spans.push(plain(': ask in '), channel);
+      spans.push(plain('.'));
+      blocks.push({ type: 'text', text: spans });
+      summary += ` Ask ${owner}, owners of ${displayNameOf(nearest)}.`;
+      blocks.push({
+        type: 'actions',
+        buttons: [{ label: `Who owns ${shortName(nearest)}`, action: 'run', command: `/owner ${shortName(nearest)}` }],
+      });
+    }
+  }
+  for (const note of reply.notes) blocks.push({ type: 'context', text: [plain(note)] });
+  return { summary, blocks };
+}
+
+/**
+ * The catalog entity a question is nearest to: the best catalog search hit (a Component) for any of the question's
+ * longer words (`/find` on each), else the entity of the best passage found.
+ */
+async function nearestEntity(
+  context: CommandContext,
+  question: string,
+  passages: readonly DocsPassage[],
+): Promise<EntityRecord | undefined> {
+  const words = [...new Set(question.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}_-]{3,}/gu) ?? [])].slice(
+    0,
+    NEAREST_WORDS,
+  );
+  let best: { entity: EntityRecord; score: number } | undefined;
+  for (const word of words) {
+    const { hits } = await context.store.search({ text: word, limit: 1, kind: 'component' });
+    const hit = hits[0];
+    if (hit && (!best || hit.score > best.score)) best = hit;
+  }
+  if (best) return best.entity;
+  // No word names an entity: the one whose docs came nearest.
+  const fromPassage = passages.find((passage) => passage.entityRef)?.entityRef;
+  return fromPassage ? context.store.getEntity({ ref: fromPassage }) : undefined;
+}
+
+async function scopeOf(
+  context: CommandContext,
+  question: string,
+  entityName: string | undefined,
+  teamName: string | undefined,
+): Promise<{ scope?: DocsScope } | { message: Message }> {
+  const scope: { entityRefs?: EntityRef[]; ownerRefs?: EntityRef[] } = {};
+  if (entityName) {
+    const resolved = await resolveNamed(context, {
+      command: 'ask',
+      name: entityName,
+      commandFor: (name) => `/ask ${question} --entity ${name}`,
+    });
+    if (resolved.message) return { message: resolved.message };
+    scope.entityRefs = [resolved.entity.ref];
+  }
+  if (teamName) {
+    const resolved = await resolveNamed(context, {
+      command: 'ask',
+      name: teamName,
+      kinds: ['group', 'user'],
+      noun: 'team or person',
+      commandFor: (name) => `/ask ${question} --team ${name}`,
+    });
+    if (resolved.message) return { message: resolved.message };
+    scope.ownerRefs = await ownersCounted(context, resolved.entity.ref);
+  }
+  return scope.entityRefs || scope.ownerRefs ? { scope } : {};
+}

@@ -1,0 +1,64 @@
+import type { EntityRef } from '../catalog/types.ts';
+
+/** A chunk as the index stores it (`src/docs/markdown-chunks.ts` makes them). */
+export interface StoredDocChunk {
+  ordinal: number;
+  headingPath: readonly string[];
+  url?: string;
+  content: string;
+  contentHash: string;
+  /** Its vector, when an embedder made one (or an earlier one with the same hash and model is reused). */
+  embedding?: { model: string; vector: readonly number[] };
+}
+
+/** A chunk found by a search, with its file's title and source entity. */
+export interface DocChunkHit {
+  id: number;
+  title: string;
+  headingPath: readonly string[];
+  url?: string;
+  content: string;
+  entityRef?: EntityRef;
+  /** Full-text hits: the share (0..1) of the question's words (English stems) the chunk holds. */
+  coverage?: number;
+}
+
+export interface DocsIndexStatus {
+  sources: { key: string; entityRef?: EntityRef; files: number; chunks: number; embedded: number; indexedAt: Date }[];
+  /** Whether the database has pgvector (vector search by index) or searches vectors exactly. */
+  vectorSearch: 'pgvector' | 'exact';
+  feedback: { helpful: number; notHelpful: number };
+  questions: number;
+}
+
+export interface DocSearchFilter {
+  scope?: { entityRefs?: readonly EntityRef[]; ownerRefs?: readonly EntityRef[] };
+  limit: number;
+}
+
+/** Where the docs index lives (`DrizzleDocsIndexStore`). */
+export interface DocsIndexStore {
+  /** Creates or updates a source; its files are replaced by `saveFile`/`removeFiles`. */
+  saveSource(opts: { key: string; entityRef?: EntityRef; baseUrl?: string }): Promise<void>;
+  /** The content hash of each file of the source, by path. */
+  fileHashes(opts: { sourceKey: string }): Promise<Map<string, string>>;
+  /** Vectors already stored for these chunk hashes by `model`, by hash: unchanged chunks are not embedded again. */
+  embeddingsByHash(opts: { hashes: readonly string[]; model: string }): Promise<Map<string, number[]>>;
+  /** Replaces a file and its chunks in one transaction. */
+  saveFile(opts: {
+    sourceKey: string;
+    path: string;
+    title: string;
+    contentHash: string;
+    entityRef?: EntityRef;
+    chunks: readonly StoredDocChunk[];
+  }): Promise<void>;
+  removeFiles(opts: { sourceKey: string; paths: readonly string[] }): Promise<void>;
+  /** Full-text search (`websearch_to_tsquery`, English), ranked with the heading path weighing most. */
+  searchLexical(opts: DocSearchFilter & { text: string }): Promise<DocChunkHit[]>;
+  /** Nearest chunks to `vector` by cosine distance among those embedded by `model`. */
+  searchVector(opts: DocSearchFilter & { vector: readonly number[]; model: string }): Promise<DocChunkHit[]>;
+  /** Makes the vector index for `dimensions` where pgvector is installed; idempotent. */
+  prepareVectorIndex(opts: { dimensions: number }): Promise<void>;
+  status(): Promise<DocsIndexStatus>;
+}

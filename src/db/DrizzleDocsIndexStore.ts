@@ -1,0 +1,155 @@
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type {
+  DocChunkHit,
+  DocSearchFilter,
+  DocsIndexStatus,
+  DocsIndexStore,
+  StoredDocChunk,
+} from '../core/ports/docs-index-store.ts';
+import type { Db } from './drizzle-db.ts';
+import { searchDocsLexical, searchDocsVector, vectorIndexStatement } from './queries/docs-search.ts';
+import { docChunks, docFeedback, docFiles, docQuestions, docSources } from './schema.ts';
+
+/** The docs index on Postgres (PGlite or a server); vector search uses pgvector where the database has it. */
+export class DrizzleDocsIndexStore implements DocsIndexStore {
+  readonly #db: Db;
+  #pgvector: Promise<boolean> | undefined;
+
+  constructor(opts: { db: Db }) {
+    this.#db = opts.db;
+  }
+
+  async saveSource(opts: { key: string; entityRef?: string; baseUrl?: string }): Promise<void> {
+    const values = { key: opts.key, entityRef: opts.entityRef ?? null, baseUrl: opts.baseUrl ?? null };
+    await this.#db
+      .insert(docSources)
+      .values(values)
+      .onConflictDoUpdate({ target: docSources.key, set: { ...values, indexedAt: sql`now()` } });
+  }
+
+  async fileHashes(opts: { sourceKey: string }): Promise<Map<string, string>> {
+    const rows = await this.#db
+      .select({ path: docFiles.path, hash: docFiles.contentHash })
+      .from(docFiles)
+      .where(eq(docFiles.sourceKey, opts.sourceKey));
+    return new Map(rows.map((row) => [row.path, row.hash]));
+  }
+
+  async embeddingsByHash(opts: { hashes: readonly string[]; model: string }): Promise<Map<string, number[]>> {
+    if (opts.hashes.length === 0) return new Map();
+    const rows = await this.#db
+      .selectDistinctOn([docChunks.contentHash], { hash: docChunks.contentHash, embedding: docChunks.embedding })
+      .from(docChunks)
+      .where(
+        and(
+          inArray(docChunks.contentHash, [...opts.hashes]),
+          eq(docChunks.embeddingModel, opts.model),
+          isNotNull(docChunks.embedding),
+        ),
+      );
+    return new Map(rows.flatMap((row) => (row.embedding ? [[row.hash, row.embedding] as const] : [])));
+  }
+
+  async saveFile(opts: {
+    sourceKey: string;
+    path: string;
+    title: string;
+    contentHash: string;
+    entityRef?: string;
+    chunks: readonly StoredDocChunk[];
+  }): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      await tx.delete(docChunks).where(and(eq(docChunks.sourceKey, opts.sourceKey), eq(docChunks.path, opts.path)));
+      const file = { sourceKey: opts.sourceKey, path: opts.path, title: opts.title, contentHash: opts.contentHash };
+      await tx
+        .insert(docFiles)
+        .values(file)
+        .onConflictDoUpdate({ target: [docFiles.sourceKey, docFiles.path], set: { ...file, indexedAt: sql`now()` } });
+      if (opts.chunks.length === 0) return;
+      await tx.insert(docChunks).values(
+        opts.chunks.map((chunk) => ({
+          sourceKey: opts.sourceKey,
+          path: opts.path,
+          ordinal: chunk.ordinal,
+          entityRef: opts.entityRef ?? null,
+          title: opts.title,
+          headingPath: [...chunk.headingPath],
+          headings: [opts.title, ...chunk.headingPath.filter((heading) => heading !== opts.title)].join(' › '),
+          url: chunk.url ?? null,
+          content: chunk.content,
+          contentHash: chunk.contentHash,
+          embedding: chunk.embedding ? [...chunk.embedding.vector] : null,
+          embeddingModel: chunk.embedding?.model ?? null,
+          embeddingDimensions: chunk.embedding?.vector.length ?? null,
+        })),
+      );
+    });
+  }
+
+  async removeFiles(opts: { sourceKey: string; paths: readonly string[] }): Promise<void> {
+    if (opts.paths.length === 0) return;
+    await this.#db.transaction(async (tx) => {
+      const paths = [...opts.paths];
+      await tx.delete(docChunks).where(and(eq(docChunks.sourceKey, opts.sourceKey), inArray(docChunks.path, paths)));
+      await tx.delete(docFiles).where(and(eq(docFiles.sourceKey, opts.sourceKey), inArray(docFiles.path, paths)));
+    });
+  }
+
+  searchLexical(opts: DocSearchFilter & { text: string }): Promise<DocChunkHit[]> {
+    return searchDocsLexical(this.#db, opts);
+  }
+
+  async searchVector(opts: DocSearchFilter & { vector: readonly number[]; model: string }): Promise<DocChunkHit[]> {
+    return searchDocsVector(this.#db, { ...opts, pgvector: await this.hasPgvector() });
+  }
+
+  async prepareVectorIndex(opts: { dimensions: number }): Promise<void> {
+    if (await this.hasPgvector()) await this.#db.execute(vectorIndexStatement(opts.dimensions));
+  }
+
+  /** Whether the `vector` extension is installed in this database (asked once). */
+  hasPgvector(): Promise<boolean> {
+    this.#pgvector ??= this.#db
+      .execute<{ installed: boolean }>(
+        sql`select exists (select 1 from pg_extension where extname = 'vector') as installed`,
+      )
+      .then((result) => result.rows[0]?.installed === true);
+    return this.#pgvector;
+  }
+
+  async status(): Promise<DocsIndexStatus> {
+    const sources = await this.#db.execute<{
+      key: string;
+      entity_ref: string | null;
+      indexed_at: string | Date;
+      files: number;
+      chunks: number;
+      embedded: number;
+    }>(sql`
+      select s.key, s.entity_ref, s.updated_at as indexed_at,
+        (select count(*)::int from ${docFiles} f where f.source_key = s.key) as files,
+        (select count(*)::int from ${docChunks} c where c.source_key = s.key) as chunks,
+        (select count(*)::int from ${docChunks} c where c.source_key = s.key and c.embedding is not null) as embedded
+      from ${docSources} s order by s.key`);
+    const [feedback] = await this.#db
+      .select({
+        helpful: sql<number>`count(*) filter (where ${docFeedback.helpful})::int`,
+        notHelpful: sql<number>`count(*) filter (where not ${docFeedback.helpful})::int`,
+      })
+      .from(docFeedback);
+    const [questions] = await this.#db.select({ count: sql<number>`count(*)::int` }).from(docQuestions);
+    return {
+      sources: sources.rows.map((row) => ({
+        key: row.key,
+        ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+        files: row.files,
+        chunks: row.chunks,
+        embedded: row.embedded,
+        indexedAt: new Date(row.indexed_at),
+      })),
+      vectorSearch: (await this.hasPgvector()) ? 'pgvector' : 'exact',
+      feedback: { helpful: feedback?.helpful ?? 0, notHelpful: feedback?.notHelpful ?? 0 },
+      questions: questions?.count ?? 0,
+    };
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The docs asker: hybrid retrieval, then a grounded answer where a chat model is set up.
+ *
+ * 1. Search: full text always; with an embedder, the nearest vectors too, fused by reciprocal rank
+ *    (`rank-fusion.ts`). A follow-up is searched together with the thread's previous question, so "and in staging?"
+ *    finds what the first question was about. When the embedding endpoint fails, the answer comes from full text and
+ *    says so.
+ * 2. Passages: the best `PASSAGES`, secrets redacted (`secrets.ts`) before anyone or any model reads them.
+ * 3. Answer: with a model, its answer from the numbered passages (`answer-prompt.ts`; no tools), streamed, secrets
+ *    redacted again on the way out; `NOT_COVERED` from the model means the docs do not cover the question. Without
+ *    one, or when it fails, the passages are the answer (and a note says why).
+ */
+import type { ChatModel } from '../core/ports/chat-model.ts';
+import type { DocsAsker, DocsPassage, DocsQuestion, DocsReply } from '../core/ports/docs-asker.ts';
+import type { DocChunkHit, DocsIndexStore } from '../core/ports/docs-index-store.ts';
+import type { Embedder } from '../core/ports/embedder.ts';
+import { buildAnswerMessages, NOT_COVERED } from './answer-prompt.ts';
+import { normalise } from './indexer.ts';
+import { fuseRankings } from './rank-fusion.ts';
+import { createRedactingStream, redactSecrets } from './secrets.ts';
+
+/** Candidates each search returns before fusion. */
+export const CANDIDATES = 20;
+/** Passages an answer is made from (and quoted without a model). */
+export const PASSAGES = 5;
+/** Without a model, the share of a question's words the best passage must hold for the docs to cover it. */
+export const MIN_COVERAGE = 0.5;
+
+export function createDocsAsker(opts: { store: DocsIndexStore; embedder?: Embedder; model?: ChatModel }): DocsAsker {
+  const { store, embedder, model } = opts;
+  return {
+    async ask(question: DocsQuestion): Promise<DocsReply> {
+      const notes: string[] = [];
+      const previous = question.history?.at(-1)?.question;
+      const searchText = previous ? `${previous}\n${question.question}` : question.question;
+      const filter = { limit: CANDIDATES, ...(question.scope ? { scope: question.scope } : {}) };
+      const rankings: DocChunkHit[][] = [await store.searchLexical({ ...filter, text: searchText })];
+      if (embedder) {
+        try {
+          const [vector] = await embedder.embed([searchText]);
+          if (vector) {
+            rankings.push(await store.searchVector({ ...filter, vector: normalise(vector), model: embedder.model }));
+          }
+        } catch (error) {
+          notes.push(
+            `Semantic search is unavailable (${describe(error)}); these results come from keyword search only.`,
+          );
+        }
+      }
+      // Nearest vectors always exist, and a common word matches something: without a model, the docs cover a
+      // question when a passage holds at least half of its words; with one, the model tells from the passages.
+      const lexical = rankings[0] ?? [];
+      const hits = lexical.length > 0 ? fuseRankings(rankings, (hit) => hit.id).slice(0, PASSAGES) : [];
+      const passages = hits.map(toPassage);
+      if (passages.length === 0) return { passages, covered: false, notes };
+      if (!model) {
+        return { passages, covered: coverageOf(lexical) >= MIN_COVERAGE, notes };
+      }
+
+      const stream = createRedactingStream({ hold: NOT_COVERED, onText: (text) => question.onDelta?.(text) });
+      let text: string;
+      try {
+        text = await model.complete({
+          messages: buildAnswerMessages({
+            question: question.question,
+            passages,
+            ...(question.history ? { history: question.history } : {}),
+          }),
+          onDelta: (delta) => stream.push(delta),
+        });
+      } catch (error) {
+        // The passages still answer: quoted, as without a model, and the asker is told why.
+        notes.push(`The answering model is unavailable (${describe(error)}); here are the best passages instead.`);
+        return { passages, covered: coverageOf(lexical) >= MIN_COVERAGE, notes };
+      }
+      stream.end();
+      const answer = redactSecrets(text).trim();
+      if (answer === NOT_COVERED || answer.startsWith(NOT_COVERED)) return { passages, covered: false, notes };
+      return { passages, answer, covered: true, notes };
+    },
+  };
+}
+
+/** The best share of the question's words one full-text hit holds. */
+function coverageOf(hits: readonly DocChunkHit[]): number {
+  return Math.max(0, ...hits.map((hit) => hit.coverage ?? 0));
+}
+
+function toPassage(hit: DocChunkHit, index: number): DocsPassage {
+  return {
+    n: index + 1,
+    title: hit.title,
+    headingPath: hit.headingPath,
+    text: redactSecrets(hit.content),
+    ...(hit.url ? { url: hit.url } : {}),
+    ...(hit.entityRef ? { entityRef: hit.entityRef } : {}),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,163 @@
+/**
+ * Indexing a docs source: each file is cut into chunks (`markdown-chunks.ts`), linked to its page (`baseUrl` + path +
+ * GitHub's heading anchor) and its entity, embedded where an embedder is set up, and stored.
+ *
+ * Costs: a file whose content hash is unchanged is not read further (no parse, no write, no embedding). A changed
+ * file is rewritten, and of its chunks only those whose hash has no vector yet (by the same model) are embedded;
+ * the others keep theirs. Embeddings are asked in batches of `EMBEDDING_BATCH` texts. When the embedding endpoint
+ * fails, the file is stored without vectors (lexical search still finds it) and marked so that the next run embeds it.
+ */
+import { createHash } from 'node:crypto';
+import type { EntityRef } from '../core/catalog/types.ts';
+import type { DocsIndexStore, StoredDocChunk } from '../core/ports/docs-index-store.ts';
+import type { Embedder } from '../core/ports/embedder.ts';
+import { chunkMarkdown } from './markdown-chunks.ts';
+
+/** A markdown file of a source: its path relative to the docs root (`runbooks/deploy.md`). */
+export interface DocFile {
+  path: string;
+  markdown: string;
+  /** A title given by the source (mkdocs nav); else the file's own. */
+  title?: string;
+}
+
+export interface DocSource {
+  /** Stable name of the source (`dir:/srv/docs/payments`, `github:acme/payments-api:docs`). */
+  key: string;
+  entityRef?: EntityRef;
+  /** The address of the docs root; a file's link is this plus its path. Absent: chunks have no link. */
+  baseUrl?: string;
+}
+
+export interface IndexSummary {
+  files: { indexed: number; unchanged: number; removed: number };
+  chunks: { written: number; embedded: number; reused: number };
+  /** Set when the embedding endpoint failed: the files were indexed for keyword search only. */
+  embeddingFailure?: string;
+}
+
+/** Texts per embeddings request (OpenAI accepts up to 2,048; local servers prefer fewer). */
+export const EMBEDDING_BATCH = 64;
+
+/** Bumped when chunking changes, so that every file is cut again. */
+const CHUNKER_VERSION = '1';
+/** Prefix of a file hash stored when its embeddings failed: never equal to a real hash, so it is redone. */
+const UNEMBEDDED = 'unembedded:';
+
+/**
+ * Indexes `files` as the whole content of `source`: files of the source not in `files` are removed.
+ * Throws what the store throws; an embedder's failure is reported in the summary instead.
+ */
+export async function indexDocs(opts: {
+  store: DocsIndexStore;
+  source: DocSource;
+  files: readonly DocFile[];
+  embedder?: Embedder;
+}): Promise<IndexSummary> {
+  const { store, source, embedder } = opts;
+  await store.saveSource(source);
+  if (embedder) await store.prepareVectorIndex({ dimensions: embedder.dimensions });
+  const known = await store.fileHashes({ sourceKey: source.key });
+  const summary: IndexSummary = {
+    files: { indexed: 0, unchanged: 0, removed: 0 },
+    chunks: { written: 0, embedded: 0, reused: 0 },
+  };
+  for (const file of opts.files) {
+    const hash = fileHash(file, embedder);
+    if (known.get(file.path) === hash) {
+      summary.files.unchanged += 1;
+      continue;
+    }
+    const { title: ownTitle, chunks } = chunkMarkdown(file.markdown, { path: file.path });
+    const title = file.title ?? ownTitle;
+    const stored: StoredDocChunk[] = chunks.map((chunk) => ({
+      ordinal: chunk.ordinal,
+      headingPath: chunk.headingPath,
+      content: chunk.content,
+      contentHash: chunk.contentHash,
+      ...(source.baseUrl ? { url: pageUrl(source.baseUrl, file.path, chunk.anchor) } : {}),
+    }));
+    let embedded = true;
+    if (embedder && !summary.embeddingFailure) {
+      try {
+        const counts = await embedChunks({ store, embedder, title, chunks: stored });
+        summary.chunks.embedded += counts.embedded;
+        summary.chunks.reused += counts.reused;
+      } catch (error) {
+        summary.embeddingFailure = error instanceof Error ? error.message : String(error);
+        embedded = false;
+      }
+    } else if (embedder) {
+      embedded = false;
+    }
+    await store.saveFile({
+      sourceKey: source.key,
+      path: file.path,
+      title,
+      contentHash: embedded ? hash : `${UNEMBEDDED}${hash}`,
+      ...(source.entityRef ? { entityRef: source.entityRef } : {}),
+      chunks: stored,
+    });
+    summary.files.indexed += 1;
+    summary.chunks.written += stored.length;
+  }
+  const present = new Set(opts.files.map((file) => file.path));
+  const gone = [...known.keys()].filter((path) => !present.has(path));
+  await store.removeFiles({ sourceKey: source.key, paths: gone });
+  summary.files.removed = gone.length;
+  return summary;
+}
+
+/** Sets each chunk's `embedding`: reused by hash where the model made one before, else asked for in batches. */
+async function embedChunks(opts: {
+  store: DocsIndexStore;
+  embedder: Embedder;
+  title: string;
+  chunks: StoredDocChunk[];
+}): Promise<{ embedded: number; reused: number }> {
+  const { store, embedder, title, chunks } = opts;
+  const model = embedder.model;
+  const reusable = await store.embeddingsByHash({ hashes: chunks.map((chunk) => chunk.contentHash), model });
+  const missing: StoredDocChunk[] = [];
+  for (const chunk of chunks) {
+    const vector = reusable.get(chunk.contentHash);
+    if (vector && vector.length === embedder.dimensions) chunk.embedding = { model, vector };
+    else missing.push(chunk);
+  }
+  for (let start = 0; start < missing.length; start += EMBEDDING_BATCH) {
+    const batch = missing.slice(start, start + EMBEDDING_BATCH);
+    const vectors = await embedder.embed(batch.map((chunk) => embeddingText(title, chunk)));
+    batch.forEach((chunk, index) => {
+      const vector = vectors[index];
+      if (vector) chunk.embedding = { model, vector: normalise(vector) };
+    });
+  }
+  return { embedded: missing.length, reused: chunks.length - missing.length };
+}
+
+/** What is embedded for a chunk: its title and headings, then its text. */
+export function embeddingText(title: string, chunk: Pick<StoredDocChunk, 'headingPath' | 'content'>): string {
+  return [[title, ...chunk.headingPath.filter((heading) => heading !== title)].join(' › '), chunk.content].join('\n\n');
+}
+
+/** `vector` scaled to length 1, so that cosine similarity is a dot product (the exact search relies on it). */
+export function normalise(vector: readonly number[]): number[] {
+  const length = Math.hypot(...vector);
+  return length === 0 ? [...vector] : vector.map((value) => value / length);
+}
+
+/** The page of `path` under `baseUrl`, each segment percent-encoded, with `#anchor` for a section. */
+export function pageUrl(baseUrl: string, path: string, anchor?: string): string {
+  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const encoded = path.split('/').map(encodeURIComponent).join('/');
+  return `${base}${encoded}${anchor ? `#${anchor}` : ''}`;
+}
+
+function fileHash(file: DocFile, embedder: Embedder | undefined): string {
+  return createHash('sha256')
+    .update(
+      `${CHUNKER_VERSION}\u0000${file.title ?? ''}\u0000${embedder ? `${embedder.model}/${embedder.dimensions}` : ''}\u0000`,
+    )
+    .update(file.markdown)
+    .digest('hex');
+}

@@ -1,0 +1,158 @@
+/**
+ * Markdown cut into chunks that follow its headings, for the docs index. Parsed with a real CommonMark parser
+ * (`mdast-util-from-markdown` with GitHub Flavored Markdown: tables, task lists, strikethrough, autolinks), never with
+ * regular expressions; a chunk's text is the source's own markdown between node offsets, so code blocks and tables
+ * are quoted exactly as written.
+ *
+ * Rules:
+ * - A heading starts a section; a section's chunks carry the file's title and the heading path (`Runbook › Alerts ›
+ *   High error rate`) and the anchor GitHub would give that heading (`github-slugger`, one slugger per file, so a
+ *   repeated heading gets `-1`, `-2` as on GitHub).
+ * - A section longer than `maxChars` is split between top-level blocks; each later piece starts with the tail (at most
+ *   `overlapChars`, cut at a word) of the block before it, so a sentence that spans the cut is found from both sides.
+ * - A code block or a table is never split, even when it alone is longer than `maxChars`.
+ * - YAML front matter (`---` … `---` at the top, as MkDocs allows) is dropped; its `title:` names the file.
+ */
+import { createHash } from 'node:crypto';
+import GithubSlugger from 'github-slugger';
+import type { RootContent } from 'mdast';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { toString as textOf } from 'mdast-util-to-string';
+import { gfm } from 'micromark-extension-gfm';
+import { parse as parseYaml } from 'yaml';
+
+export interface MarkdownChunk {
+  /** 0-based position of the chunk in its file. */
+  ordinal: number;
+  /** Headings from the file's top down to the chunk's section; empty for text before the first heading. */
+  headingPath: string[];
+  /** GitHub's anchor for the chunk's section heading (`high-error-rate`), absent before the first heading. */
+  anchor?: string;
+  /** The chunk's markdown, as written in the file (the heading line itself left out). */
+  content: string;
+  /** sha256 of the heading path and content: an unchanged chunk keeps its embedding. */
+  contentHash: string;
+}
+
+export interface ChunkedMarkdown {
+  /** The front matter's `title`, else the first level-1 heading, else the file name without its extension. */
+  title: string;
+  chunks: MarkdownChunk[];
+}
+
+/** Default bound on a chunk's length, in characters (about 400 tokens of English). */
+export const DEFAULT_MAX_CHUNK_CHARS = 1_600;
+/** Default overlap carried into the next piece of a split section, in characters. */
+export const DEFAULT_OVERLAP_CHARS = 200;
+
+const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/;
+
+/** Cuts `markdown` (the file at `path`, used for its fallback title) into chunks; never throws on any input. */
+export function chunkMarkdown(
+  markdown: string,
+  opts: { path: string; maxChars?: number; overlapChars?: number },
+): ChunkedMarkdown {
+  const maxChars = opts.maxChars ?? DEFAULT_MAX_CHUNK_CHARS;
+  const overlapChars = opts.overlapChars ?? DEFAULT_OVERLAP_CHARS;
+  const frontMatter = FRONT_MATTER.exec(markdown);
+  const body = frontMatter ? markdown.slice(frontMatter[0].length) : markdown;
+  const tree = fromMarkdown(body, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const slugger = new GithubSlugger();
+
+  const sections: { headingPath: string[]; anchor?: string; blocks: RootContent[] }[] = [];
+  let current: (typeof sections)[number] = { headingPath: [], blocks: [] };
+  const stack: { depth: number; text: string }[] = [];
+  let firstH1: string | undefined;
+  for (const node of tree.children) {
+    if (node.type === 'heading') {
+      sections.push(current);
+      const heading = textOf(node).trim();
+      if (node.depth === 1 && firstH1 === undefined) firstH1 = heading;
+      while (stack.length > 0 && (stack.at(-1)?.depth ?? 0) >= node.depth) stack.pop();
+      stack.push({ depth: node.depth, text: heading });
+      current = { headingPath: stack.map((entry) => entry.text), anchor: slugger.slug(heading), blocks: [] };
+    } else if (node.type !== 'html' || textOf(node).trim() !== '') {
+      current.blocks.push(node);
+    }
+  }
+  sections.push(current);
+
+  const chunks: MarkdownChunk[] = [];
+  for (const section of sections) {
+    for (const content of piecesOf(body, section.blocks, maxChars, overlapChars)) {
+      chunks.push({
+        ordinal: chunks.length,
+        headingPath: section.headingPath,
+        ...(section.anchor ? { anchor: section.anchor } : {}),
+        content,
+        contentHash: hashChunk(section.headingPath, content),
+      });
+    }
+  }
+  const title = frontMatterTitle(frontMatter?.[1]) ?? firstH1 ?? fileTitle(opts.path);
+  return { title, chunks };
+}
+
+/** The section's blocks as texts of at most `maxChars` (a code block or table alone may be longer). */
+function piecesOf(source: string, blocks: readonly RootContent[], maxChars: number, overlapChars: number): string[] {
+  const pieces: string[] = [];
+  let piece: string[] = [];
+  let length = 0;
+  for (const block of blocks) {
+    const text = sourceOf(source, block);
+    if (!text) continue;
+    if (piece.length > 0 && length + text.length + 2 > maxChars) {
+      pieces.push(piece.join('\n\n'));
+      const previous = blocks[blocks.indexOf(block) - 1];
+      const tail = previous && !isWhole(previous) ? tailOf(sourceOf(source, previous), overlapChars) : '';
+      piece = tail ? [tail] : [];
+      length = tail.length;
+    }
+    piece.push(text);
+    length += text.length + 2;
+  }
+  if (piece.length > 0) pieces.push(piece.join('\n\n'));
+  return pieces;
+}
+
+/** Code blocks and tables are quoted whole and never carried over as an overlap. */
+function isWhole(block: RootContent): boolean {
+  return block.type === 'code' || block.type === 'table';
+}
+
+function sourceOf(source: string, node: RootContent): string {
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  if (start === undefined || end === undefined) return textOf(node).trim();
+  return source.slice(start, end).trim();
+}
+
+/** The last `chars` characters of `text`, starting at a word. */
+function tailOf(text: string, chars: number): string {
+  if (text.length <= chars) return text;
+  const cut = text.slice(text.length - chars);
+  const space = cut.search(/\s/);
+  return (space === -1 ? cut : cut.slice(space + 1)).trim();
+}
+
+function frontMatterTitle(yaml: string | undefined): string | undefined {
+  if (!yaml) return undefined;
+  try {
+    const data: unknown = parseYaml(yaml);
+    const title = data && typeof data === 'object' ? (data as { title?: unknown }).title : undefined;
+    return typeof title === 'string' && title.trim() ? title.trim() : undefined;
+  } catch {
+    // Front matter that is not YAML names nothing; the heading or the file name does.
+    return undefined;
+  }
+}
+
+function fileTitle(path: string): string {
+  const name = path.split('/').pop() ?? path;
+  return name.replace(/\.(md|markdown)$/i, '');
+}
+
+function hashChunk(headingPath: readonly string[], content: string): string {
+  return createHash('sha256').update(headingPath.join('\u0000')).update('\u0001').update(content).digest('hex');
+}

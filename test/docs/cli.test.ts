@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
+
+/** Six Wayfinder processes run one after another; on a busy 2-core machine each may take a minute or more to start. */
+const TIMEOUT_MS = 6 * 90_000;
+const CLI = fileURLToPath(new URL('../../bin/wayfinder.js', import.meta.url));
+const DEMO_CATALOG = fileURLToPath(new URL('../../demo/catalog', import.meta.url));
+
+let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
+let docs: string;
+beforeAll(async () => {
+  isolated = await createIsolatedDatabaseEnv();
+  docs = await mkdtemp(path.join(tmpdir(), 'wayfinder-cli-docs-'));
+  await mkdir(path.join(docs, 'runbooks'));
+  await writeFile(
+    path.join(docs, 'runbooks', 'settlement.md'),
+    '# Settlement\n\n## Rerun the settlement batch\n\nRun `settlectl rerun --date 2024-11-03` from the ops host.\n',
+  );
+});
+afterAll(async () => {
+  await isolated?.remove();
+  await rm(docs, { recursive: true, force: true });
+});
+
+function wayfinder(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', WAYFINDER_DEMO: 'false', ...isolated.env } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('wayfinder docs and wayfinder ask', () => {
+  it(
+    'indexes a folder for an entity, skips it when unchanged, reports the status and answers from it',
+    async () => {
+      expect((await wayfinder(['catalog', 'import', DEMO_CATALOG])).code).toBe(0);
+
+      const first = await wayfinder(['docs', 'index', docs, '--entity', 'payments-worker']);
+      expect(first.stdout).toMatch(
+        /^Indexed .* for component:default\/payments-worker: 1 files indexed, 0 unchanged, 0 removed; 1 chunks written/,
+      );
+      expect(first.code).toBe(0);
+      const again = await wayfinder(['docs', 'index', docs, '--entity', 'payments-worker']);
+      expect(again.stdout).toMatch(/0 files indexed, 1 unchanged, 0 removed; 0 chunks written/);
+
+      const status = await wayfinder(['docs', 'status']);
+      expect(status.stdout).toMatch(/\(component:default\/payments-worker\): 1 files, 1 chunks, 0 embedded/);
+      expect(status.stdout).toContain('Search: keyword only (no WAYFINDER_EMBEDDING_MODEL).');
+
+      const answer = await wayfinder(['ask', 'how do I rerun the settlement batch?']);
+      expect(answer.code).toBe(0);
+      expect(answer.stdout).toContain(
+        'https://github.com/acme/payments-worker/blob/HEAD/docs/runbooks/settlement.md#rerun-the-settlement-batch',
+      );
+      expect(answer.stdout).toContain('settlectl rerun --date 2024-11-03');
+
+      const unknown = await wayfinder(['docs', 'index', docs, '--entity', 'no-such-service']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain(
+        '--entity no-such-service: no entity of that name in the catalog; import the catalog first, or check the name.',
+      );
+    },
+    TIMEOUT_MS,
+  );
+});

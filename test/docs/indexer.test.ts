@@ -1,0 +1,127 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.ts';
+import { DrizzleDocsIndexStore } from '../../src/db/DrizzleDocsIndexStore.ts';
+import { indexDocs } from '../../src/docs/indexer.ts';
+import { readLocalDocs } from '../../src/docs/local-source.ts';
+import { type FakeOpenAiApi, startFakeOpenAiApi } from '../fakes/openai-api.ts';
+import { openTestDatabase } from '../helpers/database.ts';
+import { aiParts } from '../helpers/demo-docs.ts';
+
+let database: Database;
+let openai: FakeOpenAiApi;
+let dir: string;
+const statements: string[] = [];
+
+beforeAll(async () => {
+  database = await openTestDatabase({ onQuery: (query) => statements.push(query) });
+  openai = await startFakeOpenAiApi();
+  dir = await mkdtemp(path.join(tmpdir(), 'wayfinder-docs-'));
+});
+afterAll(async () => {
+  await database?.close();
+  await openai?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const DEPLOY = `# Deploy\n\n## Canary\n\nFive percent of traffic first.\n\n## Roll back\n\nRun the rollback workflow.\n`;
+
+async function write(relative: string, text: string) {
+  await mkdir(path.dirname(path.join(dir, relative)), { recursive: true });
+  await writeFile(path.join(dir, relative), text);
+}
+
+describe('indexDocs', () => {
+  it('indexes a folder: chunks linked to the page and heading anchor, found by full-text search', async () => {
+    await write('docs/runbooks/deploy.md', DEPLOY);
+    await write('mkdocs.yml', 'site_name: Payments\nnav:\n  - Deploying: runbooks/deploy.md\n');
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const { files } = await readLocalDocs(dir);
+    const summary = await indexDocs({
+      store,
+      source: {
+        key: 'test:payments',
+        entityRef: 'component:default/payments-api',
+        baseUrl: 'https://github.com/acme/payments-api/blob/main/docs',
+      },
+      files,
+    });
+    expect(summary.files).toEqual({ indexed: 1, unchanged: 0, removed: 0 });
+    const [hit] = await store.searchLexical({ text: 'how do I roll back?', limit: 5 });
+    expect(hit).toMatchObject({
+      title: 'Deploying',
+      headingPath: ['Deploy', 'Roll back'],
+      url: 'https://github.com/acme/payments-api/blob/main/docs/runbooks/deploy.md#roll-back',
+      entityRef: 'component:default/payments-api',
+    });
+  });
+
+  it('writes nothing when a folder is indexed again unchanged', async () => {
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const { files } = await readLocalDocs(dir);
+    statements.length = 0;
+    const summary = await indexDocs({ store, source: { key: 'test:payments' }, files });
+    expect(summary.files).toEqual({ indexed: 0, unchanged: 1, removed: 0 });
+    expect(
+      statements.filter(
+        (statement) => /^\s*(insert|update|delete)\b/i.test(statement) && !/doc_sources/.test(statement),
+      ),
+    ).toEqual([]);
+  });
+
+  it('embeds only the chunks of a changed file that changed', async () => {
+    const { embedder } = aiParts({ url: openai.url, embeddingDimensions: 32 });
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const source = { key: 'test:embedded', baseUrl: 'https://docs.example/' };
+    await indexDocs({
+      store,
+      source,
+      files: [{ path: 'deploy.md', markdown: DEPLOY }],
+      ...(embedder ? { embedder } : {}),
+    });
+    expect(openai.embedded).toHaveLength(2);
+    openai.embedded.length = 0;
+    const changed = DEPLOY.replace('Run the rollback workflow.', 'Run the rollback workflow with the last tag.');
+    const summary = await indexDocs({
+      store,
+      source,
+      files: [{ path: 'deploy.md', markdown: changed }],
+      ...(embedder ? { embedder } : {}),
+    });
+    expect(summary.chunks).toEqual({ written: 2, embedded: 1, reused: 1 });
+    expect(openai.embedded).toEqual([expect.stringContaining('Run the rollback workflow with the last tag.')]);
+  });
+
+  it('removes the files a source no longer has', async () => {
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const summary = await indexDocs({ store, source: { key: 'test:embedded' }, files: [] });
+    expect(summary.files.removed).toBe(1);
+    expect((await store.status()).sources.find((source) => source.key === 'test:embedded')).toMatchObject({
+      files: 0,
+      chunks: 0,
+    });
+  });
+
+  it('stores the files for keyword search when the embedding endpoint fails, and embeds them on the next run', async () => {
+    const { embedder } = aiParts({ url: openai.url, embeddingDimensions: 32 });
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const source = { key: 'test:flaky' };
+    const files = [{ path: 'deploy.md', markdown: DEPLOY }];
+    openai.failEmbeddings(503);
+    const failed = await indexDocs({ store, source, files, ...(embedder ? { embedder } : {}) });
+    openai.failEmbeddings(undefined);
+    expect(failed.embeddingFailure).toMatch(/embedding endpoint failed: 503/);
+    expect(await store.searchLexical({ text: 'canary', limit: 1 })).toHaveLength(1);
+    const retried = await indexDocs({ store, source, files, ...(embedder ? { embedder } : {}) });
+    expect(retried.files.indexed).toBe(1);
+    expect(retried.chunks.embedded).toBe(2);
+  });
+
+  it('refuses a path that is not a folder, naming it', async () => {
+    await expect(readLocalDocs(path.join(dir, 'missing'))).rejects.toThrow(
+      /missing is not a folder; expected a folder of markdown/,
+    );
+  });
+});
