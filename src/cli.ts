@@ -201,7 +201,12 @@ async function openConsole(config: Config, logger: Logger) {
   const wayfinder = await openWayfinder(config, logger);
   try {
     await runConsole({
-      context: { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer },
+      context: {
+        store: wayfinder.store,
+        refresher: wayfinder.refresher,
+        viewer: localViewer,
+        scorecards: wayfinder.scorecards,
+      },
       input: process.stdin,
       output: process.stdout,
     });
@@ -215,7 +220,7 @@ async function runOnce(line: string, format: 'text' | 'json' | 'slack', config: 
   const wayfinder = await openWayfinder(config, logger);
   try {
     const message = await runCommandLine(
-      { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer },
+      { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer, scorecards: wayfinder.scorecards },
       line,
     );
     if (format === 'json') console.log(JSON.stringify(message, null, 2));

@@ -15,12 +15,14 @@ import type { CatalogStore } from './core/ports/catalog-store.ts';
 import type { ConditionalCache } from './core/ports/conditional-cache.ts';
 import type { GitHubGateway } from './core/ports/github-gateway.ts';
 import type { ProcessedEventLog } from './core/ports/processed-event-log.ts';
+import type { ScorecardSource } from './core/ports/scorecard-source.ts';
 import type { SyncStateStore } from './core/ports/sync-state-store.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
 import { DrizzleJobLock } from './db/DrizzleJobLock.ts';
 import { DrizzleProcessedEventLog } from './db/DrizzleProcessedEventLog.ts';
+import { DrizzleScorecardStore } from './db/DrizzleScorecardStore.ts';
 import { DrizzleSyncStateStore } from './db/DrizzleSyncStateStore.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { pingDatabase } from './db/health.ts';
@@ -44,6 +46,8 @@ import {
   type Metrics,
   observedSync,
 } from './metrics.ts';
+import { formatScorecardProblem, loadScorecards } from './scorecards/load.ts';
+import { createScorecardSource } from './scorecards/scorecard-source.ts';
 import { createSlackApp } from './slack/app.ts';
 import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
 import { describeDatabaseFailure, StartupError } from './startup.ts';
@@ -65,6 +69,9 @@ export interface Wayfinder {
   github?: GitHubCatalogSync;
   syncState: SyncStateStore;
   processedEvents: ProcessedEventLog;
+  /** The scorecards of `WAYFINDER_SCORECARDS_DIR` over the catalog and their history. */
+  scorecards: ScorecardSource;
+  scorecardStore: DrizzleScorecardStore;
   close(): Promise<void>;
 }
 
@@ -86,7 +93,23 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
   const github =
     config.github && (await createGitHubSync({ config: config.github, database, store, state: syncState, logger }));
   const refresher = createCatalogRefresher({ store, refreshScope: github && ((opts) => github.refreshScope(opts)) });
-  return { database, store, refresher, github, syncState, processedEvents, close: () => database.close() };
+  const scorecardStore = new DrizzleScorecardStore({ db: database.db });
+  const loaded = await loadScorecards(config.scorecards.dir);
+  for (const problem of loaded.problems) {
+    logger.warn(`Scorecard file left out: ${formatScorecardProblem(problem, process.cwd())}`);
+  }
+  const scorecards = createScorecardSource({ scorecards: loaded.scorecards, store: scorecardStore });
+  return {
+    database,
+    store,
+    refresher,
+    github,
+    syncState,
+    processedEvents,
+    scorecards,
+    scorecardStore,
+    close: () => database.close(),
+  };
 }
 
 async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
@@ -198,6 +221,7 @@ export async function serveWayfinder(
           runCommand: answerCommandLine,
           commandNamed,
           processedEvents: wayfinder.processedEvents,
+          scorecards: wayfinder.scorecards,
         },
         logger,
         onAck: (ack) => metrics.observeSlackAck(ack),

@@ -7,6 +7,7 @@ import type { RefreshGate } from '../core/commands/refresh-gate.ts';
 import type { CommandContext, CommandDefinition } from '../core/commands/types.ts';
 import type { CatalogRefresher } from '../core/ports/catalog-refresher.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
+import type { ScorecardSource } from '../core/ports/scorecard-source.ts';
 import type { Answer, ChatPlatform } from '../core/view-model.ts';
 import { chatViewer } from './viewer.ts';
 
@@ -20,11 +21,13 @@ export interface ChatServices {
   runCommand(context: CommandContext, line: string): Promise<Answer>;
   /** The command a form submission comes back to; the wiring passes the core's `commandNamed`. */
   commandNamed(name: string): CommandDefinition | undefined;
+  /** Scorecards for `/scorecard`; absent when none are loaded. */
+  scorecards?: ScorecardSource;
 }
 
 /** The context for one request from `userId` on `platform`. Builds no query: the viewer is looked up lazily. */
 export function createChatContext(opts: {
-  services: Pick<ChatServices, 'store' | 'refresher' | 'refreshes'>;
+  services: Pick<ChatServices, 'store' | 'refresher' | 'refreshes' | 'scorecards'>;
   platform: ChatPlatform;
   userId: string;
 }): CommandContext {
@@ -33,6 +36,7 @@ export function createChatContext(opts: {
     store: services.store,
     refresher: services.refresher,
     refreshes: services.refreshes,
+    ...(services.scorecards ? { scorecards: services.scorecards } : {}),
     platform,
     asker: { platform, id: userId },
     viewer: chatViewer({ store: services.store, platform, userId }),

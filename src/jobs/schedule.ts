@@ -106,3 +106,21 @@ function cronLogger(logger: Logger) {
     debug: (message: string | Error) => logger.debug(`node-cron: ${String(message)}`),
   };
 }
+
+/**
+ * The last time `cronExpression` fired at or before `before` and after `after` (to the minute), or undefined: what a
+ * job missed while no replica ran. Steps back a minute at a time (a week is 10,080 steps), in the process's time zone.
+ */
+export function previousFire(opts: { cron: string; before: Date; after: Date }): Date | undefined {
+  const task = cron.createTask(opts.cron, () => undefined);
+  try {
+    const minute = new Date(opts.before);
+    minute.setSeconds(0, 0);
+    for (let at = minute.getTime(); at > opts.after.getTime(); at -= 60_000) {
+      if (task.match(new Date(at))) return new Date(at);
+    }
+    return undefined;
+  } finally {
+    task.destroy();
+  }
+}

@@ -3,6 +3,7 @@ import { code, isMessage, text as plain, strong } from '../view-model.ts';
 import { depsCommand } from './deps.ts';
 import { findCommand } from './find.ts';
 import { ownerCommand } from './owner.ts';
+import { scorecardCommand } from './scorecard.ts';
 import { serviceCommand } from './service.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 import { createWayfinderCommand } from './wayfinder.ts';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   serviceCommand,
   depsCommand,
   findCommand,
+  scorecardCommand,
   // `/wayfinder help` lists the others, and `/wayfinder owner x` runs them for workspaces with one command.
   createWayfinderCommand(() => COMMANDS),
 ];

@@ -1,6 +1,7 @@
 import type { FieldErrors } from '../forms.ts';
 import type { CatalogRefresher } from '../ports/catalog-refresher.ts';
 import type { CatalogStore } from '../ports/catalog-store.ts';
+import type { ScorecardSource } from '../ports/scorecard-source.ts';
 import type { Answer, ChatPlatform, Form, FormValues } from '../view-model.ts';
 import type { Asker, Viewer } from './asker.ts';
 import type { RefreshGate } from './refresh-gate.ts';
@@ -23,6 +24,8 @@ export interface CommandContext {
    * surface. Absent (`wayfinder run`, tests): refreshes are not limited.
    */
   refreshes?: RefreshGate;
+  /** Scorecards and their history (`/scorecard`). Absent: `/scorecard` says none are set up. */
+  scorecards?: ScorecardSource;
 }
 
 /** A form's submission, as `CommandDefinition.submit` receives it: values already checked against the form. */

@@ -19,7 +19,7 @@ describe('/wayfinder', () => {
     const message = await ask('/wayfinder help');
 
     expect(message.summary).toBe(
-      'Wayfinder commands: /owner, /service, /deps, /find, /wayfinder refresh, /wayfinder errors.',
+      'Wayfinder commands: /owner, /service, /deps, /find, /scorecard, /wayfinder refresh, /wayfinder errors.',
     );
     const [list] = blocksOf(message, 'list');
     expect(list?.items.map((item) => plainText(item.text))).toEqual([
@@ -51,7 +51,7 @@ describe('/wayfinder', () => {
 
   it('answers an unknown command with the commands it knows', async () => {
     expect((await ask('/ownr payments-api')).summary).toBe(
-      'There is no command /ownr. Try /owner, /service, /deps, /find, /wayfinder.',
+      'There is no command /ownr. Try /owner, /service, /deps, /find, /scorecard, /wayfinder.',
     );
   });
 
