@@ -2,8 +2,10 @@
  * The one wiring file: it opens the database, creates the store and the clients, and hands them to the
  * surfaces. Nothing else constructs a client or reads settings.
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { createBackground } from './background.ts';
@@ -20,6 +22,7 @@ import type { SyncStateStore } from './core/ports/sync-state-store.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
+import { DrizzleDigestDeliveries } from './db/DrizzleDigestDeliveries.ts';
 import { DrizzleJobLock } from './db/DrizzleJobLock.ts';
 import { DrizzleProcessedEventLog } from './db/DrizzleProcessedEventLog.ts';
 import { DrizzleScorecardStore } from './db/DrizzleScorecardStore.ts';
@@ -36,7 +39,7 @@ import { GitHubCatalogSync, type SyncSummary } from './ingestion/github-sync.ts'
 import { importCatalog } from './ingestion/import-catalog.ts';
 import { createCatalogSyncJob } from './jobs/catalog-sync.ts';
 import { createOrphanPurgeJob } from './jobs/orphan-purge.ts';
-import { ORPHAN_PURGE_CRON, type ScheduledJob, startSchedule } from './jobs/schedule.ts';
+import { ORPHAN_PURGE_CRON, previousFire, type ScheduledJob, startSchedule } from './jobs/schedule.ts';
 import type { Logger } from './logger.ts';
 import {
   countingErrors,
@@ -46,10 +49,15 @@ import {
   type Metrics,
   observedSync,
 } from './metrics.ts';
+import { renderChartPng } from './scorecards/chart.ts';
+import { catchUpDigest, createDigestJob } from './scorecards/digest-job.ts';
+import type { DigestDependencies } from './scorecards/digest-run.ts';
 import { formatScorecardProblem, loadScorecards } from './scorecards/load.ts';
+import { createPacer } from './scorecards/pacer.ts';
 import { createScorecardSource } from './scorecards/scorecard-source.ts';
 import { createSlackApp } from './slack/app.ts';
 import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
+import { createSlackDigestPoster } from './slack/digest-poster.ts';
 import { describeDatabaseFailure, StartupError } from './startup.ts';
 
 const DEMO_CATALOG = fileURLToPath(new URL('../demo/catalog', import.meta.url));
@@ -326,12 +334,31 @@ export async function serveWayfinder(
       },
     },
   ];
+  const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  // The weekly digest posts to Slack's team channels: only with Slack configured.
+  const digest = config.slack && { name: 'scorecard-digest', cron: config.scorecards.digestCron };
+  if (digest) {
+    jobs.push({ ...digest, run: createDigestJob(digestDependenciesFor(wayfinder, config, logger, holder)) });
+  }
   const schedule = startSchedule({
     jobs,
     lock: new DrizzleJobLock({ db: wayfinder.database.db }),
     logger,
+    holder,
     onRun: (run) => metrics.observeJob(run),
   });
+  if (digest) {
+    // A week whose digest time passed while nothing ran is caught up once, in the background.
+    background.run('digest catch-up', async () => {
+      await catchUpDigest({
+        clock: () => new Date(),
+        previousFire: (range) => previousFire({ cron: digest.cron, ...range }),
+        findRun: (args) => new DrizzleDigestDeliveries({ db: wayfinder.database.db }).findRun(args),
+        runMissed: () => schedule.runNow(digest.name),
+        logger,
+      });
+    });
+  }
 
   const surfaces = [
     ...(slack?.routes.length ? ['Slack at POST /slack/events'] : []),
@@ -354,6 +381,37 @@ export async function serveWayfinder(
       await server.close();
       await background.idle(SHUTDOWN_GRACE_MS);
     },
+  };
+}
+
+/**
+ * The digest's dependencies: its own Slack client (the poster), paced at `WAYFINDER_DIGEST_RATE`, charts rendered to
+ * PNG. Without Slack (a dry run) the poster refuses to post.
+ */
+export function digestDependenciesFor(
+  wayfinder: Wayfinder,
+  config: Config,
+  logger: Logger,
+  holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+): DigestDependencies {
+  const slack = config.slack;
+  return {
+    scorecards: wayfinder.scorecards.scorecards(),
+    store: wayfinder.scorecardStore,
+    deliveries: new DrizzleDigestDeliveries({ db: wayfinder.database.db }),
+    poster: slack
+      ? createSlackDigestPoster({ token: slack.botToken, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}) })
+      : {
+          post: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),
+          findPosted: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),
+        },
+    pacer: createPacer({ perSecond: config.scorecards.postsPerSecond }),
+    holder,
+    ...(config.scorecards.orgChannel ? { orgChannel: config.scorecards.orgChannel } : {}),
+    clock: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    logger,
+    renderChart: renderChartPng,
   };
 }
 

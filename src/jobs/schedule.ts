@@ -109,10 +109,11 @@ function cronLogger(logger: Logger) {
 
 /**
  * The last time `cronExpression` fired at or before `before` and after `after` (to the minute), or undefined: what a
- * job missed while no replica ran. Steps back a minute at a time (a week is 10,080 steps), in the process's time zone.
+ * job missed while no replica ran. Steps back a minute at a time (a week is 10,080 steps), in `timezone` (an IANA
+ * name; default the process's, `TZ`).
  */
-export function previousFire(opts: { cron: string; before: Date; after: Date }): Date | undefined {
-  const task = cron.createTask(opts.cron, () => undefined);
+export function previousFire(opts: { cron: string; before: Date; after: Date; timezone?: string }): Date | undefined {
+  const task = cron.createTask(opts.cron, () => undefined, opts.timezone ? { timezone: opts.timezone } : {});
   try {
     const minute = new Date(opts.before);
     minute.setSeconds(0, 0);

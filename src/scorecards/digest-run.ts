@@ -261,3 +261,31 @@ function chartAlt(series: ChartSeries, period: string): string {
   const latest = series.points.filter((point) => point.week === period && point.count > 0);
   return `${series.title}. This week: ${latest.map((point) => `${point.scorecard} ${point.level} ${point.count}`).join(', ')}.`;
 }
+
+/**
+ * What `runDigest` would post, composed but not posted (`wayfinder digest run --dry-run`): no delivery is written.
+ * This week's results are evaluated into history first when the week's digest has not been planned yet, so the
+ * preview shows what Monday's run would.
+ */
+export async function previewDigest(
+  deps: DigestDependencies,
+  opts: { period: string; teamRef?: string },
+): Promise<{ posts: DigestPost[]; skipped: string[] }> {
+  if (!(await deps.deliveries.findRun({ period: opts.period }))) {
+    await evaluateAndStore({
+      store: deps.store,
+      scorecards: deps.scorecards,
+      period: opts.period,
+      today: dayOf(deps.clock()),
+    });
+  }
+  const channels = await deps.store.teamChannels();
+  const teams = new Map(channels.map((team) => [team.ref, team]));
+  const { targets, skipped } = digestTargets(channels, deps.orgChannel);
+  const posts: DigestPost[] = [];
+  for (const target of targets) {
+    if (opts.teamRef && target.teamRef !== opts.teamRef) continue;
+    posts.push(await composeDelivery(deps, { ...target, period: opts.period }, teams));
+  }
+  return { posts, skipped };
+}

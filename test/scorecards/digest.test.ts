@@ -105,7 +105,7 @@ describe('the weekly digest', () => {
         • Has an on-call rota (Production readiness): would raise 3 services to Silver — Add the pagerduty.com/service-id annotation, or wayfinder.dev/on-call with the rota. How to (https://backstage.io/docs/features/software-catalog/well-known-annotations)
         • Has a tier tag (Production readiness): would raise 1 service to Gold — Tag the entity with its tier (tier-1, tier-2 or tier-3).
 
-      Every service and rule: /scorecard payments"
+      Every service and rule: /scorecard group:payments"
     `);
     const org = await composeDelivery(deps, { teamRef: ORG_TEAM, channel: '#leadership', period: '2026-W49' }, teams);
     expect(renderText(org.message, { color: false })).toMatchInlineSnapshot(`
@@ -219,7 +219,7 @@ describe('the weekly digest', () => {
     const catchUp = (now: Date) =>
       catchUpDigest({
         clock: () => now,
-        previousFire: (range) => previousFire({ cron: '0 9 * * 1', ...range }),
+        previousFire: (range) => previousFire({ cron: '0 9 * * 1', timezone: 'UTC', ...range }),
         findRun: (args) => deps.deliveries.findRun(args),
         runMissed: async () => {
           runs.push(now.toISOString());
@@ -227,7 +227,7 @@ describe('the weekly digest', () => {
         },
         logger: createLogger({ level: 'error' }),
       });
-    // Monday 08:00 (TZ UTC in tests): this week's digest is not due yet.
+    // Monday 08:00 UTC: this week's digest (09:00 UTC) is not due yet.
     expect(await catchUp(new Date('2026-11-30T08:00:00Z'))).toBe(false);
     // Wednesday: Monday's 09:00 passed with no run: caught up once.
     expect(await catchUp(new Date('2026-12-02T12:00:00Z'))).toBe(true);

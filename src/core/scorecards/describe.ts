@@ -12,6 +12,11 @@ export function countsLine(scorecard: Scorecard, counts: readonly number[]): str
   return parts.join(' · ');
 }
 
+/** `group:default/payments` → `group:payments`: what to type to name it again, whatever else shares its name. */
+export function typedRef(ref: string): string {
+  return ref.replace(/^([^:]+):default\//, '$1:');
+}
+
 /** `group:default/payments` → `payments`: how a team is named in lists. */
 export function refName(ref: string): string {
   const [, rest = ref] = ref.split(':', 2);

@@ -9,7 +9,7 @@
  */
 import type { Block, ListItem, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { changeItem, countsLine, fixItem, perTeam, refName } from './describe.ts';
+import { changeItem, countsLine, fixItem, perTeam, refName, typedRef } from './describe.ts';
 import type { Scorecard } from './format.ts';
 import {
   changesBetween,
@@ -66,7 +66,9 @@ export function composeTeamDigest(opts: {
     return { summary: text, blocks: [...blocks, { type: 'text', text: [plain(text)] }] };
   }
   blocks.push({ type: 'divider' });
-  if (regressions.length + promotions.length === 0) {
+  if (previous.length === 0) {
+    blocks.push({ type: 'text', text: [plain('No results from last week to compare with yet.')] });
+  } else if (regressions.length + promotions.length === 0) {
     blocks.push({ type: 'text', text: [plain('No level changed since last week.')] });
   }
   if (regressions.length > 0) blocks.push(changeList('Regressions since last week', regressions));
@@ -78,7 +80,7 @@ export function composeTeamDigest(opts: {
   if (best.length > 0) blocks.push({ type: 'list', title: 'Three fixes that would help most', items: best });
   blocks.push({
     type: 'context',
-    text: [plain('Every service and rule: '), code(`/scorecard ${refName(team.ref)}`)],
+    text: [plain('Every service and rule: '), code(`/scorecard ${typedRef(team.ref)}`)],
   });
   return {
     summary: `${team.title}, week ${period}: ${summary.join('; ')}. ${regressions.length} regressions, ${promotions.length} promotions.`,
