@@ -10,7 +10,7 @@ import { SHIPPED_SCORECARDS } from './setup.ts';
 
 const REPLICA = fileURLToPath(new URL('./fixtures/digest-replica.ts', import.meta.url));
 const TEAMS = 12;
-const CHILD_TIMEOUT_MS = 90_000;
+const CHILD_TIMEOUT_MS = 180_000;
 
 let slack: FakeSlackApi;
 let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;

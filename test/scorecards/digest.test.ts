@@ -6,6 +6,7 @@ import { previousFire, startSchedule } from '../../src/jobs/schedule.ts';
 import { createLogger } from '../../src/logger.ts';
 import { catchUpDigest, createDigestJob } from '../../src/scorecards/digest-job.ts';
 import { composeDelivery, ORG_TEAM, planDigest, runDigest } from '../../src/scorecards/digest-run.ts';
+import { formatDigestStatus } from '../../src/scorecards/report.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { digestDependencies } from './digest-setup.ts';
 import { openScorecardCatalog, type ScorecardCatalog } from './setup.ts';
@@ -168,6 +169,13 @@ describe('the weekly digest', () => {
     expect(commerce?.lastError).toContain('channel_not_found');
     const rest = await runDigest(deps, { period: '2026-W49' });
     expect(rest.failed).toBe(0);
+    const status = formatDigestStatus(
+      await deps.deliveries.findRun({ period: '2026-W49' }),
+      await deps.deliveries.list({ period: '2026-W49' }),
+    );
+    expect(status.slice(1, 2)).toEqual([`${rest.posted} posted, 0 waiting, 1 failed, 1 team skipped (no channel)`]);
+    expect(status).toContain('  failed  commerce → #commerce: An API error occurred: channel_not_found');
+    expect(status.slice(-2)).toEqual(['Skipped, no channel (add slack.com/bot-notify to the Group):', '  engineering']);
     expect(postsPerChannel().get('#commerce')).toBeUndefined();
     expect(postsPerChannel().get('#platform')).toBe(1);
   });
