@@ -39,6 +39,7 @@ import { benchGitHubSync, type SyncBench } from './github-sync.ts';
 import { type LoadRequest, type LoadResult, runLoad, sendEach } from './load.ts';
 import { readCpuSnapshot } from './proc-cpu.ts';
 import type { ChildMessage, ParentMessage, ServerRole } from './server-process.ts';
+import { benchDigest, benchEvaluation, renderScorecardRows } from './scorecards.ts';
 import { type SyntheticComponent, writeSyntheticOrg } from './synthetic-org.ts';
 
 /** The issues' targets, set for Postgres with 10,000 entities. */
@@ -142,7 +143,8 @@ Options:
   --entities N            entities in the synthetic organisation (default 10000, at least 40)
   --duration S            seconds per measured phase (default 5, at most 240)
   --database KIND         pglite, postgres or both (default: postgres when DATABASE_URL is set, else pglite)
-  --only owner|sync       run one section only
+  --only owner|sync|scorecards
+                          run one section only
   --sync-repositories N   repositories in the GitHub sync section (default 2000)
   --sync-latency MS       the fake GitHub's latency per request (default 20)
   --cpu-prof              write a V8 CPU profile of each server during its measured phase
@@ -184,8 +186,8 @@ function parseBenchArgs() {
 
 async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Promise<void> {
   const only = values.only;
-  if (only !== undefined && only !== 'owner' && only !== 'sync') {
-    throw new UsageError(`--only must be owner or sync, not "${only}".`);
+  if (only !== undefined && only !== 'owner' && only !== 'sync' && only !== 'scorecards') {
+    throw new UsageError(`--only must be owner, sync or scorecards, not "${only}".`);
   }
   const syncRepositories = Number(values['sync-repositories']);
   const syncLatencyMs = Number(values['sync-latency']);
@@ -211,6 +213,16 @@ async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Pr
   const vacuumAnalyze = values['vacuum-analyze'] ?? false;
 
   for (const kind of kinds) {
+    if (only === undefined || only === 'scorecards') {
+      const url = kind === 'postgres' ? await createBenchDatabase(databaseUrl as string, '_scorecards') : undefined;
+      try {
+        const rows = [...(await benchEvaluation(url?.url)), ...(await benchDigest(url?.url))];
+        console.log(renderScorecardRows(kind, rows));
+      } finally {
+        await url?.drop();
+      }
+      if (only === 'scorecards') continue;
+    }
     if (only !== 'sync') {
       const run = await benchDatabase(kind, { entities, durationS, databaseUrl, cpuProfDir, vacuumAnalyze });
       console.log(renderReport(run, { durationS, vacuumAnalyze }));
@@ -516,7 +528,7 @@ async function startServerProcess(role: ServerRole): Promise<ServerProcess> {
   };
 }
 
-async function createBenchDatabase(baseUrl: string, suffix = ''): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createBenchDatabase(baseUrl: string, suffix = ''): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `wayfinder_bench_${process.pid}${suffix}`;
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: baseUrl });

@@ -156,7 +156,6 @@ const EnvSchema = z
               .max(50, 'expected at most 50 posts per second'),
           ),
       ),
-    WAYFINDER_FACTS_CRON: cronSetting('0 */6 * * *'),
     LOG_LEVEL: z
       .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
       .default('info'),
@@ -298,8 +297,6 @@ export interface ScorecardsConfig {
   orgChannel?: string;
   /** The digest's pace: posts per second across all channels. */
   postsPerSecond: number;
-  /** When GitHub facts are collected (cron). */
-  factsCron: string;
 }
 
 /**
@@ -351,7 +348,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       digestCron: values.WAYFINDER_DIGEST_CRON,
       ...(values.WAYFINDER_DIGEST_ORG_CHANNEL ? { orgChannel: values.WAYFINDER_DIGEST_ORG_CHANNEL } : {}),
       postsPerSecond: values.WAYFINDER_DIGEST_RATE,
-      factsCron: values.WAYFINDER_FACTS_CRON,
     },
     logLevel: values.LOG_LEVEL,
   };

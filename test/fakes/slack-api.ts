@@ -210,8 +210,13 @@ function json(res: ServerResponse, body: unknown): void {
 export interface FakeSlackRateLimits {
   /** chat.postMessage per channel per second (Slack: about 1). */
   perChannelPerSecond?: number;
-  /** chat.postMessage per minute across the workspace. Enforced as an even spacing (60 s / this). */
+  /**
+   * chat.postMessage per minute across the workspace, as a token bucket refilled at this rate and holding
+   * `workspaceBurst` tokens (Slack allows short bursts above its rates).
+   */
   workspacePerMinute?: number;
+  /** Default 5. */
+  workspaceBurst?: number;
 }
 
 export interface FakePostedMessage {
@@ -246,7 +251,7 @@ function createDigestSupport(
   const failures: { method: string; error: string; count: number }[] = [];
   const forced = { retryAfter: 0, count: 0 };
   const lastByChannel = new Map<string, number>();
-  let lastAny = Number.NEGATIVE_INFINITY;
+  const bucket = { tokens: limits.workspaceBurst ?? 5, at: Date.now() };
   let base = '';
   let nextFile = 0;
   const support: FakeSlackDigestSupport = {
@@ -340,14 +345,19 @@ function createDigestSupport(
         const last = lastByChannel.get(channel) ?? Number.NEGATIVE_INFINITY;
         waits.push(last + 1000 / limits.perChannelPerSecond - now);
       }
-      if (limits.workspacePerMinute) waits.push(lastAny + 60_000 / limits.workspacePerMinute - now);
+      if (limits.workspacePerMinute) {
+        const perMs = limits.workspacePerMinute / 60_000;
+        bucket.tokens = Math.min(limits.workspaceBurst ?? 5, bucket.tokens + (now - bucket.at) * perMs);
+        bucket.at = now;
+        if (bucket.tokens < 1) waits.push((1 - bucket.tokens) / perMs);
+      }
       const wait = Math.max(...waits);
       if (wait > 0) {
         support.rateLimited += 1;
         return Math.max(1, Math.ceil(wait / 1000));
       }
       lastByChannel.set(channel, now);
-      lastAny = now;
+      if (limits.workspacePerMinute) bucket.tokens -= 1;
       return undefined;
     },
     async receiveUpload(req: IncomingMessage, res: ServerResponse, url: string) {

@@ -122,7 +122,6 @@ describe('scorecard settings', () => {
       digestCron: '30 8 * * 1',
       orgChannel: '#leadership',
       postsPerSecond: 0.5,
-      factsCron: '0 */6 * * *',
     });
     expect(() => loadConfig({ WAYFINDER_DIGEST_CRON: 'mondays', WAYFINDER_DIGEST_RATE: '0' })).toThrow(
       /WAYFINDER_DIGEST_CRON expected a cron expression of 5 or 6 fields, such as 0 9 \* \* 1\n.*WAYFINDER_DIGEST_RATE expected posts per second above 0, such as 1/,

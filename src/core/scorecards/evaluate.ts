@@ -64,10 +64,13 @@ export function evaluateEntity(opts: {
 }): ScorecardResult {
   const { scorecard, entityRef, facts, today } = opts;
   const rules = new Map<string, RuleOutcome>();
+  const exemptions = scorecard.exemptions.length > 0;
   for (const rule of scorecard.rules) {
-    const exemption = scorecard.exemptions.find(
-      (candidate) => candidate.rule === rule.id && candidate.entity === entityRef && candidate.expires >= today,
-    );
+    const exemption =
+      exemptions &&
+      scorecard.exemptions.find(
+        (candidate) => candidate.rule === rule.id && candidate.entity === entityRef && candidate.expires >= today,
+      );
     if (exemption) {
       rules.set(rule.id, { outcome: 'exempt', reason: exemption.reason, expires: exemption.expires });
       continue;
@@ -142,8 +145,11 @@ function compare(fact: FactValue, operator: Operator, expected: unknown): boolea
       return values.some((value) => same(value, expected));
     case 'in':
       return Array.isArray(expected) && values.some((value) => expected.some((item) => same(value, item)));
-    case 'matches':
-      return typeof expected === 'string' && values.some((value) => new RegExp(expected).test(String(value)));
+    case 'matches': {
+      if (typeof expected !== 'string') return false;
+      const pattern = compiled(expected);
+      return values.some((value) => pattern.test(String(value)));
+    }
     default: {
       const number = typeof fact === 'number' ? fact : Number.NaN;
       const bound = Number(expected);
@@ -154,6 +160,18 @@ function compare(fact: FactValue, operator: Operator, expected: unknown): boolea
       return number >= bound;
     }
   }
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** Each scorecard's patterns are compiled once, not once per entity. */
+function compiled(source: string): RegExp {
+  let pattern = patterns.get(source);
+  if (!pattern) {
+    pattern = new RegExp(source);
+    patterns.set(source, pattern);
+  }
+  return pattern;
 }
 
 /** Strings compare case-insensitively (lifecycles and types are written every which way); others strictly. */
