@@ -38,8 +38,8 @@ import type { FloorDatabase } from './floor.ts';
 import { benchGitHubSync, type SyncBench } from './github-sync.ts';
 import { type LoadRequest, type LoadResult, runLoad, sendEach } from './load.ts';
 import { readCpuSnapshot } from './proc-cpu.ts';
-import type { ChildMessage, ParentMessage, ServerRole } from './server-process.ts';
 import { benchDigest, benchEvaluation, renderScorecardRows } from './scorecards.ts';
+import type { ChildMessage, ParentMessage, ServerRole } from './server-process.ts';
 import { type SyntheticComponent, writeSyntheticOrg } from './synthetic-org.ts';
 
 /** The issues' targets, set for Postgres with 10,000 entities. */
@@ -528,7 +528,10 @@ async function startServerProcess(role: ServerRole): Promise<ServerProcess> {
   };
 }
 
-export async function createBenchDatabase(baseUrl: string, suffix = ''): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createBenchDatabase(
+  baseUrl: string,
+  suffix = '',
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `wayfinder_bench_${process.pid}${suffix}`;
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: baseUrl });

@@ -50,8 +50,18 @@ function benchScorecard(levels = 3, perLevel = 5): Scorecard {
     { fact: 'tags', operator: 'in', value: ['java', 'go'] },
     { fact: 'type', operator: 'equals', value: 'service' },
     { fact: 'description', operator: 'matches', value: '^Service' },
-    { any: [{ fact: 'oncall', operator: 'exists' }, { fact: 'annotation:opsgenie.com/team', operator: 'exists' }] },
-    { all: [{ fact: 'system', operator: 'exists' }, { fact: 'techdocs', operator: 'exists' }] },
+    {
+      any: [
+        { fact: 'oncall', operator: 'exists' },
+        { fact: 'annotation:opsgenie.com/team', operator: 'exists' },
+      ],
+    },
+    {
+      all: [
+        { fact: 'system', operator: 'exists' },
+        { fact: 'techdocs', operator: 'exists' },
+      ],
+    },
     { fact: 'annotation:backstage.io/source-location', operator: 'exists' },
   ];
   const names = ['Bronze', 'Silver', 'Gold'].slice(0, levels);
@@ -148,7 +158,11 @@ export async function benchEvaluation(url: string | undefined, entities = 100_00
   });
 }
 
-export async function benchDigest(url: string | undefined, channels = 500, perSecond = 4.9): Promise<ScorecardBenchRow[]> {
+export async function benchDigest(
+  url: string | undefined,
+  channels = 500,
+  perSecond = 4.9,
+): Promise<ScorecardBenchRow[]> {
   const slack = await startFakeSlackApi({ rateLimits: { perChannelPerSecond: 1, workspacePerMinute: 300 } });
   try {
     return await withDatabase(url, async (database) => {
@@ -193,7 +207,11 @@ export async function benchDigest(url: string | undefined, channels = 500, perSe
           value: `${deliverS.toFixed(1)} s delivering vs floor ${floorS.toFixed(1)} s = ${(deliverS / floorS).toFixed(2)}×; ${summary.rateLimited} 429s`,
           target: `≤ 1.2× ${deliverS / floorS <= 1.2 ? '✓' : '✗'}`,
         },
-        { what: 'Digest duplicates / losses', value: `${duplicates} / ${losses}`, target: `0 / 0 ${duplicates + losses === 0 ? '✓' : '✗'}` },
+        {
+          what: 'Digest duplicates / losses',
+          value: `${duplicates} / ${losses}`,
+          target: `0 / 0 ${duplicates + losses === 0 ? '✓' : '✗'}`,
+        },
         { what: "A team's post composed with its 8-week chart (PNG)", value: `${chartMs.toFixed(0)} ms`, target: '—' },
       ];
     });

@@ -6,8 +6,8 @@ import type { Db } from './drizzle-db.ts';
 import { readScorecardFacts } from './queries/scorecard-facts.ts';
 import { textArray } from './sql-fragments.ts';
 
-/** Rows per insert statement: well under Postgres' limits and PGlite's memory. */
-const CHUNK = 20_000;
+/** Rows per insert statement: one JSON parameter each, well under Postgres' limits and PGlite's memory. */
+const CHUNK = 10_000;
 
 type HistoryRow = {
   entity_ref: string;
@@ -43,16 +43,17 @@ export class DrizzleScorecardStore implements ScorecardStore {
           where period = ${opts.period} and scorecard_id = any(${textArray(opts.replaceScorecards)})`);
       }
       for (let start = 0; start < opts.results.length; start += CHUNK) {
-        const chunk = opts.results.slice(start, start + CHUNK);
-        // Column arrays (unnest): one parameter per column, cheaper for Postgres to read than a JSON document per row.
+        const rows = opts.results.slice(start, start + CHUNK).map((result) => ({
+          s: result.scorecardId,
+          e: result.entityRef,
+          l: result.level,
+          c: result.score,
+          o: result.outcomes,
+        }));
         await tx.execute(sql`
           insert into scorecard_results (period, scorecard_id, entity_ref, level, score, outcomes)
           select ${opts.period}, x.s, x.e, x.l, x.c, x.o
-          from unnest(${sql.param(chunk.map((result) => result.scorecardId))}::text[],
-            ${sql.param(chunk.map((result) => result.entityRef))}::text[],
-            ${sql.param(chunk.map((result) => result.level))}::int[],
-            ${sql.param(chunk.map((result) => result.score))}::real[],
-            ${sql.param(chunk.map((result) => JSON.stringify(result.outcomes)))}::jsonb[]) as x(s, e, l, c, o)
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(s text, e text, l int, c real, o jsonb)
           on conflict (period, scorecard_id, entity_ref) do update
           set level = excluded.level, score = excluded.score, outcomes = excluded.outcomes, evaluated_at = now()`);
       }

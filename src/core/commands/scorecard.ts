@@ -6,7 +6,7 @@
 import { shortName, titleOf } from '../catalog/facts.ts';
 import type { EntityRecord } from '../catalog/records.ts';
 import type { ScorecardSource } from '../ports/scorecard-source.ts';
-import { changeItem, countsLine, fixItem, fixSpans, perTeam } from '../scorecards/describe.ts';
+import { changeItem, countsLine, distributionBlocks, fixItem, fixSpans } from '../scorecards/describe.ts';
 import type { ScorecardResult } from '../scorecards/evaluate.ts';
 import { failingAt } from '../scorecards/evaluate.ts';
 import type { Scorecard } from '../scorecards/format.ts';
@@ -177,10 +177,7 @@ async function orgAnswer(source: ScorecardSource): Promise<Message> {
     const total = countsLine(scorecard, levelCounts(scorecard, mine));
     summary.push(`${scorecard.title}: ${total}`);
     if (summary.length > 1) blocks.push({ type: 'divider' });
-    blocks.push(
-      { type: 'text', text: [strong(scorecard.title), plain(`: ${total}`)] },
-      { type: 'list', title: 'By team', items: perTeam(scorecard, mine) },
-    );
+    blocks.push(...distributionBlocks(scorecard, mine));
   }
   return { summary: `Scorecards across the org: ${summary.join('; ')}`, blocks, command: '/scorecard org' };
 }

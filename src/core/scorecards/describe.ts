@@ -1,6 +1,6 @@
 /** The phrasing `/scorecard` and the digest share: level counts, a fix, a change. Pure. */
 import { safeLink } from '../text.ts';
-import type { ListItem, Span } from '../view-model.ts';
+import type { Block, ListItem, Span } from '../view-model.ts';
 import { text as plain, strong } from '../view-model.ts';
 import type { Rule, Scorecard } from './format.ts';
 import { type FixSuggestion, type LevelChange, levelCounts, levelName, type StoredResult } from './results.ts';
@@ -73,4 +73,15 @@ export function perTeam(scorecard: Scorecard, results: readonly StoredResult[]):
         plain(`: ${countsLine(scorecard, levelCounts(scorecard, mine))}`),
       ],
     }));
+}
+
+/** A scorecard's line of level counts over `results`, and the same per owning team: the org answer and digest. */
+export function distributionBlocks(scorecard: Scorecard, results: readonly StoredResult[]): Block[] {
+  return [
+    {
+      type: 'text',
+      text: [strong(scorecard.title), plain(`: ${countsLine(scorecard, levelCounts(scorecard, results))}`)],
+    },
+    { type: 'list', title: 'By team', items: perTeam(scorecard, results) },
+  ];
 }

@@ -9,7 +9,7 @@
  */
 import type { Block, ListItem, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { changeItem, countsLine, fixItem, perTeam, refName, typedRef } from './describe.ts';
+import { changeItem, countsLine, distributionBlocks, fixItem, refName, typedRef } from './describe.ts';
 import type { Scorecard } from './format.ts';
 import {
   changesBetween,
@@ -112,10 +112,7 @@ export function composeOrgDigest(opts: {
     const counts = countsLine(scorecard, levelCounts(scorecard, mine));
     summary.push(`${scorecard.title}: ${counts}`);
     if (summary.length > 1) blocks.push({ type: 'divider' });
-    blocks.push(
-      { type: 'text', text: [strong(scorecard.title), plain(`: ${counts}`)] },
-      { type: 'list', title: 'By team', items: perTeam(scorecard, mine) },
-    );
+    blocks.push(...distributionBlocks(scorecard, mine));
     const failing = failingRules(scorecard, mine)
       .slice(0, FAILING_RULES_SHOWN)
       .map((entry) => ({
