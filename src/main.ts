@@ -49,7 +49,6 @@ import {
   type Metrics,
   observedSync,
 } from './metrics.ts';
-import { renderChartPng } from './scorecards/chart.ts';
 import { catchUpDigest, createDigestJob } from './scorecards/digest-job.ts';
 import type { DigestDependencies } from './scorecards/digest-run.ts';
 import { formatScorecardProblem, loadScorecards } from './scorecards/load.ts';
@@ -411,7 +410,8 @@ export function digestDependenciesFor(
     clock: () => new Date(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     logger,
-    renderChart: renderChartPng,
+    // Loaded on first use: vega, vega-lite and resvg would add seconds to every process's start.
+    renderChart: async (series) => (await import('./scorecards/chart.ts')).renderChartPng(series),
   };
 }
 

@@ -60,14 +60,19 @@ export class DrizzleScorecardStore implements ScorecardStore {
     });
   }
 
-  async history(opts: { period: string; ownerRefs?: readonly EntityRef[] }): Promise<StoredResult[]> {
+  async history(opts: {
+    period: string;
+    ownerRefs?: readonly EntityRef[];
+    refs?: readonly EntityRef[];
+  }): Promise<StoredResult[]> {
     const owners = opts.ownerRefs ? sql`and o.owner_ref = any(${textArray(opts.ownerRefs)})` : sql``;
+    const refs = opts.refs ? sql`and r.entity_ref = any(${textArray(opts.refs)})` : sql``;
     const result = await this.#db.execute<HistoryRow>(sql`
       select r.entity_ref, e.namespace, e.name, o.owner_ref, r.scorecard_id, r.level, r.score, r.outcomes
       from scorecard_results r
       join entities e on e.ref = r.entity_ref
       left join entity_owners o on o.ref = r.entity_ref
-      where r.period = ${opts.period} ${owners}
+      where r.period = ${opts.period} ${owners} ${refs}
       order by r.scorecard_id, r.entity_ref`);
     return result.rows.map((row) => ({
       entityRef: row.entity_ref,

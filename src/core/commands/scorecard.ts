@@ -56,10 +56,8 @@ async function entityAnswer(source: ScorecardSource, entity: EntityRecord): Prom
       command: `/scorecard ${shortName(entity)}`,
     };
   }
-  const lastWeek = await source.history({ period: periodBefore(periodOf(source.now())) });
-  const previous = new Map(
-    lastWeek.filter((result) => result.entityRef === entity.ref).map((result) => [result.scorecardId, result.level]),
-  );
+  const lastWeek = await source.history({ period: periodBefore(periodOf(source.now())), refs: [entity.ref] });
+  const previous = new Map(lastWeek.map((result) => [result.scorecardId, result.level]));
   const blocks: Block[] = [{ type: 'header', text: `${title}: scorecards` }];
   const summary: string[] = [];
   for (const result of results) {

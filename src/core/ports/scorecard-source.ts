@@ -16,8 +16,15 @@ export interface ScorecardSource {
   evaluateEntity(opts: { ref: EntityRef }): Promise<ScorecardResult[]>;
   /** Every entity owned by one of `ownerRefs` (all entities when absent), evaluated now; nothing is stored. */
   evaluate(opts: { ownerRefs?: readonly EntityRef[] }): Promise<StoredResult[]>;
-  /** What was stored for `period` (`2026-W47`), for the entities owned now by one of `ownerRefs` (all when absent). */
-  history(opts: { period: string; ownerRefs?: readonly EntityRef[] }): Promise<StoredResult[]>;
+  /**
+   * What was stored for `period` (`2026-W47`), for the entities owned now by one of `ownerRefs`, or only `refs`
+   * (all when neither is given).
+   */
+  history(opts: {
+    period: string;
+    ownerRefs?: readonly EntityRef[];
+    refs?: readonly EntityRef[];
+  }): Promise<StoredResult[]>;
   /** The Group and every Group below it (`parentOf`, transitively), itself first. */
   teamAndSubteams(opts: { ref: EntityRef }): Promise<EntityRef[]>;
 }

@@ -43,8 +43,12 @@ export interface ScorecardStore {
     results: readonly StoredResult[];
     replaceScorecards?: readonly string[];
   }): Promise<void>;
-  /** `period`'s stored results, of entities owned now by one of `ownerRefs` when given. */
-  history(opts: { period: string; ownerRefs?: readonly EntityRef[] }): Promise<StoredResult[]>;
+  /** `period`'s stored results, of entities owned now by one of `ownerRefs` when given, or only `refs`. */
+  history(opts: {
+    period: string;
+    ownerRefs?: readonly EntityRef[];
+    refs?: readonly EntityRef[];
+  }): Promise<StoredResult[]>;
   /** The Group and every Group below it, itself first. */
   teamAndSubteams(opts: { ref: EntityRef }): Promise<EntityRef[]>;
   /** Every Group with its channel, by ref. */
