@@ -27,16 +27,18 @@ describe('/wayfinder', () => {
       '/service <name>',
       '/deps <name> [--reverse] [--depth N] [--offset N]',
       '/find <text> [kind:<kind>] [owner:<team or person>] [--offset N]',
+      '/scorecard <entity | team | org>',
       '/wayfinder refresh <name>',
       '/wayfinder errors',
     ]);
-    expect(plainText(list?.items[4]?.detail ?? [])).toContain('Example: /wayfinder refresh payments-api');
+    expect(plainText(list?.items[5]?.detail ?? [])).toContain('Example: /wayfinder refresh payments-api');
     // A button on the help page only shows answers; refreshing is typed on purpose.
     expect(buttonCommands(message)).toEqual([
       '/owner payments-api',
       '/service payments-api',
       '/deps payments-api --reverse',
       '/find payments owner:checkout',
+      '/scorecard payments-api',
       '/wayfinder errors',
     ]);
   });
