@@ -7,7 +7,7 @@
  */
 
 /** Folders outside the core and the chat layer that hold adapters, ingestion and the wiring. */
-const OUTER = '^src/(db|github|slack|console|ingestion|jobs|templates|requests|docs)/|^src/(main|cli)[.]ts$';
+const OUTER = '^src/(db|github|slack|console|ingestion|jobs|templates|requests|docs|scorecards)/|^src/(main|cli)[.]ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -93,6 +93,15 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/requests/' },
       to: { path: '^src/(chat|slack|console|github|ingestion|jobs|templates)/|^src/(main|cli)[.]ts$' },
+    },
+    {
+      name: 'scorecards-get-implementations-passed-in',
+      comment:
+        "src/scorecards (files, evaluation runs, the digest's delivery, the chart) uses the core's ports; the stores and " +
+        'the Slack poster are passed in by the wiring.',
+      severity: 'error',
+      from: { path: '^src/scorecards/' },
+      to: { path: '^src/(db|github|chat|slack|console|ingestion|jobs)/|^src/(main|cli)[.]ts$' },
     },
     {
       name: 'only-the-wiring-imports-the-outer-layers',

@@ -41,6 +41,7 @@ import { benchGitHubSync, type SyncBench } from './github-sync.ts';
 import { type LoadRequest, type LoadResult, runLoad, sendEach } from './load.ts';
 import { readCpuSnapshot } from './proc-cpu.ts';
 import { benchProvision, type ProvisionBench, renderProvisionReport } from './provision.ts';
+import { benchDigest, benchEvaluation, renderScorecardRows } from './scorecards.ts';
 import type { ChildMessage, ParentMessage, ServerRole } from './server-process.ts';
 import { type SyntheticComponent, writeSyntheticOrg } from './synthetic-org.ts';
 
@@ -144,7 +145,7 @@ Options:
   --entities N            entities in the synthetic organisation (default 10000, at least 40)
   --duration S            seconds per measured phase (default 5, at most 240)
   --database KIND         pglite, postgres or both (default: postgres when DATABASE_URL is set, else pglite)
-  --only owner|sync|provision|docs
+  --only owner|sync|provision|docs|scorecards
                           run one section only
   --docs-chunks N         chunks in the docs section's search index (default 100000)
   --sync-repositories N   repositories in the GitHub sync section (default 2000)
@@ -189,8 +190,8 @@ function parseBenchArgs() {
 
 async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Promise<void> {
   const only = values.only;
-  if (only !== undefined && !['owner', 'sync', 'provision', 'docs'].includes(only)) {
-    throw new UsageError(`--only must be owner, sync, provision or docs, not "${only}".`);
+  if (only !== undefined && !['owner', 'sync', 'provision', 'docs', 'scorecards'].includes(only)) {
+    throw new UsageError(`--only must be owner, sync, provision, docs or scorecards, not "${only}".`);
   }
   const docsChunks = Number(values['docs-chunks']);
   if (!Number.isInteger(docsChunks) || docsChunks < 1_000)
@@ -227,6 +228,16 @@ async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Pr
     if (only === undefined || only === 'docs') {
       console.log(renderDocsReport(await benchDocs({ kind, databaseUrl, chunks: docsChunks, progress })));
       if (only === 'docs') continue;
+    }
+    if (only === undefined || only === 'scorecards') {
+      const url = kind === 'postgres' ? await createBenchDatabase(databaseUrl as string, '_scorecards') : undefined;
+      try {
+        const rows = [...(await benchEvaluation(url?.url)), ...(await benchDigest(url?.url))];
+        console.log(renderScorecardRows(kind, rows));
+      } finally {
+        await url?.drop();
+      }
+      if (only === 'scorecards') continue;
     }
     if (only !== 'sync') {
       const run = await benchDatabase(kind, { entities, durationS, databaseUrl, cpuProfDir, vacuumAnalyze });
@@ -538,7 +549,10 @@ async function startServerProcess(role: ServerRole): Promise<ServerProcess> {
   };
 }
 
-async function createBenchDatabase(baseUrl: string, suffix = ''): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createBenchDatabase(
+  baseUrl: string,
+  suffix = '',
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `wayfinder_bench_${process.pid}${suffix}`;
   const admin = async (statement: string) => {
     const client = new pg.Client({ connectionString: baseUrl });

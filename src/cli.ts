@@ -7,6 +7,7 @@
  * in the environment wins over the file), read once here and parsed by `loadConfig`.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
@@ -19,7 +20,10 @@ import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
 import type { ParameterField, TemplateDefinition } from './core/ports/template-engine.ts';
 import { REQUEST_STATES } from './core/requests/types.ts';
+import type { Scorecard } from './core/scorecards/format.ts';
+import { dayOf, periodOf, periodStart } from './core/scorecards/period.ts';
 import { countOf } from './core/text.ts';
+import { DrizzleDigestDeliveries } from './db/DrizzleDigestDeliveries.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { registerDocsCommands } from './docs/cli.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
@@ -39,6 +43,7 @@ import {
   createGitHubGateway,
   createTemplateEngine,
   DEMO_CATALOG,
+  digestDependenciesFor,
   openRequests,
   openWayfinder,
   type Requests,
@@ -47,6 +52,11 @@ import {
 import { observedSync } from './metrics.ts';
 import { packagePath } from './paths.ts';
 import { formatRequest, formatRequestList } from './requests/format.ts';
+import { describeDigest } from './scorecards/digest-job.ts';
+import { ORG_TEAM, previewDigest, runDigest } from './scorecards/digest-run.ts';
+import { evaluateAndStore } from './scorecards/evaluate-all.ts';
+import { formatScorecardProblem, loadScorecards } from './scorecards/load.ts';
+import { formatDigestStatus, formatEvaluation } from './scorecards/report.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
 import { StartupError } from './startup.ts';
 import { ScaffolderTemplateEngine } from './templates/engine.ts';
@@ -233,6 +243,7 @@ export function buildProgram(
       }
     });
 
+  addScorecardCommands(program, setExitCode);
   addTemplateCommands(program, setExitCode);
   addRequestCommands(program, setExitCode);
   registerDocsCommands(program, {
@@ -491,6 +502,159 @@ function withDefaults(values: Record<string, unknown>, fields: readonly Paramete
   return filled;
 }
 
+/** `wayfinder scorecards validate|evaluate` and `wayfinder digest run|status`. */
+function addScorecardCommands(program: Command, setExitCode: (code: number) => void): void {
+  const scorecards = program.command('scorecards').description('validate and evaluate the scorecards');
+  scorecards
+    .command('validate')
+    .description('check the scorecard files (WAYFINDER_SCORECARDS_DIR); exits 1 on any problem')
+    .action(async () => {
+      const { config } = settings();
+      const loaded = await loadScorecards(config.scorecards.dir);
+      for (const problem of loaded.problems) console.error(formatScorecardProblem(problem, process.cwd()));
+      for (const scorecard of loaded.scorecards) {
+        console.log(
+          `${scorecard.id}: ${scorecard.title}, ${scorecard.levels.join(' → ')}, ${scorecard.rules.length} rules`,
+        );
+      }
+      console.log(`${loaded.scorecards.length} valid, ${loaded.files.length - loaded.scorecards.length} failed`);
+      setExitCode(loaded.problems.length > 0 ? 1 : 0);
+    });
+  scorecards
+    .command('evaluate')
+    .description("evaluate the catalog now and store the results as this week's")
+    .option('--scorecard <id>', 'only this scorecard')
+    .action(async (options: { scorecard?: string }) => {
+      const { config, logger } = settings();
+      const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+      try {
+        const chosen = chooseScorecards(wayfinder.scorecards.scorecards(), options.scorecard);
+        const period = periodOf(new Date());
+        const counts = await evaluateAndStore({
+          store: wayfinder.scorecardStore,
+          scorecards: chosen,
+          period,
+          today: dayOf(new Date()),
+        });
+        const results = await wayfinder.scorecardStore.history({ period });
+        for (const line of formatEvaluation(chosen, results)) console.log(line);
+        console.log(`${counts.entities} entities evaluated, ${counts.results} results stored for ${period}`);
+        setExitCode(0);
+      } finally {
+        await wayfinder.close();
+      }
+    });
+
+  const digest = program.command('digest').description('the weekly scorecard digest');
+  digest
+    .command('run')
+    .description("post this week's digest now (each team once; what was posted is not posted again)")
+    .option('--dry-run', 'print each message as text and write the charts as PNG files instead of posting', false)
+    .option('--team <team>', "only this team's digest (payments or group:default/payments)")
+    .option('--period <week>', 'the ISO week, such as 2026-W47 (default: this week)')
+    .option('--out <dir>', 'with --dry-run: where the chart PNGs go', './digest-preview')
+    .action(async (options: { dryRun: boolean; team?: string; period?: string; out: string }) => {
+      const { config, logger } = settings();
+      setExitCode(await digestRunCommand(options, config, logger));
+    });
+  digest
+    .command('status')
+    .description("the latest digest (or --period's): what was posted, what failed and why, which teams have no channel")
+    .option('--period <week>', 'the ISO week, such as 2026-W47')
+    .action(async (options: { period?: string }) => {
+      const { config, logger } = settings();
+      const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+      try {
+        const deliveries = new DrizzleDigestDeliveries({ db: wayfinder.database.db });
+        const run = options.period
+          ? await deliveries.findRun({ period: checkedPeriod(options.period) })
+          : await deliveries.latestRun();
+        const list = run ? await deliveries.list({ period: run.period }) : [];
+        for (const line of formatDigestStatus(run, list)) console.log(line);
+        setExitCode(list.some((delivery) => delivery.status === 'failed') ? 1 : 0);
+      } finally {
+        await wayfinder.close();
+      }
+    });
+}
+
+function chooseScorecards(all: readonly Scorecard[], id: string | undefined): Scorecard[] {
+  if (all.length === 0) {
+    throw new UsageError('No scorecards are loaded: put scorecard files in WAYFINDER_SCORECARDS_DIR (./scorecards).');
+  }
+  if (id === undefined) return [...all];
+  const found = all.filter((scorecard) => scorecard.id === id);
+  if (found.length === 0) {
+    throw new UsageError(
+      `No scorecard has the id ${id}; expected one of ${all.map((scorecard) => scorecard.id).join(', ')}.`,
+    );
+  }
+  return found;
+}
+
+function checkedPeriod(text: string): string {
+  try {
+    periodStart(text);
+    return text;
+  } catch (error) {
+    throw new UsageError(`--period ${describeError(error).message}`);
+  }
+}
+
+async function digestRunCommand(
+  options: { dryRun: boolean; team?: string; period?: string; out: string },
+  config: Config,
+  logger: Logger,
+): Promise<number> {
+  if (!options.dryRun && !config.slack) {
+    throw new UsageError('wayfinder digest run posts to Slack: set SLACK_BOT_TOKEN (or use --dry-run).');
+  }
+  const period = options.period ? checkedPeriod(options.period) : periodOf(new Date());
+  const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+  try {
+    const deps = digestDependenciesFor(wayfinder, config, logger);
+    const teamRef = options.team && teamRefOf(options.team);
+    if (
+      teamRef &&
+      teamRef !== ORG_TEAM &&
+      !(await wayfinder.scorecardStore.teamChannels()).some((t) => t.ref === teamRef)
+    ) {
+      throw new UsageError(`--team ${options.team}: no Group ${teamRef} in the catalog.`);
+    }
+    if (options.dryRun) {
+      const previews = await previewDigest(deps, { period, ...(teamRef ? { teamRef } : {}) });
+      await mkdir(options.out, { recursive: true });
+      for (const preview of previews.posts) {
+        console.log(`── ${preview.channel} ──`);
+        console.log(renderText(preview.message, { color: false }));
+        if (preview.chart) {
+          const file = path.join(
+            options.out,
+            `${preview.key.split('|')[0]?.replace(/[^a-z0-9-]+/gi, '_')}-${period}.png`,
+          );
+          await writeFile(file, preview.chart.png);
+          console.log(`(chart: ${file})`);
+        }
+        console.log('');
+      }
+      if (previews.skipped.length > 0) console.log(`No channel, skipped: ${previews.skipped.join(', ')}`);
+      return 0;
+    }
+    const summary = await runDigest(deps, { period, ...(teamRef ? { teamRef } : {}) });
+    console.log(describeDigest(summary));
+    return summary.failed > 0 ? 1 : 0;
+  } finally {
+    await wayfinder.close();
+  }
+}
+
+/** `payments` → `group:default/payments`; a full ref as it is; `org` for the leadership digest. */
+function teamRefOf(text: string): string {
+  const lower = text.trim().toLowerCase();
+  if (lower === ORG_TEAM || lower.includes(':')) return lower;
+  return `group:default/${lower}`;
+}
+
 /**
  * Serves when anything inbound is configured (Slack, GitHub), else opens the console. While serving, no error
  * escapes to end the process: an unhandled rejection or exception from any library is logged and the process goes
@@ -544,6 +708,7 @@ async function openConsole(config: Config, logger: Logger) {
         refresher: wayfinder.refresher,
         viewer: localViewer,
         docs: wayfinder.docs.asker,
+        scorecards: wayfinder.scorecards,
       },
       input: process.stdin,
       output: process.stdout,
@@ -558,7 +723,13 @@ async function runOnce(line: string, format: 'text' | 'json' | 'slack', config: 
   const wayfinder = await openWayfinder(config, logger);
   try {
     const message = await runCommandLine(
-      { store: wayfinder.store, refresher: wayfinder.refresher, viewer: localViewer, docs: wayfinder.docs.asker },
+      {
+        store: wayfinder.store,
+        refresher: wayfinder.refresher,
+        viewer: localViewer,
+        docs: wayfinder.docs.asker,
+        scorecards: wayfinder.scorecards,
+      },
       line,
     );
     if (format === 'json') console.log(JSON.stringify(message, null, 2));

@@ -35,6 +35,21 @@ export function parseDuration(text: string): number | undefined {
   return total;
 }
 
+/** A 5- or 6-field cron expression, `defaultValue` when unset. */
+function cronSetting(defaultValue: string) {
+  return optionalText
+    .transform((value) => value ?? defaultValue)
+    .pipe(
+      z
+        .string()
+        .refine(
+          (cron) => [5, 6].includes(cron.split(/\s+/).length) && /^[\d*/,\-?LW#A-Za-z\s]+$/.test(cron),
+          `expected a cron expression of 5 or 6 fields, such as ${defaultValue}`,
+        ),
+    )
+    .transform((cron) => cron.trim().replace(/\s+/g, ' '));
+}
+
 const EnvSchema = z
   .object({
     DATABASE_URL: optionalText.pipe(
@@ -121,16 +136,7 @@ const EnvSchema = z
         .regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'expected a GitHub topic: lowercase letters, digits and hyphens')
         .optional(),
     ),
-    WAYFINDER_SYNC_CRON: optionalText
-      .transform((value) => value ?? '*/30 * * * *')
-      .pipe(
-        z
-          .string()
-          .refine(
-            (cron) => [5, 6].includes(cron.split(/\s+/).length) && /^[\d*/,\-?LW#A-Za-z\s]+$/.test(cron),
-            'expected a cron expression of 5 or 6 fields, such as */30 * * * *',
-          ),
-      ),
+    WAYFINDER_SYNC_CRON: cronSetting('*/30 * * * *'),
     WAYFINDER_ORPHAN_GRACE: optionalText
       .transform((value) => value ?? '7d')
       .pipe(
@@ -138,6 +144,22 @@ const EnvSchema = z
           .string()
           .transform((text) => parseDuration(text))
           .pipe(z.number({ error: 'expected a duration such as 7d, 12h or 30m' })),
+      ),
+    WAYFINDER_SCORECARDS_DIR: z.string().default('./scorecards'),
+    WAYFINDER_DIGEST_CRON: cronSetting('0 9 * * 1'),
+    WAYFINDER_DIGEST_ORG_CHANNEL: optionalText,
+    WAYFINDER_DIGEST_RATE: optionalText
+      .transform((value) => value ?? '1')
+      .pipe(
+        z
+          .string()
+          .transform(Number)
+          .pipe(
+            z
+              .number({ error: 'expected posts per second, such as 1 or 0.5' })
+              .positive('expected posts per second above 0, such as 1')
+              .max(50, 'expected at most 50 posts per second'),
+          ),
       ),
     LOG_LEVEL: z
       .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
@@ -269,12 +291,24 @@ export interface Config {
     /** How long an entity that vanished from its source stays (as an orphan) before it is deleted. */
     orphanGraceMs: number;
   };
+  scorecards: ScorecardsConfig;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Self-service templates: the folder of `<name>/template.yaml` files (`WAYFINDER_TEMPLATES_DIR`). */
   templates: { dir: string };
   /** An OpenAI-compatible endpoint for the docs (embeddings, answers); absent: keyword search and quoted passages. */
   ai?: AiConfig;
   docs: DocsConfig;
+}
+
+export interface ScorecardsConfig {
+  /** Where the scorecard files are (`*.yaml`); a folder that does not exist holds none. */
+  dir: string;
+  /** When the weekly digest is posted (cron, in `TZ`). */
+  digestCron: string;
+  /** The leadership digest's channel; absent: none is posted. */
+  orgChannel?: string;
+  /** The digest's pace: posts per second across all channels. */
+  postsPerSecond: number;
 }
 
 /**
@@ -318,8 +352,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : undefined,
     github: values.GITHUB_ORG ? githubConfig(values.GITHUB_ORG, values) : undefined,
     sync: {
-      cron: values.WAYFINDER_SYNC_CRON.trim().replace(/\s+/g, ' '),
+      cron: values.WAYFINDER_SYNC_CRON,
       orphanGraceMs: values.WAYFINDER_ORPHAN_GRACE,
+    },
+    scorecards: {
+      dir: values.WAYFINDER_SCORECARDS_DIR,
+      digestCron: values.WAYFINDER_DIGEST_CRON,
+      ...(values.WAYFINDER_DIGEST_ORG_CHANNEL ? { orgChannel: values.WAYFINDER_DIGEST_ORG_CHANNEL } : {}),
+      postsPerSecond: values.WAYFINDER_DIGEST_RATE,
     },
     logLevel: values.LOG_LEVEL,
     // The shipped templates wherever Wayfinder is started from (as the demo catalog is found).

@@ -2,6 +2,7 @@
  * The one wiring file: it opens the database, creates the store and the clients, and hands them to the
  * surfaces. Nothing else constructs a client or reads settings.
  */
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -17,13 +18,16 @@ import type { CatalogStore } from './core/ports/catalog-store.ts';
 import type { ConditionalCache } from './core/ports/conditional-cache.ts';
 import type { GitHubGateway } from './core/ports/github-gateway.ts';
 import type { ProcessedEventLog } from './core/ports/processed-event-log.ts';
+import type { ScorecardSource } from './core/ports/scorecard-source.ts';
 import type { SyncStateStore } from './core/ports/sync-state-store.ts';
 import type { TemplateEngine } from './core/ports/template-engine.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
+import { DrizzleDigestDeliveries } from './db/DrizzleDigestDeliveries.ts';
 import { DrizzleJobLock } from './db/DrizzleJobLock.ts';
 import { DrizzleProcessedEventLog } from './db/DrizzleProcessedEventLog.ts';
+import { DrizzleScorecardStore } from './db/DrizzleScorecardStore.ts';
 import { DrizzleSyncStateStore } from './db/DrizzleSyncStateStore.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { pingDatabase } from './db/health.ts';
@@ -41,7 +45,7 @@ import { GitHubCatalogSync, type SyncSummary } from './ingestion/github-sync.ts'
 import { fileScope, importCatalog } from './ingestion/import-catalog.ts';
 import { createCatalogSyncJob } from './jobs/catalog-sync.ts';
 import { createOrphanPurgeJob } from './jobs/orphan-purge.ts';
-import { ORPHAN_PURGE_CRON, type ScheduledJob, startSchedule } from './jobs/schedule.ts';
+import { ORPHAN_PURGE_CRON, previousFire, type ScheduledJob, startSchedule } from './jobs/schedule.ts';
 import type { Logger } from './logger.ts';
 import {
   countingErrors,
@@ -53,8 +57,14 @@ import {
 } from './metrics.ts';
 import { packagePath } from './paths.ts';
 import { createRequestSystem, type RequestSystem, silentNotifier } from './requests/system.ts';
+import { catchUpDigest, createDigestJob } from './scorecards/digest-job.ts';
+import type { DigestDependencies } from './scorecards/digest-run.ts';
+import { formatScorecardProblem, loadScorecards } from './scorecards/load.ts';
+import { createPacer } from './scorecards/pacer.ts';
+import { createScorecardSource } from './scorecards/scorecard-source.ts';
 import { createSlackApp } from './slack/app.ts';
 import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
+import { createSlackDigestPoster } from './slack/digest-poster.ts';
 import { createSlackRequestNotifier } from './slack/request-notifier.ts';
 import { describeDatabaseFailure, StartupError } from './startup.ts';
 import { ScaffolderTemplateEngine } from './templates/engine.ts';
@@ -80,6 +90,9 @@ export interface Wayfinder {
   processedEvents: ProcessedEventLog;
   /** The docs index, the questions asked of it and the asker `/ask` uses (issue 10). */
   docs: Docs;
+  /** The scorecards of `WAYFINDER_SCORECARDS_DIR` over the catalog and their history. */
+  scorecards: ScorecardSource;
+  scorecardStore: DrizzleScorecardStore;
   close(): Promise<void>;
 }
 
@@ -106,7 +119,24 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
   const github =
     config.github && (await createGitHubSync({ config: config.github, database, store, state: syncState, logger }));
   const refresher = createCatalogRefresher({ store, refreshScope: github && ((opts) => github.refreshScope(opts)) });
-  return { database, store, refresher, github, syncState, processedEvents, docs, close: () => database.close() };
+  const scorecardStore = new DrizzleScorecardStore({ db: database.db });
+  const loaded = await loadScorecards(config.scorecards.dir);
+  for (const problem of loaded.problems) {
+    logger.warn(`Scorecard file left out: ${formatScorecardProblem(problem, process.cwd())}`);
+  }
+  const scorecards = createScorecardSource({ scorecards: loaded.scorecards, store: scorecardStore });
+  return {
+    database,
+    store,
+    refresher,
+    github,
+    syncState,
+    processedEvents,
+    docs,
+    scorecards,
+    scorecardStore,
+    close: () => database.close(),
+  };
 }
 
 async function openMigratedDatabase(config: Config, logger: Logger): Promise<Database> {
@@ -320,6 +350,7 @@ export async function serveWayfinder(
           provision: requests.provision,
           docs: wayfinder.docs.asker,
           docsQuestions: wayfinder.docs.questions,
+          scorecards: wayfinder.scorecards,
         },
         logger,
         onAck: (ack) => metrics.observeSlackAck(ack),
@@ -426,12 +457,31 @@ export async function serveWayfinder(
       },
     },
   ];
+  const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  // The weekly digest posts to Slack's team channels: only with Slack configured.
+  const digest = config.slack && { name: 'scorecard-digest', cron: config.scorecards.digestCron };
+  if (digest) {
+    jobs.push({ ...digest, run: createDigestJob(digestDependenciesFor(wayfinder, config, logger, holder)) });
+  }
   const schedule = startSchedule({
     jobs,
     lock: new DrizzleJobLock({ db: wayfinder.database.db }),
     logger,
+    holder,
     onRun: (run) => metrics.observeJob(run),
   });
+  if (digest) {
+    // A week whose digest time passed while nothing ran is caught up once, in the background.
+    background.run('digest catch-up', async () => {
+      await catchUpDigest({
+        clock: () => new Date(),
+        previousFire: (range) => previousFire({ cron: digest.cron, ...range }),
+        findRun: (args) => new DrizzleDigestDeliveries({ db: wayfinder.database.db }).findRun(args),
+        runMissed: () => schedule.runNow(digest.name),
+        logger,
+      });
+    });
+  }
 
   const surfaces = [
     ...(slack?.routes.length ? ['Slack at POST /slack/events'] : []),
@@ -455,6 +505,38 @@ export async function serveWayfinder(
       await server.close();
       await background.idle(SHUTDOWN_GRACE_MS);
     },
+  };
+}
+
+/**
+ * The digest's dependencies: its own Slack client (the poster), paced at `WAYFINDER_DIGEST_RATE`, charts rendered to
+ * PNG. Without Slack (a dry run) the poster refuses to post.
+ */
+export function digestDependenciesFor(
+  wayfinder: Wayfinder,
+  config: Config,
+  logger: Logger,
+  holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+): DigestDependencies {
+  const slack = config.slack;
+  return {
+    scorecards: wayfinder.scorecards.scorecards(),
+    store: wayfinder.scorecardStore,
+    deliveries: new DrizzleDigestDeliveries({ db: wayfinder.database.db }),
+    poster: slack
+      ? createSlackDigestPoster({ token: slack.botToken, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}) })
+      : {
+          post: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),
+          findPosted: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),
+        },
+    pacer: createPacer({ perSecond: config.scorecards.postsPerSecond }),
+    holder,
+    ...(config.scorecards.orgChannel ? { orgChannel: config.scorecards.orgChannel } : {}),
+    clock: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    logger,
+    // Loaded on first use: vega, vega-lite and resvg would add seconds to every process's start.
+    renderChart: async (series) => (await import('./scorecards/chart.ts')).renderChartPng(series),
   };
 }
 

@@ -9,6 +9,7 @@ import type { CatalogRefresher } from '../core/ports/catalog-refresher.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { DocsAsker } from '../core/ports/docs-asker.ts';
 import type { DocsQuestionLog } from '../core/ports/docs-question-log.ts';
+import type { ScorecardSource } from '../core/ports/scorecard-source.ts';
 import type { Answer, ChatPlatform } from '../core/view-model.ts';
 import { chatViewer } from './viewer.ts';
 
@@ -28,11 +29,13 @@ export interface ChatServices {
   docs?: DocsAsker;
   /** Questions asked in threads, once each, and the votes on their answers; absent: threads are not answered. */
   docsQuestions?: DocsQuestionLog;
+  /** Scorecards for `/scorecard`; absent when none are loaded. */
+  scorecards?: ScorecardSource;
 }
 
 /** The context for one request from `userId` on `platform`. Builds no query: the viewer is looked up lazily. */
 export function createChatContext(opts: {
-  services: Pick<ChatServices, 'store' | 'refresher' | 'refreshes' | 'provision' | 'docs'>;
+  services: Pick<ChatServices, 'store' | 'refresher' | 'refreshes' | 'provision' | 'docs' | 'scorecards'>;
   platform: ChatPlatform;
   userId: string;
 }): CommandContext {
@@ -42,6 +45,7 @@ export function createChatContext(opts: {
     refresher: services.refresher,
     refreshes: services.refreshes,
     ...(services.docs ? { docs: services.docs } : {}),
+    ...(services.scorecards ? { scorecards: services.scorecards } : {}),
     platform,
     asker: { platform, id: userId },
     viewer: chatViewer({ store: services.store, platform, userId }),

@@ -48,3 +48,16 @@ export class GitHubUnavailableError extends WayfinderError {
 export function isWayfinderError(error: unknown): error is WayfinderError {
   return error instanceof WayfinderError;
 }
+
+/** A platform refused a call for its rate limit (Slack's 429): try again after `retryAfterMs`. */
+export class RateLimitedError extends WayfinderError {
+  readonly code = 'RATE_LIMITED';
+
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

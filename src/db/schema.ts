@@ -17,6 +17,7 @@ import {
   real,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { EntityEnvelope } from '../core/catalog/types.ts';
 
@@ -440,3 +441,78 @@ export const docFeedback = pgTable(
   },
   (t) => [primaryKey({ columns: [t.questionId, t.voter] })],
 );
+
+/**
+ * Scorecard results per entity, scorecard and ISO week (`2026-W47`): the history trends and "last week" are read from.
+ * Evaluating again in the same week overwrites that week's row. `outcomes` maps each rule id to pass, fail, unknown or
+ * exempt. `level` indexes the scorecard's levels, -1 below the first.
+ */
+export const scorecardResults = pgTable(
+  'scorecard_results',
+  {
+    scorecardId: text('scorecard_id').notNull(),
+    period: text('period').notNull(),
+    entityRef: text('entity_ref').notNull(),
+    level: integer('level').notNull(),
+    score: real('score').notNull(),
+    outcomes: jsonb('outcomes').$type<Record<string, string>>().notNull(),
+    evaluatedAt: timestamp('evaluated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.period, t.scorecardId, t.entityRef] }),
+    index('scorecard_results_entity_idx').on(t.entityRef, t.period),
+  ],
+);
+
+/**
+ * Facts collected from outside the catalog (GitHub), one row per entity and fact, with when they were read. A fact
+ * that could not be read has a null value and the reason in `unknown_reason`.
+ */
+export const entityFacts = pgTable(
+  'entity_facts',
+  {
+    entityRef: text('entity_ref').notNull(),
+    name: text('name').notNull(),
+    value: jsonb('value'),
+    unknownReason: text('unknown_reason'),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.entityRef, t.name] })],
+);
+
+/**
+ * One weekly digest post: unique per team, channel and period, claimed by one replica before it posts and marked
+ * after. `status`: pending → sending (claimed until `claimed_until`) → posted, or failed after the last attempt.
+ * The org digest's team is `org`.
+ */
+export const digestDeliveries = pgTable(
+  'digest_deliveries',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    teamRef: text('team_ref').notNull(),
+    channel: text('channel').notNull(),
+    period: text('period').notNull(),
+    status: text('status').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    claimedBy: text('claimed_by'),
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    notBefore: timestamp('not_before', { withTimezone: true }).notNull().defaultNow(),
+    lastError: text('last_error'),
+    messageTs: text('message_ts'),
+    createdAt: createdAt(),
+    postedAt: timestamp('posted_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('digest_deliveries_key_idx').on(t.teamRef, t.channel, t.period),
+    index('digest_deliveries_period_status_idx').on(t.period, t.status),
+  ],
+);
+
+/** Each week's digest run: planned once (the deliveries written), finished when none is left to post. */
+export const digestRuns = pgTable('digest_runs', {
+  period: text('period').primaryKey(),
+  /** Teams skipped for want of a channel (`slack.com/bot-notify`), as refs. */
+  skipped: text('skipped').array().notNull(),
+  plannedAt: timestamp('planned_at', { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});

@@ -106,3 +106,22 @@ function cronLogger(logger: Logger) {
     debug: (message: string | Error) => logger.debug(`node-cron: ${String(message)}`),
   };
 }
+
+/**
+ * The last time `cronExpression` fired at or before `before` and after `after` (to the minute), or undefined: what a
+ * job missed while no replica ran. Steps back a minute at a time (a week is 10,080 steps), in `timezone` (an IANA
+ * name; default the process's, `TZ`).
+ */
+export function previousFire(opts: { cron: string; before: Date; after: Date; timezone?: string }): Date | undefined {
+  const task = cron.createTask(opts.cron, () => undefined, opts.timezone ? { timezone: opts.timezone } : {});
+  try {
+    const minute = new Date(opts.before);
+    minute.setSeconds(0, 0);
+    for (let at = minute.getTime(); at > opts.after.getTime(); at -= 60_000) {
+      if (task.match(new Date(at))) return new Date(at);
+    }
+    return undefined;
+  } finally {
+    task.destroy();
+  }
+}

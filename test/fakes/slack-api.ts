@@ -36,6 +36,8 @@ export interface FakeSlackApi {
   /** A response_url on this fake: `http://127.0.0.1:PORT/response/<id>`. */
   responseUrl(id: string): string;
   callsTo(method: string): RecordedCall[];
+  /** Digest support (scorecards): messages posted per channel, uploaded files, rate limits. See `FakeSlackDigestSupport`. */
+  digest: FakeSlackDigestSupport;
   /** Resolves with the first recorded item `find` returns, polling until `timeoutMs`. */
   waitFor<T>(find: () => T | undefined, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -51,6 +53,8 @@ export interface FakeSlackApiOptions {
    * fake Socket Mode server's `connectionUrl()`. Without it the method answers `ok: false`.
    */
   socketModeUrl?: () => string;
+  /** `chat.postMessage` rate limits, answered `429` with `Retry-After` as Slack does (see `FakeSlackDigestSupport`). */
+  rateLimits?: FakeSlackRateLimits;
 }
 
 export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Promise<FakeSlackApi> {
@@ -124,8 +128,12 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
     'assistant.threads.setTitle': () => ({}),
   };
 
+  const digest = createDigestSupport(options.rateLimits ?? {}, methods['chat.postMessage']);
+  Object.assign(methods, digest.methods);
+
   const server = createServer(async (req, res) => {
     const url = req.url ?? '/';
+    if (req.method === 'POST' && url.startsWith('/upload/')) return digest.receiveUpload(req, res, url);
     const body = await readBody(req);
     if (req.method === 'POST' && url.startsWith('/response/')) {
       responses.push({ id: decodeURIComponent(url.slice('/response/'.length)), body });
@@ -142,6 +150,8 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
       }
       if (!/^Bearer xox[bp]-/.test(req.headers.authorization ?? ''))
         return json(res, { ok: false, error: 'not_authed' });
+      const limited = digest.rateLimit(method, body);
+      if (limited) return tooManyRequests(res, limited);
       const handler = methods[method];
       if (!handler) return json(res, { ok: false, error: 'unknown_method' });
       return json(res, { ok: true, ...handler(body) });
@@ -151,6 +161,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  digest.setBase(base);
 
   return {
     url: `${base}/api/`,
@@ -161,6 +172,7 @@ export async function startFakeSlackApi(options: FakeSlackApiOptions = {}): Prom
         for (const user of added) users.set(user.id, user);
       },
     },
+    digest: digest.support,
     responseUrl: (id) => `${base}/response/${encodeURIComponent(id)}`,
     callsTo: (method) => calls.filter((call) => call.method === method),
     async waitFor(find, timeoutMs = 5_000) {
@@ -221,5 +233,195 @@ function decodeJsonField(value: string): unknown {
 function json(res: ServerResponse, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Digest support (scorecards): files.uploadV2's wire calls, messages kept per channel with their metadata (read back by
+// conversations.history), and chat.postMessage rate limits answered 429 with Retry-After.
+
+export interface FakeSlackRateLimits {
+  /** chat.postMessage per channel per second (Slack: about 1). */
+  perChannelPerSecond?: number;
+  /**
+   * chat.postMessage per minute across the workspace, as a token bucket refilled at this rate and holding
+   * `workspaceBurst` tokens (Slack allows short bursts above its rates).
+   */
+  workspacePerMinute?: number;
+  /** Default 5. */
+  workspaceBurst?: number;
+}
+
+export interface FakePostedMessage {
+  channel: string;
+  ts: string;
+  text: unknown;
+  blocks: unknown;
+  metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
+  /** When the fake received it (ms since the epoch). */
+  at: number;
+}
+
+export interface FakeSlackDigestSupport {
+  /** Every chat.postMessage that was accepted, in order. */
+  posted: FakePostedMessage[];
+  /** Uploaded files by id, with their bytes (set by the upload) and title (by completeUploadExternal). */
+  files: Map<string, { filename: string; bytes?: Buffer; title?: string; completed: boolean }>;
+  /** 429s answered. */
+  rateLimited: number;
+  /** The next `count` calls of `method` answer `{ ok: false, error }` (after the rate limit check). */
+  failNext(method: string, error: string, count?: number): void;
+  /** The next `count` chat.postMessage calls answer 429 with this Retry-After (seconds). */
+  rateLimitNext(retryAfterSeconds: number, count?: number): void;
+}
+
+function createDigestSupport(
+  limits: FakeSlackRateLimits,
+  postMessage: ((body: Record<string, unknown>) => Record<string, unknown>) | undefined,
+) {
+  const posted: FakePostedMessage[] = [];
+  const files = new Map<string, { filename: string; bytes?: Buffer; title?: string; completed: boolean }>();
+  const failures: { method: string; error: string; count: number }[] = [];
+  const forced = { retryAfter: 0, count: 0 };
+  const lastByChannel = new Map<string, number>();
+  const bucket = { tokens: limits.workspaceBurst ?? 5, at: Date.now() };
+  let base = '';
+  let nextFile = 0;
+  const support: FakeSlackDigestSupport = {
+    posted,
+    files,
+    rateLimited: 0,
+    failNext: (method, error, count = 1) => failures.push({ method, error, count }),
+    rateLimitNext: (retryAfterSeconds, count = 1) => {
+      forced.retryAfter = retryAfterSeconds;
+      forced.count = count;
+    },
+  };
+  const failure = (method: string) => {
+    const entry = failures.find((candidate) => candidate.method === method && candidate.count > 0);
+    if (!entry) return undefined;
+    entry.count -= 1;
+    return { ok: false, error: entry.error };
+  };
+  const methods: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
+    'chat.postMessage': (body) =>
+      failure('chat.postMessage') ??
+      (() => {
+        const answer = postMessage?.(body) ?? {};
+        const ts = String(answer.ts);
+        const channel = String(body.channel);
+        posted.push({
+          channel,
+          ts,
+          text: body.text,
+          blocks: body.blocks,
+          metadata: body.metadata as FakePostedMessage['metadata'],
+          at: Date.now(),
+        });
+        return answer;
+      })(),
+    'conversations.history': (body) => {
+      const oldest = Number(body.oldest ?? 0);
+      const channel = String(body.channel);
+      const found = posted
+        .filter((message) => message.channel === channel && Number(message.ts) >= 0 && message.at / 1000 >= oldest)
+        .reverse()
+        .map((message) => ({
+          type: 'message',
+          ts: message.ts,
+          text: message.text,
+          ...(body.include_all_metadata && message.metadata ? { metadata: message.metadata } : {}),
+        }));
+      return failure('conversations.history') ?? { messages: found, has_more: false };
+    },
+    'files.getUploadURLExternal': (body) => {
+      const id = `F0CHART${++nextFile}`;
+      files.set(id, { filename: String(body.filename), completed: false });
+      return failure('files.getUploadURLExternal') ?? { upload_url: `${base}/upload/${id}`, file_id: id };
+    },
+    'files.completeUploadExternal': (body) => {
+      const list = (typeof body.files === 'string' ? JSON.parse(body.files) : body.files) as {
+        id: string;
+        title?: string;
+      }[];
+      for (const entry of list) {
+        const file = files.get(entry.id);
+        if (!file?.bytes) return { ok: false, error: 'file_not_found' };
+        file.completed = true;
+        if (entry.title) file.title = entry.title;
+      }
+      return (
+        failure('files.completeUploadExternal') ?? {
+          files: list.map((entry) => ({ id: entry.id, title: entry.title })),
+        }
+      );
+    },
+  };
+  return {
+    support,
+    methods,
+    setBase: (url: string) => {
+      base = url;
+    },
+    /** Seconds to wait when `method` must be refused for a rate limit now; undefined when it may go. */
+    rateLimit(method: string, body: Record<string, unknown>): number | undefined {
+      if (method !== 'chat.postMessage') return undefined;
+      if (forced.count > 0) {
+        forced.count -= 1;
+        support.rateLimited += 1;
+        return forced.retryAfter;
+      }
+      const now = Date.now();
+      const channel = String(body.channel);
+      const waits = [0];
+      if (limits.perChannelPerSecond) {
+        const last = lastByChannel.get(channel) ?? Number.NEGATIVE_INFINITY;
+        waits.push(last + 1000 / limits.perChannelPerSecond - now);
+      }
+      if (limits.workspacePerMinute) {
+        const perMs = limits.workspacePerMinute / 60_000;
+        bucket.tokens = Math.min(limits.workspaceBurst ?? 5, bucket.tokens + (now - bucket.at) * perMs);
+        bucket.at = now;
+        if (bucket.tokens < 1) waits.push((1 - bucket.tokens) / perMs);
+      }
+      const wait = Math.max(...waits);
+      if (wait > 0) {
+        support.rateLimited += 1;
+        return Math.max(1, Math.ceil(wait / 1000));
+      }
+      lastByChannel.set(channel, now);
+      if (limits.workspacePerMinute) bucket.tokens -= 1;
+      return undefined;
+    },
+    async receiveUpload(req: IncomingMessage, res: ServerResponse, url: string) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const file = files.get(decodeURIComponent(url.slice('/upload/'.length)));
+      if (!file) {
+        res.writeHead(404);
+        res.end();
+        return;
+      }
+      file.bytes = extractUpload(Buffer.concat(chunks), req.headers['content-type'] ?? '');
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(`OK - ${file.bytes.length}`);
+    },
+  };
+}
+
+/** The file's bytes from the upload body: raw, or the first part of a multipart form (as web-api sends it). */
+function extractUpload(body: Buffer, contentType: string): Buffer {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  if (!boundary) return body;
+  const marker = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  const start = body.indexOf(marker);
+  const headerEnd = body.indexOf('\r\n\r\n', start);
+  const end = body.indexOf(marker, headerEnd);
+  return body.subarray(headerEnd + 4, end - 2);
+}
+
+function tooManyRequests(res: ServerResponse, retryAfterSeconds: number): void {
+  const text = JSON.stringify({ ok: false, error: 'ratelimited' });
+  res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(retryAfterSeconds) });
   res.end(text);
 }

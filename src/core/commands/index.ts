@@ -5,6 +5,7 @@ import { depsCommand } from './deps.ts';
 import { findCommand } from './find.ts';
 import { ownerCommand } from './owner.ts';
 import { provisionCommand } from './provision.ts';
+import { scorecardCommand } from './scorecard.ts';
 import { serviceCommand } from './service.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 import { createWayfinderCommand } from './wayfinder.ts';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   findCommand,
   provisionCommand,
   askCommand,
+  scorecardCommand,
   // `/wayfinder help` lists the others, and `/wayfinder owner x` runs them for workspaces with one command.
   createWayfinderCommand(() => COMMANDS),
 ];

@@ -4,6 +4,7 @@ import type { CatalogStore } from '../ports/catalog-store.ts';
 import type { DocsAsker } from '../ports/docs-asker.ts';
 import type { RequestDesk } from '../ports/request-desk.ts';
 import type { RequestStore } from '../ports/request-store.ts';
+import type { ScorecardSource } from '../ports/scorecard-source.ts';
 import type { TemplateEngine } from '../ports/template-engine.ts';
 import type { Answer, ChatPlatform, Form, FormValues } from '../view-model.ts';
 import type { Asker, Viewer } from './asker.ts';
@@ -31,6 +32,8 @@ export interface CommandContext {
   provision?: ProvisionServices;
   /** Answers `/ask` from the indexed docs. Absent: the docs are not set up, and `/ask` says so. */
   docs?: DocsAsker;
+  /** Scorecards and their history (`/scorecard`). Absent: `/scorecard` says none are set up. */
+  scorecards?: ScorecardSource;
 }
 
 /** What `/provision` needs: the template engine and the request desk. */

@@ -19,7 +19,7 @@ describe('/wayfinder', () => {
     const message = await ask('/wayfinder help');
 
     expect(message.summary).toBe(
-      'Wayfinder commands: /owner, /service, /deps, /find, /provision, /ask, /wayfinder refresh, /wayfinder errors.',
+      'Wayfinder commands: /owner, /service, /deps, /find, /provision, /ask, /scorecard, /wayfinder refresh, /wayfinder errors.',
     );
     const [list] = blocksOf(message, 'list');
     expect(list?.items.map((item) => plainText(item.text))).toEqual([
@@ -29,10 +29,11 @@ describe('/wayfinder', () => {
       '/find <text> [kind:<kind>] [owner:<team or person>] [--offset N]',
       '/provision [template] | approve|reject|retry|cancel|status <request id>',
       '/ask <question> [--entity <name>] [--team <name>]',
+      '/scorecard <entity | team | org>',
       '/wayfinder refresh <name>',
       '/wayfinder errors',
     ]);
-    expect(plainText(list?.items[5]?.detail ?? [])).toContain('Example: /wayfinder refresh payments-api');
+    expect(plainText(list?.items[7]?.detail ?? [])).toContain('Example: /wayfinder refresh payments-api');
     // A button on the help page only shows answers; refreshing is typed on purpose.
     expect(buttonCommands(message)).toEqual([
       '/owner payments-api',
@@ -41,6 +42,7 @@ describe('/wayfinder', () => {
       '/find payments owner:checkout',
       '/provision new-service',
       '/ask how do I roll back a payments-api deploy?',
+      '/scorecard payments-api',
       '/wayfinder errors',
     ]);
   });
@@ -55,7 +57,7 @@ describe('/wayfinder', () => {
 
   it('answers an unknown command with the commands it knows', async () => {
     expect((await ask('/ownr payments-api')).summary).toBe(
-      'There is no command /ownr. Try /owner, /service, /deps, /find, /provision, /ask, /wayfinder.',
+      'There is no command /ownr. Try /owner, /service, /deps, /find, /provision, /ask, /scorecard, /wayfinder.',
     );
   });
 

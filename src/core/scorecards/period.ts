@@ -1,0 +1,47 @@
+/**
+ * Periods are ISO 8601 weeks, written `2026-W47`: results are stored per week and a digest covers one. Weeks start on
+ * Monday; week 1 is the week with the year's first Thursday (ISO 8601 §3.2.2). Computed in UTC.
+ */
+import { InputError } from '../errors.ts';
+
+const DAY_MS = 86_400_000;
+
+/** The ISO week `date` falls in (UTC), e.g. `2026-W48`. */
+export function periodOf(date: Date): string {
+  const day = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
+  const weekday = day.getUTCDay() || 7;
+  // The Thursday of this week decides the ISO year.
+  day.setUTCDate(day.getUTCDate() + 4 - weekday);
+  const yearStart = Date.UTC(day.getUTCFullYear(), 0, 1);
+  const week = Math.ceil(((day.getTime() - yearStart) / DAY_MS + 1) / 7);
+  return `${day.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+/** Monday 00:00 UTC of `period`. Throws `InputError` for text that is not `YYYY-Www` or a week the year lacks. */
+export function periodStart(period: string): Date {
+  const match = /^(\d{4})-W(\d{2})$/.exec(period);
+  if (!match) throw new InputError(`"${period}" is not a week; expected an ISO week such as 2026-W47.`);
+  const year = Number(match[1]);
+  const week = Number(match[2]);
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  const monday = new Date(jan4.getTime() - ((jan4.getUTCDay() || 7) - 1) * DAY_MS + (week - 1) * 7 * DAY_MS);
+  if (week < 1 || periodOf(monday) !== period) {
+    throw new InputError(`${year} has no week ${week}; expected an ISO week such as ${year}-W01.`);
+  }
+  return monday;
+}
+
+/** The week `weeks` before (negative: after) `period`. */
+export function periodBefore(period: string, weeks = 1): string {
+  return periodOf(new Date(periodStart(period).getTime() - weeks * 7 * DAY_MS));
+}
+
+/** The `count` weeks ending with `period`, oldest first. */
+export function periodsEnding(period: string, count: number): string[] {
+  return Array.from({ length: count }, (_, index) => periodBefore(period, count - 1 - index));
+}
+
+/** `YYYY-MM-DD` of `date` in UTC: the day exemptions are judged on. */
+export function dayOf(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,75 @@
+/**
+ * A team's level counts over the last eight weeks as a chart: a Vega-Lite spec (stacked bars per week, one panel per
+ * scorecard), compiled to Vega and rendered headless to SVG (vega's `View` with no renderer), then to PNG with resvg.
+ * Text is set in DejaVu Sans from the `dejavu-fonts-ttf` package and system fonts are not loaded, so the PNG looks the
+ * same on a machine with no fonts installed.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { parse as parseVega, View } from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+export interface ChartSeries {
+  title: string;
+  /** One point per scorecard, week and level slot (`rank` 0 is below the first level). */
+  points: { scorecard: string; week: string; level: string; rank: number; count: number }[];
+}
+
+const FONT_FILE = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')),
+  'ttf',
+  'DejaVuSans.ttf',
+);
+const FONT_FAMILY = 'DejaVu Sans';
+
+/** The Vega-Lite spec of `series` (Vega-Lite 6). */
+export function chartSpec(series: ChartSeries): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: series.title,
+    data: { values: series.points },
+    mark: 'bar',
+    width: 260,
+    height: 160,
+    encoding: {
+      column: { field: 'scorecard', type: 'nominal', title: null },
+      x: { field: 'week', type: 'ordinal', title: null, axis: { labelAngle: -45 } },
+      y: { field: 'count', type: 'quantitative', title: 'services', stack: 'zero' },
+      color: {
+        field: 'level',
+        type: 'ordinal',
+        title: 'Level',
+        sort: { field: 'rank' },
+        scale: { scheme: 'tealblues' },
+      },
+      order: { field: 'rank', type: 'quantitative' },
+    },
+    config: {
+      font: FONT_FAMILY,
+      background: 'white',
+      view: { stroke: null },
+    },
+  };
+}
+
+/** The chart as SVG text. */
+export async function renderChartSvg(series: ChartSeries): Promise<string> {
+  const view = new View(parseVega(compile(chartSpec(series)).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** The chart as PNG bytes at twice the SVG's size (sharp on high-density screens). */
+export async function renderChartPng(series: ChartSeries): Promise<Uint8Array> {
+  const svg = await renderChartSvg(series);
+  const resvg = new Resvg(svg, {
+    font: { fontFiles: [FONT_FILE], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+    fitTo: { mode: 'zoom', value: 2 },
+    background: 'white',
+  });
+  return resvg.render().asPng();
+}

@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
+
+const CLI = fileURLToPath(new URL('../../bin/wayfinder.js', import.meta.url));
+/** Three Wayfinder processes in one test; each takes tens of seconds to start on a busy 2-core machine. */
+const TIMEOUT_MS = 180_000;
+
+let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
+let scratch: string;
+beforeAll(async () => {
+  isolated = await createIsolatedDatabaseEnv();
+  scratch = await mkdtemp(path.join(tmpdir(), 'scorecards-cli-'));
+});
+afterAll(async () => {
+  await isolated.remove();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+function wayfinder(args: string[], env: Record<string, string> = {}) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: scratch, env: { PATH: process.env.PATH ?? '', ...isolated.env, ...env }, timeout: TIMEOUT_MS },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('wayfinder scorecards and digest', () => {
+  it(
+    'validates scorecard files, naming the file, key path and what was expected, and exits 1',
+    async () => {
+      const dir = path.join(scratch, 'cards');
+      await import('node:fs/promises').then((fs) => fs.mkdir(dir));
+      await writeFile(
+        path.join(dir, 'broken.yaml'),
+        'id: broken\ntitle: Broken\nowner: group:default/x\nlevels: [Bronze]\nrules:\n  - id: r\n    level: Gold\n    title: R\n    why: W\n    fix: { text: F }\n    check: { fact: owner.exists, operator: equals, value: true }\n',
+      );
+      const run = await wayfinder(['scorecards', 'validate'], { WAYFINDER_SCORECARDS_DIR: dir });
+      expect(run.code).toBe(1);
+      expect(run.stderr.trim()).toBe(
+        'cards/broken.yaml: rules[0].level: expected one of the levels (Bronze) but found "Gold"',
+      );
+      expect(run.stdout.trim()).toBe('0 valid, 1 failed');
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    "previews a team's digest with --dry-run: the message as text and the chart as a PNG, posting nothing",
+    async () => {
+      const out = path.join(scratch, 'preview');
+      const imported = await wayfinder([
+        'catalog',
+        'import',
+        fileURLToPath(new URL('../../demo/catalog', import.meta.url)),
+      ]);
+      expect(imported.code, imported.stderr).toBe(0);
+      const run = await wayfinder(['digest', 'run', '--dry-run', '--team', 'payments', '--out', out], {
+        WAYFINDER_SCORECARDS_DIR: fileURLToPath(new URL('../../scorecards', import.meta.url)),
+      });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain('── #payments-team ──');
+      expect(run.stdout).toContain('Payments Team: scorecards, week ');
+      expect(run.stdout).toContain('Production readiness: Gold 0 · Silver 1 · Bronze 3 · below Bronze 0');
+      const [png] = await readdir(out);
+      expect(png).toMatch(/^group_default_payments-\d{4}-W\d{2}\.png$/);
+      expect((await readFile(path.join(out, png ?? ''))).subarray(1, 4).toString()).toBe('PNG');
+      // A dry run records no delivery.
+      const status = await wayfinder(['digest', 'status']);
+      expect(status.stdout.trim()).toBe('No digest has run yet.');
+    },
+    TIMEOUT_MS,
+  );
+});
