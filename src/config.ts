@@ -145,7 +145,7 @@ const EnvSchema = z
           .transform((text) => parseDuration(text))
           .pipe(z.number({ error: 'expected a duration such as 7d, 12h or 30m' })),
       ),
-    WAYFINDER_SCORECARDS_DIR: z.string().default('./scorecards'),
+    WAYFINDER_SCORECARDS_DIR: z.string().min(1).optional(),
     WAYFINDER_DIGEST_CRON: cronSetting('0 9 * * 1'),
     WAYFINDER_DIGEST_ORG_CHANNEL: optionalText,
     WAYFINDER_DIGEST_RATE: optionalText
@@ -356,7 +356,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       orphanGraceMs: values.WAYFINDER_ORPHAN_GRACE,
     },
     scorecards: {
-      dir: values.WAYFINDER_SCORECARDS_DIR,
+      dir: values.WAYFINDER_SCORECARDS_DIR ?? packagePath('scorecards'),
       digestCron: values.WAYFINDER_DIGEST_CRON,
       ...(values.WAYFINDER_DIGEST_ORG_CHANNEL ? { orgChannel: values.WAYFINDER_DIGEST_ORG_CHANNEL } : {}),
       postsPerSecond: values.WAYFINDER_DIGEST_RATE,
