@@ -16,3 +16,11 @@ export function numberLiteral(value: number): SQL {
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/**
+ * `column` is `path` or a path under it (`file:/srv/catalog`, `file:/srv/catalog/payments/…`), but not a sibling that
+ * merely starts the same (`file:/srv/catalog2`). For scopes and locations, whose parts are separated by `/`.
+ */
+export function atOrUnder(column: SQL, path: string): SQL {
+  return sql`(${column} = ${path} or ${column} like ${`${escapeLike(path)}/%`})`;
+}

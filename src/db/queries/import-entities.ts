@@ -17,7 +17,7 @@ import type { SourceScope } from '../../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity } from '../../core/catalog/types.ts';
 import type { Db, Tx } from '../drizzle-db.ts';
 import { entities, ingestErrors, locations } from '../schema.ts';
-import { escapeLike, textArray } from '../sql-fragments.ts';
+import { atOrUnder, textArray } from '../sql-fragments.ts';
 import { rebuildDerived } from './derived.ts';
 
 /** Entities per batch: one hash lookup and one multi-row upsert each. */
@@ -116,12 +116,10 @@ async function orphanVanished(tx: Tx, scopes: readonly SourceScope[], errors: re
 /** Which stored entities a scope read as a whole answers for (see `SourceScope.covers`). */
 function orphanCandidates({ scope, covers }: SourceScope): SQL {
   if (covers === undefined) return sql`source_scope = ${scope}`;
-  const under = (prefix: string) => `${escapeLike(prefix)}/%`;
   const coveredScope = `file:${covers}`;
-  const nested = sql`source_scope = ${coveredScope} or source_scope like ${under(coveredScope)}`;
-  if (coveredScope === scope) return sql`(${nested})`;
-  return sql`((source_scope = ${scope}
-    and (source_location = ${coveredScope} or source_location like ${under(coveredScope)})) or ${nested})`;
+  const nested = atOrUnder(sql`source_scope`, coveredScope);
+  if (coveredScope === scope) return nested;
+  return sql`((source_scope = ${scope} and ${atOrUnder(sql`source_location`, coveredScope)}) or ${nested})`;
 }
 
 /** Two documents with the same ref: the first read wins, as in Backstage (the others are conflicts to report). */

@@ -4,7 +4,7 @@
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../drizzle-db.ts';
-import { escapeLike } from '../sql-fragments.ts';
+import { atOrUnder } from '../sql-fragments.ts';
 import { rebuildDerived } from './derived.ts';
 import { lockCatalogWrites } from './import-entities.ts';
 
@@ -17,9 +17,8 @@ export function purgeOrphans(db: Db, opts: { before: Date }): Promise<number> {
  * payments`), orphan or not, with their relations and their files' recorded errors: `wayfinder catalog forget`.
  */
 export async function forgetScope(db: Db, opts: { scope: string }): Promise<number> {
-  const under = `${escapeLike(opts.scope)}/%`;
-  return deleteEntities(db, sql`(source_scope = ${opts.scope} or source_scope like ${under})`, {
-    errorsAt: sql`(location = ${opts.scope} or location like ${under})`,
+  return deleteEntities(db, atOrUnder(sql`source_scope`, opts.scope), {
+    errorsAt: atOrUnder(sql`location`, opts.scope),
   });
 }
 
