@@ -159,7 +159,7 @@ export class DrizzleRequestStore implements RequestStore {
       where id = (
         select id from template_requests
         where state = 'approved'
-          or (state = 'running' and (heartbeat_at is null
+          or (state = 'running' and claimed_by is distinct from ${opts.holder} and (heartbeat_at is null
             or heartbeat_at < now() - ${opts.staleMs}::double precision * interval '1 millisecond'))
         order by heartbeat_at nulls first, created_at, id
         limit 1

@@ -4,6 +4,7 @@
  * through a stream as a person's keystrokes would.
  */
 import { PassThrough } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../../src/console/console.ts';
 import { localViewer } from '../../src/core/commands/asker.ts';
@@ -34,13 +35,14 @@ describe('/provision in the console', () => {
     output.on('data', (chunk: Buffer) => {
       seen += chunk.toString('utf8');
     });
+    // Positions are in the printed text without its colours and cursor moves.
     const waitFor = async (text: string, from: number) => {
       const deadline = Date.now() + 20_000;
-      while (seen.indexOf(text, from) < 0) {
+      while (stripVTControlCharacters(seen).indexOf(text, from) < 0) {
         if (Date.now() > deadline) throw new Error(`The console never printed "${text}":\n${seen}`);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-      return seen.indexOf(text, from) + text.length;
+      return stripVTControlCharacters(seen).indexOf(text, from) + text.length;
     };
     const running = runConsole({
       context: {
@@ -58,13 +60,15 @@ describe('/provision in the console', () => {
     input.write('Ada!\n');
     at = await waitFor('Owner', at);
     input.write('platform');
-    at = await waitFor('Platform Team', at);
+    // Enter picks the choice on screen, so wait for the screen that lists what the whole word found.
+    at = await waitFor('Owner platform\n❯ Platform Team', at);
     input.write('\n');
     at = await waitFor('name:', at);
     input.write('ada\n');
     at = await waitFor('Owner', at);
     input.write('platform');
-    at = await waitFor('Platform Team', at);
+    // Enter picks the choice on screen, so wait for the screen that lists what the whole word found.
+    at = await waitFor('Owner platform\n❯ Platform Team', at);
     input.write('\n');
     at = await waitFor('Loud', at);
     input.write('n\n');

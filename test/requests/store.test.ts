@@ -109,6 +109,20 @@ describe('DrizzleRequestStore', () => {
     expect(await store.heartbeat({ id: request.id, holder })).toBe(false);
   });
 
+  it('never hands a holder the request it runs already, even when taking over whatever its heartbeat', async () => {
+    const request = await create();
+    const mine = await store.claimNext({ holder: 'a', staleMs: 0 });
+    expect(mine?.id).toBe(request.id);
+    // A replica taking over at start claims until nothing is left: its own run is not claimable a second time.
+    const again: string[] = [];
+    for (let tries = 0; tries < 20; tries += 1) {
+      const claimed = await store.claimNext({ holder: 'a', staleMs: 0 });
+      if (!claimed) break;
+      again.push(claimed.id);
+    }
+    expect(again).not.toContain(request.id);
+  });
+
   it('records each step start and end', async () => {
     const request = await create();
     await store.startStep({ id: request.id, stepId: 'fetch' });

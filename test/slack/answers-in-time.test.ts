@@ -20,9 +20,9 @@ import { type SlackHttpTestbed, startSlackHttpTestbed } from '../helpers/slack-h
 import { postToSlackEndpoint, slashCommandRequest } from '../helpers/slack-requests.ts';
 
 /** Each GitHub request takes this long: a repository refresh makes several, so it takes well over `DEFER_AFTER_MS`. */
-const GITHUB_LATENCY_MS = 60;
-/** The Slack app's safety net, small so the test is quick (2,000 ms in production). */
-const DEFER_AFTER_MS = 50;
+const GITHUB_LATENCY_MS = 300;
+/** The Slack app's safety net, shorter than in production (2,000 ms) yet long enough for a loaded CI machine to look up a refresh's repository in time. */
+const DEFER_AFTER_MS = 500;
 const REPOSITORIES = 6;
 
 const descriptor = (n: number) => `apiVersion: backstage.io/v1alpha1

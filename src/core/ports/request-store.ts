@@ -63,8 +63,9 @@ export interface RequestStore {
   }): Promise<TemplateRequest | undefined>;
   /**
    * Claims one request to run for `holder`: an `approved` one (oldest first), else the `running` one whose heartbeat
-   * is stalest, when older than `staleMs` (its replica died); `running` afterwards, with `holder`'s heartbeat. Concurrent claims
-   * never get the same request (`FOR UPDATE SKIP LOCKED`).
+   * is stalest, when older than `staleMs` (its replica died) and held by another holder; `running` afterwards, with
+   * `holder`'s heartbeat. A holder never claims again what it runs, even with `staleMs` 0 (taking over at start), and
+   * concurrent claims never get the same request (`FOR UPDATE SKIP LOCKED`).
    */
   claimNext(opts: { holder: string; staleMs: number }): Promise<TemplateRequest | undefined>;
   /** Renews `holder`'s heartbeat on `id`; false when the claim is no longer `holder`'s (it went stale and was taken). */
