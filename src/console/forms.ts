@@ -2,11 +2,11 @@
  * A command's Form in the console: each field asked in turn with a terminal prompt (@inquirer/prompts: text, number,
  * select, checkboxes, yes/no, search for a lookup answered by the command's `optionsOf`), the submission checked and
  * answered like any surface's (`src/chat/forms.ts`), field errors shown and the page asked again, the next page
- * asked in turn, until the command answers with a Message (or closes the form).
+ * asked in turn, until the command answers with a Message (or closes the form). The prompts are loaded on the first
+ * form, so a console that never shows one does not load them.
  */
 
 import { type Readable, Writable } from 'node:stream';
-import { checkbox, confirm, input, number, search, select } from '@inquirer/prompts';
 import { chatFormOptions, submitChatForm } from '../chat/forms.ts';
 import { commandNamed } from '../core/commands/index.ts';
 import type { CommandContext } from '../core/commands/types.ts';
@@ -26,6 +26,7 @@ export async function fillConsoleForm(opts: {
   print(text: string): void;
 }): Promise<Message | undefined> {
   let { command, form } = opts.answer;
+  const { confirm } = await import('@inquirer/prompts');
   let errors: Record<string, string> = {};
   for (;;) {
     if (form.intro) opts.print(plainText(form.intro));
@@ -63,6 +64,7 @@ async function ask(
   command: string,
   opts: { context: CommandContext; streams: ConsoleStreams },
 ): Promise<unknown> {
+  const { checkbox, confirm, input, number, search, select } = await import('@inquirer/prompts');
   const message = field.hint ? `${field.label} (${field.hint})` : field.label;
   const streams = promptStreams(opts.streams);
   const required = field.type !== 'checkbox' && field.required;

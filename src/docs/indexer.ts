@@ -68,7 +68,7 @@ export async function indexDocs(opts: {
       summary.files.unchanged += 1;
       continue;
     }
-    const { title: ownTitle, chunks } = chunkMarkdown(file.markdown, { path: file.path });
+    const { title: ownTitle, chunks } = await chunkMarkdown(file.markdown, { path: file.path });
     const title = file.title ?? ownTitle;
     const stored: StoredDocChunk[] = chunks.map((chunk) => ({
       ordinal: chunk.ordinal,

@@ -12,14 +12,13 @@
  *   `overlapChars`, cut at a word) of the block before it, so a sentence that spans the cut is found from both sides.
  * - A code block or a table is never split, even when it alone is longer than `maxChars`.
  * - YAML front matter (`---` … `---` at the top, as MkDocs allows) is dropped; its `title:` names the file.
+ *
+ * The parser is loaded on the first file, so a process that indexes nothing does not load it.
  */
 import { createHash } from 'node:crypto';
 import GithubSlugger from 'github-slugger';
-import type { RootContent } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmFromMarkdown } from 'mdast-util-gfm';
+import type { Root, RootContent } from 'mdast';
 import { toString as textOf } from 'mdast-util-to-string';
-import { gfm } from 'micromark-extension-gfm';
 import { parse as parseYaml } from 'yaml';
 
 export interface MarkdownChunk {
@@ -48,16 +47,32 @@ export const DEFAULT_OVERLAP_CHARS = 200;
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/;
 
-/** Cuts `markdown` (the file at `path`, used for its fallback title) into chunks; never throws on any input. */
-export function chunkMarkdown(
+let parser: Promise<(markdown: string) => Root> | undefined;
+
+/** `mdast-util-from-markdown` with GitHub Flavored Markdown, loaded once. */
+function loadParser() {
+  parser ??= Promise.all([
+    import('mdast-util-from-markdown'),
+    import('mdast-util-gfm'),
+    import('micromark-extension-gfm'),
+  ]).then(
+    ([{ fromMarkdown }, { gfmFromMarkdown }, { gfm }]) =>
+      (markdown: string) =>
+        fromMarkdown(markdown, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }),
+  );
+  return parser;
+}
+
+/** Cuts `markdown` (the file at `path`, used for its fallback title) into chunks; never rejects on any input. */
+export async function chunkMarkdown(
   markdown: string,
   opts: { path: string; maxChars?: number; overlapChars?: number },
-): ChunkedMarkdown {
+): Promise<ChunkedMarkdown> {
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHUNK_CHARS;
   const overlapChars = opts.overlapChars ?? DEFAULT_OVERLAP_CHARS;
   const frontMatter = FRONT_MATTER.exec(markdown);
   const body = frontMatter ? markdown.slice(frontMatter[0].length) : markdown;
-  const tree = fromMarkdown(body, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+  const tree = (await loadParser())(body);
   const slugger = new GithubSlugger();
 
   const sections: { headingPath: string[]; anchor?: string; blocks: RootContent[] }[] = [];

@@ -2,8 +2,9 @@
  * The Embedder and ChatModel ports on an OpenAI-compatible endpoint (OpenAI, Azure's compatible API, Ollama, vLLM,
  * LiteLLM…) through the official `openai` client. `baseURL` points it elsewhere than OpenAI (`OPENAI_BASE_URL`).
  * Failures after the client's retries become `UpstreamError`s whose message says which endpoint failed and how.
+ * The `openai` package is loaded on the first request, so a process that never asks a model does not load it.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { UpstreamError } from '../core/errors.ts';
 import type { ChatModel, ChatTurn } from '../core/ports/chat-model.ts';
 import type { Embedder } from '../core/ports/embedder.ts';
@@ -18,13 +19,23 @@ export interface OpenAiSettings {
   maxRetries?: number;
 }
 
-export function createOpenAiClient(settings: OpenAiSettings): OpenAI {
-  return new OpenAI({
-    apiKey: settings.apiKey,
-    ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}),
-    timeout: settings.timeoutMs ?? 30_000,
-    maxRetries: settings.maxRetries ?? 2,
-  });
+/** The `openai` client, made on first use and the same one afterwards. */
+export type OpenAiClient = () => Promise<OpenAI>;
+
+export function createOpenAiClient(settings: OpenAiSettings): OpenAiClient {
+  let client: Promise<OpenAI> | undefined;
+  return () => {
+    client ??= import('openai').then(
+      ({ default: OpenAI }) =>
+        new OpenAI({
+          apiKey: settings.apiKey,
+          ...(settings.baseUrl ? { baseURL: settings.baseUrl } : {}),
+          timeout: settings.timeoutMs ?? 30_000,
+          maxRetries: settings.maxRetries ?? 2,
+        }),
+    );
+    return client;
+  };
 }
 
 /**
@@ -33,7 +44,7 @@ export function createOpenAiClient(settings: OpenAiSettings): OpenAI {
  * the error says which value the model gives.
  */
 export function createOpenAiEmbedder(opts: {
-  client: OpenAI;
+  client: OpenAiClient;
   model: string;
   dimensions: number;
   sendDimensions: boolean;
@@ -46,14 +57,14 @@ export function createOpenAiEmbedder(opts: {
       if (texts.length === 0) return [];
       let response: OpenAI.CreateEmbeddingResponse;
       try {
-        response = await client.embeddings.create({
+        response = await (await client()).embeddings.create({
           model,
           input: [...texts],
           encoding_format: 'float',
           ...(opts.sendDimensions ? { dimensions } : {}),
         });
       } catch (error) {
-        throw new UpstreamError(`the embedding endpoint failed: ${describe(error)}`, { cause: error });
+        throw new UpstreamError(`the embedding endpoint failed: ${await describe(error)}`, { cause: error });
       }
       const vectors = [...response.data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
       const wrong = vectors.find((vector) => vector.length !== dimensions);
@@ -70,13 +81,13 @@ export function createOpenAiEmbedder(opts: {
 }
 
 /** Chat completions from `/chat/completions`, streamed; the request carries no tools. */
-export function createOpenAiChatModel(opts: { client: OpenAI; model: string }): ChatModel {
+export function createOpenAiChatModel(opts: { client: OpenAiClient; model: string }): ChatModel {
   const { client, model } = opts;
   return {
     model,
     async complete({ messages, onDelta }) {
       try {
-        const stream = await client.chat.completions.create({
+        const stream = await (await client()).chat.completions.create({
           model,
           messages: messages.map((message: ChatTurn) => ({ role: message.role, content: message.content })),
           stream: true,
@@ -91,13 +102,14 @@ export function createOpenAiChatModel(opts: { client: OpenAI; model: string }): 
         }
         return text;
       } catch (error) {
-        throw new UpstreamError(`the chat endpoint failed: ${describe(error)}`, { cause: error });
+        throw new UpstreamError(`the chat endpoint failed: ${await describe(error)}`, { cause: error });
       }
     },
   };
 }
 
-function describe(error: unknown): string {
-  if (error instanceof OpenAI.APIError) return `${error.status ?? 'no answer'} ${error.message}`;
+async function describe(error: unknown): Promise<string> {
+  const { APIError } = await import('openai');
+  if (error instanceof APIError) return `${error.status ?? 'no answer'} ${error.message}`;
   return error instanceof Error ? error.message : String(error);
 }

@@ -26,8 +26,8 @@ kubectl rollout undo deploy/payments-api
 `;
 
 describe('chunkMarkdown', () => {
-  it('cuts on headings and keeps the title and heading path of each chunk', () => {
-    const { title, chunks } = chunkMarkdown(RUNBOOK, { path: 'runbook.md' });
+  it('cuts on headings and keeps the title and heading path of each chunk', async () => {
+    const { title, chunks } = await chunkMarkdown(RUNBOOK, { path: 'runbook.md' });
     expect(title).toBe('Payments runbook');
     expect(chunks.map((chunk) => chunk.headingPath)).toEqual([
       ['Payments runbook'],
@@ -37,23 +37,23 @@ describe('chunkMarkdown', () => {
     expect(chunks[1]?.content).toBe('Check the acquirer.');
   });
 
-  it("gives each section GitHub's anchor, numbering a repeated heading as GitHub does", () => {
-    const { chunks } = chunkMarkdown(RUNBOOK, { path: 'runbook.md' });
+  it("gives each section GitHub's anchor, numbering a repeated heading as GitHub does", async () => {
+    const { chunks } = await chunkMarkdown(RUNBOOK, { path: 'runbook.md' });
     expect(chunks.map((chunk) => chunk.anchor)).toEqual(['payments-runbook', 'high-error-rate', 'alerts-1']);
   });
 
-  it('reads a # inside a code block as code, and keeps code blocks and tables as written', () => {
-    const { chunks } = chunkMarkdown(RUNBOOK, { path: 'runbook.md' });
+  it('reads a # inside a code block as code, and keeps code blocks and tables as written', async () => {
+    const { chunks } = await chunkMarkdown(RUNBOOK, { path: 'runbook.md' });
     const last = chunks.at(-1)?.content ?? '';
     expect(last).toContain('```sh\n# not a heading inside a code block\nkubectl rollout undo deploy/payments-api\n```');
     expect(last).toContain('| 402    | declined |');
   });
 
-  it('splits a long section at its blocks with an overlap, but never splits a code block', () => {
+  it('splits a long section at its blocks with an overlap, but never splits a code block', async () => {
     const paragraphs = Array.from({ length: 6 }, (_, index) => `Paragraph ${index} ${'word '.repeat(40).trim()}.`);
     const code = `\`\`\`\n${'x = 1\n'.repeat(100)}\`\`\``;
     const markdown = `# Long\n\n${paragraphs.join('\n\n')}\n\n${code}\n`;
-    const { chunks } = chunkMarkdown(markdown, { path: 'long.md', maxChars: 500, overlapChars: 60 });
+    const { chunks } = await chunkMarkdown(markdown, { path: 'long.md', maxChars: 500, overlapChars: 60 });
     expect(chunks.length).toBeGreaterThan(2);
     for (const chunk of chunks.filter((chunk) => !chunk.content.includes('```'))) {
       expect(chunk.content.length).toBeLessThanOrEqual(500);
@@ -64,18 +64,18 @@ describe('chunkMarkdown', () => {
     expect(chunks[1]?.content.startsWith('word')).toBe(true);
   });
 
-  it('takes the title from front matter, else the first heading, else the file name', () => {
-    expect(chunkMarkdown('---\ntitle: Deploy guide\n---\n# Deploying\n\nText.', { path: 'a.md' }).title).toBe(
+  it('takes the title from front matter, else the first heading, else the file name', async () => {
+    expect((await chunkMarkdown('---\ntitle: Deploy guide\n---\n# Deploying\n\nText.', { path: 'a.md' })).title).toBe(
       'Deploy guide',
     );
-    expect(chunkMarkdown('Just text.', { path: 'guides/setup.md' }).title).toBe('setup');
+    expect((await chunkMarkdown('Just text.', { path: 'guides/setup.md' })).title).toBe('setup');
   });
 
-  it('gives unchanged sections the same hash and a changed one a new hash', () => {
-    const before = chunkMarkdown(RUNBOOK, { path: 'r.md' }).chunks.map((chunk) => chunk.contentHash);
-    const after = chunkMarkdown(RUNBOOK.replace('Check the acquirer.', 'Check the acquirer first.'), {
-      path: 'r.md',
-    }).chunks.map((chunk) => chunk.contentHash);
+  it('gives unchanged sections the same hash and a changed one a new hash', async () => {
+    const before = (await chunkMarkdown(RUNBOOK, { path: 'r.md' })).chunks.map((chunk) => chunk.contentHash);
+    const after = (
+      await chunkMarkdown(RUNBOOK.replace('Check the acquirer.', 'Check the acquirer first.'), { path: 'r.md' })
+    ).chunks.map((chunk) => chunk.contentHash);
     expect(after[0]).toBe(before[0]);
     expect(after[1]).not.toBe(before[1]);
     expect(after[2]).toBe(before[2]);
