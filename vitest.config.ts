@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,5 +9,8 @@ export default defineConfig({
     // Each test file opens its own database (an in-memory PGlite, or a fresh database on the server).
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Vitest's default (one worker fewer than the cores) runs files one at a time on a 2-core machine, while many
+    // of them mostly wait on the Wayfinder processes they start: two at a time halves the suite there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
   },
 });

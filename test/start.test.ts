@@ -9,19 +9,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHubApi, startFakeGitHubApi } from './fakes/github-api.ts';
 import { FAKE_TEAM_ID, type FakeSlackApi, startFakeSlackApi } from './fakes/slack-api.ts';
 import { type FakeSocketMode, startFakeSocketMode } from './fakes/slack-socket-mode.ts';
+import { CHILD_PROCESS_TIMEOUT_MS, CLI, REPO_ROOT as ROOT, runWayfinder } from './helpers/cli.ts';
 import { createIsolatedDatabaseEnv } from './helpers/database.ts';
 import { deliverGitHubWebhook, pushPayload } from './helpers/github-webhooks.ts';
 
-/** Each test starts several Wayfinder processes; on a busy 2-core machine one takes seconds to start. */
-const CHILD_PROCESS_TIMEOUT_MS = 90_000;
-
-const CLI = fileURLToPath(new URL('../bin/wayfinder.js', import.meta.url));
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WEBHOOK_SECRET = 'start-test-webhook-secret';
 
 let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
@@ -97,19 +92,8 @@ async function readyz(base: string): Promise<{ status: number; text: string }> {
 }
 
 /** Runs the CLI to completion. */
-function wayfinder(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...isolated.env, WAYFINDER_DEMO: 'false', ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const wayfinder = (args: string[], env: Record<string, string> = {}) =>
+  runWayfinder(args, { env: { ...isolated.env, WAYFINDER_DEMO: 'false', ...env } });
 
 describe('wayfinder start with GitHub and no Slack', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   let github: FakeGitHubApi;
@@ -264,15 +248,7 @@ describe('the command line', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
     const dir = await mkdtemp(join(tmpdir(), 'wayfinder-dotenv-'));
     try {
       await writeFile(join(dir, '.env'), '# as .env.example shows\nPORT=eighty\n');
-      const run = (env: Record<string, string>) =>
-        new Promise<{ code: number; stderr: string }>((resolve) => {
-          execFile(
-            process.execPath,
-            [CLI, 'catalog', 'sync'],
-            { cwd: dir, env: { PATH: process.env.PATH ?? '', ...env } },
-            (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
-          );
-        });
+      const run = (env: Record<string, string>) => runWayfinder(['catalog', 'sync'], { env, cwd: dir });
       const [fromFile, fromEnvironment] = await Promise.all([run({}), run({ PORT: '3000' })]);
       expect(fromFile.code).toBe(2);
       expect(fromFile.stderr).toContain('PORT expected a port number');

@@ -38,8 +38,9 @@ export interface DatabaseOptions {
   /** A throw-away PGlite in memory (tests, demos). */
   inMemory?: boolean;
   /**
-   * With `inMemory`: start from this dump of a data directory (PGlite's `dumpDataDir`, a tarball) instead of an empty
-   * cluster. A migrated dump opens in about a third of the time `initdb` takes, which the test suite uses.
+   * With `inMemory`, or a `dataDir` that holds no database yet: start from this dump of a data directory (PGlite's
+   * `dumpDataDir`, a tarball) instead of an empty cluster. A migrated dump opens in about a third of the time `initdb`
+   * takes, which the test suite uses. PGlite throws "Database already exists" for a directory that has one.
    */
   loadDataDir?: Blob;
   /**
@@ -78,7 +79,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     await mkdir(opts.dataDir, { recursive: true });
     const lock = await acquireDataDirLock({ dataDir: opts.dataDir });
     try {
-      return await createPgliteDatabase(opts.dataDir, queryLogger(opts.onQuery), lock);
+      return await createPgliteDatabase(opts.dataDir, queryLogger(opts.onQuery), lock, opts.loadDataDir);
     } catch (error) {
       await lock.release();
       throw error;

@@ -1,14 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWayfinder } from '../helpers/cli.ts';
 import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
 
 /** Six Wayfinder processes run one after another; on a busy 2-core machine each may take a minute or more to start. */
 const TIMEOUT_MS = 6 * 90_000;
-const CLI = fileURLToPath(new URL('../../bin/wayfinder.js', import.meta.url));
 const DEMO_CATALOG = fileURLToPath(new URL('../../demo/catalog', import.meta.url));
 
 let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
@@ -27,16 +26,8 @@ afterAll(async () => {
   await rm(docs, { recursive: true, force: true });
 });
 
-function wayfinder(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', WAYFINDER_DEMO: 'false', ...isolated.env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const wayfinder = (args: string[]) =>
+  runWayfinder(args, { env: { LOG_LEVEL: 'warn', WAYFINDER_DEMO: 'false', ...isolated.env } });
 
 describe('wayfinder docs and wayfinder ask', () => {
   it(

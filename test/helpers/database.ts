@@ -11,12 +11,17 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabase, type Database, migrateDatabase } from '../../src/db/client.ts';
 
+/** The global setup's migrated PGlite snapshot (test/setup/pglite-snapshot.ts), when there is one. */
+async function migratedSnapshot(): Promise<Blob | undefined> {
+  const snapshot = inject('pgliteSnapshot');
+  return snapshot ? new Blob([await readFile(snapshot)]) : undefined;
+}
+
 export async function openTestDatabase(opts: { onQuery?: (query: string) => void } = {}): Promise<Database> {
   const serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
-    // The global setup's migrated snapshot (test/setup/pglite-snapshot.ts); migrating again finds nothing to do.
-    const snapshot = inject('pgliteSnapshot');
-    const loadDataDir = snapshot ? new Blob([await readFile(snapshot)]) : undefined;
+    // Migrating the snapshot again finds nothing to do.
+    const loadDataDir = await migratedSnapshot();
     const database = await createDatabase({
       inMemory: true,
       onQuery: opts.onQuery,
@@ -68,8 +73,9 @@ export async function openTestDatabaseReplicas(replicas: number): Promise<Databa
 
 /**
  * Settings for a Wayfinder process of its own (the CLI, a server) that must not share a database with other
- * tests: a fresh database on the server when `DATABASE_URL` is set, else a temporary PGlite data directory.
- * Not migrated: the process does that itself.
+ * tests: a fresh database on the server when `DATABASE_URL` is set (not migrated: the process does that itself),
+ * else a temporary PGlite data directory holding the migrated snapshot, so that the first process does not spend
+ * seconds in `initdb` (the migrations still run, and find nothing to do).
  */
 export async function createIsolatedDatabaseEnv(): Promise<{ env: Record<string, string>; remove(): Promise<void> }> {
   const serverUrl = process.env.DATABASE_URL;
@@ -84,6 +90,8 @@ export async function createIsolatedDatabaseEnv(): Promise<{ env: Record<string,
     };
   }
   const dataDir = await mkdtemp(path.join(tmpdir(), 'wayfinder-test-'));
+  const loadDataDir = await migratedSnapshot();
+  if (loadDataDir) await (await createDatabase({ dataDir, loadDataDir })).close();
   return { env: { WAYFINDER_DATA_DIR: dataDir }, remove: () => rm(dataDir, { recursive: true, force: true }) };
 }
 

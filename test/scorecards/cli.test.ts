@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWayfinder } from '../helpers/cli.ts';
 import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
 
-const CLI = fileURLToPath(new URL('../../bin/wayfinder.js', import.meta.url));
 /** Three Wayfinder processes in one test; each takes tens of seconds to start on a busy 2-core machine. */
 const TIMEOUT_MS = 180_000;
 
@@ -21,16 +20,8 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-function wayfinder(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: scratch, env: { PATH: process.env.PATH ?? '', ...isolated.env, ...env }, timeout: TIMEOUT_MS },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const wayfinder = (args: string[], env: Record<string, string> = {}) =>
+  runWayfinder(args, { env: { ...isolated.env, ...env }, cwd: scratch, timeoutMs: TIMEOUT_MS });
 
 describe('wayfinder scorecards and digest', () => {
   it(

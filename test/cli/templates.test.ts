@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createIsolatedDatabaseEnv } from './helpers/database.ts';
+import { CHILD_PROCESS_TIMEOUT_MS, runWayfinder } from '../helpers/cli.ts';
+import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
 
-/** Each run starts a Wayfinder process; on a busy 2-core machine one takes seconds to start. */
-const CHILD_PROCESS_TIMEOUT_MS = 90_000;
-const CLI = fileURLToPath(new URL('../bin/wayfinder.js', import.meta.url));
-const SECRET_SAMPLE = fileURLToPath(new URL('./fixtures/templates/backstage/secret-sample', import.meta.url));
+const SECRET_SAMPLE = fileURLToPath(new URL('../fixtures/templates/backstage/secret-sample', import.meta.url));
 
 let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
 beforeAll(async () => {
@@ -14,19 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => isolated.remove());
 
-function wayfinder(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI, ...args],
-      {
-        env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...isolated.env },
-        cwd: fileURLToPath(new URL('..', import.meta.url)),
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const wayfinder = (args: string[]) => runWayfinder(args, { env: { LOG_LEVEL: 'warn', ...isolated.env } });
 
 describe('wayfinder templates', () => {
   it(
