@@ -109,6 +109,14 @@ const EnvSchema = z
     GITHUB_API_URL: optionalText.pipe(
       z.url({ error: 'expected a URL such as https://ghe.example.com/api/v3' }).optional(),
     ),
+    GITHUB_WRITE_INTERVAL: optionalText
+      .transform((value) => value ?? '1s')
+      .pipe(
+        z
+          .string()
+          .transform((text) => (text === '0' ? 0 : parseDuration(text)))
+          .pipe(z.number({ error: 'expected a duration such as 1s, 250ms or 0' }).max(60_000, 'expected at most 60s')),
+      ),
     GITHUB_WEBHOOK_SECRET: optionalText,
     GITHUB_CATALOG_PATHS: optionalText
       .transform((value) =>
@@ -257,6 +265,11 @@ export interface GitHubConfig {
   auth: GitHubAuthConfig;
   /** REST API base URL without a trailing slash (GitHub Enterprise Server, tests); GitHub's own when absent. */
   apiUrl?: string;
+  /**
+   * Least time (ms) between two writes to GitHub, GraphQL queries included (default 1,000: GitHub's guidance against
+   * secondary rate limits; a pull request waits three times as long). 0 on a GitHub Enterprise Server without them.
+   */
+  writeIntervalMs: number;
   /** Secret that GitHub signs webhook deliveries with; webhooks are refused without it. */
   webhookSecret?: string;
   /** Paths of descriptor files in each repository, relative to its root, no wildcards. */
@@ -385,6 +398,7 @@ function githubConfig(org: string, values: z.output<typeof EnvSchema>): GitHubCo
     org,
     auth,
     apiUrl: values.GITHUB_API_URL?.replace(/\/+$/, ''),
+    writeIntervalMs: values.GITHUB_WRITE_INTERVAL,
     webhookSecret: values.GITHUB_WEBHOOK_SECRET,
     catalogPaths: values.GITHUB_CATALOG_PATHS,
     includeForks: values.GITHUB_INCLUDE_FORKS,

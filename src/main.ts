@@ -302,7 +302,12 @@ async function createGitHubClient(config: GitHubConfig, logger: Logger) {
               ? config.auth.privateKey.pem
               : await readFile(config.auth.privateKey.file, 'utf8'),
         };
-  return createOctokit({ auth, logger, ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}) });
+  return createOctokit({
+    auth,
+    logger,
+    writeIntervalMs: config.writeIntervalMs,
+    ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
+  });
 }
 
 export interface RunningServer {

@@ -77,11 +77,12 @@ describe('loadConfig', () => {
 describe('loadConfig for GitHub and the catalog sync', () => {
   const PEM = '-----BEGIN RSA PRIVATE KEY-----\nMIIEabc\n-----END RSA PRIVATE KEY-----';
 
-  it('reads an organisation with a token, with the default catalog path, no forks and no topic', () => {
+  it("reads an organisation with a token, with the default catalog path, no forks, no topic and GitHub's write spacing", () => {
     expect(loadConfig({ GITHUB_ORG: 'acme-corp', GITHUB_TOKEN: 'ghp_1' }).github).toEqual({
       org: 'acme-corp',
       auth: { type: 'token', token: 'ghp_1' },
       apiUrl: undefined,
+      writeIntervalMs: 1_000,
       webhookSecret: undefined,
       catalogPaths: ['catalog-info.yaml'],
       includeForks: false,
@@ -100,11 +101,13 @@ describe('loadConfig for GitHub and the catalog sync', () => {
       GITHUB_CATALOG_PATHS: ' catalog-info.yaml, /.backstage/catalog-info.yaml ,',
       GITHUB_INCLUDE_FORKS: 'true',
       GITHUB_TOPIC: 'wayfinder',
+      GITHUB_WRITE_INTERVAL: '250ms',
     });
     expect(config.github).toEqual({
       org: 'acme-corp',
       auth: { type: 'app', appId: 123, installationId: 456, privateKey: { pem: PEM } },
       apiUrl: 'https://ghe.example.com/api/v3',
+      writeIntervalMs: 250,
       webhookSecret: 'hush',
       catalogPaths: ['catalog-info.yaml', '.backstage/catalog-info.yaml'],
       includeForks: true,
@@ -174,6 +177,7 @@ describe('loadConfig for GitHub and the catalog sync', () => {
       GITHUB_CATALOG_PATHS: 'services/*/catalog-info.yaml',
       GITHUB_INCLUDE_FORKS: 'sometimes',
       GITHUB_TOPIC: 'Not A Topic',
+      GITHUB_WRITE_INTERVAL: 'gently',
       WAYFINDER_SYNC_CRON: '*/30 * * *',
       WAYFINDER_ORPHAN_GRACE: 'a week',
     });
@@ -187,6 +191,7 @@ describe('loadConfig for GitHub and the catalog sync', () => {
         expect.stringMatching(/^GITHUB_CATALOG_PATHS\.0 expected file paths inside the repository, without wildcards/),
         'GITHUB_INCLUDE_FORKS expected true or false',
         'GITHUB_TOPIC expected a GitHub topic: lowercase letters, digits and hyphens',
+        'GITHUB_WRITE_INTERVAL expected a duration such as 1s, 250ms or 0',
         'WAYFINDER_SYNC_CRON expected a cron expression of 5 or 6 fields, such as */30 * * * *',
         'WAYFINDER_ORPHAN_GRACE expected a duration such as 7d, 12h or 30m',
       ]),

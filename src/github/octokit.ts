@@ -44,9 +44,9 @@ export interface CreateOctokitOptions {
   /** A GitHub App installation token is renewed this long before its `expires_at` (default 5 minutes). */
   tokenRefreshMarginMs?: number;
   /**
-   * Least time between two writes (POST, PATCH, PUT, DELETE; GraphQL too) of this client, and between two writes
-   * that notify people (a pull request). Default: the throttling plugin's 1 s and 3 s, GitHub's guidance against
-   * secondary rate limits. Tests against the fake GitHub set 0.
+   * Least time (ms) between two writes (POST, PATCH, PUT, DELETE; GraphQL too) of this client; writes that notify
+   * people (a pull request) wait three times as long. Default: the throttling plugin's 1 s and 3 s, GitHub's guidance
+   * against secondary rate limits. Tests against the fake GitHub set 0.
    */
   writeIntervalMs?: number;
 }
@@ -132,7 +132,7 @@ export function createOctokit(options: CreateOctokitOptions): GitHubClient {
             notifications: new Bottleneck.Group({
               id: `${throttleId}-notifications`,
               maxConcurrent: 1,
-              minTime: options.writeIntervalMs,
+              minTime: 3 * options.writeIntervalMs,
             }),
           }),
       onRateLimit: onLimit('rate limit'),

@@ -29,6 +29,8 @@ async function setUp(
     logger,
     apiUrl: github.url,
     retryBaseDelayMs: 1,
+    // The throttling plugin spaces GraphQL queries as writes, 1 s apart against GitHub; the fake needs no spacing.
+    writeIntervalMs: 0,
     ...clientOptions,
   });
   return {

@@ -50,6 +50,7 @@ function startWorker(): { child: ChildProcess; exited: Promise<number | null>; s
       GITHUB_ORG: 'acme',
       GITHUB_TOKEN: 'ghp_test',
       GITHUB_API_URL: github.url,
+      GITHUB_WRITE_INTERVAL: '0',
       ...isolated.env,
     },
     cwd: fileURLToPath(new URL('../..', import.meta.url)),
