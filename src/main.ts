@@ -477,11 +477,13 @@ export async function serveWayfinder(
   });
   if (digest) {
     // A week whose digest time passed while nothing ran is caught up once, in the background.
+    const deliveries = new DrizzleDigestDeliveries({ db: wayfinder.database.db });
     background.run('digest catch-up', async () => {
       await catchUpDigest({
         clock: () => new Date(),
         previousFire: (range) => previousFire({ cron: digest.cron, ...range }),
-        findRun: (args) => new DrizzleDigestDeliveries({ db: wayfinder.database.db }).findRun(args),
+        findRun: (args) => deliveries.findRun(args),
+        latestRun: () => deliveries.latestRun(),
         runMissed: () => schedule.runNow(digest.name),
         logger,
       });

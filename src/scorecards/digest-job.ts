@@ -16,20 +16,24 @@ export function createDigestJob(deps: DigestDependencies): () => Promise<void> {
 }
 
 /**
- * Whether this week's digest was missed: its scheduled time this week (per `previousFire`) has passed and no run of
- * the week was planned. `runMissed` (the schedule's `runNow`, through the job lease) is then called once.
+ * Whether this week's digest was missed: its scheduled time this week (per `previousFire`) has passed, no run of the
+ * week was planned, and a digest ran in an earlier week. `runMissed` (the schedule's `runNow`, through the job lease)
+ * is then called once. A deployment that has never posted a digest waits for its first scheduled time rather than
+ * post to every team channel the moment it is first started (`wayfinder digest run` posts one at once).
  */
 export async function catchUpDigest(opts: {
   clock: () => Date;
   previousFire: (opts: { before: Date; after: Date }) => Date | undefined;
   findRun: (opts: { period: string }) => Promise<unknown>;
+  /** Any digest run planned before, of any week. */
+  latestRun: () => Promise<unknown>;
   runMissed: () => Promise<unknown>;
   logger: Logger;
 }): Promise<boolean> {
   const now = opts.clock();
   const period = periodOf(now);
   const fired = opts.previousFire({ before: now, after: periodStart(period) });
-  if (!fired || (await opts.findRun({ period }))) return false;
+  if (!fired || (await opts.findRun({ period })) || !(await opts.latestRun())) return false;
   opts.logger.info(`Digest ${period} was due at ${fired.toISOString()} and did not run: running it now.`);
   await opts.runMissed();
   return true;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/console/render.ts';
+import { periodOf } from '../../src/core/scorecards/period.ts';
 import { DrizzleJobLock } from '../../src/db/DrizzleJobLock.ts';
 import { previousFire, startSchedule } from '../../src/jobs/schedule.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -220,7 +221,7 @@ describe('the weekly digest', () => {
     expect(postsPerChannel().size).toBe(TEAM_CHANNELS.length + 1 + (await countOtherTeamChannels()));
   });
 
-  it('catches up a week missed while nothing ran, once, after its scheduled time only', async () => {
+  it('catches up a week missed while nothing ran, once, after its scheduled time only, once a digest has run before', async () => {
     slack = await startFakeSlackApi();
     const deps = digestDependencies(sc, slack);
     const runs: string[] = [];
@@ -229,12 +230,18 @@ describe('the weekly digest', () => {
         clock: () => now,
         previousFire: (range) => previousFire({ cron: '0 9 * * 1', timezone: 'UTC', ...range }),
         findRun: (args) => deps.deliveries.findRun(args),
+        latestRun: () => deps.deliveries.latestRun(),
         runMissed: async () => {
           runs.push(now.toISOString());
-          await runDigest({ ...deps, clock: () => now }, { period: '2026-W49' });
+          await runDigest({ ...deps, clock: () => now }, { period: periodOf(now) });
         },
         logger: createLogger({ level: 'error' }),
       });
+    // A first start after the scheduled time: no digest ever ran, so none is posted until the next Monday.
+    expect(await catchUp(new Date('2026-11-25T12:00:00Z'))).toBe(false);
+    expect(runs).toEqual([]);
+    await runDigest({ ...deps, clock: () => new Date('2026-11-23T09:00:00Z') }, { period: '2026-W48' });
+    slack.digest.posted.length = 0;
     // Monday 08:00 UTC: this week's digest (09:00 UTC) is not due yet.
     expect(await catchUp(new Date('2026-11-30T08:00:00Z'))).toBe(false);
     // Wednesday: Monday's 09:00 passed with no run: caught up once.
