@@ -1,15 +1,16 @@
 /** `wayfinder run` as a real `bin/wayfinder.js` process, and the program's help and usage errors parsed in-process. */
 import { CommanderError } from 'commander';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli.ts';
 import { CHILD_PROCESS_TIMEOUT_MS, runWayfinder } from '../helpers/cli.ts';
 import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
 
+// `run` only reads, so the tests share one database: the first process loads the demo organisation into it.
 let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
-beforeEach(async () => {
+beforeAll(async () => {
   isolated = await createIsolatedDatabaseEnv();
 });
-afterEach(() => isolated.remove());
+afterAll(() => isolated.remove());
 
 const wayfinder = (args: string[], env: Record<string, string> = {}) =>
   runWayfinder(args, { env: { LOG_LEVEL: 'warn', ...isolated.env, ...env } });
@@ -34,9 +35,16 @@ describe('wayfinder run', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
   });
 
   it('starts empty when the demo is turned off, and exits 1 for a name that matches nothing', async () => {
-    const run = await wayfinder(['run', '/owner payments-api'], { WAYFINDER_DEMO: 'false' });
-    expect(run.stdout).toContain('No entity named payments-api.');
-    expect(run.code).toBe(1);
+    const empty = await createIsolatedDatabaseEnv();
+    try {
+      const run = await runWayfinder(['run', '/owner payments-api'], {
+        env: { LOG_LEVEL: 'warn', ...empty.env, WAYFINDER_DEMO: 'false' },
+      });
+      expect(run.stdout).toContain('No entity named payments-api.');
+      expect(run.code).toBe(1);
+    } finally {
+      await empty.remove();
+    }
   });
 
   it('prints the answer to input it cannot read, and exits 2', async () => {
