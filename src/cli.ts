@@ -23,6 +23,7 @@ import { REQUEST_STATES } from './core/requests/types.ts';
 import type { Scorecard } from './core/scorecards/format.ts';
 import { dayOf, periodOf, periodStart } from './core/scorecards/period.ts';
 import { countOf } from './core/text.ts';
+import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
 import { DrizzleDigestDeliveries } from './db/DrizzleDigestDeliveries.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { registerDocsCommands } from './docs/cli.ts';
@@ -52,6 +53,7 @@ import {
 import { observedSync } from './metrics.ts';
 import { packagePath } from './paths.ts';
 import { formatRequest, formatRequestList } from './requests/format.ts';
+import { collectGitHubFacts, describeFactsSummary } from './scorecards/collect-facts.ts';
 import { describeDigest } from './scorecards/digest-job.ts';
 import { ORG_TEAM, previewDigest, runDigest } from './scorecards/digest-run.ts';
 import { evaluateAndStore } from './scorecards/evaluate-all.ts';
@@ -539,6 +541,35 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
         const results = await wayfinder.scorecardStore.history({ period });
         for (const line of formatEvaluation(chosen, results)) console.log(line);
         console.log(`${counts.entities} entities evaluated, ${counts.results} results stored for ${period}`);
+        setExitCode(0);
+      } finally {
+        await wayfinder.close();
+      }
+    });
+
+  scorecards
+    .command('facts')
+    .description(
+      'collect the GitHub facts scorecards check now (README, CODEOWNERS, branch protection, CI, Dependabot alerts, last commit)',
+    )
+    .action(async () => {
+      const { config, logger } = settings();
+      if (!config.github) {
+        throw new UsageError(
+          'wayfinder scorecards facts reads GitHub: set GITHUB_ORG and GITHUB_TOKEN (or the GitHub App keys).',
+        );
+      }
+      const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
+      try {
+        const summary = await collectGitHubFacts({
+          store: wayfinder.scorecardStore,
+          gateway: await createGitHubGateway({
+            config: config.github,
+            cache: new DrizzleConditionalCache({ db: wayfinder.database.db }),
+            logger,
+          }),
+        });
+        console.log(describeFactsSummary(summary));
         setExitCode(0);
       } finally {
         await wayfinder.close();

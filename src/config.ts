@@ -155,6 +155,7 @@ const EnvSchema = z
       ),
     WAYFINDER_SCORECARDS_DIR: z.string().min(1).optional(),
     WAYFINDER_DIGEST_CRON: cronSetting('0 9 * * 1'),
+    WAYFINDER_FACTS_CRON: cronSetting('0 */6 * * *'),
     WAYFINDER_DIGEST_ORG_CHANNEL: optionalText,
     WAYFINDER_DIGEST_RATE: optionalText
       .transform((value) => value ?? '1')
@@ -318,6 +319,8 @@ export interface ScorecardsConfig {
   dir: string;
   /** When the weekly digest is posted (cron, in `TZ`). */
   digestCron: string;
+  /** When the GitHub facts are collected (cron, in `TZ`); with GitHub only. */
+  factsCron: string;
   /** The leadership digest's channel; absent: none is posted. */
   orgChannel?: string;
   /** The digest's pace: posts per second across all channels. */
@@ -371,6 +374,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     scorecards: {
       dir: values.WAYFINDER_SCORECARDS_DIR ?? packagePath('scorecards'),
       digestCron: values.WAYFINDER_DIGEST_CRON,
+      factsCron: values.WAYFINDER_FACTS_CRON,
       ...(values.WAYFINDER_DIGEST_ORG_CHANNEL ? { orgChannel: values.WAYFINDER_DIGEST_ORG_CHANNEL } : {}),
       postsPerSecond: values.WAYFINDER_DIGEST_RATE,
     },

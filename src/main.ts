@@ -57,6 +57,7 @@ import {
 } from './metrics.ts';
 import { packagePath } from './paths.ts';
 import { createRequestSystem, type RequestSystem, silentNotifier } from './requests/system.ts';
+import { collectGitHubFacts, describeFactsSummary } from './scorecards/collect-facts.ts';
 import { catchUpDigest, createDigestJob } from './scorecards/digest-job.ts';
 import type { DigestDependencies } from './scorecards/digest-run.ts';
 import { formatScorecardProblem, loadScorecards } from './scorecards/load.ts';
@@ -462,6 +463,20 @@ export async function serveWayfinder(
       },
     },
   ];
+  if (config.github) {
+    const gateway = await createGitHubGateway({
+      config: config.github,
+      cache: new DrizzleConditionalCache({ db: wayfinder.database.db }),
+      logger,
+    });
+    jobs.push({
+      name: 'github-facts',
+      cron: config.scorecards.factsCron,
+      run: async () => {
+        logger.info(describeFactsSummary(await collectGitHubFacts({ store: wayfinder.scorecardStore, gateway })));
+      },
+    });
+  }
   const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   // The weekly digest posts to Slack's team channels: only with Slack configured.
   const digest = config.slack && { name: 'scorecard-digest', cron: config.scorecards.digestCron };

@@ -12,7 +12,12 @@ describe('loadConfig', () => {
       slack: undefined,
       github: undefined,
       sync: { cron: '*/30 * * * *', orphanGraceMs: 7 * 24 * 60 * 60 * 1000 },
-      scorecards: { dir: packagePath('scorecards'), digestCron: '0 9 * * 1', postsPerSecond: 1 },
+      scorecards: {
+        dir: packagePath('scorecards'),
+        digestCron: '0 9 * * 1',
+        factsCron: '0 */6 * * *',
+        postsPerSecond: 1,
+      },
       logLevel: 'info',
       templates: { dir: packagePath('templates') },
       docs: { privateRepos: false },

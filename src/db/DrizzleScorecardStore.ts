@@ -106,6 +106,20 @@ export class DrizzleScorecardStore implements ScorecardStore {
     return result.rows;
   }
 
+  async entityRepositories(): Promise<{ entityRef: EntityRef; repo: string }[]> {
+    const result = await this.#db.execute<{ entity_ref: string; repo: string }>(sql`
+      select ref as entity_ref, repo from (
+        select ref, coalesce(
+          nullif(btrim(envelope #>> '{metadata,annotations,github.com/project-slug}'), ''),
+          case when source_scope like 'github:%/%' then substr(source_scope, 8) end
+        ) as repo
+        from entities where kind not in ('group', 'user', 'location', 'template')
+      ) as found
+      where repo is not null
+      order by repo, ref`);
+    return result.rows.map((row) => ({ entityRef: row.entity_ref, repo: row.repo }));
+  }
+
   async saveFacts(opts: { facts: readonly CollectedFact[] }): Promise<void> {
     for (let start = 0; start < opts.facts.length; start += CHUNK) {
       const rows = opts.facts.slice(start, start + CHUNK).map((fact) => ({

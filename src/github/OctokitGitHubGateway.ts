@@ -19,6 +19,7 @@ import type {
   GitHubRequestStats,
   GitHubTeam,
   GitHubUser,
+  RepositoryFact,
 } from '../core/ports/github-gateway.ts';
 import { CACHE_FORMAT, ConditionalRequests } from './conditional-requests.ts';
 import {
@@ -51,6 +52,7 @@ import {
   UserSchema,
   VerifiedEmailsSchema,
 } from './payload-schemas.ts';
+import { readRepositoryFacts } from './repository-facts.ts';
 
 export interface OctokitGitHubGatewayOptions {
   /** The client of `createOctokit`; its `request`, `graphql` (verified emails) and `log` (one warning) are used. */
@@ -239,6 +241,10 @@ export class OctokitGitHubGateway implements GitHubGateway {
       value: { ...user, email: verified.emails[0] ?? user.email },
       changed: result.changed || verified.changed,
     };
+  }
+
+  readRepositoryFacts(opts: { repo: string; defaultBranch: string; now: Date }): Promise<RepositoryFact[]> {
+    return readRepositoryFacts(this.#requests, opts);
   }
 
   stats(): GitHubRequestStats {

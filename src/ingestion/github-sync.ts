@@ -17,6 +17,7 @@ import { locationSpecOf } from '../core/catalog/descriptor.ts';
 import type { RefreshOutcome, SourceScope, StoredSource } from '../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity } from '../core/catalog/types.ts';
 import { isWayfinderError } from '../core/errors.ts';
+import { mapConcurrently } from '../core/map-concurrently.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { GitHubGateway, GitHubRepository } from '../core/ports/github-gateway.ts';
 import type { RepositorySyncState, SyncStateStore } from '../core/ports/sync-state-store.ts';
@@ -25,7 +26,6 @@ import { readGitHubTeams, type SourceRead } from './github-teams.ts';
 import { createGitHubUrlReader } from './github-url-reader.ts';
 import { countFailedDocuments } from './import-catalog.ts';
 import { collectDescriptorText, createDescriptorLoad, type DescriptorLoad } from './load-descriptors.ts';
-import { mapConcurrently } from './map-concurrently.ts';
 
 /** Requests in flight at once; octokit's throttling allows ten per client. */
 const CONCURRENCY = 8;

@@ -29,6 +29,18 @@ export interface FakeRepoInput {
   files?: Record<string, string>;
 }
 
+/** A repository's settings that scorecard facts read. */
+export interface FakeRepositoryFacts {
+  /** Classic branch protection on the default branch (`protected` of GET /branches/{b}). */
+  branchProtection?: boolean;
+  /** Ruleset rules that apply to the default branch (GET /rules/branches/{b}). */
+  rulesetRules?: string[];
+  /** Open Dependabot alerts by severity, or 'disabled' (GitHub answers 403). */
+  dependabotAlerts?: { severity: 'critical' | 'high' | 'medium' | 'low' }[] | 'disabled';
+  /** The default branch head's committer date (ISO 8601); default: the repository's last push or creation. */
+  lastCommitAt?: string;
+}
+
 export interface FakeTeamInput {
   slug: string;
   name?: string;
@@ -94,6 +106,8 @@ export interface FakeGitHubApi {
   resetLog(): void;
 
   addRepos(...repos: FakeRepoInput[]): void;
+  /** Sets what scorecard facts read of a repository: branch protection, rulesets, Dependabot alerts, last commit. */
+  setRepositoryFacts(opts: { fullName: string } & FakeRepositoryFacts): void;
   archiveRepo(opts: { fullName: string; archived?: boolean }): void;
   setTopics(opts: { fullName: string; topics: string[] }): void;
   renameRepo(opts: { fullName: string; name: string }): void;
@@ -178,6 +192,8 @@ interface RepoState {
   createdAt: string;
   updatedAt: string;
   pushedAt: string | null;
+  /** What a scorecard reads beyond files (see `setRepositoryFacts`). */
+  facts: FakeRepositoryFacts;
   /** Branch → commit sha; commit sha → files. */
   branches: Map<string, string>;
   commits: Map<string, Map<string, FileState>>;
@@ -304,6 +320,21 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
       ([id, ref]) => treeJson(repoById(Number(id)), decodeURIComponent(ref ?? '')),
     ],
     [/^\/repositories\/(\d+)\/pulls$/, ([id], url) => listPulls(repoById(Number(id)), url)],
+    [/^\/repositories\/(\d+)\/readme$/, ([id]) => readme(repoById(Number(id)))],
+    [/^\/repositories\/(\d+)\/codeowners\/errors$/, ([id]) => codeownersErrors(repoById(Number(id)))],
+    [
+      /^\/repositories\/(\d+)\/branches\/(.+)$/,
+      ([id, branch]) => branchJson(repoById(Number(id)), decodeURIComponent(branch ?? '')),
+    ],
+    [
+      /^\/repositories\/(\d+)\/rules\/branches\/(.+)$/,
+      ([id]) => (repoById(Number(id)).facts.rulesetRules ?? []).map((type) => ({ type, ruleset_id: 1 })),
+    ],
+    [/^\/repositories\/(\d+)\/actions\/workflows$/, ([id]) => workflows(repoById(Number(id)))],
+    [
+      /^\/repositories\/(\d+)\/dependabot\/alerts$/,
+      ([id], url, base) => dependabotAlerts(repoById(Number(id)), url, base),
+    ],
     [
       /^\/repositories\/(\d+)\/contents(?:\/(.*))?$/,
       ([id, path], url) => contents(repoById(Number(id)), decodeURIComponent(path ?? ''), url),
@@ -711,6 +742,56 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
     return repo.branches.get(ref) ?? (repo.commits.has(ref) ? ref : undefined);
   }
 
+  function headFiles(repo: RepoState): Map<string, FileState> {
+    const sha = repo.branches.get(repo.defaultBranch);
+    return (sha && repo.commits.get(sha)) || new Map<string, FileState>();
+  }
+
+  /** GitHub's README lookup: a README of any extension and case, at the root, in .github/ or in docs/. */
+  function readme(repo: RepoState) {
+    const path = [...headFiles(repo).keys()].find((candidate) =>
+      /^(\.github\/|docs\/)?readme(\.[a-z]+)?$/i.test(candidate),
+    );
+    if (!path) throw new HttpError(404, 'Not Found');
+    return contents(repo, path, new URL(`http://fake/?ref=${repo.defaultBranch}`));
+  }
+
+  /** 404 when the repository has no CODEOWNERS file (at the root, in .github/ or in docs/), else no errors. */
+  function codeownersErrors(repo: RepoState) {
+    const files = headFiles(repo);
+    if (!['CODEOWNERS', '.github/CODEOWNERS', 'docs/CODEOWNERS'].some((path) => files.has(path))) {
+      throw new HttpError(404, 'Not Found');
+    }
+    return { errors: [] };
+  }
+
+  function branchJson(repo: RepoState, branch: string) {
+    const sha = repo.branches.get(branch);
+    if (!sha) throw new HttpError(404, 'Branch not found');
+    const date = repo.facts.lastCommitAt ?? repo.pushedAt ?? repo.createdAt;
+    return {
+      name: branch,
+      commit: { sha, commit: { committer: { name: 'Fake', date }, message: 'Update files' } },
+      protected: repo.facts.branchProtection ?? false,
+    };
+  }
+
+  function workflows(repo: RepoState) {
+    const found = [...headFiles(repo).keys()].filter((path) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path));
+    return { total_count: found.length, workflows: found.map((path, index) => ({ id: index + 1, path })) };
+  }
+
+  function dependabotAlerts(repo: RepoState, url: URL, base: string) {
+    const alerts = repo.facts.dependabotAlerts ?? [];
+    if (alerts === 'disabled') throw new HttpError(403, 'Dependabot alerts are disabled for this repository.');
+    const { body, link } = page(
+      alerts.map((alert, index) => ({ number: index + 1, state: 'open', security_advisory: alert })),
+      url,
+      base,
+    );
+    return { body, link };
+  }
+
   function refJson(repo: RepoState, branch: string) {
     const sha = repo.branches.get(branch);
     if (!sha) throw new HttpError(404, 'Not Found');
@@ -1066,6 +1147,7 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
           createdAt: now,
           updatedAt: now,
           pushedAt: null,
+          facts: {},
           branches: new Map(),
           commits: new Map(),
         };
@@ -1076,6 +1158,11 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
           for (const [path, text] of Object.entries(input.files ?? {})) files.set(path, fileState(text));
         });
       }
+    },
+    setRepositoryFacts({ fullName, ...facts }) {
+      const repo = findRepo(fullName);
+      repo.facts = { ...repo.facts, ...facts };
+      repo.updatedAt = tick();
     },
     archiveRepo({ fullName, archived = true }) {
       const repo = findRepo(fullName);

@@ -25,7 +25,7 @@ const wayfinder = (args: string[], env: Record<string, string> = {}) =>
 
 describe('wayfinder scorecards and digest', () => {
   it(
-    'validates scorecard files, naming the file, key path and what was expected, and exits 1',
+    'validates scorecard files, naming the file, key path and what was expected, and exits 1; facts need GitHub',
     async () => {
       const dir = path.join(scratch, 'cards');
       await import('node:fs/promises').then((fs) => fs.mkdir(dir));
@@ -39,6 +39,12 @@ describe('wayfinder scorecards and digest', () => {
         'cards/broken.yaml: rules[0].level: expected one of the levels (Bronze) but found "Gold"',
       );
       expect(run.stdout.trim()).toBe('0 valid, 1 failed');
+
+      const facts = await wayfinder(['scorecards', 'facts']);
+      expect(facts.code).toBe(2);
+      expect(facts.stderr).toContain(
+        'wayfinder scorecards facts reads GitHub: set GITHUB_ORG and GITHUB_TOKEN (or the GitHub App keys).',
+      );
     },
     TIMEOUT_MS,
   );

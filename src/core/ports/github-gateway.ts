@@ -10,6 +10,8 @@
  * will not reset soon) the call throws `GitHubUnavailableError`, and the caller should leave what that call covers
  * as it was. Other refusals (401 bad credentials, 403 no permission) throw `UpstreamError`.
  */
+import type { FactValue } from '../scorecards/facts.ts';
+
 export interface GitHubGateway {
   /** Every repository of the organisation, archived and forks included (filtering is the caller's choice). */
   listRepositories(opts: { org: string }): Promise<Conditional<GitHubRepository[]>>;
@@ -40,8 +42,18 @@ export interface GitHubGateway {
    * organisation at once and at most a day old, so an unchanged user costs a 304 only.
    */
   getUser(opts: { login: string; org?: string }): Promise<Conditional<GitHubUser> | undefined>;
+  /**
+   * A repository's scorecard facts (the `github.*` facts of `src/core/scorecards/facts.ts`), each read on its own and
+   * conditionally: one GitHub will not tell (no permission, the feature off, an outage) is returned with the reason
+   * it is unknown, and the others are still read. `now` dates `github.days-since-commit`. Never throws for one fact;
+   * throws `GitHubUnavailableError` only when no fact could be read because GitHub did not answer.
+   */
+  readRepositoryFacts(opts: { repo: string; defaultBranch: string; now: Date }): Promise<RepositoryFact[]>;
   stats(): GitHubRequestStats;
 }
+
+/** One fact of a repository: its value, or why it is unknown. */
+export type RepositoryFact = { name: string; value: FactValue } | { name: string; unknownReason: string };
 
 /** A conditional read: `changed: false` means GitHub answered 304 Not Modified and `value` is the cached copy. */
 export interface Conditional<T> {

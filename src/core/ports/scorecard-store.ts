@@ -55,4 +55,10 @@ export interface ScorecardStore {
   teamChannels(): Promise<TeamChannel[]>;
   /** Stores collected facts (upsert by entity and name). */
   saveFacts(opts: { facts: readonly CollectedFact[] }): Promise<void>;
+  /**
+   * The GitHub repository (`owner/name`) of every entity that has one, as Backstage names it: the
+   * `github.com/project-slug` annotation, else the repository the GitHub sync read the entity from. Groups, Users,
+   * Locations and Templates are left out.
+   */
+  entityRepositories(): Promise<{ entityRef: EntityRef; repo: string }[]>;
 }
