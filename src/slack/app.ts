@@ -49,6 +49,8 @@ export interface SlackAppOptions {
   onAck?: (ack: SlackAck) => void;
   /** Socket Mode only: longest wait between reconnect attempts (default 30 s). */
   maxReconnectDelayMs?: number;
+  /** Socket Mode only: how long Slack may leave pings unanswered before the connection is made again (default 5 s). */
+  pingTimeoutMs?: number;
 }
 
 export interface SlackApp {
@@ -81,6 +83,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
         ...(apiUrl ? { apiUrl } : {}),
         ...(opts.onAck ? { onAck: opts.onAck } : {}),
         ...(opts.maxReconnectDelayMs !== undefined ? { maxReconnectDelayMs: opts.maxReconnectDelayMs } : {}),
+        ...(opts.pingTimeoutMs !== undefined ? { pingTimeoutMs: opts.pingTimeoutMs } : {}),
       })
     : undefined;
   const receiver = socketReceiver

@@ -11,7 +11,9 @@
  *    `disconnect` message it first waits for the close handshake (up to 30 s against a server that keeps the TCP
  *    connection open). Here the client's own reconnecting is off: on `disconnect` the socket is cut at once, a close
  *    handshake the peer leaves unanswered is cut after `closeGraceMs`, and after any close the receiver reconnects at
- *    once, then backs off (1 s, 2 s, 4 s … `maxReconnectDelayMs`) while Slack cannot be reached.
+ *    once, then backs off (1 s, 2 s, 4 s … `maxReconnectDelayMs`) while Slack cannot be reached. A peer that keeps
+ *    the TCP connection open but stops answering is found by the client's pings (one every `pingTimeoutMs` / 3; no
+ *    pong for `pingTimeoutMs` closes the connection), and its unanswered close is cut like any other.
  * 3. **It says whether it is connected** (`isConnected()`), for `/readyz`, and reports each acknowledgement
  *    (`onAck`), for the ack-latency metric.
  *
@@ -41,6 +43,8 @@ export interface SlackSocketModeReceiverOptions {
   maxReconnectDelayMs?: number;
   /** How long a closing socket may wait for the peer's close frame before it is cut. Default 1 s. */
   closeGraceMs?: number;
+  /** How long Slack may leave the client's pings unanswered before the connection is closed. Default 5 s. */
+  pingTimeoutMs?: number;
   /** Called once per envelope when it is acknowledged. */
   onAck?: (ack: SlackAck) => void;
 }
@@ -96,6 +100,7 @@ export class SlackSocketModeReceiver implements Receiver {
         appToken: opts.appToken,
         logger: toSlackSdkLogger(opts.logger),
         autoReconnectEnabled: false,
+        clientPingTimeout: opts.pingTimeoutMs ?? 5_000,
         clientOptions: {
           ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
           // The receiver's loop retries; the client's default is 100 retries over many minutes.

@@ -34,6 +34,11 @@ export interface FakeSocketMode {
   requestReconnect(reason?: string): void;
   /** Destroys the newest connection's TCP socket: no close frame, as when a network drops. */
   dropConnection(): void;
+  /**
+   * The newest connection stops reading: its TCP connection stays open, but no ping is answered and no close frame
+   * is read, as behind a proxy that lost its upstream.
+   */
+  stallConnection(): void;
   close(): Promise<void>;
 }
 
@@ -107,6 +112,10 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
     },
     dropConnection() {
       newest().terminate();
+    },
+    stallConnection() {
+      // ws keeps the TCP socket on a private field; pausing it stops reading (pings, close frames) without closing.
+      (newest() as unknown as { _socket: { pause(): void } })._socket.pause();
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

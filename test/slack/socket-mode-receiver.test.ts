@@ -56,6 +56,7 @@ beforeAll(async () => {
     },
     logger,
     onAck: (ack) => acks.push(ack),
+    pingTimeoutMs: 600,
   });
   await slackApp.start();
 });
@@ -163,6 +164,16 @@ describe('Slack over Socket Mode', () => {
     await waitUntil(() => slackApp.isReady(), RECONNECT_DEADLINE_MS);
     expect((await askOwner('artist-lookup'))?.text).toContain('is owned by');
     expect(logger.lines.join('\n')).toContain('Reconnected to Slack over Socket Mode');
+  });
+
+  it('reconnects when Slack stops answering pings but keeps the TCP connection open', async () => {
+    const before = socket.connectionsOpened;
+    socket.stallConnection();
+
+    await socket.waitForConnections(before + 1, RECONNECT_DEADLINE_MS);
+    await waitUntil(() => slackApp.isReady(), RECONNECT_DEADLINE_MS);
+    expect((await askOwner('artist-lookup'))?.text).toContain('is owned by');
+    expect(logger.lines.join('\n')).toContain("A pong wasn't received from the server before the timeout of 600ms");
   });
 
   it('is not ready while the connection is down', async () => {
