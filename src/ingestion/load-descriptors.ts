@@ -363,13 +363,25 @@ function processDocumentRef(value: unknown): EntityRef | undefined {
   return result.ok ? result.entity.ref : result.errors.find((error) => error.entityRef)?.entityRef;
 }
 
-/** The error at a later definition of a ref already defined at `first` (the first definition wins). */
+/**
+ * The error at a later definition of a ref already defined at `first` (the first definition wins). The first file is
+ * named relative to the folder of the file reported (`../one/catalog-info.yaml:1`), a GitHub file by its URL: chat
+ * answers show this message too, and never a path on the server.
+ */
 export function duplicateDefinitionError(entity: ProcessedEntity, first: SourcePosition): IngestError {
+  const here = filePathOf(entity.source.location);
+  const there = filePathOf(first.location);
+  const where =
+    first.location === entity.source.location
+      ? `earlier in this file (line ${first.line})`
+      : first.location.startsWith('file:') && entity.source.location.startsWith('file:')
+        ? `in ${path.relative(path.dirname(here), there)}:${first.line}`
+        : `in ${there}:${first.line}`;
   return {
     ...entity.source,
     field: 'metadata.name',
     entityRef: entity.ref,
-    message: `${entity.ref} is already defined at ${filePathOf(first.location)}:${first.line}; each entity may be defined once.`,
+    message: `${entity.ref} is already defined ${where}; each entity may be defined once.`,
   };
 }
 
@@ -416,9 +428,8 @@ async function followTarget(
   // Without a type, a target inherits the type of the location that read it, unless it is an absolute URL.
   const isAbsoluteUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(target);
   const type = spec.type ?? (isAbsoluteUrl ? 'url' : base.type);
-  const where = `${filePathOf(entity.source.location)}:${entity.source.line}`;
   if (type === 'url' || (type === 'file' && base.type === 'url')) {
-    return followUrlTarget(load, { ...opts, where });
+    return followUrlTarget(load, opts);
   }
   if (type !== 'file') {
     return {
@@ -432,7 +443,9 @@ async function followTarget(
       return spec.presence === 'optional'
         ? undefined
         : {
-            problem: `Target "${target}" of ${entity.ref} at ${where} matches no file (in ${directory}); expected at least one descriptor file, or presence: optional if it may match none.`,
+            // The error is reported at this file and line; the target is relative to its folder. No server path: chat
+            // answers show this message too.
+            problem: `Target "${target}" of ${entity.ref} matches no file, relative to the folder of this file; expected at least one descriptor file, or presence: optional if it may match none.`,
           };
     }
     for (const match of matches) {
@@ -447,7 +460,7 @@ async function followTarget(
       return undefined;
     }
     return {
-      problem: `Target "${target}" of ${entity.ref} at ${where} does not exist (${targetPath}); expected a descriptor file, or presence: optional if it may be missing.`,
+      problem: `Target "${target}" of ${entity.ref} does not exist, relative to the folder of this file; expected a descriptor file, or presence: optional if it may be missing.`,
     };
   }
   if (stats?.isDirectory()) {
@@ -461,14 +474,14 @@ async function followTarget(
 /** A url target (or a relative one of a file read from a URL): read through the reader, or skipped with why. */
 async function followUrlTarget(
   load: Load,
-  opts: { spec: LocationSpec; target: string; base: TargetBase; entity: ProcessedEntity; where: string },
+  opts: { spec: LocationSpec; target: string; base: TargetBase; entity: ProcessedEntity },
 ): Promise<TargetOutcome> {
-  const { spec, target, base, entity, where } = opts;
+  const { spec, target, base, entity } = opts;
   let url: string;
   try {
     url = new URL(target, base.type === 'url' ? base.url : undefined).toString();
   } catch {
-    return { problem: `Target "${target}" of ${entity.ref} at ${where} is not a valid URL; expected an absolute URL.` };
+    return { problem: `Target "${target}" of ${entity.ref} is not a valid URL; expected an absolute URL.` };
   }
   if (isDynamicPattern(new URL(url).pathname)) {
     return {
@@ -489,14 +502,14 @@ async function followUrlTarget(
     read = await load.reader.read(url);
   } catch (error) {
     return {
-      problem: `Target "${target}" of ${entity.ref} at ${where} could not be read from GitHub: ${error instanceof Error ? error.message : String(error)}`,
+      problem: `Target "${target}" of ${entity.ref} could not be read from GitHub: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
   if (read === 'missing') {
     return spec.presence === 'optional'
       ? undefined
       : {
-          problem: `Target "${target}" of ${entity.ref} at ${where} does not exist on GitHub; expected a descriptor file, or presence: optional if it may be missing.`,
+          problem: `Target "${target}" of ${entity.ref} does not exist on GitHub; expected a descriptor file, or presence: optional if it may be missing.`,
         };
   }
   await loadUrl(load, read, base.within);

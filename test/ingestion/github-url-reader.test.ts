@@ -83,7 +83,7 @@ describe('url Location targets read through GitHub', () => {
     expect(loaded.errors.map((error) => [error.field, error.message])).toEqual([
       [
         'spec.target',
-        `Target "${target}" of location:default/remote at ${file}:1 does not exist on GitHub; expected a descriptor file, or presence: optional if it may be missing.`,
+        `Target "${target}" of location:default/remote does not exist on GitHub; expected a descriptor file, or presence: optional if it may be missing.`,
       ],
     ]);
     const optional = await loadDescriptors({ paths: [await catalogFile(location(target, 'optional'))], reader });

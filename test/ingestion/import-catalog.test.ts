@@ -154,7 +154,8 @@ describe('importing several roots', () => {
         line: 1,
         field: 'metadata.name',
         entityRef: 'component:default/ledger',
-        message: `component:default/ledger is already defined at ${at('one/catalog-info.yaml')}:1; each entity may be defined once.`,
+        message:
+          'component:default/ledger is already defined in ../one/catalog-info.yaml:1; each entity may be defined once.',
       },
     ]);
   });

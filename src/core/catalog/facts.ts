@@ -156,13 +156,20 @@ export function locationSpan(location: string, line?: number, root?: string): Sp
 
 /**
  * A path on the server as answers show it: from the path it was imported from (`root`), that folder's name first
- * (`catalog/payments.yaml` for `/srv/app/catalog/payments.yaml` imported as `/srv/app/catalog`); a file imported by
- * itself as its folder and name (`payments/catalog-info.yaml`); without a root that holds it, only its last folder
- * and name (`…/payments/catalog-info.yaml`). Never the whole path.
+ * (`catalog/payments.yaml` for `/srv/app/catalog/payments.yaml` imported as `/srv/app/catalog`); the root folder
+ * itself as its name (`catalog`); a file imported by itself (a `.yaml`/`.yml` root) as its folder and name
+ * (`payments/catalog-info.yaml`); without a root that holds it, only its last folder and name
+ * (`…/payments/catalog-info.yaml`). Never the whole path.
  */
 export function shownPath(path: string, root: string | undefined): string {
   const base = root?.replace(/\/+$/, '');
-  if (base !== undefined && path === base) return path.split('/').filter(Boolean).slice(-2).join('/');
+  if (base !== undefined && path === base) {
+    return path
+      .split('/')
+      .filter(Boolean)
+      .slice(/\.ya?ml$/i.test(path) ? -2 : -1)
+      .join('/');
+  }
   if (base !== undefined && path.startsWith(`${base}/`)) {
     const folder = base.split('/').filter(Boolean).at(-1);
     const relative = path.slice(base.length + 1);

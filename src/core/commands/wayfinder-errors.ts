@@ -22,11 +22,26 @@ export const errorsSubcommand: CommandDefinition = {
   async run(context, args) {
     const parsed = parseArgs(args, {}, `/${this.name}`);
     if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
-    return errorsAnswer(await context.store.listIngestErrors());
+    const [errors, fileScopes] = await Promise.all([
+      context.store.listIngestErrors(),
+      context.store.listScopes({ prefix: 'file:' }),
+    ]);
+    return errorsAnswer(
+      errors,
+      fileScopes.map((scope) => scope.slice('file:'.length)),
+    );
   },
 };
 
-function errorsAnswer(errors: readonly IngestError[]): Message {
+/** The import root that holds `location` (the longest, for a subfolder imported apart), to show it from there. */
+function rootOf(location: string, roots: readonly string[]): string | undefined {
+  const path = location.replace(/^file:/, '');
+  return roots
+    .filter((root) => path === root || path.startsWith(`${root.replace(/\/+$/, '')}/`))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+function errorsAnswer(errors: readonly IngestError[], roots: readonly string[]): Message {
   const command = '/wayfinder errors';
   if (errors.length === 0) {
     const text = 'No catalog errors: every file read at the last import or sync was valid.';
@@ -36,7 +51,13 @@ function errorsAnswer(errors: readonly IngestError[]): Message {
   const title = `${countOf(errors.length, 'catalog error')} in ${countOf(files.length, 'file')}`;
   const blocks: Block[] = [{ type: 'header', text: title }];
   for (const [location, fileErrors] of files.slice(0, ERROR_FILES_SHOWN)) {
-    blocks.push({ type: 'text', text: [locationSpan(location), plain(` — ${countOf(fileErrors.length, 'error')}`)] });
+    blocks.push({
+      type: 'text',
+      text: [
+        locationSpan(location, undefined, rootOf(location, roots)),
+        plain(` — ${countOf(fileErrors.length, 'error')}`),
+      ],
+    });
     blocks.push({ type: 'list', items: fileErrors.map((error) => ({ text: ingestErrorInFileText(error) })) });
   }
   const hidden = files.slice(ERROR_FILES_SHOWN);

@@ -1,4 +1,4 @@
-import { ingestErrorText, locationSpan, shortName, sourceSpan } from '../catalog/facts.ts';
+import { ingestErrorText, locationSpan, shortName, shownPath, sourceSpan } from '../catalog/facts.ts';
 import type { EntityRecord, RefreshOutcome } from '../catalog/records.ts';
 import type { ImportCounts } from '../catalog/types.ts';
 import { countOf } from '../text.ts';
@@ -69,6 +69,7 @@ async function sourceOfEntity(context: CommandContext, entity: EntityRecord): Pr
   const scope = (await context.store.listSourceScopes({ refs: [entity.ref] })).get(entity.ref)?.scope;
   if (scope) {
     const [type, target = scope] = scope.split(/:(.*)/s);
+    if (type === 'file') return { key: scope, label: shownPath(target, entity.sourceRoot ?? target) };
     return { key: scope, label: type === 'github-teams' ? `the GitHub teams of ${target}` : target };
   }
   if (entity.sourceLocation) return { key: entity.sourceLocation, label: `the file ${shortName(entity)} came from` };

@@ -51,9 +51,9 @@ describe('/wayfinder errors', () => {
     const files = blocksOf(message, 'text').map((block) => plainText(block.text));
     expect(files).toEqual([
       // A file on the server: its folder and name, never its path on the server.
-      '…/cli/catalog-info.yaml — 2 errors',
-      '…/location-missing/catalog-info.yaml — 1 error',
-      '…/syntax-error/catalog-info.yaml — 2 errors',
+      'cli/catalog-info.yaml — 2 errors',
+      'location-missing/catalog-info.yaml — 1 error',
+      'syntax-error/catalog-info.yaml — 2 errors',
       'github.com/acme/ledger-reports/…/catalog-info.yaml — 2 errors',
     ]);
     const lists = blocksOf(message, 'list').map((list) => list.items.map((item) => plainText(item.text)));
