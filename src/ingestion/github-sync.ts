@@ -17,6 +17,7 @@ import { locationSpecOf } from '../core/catalog/descriptor.ts';
 import type { RefreshOutcome, SourceScope, StoredSource } from '../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity } from '../core/catalog/types.ts';
 import { isWayfinderError } from '../core/errors.ts';
+import { mapConcurrently } from '../core/map-concurrently.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { GitHubGateway, GitHubRepository } from '../core/ports/github-gateway.ts';
 import type { RepositorySyncState, SyncStateStore } from '../core/ports/sync-state-store.ts';
@@ -25,7 +26,6 @@ import { readGitHubTeams, type SourceRead } from './github-teams.ts';
 import { createGitHubUrlReader } from './github-url-reader.ts';
 import { countFailedDocuments } from './import-catalog.ts';
 import { collectDescriptorText, createDescriptorLoad, type DescriptorLoad } from './load-descriptors.ts';
-import { mapConcurrently } from './map-concurrently.ts';
 
 /** Requests in flight at once; octokit's throttling allows ten per client. */
 const CONCURRENCY = 8;
@@ -46,6 +46,11 @@ export interface SyncSummary {
   read: number;
   /** Repositories whose entities were orphaned: deleted, archived, transferred or filtered out since. */
   gone: number;
+  /**
+   * The repositories read this time, as GitHub listed them, and the full names of those gone: what the docs from
+   * GitHub refresh after a sync (`src/docs/github-docs.ts`).
+   */
+  changes: { read: GitHubRepository[]; gone: string[] };
   /** Repositories (or the teams) GitHub failed on; their entities were left as they were. */
   failed: { source: string; reason: string }[];
   /** Descriptor files read (including those GitHub answered 304 for). */
@@ -333,6 +338,7 @@ export class GitHubCatalogSync {
       repositories: opts.repositories,
       read: repositories.length,
       gone: opts.gone.length,
+      changes: { read: repositories.map((read) => read.repository), gone: [...opts.gone] },
       failed,
       files: repositories.reduce((sum, read) => sum + read.descriptorPaths.length, 0),
       counts: { ...written, failed: countFailedDocuments(errors) },

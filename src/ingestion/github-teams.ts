@@ -6,8 +6,8 @@
  */
 import { processDocument } from '../core/catalog/descriptor.ts';
 import type { IngestError, ProcessedEntity } from '../core/catalog/types.ts';
+import { mapConcurrently } from '../core/map-concurrently.ts';
 import type { GitHubGateway, GitHubTeam, GitHubUser } from '../core/ports/github-gateway.ts';
-import { mapConcurrently } from './map-concurrently.ts';
 
 /** What one source (a repository, the teams) read into. */
 export interface SourceRead {
