@@ -215,6 +215,20 @@ describe('docs from GitHub', () => {
     );
   });
 
+  it('drops the docs of a repository made private, as the webhook of the change asks', async () => {
+    github.addRepos({
+      fullName: 'acme/payments-api',
+      files: { 'catalog-info.yaml': component('payments-api', 'dir:.'), 'docs/runbooks/deploy.md': DEPLOY },
+    });
+    const docs = docsFor();
+    await syncAndRefresh(docs);
+    expect(await hits('roll back')).toHaveLength(1);
+
+    github.setPrivate({ fullName: 'acme/payments-api', private: true });
+    expect(await docs.refresh({ touched: ['acme/payments-api'] })).toMatchObject({ dropped: 1, read: 0 });
+    expect(await hits('roll back')).toEqual([]);
+  });
+
   it('re-indexes nothing when nothing changed: a second run reads only 304s', async () => {
     github.addRepos({
       fullName: 'acme/payments-api',
