@@ -36,8 +36,12 @@ import { parseMkDocs } from './mkdocs.ts';
 /** Prefix of the keys of the sources read from GitHub; the rest is the entity's ref. */
 export const TECHDOCS_SOURCE_PREFIX = 'techdocs:';
 
-/** File reads in flight at once; octokit's throttling allows ten per client. */
-const CONCURRENCY = 8;
+/**
+ * Sources read at once, and file reads in flight per source: at most 12 requests, which octokit's throttling (ten
+ * per client) queues. Each source waits on a few reads one after another (repository, tree, mkdocs.yml).
+ */
+const SOURCE_CONCURRENCY = 4;
+const CONCURRENCY = 3;
 
 const MARKDOWN = /\.(md|markdown)$/i;
 
@@ -154,8 +158,8 @@ export class GitHubDocs {
       );
     }
 
-    for (const source of wanted) {
-      if (!inScope(source.entity, source.location.repo) && stored.has(source.key)) continue;
+    const toRead = wanted.filter((source) => inScope(source.entity, source.location.repo) || !stored.has(source.key));
+    await mapConcurrently(toRead, SOURCE_CONCURRENCY, async (source) => {
       try {
         await this.#indexSource(source, {
           summary,
@@ -167,7 +171,7 @@ export class GitHubDocs {
         if (!isWayfinderError(error)) throw error;
         this.#problem(summary, source.entity.ref, `GitHub failed (${error.message}); its docs were left as they were.`);
       }
-    }
+    });
     return summary;
   }
 
