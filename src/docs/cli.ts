@@ -161,7 +161,10 @@ export function formatStatus(status: DocsIndexStatus, embedding: boolean): strin
       );
     }
   }
-  if (lines.length === 0) lines.push('Nothing is indexed yet: run wayfinder docs index <dir> --entity <name>.');
+  if (lines.length === 0)
+    lines.push(
+      'Nothing is indexed yet: run wayfinder docs index <dir> --entity <name>, or wayfinder docs index --github.',
+    );
   const search = embedding
     ? `keyword and semantic (${status.vectorSearch === 'pgvector' ? 'pgvector HNSW index' : 'exact vector search: the database has no pgvector'})`
     : 'keyword only (no WAYFINDER_EMBEDDING_MODEL)';
