@@ -117,7 +117,10 @@ async function indexCommand(deps: DocsCliDeps, dir: string, options: { entity: s
   }
 }
 
-/** `wayfinder docs index --github`: exits 1 when a source had a problem, so a CI job notices. */
+/**
+ * `wayfinder docs index --github`: exits 1 when a source could not be read, so a CI job notices; a private repository
+ * left out is said on stderr, but is no failure.
+ */
 async function indexGitHubCommand(deps: DocsCliDeps): Promise<number> {
   const wayfinder = await deps.open();
   try {
@@ -128,6 +131,7 @@ async function indexGitHubCommand(deps: DocsCliDeps): Promise<number> {
       return 1;
     }
     const summary = await wayfinder.githubDocs.indexAll();
+    for (const skipped of summary.skipped) console.error(`${skipped.entityRef}: ${skipped.message}`);
     for (const problem of summary.problems) console.error(`${problem.entityRef}: ${problem.message}`);
     console.log(formatGitHubDocsSummary(summary));
     if (summary.embeddingFailure) {

@@ -50,8 +50,10 @@ export interface GitHubDocsSummary extends IndexSummary {
   read: number;
   /** Sources dropped: annotation, entity or repository gone, or the repository private. */
   dropped: number;
-  /** What was left out or could not be read, by entity, each logged as a warning too. */
+  /** What could not be read, by entity, each logged as a warning too. */
   problems: { entityRef: EntityRef; message: string }[];
+  /** Sources left out on purpose (a private repository without `WAYFINDER_DOCS_PRIVATE_REPOS`), by entity. */
+  skipped: { entityRef: EntityRef; message: string }[];
 }
 
 interface WantedSource {
@@ -124,6 +126,7 @@ export class GitHubDocs {
       read: 0,
       dropped: 0,
       problems: [],
+      skipped: [],
     };
     const inScope = (entity: EntityRecord, repo?: string) =>
       opts.all ||
@@ -204,10 +207,14 @@ export class GitHubDocs {
     }
     if (repository.private && !this.#privateRepos) {
       await drop();
-      this.#logger.info(
+      // Debug: a private source never indexed is looked at again by every refresh.
+      this.#logger.debug(
         `Docs of ${entity.ref} left out: ${repository.fullName} is private (WAYFINDER_DOCS_PRIVATE_REPOS=true indexes them, for anyone who can /ask).`,
       );
-      summary.problems.push({ entityRef: entity.ref, message: `${repository.fullName} is private; left out.` });
+      summary.skipped.push({
+        entityRef: entity.ref,
+        message: `${repository.fullName} is private; left out (WAYFINDER_DOCS_PRIVATE_REPOS=true indexes it).`,
+      });
       return;
     }
     const ref = location.ref ?? repository.defaultBranch;
@@ -311,5 +318,5 @@ function firstLine(error: unknown): string {
 /** The CLI's and the log's line for a run. */
 export function formatGitHubDocsSummary(summary: GitHubDocsSummary): string {
   const { files, chunks } = summary;
-  return `Docs from GitHub: ${summary.read} sources read, ${summary.dropped} dropped, ${summary.problems.length} problems; ${files.indexed} files indexed, ${files.unchanged} unchanged, ${files.removed} removed; ${chunks.written} chunks written (${chunks.embedded} embedded, ${chunks.reused} embeddings reused).`;
+  return `Docs from GitHub: ${summary.read} sources read, ${summary.dropped} dropped, ${summary.skipped.length} private left out, ${summary.problems.length} problems; ${files.indexed} files indexed, ${files.unchanged} unchanged, ${files.removed} removed; ${chunks.written} chunks written (${chunks.embedded} embedded, ${chunks.reused} embeddings reused).`;
 }

@@ -92,7 +92,7 @@ describe('wayfinder docs and wayfinder ask', () => {
 
         const again = await withGitHub(['docs', 'index', '--github']);
         expect(again.stdout).toContain(
-          'Docs from GitHub: 1 sources read, 0 dropped, 0 problems; 0 files indexed, 1 unchanged, 0 removed',
+          'Docs from GitHub: 1 sources read, 0 dropped, 0 private left out, 0 problems; 0 files indexed, 1 unchanged, 0 removed',
         );
         expect(again.code).toBe(0);
         expect((await wayfinder(['docs', 'index', '--github'])).stderr).toContain(

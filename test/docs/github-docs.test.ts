@@ -200,16 +200,19 @@ describe('docs from GitHub', () => {
     });
 
     const skipped = await syncAndRefresh();
-    expect(skipped.read).toBe(0);
-    expect(skipped.problems).toEqual([
-      { entityRef: 'component:default/secret-sauce', message: 'acme/secret-sauce is private; left out.' },
+    expect(skipped).toMatchObject({ read: 0, problems: [] });
+    expect(skipped.skipped).toEqual([
+      {
+        entityRef: 'component:default/secret-sauce',
+        message: 'acme/secret-sauce is private; left out (WAYFINDER_DOCS_PRIVATE_REPOS=true indexes it).',
+      },
     ]);
     expect(await hits('paprika')).toEqual([]);
     expect(await index.listSources({ prefix: 'techdocs:' })).toEqual([]);
 
     // With the setting on, the next refresh indexes what was never indexed, though the repository did not change.
     const included = await docsFor({ privateRepos: true }).refresh({ read: [] });
-    expect(included).toMatchObject({ read: 1, problems: [] });
+    expect(included).toMatchObject({ read: 1, problems: [], skipped: [] });
     expect((await hits('paprika'))[0]?.url).toBe(
       'https://github.com/acme/secret-sauce/blob/main/docs/recipe.md#recipe',
     );
