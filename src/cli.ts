@@ -48,6 +48,7 @@ import {
   openRequests,
   openWayfinder,
   type Requests,
+  refreshGitHubDocs,
   startWayfinder,
 } from './main.ts';
 import { observedSync } from './metrics.ts';
@@ -818,6 +819,7 @@ async function syncCommand(force: boolean, config: Config, logger: Logger): Prom
     for (const error of summary.errors) console.error(formatIngestError(error, process.cwd()));
     for (const failure of summary.failed) console.error(`${failure.source}: left as it was: ${failure.reason}`);
     console.log(formatSyncSummary(config.github.org, summary));
+    await refreshGitHubDocs(wayfinder, summary.changes, logger);
     return summary.counts.failed > 0 || summary.failed.length > 0 ? 1 : 0;
   } finally {
     await wayfinder.close();

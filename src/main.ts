@@ -31,6 +31,7 @@ import { DrizzleScorecardStore } from './db/DrizzleScorecardStore.ts';
 import { DrizzleSyncStateStore } from './db/DrizzleSyncStateStore.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { pingDatabase } from './db/health.ts';
+import { formatGitHubDocsSummary, GitHubDocs } from './docs/github-docs.ts';
 import { createDocs, type Docs, indexDemoDocsLogged } from './docs/services.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
 import { OctokitGitHubGateway } from './github/OctokitGitHubGateway.ts';
@@ -91,6 +92,8 @@ export interface Wayfinder {
   processedEvents: ProcessedEventLog;
   /** The docs index, the questions asked of it and the asker `/ask` uses (issue 10). */
   docs: Docs;
+  /** The docs `backstage.io/techdocs-ref` names, read from GitHub; present when GITHUB_ORG is set. */
+  githubDocs?: GitHubDocs;
   /** The scorecards of `WAYFINDER_SCORECARDS_DIR` over the catalog and their history. */
   scorecards: ScorecardSource;
   scorecardStore: DrizzleScorecardStore;
@@ -117,8 +120,27 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
   const docs = createDocs({ database, ai: config.ai });
   if (config.loadDemo) await indexDemoDocsLogged({ docs, dir: DEMO_DOCS, logger });
   const syncState = new DrizzleSyncStateStore({ db: database.db });
+  const gateway =
+    config.github &&
+    (await createGitHubGateway({
+      config: config.github,
+      cache: new DrizzleConditionalCache({ db: database.db }),
+      logger,
+    }));
   const github =
-    config.github && (await createGitHubSync({ config: config.github, database, store, state: syncState, logger }));
+    config.github && gateway && createGitHubSync({ config: config.github, gateway, store, state: syncState, logger });
+  const githubDocs =
+    config.github &&
+    gateway &&
+    new GitHubDocs({
+      gateway,
+      catalog: store,
+      index: docs.index,
+      ...(docs.embedder ? { embedder: docs.embedder } : {}),
+      privateRepos: config.docs.privateRepos,
+      webUrl: `https://${githubWebHost(config.github.apiUrl)}`,
+      logger,
+    });
   const refresher = createCatalogRefresher({ store, refreshScope: github && ((opts) => github.refreshScope(opts)) });
   const scorecardStore = new DrizzleScorecardStore({ db: database.db });
   const loaded = await loadScorecards(config.scorecards.dir);
@@ -134,6 +156,7 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
     syncState,
     processedEvents,
     docs,
+    ...(githubDocs ? { githubDocs } : {}),
     scorecards,
     scorecardStore,
     close: () => database.close(),
@@ -160,17 +183,17 @@ async function openMigratedDatabase(config: Config, logger: Logger): Promise<Dat
   }
 }
 
-/** The GitHub sync: one octokit client, ETags kept in Postgres, sync state shared by replicas. */
-async function createGitHubSync(opts: {
+/** The GitHub sync over the gateway (one octokit client, ETags kept in Postgres), sync state shared by replicas. */
+function createGitHubSync(opts: {
   config: GitHubConfig;
-  database: Database;
+  gateway: GitHubGateway;
   store: CatalogStore;
   state: SyncStateStore;
   logger: Logger;
-}): Promise<GitHubCatalogSync> {
-  const { config, database, store, state, logger } = opts;
+}): GitHubCatalogSync {
+  const { config, gateway, store, state, logger } = opts;
   return new GitHubCatalogSync({
-    gateway: await createGitHubGateway({ config, cache: new DrizzleConditionalCache({ db: database.db }), logger }),
+    gateway,
     store,
     state,
     settings: {
@@ -225,6 +248,28 @@ export async function createTemplateEngine(opts: {
         }
       : {}),
   });
+}
+
+/**
+ * After a sync (scheduled, webhook, CLI) or a push that touched no catalog file: the docs from GitHub of the
+ * repositories read, touched or gone. Logged, never thrown: the catalog sync has done its part.
+ */
+export async function refreshGitHubDocs(
+  wayfinder: Pick<Wayfinder, 'githubDocs'>,
+  change: { read?: SyncSummary['changes']['read']; touched?: readonly string[]; gone?: readonly string[] },
+  logger: Logger,
+): Promise<void> {
+  const docs = wayfinder.githubDocs;
+  if (!docs) return;
+  const started = Date.now();
+  try {
+    const summary = await docs.refresh(change);
+    if (summary.read + summary.dropped > 0) {
+      logger.info(`${formatGitHubDocsSummary(summary)} (${Date.now() - started} ms)`);
+    }
+  } catch (error) {
+    logger.error('Docs from GitHub: the refresh failed; the next sync tries again.', describeError(error));
+  }
 }
 
 /** github.com, or a GitHub Enterprise Server's host (its API is `https://<host>/api/v3`). */
@@ -397,7 +442,11 @@ export async function serveWayfinder(
           catalogPaths: config.github.catalogPaths,
           background,
           logger,
-          ...(notify ? { afterSync: notify } : {}),
+          afterSync: async (summary) => {
+            await notify?.(summary);
+            await refreshGitHubDocs(wayfinder, summary.changes, logger);
+          },
+          afterChange: (change) => refreshGitHubDocs(wayfinder, { touched: [change.fullName] }, logger),
         })
       : undefined;
   const server =
@@ -439,7 +488,11 @@ export async function serveWayfinder(
             cron: config.sync.cron,
             run: createCatalogSyncJob({
               sync: { syncOrganisation: () => observedSync(metrics, 'schedule', () => github.syncOrganisation()) },
-              notify,
+              // After the sync, not inside it: the catalog is written before any docs are read.
+              notify: async (summary) => {
+                await notify?.(summary);
+                await refreshGitHubDocs(wayfinder, summary.changes, logger);
+              },
               logger,
             }),
           },

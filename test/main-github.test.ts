@@ -84,6 +84,17 @@ function deliverPush(opts: { signature?: string; delivery: string }) {
   });
 }
 
+/** What `find` answers once it answers something, within 10 s (the webhook's work runs in the background). */
+async function eventually<T>(find: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = await find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error('Nothing was found within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 describe('wayfinder start with GitHub settings', () => {
   it('syncs the organisation, then re-reads a repository on a signed push and tells the owners of a broken file', async () => {
     const first = await wayfinder.github?.syncOrganisation();
@@ -98,6 +109,42 @@ describe('wayfinder start with GitHub settings', () => {
     expect(JSON.stringify(posted.body)).toContain('catalog-info.yaml');
     // The broken document keeps its last good entity.
     expect((await wayfinder.store.getEntity({ ref: 'component:default/payments-api' }))?.orphan).toBe(false);
+  });
+
+  it("indexes a repository's docs after the sync a push caused, and again after a push that touched only its docs", async () => {
+    github.addRepos({
+      fullName: 'acme/ledger',
+      files: {
+        'catalog-info.yaml':
+          'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ledger\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: service\n  lifecycle: production\n  owner: payments\n',
+        'docs/failover.md': '# Failover\n\nPromote the replica in eu-west-1.\n',
+      },
+    });
+    const push = (modified: string[], delivery: string) =>
+      deliverGitHubWebhook({
+        url: `${base}/github/webhook`,
+        secret: WEBHOOK_SECRET,
+        event: 'push',
+        payload: pushPayload({ repo: 'acme/ledger', modified }),
+        id: delivery,
+      });
+    const failover = async () => (await wayfinder.docs.index.searchLexical({ text: 'promote replica', limit: 1 }))[0];
+
+    expect((await push(['catalog-info.yaml'], 'delivery-docs-1')).status).toBe(202);
+    const indexed = await eventually(failover);
+    expect(indexed.url).toBe('https://github.com/acme/ledger/blob/main/docs/failover.md#failover');
+
+    github.setFile({
+      repo: 'acme/ledger',
+      path: 'docs/failover.md',
+      text: '# Failover\n\nPromote the replica in us-east-1.\n',
+    });
+    expect((await push(['docs/failover.md'], 'delivery-docs-2')).status).toBe(202);
+    const updated = await eventually(async () => {
+      const hit = await failover();
+      return hit?.content.includes('us-east-1') ? hit : undefined;
+    });
+    expect(updated.entityRef).toBe('component:default/ledger');
   });
 
   it('refuses an unsigned or forged delivery with 401 and reads nothing', async () => {

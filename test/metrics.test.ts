@@ -21,6 +21,7 @@ const summary = (overrides: Partial<SyncSummary> = {}): SyncSummary => ({
   repositories: 3,
   read: 2,
   gone: 0,
+  changes: { read: [], gone: [] },
   failed: [{ source: 'acme/broken', reason: 'GitHub answered 502' }],
   files: 2,
   counts: { created: 4, updated: 1, unchanged: 0, failed: 0, orphaned: 2 },

@@ -2,7 +2,7 @@
  * The service catalog on Postgres or PGlite. Complex statements live one per file in `./queries/`; this class
  * routes the port's methods to them and keeps the simple ones. Rows are mapped to core types before they leave.
  */
-import { asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, sql } from 'drizzle-orm';
 import type {
   ChatIdentity,
   DependencyNode,
@@ -126,6 +126,20 @@ export class DrizzleCatalogStore implements CatalogStore {
       if (row.entityRef !== null) error.entityRef = row.entityRef;
       return error;
     });
+  }
+
+  async listAnnotated(opts: { annotation: string }): Promise<EntityRecord[]> {
+    const rows = await this.#db
+      .select(entityFields)
+      .from(entities)
+      .where(
+        and(
+          eq(entities.orphan, false),
+          isNotNull(sql`${entities.envelope} -> 'metadata' -> 'annotations' ->> ${opts.annotation}`),
+        ),
+      )
+      .orderBy(asc(entities.ref));
+    return rows.map(toEntityRecord);
   }
 
   async countEntities(): Promise<number> {

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type {
   DocChunkHit,
   DocSearchFilter,
@@ -25,6 +25,24 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
       .insert(docSources)
       .values(values)
       .onConflictDoUpdate({ target: docSources.key, set: { ...values, indexedAt: sql`now()` } });
+  }
+
+  async listSources(opts: { prefix: string }): Promise<{ key: string; entityRef?: string; baseUrl?: string }[]> {
+    const rows = await this.#db
+      .select({ key: docSources.key, entityRef: docSources.entityRef, baseUrl: docSources.baseUrl })
+      .from(docSources)
+      .where(sql`starts_with(${docSources.key}, ${opts.prefix})`)
+      .orderBy(asc(docSources.key));
+    return rows.map((row) => ({
+      key: row.key,
+      ...(row.entityRef ? { entityRef: row.entityRef } : {}),
+      ...(row.baseUrl ? { baseUrl: row.baseUrl } : {}),
+    }));
+  }
+
+  async removeSource(opts: { key: string }): Promise<void> {
+    // Files and chunks go with it (on delete cascade).
+    await this.#db.delete(docSources).where(eq(docSources.key, opts.key));
   }
 
   async fileHashes(opts: { sourceKey: string }): Promise<Map<string, string>> {
@@ -121,12 +139,13 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
     const sources = await this.#db.execute<{
       key: string;
       entity_ref: string | null;
+      base_url: string | null;
       indexed_at: string | Date;
       files: number;
       chunks: number;
       embedded: number;
     }>(sql`
-      select s.key, s.entity_ref, s.updated_at as indexed_at,
+      select s.key, s.entity_ref, s.base_url, s.updated_at as indexed_at,
         (select count(*)::int from ${docFiles} f where f.source_key = s.key) as files,
         (select count(*)::int from ${docChunks} c where c.source_key = s.key) as chunks,
         (select count(*)::int from ${docChunks} c where c.source_key = s.key and c.embedding is not null) as embedded
@@ -142,6 +161,7 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
       sources: sources.rows.map((row) => ({
         key: row.key,
         ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
+        ...(row.base_url ? { baseUrl: row.base_url } : {}),
         files: row.files,
         chunks: row.chunks,
         embedded: row.embedded,

@@ -1,5 +1,6 @@
 /**
- * `wayfinder docs index <dir> --entity <name> [--base-url <url>]`, `wayfinder docs status` and
+ * `wayfinder docs index <dir> --entity <name> [--base-url <url>]`, `wayfinder docs index --github`,
+ * `wayfinder docs status` and
  * `wayfinder ask "<question>" [--entity <name>] [--team <name>]`, registered on the program `src/cli.ts` builds.
  * The wiring is passed in (`open`), so this file knows no database.
  */
@@ -8,6 +9,7 @@ import type { Command } from 'commander';
 import { repositoryUrl } from '../core/catalog/facts.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { DocsIndexStatus } from '../core/ports/docs-index-store.ts';
+import { formatGitHubDocsSummary, type GitHubDocs, TECHDOCS_SOURCE_PREFIX } from './github-docs.ts';
 import { type IndexSummary, indexDocs } from './indexer.ts';
 import { readLocalDocs } from './local-source.ts';
 import type { Docs } from './services.ts';
@@ -15,7 +17,7 @@ import type { Docs } from './services.ts';
 export interface DocsCliDeps {
   setExitCode(code: number): void;
   /** Opens Wayfinder (database migrated, no demo loaded). */
-  open(): Promise<{ store: CatalogStore; docs: Docs; close(): Promise<void> }>;
+  open(): Promise<{ store: CatalogStore; docs: Docs; githubDocs?: GitHubDocs; close(): Promise<void> }>;
   /** Answers a command line as `wayfinder run` does, returning its exit code. */
   ask(line: string): Promise<number>;
 }
@@ -24,15 +26,34 @@ export function registerDocsCommands(program: Command, deps: DocsCliDeps): void 
   const docs = program.command('docs').description('index markdown docs for /ask and show what is indexed');
   docs
     .command('index')
-    .description('index a folder of markdown (or one with an mkdocs.yml) as the docs of a catalog entity')
-    .argument('<dir>', 'the folder')
-    .requiredOption('--entity <name>', 'the catalog entity the docs describe (ref or name: payments-api)')
+    .description(
+      'index a folder of markdown (or one with an mkdocs.yml) as the docs of a catalog entity, or with --github the docs every backstage.io/techdocs-ref names',
+    )
+    .argument('[dir]', 'the folder')
+    .option('--entity <name>', 'the catalog entity the docs describe (ref or name: payments-api)')
     .option(
       '--base-url <url>',
       "where the folder's pages are published (default: the entity's GitHub repository's docs/ folder)",
     )
-    .action(async (dir: string, options: { entity: string; baseUrl?: string }) => {
-      deps.setExitCode(await indexCommand(deps, dir, options));
+    .option('--github', 'read the docs of every entity with backstage.io/techdocs-ref from GitHub now', false)
+    .action(async (dir: string | undefined, options: { entity?: string; baseUrl?: string; github: boolean }) => {
+      if (options.github) {
+        if (dir !== undefined || options.entity !== undefined) {
+          console.error('docs index --github takes no folder and no --entity: it reads every techdocs-ref.');
+          deps.setExitCode(2);
+          return;
+        }
+        deps.setExitCode(await indexGitHubCommand(deps));
+        return;
+      }
+      if (dir === undefined || options.entity === undefined) {
+        console.error(
+          'docs index needs a folder and --entity (wayfinder docs index ./docs --entity payments-api), or --github.',
+        );
+        deps.setExitCode(2);
+        return;
+      }
+      deps.setExitCode(await indexCommand(deps, dir, { ...options, entity: options.entity }));
     });
   docs
     .command('status')
@@ -96,17 +117,58 @@ async function indexCommand(deps: DocsCliDeps, dir: string, options: { entity: s
   }
 }
 
+/**
+ * `wayfinder docs index --github`: exits 1 when a source could not be read, so a CI job notices; a private repository
+ * left out is said on stderr, but is no failure.
+ */
+async function indexGitHubCommand(deps: DocsCliDeps): Promise<number> {
+  const wayfinder = await deps.open();
+  try {
+    if (!wayfinder.githubDocs) {
+      console.error(
+        'docs index --github reads the docs from GitHub: set GITHUB_ORG and GITHUB_TOKEN (or the GitHub App keys).',
+      );
+      return 1;
+    }
+    const summary = await wayfinder.githubDocs.indexAll();
+    for (const skipped of summary.skipped) console.error(`${skipped.entityRef}: ${skipped.message}`);
+    for (const problem of summary.problems) console.error(`${problem.entityRef}: ${problem.message}`);
+    console.log(formatGitHubDocsSummary(summary));
+    if (summary.embeddingFailure) {
+      console.error(
+        `Embeddings failed (${summary.embeddingFailure}); indexed for keyword search only. Run it again to embed.`,
+      );
+    }
+    return summary.problems.length > 0 || summary.embeddingFailure ? 1 : 0;
+  } finally {
+    await wayfinder.close();
+  }
+}
+
 export function formatIndexSummary(dir: string, entityRef: string, summary: IndexSummary): string {
   const { files, chunks } = summary;
   return `Indexed ${dir} for ${entityRef}: ${files.indexed} files indexed, ${files.unchanged} unchanged, ${files.removed} removed; ${chunks.written} chunks written (${chunks.embedded} embedded, ${chunks.reused} embeddings reused).`;
 }
 
 export function formatStatus(status: DocsIndexStatus, embedding: boolean): string {
-  const lines = status.sources.map(
-    (source) =>
-      `${source.key}${source.entityRef ? ` (${source.entityRef})` : ''}: ${source.files} files, ${source.chunks} chunks, ${source.embedded} embedded; indexed ${source.indexedAt.toISOString()}`,
-  );
-  if (lines.length === 0) lines.push('Nothing is indexed yet: run wayfinder docs index <dir> --entity <name>.');
+  const counts = (source: DocsIndexStatus['sources'][number]) =>
+    `${source.files} files, ${source.chunks} chunks, ${source.embedded} embedded; indexed ${source.indexedAt.toISOString()}`;
+  const fromGitHub = status.sources.filter((source) => source.key.startsWith(TECHDOCS_SOURCE_PREFIX));
+  const lines = status.sources
+    .filter((source) => !source.key.startsWith(TECHDOCS_SOURCE_PREFIX))
+    .map((source) => `${source.key}${source.entityRef ? ` (${source.entityRef})` : ''}: ${counts(source)}`);
+  if (fromGitHub.length > 0) {
+    lines.push(`From GitHub (backstage.io/techdocs-ref): ${fromGitHub.length} sources`);
+    for (const source of fromGitHub) {
+      lines.push(
+        `  ${source.key.slice(TECHDOCS_SOURCE_PREFIX.length)} from ${source.baseUrl ?? 'GitHub'}: ${counts(source)}`,
+      );
+    }
+  }
+  if (lines.length === 0)
+    lines.push(
+      'Nothing is indexed yet: run wayfinder docs index <dir> --entity <name>, or wayfinder docs index --github.',
+    );
   const search = embedding
     ? `keyword and semantic (${status.vectorSearch === 'pgvector' ? 'pgvector HNSW index' : 'exact vector search: the database has no pgvector'})`
     : 'keyword only (no WAYFINDER_EMBEDDING_MODEL)';

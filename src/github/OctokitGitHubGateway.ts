@@ -18,10 +18,11 @@ import type {
   GitHubRepository,
   GitHubRequestStats,
   GitHubTeam,
+  GitHubTree,
   GitHubUser,
   RepositoryFact,
 } from '../core/ports/github-gateway.ts';
-import { CACHE_FORMAT, ConditionalRequests } from './conditional-requests.ts';
+import { CACHE_FORMAT, ConditionalRequests, REPOSITORY_CACHE_FORMAT } from './conditional-requests.ts';
 import {
   asImmediateMembersAnswer,
   asMembersVerifiedEmails,
@@ -46,6 +47,7 @@ import {
   TeamImmediateMembersSchema,
   TeamSchema,
   TeamsImmediateMembersSchema,
+  TreeSchema,
   toRepository,
   toTeam,
   toUser,
@@ -102,6 +104,7 @@ export class OctokitGitHubGateway implements GitHubGateway {
       // Oldest first, so a new repository lands on the last page and leaves the others (and their ETags) unchanged.
       url: `/orgs/${segment(opts.org)}/repos?type=all&sort=created&direction=asc&per_page=${this.#pageSize}`,
       parse: (data) => z.array(RepositorySchema).parse(data).map(toRepository),
+      format: REPOSITORY_CACHE_FORMAT,
       notFound: () => new NotFoundError(`GitHub has no organisation ${opts.org} (or the credentials cannot see it)`),
     });
   }
@@ -111,8 +114,26 @@ export class OctokitGitHubGateway implements GitHubGateway {
     const result = await this.#requests.get({
       url: `/repos/${segment(owner)}/${segment(name)}`,
       parse: (data) => toRepository(RepositorySchema.parse(data)),
+      format: REPOSITORY_CACHE_FORMAT,
     });
     return result?.page.data;
+  }
+
+  /** `GET /repos/{owner}/{repo}/git/trees/{ref}?recursive=1`: the ref resolves to its commit's root tree. */
+  async listFiles(opts: { repo: string; ref: string }): Promise<Conditional<GitHubTree> | { missing: true }> {
+    const { owner, name } = splitFullName(opts.repo);
+    const result = await this.#requests.get({
+      url: `/repos/${segment(owner)}/${segment(name)}/git/trees/${segment(opts.ref)}?recursive=1`,
+      parse: (data): GitHubTree => {
+        const tree = TreeSchema.parse(data);
+        return {
+          files: tree.tree.flatMap((entry) => (entry.type === 'blob' ? [{ path: entry.path, sha: entry.sha }] : [])),
+          truncated: tree.truncated,
+        };
+      },
+    });
+    if (!result) return { missing: true };
+    return { value: result.page.data, changed: result.changed };
   }
 
   async readFile(opts: {
@@ -131,7 +152,7 @@ export class OctokitGitHubGateway implements GitHubGateway {
         if (file.type !== 'file') return null;
         if (file.encoding !== 'base64') {
           throw new InputError(
-            `${opts.repo}/${path} at ${opts.ref} is larger than the 1 MB GitHub's contents API returns; expected a smaller descriptor file`,
+            `${opts.repo}/${path} at ${opts.ref} is larger than the 1 MB GitHub's contents API returns; expected a smaller file`,
           );
         }
         return {

@@ -15,6 +15,12 @@ import { failure, responseHeaders, statusOf } from './request-failures.ts';
 /** Part of every cache key; bump it when what is cached for a URL changes shape. */
 export const CACHE_FORMAT = 'v2';
 
+/**
+ * The cache format of repository reads: bumped on its own when a repository's mapped value gained `private`, so that
+ * only repository listings are read again in full once, not every file, team and user.
+ */
+export const REPOSITORY_CACHE_FORMAT = 'v3';
+
 /** One response's value, with the next page's URL when it is a page of a list. */
 export interface CachedPage<T> {
   data: T;
@@ -52,6 +58,8 @@ export class ConditionalRequests {
     url: string;
     parse: (data: unknown) => T[];
     notFound: () => Error;
+    /** The cache format of these pages (default `CACHE_FORMAT`). */
+    format?: string;
   }): Promise<Conditional<T[]>> {
     const value: T[] = [];
     let changed = false;
@@ -69,12 +77,13 @@ export class ConditionalRequests {
     };
 
     const firstUrl = this.absolute(opts.url);
-    const first = await this.get({ url: firstUrl, parse: opts.parse });
+    const get = (url: string) => this.get({ url, parse: opts.parse, ...(opts.format ? { format: opts.format } : {}) });
+    const first = await get(firstUrl);
     let url = take(firstUrl, first);
     // The first page links to the last one: the pages in between are read together, not one after another.
     const between = pagesBetween(first?.page.next ?? null, first?.page.last ?? null);
     if (between.length > 1) {
-      const pages = await Promise.all(between.map((pageUrl) => this.get({ url: pageUrl, parse: opts.parse })));
+      const pages = await Promise.all(between.map((pageUrl) => get(pageUrl)));
       between.forEach((pageUrl, index) => {
         url = take(pageUrl, pages[index]);
       });
@@ -82,7 +91,7 @@ export class ConditionalRequests {
     // Then on from the last page read, for pages added since (or when GitHub gave no last link).
     while (url !== null && !visited.has(url)) {
       const next: string = url;
-      url = take(next, await this.get({ url: next, parse: opts.parse }));
+      url = take(next, await get(next));
     }
     return { value, changed };
   }
@@ -91,9 +100,11 @@ export class ConditionalRequests {
   async get<T>(opts: {
     url: string;
     parse: (data: unknown) => T;
+    /** The cache format of this answer (default `CACHE_FORMAT`). */
+    format?: string;
   }): Promise<{ page: CachedPage<T>; changed: boolean } | undefined> {
     const url = this.absolute(opts.url);
-    const key = `${CACHE_FORMAT} GET ${url}`;
+    const key = `${opts.format ?? CACHE_FORMAT} GET ${url}`;
     const cached = asCachedPage<T>(await this.#cache.get({ key }));
     this.#stats.requests += 1;
     let response: { data: unknown; headers: Record<string, string | number | undefined> };

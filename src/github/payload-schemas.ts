@@ -57,6 +57,7 @@ export const RepositorySchema = z.object({
   default_branch: z.string().nullish(),
   archived: z.boolean().default(false),
   fork: z.boolean(),
+  private: z.boolean(),
   topics: z.array(z.string()).default([]),
   pushed_at: z.string().nullish(),
 });
@@ -67,6 +68,11 @@ export const ContentSchema = z.object({
   content: z.string().default(''),
   sha: z.string(),
   html_url: z.string(),
+});
+
+export const TreeSchema = z.object({
+  truncated: z.boolean().default(false),
+  tree: z.array(z.object({ path: z.string(), type: z.string(), sha: z.string() })),
 });
 
 export const TeamSchema = z.object({
@@ -96,6 +102,7 @@ export function toRepository(repo: z.output<typeof RepositorySchema>): GitHubRep
     htmlUrl: repo.html_url,
     archived: repo.archived,
     fork: repo.fork,
+    private: repo.private,
     topics: repo.topics,
     pushedAt: repo.pushed_at ?? null,
   };

@@ -13,7 +13,8 @@
  * 6. 202, then in the background: a push to the default branch that touches a catalog path or a descriptor file the
  *    last sync read there (or may have touched anything: a force push, a new branch) reads that repository again;
  *    a repository created, unarchived, edited, renamed or transferred is read again; one archived or deleted is
- *    forgotten (its entities orphaned).
+ *    forgotten (its entities orphaned). After each, `afterSync`; a push that touched no catalog file, or a
+ *    repository made public or private, goes to `afterChange` (the docs read from GitHub).
  *
  * A delivery is claimed before its sync runs: if the sync then fails, the repository keeps its old push time in the
  * sync state and the next scheduled sync reads it.
@@ -53,8 +54,13 @@ export interface GitHubWebhookRouteOptions {
   catalogPaths: readonly string[];
   background: Background;
   logger: Logger;
-  /** After each sync a delivery caused, e.g. the error notices (`notifyErrorOwners`). */
+  /** After each sync a delivery caused, e.g. the error notices (`notifyErrorOwners`) and the docs from GitHub. */
   afterSync?: (summary: SyncSummary) => Promise<void>;
+  /**
+   * After a change the catalog does not read: a push to the default branch that touched no catalog file, or a
+   * repository made public or private. The docs from GitHub of that repository are refreshed.
+   */
+  afterChange?: (change: { fullName: string }) => Promise<void>;
   bodyLimitBytes?: number;
 }
 
@@ -63,7 +69,8 @@ type Plan =
   | { action: 'sync'; fullNames: string[]; why: string }
   | { action: 'forget'; fullNames: string[]; why: string }
   | { action: 'push'; push: PushEvent }
-  | { action: 'none'; why: string };
+  /** `repo`: a repository whose docs may have changed all the same (made public or private). */
+  | { action: 'none'; why: string; repo?: string };
 
 export function createGitHubWebhookRoute(opts: GitHubWebhookRouteOptions): Route {
   // Fail closed: with an empty secret every signature would be forgeable.
@@ -134,6 +141,7 @@ export function createGitHubWebhookRoute(opts: GitHubWebhookRouteOptions): Route
       const at = `push to ${push.repo}@${push.branch}`;
       if (!(await touchesCatalog(push))) {
         logger.info(`GitHub delivery ${delivery} (${at}): no catalog file touched`);
+        await opts.afterChange?.({ fullName: push.repo });
         return;
       }
       what = `${at}: read ${push.repo} again`;
@@ -146,6 +154,7 @@ export function createGitHubWebhookRoute(opts: GitHubWebhookRouteOptions): Route
       summary = await opts.sync.forgetRepositories({ fullNames: plan.fullNames });
     } else {
       logger.info(`GitHub delivery ${delivery}: ${plan.why}`);
+      if (plan.repo) await opts.afterChange?.({ fullName: plan.repo });
       return;
     }
     const { counts } = summary;
@@ -192,7 +201,7 @@ function planFor(event: Exclude<GitHubWebhookEvent, { kind: 'ignored' }>): Plan 
       return { action: 'forget', fullNames: [event.repo], why };
     case 'publicized':
     case 'privatized':
-      return { action: 'none', why: `${why}: nothing the catalog reads changed` };
+      return { action: 'none', why: `${why}: nothing the catalog reads changed`, repo: event.repo };
   }
 }
 

@@ -46,6 +46,11 @@ export interface SyncSummary {
   read: number;
   /** Repositories whose entities were orphaned: deleted, archived, transferred or filtered out since. */
   gone: number;
+  /**
+   * The repositories read this time, as GitHub listed them, and the full names of those gone: what the docs from
+   * GitHub refresh after a sync (`src/docs/github-docs.ts`).
+   */
+  changes: { read: GitHubRepository[]; gone: string[] };
   /** Repositories (or the teams) GitHub failed on; their entities were left as they were. */
   failed: { source: string; reason: string }[];
   /** Descriptor files read (including those GitHub answered 304 for). */
@@ -333,6 +338,7 @@ export class GitHubCatalogSync {
       repositories: opts.repositories,
       read: repositories.length,
       gone: opts.gone.length,
+      changes: { read: repositories.map((read) => read.repository), gone: [...opts.gone] },
       failed,
       files: repositories.reduce((sum, read) => sum + read.descriptorPaths.length, 0),
       counts: { ...written, failed: countFailedDocuments(errors) },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { runWayfinder } from '../helpers/cli.ts';
 import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
 
@@ -59,6 +60,47 @@ describe('wayfinder docs and wayfinder ask', () => {
       expect(unknown.stderr).toContain(
         '--entity no-such-service: no entity of that name in the catalog; import the catalog first, or check the name.',
       );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'reads the techdocs-ref docs from GitHub after catalog sync, lists them in docs status, and reads them again by hand',
+    async () => {
+      let github: FakeGitHubApi | undefined;
+      try {
+        github = await startFakeGitHubApi({ token: 'ghp_cli' });
+        github.addRepos({
+          fullName: 'acme/handbook',
+          files: {
+            'catalog-info.yaml':
+              'apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: handbook\n  annotations:\n    backstage.io/techdocs-ref: dir:.\nspec:\n  type: website\n  lifecycle: production\n  owner: platform\n',
+            'mkdocs.yml': 'site_name: Handbook\nnav:\n  - Expenses: expenses.md\n',
+            'docs/expenses.md': '# Travel\n\n## Hotels\n\nBook hotels through the travel desk.\n',
+          },
+        });
+        const env = { GITHUB_ORG: 'acme', GITHUB_TOKEN: 'ghp_cli', GITHUB_API_URL: github.url };
+        const withGitHub = (args: string[]) =>
+          runWayfinder(args, { env: { LOG_LEVEL: 'warn', WAYFINDER_DEMO: 'false', ...isolated.env, ...env } });
+
+        expect((await withGitHub(['catalog', 'sync'])).code).toBe(0);
+        const status = await wayfinder(['docs', 'status']);
+        expect(status.stdout).toContain('From GitHub (backstage.io/techdocs-ref): 1 sources');
+        expect(status.stdout).toContain(
+          '  component:default/handbook from https://github.com/acme/handbook/blob/main/docs/: 1 files, 1 chunks',
+        );
+
+        const again = await withGitHub(['docs', 'index', '--github']);
+        expect(again.stdout).toContain(
+          'Docs from GitHub: 1 sources read, 0 dropped, 0 private left out, 0 problems; 0 files indexed, 1 unchanged, 0 removed',
+        );
+        expect(again.code).toBe(0);
+        expect((await wayfinder(['docs', 'index', '--github'])).stderr).toContain(
+          'docs index --github reads the docs from GitHub: set GITHUB_ORG',
+        );
+      } finally {
+        await github?.close();
+      }
     },
     TIMEOUT_MS,
   );

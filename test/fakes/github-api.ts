@@ -110,6 +110,8 @@ export interface FakeGitHubApi {
   setRepositoryFacts(opts: { fullName: string } & FakeRepositoryFacts): void;
   archiveRepo(opts: { fullName: string; archived?: boolean }): void;
   setTopics(opts: { fullName: string; topics: string[] }): void;
+  /** Makes a repository private (or public again), as its settings' "Change visibility" does. */
+  setPrivate(opts: { fullName: string; private: boolean }): void;
   renameRepo(opts: { fullName: string; name: string }): void;
   transferRepo(opts: { fullName: string; owner: string }): void;
   deleteRepo(opts: { fullName: string }): void;
@@ -1172,6 +1174,11 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
     setTopics({ fullName, topics }) {
       const repo = findRepo(fullName);
       repo.topics = topics;
+      repo.updatedAt = tick();
+    },
+    setPrivate({ fullName, private: isPrivate }) {
+      const repo = findRepo(fullName);
+      repo.private = isPrivate;
       repo.updatedAt = tick();
     },
     renameRepo({ fullName, name }) {

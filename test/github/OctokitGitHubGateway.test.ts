@@ -70,6 +70,7 @@ describe('OctokitGitHubGateway repositories', () => {
       htmlUrl: 'https://github.com/acme/payments-api',
       archived: false,
       fork: false,
+      private: false,
       topics: ['wayfinder'],
       pushedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
     });

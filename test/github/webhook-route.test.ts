@@ -39,6 +39,7 @@ let background: Background;
 let server: HttpServer;
 let endpoint: string;
 let synced: SyncSummary[];
+let changed: string[];
 
 beforeAll(async () => {
   database = await openTestDatabase();
@@ -71,6 +72,7 @@ beforeEach(async () => {
   });
   background = createBackground(quiet);
   synced = [];
+  changed = [];
   server = createHttpServer({
     routes: [
       createGitHubWebhookRoute({
@@ -83,6 +85,9 @@ beforeEach(async () => {
         logger: quiet,
         afterSync: async (summary) => {
           synced.push(summary);
+        },
+        afterChange: async (change) => {
+          changed.push(change.fullName);
         },
       }),
     ],
@@ -172,6 +177,24 @@ describe('POST /github/webhook', () => {
     expect([readme.status, branch.status]).toEqual([202, 202]);
     expect(github.requests).toBe(0);
     expect(synced).toEqual([]);
+    // The default-branch push may have changed the repository's docs: those alone are refreshed.
+    expect(changed).toEqual(['acme/payments-api']);
+  });
+
+  it('hands a repository made private or public to the docs refresh, not to the catalog sync', async () => {
+    await startWithPaymentsApi();
+
+    for (const action of ['privatized', 'publicized']) {
+      const response = await deliver({
+        event: 'repository',
+        payload: { action, repository: repositoryPayload('acme/payments-api') },
+      });
+      expect(response.status).toBe(202);
+    }
+    await background.idle();
+
+    expect(synced).toEqual([]);
+    expect(changed).toEqual(['acme/payments-api', 'acme/payments-api']);
   });
 
   it('reads the repository for a push that touches a file a Location of it points to', async () => {

@@ -7,6 +7,7 @@ const summary: SyncSummary = {
   repositories: 3,
   read: 1,
   gone: 0,
+  changes: { read: [], gone: [] },
   failed: [],
   files: 1,
   counts: { created: 1, updated: 0, unchanged: 0, orphaned: 0, failed: 0 },

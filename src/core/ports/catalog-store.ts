@@ -46,6 +46,11 @@ export interface CatalogStore {
   /** Every scope entities are stored under that starts with `prefix` (`file:` for the roots imported by hand). */
   listScopes(opts: { prefix: string }): Promise<string[]>;
   listIngestErrors(opts?: { location?: string }): Promise<IngestError[]>;
+  /**
+   * The entities that carry `annotation` (`backstage.io/techdocs-ref`), orphans left out, ordered by ref: the docs
+   * sources read from GitHub.
+   */
+  listAnnotated(opts: { annotation: string }): Promise<EntityRecord[]>;
   /** How many entities the catalog holds; 0 on a fresh database (the demo organisation loads then). */
   countEntities(): Promise<number>;
 

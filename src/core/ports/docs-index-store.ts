@@ -24,7 +24,15 @@ export interface DocChunkHit {
 }
 
 export interface DocsIndexStatus {
-  sources: { key: string; entityRef?: EntityRef; files: number; chunks: number; embedded: number; indexedAt: Date }[];
+  sources: {
+    key: string;
+    entityRef?: EntityRef;
+    baseUrl?: string;
+    files: number;
+    chunks: number;
+    embedded: number;
+    indexedAt: Date;
+  }[];
   /** Whether the database has pgvector (vector search by index) or searches vectors exactly. */
   vectorSearch: 'pgvector' | 'exact';
   feedback: { helpful: number; notHelpful: number };
@@ -40,6 +48,10 @@ export interface DocSearchFilter {
 export interface DocsIndexStore {
   /** Creates or updates a source; its files are replaced by `saveFile`/`removeFiles`. */
   saveSource(opts: { key: string; entityRef?: EntityRef; baseUrl?: string }): Promise<void>;
+  /** The sources whose key starts with `prefix`, ordered by key. */
+  listSources(opts: { prefix: string }): Promise<{ key: string; entityRef?: EntityRef; baseUrl?: string }[]>;
+  /** Deletes a source with its files and chunks; nothing happens for an unknown key. */
+  removeSource(opts: { key: string }): Promise<void>;
   /** The content hash of each file of the source, by path. */
   fileHashes(opts: { sourceKey: string }): Promise<Map<string, string>>;
   /** Vectors already stored for these chunk hashes by `model`, by hash: unchanged chunks are not embedded again. */

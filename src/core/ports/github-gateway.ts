@@ -22,6 +22,12 @@ export interface GitHubGateway {
   getRepository(opts: { fullName: string }): Promise<GitHubRepository | undefined>;
   /** `missing` when the file, the ref or the repository does not exist, or `path` is a directory. */
   readFile(opts: { repo: string; path: string; ref: string }): Promise<Conditional<GitHubFile> | { missing: true }>;
+  /**
+   * Every file of the repository at `ref` (a branch, tag or commit sha), from one recursive Git tree read; `missing`
+   * when the repository or the ref does not exist. `truncated` when GitHub cut the list (above 100,000 entries or
+   * 7 MB): the files listed are then only some of them.
+   */
+  listFiles(opts: { repo: string; ref: string }): Promise<Conditional<GitHubTree> | { missing: true }>;
   listTeams(opts: { org: string }): Promise<Conditional<GitHubTeam[]>>;
   /**
    * Members' logins, in GitHub's order, from the REST API, which includes the members of child teams: for a team
@@ -71,6 +77,8 @@ export interface GitHubRepository {
   archived: boolean;
   fork: boolean;
   topics: string[];
+  /** Whether only some people may see it (GitHub's `private`: private and internal repositories). */
+  private: boolean;
   /** ISO 8601; null for an empty repository. */
   pushedAt: string | null;
 }
@@ -86,6 +94,12 @@ export interface GitHubFile {
   /** Git blob sha of the content. */
   sha: string;
   htmlUrl: string;
+}
+
+export interface GitHubTree {
+  /** Files (Git blobs) only, with their paths from the repository root and their Git blob shas, in GitHub's order. */
+  files: { path: string; sha: string }[];
+  truncated: boolean;
 }
 
 export interface GitHubTeam {
