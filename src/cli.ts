@@ -283,18 +283,19 @@ function addRequestCommands(program: Command, setExitCode: (code: number) => voi
     .description('the latest requests, newest first')
     .option('--state <state>', `only requests in this state (${REQUEST_STATES.join(', ')})`)
     .option('--limit <n>', 'how many', '50')
-    .action((options: { state?: string; limit: string }) =>
-      withRequests(async ({ system }) => {
-        const state = options.state && REQUEST_STATES.find((known) => known === options.state);
-        if (options.state && !state)
-          throw new UsageError(`--state takes one of ${REQUEST_STATES.join(', ')}; got ${options.state}.`);
-        const limit = Number(options.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-          throw new UsageError(`--limit takes a whole number from 1 to 1000; got ${options.limit}.`);
+    .action((options: { state?: string; limit: string }) => {
+      // Bad options are told before the database is opened.
+      const state = options.state && REQUEST_STATES.find((known) => known === options.state);
+      if (options.state && !state)
+        throw new UsageError(`--state takes one of ${REQUEST_STATES.join(', ')}; got ${options.state}.`);
+      const limit = Number(options.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+        throw new UsageError(`--limit takes a whole number from 1 to 1000; got ${options.limit}.`);
+      return withRequests(async ({ system }) => {
         console.log(formatRequestList(await system.desk.list({ limit, ...(state ? { state } : {}) })));
         return 0;
-      }),
-    );
+      });
+    });
   requests
     .command('show')
     .argument('<id>', 'the request id, req-…')
@@ -336,12 +337,25 @@ function addRequestCommands(program: Command, setExitCode: (code: number) => voi
     );
   requests
     .command('work')
-    .description('run every approved request (and any left running by a dead process) to its end, then exit')
+    .description(
+      'run every approved request (and any left running by a dead process) to its end, print how each ended, then exit; exits 1 when any did not succeed',
+    )
     .option('--take-over', 'resume every running request at once, whatever its heartbeat: no other replica runs', false)
     .action((options: { takeOver: boolean }) =>
       withRequests(async ({ system }) => {
-        await system.runner.drain();
-        return 0;
+        const ran = await Promise.all((await system.runner.drain()).map((id) => system.desk.get({ id })));
+        if (ran.length === 0) {
+          console.log('No request was waiting to run: nothing approved, nothing left running.');
+          return 0;
+        }
+        console.log(formatRequestList(ran));
+        const unfinished = ran.filter((request) => request.state !== 'succeeded');
+        if (unfinished.length > 0) {
+          console.error(
+            `${countOf(unfinished.length, 'request')} did not succeed; wayfinder requests show <id> says why, and wayfinder requests retry <id> runs a failed one again.`,
+          );
+        }
+        return unfinished.length > 0 ? 1 : 0;
       }, options.takeOver),
     );
 }
@@ -727,6 +741,8 @@ async function openConsole(config: Config, logger: Logger) {
           refresher: wayfinder.refresher,
           viewer: localViewer,
           provision: requests.provision,
+          docs: wayfinder.docs.asker,
+          scorecards: wayfinder.scorecards,
         },
         input: process.stdin,
         output: process.stdout,
@@ -734,17 +750,6 @@ async function openConsole(config: Config, logger: Logger) {
     } finally {
       await requests.close();
     }
-    await runConsole({
-      context: {
-        store: wayfinder.store,
-        refresher: wayfinder.refresher,
-        viewer: localViewer,
-        docs: wayfinder.docs.asker,
-        scorecards: wayfinder.scorecards,
-      },
-      input: process.stdin,
-      output: process.stdout,
-    });
     return 0;
   } finally {
     await wayfinder.close();

@@ -48,6 +48,9 @@ export function createRequestDesk(opts: RequestDeskOptions): RequestDesk {
 
   /** The message for a request that someone else moved first, or that is past what was asked. */
   const conflict = (request: TemplateRequest, verb: string) => {
+    if (request.state === 'succeeded') {
+      return new ConflictError(`Request ${request.id} cannot be ${verb}: it has already succeeded.`);
+    }
     const by = request.decidedBy ? ` by ${actorName(request.decidedBy)}` : '';
     return new ConflictError(`Request ${request.id} cannot be ${verb}: it is ${stateWords(request.state)}${by}.`);
   };

@@ -48,8 +48,11 @@ export interface RequestRunner {
   start(): void;
   /** Claims work now (a request was just approved). */
   wake(): void;
-  /** Runs claimable requests until none is left, then resolves (`wayfinder requests work`, tests). */
-  drain(): Promise<void>;
+  /**
+   * Runs claimable requests until none is left, then resolves with the ids of the requests this replica claimed
+   * meanwhile, in the order claimed, each once (`wayfinder requests work`, tests).
+   */
+  drain(): Promise<string[]>;
   /** Stops claiming, and waits for the runs in progress to reach the end of their current step. */
   stop(): Promise<void>;
 }
@@ -66,6 +69,8 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
   let firstClaim = opts.takeOverAtStart ?? false;
   let timer: NodeJS.Timeout | undefined;
   let filling: Promise<void> | undefined;
+  /** One list per `drain()` in progress: the ids it claims. */
+  const drains = new Set<string[]>();
 
   /** Claims until this replica runs `concurrency` requests or nothing is claimable. */
   const fill = (): Promise<void> => {
@@ -74,6 +79,7 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
         while (!stopping && running.size < concurrency) {
           const request = await opts.store.claimNext({ holder: opts.holder, staleMs: firstClaim ? 0 : staleMs });
           if (!request) break;
+          for (const claimed of drains) if (!claimed.includes(request.id)) claimed.push(request.id);
           const run = runClaimed(request).finally(() => {
             running.delete(run);
             if (!stopping) void fill();
@@ -199,10 +205,16 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
       if (!stopping) void fill();
     },
     async drain() {
-      for (;;) {
-        await fill();
-        if (running.size === 0) return;
-        await Promise.race(running);
+      const claimed: string[] = [];
+      drains.add(claimed);
+      try {
+        for (;;) {
+          await fill();
+          if (running.size === 0) return claimed;
+          await Promise.race(running);
+        }
+      } finally {
+        drains.delete(claimed);
       }
     },
     async stop() {

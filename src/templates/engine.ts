@@ -9,6 +9,8 @@
  * deterministic, so the files are the same.
  */
 import { createHash } from 'node:crypto';
+import { ownershipRefsOf } from '../core/catalog/ownership-refs.ts';
+import type { CatalogFilter } from '../core/catalog/records.ts';
 import { parseEntityRef, stringifyEntityRef } from '../core/catalog/refs.ts';
 import { GitHubUnavailableError, InputError, isWayfinderError, NotFoundError } from '../core/errors.ts';
 import type { CatalogRegistrar } from '../core/ports/catalog-registrar.ts';
@@ -25,6 +27,7 @@ import {
   type TemplateEngine,
   type TemplateOutput,
   type TemplateSummary,
+  type TemplateUser,
 } from '../core/ports/template-engine.ts';
 import { isFetchAction } from './actions/index.ts';
 import type { ActionServices } from './actions/types.ts';
@@ -39,7 +42,7 @@ export interface ScaffolderTemplateEngineOptions {
   /** The templates folder (`WAYFINDER_TEMPLATES_DIR`); absent: none. */
   templatesDir?: string;
   /** The catalog: `Template` entities, catalog pickers' values, the requester's `user.entity`. */
-  store?: Pick<CatalogStore, 'search' | 'getEntity'>;
+  store?: Pick<CatalogStore, 'search' | 'getEntity' | 'getRelations'>;
   /** Absent when GitHub is not configured: GitHub steps then fail (not retryable) saying what to set. */
   github?: GitHubProvisioner;
   registrar?: CatalogRegistrar;
@@ -129,6 +132,7 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
     ref: string,
     page: number,
     values: Readonly<Record<string, unknown>>,
+    user?: TemplateUser,
   ): Promise<ParameterErrors> {
     const loaded = await this.#page(ref, page);
     const errors = checkPageValues(loaded, values, this.#schemas);
@@ -137,7 +141,7 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
     for (const field of visibleFields(loaded, values, this.#schemas)) {
       const value = values[field.name];
       if (!field.picker || errors[field.name] || typeof value !== 'string' || value === '') continue;
-      const problem = await this.#pickerProblem(field, value, store);
+      const problem = await this.#pickerProblem(field, value, store, user);
       if (problem) errors[field.name] = problem;
     }
     return errors;
@@ -278,7 +282,8 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
   async #pickerProblem(
     field: ParameterField,
     value: string,
-    store: Pick<CatalogStore, 'getEntity'>,
+    store: Pick<CatalogStore, 'getEntity' | 'search' | 'getRelations'>,
+    user: TemplateUser | undefined,
   ): Promise<string | undefined> {
     const picker = field.picker;
     if (!picker) return undefined;
@@ -295,8 +300,27 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
     }
     const entity = await store.getEntity({ ref });
     if (!entity) return `${field.title}: there is no ${ref} in the catalog; pick one from the list.`;
-    if (picker.kinds.length > 0 && !picker.kinds.includes(entity.kind.toLowerCase())) {
+    const everyNamesKind = picker.filter.every((alternative) =>
+      Object.keys(alternative).some((key) => key.toLowerCase() === 'kind'),
+    );
+    if (everyNamesKind && picker.kinds.length > 0 && !picker.kinds.includes(entity.kind.toLowerCase())) {
       return `${field.title}: ${ref} is a ${entity.kind}; expected a ${picker.kinds.join(' or ')}.`;
+    }
+    if (picker.filter.length > 0) {
+      const kept = await store.search({ text: '', limit: 1, refs: [ref], filter: picker.filter });
+      if (kept.total === 0) {
+        return `${field.title}: ${ref} is not one of the entities this field offers (${describeFilter(picker.filter)}); pick one from the list.`;
+      }
+    }
+    if (picker.ownedByUser && user) {
+      if (!user.ref) {
+        return `${field.title}: Wayfinder does not know who you are in the catalog, so it cannot tell which entities are yours; ask your platform team to add your email to your catalog User.`;
+      }
+      const ownerRefs = await ownershipRefsOf(store, user.ref);
+      const owned = await store.search({ text: '', limit: 1, refs: [ref], ownerRefs });
+      if (owned.total === 0) {
+        return `${field.title}: ${ref} is not owned by ${ownerRefs.join(' or ')}; pick one of yours from the list.`;
+      }
     }
     return undefined;
   }
@@ -440,4 +464,15 @@ function toStepFailure(error: unknown, step: LoadedStep): StepFailure {
   if (isWayfinderError(error)) return new StepFailure(`${where}: ${error.message}`, false, { cause: error });
   const message = error instanceof Error ? error.message : String(error);
   return new StepFailure(`${where}: ${message}`, true, { cause: error });
+}
+
+/** A filter in words for a message: `kind Component, spec.type service; or kind API`. */
+function describeFilter(filter: CatalogFilter): string {
+  return filter
+    .map((alternative) =>
+      Object.entries(alternative)
+        .map(([key, value]) => `${key} ${'exists' in value ? '(any value)' : value.join(' or ')}`)
+        .join(', '),
+    )
+    .join('; or ');
 }

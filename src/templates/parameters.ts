@@ -12,6 +12,8 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import { z } from 'zod';
+import type { CatalogFilterValue } from '../core/catalog/records.ts';
 import { isValidObjectName, isValidTag } from '../core/catalog/refs.ts';
 import type { CatalogPicker, ParameterField, ParameterPage } from '../core/ports/template-engine.ts';
 import { parseRepoUrl } from './filters.ts';
@@ -216,6 +218,8 @@ function checkPickerOptions(field: string, options: unknown, path: string, probl
         keyPath(path, key),
         'requestUserCredentials is not supported: Wayfinder acts with its own GitHub credentials, never a user’s token',
       );
+    } else if (key === 'catalogFilter' && known.includes(key)) {
+      checkCatalogFilter((options as Record<string, unknown>)[key], keyPath(path, key), problems);
     } else if (!known.includes(key)) {
       problems.add(
         keyPath(path, key),
@@ -402,27 +406,61 @@ function widgetOf(
   return uiWidget === 'textarea' ? 'textarea' : 'text';
 }
 
+/**
+ * The picker's filter as Backstage's EntityPicker builds it: `catalogFilter` when given (an object or a list of
+ * alternatives; a single value becomes a list of one), else `allowedKinds` as `{ kind: allowedKinds }`
+ * (backstage/backstage `plugins/scaffolder` `EntityPicker.tsx`, `buildCatalogFilter`). The shape was checked at load.
+ */
 function pickerOf(field: CatalogPicker['field'], options: Record<string, unknown>): CatalogPicker {
   const raw = options.catalogFilter;
-  const filters = (Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : []) as Record<
-    string,
-    string | string[]
-  >[];
+  const given = (Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : []) as Record<string, unknown>[];
+  let filter: Record<string, CatalogFilterValue>[] = given.map((alternative) =>
+    Object.fromEntries(
+      Object.entries(alternative).map(([key, value]): [string, CatalogFilterValue] => [
+        key,
+        Array.isArray(value) ? value.map(String) : isExistsValue(value) ? { exists: true } : [String(value)],
+      ]),
+    ),
+  );
+  if (filter.length === 0 && Array.isArray(options.allowedKinds)) filter = [{ kind: options.allowedKinds.map(String) }];
+  if (filter.length === 0 && field === 'OwnerPicker') filter = [{ kind: ['Group', 'User'] }];
   const kinds = new Set<string>();
-  for (const filter of filters) {
-    const kind = filter.kind;
-    for (const value of Array.isArray(kind) ? kind : kind ? [kind] : []) kinds.add(String(value).toLowerCase());
+  for (const alternative of filter) {
+    const kind = Object.entries(alternative).find(([key]) => key.toLowerCase() === 'kind')?.[1];
+    if (Array.isArray(kind)) for (const value of kind) kinds.add(String(value).toLowerCase());
   }
-  if (Array.isArray(options.allowedKinds))
-    for (const kind of options.allowedKinds) kinds.add(String(kind).toLowerCase());
-  if (field === 'OwnerPicker' && kinds.size === 0) {
-    kinds.add('group');
-    kinds.add('user');
-  }
-  const picker: CatalogPicker = { field, kinds: [...kinds], filters, ownedByUser: field === 'OwnedEntityPicker' };
+  const picker: CatalogPicker = { field, kinds: [...kinds], filter, ownedByUser: field === 'OwnedEntityPicker' };
   if (typeof options.defaultKind === 'string') picker.defaultKind = options.defaultKind;
   if (typeof options.defaultNamespace === 'string') picker.defaultNamespace = options.defaultNamespace;
   return picker;
+}
+
+function isExistsValue(value: unknown): value is { exists: true } {
+  return typeof value === 'object' && value !== null && (value as { exists?: unknown }).exists === true;
+}
+
+/**
+ * `catalogFilter`'s shape, as Backstage's EntityPicker schema has it (`entityQueryFilterExpressionSchema`): an object
+ * whose values are a string, a list of strings or `{ exists: true }`, or a list of such objects (alternatives).
+ */
+const FILTER_VALUE = z.union([z.string(), z.array(z.string()), z.object({ exists: z.literal(true) }).strict()]);
+const FILTER_EXPECTED =
+  'expected a filter such as { kind: Component, spec.type: service }: each key a value, a list of values or { exists: true }; or a list of such filters, any of which may match';
+
+/** Adds a problem at each key of `catalogFilter` (or alternative) whose value is not of that shape. */
+function checkCatalogFilter(raw: unknown, path: string, problems: LoadProblems): void {
+  const alternatives = Array.isArray(raw)
+    ? raw.map((item, index) => ({ item, at: `${path}[${index}]` }))
+    : [{ item: raw, at: path }];
+  for (const { item, at } of alternatives) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      problems.add(at, FILTER_EXPECTED);
+      continue;
+    }
+    for (const [key, value] of Object.entries(item)) {
+      if (!FILTER_VALUE.safeParse(value).success) problems.add(keyPath(at, key), FILTER_EXPECTED);
+    }
+  }
 }
 
 /**

@@ -85,6 +85,26 @@ describe('loading Backstage templates', () => {
     ]);
   });
 
+  it("refuses a catalogFilter Backstage's EntityPicker would not take, naming the key", async () => {
+    const problems = await problemsOf(
+      templateYaml({
+        parameters: [
+          '    - properties:',
+          '        service:',
+          '          type: string',
+          '          ui:field: EntityPicker',
+          '          ui:options:',
+          '            catalogFilter:',
+          '              kind: Component',
+          '              spec.replicas: { atLeast: 2 }',
+        ].join('\n'),
+      }),
+    );
+    expect(problems).toEqual([
+      'spec.parameters[0].properties.service.ui:options.catalogFilter["spec.replicas"]: expected a filter such as { kind: Component, spec.type: service }: each key a value, a list of values or { exists: true }; or a list of such filters, any of which may match',
+    ]);
+  });
+
   it("refuses a picker option Wayfinder cannot honour and a RepoUrlPicker asking for the user's token", async () => {
     const problems = await problemsOf(
       templateYaml({

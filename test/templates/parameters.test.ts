@@ -146,10 +146,15 @@ describe('parameter pages', () => {
       { value: 'eu', label: 'eu' },
       { value: 'us', label: 'us' },
     ]);
-    expect(byName.owner?.picker).toEqual({ field: 'OwnerPicker', kinds: ['group'], filters: [], ownedByUser: false });
+    expect(byName.owner?.picker).toEqual({
+      field: 'OwnerPicker',
+      kinds: ['group'],
+      filter: [{ kind: ['Group'] }],
+      ownedByUser: false,
+    });
     expect(byName.service?.picker).toMatchObject({
       kinds: ['component'],
-      filters: [{ kind: 'Component', 'spec.type': 'service' }],
+      filter: [{ kind: ['Component'], 'spec.type': ['service'] }],
     });
     expect(byName.repoUrl?.repo).toEqual({ allowedHosts: ['github.com'], allowedOwners: ['acme'] });
   });

@@ -104,6 +104,19 @@ export interface DependencyNode {
   apiRef?: EntityRef;
 }
 
+/**
+ * Backstage's catalog filter (`EntityFilterQuery`, as the scaffolder's `catalogFilter` writes it): an entity matches
+ * when it matches any alternative; it matches an alternative when every key matches; a key matches when the entity has
+ * one of its values there (case-insensitive, keys too), or, for `{ exists: true }`, any value. Keys are dot paths into
+ * the entity as Backstage flattens it: `kind`, `metadata.namespace`, `spec.type`, `spec.lifecycle`, `metadata.tags`
+ * (any item), `metadata.annotations.backstage.io/techdocs-ref`, `relations.ownedBy` (a relation's target refs).
+ * Source: backstage/backstage `plugins/catalog-backend` (buildEntitySearch, the filter's SQL) and `plugins/scaffolder`
+ * (`EntityPicker`'s `catalogFilter`).
+ */
+export type CatalogFilter = readonly Readonly<Record<string, CatalogFilterValue>>[];
+/** Values (any of them, lowercased or not), or `{ exists: true }` for any value at all. */
+export type CatalogFilterValue = readonly string[] | { readonly exists: true };
+
 export interface SearchHit {
   entity: EntityRecord;
   score: number;

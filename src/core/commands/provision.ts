@@ -9,6 +9,7 @@
  * lookup and one insert (the wizard). Between pages the wizard lives in the database (`WizardSession`); the form
  * carries only its id and page.
  */
+import { ownershipRefsOf } from '../catalog/ownership-refs.ts';
 import { InputError } from '../errors.ts';
 import type { WizardSession } from '../ports/request-store.ts';
 import type { CatalogPicker, ParameterPage, StepPlan, TemplateDefinition } from '../ports/template-engine.ts';
@@ -289,7 +290,10 @@ async function submitPage(
     ),
     ...values,
   };
-  const errors = await services.templates.checkParameters(found.template.ref, page, merged);
+  const { userRef } = await context.viewer();
+  const errors = await services.templates.checkParameters(found.template.ref, page, merged, {
+    ...(userRef ? { ref: userRef } : {}),
+  });
   if (Object.keys(errors).length > 0) return { kind: 'invalid', errors };
   await services.wizards.saveWizard({ id: found.wizard.id, page: page + 1, values: merged });
   return nextForm(context, services, found.template, { ...found.wizard, values: merged }, page + 1);
@@ -389,33 +393,31 @@ function withoutKeys(values: Readonly<Record<string, unknown>>, keys: readonly s
   return Object.fromEntries(Object.entries(values).filter(([key]) => !keys.includes(key)));
 }
 
-/** Catalog entities for a picker: of its kinds, owned by the asker for an OwnedEntityPicker, best match first. */
+/**
+ * Catalog entities for a picker, best match for `query` first, at most 100: those its filter keeps (`catalogFilter`,
+ * every key, as Backstage's EntityPicker asks the catalog) and, for an OwnedEntityPicker, owned by the asker or one
+ * of their groups (none when Wayfinder does not know who the asker is in the catalog). The Slack external select and
+ * the console's search both answer from here.
+ */
 async function catalogOptions(
   context: CommandContext,
   picker: CatalogPicker,
   query: string,
 ): Promise<{ label: string; value: string }[]> {
-  const viewer = picker.ownedByUser ? await context.viewer() : {};
-  if (picker.ownedByUser && !viewer.userRef) return [];
-  const defaults = picker.field === 'OwnerPicker' ? ['group', 'user'] : [];
-  const kinds = picker.kinds.length > 0 ? picker.kinds : defaults.length > 0 ? defaults : [undefined];
-  if (kinds[0] === undefined && query.trim() === '') return [];
-  const found = await Promise.all(
-    kinds.map((kind) =>
-      context.store.search({
-        text: query.trim(),
-        limit: 50,
-        ...(kind ? { kind } : {}),
-        ...(viewer.userRef ? { ownerRefs: [viewer.userRef] } : {}),
-      }),
-    ),
-  );
-  return found
-    .flatMap((result) => result.hits)
-    .sort((a, b) => b.score - a.score)
-    .slice(0, 100)
-    .map(({ entity }) => ({
-      label: `${entity.envelope.metadata.title ?? entity.name} (${entity.ref})`,
-      value: entity.ref,
-    }));
+  let ownerRefs: string[] | undefined;
+  if (picker.ownedByUser) {
+    const { userRef } = await context.viewer();
+    if (!userRef) return [];
+    ownerRefs = await ownershipRefsOf(context.store, userRef);
+  }
+  const { hits } = await context.store.search({
+    text: query.trim(),
+    limit: 100,
+    ...(picker.filter.length > 0 ? { filter: picker.filter } : {}),
+    ...(ownerRefs ? { ownerRefs } : {}),
+  });
+  return hits.map(({ entity }) => ({
+    label: `${entity.envelope.metadata.title ?? entity.name} (${entity.ref})`,
+    value: entity.ref,
+  }));
 }

@@ -1,4 +1,5 @@
 import type {
+  CatalogFilter,
   ChatIdentity,
   DependencyNode,
   EntityRecord,
@@ -84,7 +85,9 @@ export interface CatalogStore {
   getDependencies(opts: { ref: EntityRef; direction: 'down' | 'up'; depth: number }): Promise<DependencyNode[]>;
   /**
    * Ranked full-text search over names, titles, descriptions and tags, tolerant of typos. `text` may be empty
-   * when a filter is given. `kind` keeps one kind; `ownerRefs` keeps entities owned by any of those refs.
+   * when a filter is given (with no text and no filter, every entity, by name). `kind` keeps one kind; `ownerRefs`
+   * keeps entities owned by any of those refs; `filter` keeps those that match it as Backstage's catalog would;
+   * `refs` keeps only those refs. Filters combine with and.
    */
   search(opts: {
     text: string;
@@ -93,6 +96,8 @@ export interface CatalogStore {
     offset?: number;
     kind?: string;
     ownerRefs?: readonly EntityRef[];
+    filter?: CatalogFilter;
+    refs?: readonly EntityRef[];
   }): Promise<{ hits: SearchHit[]; total: number }>;
 
   findChatIdentity(opts: {

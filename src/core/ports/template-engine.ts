@@ -11,6 +11,7 @@
  * Source of the formats: Backstage's `plugins/scaffolder-common/src/Template.v1beta3.schema.json` and
  * `../shared/reference/backstage.md` §3.
  */
+import type { CatalogFilter } from '../catalog/records.ts';
 
 /** A template as listed: `/provision`'s picker, `wayfinder templates list`. */
 export interface TemplateSummary {
@@ -44,11 +45,18 @@ export interface ParameterPage {
 /** A catalog picker's options, from `ui:field` and `ui:options` (older names such as `allowedKinds` folded in). */
 export interface CatalogPicker {
   field: 'OwnerPicker' | 'EntityPicker' | 'OwnedEntityPicker';
-  /** Kinds the value may have (lowercase); empty means any (OwnerPicker: group and user). */
+  /** Kinds the filter names (lowercase), for defaulting a short ref's kind; empty when it names none. */
   kinds: readonly string[];
-  /** `catalogFilter` as written, one object per alternative (an entity matches any): `{ 'spec.type': 'service' }`. */
-  filters: readonly Readonly<Record<string, string | readonly string[]>>[];
-  /** OwnedEntityPicker: only entities owned by the requester or their groups. */
+  /**
+   * What the picker offers, as Backstage's EntityPicker asks the catalog: `catalogFilter` (each value a list), else
+   * the older `allowedKinds` as `{ kind: allowedKinds }`; OwnerPicker's default is `{ kind: [Group, User] }`. Empty:
+   * any entity.
+   */
+  filter: CatalogFilter;
+  /**
+   * OwnedEntityPicker: only entities owned by the requester or one of their groups (their User ref and the Groups it
+   * is `memberOf`, Backstage's default `ownershipEntityRefs`), on top of `filter`.
+   */
   ownedByUser: boolean;
   defaultKind?: string;
   defaultNamespace?: string;
@@ -181,9 +189,15 @@ export interface TemplateEngine {
   /**
    * Checks page `page` (ajv, draft-07, as Backstage's form does) against `values` (every value entered so far, all
    * pages merged, so a condition on an earlier page applies); `{}` when they pass. Catalog pickers' values must name
-   * an entity of an allowed kind, RepoUrlPicker's an allowed host, owner and repository.
+   * an entity their filter keeps (and, given `user`, an OwnedEntityPicker's one that user or their groups own),
+   * RepoUrlPicker's an allowed host, owner and repository.
    */
-  checkParameters(ref: string, page: number, values: Readonly<Record<string, unknown>>): Promise<ParameterErrors>;
+  checkParameters(
+    ref: string,
+    page: number,
+    values: Readonly<Record<string, unknown>>,
+    user?: TemplateUser,
+  ): Promise<ParameterErrors>;
   /** True when the request needs an approval (the template has approvers and `approval-if`, if any, renders true). */
   needsApproval(ref: string, state: RunState): Promise<boolean>;
   /** The dry run: every step's rendered input and files; calls nothing that writes. */

@@ -4,11 +4,12 @@
  * `payments`. One statement returns the total and the best `limit` hits after `offset` (a later page).
  */
 import { type SQL, sql } from 'drizzle-orm';
-import type { SearchHit } from '../../core/catalog/records.ts';
+import type { CatalogFilter, SearchHit } from '../../core/catalog/records.ts';
 import type { EntityRef } from '../../core/catalog/types.ts';
 import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, entityColumns, toEntityRecord } from '../entity-row.ts';
 import { escapeLike, numberLiteral, textArray } from '../sql-fragments.ts';
+import { catalogFilterSql } from './catalog-filter.ts';
 
 /** Score parts, on the scale of `similarity()` (0..1) and `ts_rank()` (about 0..1). */
 const WORD_MATCH_BONUS = 0.5;
@@ -31,6 +32,8 @@ export interface SearchOptions {
   offset?: number;
   kind?: string;
   ownerRefs?: readonly EntityRef[];
+  filter?: CatalogFilter;
+  refs?: readonly EntityRef[];
 }
 
 export async function search(db: Db, opts: SearchOptions): Promise<{ hits: SearchHit[]; total: number }> {
@@ -38,6 +41,8 @@ export async function search(db: Db, opts: SearchOptions): Promise<{ hits: Searc
   const filters: SQL[] = [];
   if (opts.kind) filters.push(sql`e.kind = ${opts.kind.toLowerCase()}`);
   if (opts.ownerRefs) filters.push(sql`e.owner_ref = any(${textArray(opts.ownerRefs)})`);
+  if (opts.refs) filters.push(sql`e.ref = any(${textArray(opts.refs)})`);
+  if (opts.filter) filters.push(catalogFilterSql(opts.filter, 'e'));
 
   const matches = text ? textMatches(text) : sql`select e.ref, 0::real as score from entities e`;
   const where = filters.length > 0 ? sql`where ${sql.join(filters, sql` and `)}` : sql``;
