@@ -528,6 +528,14 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
     .action(async () => {
       const { config } = settings();
       const loaded = await loadScorecards(config.scorecards.dir);
+      if (loaded.files.length === 0) {
+        // Asked to validate, an empty or missing folder is most likely a wrong WAYFINDER_SCORECARDS_DIR.
+        console.error(
+          `${config.scorecards.dir} holds no scorecard files (or does not exist); expected *.yaml files there. Check WAYFINDER_SCORECARDS_DIR.`,
+        );
+        setExitCode(1);
+        return;
+      }
       for (const problem of loaded.problems) console.error(formatScorecardProblem(problem, process.cwd()));
       for (const scorecard of loaded.scorecards) {
         console.log(
@@ -584,8 +592,8 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
             logger,
           }),
         });
-        console.log(describeFactsSummary(summary));
-        setExitCode(0);
+        (summary.unavailable ? console.error : console.log)(describeFactsSummary(summary));
+        setExitCode(summary.unavailable ? 1 : 0);
       } finally {
         await wayfinder.close();
       }

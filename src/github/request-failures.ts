@@ -26,6 +26,10 @@ export function failure(error: unknown, what: string): unknown {
   const rateLimited =
     status === 429 ||
     (status === 403 && (headers?.['x-ratelimit-remaining'] === '0' || /secondary rate limit/i.test(message)));
+  // Octokit reports a request that got no response at all (refused, reset, DNS, timeout) as status 500.
+  if (status === 500 && !(error as { response?: unknown }).response) {
+    return new GitHubUnavailableError(`GitHub could not be reached for ${what} (${message})`, { cause: error });
+  }
   if (status >= 500 || rateLimited) {
     return new GitHubUnavailableError(`GitHub did not answer ${what} (${status}: ${message})`, { cause: error });
   }

@@ -3,7 +3,9 @@
  * `ScorecardStore.entityRepositories`) and stores them with the time they were read. Each repository is read once
  * however many entities it holds, a few at a time, with conditional requests, so an unchanged organisation costs 304s.
  * A repository GitHub no longer has, or one GitHub does not answer for, leaves its entities' facts unknown with the
- * reason: a scorecard shows them as unknown, never as failing.
+ * reason: a scorecard shows them as unknown, never as failing. Once GitHub has not answered at all (after the client's
+ * retries), the repositories not read yet are not tried: their facts are unknown with the same reason, and
+ * `unavailable` says so, so that a run against an unreachable GitHub ends in seconds, not hours.
  */
 import type { EntityRef } from '../core/catalog/types.ts';
 import { GitHubUnavailableError } from '../core/errors.ts';
@@ -21,6 +23,8 @@ export interface FactsSummary {
   /** Facts stored as unknown, with the reasons and how often each was given. */
   unknown: number;
   reasons: Map<string, number>;
+  /** Why GitHub could not be read at all, when it could not: the run stopped trying. */
+  unavailable?: string;
 }
 
 export async function collectGitHubFacts(deps: {
@@ -36,7 +40,18 @@ export async function collectGitHubFacts(deps: {
   }
   const summary: FactsSummary = { repositories: byRepo.size, entities: 0, unknown: 0, reasons: new Map() };
   await mapConcurrently([...byRepo], CONCURRENCY, async ([repo, entityRefs]) => {
-    const facts = await readOne(deps.gateway, repo, now());
+    let facts: RepositoryFact[];
+    if (summary.unavailable) {
+      facts = allUnknown(summary.unavailable);
+    } else {
+      try {
+        facts = await readOne(deps.gateway, repo, now());
+      } catch (error) {
+        // GitHub did not answer at all: the rest would wait out the same retries.
+        summary.unavailable = error instanceof Error ? error.message : String(error);
+        facts = allUnknown(summary.unavailable);
+      }
+    }
     const readAt = now();
     const collected: CollectedFact[] = entityRefs.flatMap((entityRef) =>
       facts.map((fact) =>
@@ -56,10 +71,17 @@ export async function collectGitHubFacts(deps: {
   return summary;
 }
 
-/** `Collected GitHub facts of 12 entities in 9 repositories; 3 unknown (…).` */
+/**
+ * `Collected GitHub facts of 12 entities in 9 repositories; 3 unknown:` then one line per reason with its count; or,
+ * when GitHub could not be read at all, one line saying so.
+ */
 export function describeFactsSummary(summary: FactsSummary): string {
-  const reasons = [...summary.reasons].map(([reason, count]) => `${count}× ${reason}`).join('; ');
-  return `Collected GitHub facts of ${summary.entities} entities in ${summary.repositories} repositories; ${summary.unknown} unknown${reasons ? ` (${reasons})` : ''}.`;
+  if (summary.unavailable) {
+    return `Could not collect GitHub facts: ${summary.unavailable}. Their facts are unknown until GitHub answers; check GITHUB_API_URL and the network.`;
+  }
+  const head = `Collected GitHub facts of ${summary.entities} entities in ${summary.repositories} repositories; ${summary.unknown} unknown`;
+  const reasons = [...summary.reasons].map(([reason, count]) => `\n  ${count}× ${reason}`).join('');
+  return `${head}${reasons ? `:${reasons}` : '.'}`;
 }
 
 async function readOne(
@@ -67,9 +89,16 @@ async function readOne(
   repo: string,
   now: Date,
 ): Promise<RepositoryFact[]> {
+  let found: Awaited<ReturnType<typeof gateway.getRepository>>;
   try {
-    const found = await gateway.getRepository({ fullName: repo });
-    if (!found) return allUnknown(`GitHub has no repository ${repo} (or the credentials cannot see it)`);
+    found = await gateway.getRepository({ fullName: repo });
+  } catch (error) {
+    // Thrown on: the caller stops reading GitHub.
+    if (error instanceof GitHubUnavailableError) throw error;
+    return allUnknown(`could not read ${repo}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!found) return allUnknown(`GitHub has no repository ${repo} (or the credentials cannot see it)`);
+  try {
     return await gateway.readRepositoryFacts({ repo: found.fullName, defaultBranch: found.defaultBranch, now });
   } catch (error) {
     const said = error instanceof Error ? error.message : String(error);

@@ -40,6 +40,12 @@ describe('wayfinder scorecards and digest', () => {
       );
       expect(run.stdout.trim()).toBe('0 valid, 1 failed');
 
+      const typo = await wayfinder(['scorecards', 'validate'], {
+        WAYFINDER_SCORECARDS_DIR: path.join(scratch, 'crads'),
+      });
+      expect(typo.code).toBe(1);
+      expect(typo.stderr).toContain('crads holds no scorecard files (or does not exist); expected *.yaml files there.');
+
       const facts = await wayfinder(['scorecards', 'facts']);
       expect(facts.code).toBe(2);
       expect(facts.stderr).toContain(

@@ -109,7 +109,7 @@ describe('GitHub facts for scorecards', () => {
       Array(7).fill('unknown: GitHub has no repository acme/identity (or the credentials cannot see it)'),
     );
     expect(describeFactsSummary(summary)).toMatch(
-      /^Collected GitHub facts of \d+ entities in 7 repositories; 9 unknown \(7× GitHub has no repository acme\/identity/,
+      /^Collected GitHub facts of \d+ entities in 7 repositories; 9 unknown:\n {2}7× GitHub has no repository acme\/identity \(/,
     );
   });
 
@@ -124,6 +124,25 @@ describe('GitHub facts for scorecards', () => {
     github.setFile({ repo: 'acme/ledger', path: 'CODEOWNERS', text: '* @acme/finance\n' });
     await collect();
     expect((await factsOf('component:default/ledger-service'))['github.codeowners']).toBe(true);
+  });
+
+  it('stops at the first repository when GitHub cannot be reached, and says so in one line', async () => {
+    const closed = await startFakeGitHubApi({ token: 'ghp_facts' });
+    const url = closed.url;
+    await closed.close();
+    const unreachable = new OctokitGitHubGateway({
+      octokit: createOctokit({ auth: { token: 'ghp_facts' }, logger: quiet, apiUrl: url, retries: 0 }),
+      cache: new DrizzleConditionalCache({ db: sc.database.db }),
+    });
+    const summary = await collectGitHubFacts({ store: sc.store, gateway: unreachable, now: () => NOW });
+
+    expect(summary.unavailable).toMatch(/^GitHub could not be reached for GET \/repos\/acme\/[a-z-]+ \(/);
+    expect(describeFactsSummary(summary)).toMatch(
+      /^Could not collect GitHub facts: GitHub could not be reached for GET .+\. Their facts are unknown until GitHub answers; check GITHUB_API_URL and the network\.$/,
+    );
+    expect((await factsOf('component:default/payments-api'))['github.readme']).toMatch(
+      /^unknown: GitHub could not be reached/,
+    );
   });
 
   it('shows collected facts in /scorecard: failing rules with their fix, unknown ones apart with the reason', async () => {

@@ -77,7 +77,14 @@ export function composeTeamDigest(opts: {
     .sort((a, b) => b.fix.raises - a.fix.raises || b.fix.blocks - a.fix.blocks)
     .slice(0, 3)
     .map(({ scorecard, fix }) => fixItem(scorecard, fix));
-  if (best.length > 0) blocks.push({ type: 'list', title: 'Three fixes that would help most', items: best });
+  if (best.length > 0) {
+    const title = [
+      'The fix that would help most',
+      'Two fixes that would help most',
+      'Three fixes that would help most',
+    ];
+    blocks.push({ type: 'list', title: title[Math.min(best.length, 3) - 1] as string, items: best });
+  }
   blocks.push({
     type: 'context',
     text: [plain('Every service and rule: '), code(`/scorecard ${typedRef(team.ref)}`)],
