@@ -109,22 +109,26 @@ describe('scorecard files', () => {
 });
 
 describe('scorecard settings', () => {
-  it('reads the digest schedule, org channel and pace, and names a bad one with what was expected', async () => {
+  it('reads the digest schedule, org channel and pace and the facts schedule, and names a bad one with what was expected', async () => {
     const { loadConfig } = await import('../../src/config.ts');
     const config = loadConfig({
       WAYFINDER_SCORECARDS_DIR: '/srv/scorecards',
       WAYFINDER_DIGEST_CRON: '30  8 * * 1',
       WAYFINDER_DIGEST_ORG_CHANNEL: '#leadership',
       WAYFINDER_DIGEST_RATE: '0.5',
+      WAYFINDER_FACTS_CRON: '0 3 * * *',
     });
     expect(config.scorecards).toEqual({
       dir: '/srv/scorecards',
       digestCron: '30 8 * * 1',
+      factsCron: '0 3 * * *',
       orgChannel: '#leadership',
       postsPerSecond: 0.5,
     });
-    expect(() => loadConfig({ WAYFINDER_DIGEST_CRON: 'mondays', WAYFINDER_DIGEST_RATE: '0' })).toThrow(
-      /WAYFINDER_DIGEST_CRON expected a cron expression of 5 or 6 fields, such as 0 9 \* \* 1\n.*WAYFINDER_DIGEST_RATE expected posts per second above 0, such as 1/,
+    expect(() =>
+      loadConfig({ WAYFINDER_DIGEST_CRON: 'mondays', WAYFINDER_DIGEST_RATE: '0', WAYFINDER_FACTS_CRON: 'hourly' }),
+    ).toThrow(
+      /WAYFINDER_DIGEST_CRON expected a cron expression of 5 or 6 fields, such as 0 9 \* \* 1\n.*WAYFINDER_FACTS_CRON expected a cron expression.*\n.*WAYFINDER_DIGEST_RATE expected posts per second above 0, such as 1/,
     );
   });
 });
