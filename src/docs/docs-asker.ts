@@ -39,7 +39,14 @@ export function createDocsAsker(opts: { store: DocsIndexStore; embedder?: Embedd
         try {
           const [vector] = await embedder.embed([searchText]);
           if (vector) {
-            rankings.push(await store.searchVector({ ...filter, vector: normalise(vector), model: embedder.model }));
+            rankings.push(
+              await store.searchVector({
+                ...filter,
+                vector: normalise(vector),
+                model: embedder.model,
+                text: searchText,
+              }),
+            );
           }
         } catch (error) {
           notes.push(
