@@ -200,7 +200,8 @@ async function timeEach<T>(
   return { p50: at(0.5), p95: at(0.95) };
 }
 
-async function createServerDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+/** A fresh database on the server at `url`, named after this process; `drop` removes it. */
+export async function createServerDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `wayfinder_bench_docs_${process.pid}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

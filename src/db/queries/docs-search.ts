@@ -65,18 +65,37 @@ async function overPool<Row extends Record<string, unknown>>(
   const { lexemes, scope } = opts;
   let stricter: string | undefined;
   for (const k of tierSizes(lexemes.length)) {
-    const tier = atLeast(lexemes, k);
-    const capped = sql`select id from (select id from tier limit ${numberLiteral(opts.size)}) as capped`;
-    const pool = stricter
-      ? sql`${matching('stricter', stricter, scope)}, pool as (select id from stricter union ${capped})`
-      : sql`pool as (${capped})`;
-    const result = await db.execute<Row & { tier_hits: number }>(
-      opts.statement(sql`${matching('tier', tier, scope)}, ${pool},
-        tier_hits as (select count(*)::int as n from (select 1 from tier limit ${numberLiteral(ENOUGH)}) as s)`),
-    );
+    const last = k === 1;
+    const ctes: SQL[] = [];
+    const parts: SQL[] = [];
+    if (stricter) {
+      ctes.push(matching('stricter', stricter, scope));
+      parts.push(sql`select id from stricter`);
+    }
+    if (last) {
+      // "Any word": up to an equal share of the pool for each word, so that a rare word's chunks are not crowded out
+      // by a common word's (an arbitrary `size` of the OR would be mostly the common word's).
+      const share = numberLiteral(Math.ceil(opts.size / lexemes.length));
+      lexemes.forEach((lexeme, index) => {
+        const name = `word${index}`;
+        ctes.push(matching(name, quoteLexeme(lexeme), scope));
+        parts.push(
+          sql`select id from (select id from ${sql.raw(name)} limit ${share}) as ${sql.raw(`capped${index}`)}`,
+        );
+      });
+      ctes.push(sql`tier_hits as (select 0 as n)`);
+    } else {
+      ctes.push(matching('tier', atLeast(lexemes, k), scope));
+      parts.push(sql`select id from (select id from tier limit ${numberLiteral(opts.size)}) as capped`);
+      ctes.push(
+        sql`tier_hits as (select count(*)::int as n from (select 1 from tier limit ${numberLiteral(ENOUGH)}) as s)`,
+      );
+    }
+    ctes.push(sql`pool as (${sql.join(parts, sql` union `)})`);
+    const result = await db.execute<Row & { tier_hits: number }>(opts.statement(sql.join(ctes, sql`, `)));
     const hits = result.rows[0]?.tier_hits ?? 0;
-    if (hits >= ENOUGH || k === 1) return result.rows;
-    if (hits > 0) stricter = tier;
+    if (hits >= ENOUGH || last) return result.rows;
+    if (hits > 0) stricter = atLeast(lexemes, k);
   }
   return [];
 }
@@ -121,7 +140,7 @@ function quoteLexeme(lexeme: string): string {
  * each row's (TOASTed) tsvector, about 40 ms at 100,000 chunks, where the GIN index's bitmap takes a few. A CTE is
  * read lazily, so the `limit` still stops the heap scan early.
  */
-function matching(name: 'tier' | 'stricter', query: string, scope: SQL): SQL {
+function matching(name: string, query: string, scope: SQL): SQL {
   return sql`${sql.raw(name)} as materialized (
     select c.id from doc_chunks c where c.search @@ ${query}::tsquery ${scope})`;
 }
