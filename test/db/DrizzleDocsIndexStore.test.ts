@@ -82,7 +82,12 @@ describe('DrizzleDocsIndexStore search over more chunks than it ranks', () => {
   });
 
   it('finds the nearest vector among chunks that share a word with the question, past the first pool', async () => {
-    const hits = await store.searchVector({ vector: axis(5), model: 'test-embedding', text: 'canary deploy', limit: 3 });
+    const hits = await store.searchVector({
+      vector: axis(5),
+      model: 'test-embedding',
+      text: 'canary deploy',
+      limit: 3,
+    });
     expect(hits[0]?.content).toMatch(/^A canary that fails/);
     expect(await store.searchVector({ vector: axis(5), model: 'other-model', text: 'canary', limit: 3 })).toEqual([]);
   });
