@@ -7,7 +7,7 @@
  *   p50 and p95 over a set of questions;
  * - ask → first streamed token with the fake chat model.
  * Vectors have `DIMENSIONS` numbers; on PGlite the HNSW index is built, on a server without pgvector the exact
- * fallback scores every chunk.
+ * fallback scores the pool of chunks sharing words with the question (src/db/queries/docs-search.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';

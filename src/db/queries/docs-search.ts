@@ -8,7 +8,8 @@
  * it is given a bounded pool, never every chunk that holds a common word (at 100,000 chunks, "deploy" may match most):
  * the pool is found with the GIN index by "at least k of the n words", k from n down (Elasticsearch's
  * `minimum_should_match`, relaxed step by step): the first k whose chunks number at least `ENOUGH` ends the search,
- * and the pool is every chunk of the stricter tiers plus up to `POOL` of that tier's. Where fewer than `ENOUGH`
+ * and the pool is every chunk of the stricter tiers plus up to `POOL` of that tier's (for "any word", up to an equal
+ * share of `POOL`, at least `ENOUGH`, of each word's chunks). Where fewer than `ENOUGH`
  * chunks hold any of the words (small doc sets), the pool is all of them, and the ranking is exactly `ts_rank` over
  * every match.
  *
@@ -75,7 +76,7 @@ async function overPool<Row extends Record<string, unknown>>(
     if (last) {
       // "Any word": up to an equal share of the pool for each word, so that a rare word's chunks are not crowded out
       // by a common word's (an arbitrary `size` of the OR would be mostly the common word's).
-      const share = numberLiteral(Math.ceil(opts.size / lexemes.length));
+      const share = numberLiteral(Math.max(ENOUGH, Math.ceil(opts.size / lexemes.length)));
       lexemes.forEach((lexeme, index) => {
         const name = `word${index}`;
         ctes.push(matching(name, quoteLexeme(lexeme), scope));
