@@ -3,7 +3,8 @@
  * PGlite, asks every question of bench/docs-questions.yaml, and reports recall@5 (the expected section is among the
  * five passages an answer is made from) and MRR (mean of 1 / its rank, 0 when absent), for keyword search alone and
  * for hybrid search (keywords and vectors fused by reciprocal rank) with the fake OpenAI server's deterministic
- * embeddings (a hashed bag of words: a stand-in that shows the plumbing, not a semantic model).
+ * embeddings (a hashed bag of words: a stand-in that shows the plumbing, not a semantic model). With DATABASE_URL set,
+ * on a fresh database on that server instead (without pgvector: the exact vector fallback).
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,7 @@ import { indexDemoDocs } from '../src/docs/demo-docs.ts';
 import { createDocsAsker, PASSAGES } from '../src/docs/docs-asker.ts';
 import { createOpenAiClient, createOpenAiEmbedder } from '../src/docs/openai-client.ts';
 import { startFakeOpenAiApi } from '../test/fakes/openai-api.ts';
+import { createServerDatabase } from './docs.ts';
 
 const DEMO_DOCS = fileURLToPath(new URL('../demo/docs', import.meta.url));
 const QUESTIONS = fileURLToPath(new URL('./docs-questions.yaml', import.meta.url));
@@ -31,7 +33,7 @@ export interface QualityRow {
   misses: string[];
 }
 
-export async function measureDocsQuality(): Promise<QualityRow[]> {
+export async function measureDocsQuality(opts: { databaseUrl?: string } = {}): Promise<QualityRow[]> {
   const questions = questionsSchema.parse(parseYaml(await readFile(QUESTIONS, 'utf8')));
   const sources = sourcesSchema.parse(parseYaml(await readFile(`${DEMO_DOCS}/sources.yaml`, 'utf8')));
   const expectedUrl = (expect: string) => {
@@ -48,7 +50,8 @@ export async function measureDocsQuality(): Promise<QualityRow[]> {
       ['lexical', undefined],
       ['hybrid (fake embedder)', embedder],
     ] as [string, Embedder | undefined][]) {
-      const database = await createDatabase({ inMemory: true });
+      const server = opts.databaseUrl ? await createServerDatabase(opts.databaseUrl) : undefined;
+      const database = await createDatabase(server ? { url: server.url } : { inMemory: true });
       try {
         await migrateDatabase(database);
         const store = new DrizzleDocsIndexStore({ db: database.db });
@@ -67,8 +70,9 @@ export async function measureDocsQuality(): Promise<QualityRow[]> {
             misses.push(`${q} → expected ${expect}, got ${passages[0]?.url ?? 'nothing'}`);
           }
         }
+        const vectorSearch = modeEmbedder ? `, ${(await store.status()).vectorSearch} vector search` : '';
         rows.push({
-          mode,
+          mode: `${mode} on ${database.dialect}${vectorSearch}`,
           questions: questions.length,
           recallAt5: found / questions.length,
           mrr: reciprocal / questions.length,
@@ -76,6 +80,7 @@ export async function measureDocsQuality(): Promise<QualityRow[]> {
         });
       } finally {
         await database.close();
+        await server?.drop();
       }
     }
   } finally {
@@ -93,7 +98,8 @@ export function renderQuality(rows: readonly QualityRow[]): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const rows = await measureDocsQuality();
+  const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
+  const rows = await measureDocsQuality(databaseUrl ? { databaseUrl } : {});
   console.log(renderQuality(rows));
   for (const row of rows) for (const miss of row.misses) console.log(`  ${row.mode} missed: ${miss}`);
 }

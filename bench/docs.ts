@@ -7,7 +7,7 @@
  *   p50 and p95 over a set of questions;
  * - ask → first streamed token with the fake chat model.
  * Vectors have `DIMENSIONS` numbers; on PGlite the HNSW index is built, on a server without pgvector the exact
- * fallback scores every chunk.
+ * fallback scores the pool of chunks sharing words with the question (src/db/queries/docs-search.ts).
  */
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
@@ -200,7 +200,8 @@ async function timeEach<T>(
   return { p50: at(0.5), p95: at(0.95) };
 }
 
-async function createServerDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+/** A fresh database on the server at `url`, named after this process; `drop` removes it. */
+export async function createServerDatabase(url: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `wayfinder_bench_docs_${process.pid}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

@@ -117,7 +117,9 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
     return searchDocsLexical(this.#db, opts);
   }
 
-  async searchVector(opts: DocSearchFilter & { vector: readonly number[]; model: string }): Promise<DocChunkHit[]> {
+  async searchVector(
+    opts: DocSearchFilter & { vector: readonly number[]; model: string; text?: string },
+  ): Promise<DocChunkHit[]> {
     return searchDocsVector(this.#db, { ...opts, pgvector: await this.hasPgvector() });
   }
 

@@ -34,22 +34,29 @@ export function createDocsAsker(opts: { store: DocsIndexStore; embedder?: Embedd
       const previous = question.history?.at(-1)?.question;
       const searchText = previous ? `${previous}\n${question.question}` : question.question;
       const filter = { limit: CANDIDATES, ...(question.scope ? { scope: question.scope } : {}) };
-      const rankings: DocChunkHit[][] = [await store.searchLexical({ ...filter, text: searchText })];
-      if (embedder) {
+      // Keyword search runs while the question is embedded and its vector searched: the answer waits for the slower.
+      const semantic = async (): Promise<DocChunkHit[] | undefined> => {
+        if (!embedder) return undefined;
         try {
           const [vector] = await embedder.embed([searchText]);
-          if (vector) {
-            rankings.push(await store.searchVector({ ...filter, vector: normalise(vector), model: embedder.model }));
-          }
+          if (!vector) return undefined;
+          return await store.searchVector({
+            ...filter,
+            vector: normalise(vector),
+            model: embedder.model,
+            text: searchText,
+          });
         } catch (error) {
           notes.push(
             `Semantic search is unavailable (${describe(error)}); these results come from keyword search only.`,
           );
+          return undefined;
         }
-      }
+      };
+      const [lexical, nearest] = await Promise.all([store.searchLexical({ ...filter, text: searchText }), semantic()]);
+      const rankings: DocChunkHit[][] = nearest ? [lexical, nearest] : [lexical];
       // Nearest vectors always exist, and a common word matches something: without a model, the docs cover a
       // question when a passage holds at least half of its words; with one, the model tells from the passages.
-      const lexical = rankings[0] ?? [];
       const hits = lexical.length > 0 ? fuseRankings(rankings, (hit) => hit.id).slice(0, PASSAGES) : [];
       const passages = hits.map(toPassage);
       if (passages.length === 0) return { passages, covered: false, notes };

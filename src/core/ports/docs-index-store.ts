@@ -66,10 +66,18 @@ export interface DocsIndexStore {
     chunks: readonly StoredDocChunk[];
   }): Promise<void>;
   removeFiles(opts: { sourceKey: string; paths: readonly string[] }): Promise<void>;
-  /** Full-text search (`websearch_to_tsquery`, English), ranked with the heading path weighing most. */
+  /**
+   * Full-text search on the question's words (English stems), ranked with the heading path weighing most; chunks
+   * holding more of the words are preferred, and only a bounded pool of them is ranked.
+   */
   searchLexical(opts: DocSearchFilter & { text: string }): Promise<DocChunkHit[]>;
-  /** Nearest chunks to `vector` by cosine distance among those embedded by `model`. */
-  searchVector(opts: DocSearchFilter & { vector: readonly number[]; model: string }): Promise<DocChunkHit[]>;
+  /**
+   * Nearest chunks to `vector` by cosine distance among those embedded by `model`. `text`, the question the vector
+   * was made from, lets a store without a vector index bound its exact search to the chunks sharing words with it.
+   */
+  searchVector(
+    opts: DocSearchFilter & { vector: readonly number[]; model: string; text?: string },
+  ): Promise<DocChunkHit[]>;
   /** Makes the vector index for `dimensions` where pgvector is installed; idempotent. */
   prepareVectorIndex(opts: { dimensions: number }): Promise<void>;
   status(): Promise<DocsIndexStatus>;

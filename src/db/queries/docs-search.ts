@@ -2,18 +2,36 @@
  * Docs search: full-text over `doc_chunks.search` (the heading path weighs A, the text C), and nearest vectors by
  * cosine distance. Vectors are stored normalised (`src/docs/indexer.ts`), so cosine similarity is their dot product.
  *
- * Full text: a question in plain words (`how do I rotate the ledger's database password?`) is matched on any of its
- * words (their English stems, OR-ed), not all of them as `websearch_to_tsquery` would, and ranked with `ts_rank`,
- * which rewards chunks that hold more of the words and those holding them in a heading.
+ * Full text: a question in plain words (`how do I rotate the ledger's database password?`) is matched on its words
+ * (their English stems) and ranked with `ts_rank` over all of them OR-ed, which rewards chunks that hold more of the
+ * words and those holding them in a heading. `ts_rank` scores each row it is given (reading its stored tsvector), so
+ * it is given a bounded pool, never every chunk that holds a common word (at 100,000 chunks, "deploy" may match most):
+ * the pool is found with the GIN index by "at least k of the n words", k from n down (Elasticsearch's
+ * `minimum_should_match`, relaxed step by step): the first k whose chunks number at least `ENOUGH` ends the search,
+ * and the pool is every chunk of the stricter tiers plus up to `POOL` of that tier's (for "any word", up to an equal
+ * share of `POOL`, at least `ENOUGH`, of each word's chunks). Where fewer than `ENOUGH`
+ * chunks hold any of the words (small doc sets), the pool is all of them, and the ranking is exactly `ts_rank` over
+ * every match.
  *
- * Vectors: with pgvector, `order by embedding::vector(n) <=> q` uses the HNSW index made for `n`
- * (`vectorIndexStatement`); without it, the exact fallback scores every embedded chunk in scope by its dot product
- * with `q` in SQL (`unnest` of the two arrays): exact, and linear in the number of chunks.
+ * Vectors: with pgvector, `order by embedding::vector(n) <=> q limit k` uses the HNSW index made for `n`
+ * (`vectorIndexStatement`). Without it, the exact fallback computes the dot product in SQL (`unnest` of the two
+ * arrays), a few microseconds a chunk: given the question's text, only over the full-text pool of `VECTOR_POOL`
+ * chunks (so it re-ranks the chunks that share words with the question, and misses those that share none); without
+ * the text, over every embedded chunk in scope (linear in their number).
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { DocChunkHit, DocSearchFilter } from '../../core/ports/docs-index-store.ts';
 import type { Db } from '../drizzle-db.ts';
 import { numberLiteral, textArray } from '../sql-fragments.ts';
+
+/** A tier with at least this many chunks ends the relaxation. */
+export const ENOUGH = 100;
+/** Chunks of the last tier added to the pool that `ts_rank` orders. */
+export const POOL = 300;
+/** The pool the exact vector fallback scores. */
+export const VECTOR_POOL = 500;
+/** A tier needing more OR-ed conjunctions than this ("6 of 12 words" is 924) is skipped for "any word". */
+const MAX_CONJUNCTIONS = 64;
 
 interface HitRow extends Record<string, unknown> {
   id: number;
@@ -26,45 +44,170 @@ interface HitRow extends Record<string, unknown> {
 
 const HIT_COLUMNS = sql`c.id, c.title, c.heading_path, c.url, c.content, c.entity_ref`;
 
+/** The question's words as the index stores them (English stems, stop words dropped), in order, without repeats. */
+async function lexemesOf(db: Db, text: string): Promise<string[]> {
+  const result = await db.execute<{ lexemes: string[] | null }>(
+    sql`select tsvector_to_array(to_tsvector('english', ${text})) as lexemes`,
+  );
+  return result.rows[0]?.lexemes ?? [];
+}
+
+/**
+ * Runs `statement` over the pool (see the module's comment) for k = n, n - 1, … until a tier holds `ENOUGH` chunks
+ * or k = 1, and returns the rows of that run. `statement` is given the CTEs that end with `pool(id)` and
+ * `tier_hits(n)` (the tier's chunks, counted up to `ENOUGH`): each run both measures its tier and ranks its pool, so
+ * the common case (the first tier holds enough) is one statement, and a run whose tier proves too small ranks fewer
+ * than `ENOUGH` rows.
+ */
+async function overPool<Row extends Record<string, unknown>>(
+  db: Db,
+  opts: { lexemes: readonly string[]; scope: SQL; size: number; statement: (ctes: SQL) => SQL },
+): Promise<Row[]> {
+  const { lexemes, scope } = opts;
+  let stricter: string | undefined;
+  for (const k of tierSizes(lexemes.length)) {
+    const last = k === 1;
+    const ctes: SQL[] = [];
+    const parts: SQL[] = [];
+    if (stricter) {
+      ctes.push(matching('stricter', stricter, scope));
+      parts.push(sql`select id from stricter`);
+    }
+    if (last) {
+      // "Any word": up to an equal share of the pool for each word, so that a rare word's chunks are not crowded out
+      // by a common word's (an arbitrary `size` of the OR would be mostly the common word's).
+      const share = numberLiteral(Math.max(ENOUGH, Math.ceil(opts.size / lexemes.length)));
+      lexemes.forEach((lexeme, index) => {
+        const name = `word${index}`;
+        ctes.push(matching(name, quoteLexeme(lexeme), scope));
+        parts.push(
+          sql`select id from (select id from ${sql.raw(name)} limit ${share}) as ${sql.raw(`capped${index}`)}`,
+        );
+      });
+      ctes.push(sql`tier_hits as (select 0 as n)`);
+    } else {
+      ctes.push(matching('tier', atLeast(lexemes, k), scope));
+      parts.push(sql`select id from (select id from tier limit ${numberLiteral(opts.size)}) as capped`);
+      ctes.push(
+        sql`tier_hits as (select count(*)::int as n from (select 1 from tier limit ${numberLiteral(ENOUGH)}) as s)`,
+      );
+    }
+    ctes.push(sql`pool as (${sql.join(parts, sql` union `)})`);
+    const result = await db.execute<Row & { tier_hits: number }>(opts.statement(sql.join(ctes, sql`, `)));
+    const hits = result.rows[0]?.tier_hits ?? 0;
+    if (hits >= ENOUGH || last) return result.rows;
+    if (hits > 0) stricter = atLeast(lexemes, k);
+  }
+  return [];
+}
+
+/** The k to try, from n down to 1, skipping those whose "at least k of n" needs too many conjunctions. */
+export function tierSizes(n: number): number[] {
+  const sizes: number[] = [];
+  for (let k = n; k >= 1; k -= 1) if (k === 1 || binomial(n, k) <= MAX_CONJUNCTIONS) sizes.push(k);
+  return sizes;
+}
+
+function binomial(n: number, k: number): number {
+  let result = 1;
+  for (let i = 1; i <= k; i += 1) result = (result * (n - k + i)) / i;
+  return Math.round(result);
+}
+
+/** A tsquery (text) true for a tsvector holding at least `k` of `lexemes`: an OR of AND-ed k-subsets. */
+export function atLeast(lexemes: readonly string[], k: number): string {
+  const quoted = lexemes.map(quoteLexeme);
+  if (k <= 1) return quoted.join(' | ');
+  const clauses: string[] = [];
+  const pick = (from: number, chosen: string[]) => {
+    if (chosen.length === k) {
+      clauses.push(chosen.length === quoted.length ? chosen.join(' & ') : `(${chosen.join(' & ')})`);
+      return;
+    }
+    for (let i = from; i <= quoted.length - (k - chosen.length); i += 1) pick(i + 1, [...chosen, quoted[i] ?? '']);
+  };
+  pick(0, []);
+  return clauses.join(' | ');
+}
+
+/** A lexeme as a tsquery operand, taken literally (tsquery's quoting: `''` for a quote, `\\` escapes). */
+function quoteLexeme(lexeme: string): string {
+  return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/**
+ * The chunks matching `query` as a materialized CTE named `name`. Materialized, so that the planner does not plan for
+ * the `limit` its reader applies: for a few rows it would pick a sequential scan that tests `@@` row by row, reading
+ * each row's (TOASTed) tsvector, about 40 ms at 100,000 chunks, where the GIN index's bitmap takes a few. A CTE is
+ * read lazily, so the `limit` still stops the heap scan early.
+ */
+function matching(name: string, query: string, scope: SQL): SQL {
+  return sql`${sql.raw(name)} as materialized (
+    select c.id from doc_chunks c where c.search @@ ${query}::tsquery ${scope})`;
+}
+
 export async function searchDocsLexical(db: Db, opts: DocSearchFilter & { text: string }): Promise<DocChunkHit[]> {
+  const lexemes = await lexemesOf(db, opts.text);
+  if (lexemes.length === 0) return [];
+  const any = atLeast(lexemes, 1);
+  const quoted = textArray(lexemes.map(quoteLexeme));
   // `matched` (how many of the question's words a hit holds) is counted for the returned rows only.
-  const result = await db.execute<HitRow & { matched: number; terms: number }>(sql`
-    with q as (
-      select coalesce(array_agg(lexeme), '{}') as lexemes,
-        to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) as query
-      from unnest(tsvector_to_array(to_tsvector('english', ${opts.text}))) as lexeme
-    ), top as (
-      select ${HIT_COLUMNS}, c.search, ts_rank(c.search, q.query) as rank
-      from doc_chunks c, q
-      where c.search @@ q.query ${scopeFilter(opts.scope)}
-      order by rank desc, c.id
-      limit ${numberLiteral(opts.limit)}
-    )
-    select top.id, top.title, top.heading_path, top.url, top.content, top.entity_ref,
-      (select count(*) from unnest(q.lexemes) as l where top.search @@ to_tsquery('simple', quote_literal(l)))::int
-        as matched,
-      cardinality(q.lexemes) as terms
-    from top, q
-    order by top.rank desc, top.id`);
-  return result.rows.map((row) => ({ ...toHit(row), coverage: row.terms > 0 ? row.matched / row.terms : 0 }));
+  const rows = await overPool<HitRow & { matched: number }>(db, {
+    lexemes,
+    scope: scopeFilter(opts.scope),
+    size: POOL,
+    statement: (ctes) => sql`
+      with ${ctes}, top as (
+        select ${HIT_COLUMNS}, c.search, ts_rank(c.search, ${any}::tsquery) as rank
+        from doc_chunks c
+        where c.id in (select id from pool)
+        order by rank desc, c.id
+        limit ${numberLiteral(opts.limit)}
+      )
+      select top.id, top.title, top.heading_path, top.url, top.content, top.entity_ref,
+        (select count(*) from unnest(${quoted}) as l where top.search @@ l::tsquery)::int as matched,
+        (select n from tier_hits) as tier_hits
+      from top
+      order by top.rank desc, top.id`,
+  });
+  return rows.map((row) => ({ ...toHit(row), coverage: row.matched / lexemes.length }));
 }
 
 export async function searchDocsVector(
   db: Db,
-  opts: DocSearchFilter & { vector: readonly number[]; model: string; pgvector: boolean },
+  opts: DocSearchFilter & { vector: readonly number[]; model: string; pgvector: boolean; text?: string },
 ): Promise<DocChunkHit[]> {
   const dimensions = numberLiteral(opts.vector.length);
   const vector = sql`${sql.param([...opts.vector])}::real[]`;
-  const order = opts.pgvector
-    ? sql`(c.embedding::vector(${dimensions})) <=> (${vector}::vector(${dimensions}))`
-    : sql`(select sum(a * b) from unnest(c.embedding, ${vector}) as t(a, b)) desc`;
-  const result = await db.execute<HitRow>(sql`
-    select ${HIT_COLUMNS}
+  const scope = scopeFilter(opts.scope);
+  const select = (extra = sql``) => sql`select ${HIT_COLUMNS} ${extra}
     from doc_chunks c
-    where c.embedding_dimensions = ${dimensions} and c.embedding_model = ${opts.model} ${scopeFilter(opts.scope)}
-    order by ${order}
-    limit ${numberLiteral(opts.limit)}`);
-  return result.rows.map(toHit);
+    where c.embedding_dimensions = ${dimensions} and c.embedding_model = ${opts.model} ${scope}`;
+  const limit = numberLiteral(opts.limit);
+  if (opts.pgvector) {
+    const result = await db.execute<HitRow>(sql`${select()}
+      order by (c.embedding::vector(${dimensions})) <=> (${vector}::vector(${dimensions}))
+      limit ${limit}`);
+    return result.rows.map(toHit);
+  }
+  const similarity = sql`(select sum(a * b) from unnest(c.embedding, ${vector}) as t(a, b))`;
+  if (opts.text === undefined) {
+    const result = await db.execute<HitRow>(sql`${select()} order by ${similarity} desc, c.id limit ${limit}`);
+    return result.rows.map(toHit);
+  }
+  const lexemes = await lexemesOf(db, opts.text);
+  if (lexemes.length === 0) return [];
+  const rows = await overPool<HitRow>(db, {
+    lexemes,
+    scope,
+    size: VECTOR_POOL,
+    statement: (ctes) => sql`
+      with ${ctes}
+      ${select(sql`, (select n from tier_hits) as tier_hits`)} and c.id in (select id from pool)
+      order by ${similarity} desc, c.id
+      limit ${limit}`,
+  });
+  return rows.map(toHit);
 }
 
 /**
