@@ -103,7 +103,7 @@ describe('the weekly digest', () => {
       Regressions since last week
         • payments-worker: Silver → Bronze (Production readiness) — now fails: Has an on-call rota
 
-      Three fixes that would help most
+      Two fixes that would help most
         • Has an on-call rota (Production readiness): would raise 3 services to Silver — Add the pagerduty.com/service-id annotation, or wayfinder.dev/on-call with the rota. How to (https://backstage.io/docs/features/software-catalog/well-known-annotations)
         • Has a tier tag (Production readiness): would raise 1 service to Gold — Tag the entity with its tier (tier-1, tier-2 or tier-3).
 
