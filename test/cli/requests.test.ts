@@ -5,13 +5,13 @@
  * finds what a person left. The steps of one file share that database and run in order: each builds on the last.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database, migrateDatabase } from '../../src/db/client.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { CHILD_PROCESS_TIMEOUT_MS, type CliRun, runWayfinder } from '../helpers/cli.ts';
-import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
+import { createIsolatedDatabaseEnv, openIsolatedDatabase } from '../helpers/database.ts';
 import {
   createRequestTestbed,
   newServiceValues,
+  requestProcessEnv,
   SHIPPED_TEMPLATES,
   SLACK_IDS,
   seedRequestCatalog,
@@ -32,27 +32,10 @@ afterAll(async () => {
 });
 
 function wayfinder(...args: string[]): Promise<CliRun> {
-  return runWayfinder(['requests', ...args], {
-    env: {
-      LOG_LEVEL: 'warn',
-      WAYFINDER_DEMO: 'false',
-      WAYFINDER_TEMPLATES_DIR: SHIPPED_TEMPLATES,
-      GITHUB_ORG: 'acme',
-      GITHUB_TOKEN: 'ghp_test',
-      GITHUB_API_URL: github.url,
-      GITHUB_WRITE_INTERVAL: '0',
-      ...isolated.env,
-    },
-  });
+  return runWayfinder(['requests', ...args], { env: requestProcessEnv({ github, databaseEnv: isolated.env }) });
 }
 
-async function openDatabase(): Promise<Database> {
-  const database = await createDatabase(
-    isolated.env.DATABASE_URL ? { url: isolated.env.DATABASE_URL } : { dataDir: isolated.env.WAYFINDER_DATA_DIR },
-  );
-  await migrateDatabase(database);
-  return database;
-}
+const openDatabase = () => openIsolatedDatabase(isolated.env);
 
 /** The line of `requests list` output that names `id`. */
 function lineOf(output: string, id: string): string {

@@ -95,6 +95,19 @@ export async function createIsolatedDatabaseEnv(): Promise<{ env: Record<string,
   return { env: { WAYFINDER_DATA_DIR: dataDir }, remove: () => rm(dataDir, { recursive: true, force: true }) };
 }
 
+/**
+ * The database of an isolated env (`createIsolatedDatabaseEnv`), opened and migrated in the test process, to write
+ * what a Wayfinder process started on that env will find. Close it before starting one on PGlite, which serves one
+ * process at a time.
+ */
+export async function openIsolatedDatabase(env: Record<string, string>): Promise<Database> {
+  const database = await createDatabase(
+    env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: env.WAYFINDER_DATA_DIR as string },
+  );
+  await migrateDatabase(database);
+  return database;
+}
+
 async function createServerDatabase(serverUrl: string): Promise<{ name: string; url: string }> {
   const name = `wayfinder_test_${randomBytes(6).toString('hex')}`;
   await withAdminClient(serverUrl, (admin) => admin.query(`create database ${name}`));

@@ -29,6 +29,23 @@ export const REQUEST_CATALOG = fileURLToPath(new URL('../fixtures/requests/catal
 export const REQUEST_TEMPLATES = fileURLToPath(new URL('../fixtures/requests/templates', import.meta.url));
 export const SHIPPED_TEMPLATES = fileURLToPath(new URL('../../templates', import.meta.url));
 
+/**
+ * The settings of a Wayfinder process that runs requests (`wayfinder requests …`) against the fake GitHub, on the
+ * database `databaseEnv` names: the shipped templates, no demo, and GitHub's writes unpaced.
+ */
+export function requestProcessEnv(opts: { github: FakeGitHubApi; databaseEnv: Record<string, string> }) {
+  return {
+    LOG_LEVEL: 'warn',
+    WAYFINDER_DEMO: 'false',
+    WAYFINDER_TEMPLATES_DIR: SHIPPED_TEMPLATES,
+    GITHUB_ORG: 'acme',
+    GITHUB_TOKEN: 'ghp_test',
+    GITHUB_API_URL: opts.github.url,
+    GITHUB_WRITE_INTERVAL: '0',
+    ...opts.databaseEnv,
+  };
+}
+
 /** Slack ids of the fixture people, linked to their catalog Users by email. */
 export const SLACK_IDS = { ada: 'U0ADA', grace: 'U0GRACE', alan: 'U0ALAN', katherine: 'U0KATH' } as const;
 

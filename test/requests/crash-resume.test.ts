@@ -4,21 +4,19 @@
  * and each restart resumes from the first unfinished step. The request ends succeeded, with one repository created.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database, migrateDatabase } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
-import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
+import { CLI, REPO_ROOT } from '../helpers/cli.ts';
+import { createIsolatedDatabaseEnv, openIsolatedDatabase } from '../helpers/database.ts';
 import {
   createRequestTestbed,
   newServiceValues,
+  requestProcessEnv,
   SHIPPED_TEMPLATES,
   SLACK_IDS,
   seedRequestCatalog,
 } from '../helpers/requests.ts';
-
-const CLI = fileURLToPath(new URL('../../bin/wayfinder.js', import.meta.url));
 
 let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
 let github: FakeGitHubApi;
@@ -32,28 +30,12 @@ afterAll(async () => {
   await isolated?.remove();
 });
 
-async function openDatabase(): Promise<Database> {
-  const database = await createDatabase(
-    isolated.env.DATABASE_URL ? { url: isolated.env.DATABASE_URL } : { dataDir: isolated.env.WAYFINDER_DATA_DIR },
-  );
-  await migrateDatabase(database);
-  return database;
-}
+const openDatabase = () => openIsolatedDatabase(isolated.env);
 
 function startWorker(): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
   const child = spawn(process.execPath, [CLI, 'requests', 'work', '--take-over'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      LOG_LEVEL: 'warn',
-      WAYFINDER_DEMO: 'false',
-      WAYFINDER_TEMPLATES_DIR: SHIPPED_TEMPLATES,
-      GITHUB_ORG: 'acme',
-      GITHUB_TOKEN: 'ghp_test',
-      GITHUB_API_URL: github.url,
-      GITHUB_WRITE_INTERVAL: '0',
-      ...isolated.env,
-    },
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    env: { PATH: process.env.PATH ?? '', ...requestProcessEnv({ github, databaseEnv: isolated.env }) },
+    cwd: REPO_ROOT,
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
