@@ -18,12 +18,12 @@ import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
 import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
+import type { GitHubGateway } from './core/ports/github-gateway.ts';
 import type { ParameterField, TemplateDefinition } from './core/ports/template-engine.ts';
 import { REQUEST_STATES } from './core/requests/types.ts';
 import type { Scorecard } from './core/scorecards/format.ts';
 import { dayOf, periodOf, periodStart } from './core/scorecards/period.ts';
 import { countOf } from './core/text.ts';
-import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
 import { DrizzleDigestDeliveries } from './db/DrizzleDigestDeliveries.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { registerDocsCommands } from './docs/cli.ts';
@@ -584,14 +584,9 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
       }
       const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
       try {
-        const summary = await collectGitHubFacts({
-          store: wayfinder.scorecardStore,
-          gateway: await createGitHubGateway({
-            config: config.github,
-            cache: new DrizzleConditionalCache({ db: wayfinder.database.db }),
-            logger,
-          }),
-        });
+        // Present: GitHub is configured.
+        const gateway = wayfinder.gateway as GitHubGateway;
+        const summary = await collectGitHubFacts({ store: wayfinder.scorecardStore, gateway });
         (summary.unavailable ? console.error : console.log)(describeFactsSummary(summary));
         setExitCode(summary.unavailable ? 1 : 0);
       } finally {

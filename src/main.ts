@@ -88,6 +88,8 @@ export interface Wayfinder {
   refresher: CatalogRefresher;
   /** Present when GITHUB_ORG is set. */
   github?: GitHubCatalogSync;
+  /** The one GitHub gateway (and octokit client) of the process: the sync's, the docs' and the facts'. */
+  gateway?: GitHubGateway;
   syncState: SyncStateStore;
   processedEvents: ProcessedEventLog;
   /** The docs index, the questions asked of it and the asker `/ask` uses (issue 10). */
@@ -153,6 +155,7 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
     store,
     refresher,
     github,
+    ...(gateway ? { gateway } : {}),
     syncState,
     processedEvents,
     docs,
@@ -516,12 +519,8 @@ export async function serveWayfinder(
       },
     },
   ];
-  if (config.github) {
-    const gateway = await createGitHubGateway({
-      config: config.github,
-      cache: new DrizzleConditionalCache({ db: wayfinder.database.db }),
-      logger,
-    });
+  const gateway = wayfinder.gateway;
+  if (gateway) {
     jobs.push({
       name: 'github-facts',
       cron: config.scorecards.factsCron,

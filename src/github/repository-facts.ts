@@ -82,11 +82,9 @@ export async function readRepositoryFacts(
         ).value,
     ),
   ]);
-  const reads = [readme, codeowners, head, rules, workflows, alerts];
-  if (reads.every((read) => !read.ok && read.unavailable)) {
-    throw new GitHubUnavailableError(
-      `GitHub did not answer for ${opts.repo}: ${(readme as { reason: string }).reason}`,
-    );
+  const others = [codeowners, head, rules, workflows, alerts];
+  if (!readme.ok && readme.unavailable && others.every((read) => !read.ok && read.unavailable)) {
+    throw new GitHubUnavailableError(`GitHub did not answer for ${opts.repo}: ${readme.reason}`);
   }
 
   const headDate = head.ok ? head.value?.commit.commit?.committer?.date : undefined;

@@ -89,20 +89,14 @@ async function readOne(
   repo: string,
   now: Date,
 ): Promise<RepositoryFact[]> {
-  let found: Awaited<ReturnType<typeof gateway.getRepository>>;
   try {
-    found = await gateway.getRepository({ fullName: repo });
-  } catch (error) {
-    // Thrown on: the caller stops reading GitHub.
-    if (error instanceof GitHubUnavailableError) throw error;
-    return allUnknown(`could not read ${repo}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (!found) return allUnknown(`GitHub has no repository ${repo} (or the credentials cannot see it)`);
-  try {
+    const found = await gateway.getRepository({ fullName: repo });
+    if (!found) return allUnknown(`GitHub has no repository ${repo} (or the credentials cannot see it)`);
     return await gateway.readRepositoryFacts({ repo: found.fullName, defaultBranch: found.defaultBranch, now });
   } catch (error) {
-    const said = error instanceof Error ? error.message : String(error);
-    return allUnknown(error instanceof GitHubUnavailableError ? said : `could not read ${repo}: ${said}`);
+    // GitHub did not answer at all: thrown on, so that the caller stops reading it.
+    if (error instanceof GitHubUnavailableError) throw error;
+    return allUnknown(`could not read ${repo}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
