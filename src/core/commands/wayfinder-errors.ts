@@ -33,12 +33,16 @@ export const errorsSubcommand: CommandDefinition = {
   },
 };
 
-/** The import root that holds `location` (the longest, for a subfolder imported apart), to show it from there. */
+/**
+ * The import root `location` is shown from: the outermost stored root that holds it, the one an import files its
+ * entities under (`enclosingRoot` in src/ingestion/import-catalog.ts), so a file reads as the entities' `sourceRoot`
+ * makes them read in other answers.
+ */
 function rootOf(location: string, roots: readonly string[]): string | undefined {
   const path = location.replace(/^file:/, '');
   return roots
     .filter((root) => path === root || path.startsWith(`${root.replace(/\/+$/, '')}/`))
-    .sort((a, b) => b.length - a.length)[0];
+    .sort((a, b) => a.length - b.length)[0];
 }
 
 function errorsAnswer(errors: readonly IngestError[], roots: readonly string[]): Message {
