@@ -36,6 +36,18 @@ export function parseDuration(text: string): number | undefined {
 }
 
 /** A 5- or 6-field cron expression, `defaultValue` when unset. */
+/** A duration of at most a minute, or `0`; `examples` name two, such as `5s, 500ms`. */
+function shortDurationSetting(defaultValue: string, examples: string) {
+  return optionalText
+    .transform((value) => value ?? defaultValue)
+    .pipe(
+      z
+        .string()
+        .transform((text) => (text === '0' ? 0 : parseDuration(text)))
+        .pipe(z.number({ error: `expected a duration such as ${examples} or 0` }).max(60_000, 'expected at most 60s')),
+    );
+}
+
 function cronSetting(defaultValue: string) {
   return optionalText
     .transform((value) => value ?? defaultValue)
@@ -67,14 +79,7 @@ const EnvSchema = z
       .transform((value) => (value === undefined ? undefined : ['true', '1', 'yes'].includes(value))),
     PORT: z.coerce.number({ error: 'expected a port number' }).int().min(0).max(65535).default(3000),
     HOST: z.string().default('0.0.0.0'),
-    WAYFINDER_SHUTDOWN_DELAY: optionalText
-      .transform((value) => value ?? '5s')
-      .pipe(
-        z
-          .string()
-          .transform((text) => (text === '0' ? 0 : parseDuration(text)))
-          .pipe(z.number({ error: 'expected a duration such as 5s, 500ms or 0' }).max(60_000, 'expected at most 60s')),
-      ),
+    WAYFINDER_SHUTDOWN_DELAY: shortDurationSetting('5s', '5s, 500ms'),
     SLACK_BOT_TOKEN: optionalText.pipe(
       z.string().startsWith('xoxb-', 'expected a bot token starting with xoxb-').optional(),
     ),
@@ -109,14 +114,7 @@ const EnvSchema = z
     GITHUB_API_URL: optionalText.pipe(
       z.url({ error: 'expected a URL such as https://ghe.example.com/api/v3' }).optional(),
     ),
-    GITHUB_WRITE_INTERVAL: optionalText
-      .transform((value) => value ?? '1s')
-      .pipe(
-        z
-          .string()
-          .transform((text) => (text === '0' ? 0 : parseDuration(text)))
-          .pipe(z.number({ error: 'expected a duration such as 1s, 250ms or 0' }).max(60_000, 'expected at most 60s')),
-      ),
+    GITHUB_WRITE_INTERVAL: shortDurationSetting('1s', '1s, 250ms'),
     GITHUB_WEBHOOK_SECRET: optionalText,
     GITHUB_CATALOG_PATHS: optionalText
       .transform((value) =>
