@@ -54,22 +54,23 @@ describe('/provision in the console', () => {
       input,
       output,
     });
+    /** Answers the Owner lookup by typing "platform" and taking Platform Team. */
+    const pickPlatformTeam = async (from: number) => {
+      let next = await waitFor('Owner', from);
+      input.write('platform');
+      // Enter picks the choice on screen, so wait for the screen that lists what the whole word found.
+      next = await waitFor('Owner platform\n❯ Platform Team', next);
+      input.write('\n');
+      return next;
+    };
     let at = await waitFor('Wayfinder console.', 0);
     input.write('/provision hello\n');
     at = await waitFor('Name', at);
     input.write('Ada!\n');
-    at = await waitFor('Owner', at);
-    input.write('platform');
-    // Enter picks the choice on screen, so wait for the screen that lists what the whole word found.
-    at = await waitFor('Owner platform\n❯ Platform Team', at);
-    input.write('\n');
+    at = await pickPlatformTeam(at);
     at = await waitFor('name:', at);
     input.write('ada\n');
-    at = await waitFor('Owner', at);
-    input.write('platform');
-    // Enter picks the choice on screen, so wait for the screen that lists what the whole word found.
-    at = await waitFor('Owner platform\n❯ Platform Team', at);
-    input.write('\n');
+    at = await pickPlatformTeam(at);
     at = await waitFor('Loud', at);
     input.write('n\n');
     at = await waitFor('Count', at);
