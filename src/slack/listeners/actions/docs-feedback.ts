@@ -6,10 +6,9 @@ import type { BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slac
 import { DOCS_HELPFUL_ACTION } from '../../ids.ts';
 import type { ListenerContext } from '../../listener-context.ts';
 
-export type FeedbackArgs = Pick<
-  SlackActionMiddlewareArgs<BlockAction<ButtonAction>>,
-  'ack' | 'action' | 'body' | 'respond'
->;
+export type FeedbackArgs = Pick<SlackActionMiddlewareArgs<BlockAction>, 'ack' | 'body' | 'respond'> & {
+  action: ButtonAction;
+};
 
 export async function voteOnDocsAnswer(
   listener: ListenerContext,
