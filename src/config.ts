@@ -80,6 +80,12 @@ const EnvSchema = z
     PORT: z.coerce.number({ error: 'expected a port number' }).int().min(0).max(65535).default(3000),
     HOST: z.string().default('0.0.0.0'),
     WAYFINDER_SHUTDOWN_DELAY: shortDurationSetting('5s', '5s, 500ms'),
+    WAYFINDER_HEAP_GROWTH: z.coerce
+      .number({ error: "expected a whole number of percent such as 50, or 0 for V8's own choice" })
+      .int({ error: "expected a whole number of percent such as 50, or 0 for V8's own choice" })
+      .min(0, { error: "expected a whole number of percent such as 50, or 0 for V8's own choice" })
+      .max(300, { error: 'expected at most 300 (V8 on its own grows the heap by up to 300%)' })
+      .default(50),
     SLACK_BOT_TOKEN: optionalText.pipe(
       z.string().startsWith('xoxb-', 'expected a bot token starting with xoxb-').optional(),
     ),
@@ -293,6 +299,12 @@ export interface Config {
      * sending new ones before the server closes. Not on SIGINT (Ctrl-C).
      */
     shutdownDelayMs: number;
+    /**
+     * How far, in percent, V8 lets the old generation grow past what survived the last full collection before the next
+     * one (V8's `--heap-growing-percent`); 0 leaves it to V8, which lets a server's heap grow to up to four times its
+     * live size under load.
+     */
+    heapGrowthPercent: number;
   };
   slack?: SlackConfig;
   /** Present when GITHUB_ORG is set. */
@@ -353,7 +365,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     database: { url: values.DATABASE_URL, dataDir: values.WAYFINDER_DATA_DIR },
     loadDemo: values.WAYFINDER_DEMO ?? !inbound,
-    http: { port: values.PORT, host: values.HOST, shutdownDelayMs: values.WAYFINDER_SHUTDOWN_DELAY },
+    http: {
+      port: values.PORT,
+      host: values.HOST,
+      shutdownDelayMs: values.WAYFINDER_SHUTDOWN_DELAY,
+      heapGrowthPercent: values.WAYFINDER_HEAP_GROWTH,
+    },
     slack: values.SLACK_BOT_TOKEN
       ? {
           botToken: values.SLACK_BOT_TOKEN,

@@ -2,11 +2,13 @@
  * The one wiring file: it opens the database, creates the store and the clients, and hands them to the
  * surfaces. Nothing else constructs a client or reads settings.
  */
+
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { WebClient } from '@slack/web-api';
 import { createBackground } from './background.ts';
 import { type Config, type GitHubConfig, hasInbound } from './config.ts';
@@ -381,12 +383,24 @@ export interface ServeOptions {
  * per tick. `/readyz` answers 200 once the database answers and Slack is connected (`auth.test` done and, in Socket
  * Mode, the socket open); it says what it waits for otherwise.
  */
+/**
+ * A serving process keeps little alive (the live heap stays near 50 MB with 10,000 entities) but allocates fast under
+ * load, and V8 then lets the old generation grow to four times what survived before collecting it: about 140 MB of
+ * garbage held at 32 concurrent `/owner`s. Growing by `percent` instead collects sooner, for a little more GC time.
+ * V8 reads the flag at each collection, so setting it once the process runs takes effect (`node:v8` warns that
+ * flags set late may not; this one is read when the next heap limit is computed). 0 leaves V8's own choice.
+ */
+function limitHeapGrowth(percent: number): void {
+  if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
 export async function serveWayfinder(
   wayfinder: Wayfinder,
   config: Config,
   baseLogger: Logger,
   opts: ServeOptions = {},
 ): Promise<RunningServer> {
+  limitHeapGrowth(config.http.heapGrowthPercent);
   const metrics = opts.metrics ?? createMetrics({ defaultMetrics: false });
   const logger = opts.metrics ? baseLogger : countingErrors(baseLogger, metrics);
   metrics.watchDatabase(wayfinder.database);

@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       database: { url: undefined, dataDir: './data' },
       loadDemo: true,
-      http: { port: 3000, host: '0.0.0.0', shutdownDelayMs: 5_000 },
+      http: { port: 3000, host: '0.0.0.0', shutdownDelayMs: 5_000, heapGrowthPercent: 50 },
       slack: undefined,
       github: undefined,
       sync: { cron: '*/30 * * * *', orphanGraceMs: 7 * 24 * 60 * 60 * 1000 },
@@ -118,6 +118,19 @@ describe('loadConfig for GitHub and the catalog sync', () => {
       includeForks: true,
       topic: 'wayfinder',
     });
+  });
+
+  it("reads how far a serving process lets its heap grow, 0 leaving it to V8, and refuses what is not a percent", () => {
+    expect(loadConfig({ WAYFINDER_HEAP_GROWTH: '0' }).http.heapGrowthPercent).toBe(0);
+    expect(loadConfig({ WAYFINDER_HEAP_GROWTH: '100' }).http.heapGrowthPercent).toBe(100);
+    for (const value of ['half', '12.5', '-1']) {
+      expect(captureConfigError({ WAYFINDER_HEAP_GROWTH: value }).problems).toEqual([
+        "WAYFINDER_HEAP_GROWTH expected a whole number of percent such as 50, or 0 for V8's own choice",
+      ]);
+    }
+    expect(captureConfigError({ WAYFINDER_HEAP_GROWTH: '1000' }).problems).toEqual([
+      'WAYFINDER_HEAP_GROWTH expected at most 300 (V8 on its own grows the heap by up to 300%)',
+    ]);
   });
 
   it('keeps only the path of a private key file, for the wiring to read', () => {
