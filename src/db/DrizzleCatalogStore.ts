@@ -7,6 +7,7 @@ import type {
   ChatIdentity,
   DependencyNode,
   EntityRecord,
+  FirstDefinitionWins,
   HoldingsFacts,
   NameResolution,
   OwnershipFacts,
@@ -69,7 +70,8 @@ export class DrizzleCatalogStore implements CatalogStore {
     errors: readonly IngestError[];
     locations: readonly string[];
     scopes?: readonly SourceScope[];
-  }): Promise<Omit<ImportCounts, 'failed'>> {
+    firstDefinitionWins?: FirstDefinitionWins;
+  }): Promise<Omit<ImportCounts, 'failed'> & { refused: IngestError[] }> {
     return this.#serialise(() => importEntities(this.#db, opts));
   }
 

@@ -324,12 +324,15 @@ export class GitHubCatalogSync {
       ...(teams?.locations ?? []),
       ...(await this.#staleErrorLocations([...repositories.map((read) => read.repository.fullName), ...opts.gone])),
     ];
-    const written = await this.#store.importEntities({
+    // Checked again under the write lock: another replica may have stored one of these refs since `storedScopes`.
+    const { refused, ...written } = await this.#store.importEntities({
       entities: [...fromFiles, ...fromTeams],
       errors,
       locations,
       scopes,
+      firstDefinitionWins: { scopePrefix: 'github:', describeScope: describeRepositoryScope },
     });
+    errors.push(...refused);
 
     await this.#state.saveRepositories({ states: repositories.map(toSyncState) });
     await this.#state.forgetRepositories({ fullNames: opts.gone });
@@ -427,10 +430,8 @@ function keepFirstDefinitions(
       stored?.scope?.startsWith('github:') && !stored.orphan && !scopesInPlay.has(stored.scope)
         ? stored.scope
         : undefined;
-    if (first || elsewhere) {
-      const where = first
-        ? first.source.location.replace(/^url:/, '')
-        : `repository ${elsewhere?.slice('github:'.length)}`;
+    const where = first ? first.source.location.replace(/^url:/, '') : elsewhere && describeRepositoryScope(elsewhere);
+    if (where) {
       errors.push({
         ...entity.source,
         field: 'metadata.name',
@@ -443,6 +444,11 @@ function keepFirstDefinitions(
     kept.push(entity);
   }
   return kept;
+}
+
+/** `github:acme/payments` → `repository acme/payments`, as a conflict names the repository that keeps an entity. */
+function describeRepositoryScope(scope: string): string {
+  return `repository ${scope.slice('github:'.length)}`;
 }
 
 /**

@@ -100,6 +100,43 @@ describe('concurrent imports', () => {
   });
 });
 
+describe('the first definition of an entity', () => {
+  const REPOSITORY_RULE = { scopePrefix: 'github:', describeScope: (scope: string) => `repository ${scope.slice(7)}` };
+  const inRepository = (repository: string, label: string) =>
+    version(label, 1).map((entity) => ({
+      ...entity,
+      source: { ...entity.source, location: `url:https://github.com/${repository}/blob/main/catalog-info.yaml` },
+    }));
+
+  it('is kept when another repository stored it after the importer looked: the later one is refused under the lock', async () => {
+    const first = inRepository('acme/a', 'from a');
+    await stores[0].importEntities({
+      entities: first,
+      errors: [],
+      locations: [first[0]?.source.location ?? ''],
+      scopes: [{ scope: 'github:acme/a', refs: first.map((entity) => entity.ref) }],
+      firstDefinitionWins: REPOSITORY_RULE,
+    });
+    // The second replica looked before the first wrote (it saw nothing stored), and now writes.
+    const later = inRepository('acme/b', 'from b');
+    const location = later[0]?.source.location ?? '';
+    const counts = await stores[1].importEntities({
+      entities: later,
+      errors: [],
+      locations: [location],
+      scopes: [{ scope: 'github:acme/b', refs: later.map((entity) => entity.ref) }],
+      firstDefinitionWins: REPOSITORY_RULE,
+    });
+
+    expect(counts).toMatchObject({ created: 0, updated: 0, unchanged: 0, orphaned: 0 });
+    const refusal =
+      'component:default/service-0 is already defined in repository acme/a; each entity may be defined once.';
+    expect(counts.refused).toEqual([expect.objectContaining({ location, field: 'metadata.name', message: refusal })]);
+    expect(await descriptions()).toEqual(new Map([['version from a', 1]]));
+    expect(await stores[0].listIngestErrors({ location })).toEqual([expect.objectContaining({ message: refusal })]);
+  });
+});
+
 describe('a webhook sync racing a scheduled sync on another replica', () => {
   let github: FakeGitHubApi;
   beforeEach(async () => {
@@ -137,5 +174,30 @@ describe('a webhook sync racing a scheduled sync on another replica', () => {
     expect(scheduled.counts.created + webhook.counts.created).toBe(300);
     expect(scheduled.counts.unchanged + webhook.counts.unchanged).toBe(300);
     expect(await descriptions()).toEqual(new Map([[null, 300]]));
+  });
+
+  it('keeps one definition of an entity two repositories define, synced at the same moment on two replicas', async () => {
+    const descriptor = (lifecycle: string) =>
+      `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: shared\nspec:\n  type: service\n  lifecycle: ${lifecycle}\n  owner: payments\n`;
+    github.addRepos(
+      { fullName: 'acme/a', files: { 'catalog-info.yaml': descriptor('production') } },
+      { fullName: 'acme/b', files: { 'catalog-info.yaml': descriptor('experimental') } },
+    );
+
+    const [a, b] = await Promise.all([
+      syncOn(0).syncRepositories({ fullNames: ['acme/a'] }),
+      syncOn(1).syncRepositories({ fullNames: ['acme/b'] }),
+    ]);
+
+    const [winner, loser] = a.counts.created === 1 ? [a, b] : [b, a];
+    expect([winner.counts.created, loser.counts.created, loser.counts.updated]).toEqual([1, 0, 0]);
+    expect(loser.counts.failed).toBe(1);
+    expect(loser.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(/^component:default\/shared is already defined in repository acme\/[ab];/),
+      }),
+    ]);
+    const { rows } = await replicas[0].db.execute<{ n: number }>(sql`select count(*)::int as n from entities`);
+    expect(rows[0]?.n).toBe(1);
   });
 });

@@ -157,6 +157,18 @@ export interface SourceScope {
   covers?: string;
 }
 
+/**
+ * The rule that the first definition of a ref wins across sources (Backstage's "conflicting entity" rule): an entity
+ * stored under a scope starting with `scopePrefix` stays there while it is not orphaned and its scope is not among
+ * the scopes this import reads, and another source's definition of it is refused. Checked under the catalog write
+ * lock, so that two replicas syncing two repositories that define the same entity cannot both take it.
+ */
+export interface FirstDefinitionWins {
+  scopePrefix: string;
+  /** The owning scope as the refusal names it: `repository acme/payments` for `github:acme/payments`. */
+  describeScope(scope: string): string;
+}
+
 export type RefreshOutcome =
   /** `source` is the file or repository read; the counts cover everything it holds. */
   | { status: 'refreshed'; source: string; counts: ImportCounts; errors: IngestError[] }

@@ -3,6 +3,7 @@ import type {
   ChatIdentity,
   DependencyNode,
   EntityRecord,
+  FirstDefinitionWins,
   HoldingsFacts,
   NameResolution,
   OwnershipFacts,
@@ -32,7 +33,9 @@ export interface CatalogStore {
     errors: readonly IngestError[];
     locations: readonly string[];
     scopes?: readonly SourceScope[];
-  }): Promise<Omit<ImportCounts, 'failed'>>;
+    /** Refuse, under the write lock, entities another scope of this kind already holds (see `FirstDefinitionWins`). */
+    firstDefinitionWins?: FirstDefinitionWins;
+  }): Promise<Omit<ImportCounts, 'failed'> & { refused: IngestError[] }>;
   /** Deletes the entities orphaned before `before`, with the relations they declared; returns how many. */
   purgeOrphans(opts: { before: Date }): Promise<number>;
   /**

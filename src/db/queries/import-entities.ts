@@ -13,7 +13,7 @@
  * costs nothing.
  */
 import { type SQL, sql } from 'drizzle-orm';
-import type { SourceScope } from '../../core/catalog/records.ts';
+import type { FirstDefinitionWins, SourceScope } from '../../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity } from '../../core/catalog/types.ts';
 import type { Db, Tx } from '../drizzle-db.ts';
 import { entities, ingestErrors, locations } from '../schema.ts';
@@ -36,11 +36,14 @@ export async function importEntities(
     errors: readonly IngestError[];
     locations: readonly string[];
     scopes?: readonly SourceScope[];
+    firstDefinitionWins?: FirstDefinitionWins;
   },
-): Promise<Omit<ImportCounts, 'failed'>> {
+): Promise<Omit<ImportCounts, 'failed'> & { refused: IngestError[] }> {
   const unique = firstOfEachRef(opts.entities);
   const scopeOf = new Map<EntityRef, string>();
   for (const { scope, refs } of opts.scopes ?? []) for (const ref of refs) scopeOf.set(ref, scope);
+  const scopesInPlay = new Set((opts.scopes ?? []).map(({ scope }) => scope));
+  const refused: IngestError[] = [];
   const counts = await db.transaction(async (tx) => {
     await lockCatalogWrites(tx);
     const counts = { created: 0, updated: 0, unchanged: 0, orphaned: 0 };
@@ -48,6 +51,17 @@ export async function importEntities(
       const stored = await storedStates(tx, batch);
       const changed = batch.filter((entity) => {
         const state = stored.get(entity.ref);
+        const owner =
+          opts.firstDefinitionWins && state && definedElsewhere(state, opts.firstDefinitionWins, scopesInPlay);
+        if (owner && opts.firstDefinitionWins) {
+          refused.push({
+            ...entity.source,
+            field: 'metadata.name',
+            entityRef: entity.ref,
+            message: `${entity.ref} is already defined in ${opts.firstDefinitionWins.describeScope(owner)}; each entity may be defined once.`,
+          });
+          return false;
+        }
         if (!state) {
           counts.created += 1;
           return true;
@@ -68,7 +82,7 @@ export async function importEntities(
     }
     if (opts.scopes?.length) counts.orphaned = await orphanVanished(tx, opts.scopes, opts.errors);
     if (counts.created + counts.updated + counts.orphaned > 0) await rebuildDerived(tx);
-    await replaceErrors(tx, opts.errors, opts.locations);
+    await replaceErrors(tx, [...opts.errors, ...refused], opts.locations);
     await recordLocations(tx, opts.locations);
     return counts;
   });
@@ -77,7 +91,17 @@ export async function importEntities(
   if (counts.created + counts.updated >= ANALYZE_AFTER) {
     await db.execute(sql`vacuum (analyze) entities, relations`);
   }
-  return counts;
+  return { ...counts, refused };
+}
+
+/** The scope that keeps `state`'s entity under `rule`, or undefined when this import may write it. */
+function definedElsewhere(
+  state: { sourceScope: string | null; orphan: boolean },
+  rule: FirstDefinitionWins,
+  scopesInPlay: ReadonlySet<string>,
+): string | undefined {
+  const scope = state.sourceScope;
+  return scope?.startsWith(rule.scopePrefix) && !state.orphan && !scopesInPlay.has(scope) ? scope : undefined;
 }
 
 /**
