@@ -330,7 +330,10 @@ export class GitHubCatalogSync {
       errors,
       locations,
       scopes,
-      firstDefinitionWins: { scopePrefix: 'github:', describeScope: describeRepositoryScope },
+      firstDefinitionWins: {
+        scopePrefix: 'github:',
+        describeDefinition: ({ scope }) => describeRepositoryScope(scope),
+      },
     });
     errors.push(...refused);
 

@@ -49,12 +49,28 @@ export async function importCatalog(opts: {
   const { loaded, scopes } = mergeRoots(
     loads.map((load) => ({ ...load, scopeRoot: enclosingRoot(load.root, storedRoots) })),
   );
-  const written = await opts.store.importEntities({ ...loaded, scopes });
+  // Another root's entity keeps its definition, as within one import (Backstage refuses such a conflict).
+  const { refused, ...written } = await opts.store.importEntities({
+    ...loaded,
+    scopes,
+    firstDefinitionWins: { scopePrefix: 'file:', describeDefinition: relativeToRefused },
+  });
+  const errors = [...loaded.errors, ...refused];
   return {
-    counts: { ...written, failed: countFailedDocuments(loaded.errors) },
-    errors: loaded.errors,
+    counts: { ...written, failed: countFailedDocuments(errors) },
+    errors,
     skipped: loaded.skipped,
   };
+}
+
+/**
+ * Where another root keeps an entity, as its refusal names it: that file relative to the refused one's folder, so
+ * that no server path reaches a chat answer (`/wayfinder errors`).
+ */
+function relativeToRefused(stored: { location: string | null }, entity: ProcessedEntity): string {
+  const there = stored.location?.replace(/^file:/, '');
+  if (!there) return 'another folder imported before';
+  return path.relative(path.dirname(entity.source.location.replace(/^file:/, '')), there);
 }
 
 /** The scope of the entities imported by hand from `root` (an absolute path): `file:/srv/catalog`. */

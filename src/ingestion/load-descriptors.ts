@@ -16,7 +16,7 @@ import type {
   SkippedDocument,
   SourcePosition,
 } from '../core/catalog/types.ts';
-import { type PlaceholderBase, resolvePlaceholders } from './placeholders.ts';
+import { isInsideDirectory, type PlaceholderBase, resolvePlaceholders } from './placeholders.ts';
 
 /**
  * Reads files named by absolute URL. An import given none reports url targets and URL placeholders as skipped;
@@ -187,7 +187,7 @@ async function loadPath(load: Load, absolutePath: string, within: Within): Promi
   if (stats === 'missing') {
     load.errors.push({
       location: fileLocation(absolutePath),
-      message: `${absolutePath} does not exist; expected a descriptor file or a directory of them.`,
+      message: 'Nothing exists at this path; expected a descriptor file or a directory of them.',
     });
     return false;
   }
@@ -236,7 +236,7 @@ async function listYamlFiles(load: Load, directory: string, walking: readonly st
       if (walking.includes(real)) {
         load.skipped.push({
           location: fileLocation(entryPath),
-          reason: `${entryPath} is a symbolic link to ${real}, which holds it: a loop. It was not followed again (its files are read once, through ${real}).`,
+          reason: 'A symbolic link to a folder that holds it: a loop. It was not followed again (its files are read once).',
         });
         continue;
       }
@@ -261,7 +261,7 @@ async function linkedKind(load: Load, link: string): Promise<'directory' | 'file
         : code === 'ENOENT'
           ? 'a symbolic link to something that does not exist'
           : `a symbolic link that could not be followed (${code})`;
-    load.skipped.push({ location: fileLocation(link), reason: `${link} was not read: it is ${why}.` });
+    load.skipped.push({ location: fileLocation(link), reason: `Not read: it is ${why}.` });
     return undefined;
   }
 }
@@ -448,10 +448,11 @@ async function followTarget(
             problem: `Target "${target}" of ${entity.ref} matches no file, relative to the folder of this file; expected at least one descriptor file, or presence: optional if it may match none.`,
           };
     }
-    for (const match of matches) {
+    const inside = await filterAsync(matches, (match) => insideImport(match, base.within));
+    for (const match of inside) {
       await loadFile(load, match, { explicit: false, within: base.within });
     }
-    return undefined;
+    return inside.length < matches.length ? outsideImport(target, entity) : undefined;
   }
   const targetPath = path.resolve(directory, target);
   const stats = await statOrError(load, targetPath);
@@ -463,12 +464,33 @@ async function followTarget(
       problem: `Target "${target}" of ${entity.ref} does not exist, relative to the folder of this file; expected a descriptor file, or presence: optional if it may be missing.`,
     };
   }
+  if (stats && !(await insideImport(targetPath, base.within))) return outsideImport(target, entity);
   if (stats?.isDirectory()) {
     await loadDirectory(load, targetPath, base.within);
   } else if (stats) {
     await loadFile(load, targetPath, { explicit: true, within: base.within });
   }
   return undefined;
+}
+
+/** Whether a Location target's file or folder lies inside the imported folder (see `isInsideDirectory`). */
+async function insideImport(target: string, within: Within): Promise<boolean> {
+  try {
+    return await isInsideDirectory(await realpath(target), within.root);
+  } catch {
+    return false;
+  }
+}
+
+function outsideImport(target: string, entity: ProcessedEntity): TargetOutcome {
+  return {
+    problem: `Target "${target}" of ${entity.ref} reaches outside the imported folder, which import does not read; expected files inside it (import the other folder on its own, or give a url target).`,
+  };
+}
+
+async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
+  const kept = await Promise.all(items.map(keep));
+  return items.filter((_, index) => kept[index]);
 }
 
 /** A url target (or a relative one of a file read from a URL): read through the reader, or skipped with why. */
@@ -635,8 +657,8 @@ async function noDescriptorsMessage(absolutePath: string): Promise<string> {
     () => false,
   );
   return isDirectory
-    ? `${absolutePath} holds no descriptors; expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`
-    : `${absolutePath} holds no descriptors; expected at least one YAML document with apiVersion, kind, metadata and spec.`;
+    ? `This folder holds no descriptors; expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`
+    : `This file holds no descriptors; expected at least one YAML document with apiVersion, kind, metadata and spec.`;
 }
 
 function fileLocation(absolutePath: string): string {
@@ -656,7 +678,7 @@ async function statOrError(load: Load, file: string): Promise<Stats | 'missing' 
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       return 'missing';
     }
-    load.errors.push({ location: fileLocation(file), message: `${file} could not be read (${code}).` });
+    load.errors.push({ location: fileLocation(file), message: `This file could not be read (${code}).` });
     return undefined;
   }
 }
@@ -666,7 +688,7 @@ async function realpathOrError(load: Load, file: string): Promise<string | undef
   try {
     return await realpath(file);
   } catch (error) {
-    load.errors.push({ location: fileLocation(file), message: `${file} could not be read (${errorCode(error)}).` });
+    load.errors.push({ location: fileLocation(file), message: `This file could not be read (${errorCode(error)}).` });
     return undefined;
   }
 }
@@ -675,7 +697,7 @@ async function readFileOrError(load: Load, file: string): Promise<string | undef
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    load.errors.push({ location: fileLocation(file), message: `${file} could not be read (${errorCode(error)}).` });
+    load.errors.push({ location: fileLocation(file), message: `This file could not be read (${errorCode(error)}).` });
     return undefined;
   }
 }
@@ -686,7 +708,7 @@ async function readdirOrError(load: Load, directory: string) {
   } catch (error) {
     load.errors.push({
       location: fileLocation(directory),
-      message: `${directory} could not be read (${errorCode(error)}).`,
+      message: `This folder could not be read (${errorCode(error)}).`,
     });
     return [];
   }

@@ -138,13 +138,10 @@ async function readTarget(opts: {
   const file = path.resolve(base.directory, target);
   try {
     const real = await realpath(file);
-    const root = await realpath(base.root);
-    if (real !== root && !real.startsWith(`${root}${path.sep}`)) {
+    if (!(await isInsideDirectory(real, base.root))) {
       outcome.problems.push({
         field,
-        message: cannotRead(
-          `${file} is outside the imported directory ${base.root}; expected a file inside it, or an absolute URL.`,
-        ),
+        message: cannotRead('it is outside the imported directory; expected a file inside it, or an absolute URL.'),
       });
       return undefined;
     }
@@ -153,8 +150,8 @@ async function readTarget(opts: {
     const code = codeOf(error);
     const why =
       code === 'ENOENT' || code === 'ENOTDIR'
-        ? `${file} does not exist; expected a file relative to the descriptor, or an absolute URL.`
-        : `${file} could not be read (${code ?? messageOf(error)}).`;
+        ? 'it does not exist, relative to the folder of this file; expected a file there, or an absolute URL.'
+        : `it could not be read (${code ?? messageOf(error)}).`;
     outcome.problems.push({ field, message: cannotRead(why) });
     return undefined;
   }
@@ -211,4 +208,14 @@ function messageOf(error: unknown): string {
 
 function codeOf(error: unknown): string | undefined {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+}
+
+/**
+ * Whether `realPath` (links already resolved) is `root` or lies under it, links in `root` resolved too. What a hand
+ * import reads, placeholders and Location targets alike, stays inside the folder imported: a descriptor must not make
+ * the server read, and quote in an error, a file such as /etc/passwd. Throws what `realpath(root)` throws.
+ */
+export async function isInsideDirectory(realPath: string, root: string): Promise<boolean> {
+  const realRoot = await realpath(root);
+  return realPath === realRoot || realPath.startsWith(`${realRoot}${path.sep}`);
 }

@@ -101,7 +101,10 @@ describe('concurrent imports', () => {
 });
 
 describe('the first definition of an entity', () => {
-  const REPOSITORY_RULE = { scopePrefix: 'github:', describeScope: (scope: string) => `repository ${scope.slice(7)}` };
+  const REPOSITORY_RULE = {
+    scopePrefix: 'github:',
+    describeDefinition: ({ scope }: { scope: string }) => `repository ${scope.slice('github:'.length)}`,
+  };
   const inRepository = (repository: string, label: string) =>
     version(label, 1).map((entity) => ({
       ...entity,

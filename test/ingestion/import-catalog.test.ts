@@ -160,6 +160,30 @@ describe('importing several roots', () => {
     ]);
   });
 
+  it('keeps the first definition when another root imported later defines the same ref, and says where it is', async () => {
+    await write({
+      'one/catalog-info.yaml': component('ledger'),
+      'two/catalog-info.yaml': component('ledger', 'finance'),
+    });
+    await importPaths(at('one'));
+
+    const { counts, errors } = await importPaths(at('two'));
+
+    expect(counts).toMatchObject({ created: 0, updated: 0, failed: 1 });
+    expect(errors).toEqual([
+      expect.objectContaining({
+        location: `file:${at('two/catalog-info.yaml')}`,
+        entityRef: 'component:default/ledger',
+        message:
+          'component:default/ledger is already defined in ../one/catalog-info.yaml; each entity may be defined once.',
+      }),
+    ]);
+    expect((await store.getEntity({ ref: 'component:default/ledger' }))?.envelope.spec?.owner).toBe('payments');
+    expect((await importPaths(at('one'))).counts).toMatchObject({ unchanged: 1, failed: 0 });
+    // The folder holding both answers for both roots: its first file read (one/) keeps the entity.
+    expect((await importPaths(scratch)).counts).toMatchObject({ failed: 1, orphaned: 0 });
+  });
+
   it('refreshes part of a folder imported before when one of its subfolders is imported', async () => {
     await write({
       'catalog/payments/catalog-info.yaml': component('payments-api'),
@@ -199,7 +223,7 @@ describe('importing several roots', () => {
     const { counts, errors } = await importPaths(at('catalog'));
 
     expect(counts.orphaned).toBe(0);
-    expect(errors[0]?.message).toContain('does not exist');
+    expect(errors[0]?.message).toContain('Nothing exists at this path');
     expect(await state('ledger')).toBe('live');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -238,7 +238,7 @@ describe('loadDescriptors', () => {
     expect(loaded.errors).toEqual([
       {
         location: `file:${missing}`,
-        message: `${missing} does not exist; expected a descriptor file or a directory of them.`,
+        message: 'Nothing exists at this path; expected a descriptor file or a directory of them.',
       },
     ]);
   });
@@ -250,7 +250,7 @@ describe('loadDescriptors', () => {
     const loaded = await loadDescriptors({ paths: [empty, blank] });
     const says = (file: string) => ({
       location: `file:${file}`,
-      message: `${file} holds no descriptors; expected at least one YAML document with apiVersion, kind, metadata and spec.`,
+      message: `This file holds no descriptors; expected at least one YAML document with apiVersion, kind, metadata and spec.`,
     });
     expect(loaded).toEqual({
       entities: [],
@@ -269,7 +269,7 @@ describe('loadDescriptors', () => {
     expect(loaded.errors).toEqual([
       {
         location: `file:${root}`,
-        message: `${root} holds no descriptors; expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`,
+        message: `This folder holds no descriptors; expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`,
       },
     ]);
   });
@@ -304,15 +304,15 @@ describe('loadDescriptors', () => {
     const loaded = await loadDescriptors({ paths: [root] });
     expect(loaded.errors).toEqual([]);
     expect(refsOf(loaded.entities)).toEqual(['api:default/team-api']);
-    const real = await realpath(root);
     expect(loaded.skipped).toEqual([
       {
         location: `file:${path.join(root, 'dangling.yaml')}`,
-        reason: `${path.join(root, 'dangling.yaml')} was not read: it is a symbolic link to something that does not exist.`,
+        reason: 'Not read: it is a symbolic link to something that does not exist.',
       },
       {
         location: `file:${path.join(root, 'team', 'back-to-root')}`,
-        reason: `${path.join(root, 'team', 'back-to-root')} is a symbolic link to ${real}, which holds it: a loop. It was not followed again (its files are read once, through ${real}).`,
+        reason:
+          'A symbolic link to a folder that holds it: a loop. It was not followed again (its files are read once).',
       },
     ]);
   });
@@ -405,7 +405,7 @@ describe('loadDescriptors', () => {
         7,
         'spec.definition',
         'api:default/orders-api',
-        `Placeholder $text could not read location ./missing.yaml, ${path.join(root, 'missing.yaml')} does not exist; expected a file relative to the descriptor, or an absolute URL.`,
+        `Placeholder $text could not read location ./missing.yaml, it does not exist, relative to the folder of this file; expected a file there, or an absolute URL.`,
       ],
       [
         8,
@@ -429,8 +429,28 @@ describe('loadDescriptors', () => {
     const loaded = await loadDescriptors({ paths: [path.join(root, 'inner')] });
     expect(loaded.entities).toEqual([]);
     expect(loaded.errors[0]?.message).toBe(
-      `Placeholder $text could not read location ../secret.txt, ${path.join(root, 'secret.txt')} is outside the imported directory ${path.join(root, 'inner')}; expected a file inside it, or an absolute URL.`,
+      `Placeholder $text could not read location ../secret.txt, it is outside the imported directory; expected a file inside it, or an absolute URL.`,
     );
+  });
+
+  it('refuses Location targets that reach outside the imported folder, and never quotes what is there', async () => {
+    const root = await scratchTree({
+      'inner/team.yaml': api('inside-api'),
+      'outside/other.yaml': api('outside-api'),
+      'secret.txt': 'root:x:0:0:hunter2',
+    });
+    const secret = path.join(root, 'secret.txt');
+    await writeFile(
+      path.join(root, 'inner', 'catalog-info.yaml'),
+      location('escape', [JSON.stringify(secret), '../outside/*.yaml', './team.yaml']),
+    );
+    const loaded = await loadDescriptors({ paths: [path.join(root, 'inner')] });
+
+    expect(refsOf(loaded.entities).sort()).toEqual(['api:default/inside-api', 'location:default/escape']);
+    const outside = (target: string) =>
+      `Target "${target}" of location:default/escape reaches outside the imported folder, which import does not read; expected files inside it (import the other folder on its own, or give a url target).`;
+    expect(loaded.errors.map((error) => error.message)).toEqual([outside(secret), outside('../outside/*.yaml')]);
+    expect(JSON.stringify(loaded.errors)).not.toContain('hunter2');
   });
 
   it('keeps a URL placeholder as written, reported as skipped, when no GitHub is configured', async () => {

@@ -4,7 +4,7 @@
  */
 
 import type { ChatIds, ChatPlatform } from '../view-model.ts';
-import type { EntityEnvelope, EntityRef, ImportCounts, IngestError, RelationType } from './types.ts';
+import type { EntityEnvelope, EntityRef, ImportCounts, IngestError, ProcessedEntity, RelationType } from './types.ts';
 
 /** An entity as stored: its descriptor plus what the catalog knows about it. */
 export interface EntityRecord {
@@ -165,8 +165,11 @@ export interface SourceScope {
  */
 export interface FirstDefinitionWins {
   scopePrefix: string;
-  /** The owning scope as the refusal names it: `repository acme/payments` for `github:acme/payments`. */
-  describeScope(scope: string): string;
+  /**
+   * Where the kept definition is, as the refusal of `entity` names it: `repository acme/payments` for a scope
+   * `github:acme/payments`, or its file relative to the refused one's. `location` is the stored source location.
+   */
+  describeDefinition(stored: { scope: string; location: string | null }, entity: ProcessedEntity): string;
 }
 
 export type RefreshOutcome =

@@ -42,7 +42,7 @@ export async function importEntities(
   const unique = firstOfEachRef(opts.entities);
   const scopeOf = new Map<EntityRef, string>();
   for (const { scope, refs } of opts.scopes ?? []) for (const ref of refs) scopeOf.set(ref, scope);
-  const scopesInPlay = new Set((opts.scopes ?? []).map(({ scope }) => scope));
+  const inPlay = scopesInPlay(opts.scopes ?? []);
   const refused: IngestError[] = [];
   const counts = await db.transaction(async (tx) => {
     await lockCatalogWrites(tx);
@@ -51,14 +51,15 @@ export async function importEntities(
       const stored = await storedStates(tx, batch);
       const changed = batch.filter((entity) => {
         const state = stored.get(entity.ref);
-        const owner =
-          opts.firstDefinitionWins && state && definedElsewhere(state, opts.firstDefinitionWins, scopesInPlay);
-        if (owner && opts.firstDefinitionWins) {
+        const rule = opts.firstDefinitionWins;
+        const owner = rule && state && definedElsewhere(state, rule, inPlay);
+        if (rule && owner) {
+          const where = rule.describeDefinition({ scope: owner, location: state?.sourceLocation ?? null }, entity);
           refused.push({
             ...entity.source,
             field: 'metadata.name',
             entityRef: entity.ref,
-            message: `${entity.ref} is already defined in ${opts.firstDefinitionWins.describeScope(owner)}; each entity may be defined once.`,
+            message: `${entity.ref} is already defined in ${where}; each entity may be defined once.`,
           });
           return false;
         }
@@ -98,10 +99,20 @@ export async function importEntities(
 function definedElsewhere(
   state: { sourceScope: string | null; orphan: boolean },
   rule: FirstDefinitionWins,
-  scopesInPlay: ReadonlySet<string>,
+  inPlay: (scope: string) => boolean,
 ): string | undefined {
   const scope = state.sourceScope;
-  return scope?.startsWith(rule.scopePrefix) && !state.orphan && !scopesInPlay.has(scope) ? scope : undefined;
+  return scope?.startsWith(rule.scopePrefix) && !state.orphan && !inPlay(scope) ? scope : undefined;
+}
+
+/**
+ * Whether an import of `scopes` answers for entities stored under a scope: one of them, or (for a hand import whose
+ * scope `covers` a folder) a root imported on its own before, at or under that folder (see `SourceScope.covers`).
+ */
+function scopesInPlay(scopes: readonly SourceScope[]): (scope: string) => boolean {
+  const named = new Set(scopes.map(({ scope }) => scope));
+  const covered = scopes.flatMap(({ covers }) => (covers === undefined ? [] : [`file:${covers}`]));
+  return (scope) => named.has(scope) || covered.some((root) => scope === root || scope.startsWith(`${root}/`));
 }
 
 /**
