@@ -214,7 +214,13 @@ export async function composeDelivery(
     return {
       channel: delivery.channel,
       key,
-      message: composeOrgDigest({ period, scorecards: deps.scorecards, current, previous }),
+      message: composeOrgDigest({
+        period,
+        scorecards: deps.scorecards,
+        current,
+        previous,
+        titles: new Map([...teams.values()].map((team) => [team.ref, team.title])),
+      }),
     };
   }
   const ownerRefs = await deps.store.teamAndSubteams({ ref: delivery.teamRef });
@@ -225,6 +231,7 @@ export async function composeDelivery(
   const title = teams.get(delivery.teamRef)?.title ?? delivery.teamRef;
   const message = composeTeamDigest({
     team: { ref: delivery.teamRef, title },
+    subteams: ownerRefs.length - 1,
     period,
     scorecards: deps.scorecards,
     current,
