@@ -73,6 +73,15 @@ describe('/scorecard lists cut short name the command that shows the rest', () =
     );
   });
 
+  it('refuses paging flags where there is no list to page, and a scorecard id that is not loaded', async () => {
+    expect(await ask('/scorecard squad-01-svc-1 --offset 15')).toContain(
+      "--offset pages a team's or the org's lists; squad-01-svc-1 is a Component.",
+    );
+    expect(await ask('/scorecard fleet --scorecard readiness')).toContain(
+      'No scorecard has the id readiness; expected one of production-readiness, security-basics.',
+    );
+  });
+
   it("pages the org's teams per scorecard", async () => {
     const org = await ask('/scorecard org');
     expect(org).toContain('  …and 5 more. Try /scorecard org --scorecard production-readiness --offset 15');

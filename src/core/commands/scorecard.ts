@@ -11,7 +11,7 @@
  */
 
 import { z } from 'zod';
-import { displayNameOf, kindLabel, shortName, titleOf } from '../catalog/facts.ts';
+import { displayNameOf, shortName, titleOf } from '../catalog/facts.ts';
 import type { EntityRecord } from '../catalog/records.ts';
 import type { ScorecardSource } from '../ports/scorecard-source.ts';
 import {
@@ -93,7 +93,7 @@ export const scorecardCommand: CommandDefinition = {
     if (changes || offset !== undefined) {
       return inputProblemAnswer(
         this,
-        `${changes ? '--changes' : '--offset'} pages a team's or the org's lists; ${shortName(resolved.entity)} is a ${kindLabel(resolved.entity)}.`,
+        `${changes ? '--changes' : '--offset'} pages a team's or the org's lists; ${shortName(resolved.entity)} is a ${resolved.entity.envelope.kind}.`,
       );
     }
     return entityAnswer(source, resolved.entity, options);
