@@ -132,7 +132,7 @@ export function composeOrgDigest(opts: {
   return { summary: `Scorecards across the org, week ${period}: ${summary.join('; ')}`, blocks };
 }
 
-/** Teams (direct owners) by the net levels their services gained or lost, largest moves first. */
+/** Teams (direct owners) by the net levels their entities gained or lost, largest moves first. */
 function biggestMovers(
   current: readonly StoredResult[],
   previous: readonly StoredResult[],
