@@ -58,7 +58,7 @@ import { collectGitHubFacts, describeFactsSummary } from './scorecards/collect-f
 import { describeDigest } from './scorecards/digest-job.ts';
 import { ORG_TEAM, previewDigest, runDigest } from './scorecards/digest-run.ts';
 import { evaluateAndStore } from './scorecards/evaluate-all.ts';
-import { formatScorecardProblem, loadScorecards } from './scorecards/load.ts';
+import { formatScorecardProblem, formatScorecardWarning, loadScorecards } from './scorecards/load.ts';
 import { formatDigestStatus, formatEvaluation } from './scorecards/report.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
 import { StartupError } from './startup.ts';
@@ -527,7 +527,7 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
     .description('check the scorecard files (WAYFINDER_SCORECARDS_DIR); exits 1 on any problem')
     .action(async () => {
       const { config } = settings();
-      const loaded = await loadScorecards(config.scorecards.dir);
+      const loaded = await loadScorecards(config.scorecards.dir, { today: dayOf(new Date()) });
       if (loaded.files.length === 0) {
         // Asked to validate, an empty or missing folder is most likely a wrong WAYFINDER_SCORECARDS_DIR.
         console.error(
@@ -537,12 +537,16 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
         return;
       }
       for (const problem of loaded.problems) console.error(formatScorecardProblem(problem, process.cwd()));
+      for (const warning of loaded.warnings) console.error(formatScorecardWarning(warning, process.cwd()));
       for (const scorecard of loaded.scorecards) {
         console.log(
           `${scorecard.id}: ${scorecard.title}, ${scorecard.levels.join(' → ')}, ${scorecard.rules.length} rules`,
         );
       }
-      console.log(`${loaded.scorecards.length} valid, ${loaded.files.length - loaded.scorecards.length} failed`);
+      const warned = loaded.warnings.length > 0 ? `, ${countOf(loaded.warnings.length, 'warning')}` : '';
+      console.log(
+        `${loaded.scorecards.length} valid, ${loaded.files.length - loaded.scorecards.length} failed${warned}`,
+      );
       setExitCode(loaded.problems.length > 0 ? 1 : 0);
     });
   scorecards
@@ -554,12 +558,17 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
       const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
       try {
         const chosen = chooseScorecards(wayfinder.scorecards.scorecards(), options.scorecard);
+        const today = dayOf(new Date());
+        // An expired exemption no longer applies: say so, since the levels it held up may drop.
+        const { warnings } = await loadScorecards(config.scorecards.dir, { today });
+        for (const warning of warnings.filter((found) => chosen.some((card) => card.id === found.scorecardId)))
+          console.error(formatScorecardWarning(warning, process.cwd()));
         const period = periodOf(new Date());
         const counts = await evaluateAndStore({
           store: wayfinder.scorecardStore,
           scorecards: chosen,
           period,
-          today: dayOf(new Date()),
+          today,
         });
         const results = await wayfinder.scorecardStore.history({ period });
         for (const line of formatEvaluation(chosen, results)) console.log(line);

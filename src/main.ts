@@ -23,6 +23,7 @@ import type { ProcessedEventLog } from './core/ports/processed-event-log.ts';
 import type { ScorecardSource } from './core/ports/scorecard-source.ts';
 import type { SyncStateStore } from './core/ports/sync-state-store.ts';
 import type { TemplateEngine } from './core/ports/template-engine.ts';
+import { dayOf } from './core/scorecards/period.ts';
 import { createDatabase, type Database, migrateDatabase } from './db/client.ts';
 import { DrizzleCatalogStore } from './db/DrizzleCatalogStore.ts';
 import { DrizzleConditionalCache } from './db/DrizzleConditionalCache.ts';
@@ -63,7 +64,7 @@ import { createRequestSystem, type RequestSystem, silentNotifier } from './reque
 import { collectGitHubFacts, describeFactsSummary } from './scorecards/collect-facts.ts';
 import { catchUpDigest, createDigestJob } from './scorecards/digest-job.ts';
 import type { DigestDependencies } from './scorecards/digest-run.ts';
-import { formatScorecardProblem, loadScorecards } from './scorecards/load.ts';
+import { formatScorecardProblem, formatScorecardWarning, loadScorecards } from './scorecards/load.ts';
 import { createPacer } from './scorecards/pacer.ts';
 import { createScorecardSource } from './scorecards/scorecard-source.ts';
 import { createSlackApp } from './slack/app.ts';
@@ -147,10 +148,11 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
     });
   const refresher = createCatalogRefresher({ store, refreshScope: github && ((opts) => github.refreshScope(opts)) });
   const scorecardStore = new DrizzleScorecardStore({ db: database.db });
-  const loaded = await loadScorecards(config.scorecards.dir);
+  const loaded = await loadScorecards(config.scorecards.dir, { today: dayOf(new Date()) });
   for (const problem of loaded.problems) {
     logger.warn(`Scorecard file left out: ${formatScorecardProblem(problem, process.cwd())}`);
   }
+  for (const warning of loaded.warnings) logger.warn(`Scorecard ${formatScorecardWarning(warning, process.cwd())}`);
   const scorecards = createScorecardSource({ scorecards: loaded.scorecards, store: scorecardStore });
   return {
     database,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Delivery, DigestDeliveries, DigestRun } from '../core/ports/digest-deliveries.ts';
+import { type ClaimTable, claimNext, renewClaim, settleClaim } from './claims.ts';
 import type { Db } from './drizzle-db.ts';
 
 type DeliveryRow = {
@@ -18,10 +19,20 @@ type RunRow = { period: string; skipped: string[]; planned_at: Date | string; fi
 
 const ms = (value: number) => sql`now() + ${value}::double precision * interval '1 millisecond'`;
 
+/** A delivery is a durable job (`claims.ts`): `sending` while claimed, under a lease that runs out at `claimed_until`. */
+const DELIVERIES: ClaimTable = {
+  table: 'digest_deliveries',
+  id: 'id',
+  state: { column: 'status', claimed: 'sending' },
+  holder: 'claimed_by',
+  lease: { kind: 'until', column: 'claimed_until' },
+};
+
 /**
- * `DigestDeliveries` on `digest_deliveries` and `digest_runs`. Times are the database's clock, so replicas need not
- * agree on theirs. A claim is one statement (`FOR UPDATE SKIP LOCKED` picks a row no other claim is taking), and every
- * mark after it names the holder, so a holder whose claim ran out and was taken over cannot overwrite the new one.
+ * `DigestDeliveries` on `digest_deliveries` and `digest_runs`, each delivery a durable job of the claim mechanism
+ * template requests use too (`claims.ts`): claimed with `FOR UPDATE SKIP LOCKED` under a lease, and every mark after
+ * the claim names the holder, so a holder whose claim ran out and was taken over cannot overwrite the new one. Times
+ * are the database's clock, so replicas need not agree on theirs.
  */
 export class DrizzleDigestDeliveries implements DigestDeliveries {
   readonly #db: Db;
@@ -64,51 +75,47 @@ export class DrizzleDigestDeliveries implements DigestDeliveries {
     leaseMs: number;
     teamRef?: string;
   }): Promise<Delivery | undefined> {
-    const team = opts.teamRef ? sql`and team_ref = ${opts.teamRef}` : sql``;
-    const result = await this.#db.execute<DeliveryRow>(sql`
-      with next as (
-        select id, status = 'sending' as resumed from digest_deliveries
-        where period = ${opts.period} ${team}
-          and ((status = 'pending' and not_before <= now()) or (status = 'sending' and claimed_until <= now()))
-        order by id
-        limit 1
-        for update skip locked
-      )
-      update digest_deliveries d
-      set status = 'sending', claimed_by = ${opts.holder}, claimed_until = ${ms(opts.leaseMs)}
-      from next where d.id = next.id
-      returning d.*, next.resumed`);
-    return result.rows[0] && toDelivery(result.rows[0]);
+    const row = await claimNext<DeliveryRow>(this.#db, DELIVERIES, {
+      holder: opts.holder,
+      leaseMs: opts.leaseMs,
+      scope: opts.teamRef ? sql`period = ${opts.period} and team_ref = ${opts.teamRef}` : sql`period = ${opts.period}`,
+      ready: sql`status = 'pending' and not_before <= now()`,
+      order: sql`id`,
+      ownExpired: true,
+    });
+    return row && toDelivery(row);
   }
 
-  async renew(opts: { id: number; holder: string; leaseMs: number }): Promise<boolean> {
-    const result = await this.#db.execute<{ id: number }>(sql`
-      update digest_deliveries set claimed_until = ${ms(opts.leaseMs)}
-      where id = ${opts.id} and claimed_by = ${opts.holder} and status = 'sending' returning id`);
-    return result.rows.length === 1;
+  renew(opts: { id: number; holder: string; leaseMs: number }): Promise<boolean> {
+    return renewClaim(this.#db, DELIVERIES, {
+      where: sql`id = ${opts.id}`,
+      holder: opts.holder,
+      leaseMs: opts.leaseMs,
+    });
   }
 
   async markPosted(opts: { id: number; holder: string; ts: string }): Promise<void> {
-    await this.#db.execute(sql`
-      update digest_deliveries
-      set status = 'posted', message_ts = ${opts.ts}, posted_at = now(), claimed_until = null,
-        attempts = attempts + 1, last_error = null
-      where id = ${opts.id} and claimed_by = ${opts.holder} and status = 'sending'`);
+    await settleClaim(this.#db, DELIVERIES, {
+      where: sql`id = ${opts.id}`,
+      holder: opts.holder,
+      set: sql`status = 'posted', message_ts = ${opts.ts}, posted_at = now(), attempts = attempts + 1, last_error = null`,
+    });
   }
 
   async markRetry(opts: { id: number; holder: string; error: string; backoffMs: number }): Promise<void> {
-    await this.#db.execute(sql`
-      update digest_deliveries
-      set status = 'pending', attempts = attempts + 1, last_error = ${opts.error},
-        not_before = ${ms(opts.backoffMs)}, claimed_until = null
-      where id = ${opts.id} and claimed_by = ${opts.holder} and status = 'sending'`);
+    await settleClaim(this.#db, DELIVERIES, {
+      where: sql`id = ${opts.id}`,
+      holder: opts.holder,
+      set: sql`status = 'pending', attempts = attempts + 1, last_error = ${opts.error}, not_before = ${ms(opts.backoffMs)}`,
+    });
   }
 
   async markFailed(opts: { id: number; holder: string; error: string }): Promise<void> {
-    await this.#db.execute(sql`
-      update digest_deliveries
-      set status = 'failed', attempts = attempts + 1, last_error = ${opts.error}, claimed_until = null
-      where id = ${opts.id} and claimed_by = ${opts.holder} and status = 'sending'`);
+    await settleClaim(this.#db, DELIVERIES, {
+      where: sql`id = ${opts.id}`,
+      holder: opts.holder,
+      set: sql`status = 'failed', attempts = attempts + 1, last_error = ${opts.error}`,
+    });
   }
 
   async nextDue(opts: { period: string; teamRef?: string }): Promise<number | undefined> {

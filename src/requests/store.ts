@@ -1,8 +1,8 @@
 /**
  * `RequestStore` on Postgres (PGlite or a server): `template_requests`, `request_steps`, `audit_log` and
  * `wizard_sessions` (migration 0008). Each state change is one conditional `update … where state in (…)`, written
- * with its audit entry in one transaction; claims use `FOR UPDATE SKIP LOCKED`, so replicas never run the same
- * request at once. Times are the database's clock, so replicas' clocks need not agree.
+ * with its audit entry in one transaction; claims are the durable jobs of `src/db/claims.ts` (`FOR UPDATE SKIP
+ * LOCKED`, a heartbeat lease), so replicas never run the same request at once. Times are the database's clock, so replicas' clocks need not agree.
  */
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
@@ -21,10 +21,23 @@ import {
   type TemplateRequest,
 } from '../core/requests/types.ts';
 import type { ChatPlatform } from '../core/view-model.ts';
+import { type ClaimTable, claimNext, renewClaim } from '../db/claims.ts';
 import type { Db, Tx } from '../db/drizzle-db.ts';
 import { auditLog, requestSteps, templateRequests, wizardSessions } from '../db/schema.ts';
 
 type RequestRow = typeof templateRequests.$inferSelect;
+
+/**
+ * A request is a durable job (`src/db/claims.ts`, shared with the digest's deliveries): `running` while claimed, its
+ * lease kept by a heartbeat (`heartbeat_at`). It is released by `transition` to any other state, which clears the claim.
+ */
+const REQUESTS: ClaimTable = {
+  table: 'template_requests',
+  id: 'id',
+  state: { column: 'state', claimed: 'running' },
+  holder: 'claimed_by',
+  lease: { kind: 'heartbeat', column: 'heartbeat_at' },
+};
 type StepRow = typeof requestSteps.$inferSelect;
 
 const ActorJson = z.object({
@@ -153,37 +166,18 @@ export class DrizzleRequestStore implements RequestStore {
   }
 
   async claimNext(opts: { holder: string; staleMs: number }): Promise<TemplateRequest | undefined> {
-    const claimed = await this.#db.execute<{ id: string }>(sql`
-      update template_requests set state = 'running', claimed_by = ${opts.holder}, heartbeat_at = now(),
-        updated_at = now()
-      where id = (
-        select id from template_requests
-        where state = 'approved'
-          or (state = 'running' and claimed_by is distinct from ${opts.holder} and (heartbeat_at is null
-            or heartbeat_at < now() - ${opts.staleMs}::double precision * interval '1 millisecond'))
-        order by heartbeat_at nulls first, created_at, id
-        limit 1
-        for update skip locked
-      )
-      returning id
-    `);
-    const id = claimed.rows[0]?.id;
-    return id === undefined ? undefined : this.#mustGet(id);
+    const claimed = await claimNext<{ id: string }>(this.#db, REQUESTS, {
+      holder: opts.holder,
+      leaseMs: opts.staleMs,
+      ready: sql`state = 'approved'`,
+      order: sql`heartbeat_at nulls first, created_at, id`,
+      set: sql`updated_at = now()`,
+    });
+    return claimed === undefined ? undefined : this.#mustGet(claimed.id);
   }
 
-  async heartbeat(opts: { id: string; holder: string }): Promise<boolean> {
-    const rows = await this.#db
-      .update(templateRequests)
-      .set({ heartbeatAt: sql`now()` })
-      .where(
-        and(
-          eq(templateRequests.id, opts.id),
-          eq(templateRequests.claimedBy, opts.holder),
-          eq(templateRequests.state, 'running'),
-        ),
-      )
-      .returning({ id: templateRequests.id });
-    return rows.length === 1;
+  heartbeat(opts: { id: string; holder: string }): Promise<boolean> {
+    return renewClaim(this.#db, REQUESTS, { where: sql`id = ${opts.id}`, holder: opts.holder });
   }
 
   async startStep(opts: { id: string; stepId: string }): Promise<void> {

@@ -22,25 +22,34 @@ const FONT_FILE = path.join(
 );
 const FONT_FAMILY = 'DejaVu Sans';
 
+/**
+ * The level colours, lowest slot ("below Bronze") first: Paul Tol's "bright" scheme, which stays apart for people with
+ * any of the common colour-vision deficiencies (https://personal.sron.nl/~pault/#sec:qualitative). The first four (below
+ * the first level and three levels, the usual scorecard) are at least 28 CIELAB units apart from each other under
+ * simulated protanopia, deuteranopia and tritanopia; the sequential "tealblues" they replace were 10 to 12 apart even to
+ * normal vision. Segments are also separated by a white line.
+ */
+const LEVEL_COLOURS = ['#EE6677', '#CCBB44', '#66CCEE', '#4477AA', '#228833', '#AA3377'] as const;
+
 /** The Vega-Lite spec of `series` (Vega-Lite 6). */
 export function chartSpec(series: ChartSeries): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: series.title,
     data: { values: series.points },
-    mark: 'bar',
+    mark: { type: 'bar', stroke: 'white', strokeWidth: 1 },
     width: 260,
     height: 160,
     encoding: {
       column: { field: 'scorecard', type: 'nominal', title: null },
       x: { field: 'week', type: 'ordinal', title: null, axis: { labelAngle: -45 } },
-      y: { field: 'count', type: 'quantitative', title: 'services', stack: 'zero' },
+      y: { field: 'count', type: 'quantitative', title: 'entities', stack: 'zero' },
       color: {
         field: 'level',
         type: 'ordinal',
         title: 'Level',
         sort: { field: 'rank' },
-        scale: { scheme: 'tealblues' },
+        scale: { range: [...LEVEL_COLOURS] },
       },
       order: { field: 'rank', type: 'quantitative' },
     },

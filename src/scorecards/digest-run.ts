@@ -11,8 +11,8 @@
  *    carries its key in Slack's message metadata, so if it reached the channel it is marked posted, not sent again.
  *
  * The schedule's job lease (`src/jobs/run-job.ts`) makes one replica run this at a time; the delivery rows make it
- * safe even when two do (a `wayfinder digest run` beside the schedule). This is a deliveries table on the existing
- * job leases; the durable job mechanism being built for template runs had not landed when this was written.
+ * safe even when two do (a `wayfinder digest run` beside the schedule). Each delivery is a durable job of the claim
+ * mechanism template runs use too (`src/db/claims.ts`).
  */
 
 import { RateLimitedError } from '../core/errors.ts';
@@ -214,7 +214,13 @@ export async function composeDelivery(
     return {
       channel: delivery.channel,
       key,
-      message: composeOrgDigest({ period, scorecards: deps.scorecards, current, previous }),
+      message: composeOrgDigest({
+        period,
+        scorecards: deps.scorecards,
+        current,
+        previous,
+        titles: new Map([...teams.values()].map((team) => [team.ref, team.title])),
+      }),
     };
   }
   const ownerRefs = await deps.store.teamAndSubteams({ ref: delivery.teamRef });
@@ -225,6 +231,7 @@ export async function composeDelivery(
   const title = teams.get(delivery.teamRef)?.title ?? delivery.teamRef;
   const message = composeTeamDigest({
     team: { ref: delivery.teamRef, title },
+    subteams: ownerRefs.length - 1,
     period,
     scorecards: deps.scorecards,
     current,

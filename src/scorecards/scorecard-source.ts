@@ -28,5 +28,8 @@ export function createScorecardSource(opts: {
     },
     history: (args) => store.history(args),
     teamAndSubteams: (args) => store.teamAndSubteams(args),
+    async teamTitles() {
+      return new Map((await store.teamChannels()).map((team) => [team.ref, team.title]));
+    },
   };
 }

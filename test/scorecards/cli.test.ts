@@ -36,9 +36,23 @@ describe('wayfinder scorecards and digest', () => {
       const run = await wayfinder(['scorecards', 'validate'], { WAYFINDER_SCORECARDS_DIR: dir });
       expect(run.code).toBe(1);
       expect(run.stderr.trim()).toBe(
-        'cards/broken.yaml: rules[0].level: expected one of the levels (Bronze) but found "Gold"',
+        'cards/broken.yaml:7:5: rules[0].level: expected one of the levels (Bronze) but found "Gold"',
       );
       expect(run.stdout.trim()).toBe('0 valid, 1 failed');
+
+      // An exemption past its expiry is a warning: the scorecard loads and validate still succeeds.
+      const expired = path.join(scratch, 'expired');
+      await import('node:fs/promises').then((fs) => fs.mkdir(expired));
+      await writeFile(
+        path.join(expired, 'old.yaml'),
+        'id: old\ntitle: Old\nowner: group:default/x\nlevels: [Bronze]\nrules:\n  - id: r\n    level: Bronze\n    title: R\n    why: W\n    fix: { text: F }\n    check: { fact: owner.exists, operator: equals, value: true }\nexemptions:\n  - { entity: component:default/a, rule: r, reason: Gone, expires: 2020-01-31 }\n',
+      );
+      const warned = await wayfinder(['scorecards', 'validate'], { WAYFINDER_SCORECARDS_DIR: expired });
+      expect(warned.code).toBe(0);
+      expect(warned.stderr.trim()).toBe(
+        'expired/old.yaml:13:59: warning: exemptions[0]: expired on 2020-01-31: component:default/a is scored on r again. Extend expires, or remove the exemption',
+      );
+      expect(warned.stdout.trim()).toBe('old: Old, Bronze, 1 rules\n1 valid, 0 failed, 1 warning');
 
       const typo = await wayfinder(['scorecards', 'validate'], {
         WAYFINDER_SCORECARDS_DIR: path.join(scratch, 'crads'),
@@ -71,7 +85,7 @@ describe('wayfinder scorecards and digest', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout).toContain('── #payments-team ──');
       expect(run.stdout).toContain('Payments Team: scorecards, week ');
-      expect(run.stdout).toContain('Production readiness: Gold 0 · Silver 1 · Bronze 3 · below Bronze 0');
+      expect(run.stdout).toContain('Production readiness, 4 entities: Gold 0 · Silver 1 · Bronze 3 · below Bronze 0');
       const [png] = await readdir(out);
       expect(png).toMatch(/^group_default_payments-\d{4}-W\d{2}\.png$/);
       expect((await readFile(path.join(out, png ?? ''))).subarray(1, 4).toString()).toBe('PNG');

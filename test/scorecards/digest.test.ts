@@ -88,13 +88,13 @@ describe('the weekly digest', () => {
       "Payments Team: scorecards, week 2026-W49
       ────────────────────────────────────────
 
-      4 services owned by the team and its sub-teams
+      4 entities scored, owned by Payments Team
 
-      Production readiness: Gold 0 · Silver 1 · Bronze 3 · below Bronze 0
+      Production readiness, 4 entities: Gold 0 · Silver 1 · Bronze 3 · below Bronze 0
 
       Last week: Gold 0 · Silver 2 · Bronze 2 · below Bronze 0
 
-      Security basics: Gold 0 · Silver 0 · Bronze 4 · below Bronze 0
+      Security basics, 4 entities: Gold 0 · Silver 0 · Bronze 4 · below Bronze 0
 
       Same as last week
 
@@ -104,24 +104,24 @@ describe('the weekly digest', () => {
         • payments-worker: Silver → Bronze (Production readiness) — now fails: Has an on-call rota
 
       Two fixes that would help most
-        • Has an on-call rota (Production readiness): would raise 3 services to Silver — Add the pagerduty.com/service-id annotation, or wayfinder.dev/on-call with the rota. How to (https://backstage.io/docs/features/software-catalog/well-known-annotations)
-        • Has a tier tag (Production readiness): would raise 1 service to Gold — Tag the entity with its tier (tier-1, tier-2 or tier-3).
+        • Has an on-call rota (Production readiness): would raise 3 entities to Silver — Add the pagerduty.com/service-id annotation, or wayfinder.dev/on-call with the rota. How to (https://backstage.io/docs/features/software-catalog/well-known-annotations)
+        • Has a tier tag (Production readiness): would raise 1 entity to Gold — Tag the entity with its tier (tier-1, tier-2 or tier-3).
 
-      Every service and rule: /scorecard group:payments"
+      Every entity and rule: /scorecard group:payments"
     `);
     const org = await composeDelivery(deps, { teamRef: ORG_TEAM, channel: '#leadership', period: '2026-W49' }, teams);
     expect(renderText(org.message, { color: false })).toMatchInlineSnapshot(`
       "Scorecards across the org, week 2026-W49
       ────────────────────────────────────────
 
-      Production readiness: Gold 0 · Silver 2 · Bronze 8 · below Bronze 0
+      Production readiness, 10 entities: Gold 0 · Silver 2 · Bronze 8 · below Bronze 0
 
       By team
-        • payments: Gold 0 · Silver 1 · Bronze 3 · below Bronze 0
-        • checkout: Gold 0 · Silver 0 · Bronze 3 · below Bronze 0
-        • identity: Gold 0 · Silver 1 · Bronze 0 · below Bronze 0
-        • platform: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
-        • sre: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
+        • Payments Team: Gold 0 · Silver 1 · Bronze 3 · below Bronze 0
+        • Checkout Team: Gold 0 · Silver 0 · Bronze 3 · below Bronze 0
+        • Identity: Gold 0 · Silver 1 · Bronze 0 · below Bronze 0
+        • Platform: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
+        • SRE: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
 
       Rules failing most
         • Has a tier tag: 10 of 10 fail it (Gold)
@@ -130,19 +130,19 @@ describe('the weekly digest', () => {
 
       ────────────────────────────────────────
 
-      Security basics: Gold 0 · Silver 0 · Bronze 11 · below Bronze 0
+      Security basics, 11 entities: Gold 0 · Silver 0 · Bronze 11 · below Bronze 0
 
       By team
-        • checkout: Gold 0 · Silver 0 · Bronze 4 · below Bronze 0
-        • payments: Gold 0 · Silver 0 · Bronze 4 · below Bronze 0
-        • identity: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
-        • platform: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
-        • sre: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
+        • Checkout Team: Gold 0 · Silver 0 · Bronze 4 · below Bronze 0
+        • Payments Team: Gold 0 · Silver 0 · Bronze 4 · below Bronze 0
+        • Identity: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
+        • Platform: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
+        • SRE: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
 
       ────────────────────────────────────────
 
       Biggest movers since last week (net levels)
-        • payments: -1"
+        • Payments Team: -1"
     `);
   });
 

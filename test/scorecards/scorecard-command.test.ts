@@ -1,6 +1,9 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/console/render.ts';
 import { runCommandLine } from '../../src/core/commands/index.ts';
+import { createLogger } from '../../src/logger.ts';
+import { composeDelivery } from '../../src/scorecards/digest-run.ts';
 import { evaluateAndStore } from '../../src/scorecards/evaluate-all.ts';
 import { openScorecardCatalog, type ScorecardCatalog } from './setup.ts';
 
@@ -50,9 +53,9 @@ describe('/scorecard', () => {
       "Commerce: scorecards
       ────────────────────
 
-      8 entities owned by Commerce and 2 sub-teams
+      8 entities scored, owned by Commerce and 2 sub-teams
 
-      Production readiness: Gold 0 · Silver 1 · Bronze 6 · below Bronze 0
+      Production readiness, 7 entities: Gold 0 · Silver 1 · Bronze 6 · below Bronze 0
 
         • cart-service: Bronze, 66.7%
         • checkout-web: Bronze, 66.7%
@@ -63,12 +66,12 @@ describe('/scorecard', () => {
         • payments-api: Silver, 88.9%
 
       Fixes that would help most
-        • Has an on-call rota (Production readiness): would raise 6 services to Silver — Add the pagerduty.com/service-id annotation, or wayfinder.dev/on-call with the rota. How to (https://backstage.io/docs/features/software-catalog/well-known-annotations)
-        • Has a tier tag (Production readiness): would raise 1 service to Gold — Tag the entity with its tier (tier-1, tier-2 or tier-3).
+        • Has an on-call rota (Production readiness): would raise 6 entities to Silver — Add the pagerduty.com/service-id annotation, or wayfinder.dev/on-call with the rota. How to (https://backstage.io/docs/features/software-catalog/well-known-annotations)
+        • Has a tier tag (Production readiness): would raise 1 entity to Gold — Tag the entity with its tier (tier-1, tier-2 or tier-3).
 
       ────────────────────────────────────────
 
-      Security basics: Gold 0 · Silver 0 · Bronze 8 · below Bronze 0
+      Security basics, 8 entities: Gold 0 · Silver 0 · Bronze 8 · below Bronze 0
 
         • cart-service: Bronze, 100%
         • checkout-web: Bronze, 100%
@@ -87,26 +90,93 @@ describe('/scorecard', () => {
       "Scorecards across the org
       ─────────────────────────
 
-      Production readiness: Gold 0 · Silver 2 · Bronze 8 · below Bronze 0
+      Production readiness, 10 entities: Gold 0 · Silver 2 · Bronze 8 · below Bronze 0
 
       By team
-        • payments: Gold 0 · Silver 1 · Bronze 3 · below Bronze 0
-        • checkout: Gold 0 · Silver 0 · Bronze 3 · below Bronze 0
-        • identity: Gold 0 · Silver 1 · Bronze 0 · below Bronze 0
-        • platform: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
-        • sre: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
+        • Payments Team: Gold 0 · Silver 1 · Bronze 3 · below Bronze 0
+        • Checkout Team: Gold 0 · Silver 0 · Bronze 3 · below Bronze 0
+        • Identity: Gold 0 · Silver 1 · Bronze 0 · below Bronze 0
+        • Platform: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
+        • SRE: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
 
       ────────────────────────────────────────
 
-      Security basics: Gold 0 · Silver 0 · Bronze 11 · below Bronze 0
+      Security basics, 11 entities: Gold 0 · Silver 0 · Bronze 11 · below Bronze 0
 
       By team
-        • checkout: Gold 0 · Silver 0 · Bronze 4 · below Bronze 0
-        • payments: Gold 0 · Silver 0 · Bronze 4 · below Bronze 0
-        • identity: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
-        • platform: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
-        • sre: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0"
+        • Checkout Team: Gold 0 · Silver 0 · Bronze 4 · below Bronze 0
+        • Payments Team: Gold 0 · Silver 0 · Bronze 4 · below Bronze 0
+        • Identity: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
+        • Platform: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0
+        • SRE: Gold 0 · Silver 0 · Bronze 1 · below Bronze 0"
     `);
+  });
+
+  it('means the team when a Group and a System share a name, and says how to ask for the System', async () => {
+    const answer = await runCommandLine(sc.context, '/scorecard payments');
+    const text = renderText(answer, { color: false });
+    expect(answer.outcome).toBeUndefined();
+    expect(text.split('\n').slice(0, 8).join('\n')).toMatchInlineSnapshot(`
+      "Payments Team: scorecards
+      ─────────────────────────
+
+      4 entities scored, owned by Payments Team
+
+      payments also names the System Payments: /scorecard system:payments. A team wins a name it shares.
+
+        → system:payments: /scorecard system:default/payments"
+    `);
+    // The button asks for the System by its full ref.
+    const buttons = answer.blocks.flatMap((block) => (block.type === 'actions' ? block.buttons : []));
+    expect(buttons).toEqual([
+      { label: 'system:payments', action: 'run', command: '/scorecard system:default/payments' },
+    ]);
+    expect(await ask('/scorecard system:payments')).toBe('No scorecard applies to Payments (System).');
+  });
+
+  it("counts a team's entities the same way, in the same word, in /scorecard and in its digest", async () => {
+    // This week's history also holds the results of a scorecard since removed, over everything Payments owns.
+    await evaluateAndStore({ store: sc.store, scorecards: sc.scorecards, period: '2026-W49', today: '2026-11-30' });
+    const owned = await sc.source.evaluate({ ownerRefs: ['group:default/payments'] });
+    await sc.store.saveResults({
+      period: '2026-W49',
+      results: [
+        ...new Set(owned.map((result) => result.entityRef)),
+        'api:default/payments-rest',
+        'api:default/payment-events',
+        'resource:default/payments-db',
+        'resource:default/ledger-db',
+        'system:default/payments',
+      ].map((entityRef) => ({
+        entityRef,
+        entityName: entityRef,
+        ownerRef: 'group:default/payments',
+        scorecardId: 'removed-scorecard',
+        level: 0,
+        score: 100,
+        outcomes: {},
+      })),
+    });
+    const teams = new Map((await sc.store.teamChannels()).map((team) => [team.ref, team]));
+    const digest = await composeDelivery(
+      { scorecards: sc.scorecards, store: sc.store, logger: createLogger({ level: 'error' }) },
+      { teamRef: 'group:default/payments', channel: '#payments-team', period: '2026-W49' },
+      teams,
+    );
+    const digestText = renderText(digest.message, { color: false });
+    const answer = await ask('/scorecard group:payments');
+    const scope = (text: string) => text.split('\n').find((line) => line.includes('scored'));
+    expect(scope(answer)).toBe('4 entities scored, owned by Payments Team');
+    expect(scope(digestText)).toBe(scope(answer));
+    // Each scorecard's level counts add up to the number it is said to apply to.
+    for (const text of [answer, digestText]) {
+      for (const line of text.split('\n').filter((candidate) => / entities: Gold/.test(candidate))) {
+        const total = Number(/, (\d+) entities:/.exec(line)?.[1]);
+        const sum = [...line.matchAll(/ (\d+)(?= ·|$)/g)].reduce((acc, match) => acc + Number(match[1]), 0);
+        expect(sum, line).toBe(total);
+      }
+    }
+    await sc.database.db.execute(sql`delete from scorecard_results`);
   });
 
   it('stores results per entity, scorecard and week, and reads last week back as history', async () => {

@@ -1,60 +1,139 @@
 /**
- * `/scorecard <entity | team | org>`: an entity's level on each scorecard that applies and the failing rules with how to
- * fix them; a team's roll-up over the services it and its sub-teams own; the org's level distribution per team.
- * Levels are evaluated now from the catalog's current facts; "last week" is read from history.
+ * `/scorecard <entity | team | org> [--scorecard id] [--changes] [--offset N]`: an entity's level on each scorecard
+ * that applies and the failing rules with how to fix them; a team's roll-up over what it and its sub-teams own; the
+ * org's level distribution per team. Levels are evaluated now from the catalog's current facts; "last week" is read
+ * from history.
+ *
+ * - A name shared by a Group and other entities (a team and a System both called `payments`) means the Group: teams
+ *   are what people ask scorecards about. The answer names the others and how to ask for them (`system:payments`).
+ * - Every list cut short ends with the command that shows the rest: a team's entities and the org's teams per
+ *   scorecard page with `--scorecard <id> --offset N`, a team's changes since last week with `--changes --offset N`.
  */
-import { shortName, titleOf } from '../catalog/facts.ts';
+
+import { z } from 'zod';
+import { displayNameOf, shortName, titleOf } from '../catalog/facts.ts';
 import type { EntityRecord } from '../catalog/records.ts';
 import type { ScorecardSource } from '../ports/scorecard-source.ts';
-import { changeItem, countsLine, distributionBlocks, fixItem, fixSpans } from '../scorecards/describe.ts';
+import {
+  changeListBlocks,
+  changesCommand,
+  countsLine,
+  distributionBlocks,
+  entitiesCount,
+  fixItem,
+  fixSpans,
+  OVERVIEW_LIST,
+  PAGE_LIST,
+  pagedList,
+  scopeLine,
+  scorecardCountsText,
+  teamChanges,
+  typedRef,
+} from '../scorecards/describe.ts';
 import type { ScorecardResult } from '../scorecards/evaluate.ts';
 import { failingAt } from '../scorecards/evaluate.ts';
 import type { Scorecard } from '../scorecards/format.ts';
 import { periodBefore, periodOf } from '../scorecards/period.ts';
-import { changesBetween, levelCounts, levelName, type StoredResult, topFixes } from '../scorecards/results.ts';
+import { levelCounts, levelName, type StoredResult, topFixes } from '../scorecards/results.ts';
 import type { Block, ListItem, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { parseArgs } from './args.ts';
-import { inputProblemAnswer, resolveEntity, usageAnswer } from './resolve.ts';
-import type { CommandDefinition } from './types.ts';
+import { booleanFlag, offsetFlag, parseArgs, valueFlag } from './args.ts';
+import { explainResolution, inputProblemAnswer, SUGGESTIONS, usageAnswer } from './resolve.ts';
+import type { CommandContext, CommandDefinition } from './types.ts';
 
-/** Entities a team answer lists per scorecard, lowest level first. */
-const TEAM_LIST_LIMIT = 15;
+const SCORECARD_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+const FLAGS = {
+  scorecard: valueFlag({
+    schema: z.string().regex(SCORECARD_ID, { error: 'expected a scorecard id such as production-readiness' }),
+    expected: 'a scorecard id such as production-readiness',
+    synopsis: '--scorecard id',
+  }),
+  changes: booleanFlag(),
+  offset: offsetFlag,
+};
+
+interface Options {
+  /** Only this scorecard; set when `--scorecard` named a loaded one. */
+  only?: Scorecard;
+  changes: boolean;
+  offset: number;
+}
 
 export const scorecardCommand: CommandDefinition = {
   name: 'scorecard',
   description: "Scorecard levels: an entity's with what to fix, a team's roll-up, or the org's per team.",
-  usage: '<entity | team | org>',
+  usage: '<entity | team | org> [--scorecard id] [--changes] [--offset N]',
   example: '/scorecard payments-api',
   async run(context, args) {
-    const parsed = parseArgs(args, {}, `/${this.name}`);
+    const parsed = parseArgs(args, FLAGS, `/${this.name}`);
     if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
     if (!parsed.text) return usageAnswer(this.name, this.usage, this.example);
     const source = context.scorecards;
     if (!source || source.scorecards().length === 0) return notSetUp();
-    if (parsed.text.toLowerCase() === 'org') return orgAnswer(source);
-    const resolved = await resolveEntity(context, this.name, parsed.text);
+    const { scorecard: id, changes, offset } = parsed.flags;
+    const only = id === undefined ? undefined : source.scorecards().find((candidate) => candidate.id === id);
+    if (id !== undefined && !only) {
+      return inputProblemAnswer(
+        this,
+        `No scorecard has the id ${id}; expected one of ${source
+          .scorecards()
+          .map((scorecard) => scorecard.id)
+          .join(', ')}.`,
+      );
+    }
+    const options: Options = { ...(only ? { only } : {}), changes, offset: offset ?? 0 };
+    if (parsed.text.toLowerCase() === 'org') {
+      if (changes) return inputProblemAnswer(this, "--changes lists a team's changes since last week; name a team.");
+      return orgAnswer(source, options);
+    }
+    const resolved = await resolveForScorecard(context, parsed.text);
     if (resolved.message) return resolved.message;
-    if (resolved.entity.kind === 'group') return teamAnswer(source, resolved.entity);
-    return entityAnswer(source, resolved.entity);
+    if (resolved.entity.kind === 'group') return teamAnswer(source, resolved.entity, resolved.others, options);
+    if (changes || offset !== undefined) {
+      return inputProblemAnswer(
+        this,
+        `${changes ? '--changes' : '--offset'} pages a team's or the org's lists; ${shortName(resolved.entity)} is a ${resolved.entity.envelope.kind}.`,
+      );
+    }
+    return entityAnswer(source, resolved.entity, options);
   },
 };
+
+/**
+ * The entity a name means to `/scorecard`. When a Group shares the name with entities of other kinds, the Group is
+ * meant, and the others are returned to be named in the answer; any other shared name is asked about as everywhere.
+ */
+async function resolveForScorecard(
+  context: CommandContext,
+  name: string,
+): Promise<{ entity: EntityRecord; others: EntityRecord[]; message?: never } | { entity?: never; message: Message }> {
+  const resolution = await context.store.resolveName({ text: name, suggestionLimit: SUGGESTIONS });
+  if (resolution.status === 'ambiguous') {
+    const groups = resolution.candidates.filter((candidate) => candidate.kind === 'group');
+    const [group] = groups;
+    if (group && groups.length === 1) {
+      return { entity: group, others: resolution.candidates.filter((candidate) => candidate !== group) };
+    }
+  }
+  const resolved = explainResolution({ command: 'scorecard', name }, resolution);
+  return resolved.message ? { message: resolved.message } : { entity: resolved.entity, others: [] };
+}
 
 function notSetUp(): Message {
   const text = 'No scorecards are set up: put scorecard files in WAYFINDER_SCORECARDS_DIR (./scorecards by default).';
   return { summary: text, blocks: [{ type: 'text', text: [plain(text)] }] };
 }
 
-async function entityAnswer(source: ScorecardSource, entity: EntityRecord): Promise<Message> {
-  const results = await source.evaluateEntity({ ref: entity.ref });
+async function entityAnswer(source: ScorecardSource, entity: EntityRecord, options: Options): Promise<Message> {
+  const results = (await source.evaluateEntity({ ref: entity.ref })).filter(
+    (result) => !options.only || result.scorecardId === options.only.id,
+  );
   const title = titleOf(entity);
+  const command = `/scorecard ${shortName(entity)}${options.only ? ` --scorecard ${options.only.id}` : ''}`;
   if (results.length === 0) {
-    const text = `No scorecard applies to ${title} (${entity.envelope.kind}).`;
-    return {
-      summary: text,
-      blocks: [{ type: 'text', text: [plain(text)] }],
-      command: `/scorecard ${shortName(entity)}`,
-    };
+    const text = `No scorecard ${options.only ? `called ${options.only.title} ` : ''}applies to ${title} (${entity.envelope.kind}).`;
+    return { summary: text, blocks: [{ type: 'text', text: [plain(text)] }], command };
   }
   const lastWeek = await source.history({ period: periodBefore(periodOf(source.now())), refs: [entity.ref] });
   const previous = new Map(lastWeek.map((result) => [result.scorecardId, result.level]));
@@ -80,7 +159,7 @@ async function entityAnswer(source: ScorecardSource, entity: EntityRecord): Prom
       ...ruleBlocks(scorecard, result),
     );
   }
-  return { summary: `${title}: ${summary.join('; ')}`, blocks, command: `/scorecard ${shortName(entity)}` };
+  return { summary: `${title}: ${summary.join('; ')}`, blocks, command };
 }
 
 function trend(scorecard: Scorecard, before: number | undefined, now: number): string {
@@ -110,72 +189,181 @@ function ruleBlocks(scorecard: Scorecard, result: ScorecardResult): Block[] {
   return blocks;
 }
 
-async function teamAnswer(source: ScorecardSource, team: EntityRecord): Promise<Message> {
+/**
+ * A team's roll-up. Without flags: per scorecard, its level counts, the lowest `OVERVIEW_LIST` entities and the fixes
+ * that would help most, then the changes since last week. `--scorecard id`: that scorecard's entities, a page of
+ * `PAGE_LIST` from `--offset`. `--changes`: every change since last week, a page from `--offset`.
+ */
+async function teamAnswer(
+  source: ScorecardSource,
+  team: EntityRecord,
+  others: readonly EntityRecord[],
+  options: Options,
+): Promise<Message> {
+  const scorecards = options.only ? [options.only] : source.scorecards();
   const teams = await source.teamAndSubteams({ ref: team.ref });
   const [current, previous] = await Promise.all([
     source.evaluate({ ownerRefs: teams }),
     source.history({ period: periodBefore(periodOf(source.now())), ownerRefs: teams }),
   ]);
-  const title = titleOf(team);
-  const command = `/scorecard ${shortName(team)}`;
-  const entities = new Set(current.map((result) => result.entityRef)).size;
-  if (entities === 0) {
-    const text = `${title} and its sub-teams own nothing a scorecard applies to.`;
-    return { summary: text, blocks: [{ type: 'text', text: [plain(text)] }], command };
-  }
-  const scope = teams.length > 1 ? `${title} and ${teams.length - 1} sub-teams` : title;
-  const blocks: Block[] = [
-    { type: 'header', text: `${title}: scorecards` },
-    { type: 'context', text: [plain(`${entities} entities owned by ${scope}`)] },
+  const mine = current.filter((result) => scorecards.some((scorecard) => scorecard.id === result.scorecardId));
+  const title = displayNameOf(team);
+  const typed = typedRef(team.ref);
+  const command = `/scorecard ${typed}${flagsText(options)}`;
+  const header: Block[] = [
+    { type: 'header', text: `${title}: ${options.changes ? 'scorecard changes since last week' : 'scorecards'}` },
+    { type: 'context', text: [plain(scopeLine({ results: mine, team: title, subteams: teams.length - 1 }))] },
+    ...othersNamed(team, others),
   ];
+  if (mine.length === 0) {
+    const text = `${title}${teams.length > 1 ? ' and its sub-teams own' : ' owns'} nothing ${options.only ? `${options.only.title} applies to` : 'a scorecard applies to'}.`;
+    return { summary: text, blocks: [...header.slice(2), { type: 'text', text: [plain(text)] }], command };
+  }
+  if (options.changes) return teamChangesAnswer({ team, title, scorecards, mine, previous, header, command, options });
+  const blocks: Block[] = [...header];
   const summary: string[] = [];
-  for (const scorecard of source.scorecards()) {
-    const mine = current.filter((result) => result.scorecardId === scorecard.id);
-    if (mine.length === 0) continue;
-    const counts = countsLine(scorecard, levelCounts(scorecard, mine));
-    summary.push(`${scorecard.title}: ${counts}`);
+  const limit = options.only ? PAGE_LIST : OVERVIEW_LIST;
+  for (const scorecard of scorecards) {
+    const results = mine.filter((result) => result.scorecardId === scorecard.id);
+    if (results.length === 0) continue;
+    summary.push(`${scorecard.title}: ${countsLine(scorecard, levelCounts(scorecard, results))}`);
     if (summary.length > 1) blocks.push({ type: 'divider' });
-    blocks.push({ type: 'text', text: [strong(scorecard.title), plain(`: ${counts}`)] });
-    blocks.push(...teamScorecardBlocks(scorecard, mine, previous));
+    blocks.push({ type: 'text', text: scorecardCountsText(scorecard, results) });
+    const lowest = [...results]
+      .sort((a, b) => a.level - b.level || a.score - b.score || a.entityName.localeCompare(b.entityName))
+      .map((result) => ({
+        text: [code(result.entityName), plain(`: ${levelName(scorecard, result.level)}, ${result.score}%`)],
+      }));
+    blocks.push(
+      pagedList({
+        items: lowest,
+        offset: options.offset,
+        limit,
+        moreCommand: `/scorecard ${typed} --scorecard ${scorecard.id}`,
+        empty: `Nothing from ${options.offset + 1} on: ${scorecard.title} applies to ${entitiesCount(lowest.length)} here.`,
+      }),
+    );
+    const fixes = topFixes(scorecard, results).map((fix) => fixItem(scorecard, fix));
+    if (fixes.length > 0) blocks.push({ type: 'list', title: 'Fixes that would help most', items: fixes });
+  }
+  if (!options.only) {
+    const changes = teamChanges(scorecards, mine, previous);
+    if (changes.regressions.length + changes.promotions.length > 0) {
+      blocks.push({ type: 'divider' }, ...changeListBlocks(team.ref, changes));
+    }
   }
   return { summary: `${title}: ${summary.join('; ')}`, blocks, command };
 }
 
-function teamScorecardBlocks(
-  scorecard: Scorecard,
-  current: readonly StoredResult[],
-  previous: readonly StoredResult[],
-): Block[] {
-  const blocks: Block[] = [];
-  const lowest = [...current].sort(
-    (a, b) => a.level - b.level || a.score - b.score || a.entityName.localeCompare(b.entityName),
-  );
-  blocks.push({
-    type: 'list',
-    items: lowest.slice(0, TEAM_LIST_LIMIT).map((result) => ({
-      text: [code(result.entityName), plain(`: ${levelName(scorecard, result.level)}, ${result.score}%`)],
-    })),
-    ...(lowest.length > TEAM_LIST_LIMIT ? { omitted: lowest.length - TEAM_LIST_LIMIT } : {}),
-  });
-  const { promotions, regressions } = changesBetween(scorecard, current, previous);
-  const changes = [...regressions, ...promotions].map((change) => changeItem(scorecard, change));
-  if (changes.length > 0) blocks.push({ type: 'list', title: 'Since last week', items: changes });
-  const fixes = topFixes(scorecard, current).map((fix) => fixItem(scorecard, fix));
-  if (fixes.length > 0) blocks.push({ type: 'list', title: 'Fixes that would help most', items: fixes });
-  return blocks;
+function teamChangesAnswer(opts: {
+  team: EntityRecord;
+  title: string;
+  scorecards: readonly Scorecard[];
+  mine: readonly StoredResult[];
+  previous: readonly StoredResult[];
+  header: Block[];
+  command: string;
+  options: Options;
+}): Message {
+  const { title, options } = opts;
+  const { regressions, promotions } = teamChanges(opts.scorecards, opts.mine, opts.previous);
+  const all = [...regressions, ...promotions];
+  const counts = `${regressions.length} ${regressions.length === 1 ? 'regression' : 'regressions'}, ${promotions.length} ${promotions.length === 1 ? 'promotion' : 'promotions'}`;
+  if (opts.previous.length === 0 || all.length === 0) {
+    const text =
+      opts.previous.length === 0
+        ? `${title}: no results from last week to compare with yet.`
+        : `${title}: no level changed since last week.`;
+    return { summary: text, blocks: [...opts.header, { type: 'text', text: [plain(text)] }], command: opts.command };
+  }
+  return {
+    summary: `${title} since last week: ${counts}.`,
+    command: opts.command,
+    blocks: [
+      ...opts.header,
+      { type: 'text', text: [plain(`${counts} (regressions first)`)] },
+      pagedList({
+        items: all,
+        offset: options.offset,
+        limit: PAGE_LIST,
+        moreCommand: changesCommand(opts.team.ref),
+        empty: `Nothing from ${options.offset + 1} on: ${all.length} changes since last week.`,
+      }),
+    ],
+  };
 }
 
-async function orgAnswer(source: ScorecardSource): Promise<Message> {
-  const current = await source.evaluate({});
+/**
+ * `payments also names the System Payments: /scorecard system:payments`, with a button per other entity that asks for
+ * it by its full ref.
+ */
+function othersNamed(team: EntityRecord, others: readonly EntityRecord[]): Block[] {
+  if (others.length === 0) return [];
+  return [
+    {
+      type: 'context',
+      text: [
+        plain(`${team.name} also names `),
+        ...others.flatMap((other, index) => [
+          ...(index > 0 ? [plain(index === others.length - 1 ? ' and ' : ', ')] : []),
+          plain(`the ${other.envelope.kind} ${displayNameOf(other)}: `),
+          code(`/scorecard ${typedRef(other.ref)}`),
+        ]),
+        plain('. A team wins a name it shares.'),
+      ],
+    },
+    {
+      type: 'actions',
+      buttons: others.slice(0, 5).map((other) => ({
+        label: typedRef(other.ref),
+        action: 'run' as const,
+        command: `/scorecard ${other.ref}`,
+      })),
+    },
+  ];
+}
+
+function flagsText(options: Options): string {
+  return [
+    options.only ? ` --scorecard ${options.only.id}` : '',
+    options.changes ? ' --changes' : '',
+    options.offset > 0 ? ` --offset ${options.offset}` : '',
+  ].join('');
+}
+
+/**
+ * The org: per scorecard, its level counts and the teams' (the first `OVERVIEW_LIST`); with `--scorecard id`, that
+ * scorecard's teams, a page of `PAGE_LIST` from `--offset`.
+ */
+async function orgAnswer(source: ScorecardSource, options: Options): Promise<Message> {
+  const scorecards = options.only ? [options.only] : source.scorecards();
+  const [current, titles] = await Promise.all([source.evaluate({}), source.teamTitles()]);
   const blocks: Block[] = [{ type: 'header', text: 'Scorecards across the org' }];
   const summary: string[] = [];
-  for (const scorecard of source.scorecards()) {
+  for (const scorecard of scorecards) {
     const mine = current.filter((result) => result.scorecardId === scorecard.id);
     if (mine.length === 0) continue;
-    const total = countsLine(scorecard, levelCounts(scorecard, mine));
-    summary.push(`${scorecard.title}: ${total}`);
+    summary.push(`${scorecard.title}: ${countsLine(scorecard, levelCounts(scorecard, mine))}`);
     if (summary.length > 1) blocks.push({ type: 'divider' });
-    blocks.push(...distributionBlocks(scorecard, mine));
+    blocks.push(
+      ...distributionBlocks(scorecard, mine, {
+        titles,
+        offset: options.offset,
+        limit: options.only ? PAGE_LIST : OVERVIEW_LIST,
+      }),
+    );
   }
-  return { summary: `Scorecards across the org: ${summary.join('; ')}`, blocks, command: '/scorecard org' };
+  if (summary.length === 0) {
+    const text = `No entity in the catalog is scored${options.only ? ` by ${options.only.title}` : ''}.`;
+    return {
+      summary: text,
+      blocks: [{ type: 'text', text: [plain(text)] }],
+      command: `/scorecard org${flagsText(options)}`,
+    };
+  }
+  return {
+    summary: `Scorecards across the org: ${summary.join('; ')}`,
+    blocks,
+    command: `/scorecard org${flagsText(options)}`,
+  };
 }

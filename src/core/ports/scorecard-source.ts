@@ -27,4 +27,9 @@ export interface ScorecardSource {
   }): Promise<StoredResult[]>;
   /** The Group and every Group below it (`parentOf`, transitively), itself first. */
   teamAndSubteams(opts: { ref: EntityRef }): Promise<EntityRef[]>;
+  /**
+   * Every Group's title by ref: `spec.profile.displayName`, else `metadata.title`, else its name. How answers name a
+   * team in lists (the digest names them the same way).
+   */
+  teamTitles(): Promise<ReadonlyMap<EntityRef, string>>;
 }

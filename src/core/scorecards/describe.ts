@@ -1,9 +1,63 @@
-/** The phrasing `/scorecard` and the digest share: level counts, a fix, a change. Pure. */
-import { safeLink } from '../text.ts';
+/**
+ * The phrasing `/scorecard` and the digest share: what is counted and in which word, level counts, a fix, a change,
+ * the lists and the commands that show the rest of them. Pure.
+ */
+import { countOf, safeLink } from '../text.ts';
 import type { Block, ListItem, Span } from '../view-model.ts';
 import { text as plain, strong } from '../view-model.ts';
 import type { Rule, Scorecard } from './format.ts';
-import { type FixSuggestion, type LevelChange, levelCounts, levelName, type StoredResult } from './results.ts';
+import {
+  changesBetween,
+  type FixSuggestion,
+  type LevelChange,
+  levelCounts,
+  levelName,
+  type StoredResult,
+} from './results.ts';
+
+/**
+ * Items a list shows in an overview (a team's entities per scorecard, the org's teams per scorecard, the changes since
+ * last week); the list's "and N more" names the command that pages through the rest.
+ */
+export const OVERVIEW_LIST = 15;
+/** Items one page of a paged list shows (`/scorecard <team> --scorecard id --offset N`). */
+export const PAGE_LIST = 50;
+
+/** What scorecards score, in every count `/scorecard` and the digest show: `1 entity`, `8 entities`. */
+export function entitiesCount(count: number): string {
+  return countOf(count, 'entity', 'entities');
+}
+
+/**
+ * The results of the loaded `scorecards` only. History keeps a week's results of a scorecard since removed or renamed;
+ * counting them would make a team's total disagree with its level counts.
+ */
+export function ofScorecards(scorecards: readonly Scorecard[], results: readonly StoredResult[]): StoredResult[] {
+  const ids = new Set(scorecards.map((scorecard) => scorecard.id));
+  return results.filter((result) => ids.has(result.scorecardId));
+}
+
+/**
+ * `8 entities scored, owned by Commerce Team and 2 sub-teams`: the entities any loaded scorecard applies to (each
+ * once), the same number in `/scorecard <team>` and the team's digest.
+ */
+export function scopeLine(opts: { results: readonly StoredResult[]; team: string; subteams: number }): string {
+  const entities = new Set(opts.results.map((result) => result.entityRef)).size;
+  const who = opts.subteams > 0 ? `${opts.team} and ${countOf(opts.subteams, 'sub-team')}` : opts.team;
+  return `${entitiesCount(entities)} scored, owned by ${who}`;
+}
+
+/**
+ * `Production readiness, 7 entities: Gold 0 · Silver 1 · Bronze 6 · below Bronze 0`: a scorecard's level counts after
+ * how many entities it applies to, so the counts visibly add up. `results` are that scorecard's.
+ */
+export function scorecardCountsText(scorecard: Scorecard, results: readonly StoredResult[]): Span[] {
+  const mine = results.filter((result) => result.scorecardId === scorecard.id);
+  return [
+    strong(scorecard.title),
+    plain(`, ${entitiesCount(mine.length)}: ${countsLine(scorecard, levelCounts(scorecard, mine))}`),
+  ];
+}
 
 /** `Gold 2 · Silver 3 · Bronze 1 · below Bronze 4`, highest level first; counts from `levelCounts`. */
 export function countsLine(scorecard: Scorecard, counts: readonly number[]): string {
@@ -31,8 +85,8 @@ export function fixSpans(rule: Rule): Span[] {
 export function fixItem(scorecard: Scorecard, fix: FixSuggestion): ListItem {
   const raise =
     fix.raises > 0
-      ? `would raise ${fix.raises} ${fix.raises === 1 ? 'service' : 'services'} to ${fix.rule.level}`
-      : `holds back ${fix.blocks} ${fix.blocks === 1 ? 'service' : 'services'} from ${fix.rule.level}`;
+      ? `would raise ${entitiesCount(fix.raises)} to ${fix.rule.level}`
+      : `holds back ${entitiesCount(fix.blocks)} from ${fix.rule.level}`;
   return {
     text: [strong(fix.rule.title), plain(` (${scorecard.title}): ${raise}`)],
     detail: fixSpans(fix.rule),
@@ -56,10 +110,18 @@ export function changeItem(scorecard: Scorecard, change: LevelChange): ListItem 
   };
 }
 
-/** One line per owning team (the entity's direct owner), most entities first; unowned entities last. */
-export function perTeam(scorecard: Scorecard, results: readonly StoredResult[]): ListItem[] {
+/**
+ * One line per owning team (the entity's direct owner), most entities first, unowned entities last; a team is named
+ * by its title (`titles`: the Group's `spec.profile.displayName`, else `metadata.title`), else by its name.
+ */
+export function perTeam(
+  scorecard: Scorecard,
+  results: readonly StoredResult[],
+  titles: ReadonlyMap<string, string>,
+): ListItem[] {
   const byTeam = new Map<string, StoredResult[]>();
   for (const result of results) {
+    if (result.scorecardId !== scorecard.id) continue;
     const key = result.ownerRef ?? '';
     byTeam.set(key, [...(byTeam.get(key) ?? []), result]);
   }
@@ -69,19 +131,113 @@ export function perTeam(scorecard: Scorecard, results: readonly StoredResult[]):
     )
     .map(([team, mine]) => ({
       text: [
-        strong(team ? refName(team) : 'no owner'),
+        strong(team ? teamTitle(team, titles) : 'no owner'),
         plain(`: ${countsLine(scorecard, levelCounts(scorecard, mine))}`),
       ],
     }));
 }
 
-/** A scorecard's line of level counts over `results`, and the same per owning team: the org answer and digest. */
-export function distributionBlocks(scorecard: Scorecard, results: readonly StoredResult[]): Block[] {
+/** A team's title from `titles`, else its name (`payments` for `group:default/payments`). */
+export function teamTitle(ref: string, titles: ReadonlyMap<string, string>): string {
+  return titles.get(ref) ?? refName(ref);
+}
+
+/**
+ * A scorecard's line of level counts over `results`, and the same per owning team from `offset`, `limit` teams; the
+ * list's "and N more" runs `/scorecard org --scorecard <id>` from the first team not shown. The org answer and digest.
+ */
+export function distributionBlocks(
+  scorecard: Scorecard,
+  results: readonly StoredResult[],
+  opts: { titles: ReadonlyMap<string, string>; offset?: number; limit?: number },
+): Block[] {
+  const offset = opts.offset ?? 0;
+  const limit = opts.limit ?? OVERVIEW_LIST;
+  const teams = perTeam(scorecard, results, opts.titles);
   return [
-    {
-      type: 'text',
-      text: [strong(scorecard.title), plain(`: ${countsLine(scorecard, levelCounts(scorecard, results))}`)],
-    },
-    { type: 'list', title: 'By team', items: perTeam(scorecard, results) },
+    { type: 'text', text: scorecardCountsText(scorecard, results) },
+    pagedList({
+      title: 'By team',
+      items: teams,
+      offset,
+      limit,
+      moreCommand: `/scorecard org --scorecard ${scorecard.id}`,
+      empty: `No team from ${offset + 1} on: ${countOf(teams.length, 'team')} own what it applies to.`,
+    }),
   ];
+}
+
+/**
+ * One page of `items`, from `offset`, at most `limit`: a list whose "and N more" runs `moreCommand` from the first item
+ * not shown (`--offset`), or a line saying the page is past the end.
+ */
+export function pagedList(opts: {
+  title?: string;
+  items: readonly ListItem[];
+  offset: number;
+  limit: number;
+  moreCommand: string;
+  empty: string;
+}): Block {
+  const { items, offset, limit } = opts;
+  if (offset > 0 && offset >= items.length) return { type: 'context', text: [plain(opts.empty)] };
+  const page = items.slice(offset, offset + limit);
+  return {
+    type: 'list',
+    ...(opts.title ? { title: opts.title } : {}),
+    items: page,
+    omitted: Math.max(0, items.length - offset - page.length),
+    moreCommand: opts.moreCommand,
+    offset,
+  };
+}
+
+/**
+ * A team's changes since last week over the loaded scorecards: regressions first (scorecard by scorecard), then
+ * promotions. `/scorecard <team> --changes` pages through this same order, so a list cut short continues there.
+ */
+export function teamChanges(
+  scorecards: readonly Scorecard[],
+  current: readonly StoredResult[],
+  previous: readonly StoredResult[],
+): { regressions: ListItem[]; promotions: ListItem[] } {
+  const regressions: ListItem[] = [];
+  const promotions: ListItem[] = [];
+  for (const scorecard of scorecards) {
+    const mine = current.filter((result) => result.scorecardId === scorecard.id);
+    if (mine.length === 0) continue;
+    const changes = changesBetween(scorecard, mine, previous);
+    regressions.push(...changes.regressions.map((change) => changeItem(scorecard, change)));
+    promotions.push(...changes.promotions.map((change) => changeItem(scorecard, change)));
+  }
+  return { regressions, promotions };
+}
+
+/**
+ * The regressions and promotions lists of a team's overview (its `/scorecard` answer and its digest), each cut at
+ * `OVERVIEW_LIST` with "and N more" running `/scorecard <team> --changes` from the first change not shown.
+ */
+export function changeListBlocks(
+  teamRef: string,
+  changes: { regressions: readonly ListItem[]; promotions: readonly ListItem[] },
+): Block[] {
+  const moreCommand = changesCommand(teamRef);
+  const blocks: Block[] = [];
+  const list = (title: string, items: readonly ListItem[], offset: number): Block => ({
+    type: 'list',
+    title,
+    items: items.slice(0, OVERVIEW_LIST),
+    omitted: Math.max(0, items.length - OVERVIEW_LIST),
+    moreCommand,
+    offset,
+  });
+  if (changes.regressions.length > 0) blocks.push(list('Regressions since last week', changes.regressions, 0));
+  if (changes.promotions.length > 0)
+    blocks.push(list('Promotions since last week', changes.promotions, changes.regressions.length));
+  return blocks;
+}
+
+/** `/scorecard group:payments --changes`: every change since last week, paged. */
+export function changesCommand(teamRef: string): string {
+  return `/scorecard ${typedRef(teamRef)} --changes`;
 }

@@ -84,6 +84,8 @@ export interface Scorecard {
 /** One problem with a scorecard file: the key path (`rules[2].check.operator`) and what was expected. */
 export interface ScorecardProblem {
   path: string;
+  /** The same path as keys (`['rules', 2, 'check', 'operator']`), to find it in the file. */
+  keys: readonly (string | number)[];
   message: string;
 }
 
@@ -144,13 +146,25 @@ const RuleSchema = z.strictObject({
   why: nonEmpty('why the rule matters'),
   fix: z.strictObject(
     {
-      text: nonEmpty('how to fix it'),
+      text: z
+        .string({ error: 'expected text: how to fix it, in words (text is required; link is optional)' })
+        .trim()
+        .min(1, { error: 'expected text: how to fix it, in words, not an empty string' }),
       link: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
     },
-    { error: 'expected {text, link}' },
+    { error: (issue) => fixShapeMessage(issue.input) },
   ),
   check: CheckSchema,
 });
+
+/** What `fix` must be, said for what was found instead (nothing, or the text alone). */
+function fixShapeMessage(found: unknown): string {
+  const shape = '{ text: how to fix it, link: an http(s) URL }, where text is required and link optional';
+  if (found === undefined) return `missing; expected ${shape}`;
+  if (typeof found === 'string')
+    return `expected ${shape}, but found text alone; write fix: { text: ${JSON.stringify(found)} }`;
+  return `expected ${shape}`;
+}
 
 const ExemptionSchema = z.strictObject({
   entity: nonEmpty('an entity ref such as component:default/legacy'),
@@ -186,64 +200,33 @@ const ScorecardSchema = z.strictObject({
 
 /**
  * Validates one parsed scorecard file (the YAML already read into plain data). Returns the scorecard, or every problem
- * found with its key path and what was expected: shape (zod), then meaning (a rule's level among `levels`, unique ids,
- * known facts, a value fit for its operator, a regular expression that compiles, an exemption naming a rule and a valid
- * entity ref).
+ * found in one pass with its key path and what was expected: shape (zod) and meaning (a rule's level among `levels`,
+ * unique ids, known facts, a value fit for its operator, a regular expression that compiles, an exemption naming a rule
+ * and a valid entity ref). Meaning is checked on every part whose own shape is right, even when another part's is not,
+ * so one run of `wayfinder scorecards validate` lists everything to fix.
  */
 export function parseScorecard(
   data: unknown,
 ): { ok: true; scorecard: Scorecard } | { ok: false; problems: ScorecardProblem[] } {
   const parsed = ScorecardSchema.safeParse(data);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issueMessage(issue) })),
-    };
+  const problems: ScorecardProblem[] = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => problem(issue.path as (string | number)[], issueMessage(issue)));
+  const shapeAt = new Set(problems.map((found) => found.path));
+  for (const found of meaningProblems(data)) {
+    // A part whose shape is wrong is reported once, for its shape.
+    if (!shapeAt.has(found.path)) problems.push(found);
   }
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
   const value = parsed.data;
-  const problems: ScorecardProblem[] = [];
-  const levels = new Set<string>();
-  value.levels.forEach((level, index) => {
-    if (levels.has(level.toLowerCase()))
-      problems.push({ path: `levels[${index}]`, message: `level ${level} is listed twice; expected unique names` });
-    levels.add(level.toLowerCase());
+  const rules: Rule[] = value.rules.map((rule) => ({
+    ...rule,
+    level: value.levels.find((name) => name.toLowerCase() === rule.level.toLowerCase()) ?? rule.level,
+  }));
+  const exemptions: Exemption[] = (value.exemptions ?? []).map((exemption) => {
+    const ref = parseEntityRef(exemption.entity);
+    return { ...exemption, entity: `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase() };
   });
-  const ruleIds = new Set<string>();
-  const rules: Rule[] = value.rules.map((rule, index) => {
-    const at = `rules[${index}]`;
-    if (ruleIds.has(rule.id)) problems.push({ path: `${at}.id`, message: `rule id ${rule.id} is used twice` });
-    ruleIds.add(rule.id);
-    const level = value.levels.find((name) => name.toLowerCase() === rule.level.toLowerCase());
-    if (!level)
-      problems.push({
-        path: `${at}.level`,
-        message: `expected one of the levels (${value.levels.join(', ')}) but found "${rule.level}"`,
-      });
-    checkProblems(rule.check, `${at}.check`, problems);
-    return { ...rule, level: level ?? rule.level };
-  });
-  const exemptions: Exemption[] = (value.exemptions ?? []).map((exemption, index) => {
-    const at = `exemptions[${index}]`;
-    if (!ruleIds.has(exemption.rule))
-      problems.push({
-        path: `${at}.rule`,
-        message: `expected the id of one of this scorecard's rules but found "${exemption.rule}"`,
-      });
-    let entity = exemption.entity.toLowerCase();
-    try {
-      const ref = parseEntityRef(exemption.entity);
-      entity = `${ref.kind}:${ref.namespace}/${ref.name}`.toLowerCase();
-    } catch {
-      problems.push({
-        path: `${at}.entity`,
-        message: `expected a full entity ref kind:namespace/name (component:default/legacy) but found "${exemption.entity}"`,
-      });
-    }
-    if (Number.isNaN(Date.parse(`${exemption.expires}T00:00:00Z`)))
-      problems.push({ path: `${at}.expires`, message: `expected a real date but found ${exemption.expires}` });
-    return { ...exemption, entity };
-  });
-  if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     scorecard: {
@@ -259,20 +242,108 @@ export function parseScorecard(
   };
 }
 
-function checkProblems(check: Check, path: string, problems: ScorecardProblem[]): void {
+function problem(keys: readonly (string | number)[], message: string): ScorecardProblem {
+  return { path: formatPath(keys), keys, message };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The problems of meaning in raw scorecard data, each part checked when its own shape allows: duplicate levels, a
+ * rule's duplicate id or unknown level, a check's unknown fact or misfit value, an exemption's unknown rule, bad
+ * entity ref or impossible date.
+ */
+function meaningProblems(data: unknown): ScorecardProblem[] {
+  if (!isRecord(data)) return [];
+  const problems: ScorecardProblem[] = [];
+  const levels = z.array(z.string()).safeParse(data.levels);
+  const levelNames = levels.success ? levels.data : undefined;
+  const seenLevels = new Set<string>();
+  levelNames?.forEach((level, index) => {
+    if (seenLevels.has(level.toLowerCase()))
+      problems.push(problem(['levels', index], `level ${level} is listed twice; expected unique names`));
+    seenLevels.add(level.toLowerCase());
+  });
+  const ruleIds = new Set<string>();
+  const rules = Array.isArray(data.rules) ? data.rules : [];
+  rules.forEach((rule: unknown, index) => {
+    if (!isRecord(rule)) return;
+    if (typeof rule.id === 'string') {
+      if (ruleIds.has(rule.id)) problems.push(problem(['rules', index, 'id'], `rule id ${rule.id} is used twice`));
+      ruleIds.add(rule.id);
+    }
+    if (typeof rule.level === 'string' && levelNames) {
+      const level = rule.level;
+      if (!levelNames.some((name) => name.toLowerCase() === level.trim().toLowerCase()))
+        problems.push(
+          problem(
+            ['rules', index, 'level'],
+            `expected one of the levels (${levelNames.join(', ')}) but found "${level}"`,
+          ),
+        );
+    }
+    checkProblems(rule.check, ['rules', index, 'check'], problems);
+  });
+  const exemptions = Array.isArray(data.exemptions) ? data.exemptions : [];
+  exemptions.forEach((exemption: unknown, index) => {
+    if (!isRecord(exemption)) return;
+    const at = (key: string) => ['exemptions', index, key];
+    if (typeof exemption.rule === 'string' && exemption.rule.trim() !== '' && !ruleIds.has(exemption.rule))
+      problems.push(
+        problem(at('rule'), `expected the id of one of this scorecard's rules but found "${exemption.rule}"`),
+      );
+    if (typeof exemption.entity === 'string' && exemption.entity.trim() !== '') {
+      try {
+        parseEntityRef(exemption.entity);
+      } catch {
+        problems.push(
+          problem(
+            at('entity'),
+            `expected a full entity ref kind:namespace/name (component:default/legacy) but found "${exemption.entity}"`,
+          ),
+        );
+      }
+    }
+    if (
+      typeof exemption.expires === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(exemption.expires) &&
+      !isRealDate(exemption.expires)
+    )
+      problems.push(problem(at('expires'), `expected a real date but found ${exemption.expires}`));
+  });
+  return problems;
+}
+
+/** `2026-02-30` is not a day (`Date.parse` would roll it over to March). */
+function isRealDate(day: string): boolean {
+  const time = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === day;
+}
+
+/** A raw check's problems of meaning: an unknown fact, a value that does not fit its operator, at any depth. */
+function checkProblems(check: unknown, keys: (string | number)[], problems: ScorecardProblem[]): void {
+  if (!isRecord(check)) return;
   if ('all' in check || 'any' in check) {
-    const [key, parts] = 'all' in check ? ['all', check.all] : ['any', check.any];
-    for (const [index, inner] of parts.entries()) checkProblems(inner, `${path}.${key}[${index}]`, problems);
+    const key = 'all' in check ? 'all' : 'any';
+    const parts = check[key];
+    if (Array.isArray(parts))
+      parts.forEach((inner: unknown, index) => {
+        checkProblems(inner, [...keys, key, index], problems);
+      });
     return;
   }
-  if (!factNamed(check.fact)) {
-    problems.push({
-      path: `${path}.fact`,
-      message: `unknown fact "${check.fact}"; expected one of the facts listed in the README (owner.exists, description, oncall, …) or annotation:<key>`,
-    });
+  if (typeof check.fact === 'string' && check.fact.trim() !== '' && !factNamed(check.fact)) {
+    problems.push(
+      problem(
+        [...keys, 'fact'],
+        `unknown fact "${check.fact}"; expected one of the facts listed in the README (owner.exists, description, oncall, …) or annotation:<key>`,
+      ),
+    );
   }
-  const expected = expectedValue(check.operator, check.value);
-  if (expected) problems.push({ path: `${path}.value`, message: expected });
+  const operator = OPERATORS.find((candidate) => candidate === check.operator);
+  const expected = operator && expectedValue(operator, check.value);
+  if (expected) problems.push(problem([...keys, 'value'], expected));
 }
 
 /** What the operator expects of `value`, when it is not that; undefined when it fits. */
