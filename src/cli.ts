@@ -195,7 +195,8 @@ export function buildProgram(
       for (const error of result.errors) console.error(formatIngestError(error, process.cwd()));
       for (const skipped of result.skipped) console.error(formatSkippedDocument(skipped, process.cwd()));
       console.log(`${result.valid} valid, ${result.failed} failed, ${result.skipped.length} skipped`);
-      setExitCode(result.failed > 0 ? 1 : 0);
+      if (onlySkipped(result.valid, result.skipped.length)) console.error(ONLY_SKIPPED);
+      setExitCode(result.failed > 0 || onlySkipped(result.valid, result.skipped.length) ? 1 : 0);
     });
 
   catalog
@@ -804,11 +805,24 @@ async function importCommand(paths: string[], config: Config, logger: Logger): P
     console.log(
       `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${orphaned}, ${counts.failed} failed, ${skipped.length} skipped`,
     );
-    return counts.failed > 0 ? 1 : 0;
+    const read = counts.created + counts.updated + counts.unchanged;
+    if (onlySkipped(read, skipped.length)) console.error(ONLY_SKIPPED);
+    return counts.failed > 0 || onlySkipped(read, skipped.length) ? 1 : 0;
   } finally {
     await wayfinder.close();
   }
 }
+
+/**
+ * Paths that held documents but none Wayfinder reads (a `kind: Componnent`, a Component at `backstage.io/v1alpha2`):
+ * as a path holding no descriptors, a failure, so that a typo fails a repository's CI instead of passing as skipped.
+ */
+function onlySkipped(read: number, skipped: number): boolean {
+  return read === 0 && skipped > 0;
+}
+
+const ONLY_SKIPPED =
+  'No descriptor here is one Wayfinder reads: every document was skipped (see why above). Check each kind and apiVersion.';
 
 /** With GitHub configured, hand imports read `url` targets and URL placeholders through it; else they are skipped. */
 async function urlReaderFor(config: Config, logger: Logger): Promise<{ reader?: UrlReader }> {

@@ -9,6 +9,7 @@ const EXAMPLE = fileURLToPath(new URL('../fixtures/catalog/backstage-example', i
 const UPSTREAM = fileURLToPath(new URL('../fixtures/catalog/backstage-upstream', import.meta.url));
 /** A directory of YAML that is not a catalog (a Helm chart's values). */
 const NO_DESCRIPTORS = fileURLToPath(new URL('../fixtures/catalog/no-descriptors', import.meta.url));
+const ONLY_SKIPPED = fileURLToPath(new URL('../fixtures/catalog/only-skipped', import.meta.url));
 
 let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
 beforeEach(async () => {
@@ -84,6 +85,14 @@ describe('wayfinder catalog', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
     expect(run.stderr).toContain(
       `test/fixtures/catalog/no-descriptors: This folder holds no descriptors; expected a catalog-info.yaml`,
     );
+  });
+
+  it('fails a path whose every document is skipped, such as a kind with a typo', async () => {
+    const run = await wayfinder(['catalog', 'validate', ONLY_SKIPPED]);
+    expect(run.code).toBe(1);
+    expect(run.stdout.trim()).toBe('0 valid, 0 failed, 1 skipped');
+    expect(run.stderr).toContain('Wayfinder does not read kind Componnent');
+    expect(run.stderr).toContain('No descriptor here is one Wayfinder reads: every document was skipped');
   });
 
   it('explains a wrong action and exits 2', async () => {
