@@ -1,6 +1,7 @@
 /**
  * What a team holds: the entities owned by the group or any of its sub-teams (recursively, through `parentOf`),
- * or, for a User, by them or by the groups they are a member of. One statement returns the count (and how many the
+ * or, for a User, by them or by the groups they are a member of; owned as `/owner` means it (`entity_owners`: an
+ * entity's own owner, else its system's or its domain's). One statement returns the count (and how many the
  * group or User owns itself), `limit` entities from `offset` (by kind, then name; for a User what they own
  * themselves first) and the groups counted.
  */
@@ -28,10 +29,16 @@ export async function getHoldings(
     with recursive ${isUser ? userGroups(opts.ref) : subTeams(opts.ref)},
     owners(ref) as (
       select ref from teams ${isUser ? sql`union select ${opts.ref}` : sql``}
+    ),
+    owned_here as (
+      -- Each entity's effective owner: its own, else its system's or domain's (entity_owners), as /owner answers.
+      select e.ref, e.kind, e.name, eo.owner_ref
+      from entity_owners eo join entities e on e.ref = eo.ref
+      where eo.owner_ref in (select ref from owners)
     )
     select
-      (select count(*)::int from entities where owner_ref in (select ref from owners)) as total,
-      (select count(*)::int from entities where owner_ref = ${opts.ref}) as direct,
+      (select count(*)::int from owned_here) as total,
+      (select count(*)::int from owned_here where owner_ref = ${opts.ref}) as direct,
       coalesce((
         select json_agg(g order by g.kind, lower(g.name), g.ref)
         from (select ${entityColumns('e')} from teams t join entities e on e.ref = t.ref and e.kind = 'group') g
@@ -39,10 +46,9 @@ export async function getHoldings(
       coalesce((
         select json_agg(o order by o.position)
         from (
-          select ${entityColumns('e')}, e.owner_ref as "ownerRef", t.position
+          select ${entityColumns('e')}, t.owner_ref as "ownerRef", t.position
           from (
-            select ref, row_number() over (order by ${order}) as position from entities
-            where owner_ref in (select ref from owners)
+            select ref, owner_ref, row_number() over (order by ${order}) as position from owned_here
             order by ${order}
             limit ${Math.max(0, Math.floor(opts.limit))} offset ${Math.max(0, Math.floor(opts.offset ?? 0))}
           ) t join entities e on e.ref = t.ref
