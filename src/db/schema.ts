@@ -316,6 +316,8 @@ export const requestSteps = pgTable(
     attempts: integer('attempts').notNull().default(0),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** What the step's action recorded across attempts (`StepJournal`): a dispatch about to be sent. */
+    journal: jsonb('journal').$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [primaryKey({ columns: [t.requestId, t.stepId] })],
 );
