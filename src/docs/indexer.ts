@@ -4,7 +4,8 @@
  *
  * Costs: a file whose content hash is unchanged is not read further (no parse, no write, no embedding). A changed
  * file is rewritten, and of its chunks only those whose hash has no vector yet (by the same model) are embedded;
- * the others keep theirs. Embeddings are asked in batches of `EMBEDDING_BATCH` texts. When the embedding endpoint
+ * the others keep theirs. A run that wrote anything ends by merging the full-text index's pending list
+ * (`DocsIndexStore.mergeSearchIndex`): inserts stay fast, and searches do not scan what the run added. Embeddings are asked in batches of `EMBEDDING_BATCH` texts. When the embedding endpoint
  * fails, the file is stored without vectors (lexical search still finds it) and marked so that the next run embeds it.
  */
 import { createHash } from 'node:crypto';
@@ -105,6 +106,7 @@ export async function indexDocs(opts: {
   const gone = [...known.keys()].filter((path) => !present.has(path));
   await store.removeFiles({ sourceKey: source.key, paths: gone });
   summary.files.removed = gone.length;
+  if (summary.files.indexed > 0 || gone.length > 0) await store.mergeSearchIndex();
   return summary;
 }
 

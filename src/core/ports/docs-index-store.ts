@@ -78,6 +78,11 @@ export interface DocsIndexStore {
   searchVector(
     opts: DocSearchFilter & { vector: readonly number[]; model: string; text?: string },
   ): Promise<DocChunkHit[]>;
+  /**
+   * Merges what indexing added to the full-text index's pending list into the index proper, so that searches stop
+   * scanning it; run at the end of an indexing run that wrote something. Returns the index pages merged.
+   */
+  mergeSearchIndex(): Promise<number>;
   /** Makes the vector index for `dimensions` where pgvector is installed; idempotent. */
   prepareVectorIndex(opts: { dimensions: number }): Promise<void>;
   status(): Promise<DocsIndexStatus>;
