@@ -127,7 +127,8 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
     // GIN's fast update writes inserted entries to a pending list, which every search scans until it is merged (by
     // this, by autovacuum, or by an insert once the list passes gin_pending_list_limit, 4 MB).
     const result = await this.#db.execute<{ pages: number }>(
-      sql`select gin_clean_pending_list('doc_chunks_search_idx'::regclass)::int as pages`,
+      sql`select (gin_clean_pending_list('doc_chunks_search_idx'::regclass)
+        + gin_clean_pending_list('doc_chunks_heading_search_idx'::regclass))::int as pages`,
     );
     return result.rows[0]?.pages ?? 0;
   }

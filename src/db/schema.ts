@@ -377,7 +377,7 @@ export const docFiles = pgTable(
 
 /**
  * A section of a file, cut on its headings (`src/docs/markdown-chunks.ts`). `search` weighs the heading path (with the
- * file's title) above the text. `embedding` (float4[]) is kept when the chunk's `content_hash` and the model are
+ * file's title) above the text; `heading_search` holds the heading path alone. `embedding` (float4[]) is kept when the chunk's `content_hash` and the model are
  * unchanged; where pgvector is installed an HNSW index over `embedding::vector(n)` is made for the configured size.
  */
 export const docChunks = pgTable(
@@ -403,6 +403,10 @@ export const docChunks = pgTable(
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(sql.raw([weighted('"headings"', 'A'), weighted('"content"', 'C')].join(' || '))),
+    /** The title and heading path alone, so that chunks whose headings hold the question's words are found apart. */
+    headingSearch: tsvector('heading_search')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`to_tsvector('english', "headings")`)),
   },
   (t) => [
     // With GIN's pending list (fastupdate, the default) inserts are fast (with it off, 100,000 chunks took 33 minutes
@@ -410,6 +414,7 @@ export const docChunks = pgTable(
     // `DrizzleDocsIndexStore.mergeSearchIndex`), so that searches do not scan entries left there (296 pages read by
     // every query after indexing 100,000 chunks). https://www.postgresql.org/docs/current/gin.html#GIN-FAST-UPDATE
     index('doc_chunks_search_idx').using('gin', t.search),
+    index('doc_chunks_heading_search_idx').using('gin', t.headingSearch),
     index('doc_chunks_file_idx').on(t.sourceKey, t.path),
     index('doc_chunks_entity_idx').on(t.entityRef),
     index('doc_chunks_hash_idx').on(t.contentHash),
