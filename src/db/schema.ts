@@ -357,10 +357,15 @@ export const docSources = pgTable('doc_sources', {
   entityRef: text('entity_ref'),
   /** Where a file's page is shown: a file's link is this base plus its path (and `#anchor` for a section). */
   baseUrl: text('base_url'),
+  /**
+   * For a source read from GitHub: what its last complete indexing read (the blob shas of the repository's markdown
+   * and mkdocs.yml at the ref, and the indexing settings); the same tree again means nothing to read.
+   */
+  fingerprint: text('fingerprint'),
   indexedAt: updatedAt(),
 });
 
-/** One markdown file of a source as last indexed; an unchanged `content_hash` means nothing to do. */
+/** One markdown file of a source as last indexed; an unchanged `content_hash` (or `version`) means nothing to do. */
 export const docFiles = pgTable(
   'doc_files',
   {
@@ -370,6 +375,11 @@ export const docFiles = pgTable(
     path: text('path').notNull(),
     title: text('title').notNull(),
     contentHash: text('content_hash').notNull(),
+    /**
+     * For a file read from GitHub: its Git blob sha with its title and the indexing settings (`fileVersion`); the
+     * same version again means the file need not be read. Null when unknown or when its embedding failed.
+     */
+    version: text('version'),
     indexedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.sourceKey, t.path] })],
