@@ -37,7 +37,7 @@ export const POOL = 300;
 /** The pool the exact vector fallback scores. */
 export const VECTOR_POOL = 500;
 /** Chunks whose headings hold the question's words, added to every pool. */
-export const HEADING_POOL = 100;
+export const HEADING_POOL = 20;
 /** A tier needing more OR-ed conjunctions than this ("6 of 12 words" is 924) is skipped for "any word". */
 const MAX_CONJUNCTIONS = 64;
 
@@ -167,7 +167,7 @@ function headingPool(lexemes: readonly string[], scope: SQL): SQL {
   const cap = numberLiteral(HEADING_POOL);
   for (const k of tierSizes(lexemes.length)) {
     if (k === 1) {
-      const share = numberLiteral(Math.max(10, Math.ceil(HEADING_POOL / lexemes.length)));
+      const share = numberLiteral(Math.max(5, Math.ceil(HEADING_POOL / lexemes.length)));
       lexemes.forEach((lexeme, index) => {
         const name = `heading_word${index}`;
         ctes.push(matching(name, quoteLexeme(lexeme), scope, 'heading_search'));
