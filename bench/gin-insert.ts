@@ -46,16 +46,14 @@ async function run(fastupdate: boolean) {
     }
     const store = new DrizzleDocsIndexStore({ db: database.db });
     await database.db.insert(docSources).values({ key: 'bench', baseUrl: 'https://docs.example/' });
-    await database.db
-      .insert(docFiles)
-      .values(
-        Array.from({ length: Math.ceil(chunks / 10) }, (_, n) => ({
-          sourceKey: 'bench',
-          path: `p${n}.md`,
-          title: `P${n}`,
-          contentHash: `${n}`,
-        })),
-      );
+    await database.db.insert(docFiles).values(
+      Array.from({ length: Math.ceil(chunks / 10) }, (_, n) => ({
+        sourceKey: 'bench',
+        path: `p${n}.md`,
+        title: `P${n}`,
+        contentHash: `${n}`,
+      })),
+    );
     const cpu = process.cpuUsage();
     const started = performance.now();
     for (let start = 0; start < chunks; start += 1000) {
