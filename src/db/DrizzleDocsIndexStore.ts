@@ -27,9 +27,16 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
       .onConflictDoUpdate({ target: docSources.key, set: { ...values, indexedAt: sql`now()` } });
   }
 
-  async listSources(opts: { prefix: string }): Promise<{ key: string; entityRef?: string; baseUrl?: string }[]> {
+  async listSources(opts: {
+    prefix: string;
+  }): Promise<{ key: string; entityRef?: string; baseUrl?: string; fingerprint?: string }[]> {
     const rows = await this.#db
-      .select({ key: docSources.key, entityRef: docSources.entityRef, baseUrl: docSources.baseUrl })
+      .select({
+        key: docSources.key,
+        entityRef: docSources.entityRef,
+        baseUrl: docSources.baseUrl,
+        fingerprint: docSources.fingerprint,
+      })
       .from(docSources)
       .where(sql`starts_with(${docSources.key}, ${opts.prefix})`)
       .orderBy(asc(docSources.key));
@@ -37,7 +44,12 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
       key: row.key,
       ...(row.entityRef ? { entityRef: row.entityRef } : {}),
       ...(row.baseUrl ? { baseUrl: row.baseUrl } : {}),
+      ...(row.fingerprint ? { fingerprint: row.fingerprint } : {}),
     }));
+  }
+
+  async setSourceFingerprint(opts: { key: string; fingerprint: string | null }): Promise<void> {
+    await this.#db.update(docSources).set({ fingerprint: opts.fingerprint }).where(eq(docSources.key, opts.key));
   }
 
   async removeSource(opts: { key: string }): Promise<void> {
@@ -51,6 +63,21 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
       .from(docFiles)
       .where(eq(docFiles.sourceKey, opts.sourceKey));
     return new Map(rows.map((row) => [row.path, row.hash]));
+  }
+
+  async fileVersions(opts: { sourceKey: string }): Promise<Map<string, string>> {
+    const rows = await this.#db
+      .select({ path: docFiles.path, version: docFiles.version })
+      .from(docFiles)
+      .where(and(eq(docFiles.sourceKey, opts.sourceKey), isNotNull(docFiles.version)));
+    return new Map(rows.flatMap((row) => (row.version ? [[row.path, row.version] as const] : [])));
+  }
+
+  async setFileVersion(opts: { sourceKey: string; path: string; version: string | null }): Promise<void> {
+    await this.#db
+      .update(docFiles)
+      .set({ version: opts.version })
+      .where(and(eq(docFiles.sourceKey, opts.sourceKey), eq(docFiles.path, opts.path)));
   }
 
   async embeddingsByHash(opts: { hashes: readonly string[]; model: string }): Promise<Map<string, number[]>> {
@@ -73,12 +100,19 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
     path: string;
     title: string;
     contentHash: string;
+    version?: string;
     entityRef?: string;
     chunks: readonly StoredDocChunk[];
   }): Promise<void> {
     await this.#db.transaction(async (tx) => {
       await tx.delete(docChunks).where(and(eq(docChunks.sourceKey, opts.sourceKey), eq(docChunks.path, opts.path)));
-      const file = { sourceKey: opts.sourceKey, path: opts.path, title: opts.title, contentHash: opts.contentHash };
+      const file = {
+        sourceKey: opts.sourceKey,
+        path: opts.path,
+        title: opts.title,
+        contentHash: opts.contentHash,
+        version: opts.version ?? null,
+      };
       await tx
         .insert(docFiles)
         .values(file)
@@ -121,6 +155,16 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
     opts: DocSearchFilter & { vector: readonly number[]; model: string; text?: string },
   ): Promise<DocChunkHit[]> {
     return searchDocsVector(this.#db, { ...opts, pgvector: await this.hasPgvector() });
+  }
+
+  async mergeSearchIndex(): Promise<number> {
+    // GIN's fast update writes inserted entries to a pending list, which every search scans until it is merged (by
+    // this, by autovacuum, or by an insert once the list passes gin_pending_list_limit, 4 MB).
+    const result = await this.#db.execute<{ pages: number }>(
+      sql`select (gin_clean_pending_list('doc_chunks_search_idx'::regclass)
+        + gin_clean_pending_list('doc_chunks_heading_search_idx'::regclass))::int as pages`,
+    );
+    return result.rows[0]?.pages ?? 0;
   }
 
   async prepareVectorIndex(opts: { dimensions: number }): Promise<void> {

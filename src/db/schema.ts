@@ -316,6 +316,8 @@ export const requestSteps = pgTable(
     attempts: integer('attempts').notNull().default(0),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** What the step's action recorded across attempts (`StepJournal`): a dispatch about to be sent. */
+    journal: jsonb('journal').$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [primaryKey({ columns: [t.requestId, t.stepId] })],
 );
@@ -355,10 +357,15 @@ export const docSources = pgTable('doc_sources', {
   entityRef: text('entity_ref'),
   /** Where a file's page is shown: a file's link is this base plus its path (and `#anchor` for a section). */
   baseUrl: text('base_url'),
+  /**
+   * For a source read from GitHub: what its last complete indexing read (the blob shas of the repository's markdown
+   * and mkdocs.yml at the ref, and the indexing settings); the same tree again means nothing to read.
+   */
+  fingerprint: text('fingerprint'),
   indexedAt: updatedAt(),
 });
 
-/** One markdown file of a source as last indexed; an unchanged `content_hash` means nothing to do. */
+/** One markdown file of a source as last indexed; an unchanged `content_hash` (or `version`) means nothing to do. */
 export const docFiles = pgTable(
   'doc_files',
   {
@@ -368,6 +375,11 @@ export const docFiles = pgTable(
     path: text('path').notNull(),
     title: text('title').notNull(),
     contentHash: text('content_hash').notNull(),
+    /**
+     * For a file read from GitHub: its Git blob sha with its title and the indexing settings (`fileVersion`); the
+     * same version again means the file need not be read. Null when unknown or when its embedding failed.
+     */
+    version: text('version'),
     indexedAt: updatedAt(),
   },
   (t) => [primaryKey({ columns: [t.sourceKey, t.path] })],
@@ -375,7 +387,7 @@ export const docFiles = pgTable(
 
 /**
  * A section of a file, cut on its headings (`src/docs/markdown-chunks.ts`). `search` weighs the heading path (with the
- * file's title) above the text. `embedding` (float4[]) is kept when the chunk's `content_hash` and the model are
+ * file's title) above the text; `heading_search` holds the heading path alone. `embedding` (float4[]) is kept when the chunk's `content_hash` and the model are
  * unchanged; where pgvector is installed an HNSW index over `embedding::vector(n)` is made for the configured size.
  */
 export const docChunks = pgTable(
@@ -401,12 +413,18 @@ export const docChunks = pgTable(
     search: tsvector('search')
       .notNull()
       .generatedAlwaysAs(sql.raw([weighted('"headings"', 'A'), weighted('"content"', 'C')].join(' || '))),
+    /** The title and heading path alone, so that chunks whose headings hold the question's words are found apart. */
+    headingSearch: tsvector('heading_search')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`to_tsvector('english', "headings")`)),
   },
   (t) => [
-    // Without the pending list, a search never scans entries not yet merged into the index (after indexing 100,000
-    // chunks, 296 pages read by every query); inserts, rare and dominated by embedding calls, pay for it. Postgres
-    // documents the trade-off: https://www.postgresql.org/docs/current/gin.html#GIN-FAST-UPDATE
-    index('doc_chunks_search_idx').using('gin', t.search).with({ fastupdate: false }),
+    // With GIN's pending list (fastupdate, the default) inserts are fast (with it off, 100,000 chunks took 33 minutes
+    // to load on PGlite), and an indexing run ends by merging the list into the index (`gin_clean_pending_list`, see
+    // `DrizzleDocsIndexStore.mergeSearchIndex`), so that searches do not scan entries left there (296 pages read by
+    // every query after indexing 100,000 chunks). https://www.postgresql.org/docs/current/gin.html#GIN-FAST-UPDATE
+    index('doc_chunks_search_idx').using('gin', t.search),
+    index('doc_chunks_heading_search_idx').using('gin', t.headingSearch),
     index('doc_chunks_file_idx').on(t.sourceKey, t.path),
     index('doc_chunks_entity_idx').on(t.entityRef),
     index('doc_chunks_hash_idx').on(t.contentHash),

@@ -7,8 +7,11 @@
  * (default `docs`), those its `nav` lists first, in nav order and titled as there (MkDocs builds the others too);
  * without one, every markdown file under the folder's `docs/`.
  *
- * Costs: one recursive tree read per source (which files, and whether there is an mkdocs.yml), then each file read
- * with its ETag, so an unchanged file is a 304 (free of rate limit) and, its content hash being unchanged, no write.
+ * Costs: one recursive tree read per source (which files, with their Git blob shas, and whether there is an
+ * mkdocs.yml). A tree whose markdown and mkdocs.yml blobs are those of the last complete indexing (the source's
+ * fingerprint) ends there: an unchanged repository costs its repository and tree requests. Otherwise the mkdocs.yml
+ * is read (with its ETag), and only the pages whose blob sha (or nav title) changed: each stored page keeps the
+ * version it was indexed at (`fileVersion`). A changed blob with the same text (a revert) writes nothing.
  *
  * Who may read them: docs of a private (or internal) repository are left out, and dropped if they were indexed,
  * unless `WAYFINDER_DOCS_PRIVATE_REPOS=true`: whoever asks `/ask` may not be able to see that repository on GitHub.
@@ -17,6 +20,7 @@
  * logged as a warning naming the entity and the file (and listed in the summary); GitHub failing leaves that
  * source as it was, for the next refresh.
  */
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { ANNOTATIONS } from '../core/catalog/annotations.ts';
 import type { EntityRecord } from '../core/catalog/records.ts';
@@ -30,7 +34,7 @@ import type { Embedder } from '../core/ports/embedder.ts';
 import type { GitHubGateway, GitHubRepository } from '../core/ports/github-gateway.ts';
 import type { Logger } from '../logger.ts';
 import { addSummary } from './demo-docs.ts';
-import { type DocFile, type IndexSummary, indexDocs } from './indexer.ts';
+import { type DocFile, fileVersion, type IndexSummary, indexDocs, indexSettings } from './indexer.ts';
 import { parseMkDocs } from './mkdocs.ts';
 
 /** Prefix of the keys of the sources read from GitHub; the rest is the entity's ref. */
@@ -168,6 +172,7 @@ export class GitHubDocs {
           summary,
           known: opts.known,
           storedBaseUrl: stored.get(source.key)?.baseUrl,
+          storedFingerprint: stored.get(source.key)?.fingerprint,
           stored: stored.has(source.key),
         });
       } catch (error) {
@@ -184,6 +189,7 @@ export class GitHubDocs {
       summary: GitHubDocsSummary;
       known: ReadonlyMap<string, GitHubRepository>;
       storedBaseUrl: string | undefined;
+      storedFingerprint: string | undefined;
       stored: boolean;
     },
   ): Promise<void> {
@@ -232,7 +238,19 @@ export class GitHubDocs {
         `${where}: GitHub listed only part of the repository (too many files); some pages may be missing.`,
       );
     }
-    const paths = new Set(tree.value.files.map((file) => file.path));
+    const fingerprint = treeFingerprint({
+      files: tree.value.files,
+      where: `${this.#webUrl}/${repository.fullName}@${ref}:${location.folder}`,
+      settings: indexSettings(this.#embedder),
+    });
+    if (!tree.value.truncated && opts.storedFingerprint === fingerprint) {
+      // The same markdown and mkdocs.yml as at the last complete indexing: nothing to read.
+      summary.files.unchanged += (await this.#index.fileVersions({ sourceKey: source.key })).size;
+      summary.read += 1;
+      return;
+    }
+    const shas = new Map(tree.value.files.map((file) => [file.path, file.sha]));
+    const paths = new Set(shas.keys());
     const inFolder = (name: string) => (location.folder ? `${location.folder}/${name}` : name);
     const mkdocsPath = ['mkdocs.yml', 'mkdocs.yaml'].map(inFolder).find((path) => paths.has(path));
 
@@ -279,25 +297,44 @@ export class GitHubDocs {
       );
     }
 
+    const baseUrl = `${this.#webUrl}/${repository.fullName}/blob/${[ref, ...root.split('/')].filter(Boolean).map(encodeURIComponent).join('/')}/`;
+    // Pages whose text is unchanged keep their chunks, links included: a new address means indexing them afresh.
+    const moved = opts.storedBaseUrl !== undefined && opts.storedBaseUrl !== baseUrl;
+    if (moved) await this.#index.removeSource({ key: source.key });
+    const versions =
+      opts.stored && !moved ? await this.#index.fileVersions({ sourceKey: source.key }) : new Map<string, string>();
+    // A page whose blob (and nav title) is the one indexed last time is not read: its version says it is unchanged.
+    const unchanged: string[] = [];
+    const toRead: { path: string; blobSha: string; title: string | undefined }[] = [];
+    for (const path of pages) {
+      const title = navTitles.get(relative(path));
+      const blobSha = shas.get(path) ?? '';
+      if (versions.get(relative(path)) === fileVersion(blobSha, title, this.#embedder)) unchanged.push(relative(path));
+      else toRead.push({ path, blobSha, title });
+    }
+    let complete = !tree.value.truncated;
     const files: DocFile[] = (
-      await mapConcurrently(pages, CONCURRENCY, async (path): Promise<DocFile | undefined> => {
+      await mapConcurrently(toRead, CONCURRENCY, async ({ path, blobSha, title }): Promise<DocFile | undefined> => {
         const file = await this.#gateway.readFile({ repo: repository.fullName, path, ref });
-        if ('missing' in file) return undefined;
-        const title = navTitles.get(relative(path));
-        return { path: relative(path), markdown: file.value.text, ...(title ? { title } : {}) };
+        if ('missing' in file) {
+          complete = false;
+          return undefined;
+        }
+        return { path: relative(path), markdown: file.value.text, blobSha, ...(title ? { title } : {}) };
       })
     ).filter((file): file is DocFile => file !== undefined);
 
-    const baseUrl = `${this.#webUrl}/${repository.fullName}/blob/${[ref, ...root.split('/')].filter(Boolean).map(encodeURIComponent).join('/')}/`;
-    // Pages whose text is unchanged keep their chunks, links included: a new address means indexing them afresh.
-    if (opts.storedBaseUrl !== undefined && opts.storedBaseUrl !== baseUrl) {
-      await this.#index.removeSource({ key: source.key });
-    }
     const indexed = await indexDocs({
       store: this.#index,
       source: { key: source.key, entityRef: entity.ref, baseUrl },
       files,
+      unchanged,
       ...(this.#embedder ? { embedder: this.#embedder } : {}),
+    });
+    // Only a complete indexing of this tree lets the next run with the same tree skip it.
+    await this.#index.setSourceFingerprint({
+      key: source.key,
+      fingerprint: complete && indexed.embeddingFailure === undefined ? fingerprint : null,
     });
     addSummary(summary, indexed);
     summary.read += 1;
@@ -307,6 +344,23 @@ export class GitHubDocs {
     summary.problems.push({ entityRef, message });
     this.#logger.warn(`Docs of ${entityRef}: ${message}`);
   }
+}
+
+/**
+ * What a source's indexing reads from its tree: the blob shas of every markdown file and mkdocs.yml of the
+ * repository (whichever folder the docs turn out to be in), where they are read from, and the indexing settings.
+ */
+function treeFingerprint(opts: {
+  files: readonly { path: string; sha: string }[];
+  where: string;
+  settings: string;
+}): string {
+  const hash = createHash('sha256').update(`${opts.where}\u0000${opts.settings}\u0000`);
+  const read = opts.files
+    .filter((file) => MARKDOWN.test(file.path) || /(^|\/)mkdocs\.ya?ml$/.test(file.path))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of read) hash.update(`${file.path}\u0000${file.sha}\n`);
+  return hash.digest('hex');
 }
 
 /** An error's message up to its first line break (YAML's errors go on with a picture of the line). */

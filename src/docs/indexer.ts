@@ -4,7 +4,8 @@
  *
  * Costs: a file whose content hash is unchanged is not read further (no parse, no write, no embedding). A changed
  * file is rewritten, and of its chunks only those whose hash has no vector yet (by the same model) are embedded;
- * the others keep theirs. Embeddings are asked in batches of `EMBEDDING_BATCH` texts. When the embedding endpoint
+ * the others keep theirs. A run that wrote anything ends by merging the full-text index's pending list
+ * (`DocsIndexStore.mergeSearchIndex`): inserts stay fast, and searches do not scan what the run added. Embeddings are asked in batches of `EMBEDDING_BATCH` texts. When the embedding endpoint
  * fails, the file is stored without vectors (lexical search still finds it) and marked so that the next run embeds it.
  */
 import { createHash } from 'node:crypto';
@@ -19,6 +20,8 @@ export interface DocFile {
   markdown: string;
   /** A title given by the source (mkdocs nav); else the file's own. */
   title?: string;
+  /** The file's Git blob sha, when read from a repository: stored as its version (`fileVersion`). */
+  blobSha?: string;
 }
 
 export interface DocSource {
@@ -52,6 +55,8 @@ export async function indexDocs(opts: {
   store: DocsIndexStore;
   source: DocSource;
   files: readonly DocFile[];
+  /** Paths of files of the source the caller knows are unchanged (by `fileVersion`) and did not read: kept as stored. */
+  unchanged?: readonly string[];
   embedder?: Embedder;
 }): Promise<IndexSummary> {
   const { store, source, embedder } = opts;
@@ -62,10 +67,14 @@ export async function indexDocs(opts: {
     files: { indexed: 0, unchanged: 0, removed: 0 },
     chunks: { written: 0, embedded: 0, reused: 0 },
   };
+  summary.files.unchanged += opts.unchanged?.length ?? 0;
   for (const file of opts.files) {
     const hash = fileHash(file, embedder);
+    const version = file.blobSha === undefined ? undefined : fileVersion(file.blobSha, file.title, embedder);
     if (known.get(file.path) === hash) {
       summary.files.unchanged += 1;
+      // Read because its version was not known (indexed before versions were kept, or by hand): now it is.
+      if (version !== undefined) await store.setFileVersion({ sourceKey: source.key, path: file.path, version });
       continue;
     }
     const { title: ownTitle, chunks } = await chunkMarkdown(file.markdown, { path: file.path });
@@ -95,16 +104,18 @@ export async function indexDocs(opts: {
       path: file.path,
       title,
       contentHash: embedded ? hash : `${UNEMBEDDED}${hash}`,
+      ...(embedded && version !== undefined ? { version } : {}),
       ...(source.entityRef ? { entityRef: source.entityRef } : {}),
       chunks: stored,
     });
     summary.files.indexed += 1;
     summary.chunks.written += stored.length;
   }
-  const present = new Set(opts.files.map((file) => file.path));
+  const present = new Set([...opts.files.map((file) => file.path), ...(opts.unchanged ?? [])]);
   const gone = [...known.keys()].filter((path) => !present.has(path));
   await store.removeFiles({ sourceKey: source.key, paths: gone });
   summary.files.removed = gone.length;
+  if (summary.files.indexed > 0 || gone.length > 0) await store.mergeSearchIndex();
   return summary;
 }
 
@@ -154,10 +165,28 @@ export function pageUrl(baseUrl: string, path: string, anchor?: string): string 
 }
 
 function fileHash(file: DocFile, embedder: Embedder | undefined): string {
-  return createHash('sha256')
-    .update(
-      `${CHUNKER_VERSION}\u0000${file.title ?? ''}\u0000${embedder ? `${embedder.model}/${embedder.dimensions}` : ''}\u0000`,
-    )
-    .update(file.markdown)
-    .digest('hex');
+  return (
+    createHash('sha256')
+      // Unchanged since hashes were first stored: a new format would index every file again.
+      .update(
+        `${CHUNKER_VERSION}\u0000${file.title ?? ''}\u0000${embedder ? `${embedder.model}/${embedder.dimensions}` : ''}\u0000`,
+      )
+      .update(file.markdown)
+      .digest('hex')
+  );
+}
+
+/** What else than a file's text decides its chunks and vectors: the chunker's version and the embedding model. */
+export function indexSettings(embedder: Embedder | undefined): string {
+  return `${CHUNKER_VERSION}\u0000${embedder ? `${embedder.model}/${embedder.dimensions}` : ''}`;
+}
+
+/**
+ * A file's version by its Git blob sha (the same text has the same sha), its title and the indexing settings: a file
+ * stored with the version a source's tree now gives it is unchanged, and need not be read (`unchanged`).
+ */
+export function fileVersion(blobSha: string, title: string | undefined, embedder: Embedder | undefined): string {
+  return `blob:${createHash('sha256')
+    .update(`${indexSettings(embedder)}\u0000${title ?? ''}\u0000${blobSha}`)
+    .digest('hex')}`;
 }

@@ -12,6 +12,7 @@ import type {
   GitHubProvisioner,
   ProvisionedRepository,
   PullRequest,
+  WorkflowRun,
 } from '../core/ports/github-provisioner.ts';
 import { failure, statusOf } from './request-failures.ts';
 
@@ -36,6 +37,19 @@ const TreeSchema = z.object({
 const ContentSchema = z.object({ type: z.string(), encoding: z.string().optional(), content: z.string().default('') });
 const PullSchema = z.object({ number: z.number(), html_url: z.string(), state: z.enum(['open', 'closed']) });
 const UserSchema = z.object({ login: z.string() });
+const RunsSchema = z.object({
+  workflow_runs: z.array(
+    z.object({
+      id: z.number(),
+      html_url: z.string(),
+      created_at: z.string(),
+      event: z.string(),
+      head_branch: z.string().nullish(),
+      triggering_actor: z.object({ login: z.string() }).nullish(),
+      actor: z.object({ login: z.string() }).nullish(),
+    }),
+  ),
+});
 
 type Client = Pick<Octokit, 'request'>;
 
@@ -270,6 +284,37 @@ export class OctokitGitHubProvisioner implements GitHubProvisioner {
         inputs: { ...opts.inputs },
       }),
     );
+  }
+
+  async listDispatchedRuns(opts: {
+    repo: string;
+    workflowId: string;
+    ref: string;
+    since: Date;
+  }): Promise<WorkflowRun[]> {
+    const branch = opts.ref.replace(/^refs\/(heads|tags)\//, '');
+    const data = await this.#read(
+      `the runs of workflow ${opts.workflowId} in ${opts.repo}`,
+      'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+      {
+        ...split(opts.repo),
+        workflow_id: opts.workflowId,
+        event: 'workflow_dispatch',
+        branch,
+        // GitHub's search syntax; its timestamps have whole seconds.
+        created: `>=${opts.since.toISOString().slice(0, 19)}Z`,
+        per_page: 100,
+      },
+    );
+    const login = (await this.#authenticatedLogin())?.toLowerCase();
+    return RunsSchema.parse(data ?? { workflow_runs: [] })
+      .workflow_runs.filter((run) => run.event === 'workflow_dispatch' && (run.head_branch ?? branch) === branch)
+      .filter((run) => {
+        const who = (run.triggering_actor ?? run.actor)?.login.toLowerCase();
+        return login === undefined || who === undefined || who === login;
+      })
+      .map((run) => ({ id: run.id, htmlUrl: run.html_url, createdAt: new Date(run.created_at) }))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
   }
 
   /** The token's own login (for personal repositories); undefined for a GitHub App, which has none. */

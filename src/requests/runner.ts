@@ -4,7 +4,8 @@
  * step: after a crash (another replica, or this one when it starts, takes over once the heartbeat is stale), a
  * GitHub outage, or a Retry. Each step's start and end are recorded around the engine's `runStep`, which is
  * idempotent per request id, so a step interrupted half-way is run again and finds what it created instead of
- * creating it twice.
+ * creating it twice. What an action records before acting (the step's journal) is stored on the step's row at once
+ * and handed to every later attempt.
  *
  * Retryable failures (`StepFailure.retryable`: GitHub 5xx, network) are tried again within the claim, `retries`
  * times with doubling delays; then, and at once for anything else, the request is `failed` with the reason and a
@@ -13,7 +14,7 @@
 
 import type { RequestNotifier } from '../core/ports/request-notifier.ts';
 import type { RequestStore } from '../core/ports/request-store.ts';
-import { type RunState, StepFailure, type TemplateEngine } from '../core/ports/template-engine.ts';
+import { type RunState, StepFailure, type StepJournal, type TemplateEngine } from '../core/ports/template-engine.ts';
 import type { TemplateRequest } from '../core/requests/types.ts';
 import type { Logger } from '../http/server.ts';
 import { describeError } from '../http/server.ts';
@@ -139,7 +140,8 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
       if (current?.state !== 'running' || interrupted()) return;
       await opts.store.startStep({ id: claimed.id, stepId: step.id });
       await notifyLatest(claimed.id);
-      const outcome = await runStepWithRetries(claimed.templateRef, step.id, state);
+      const journal = stepJournal(claimed.id, step.id, current.steps.find((s) => s.id === step.id)?.journal ?? {});
+      const outcome = await runStepWithRetries(claimed.templateRef, step.id, state, journal);
       if ('error' in outcome) {
         await opts.store.finishStep({ id: claimed.id, stepId: step.id, status: 'failed', error: outcome.error });
         const failed = await opts.store.transition({
@@ -172,10 +174,27 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
     if (done) await opts.notifier.changed(done);
   };
 
-  const runStepWithRetries = async (templateRef: string, stepId: string, state: () => RunState) => {
+  /** A step's journal: each attempt sees what the earlier ones saved (in the database, and in this claim). */
+  const stepJournal = (id: string, stepId: string, stored: Readonly<Record<string, unknown>>) => {
+    let saved = { ...stored };
+    return (): StepJournal => ({
+      saved: { ...saved },
+      async save(entries) {
+        await opts.store.saveStepJournal({ id, stepId, entries });
+        saved = { ...saved, ...entries };
+      },
+    });
+  };
+
+  const runStepWithRetries = async (
+    templateRef: string,
+    stepId: string,
+    state: () => RunState,
+    journal: () => StepJournal,
+  ) => {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await opts.engine.runStep(templateRef, stepId, state());
+        return await opts.engine.runStep(templateRef, stepId, state(), journal());
       } catch (error) {
         const retryable = error instanceof StepFailure && error.retryable;
         if (!retryable || attempt >= retries) {

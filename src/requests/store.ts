@@ -187,6 +187,17 @@ export class DrizzleRequestStore implements RequestStore {
       .where(stepKey(opts));
   }
 
+  async saveStepJournal(opts: {
+    id: string;
+    stepId: string;
+    entries: Readonly<Record<string, unknown>>;
+  }): Promise<void> {
+    await this.#db
+      .update(requestSteps)
+      .set({ journal: sql`${requestSteps.journal} || ${JSON.stringify(opts.entries)}::jsonb` })
+      .where(stepKey(opts));
+  }
+
   async finishStep(opts: Parameters<RequestStore['finishStep']>[0]): Promise<void> {
     await this.#db
       .update(requestSteps)
@@ -349,5 +360,6 @@ function toStep(row: StepRow): RequestStep {
     attempts: row.attempts,
     ...(row.startedAt ? { startedAt: row.startedAt } : {}),
     ...(row.finishedAt ? { finishedAt: row.finishedAt } : {}),
+    journal: row.journal,
   };
 }

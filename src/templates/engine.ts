@@ -21,6 +21,7 @@ import {
   type ParameterField,
   type RunState,
   StepFailure,
+  type StepJournal,
   type StepPlan,
   type StepResult,
   type TemplateDefinition,
@@ -55,6 +56,8 @@ export interface ScaffolderTemplateEngineOptions {
    * deployment's own values, such as `githubOrg`, so a shipped template needs no edit.
    */
   environment?: Readonly<Record<string, unknown>>;
+  /** See `ActionServices.runListingDelayMs` (default 5,000 ms). */
+  runListingDelayMs?: number;
 }
 
 /** Everything found, loaded: the templates that load, and why the others do not. */
@@ -76,6 +79,7 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
       githubHost: options.githubHost ?? 'github.com',
       ...(options.github ? { github: options.github } : {}),
       ...(options.registrar ? { registrar: options.registrar } : {}),
+      ...(options.runListingDelayMs !== undefined ? { runListingDelayMs: options.runListingDelayMs } : {}),
     };
   }
 
@@ -194,7 +198,7 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
     return plans;
   }
 
-  async runStep(ref: string, stepId: string, state: RunState): Promise<StepResult> {
+  async runStep(ref: string, stepId: string, state: RunState, journal?: StepJournal): Promise<StepResult> {
     const template = await this.#require(ref);
     const index = template.steps.findIndex((step) => step.id === stepId);
     const step = template.steps[index];
@@ -210,7 +214,10 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
         if (!iteration.runs) continue;
         ran = true;
         const input = this.#input(step, iteration.context);
-        const result = await this.#runAction(step, template, input, state.requestId, workspace, false, log, []);
+        const scope = iteration.key === undefined ? '' : `each:${JSON.stringify(iteration.key)}/`;
+        const result = await this.#runAction(step, template, input, state.requestId, workspace, false, log, [], {
+          journal: scopedJournal(journal ?? FORGETFUL_JOURNAL, scope),
+        });
         output = mergeOutput(output, result, step.each !== undefined);
       }
       if (!ran) log.push(`Skipped ${step.id}: its if condition was false`);
@@ -338,7 +345,11 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
   }
 
   /** One iteration per `each` entry (`each.key`, `each.value`), else one; `if` decides each one's `runs`. */
-  #iterations(step: LoadedStep, context: ExpressionContext): { runs: boolean; context: ExpressionContext }[] {
+  /** Each run of the step: one, or one per item of `each` (with the item's `key`). */
+  #iterations(
+    step: LoadedStep,
+    context: ExpressionContext,
+  ): { runs: boolean; context: ExpressionContext; key?: string }[] {
     const condition = (scope: ExpressionContext) =>
       step.if === undefined || step.if === true || (step.if !== false && isTruthy(renderValue(step.if, scope)));
     if (step.each === undefined) return [{ runs: condition(context), context }];
@@ -350,7 +361,7 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
     }
     return Object.entries(items).map(([key, value]) => {
       const scope = { ...context, each: { key, value } };
-      return { runs: condition(scope), context: scope };
+      return { runs: condition(scope), context: scope, key };
     });
   }
 
@@ -375,6 +386,7 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
     dryRun: boolean,
     log: string[],
     files: string[],
+    extra: { journal?: StepJournal } = {},
   ): Promise<Record<string, unknown>> {
     const parsed = step.action.schema.safeParse(rendered);
     if (!parsed.success) {
@@ -390,6 +402,7 @@ export class ScaffolderTemplateEngine implements TemplateEngine {
       location: template.location,
       workspace,
       services: this.#services,
+      journal: extra.journal ?? FORGETFUL_JOURNAL,
       log: (line) => log.push(line),
       wrote: (path) => files.push(path),
     });
@@ -475,4 +488,22 @@ function describeFilter(filter: CatalogFilter): string {
         .join(', '),
     )
     .join('; or ');
+}
+
+/** The journal of a run with none (the dry run, a tool): nothing earlier, and nothing kept. */
+const FORGETFUL_JOURNAL: StepJournal = { saved: {}, save: async () => {} };
+
+/** `journal` as one `each` iteration sees it: its own entries, under `prefix` in the step's journal. */
+function scopedJournal(journal: StepJournal, prefix: string): StepJournal {
+  if (prefix === '') return journal;
+  const saved = Object.fromEntries(
+    Object.entries(journal.saved)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+  return {
+    saved,
+    save: (entries) =>
+      journal.save(Object.fromEntries(Object.entries(entries).map(([key, value]) => [`${prefix}${key}`, value]))),
+  };
 }

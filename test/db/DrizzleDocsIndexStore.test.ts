@@ -74,6 +74,27 @@ describe('DrizzleDocsIndexStore search over more chunks than it ranks', () => {
     expect(hits.slice(1).map((hit) => hit.coverage)).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 
+  it('ranks a chunk whose heading alone holds words of the question, stored after hundreds holding others', async () => {
+    await store.saveFile({
+      sourceKey: 'test:ops',
+      path: 'calendar.md',
+      title: 'Release calendar',
+      contentHash: 'calendar',
+      chunks: [
+        {
+          ordinal: 0,
+          headingPath: ['Release calendar', 'Freeze window'],
+          content: 'No changes between 20 December and 2 January.',
+          contentHash: 'freeze',
+        },
+      ],
+    });
+    // "deploy" and "weekdays" are in hundreds of chunks (more than the pool takes of a tier); "freeze" and "window"
+    // only in this chunk's heading.
+    const hits = await store.searchLexical({ text: 'freeze window for deploys on weekdays', limit: 5 });
+    expect(hits[0]).toMatchObject({ headingPath: ['Release calendar', 'Freeze window'], coverage: 0.5 });
+  });
+
   it('answers a question with quotes and backslashes in its words instead of failing', async () => {
     await expect(store.searchLexical({ text: "what's the c:\\deploy 'canary' o'brien?", limit: 3 })).resolves.toEqual(
       expect.arrayContaining([expect.objectContaining({ title: 'Canary' })]),

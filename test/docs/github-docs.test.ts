@@ -260,6 +260,60 @@ describe('docs from GitHub', () => {
     expect(reads.filter((entry) => entry.status !== 304)).toEqual([]);
   });
 
+  it('asks GitHub for an unchanged repository and its tree only, and after a push reads only the pages that changed', async () => {
+    github.addRepos({
+      fullName: 'acme/payments-api',
+      files: {
+        'catalog-info.yaml': component('payments-api', 'dir:.'),
+        'mkdocs.yml': 'site_name: Payments\nnav:\n  - Home: index.md\n  - Deploying: runbooks/deploy.md\n',
+        'docs/index.md': '# Payments\n\nTakes card payments.\n',
+        'docs/runbooks/deploy.md': DEPLOY,
+        'docs/faq.md': '# FAQ\n\n## Refund limits\n\nRefunds above 10,000 EUR need a second approver.\n',
+      },
+    });
+    const docs = docsFor();
+    await sync.syncOrganisation();
+    expect((await docs.indexAll()).files).toEqual({ indexed: 3, unchanged: 0, removed: 0 });
+    const asked = () => github.log.map((entry) => `${entry.method} ${entry.path}`);
+
+    github.resetLog();
+    expect((await docs.indexAll()).files).toEqual({ indexed: 0, unchanged: 3, removed: 0 });
+    expect(asked()).toEqual(['GET /repos/acme/payments-api', 'GET /repos/acme/payments-api/git/trees/main']);
+
+    // A push changes one page: the mkdocs.yml (a 304) and that page are read, not the two others.
+    github.setFile({
+      repo: 'acme/payments-api',
+      path: 'docs/faq.md',
+      text: '# FAQ\n\n## Refund limits\n\nRefunds above 5,000 EUR need a second approver.\n',
+    });
+    github.resetLog();
+    const pushed = await docs.refresh({ touched: ['acme/payments-api'] });
+    expect(pushed.files).toEqual({ indexed: 1, unchanged: 2, removed: 0 });
+    expect(asked().filter((request) => request.includes('/contents/'))).toEqual([
+      'GET /repos/acme/payments-api/contents/mkdocs.yml',
+      'GET /repos/acme/payments-api/contents/docs/faq.md',
+    ]);
+    expect((await hits('refund approver'))[0]?.content).toContain('5,000 EUR');
+
+    // A page retitled in the nav is indexed again under its new title, though its own text did not change.
+    github.setFile({
+      repo: 'acme/payments-api',
+      path: 'mkdocs.yml',
+      text: 'site_name: Payments\nnav:\n  - Home: index.md\n  - Rolling out: runbooks/deploy.md\n',
+    });
+    github.resetLog();
+    expect((await docs.refresh({ touched: ['acme/payments-api'] })).files).toEqual({
+      indexed: 1,
+      unchanged: 2,
+      removed: 0,
+    });
+    expect(asked().filter((request) => request.includes('/contents/'))).toEqual([
+      'GET /repos/acme/payments-api/contents/mkdocs.yml',
+      'GET /repos/acme/payments-api/contents/docs/runbooks/deploy.md',
+    ]);
+    expect((await hits('roll back'))[0]?.title).toBe('Rolling out');
+  });
+
   it('drops the docs when the annotation is removed, and when the repository is deleted', async () => {
     github.addRepos(
       {

@@ -71,6 +71,27 @@ describe('indexDocs', () => {
     ).toEqual([]);
   });
 
+  it('ends a run that wrote by merging the full-text pending list, so searches do not scan it', async () => {
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    // A file stored on its own leaves its words in GIN's pending list (fast update: cheap inserts)…
+    await store.saveSource({ key: 'test:pending' });
+    await store.saveFile({
+      sourceKey: 'test:pending',
+      path: 'alone.md',
+      title: 'Alone',
+      contentHash: 'alone',
+      chunks: [{ ordinal: 0, headingPath: ['Alone'], content: 'Rotate the ledger key.', contentHash: 'c-alone' }],
+    });
+    expect(await store.mergeSearchIndex()).toBeGreaterThan(0);
+    // …and an indexing run leaves none.
+    await indexDocs({ store, source: { key: 'test:pending' }, files: [{ path: 'deploy.md', markdown: DEPLOY }] });
+    expect(await store.mergeSearchIndex()).toBe(0);
+    expect((await store.searchLexical({ text: 'canary traffic', limit: 5 }))[0]?.headingPath).toEqual([
+      'Deploy',
+      'Canary',
+    ]);
+  });
+
   it('embeds only the chunks of a changed file that changed', async () => {
     const { embedder } = aiParts({ url: openai.url, embeddingDimensions: 32 });
     const store = new DrizzleDocsIndexStore({ db: database.db });

@@ -11,7 +11,9 @@
  * What templates write: repository creation (`POST /orgs/{org}/repos`, `POST /user/repos`, 422 "name already exists"),
  * topics, the Git Data API (blobs, trees with `base_tree`, commits, refs with 422 "Reference already exists" and
  * fast-forward checks, `git/trees/{ref}?recursive=1`), pull requests (listed by `head`, 422 when one is already open)
- * and `workflow_dispatch` (404 for an unknown workflow file, 422 for an unknown ref). `failWith` fails any of them.
+ * and `workflow_dispatch` (404 for an unknown workflow file, 422 for an unknown ref; each dispatch starts a run, listed
+ * by `GET …/actions/workflows/{id}/runs` with its `event`, `branch` and `created` filters). `failWith` fails any of
+ * them, before or (`afterHandling`) after carrying it out, as when GitHub's answer is lost.
  */
 import { createHash, createPublicKey, type KeyObject, randomBytes, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -127,8 +129,11 @@ export interface FakeGitHubApi {
 
   /** The next `times` (default 1) matching requests answer 403 "secondary rate limit" with `retry-after`. */
   secondaryRateLimit(opts: PathMatcher & { times?: number; retryAfterSeconds: number }): void;
-  /** The next `times` (default: all) matching requests answer `status` (e.g. 500). */
-  failWith(opts: PathMatcher & { status: number; times?: number }): void;
+  /**
+   * The next `times` (default: all) matching requests answer `status` (e.g. 500); with `afterHandling`, a write is
+   * carried out first (GitHub did it, and its answer was lost).
+   */
+  failWith(opts: PathMatcher & { status: number; times?: number; afterHandling?: boolean }): void;
   /** Sets the primary rate limit; at 0 requests answer 403 "API rate limit exceeded" until `resetInSeconds`. */
   setRateLimit(opts: { remaining: number; resetInSeconds?: number }): void;
   readonly rateLimitRemaining: number;
@@ -144,6 +149,17 @@ export interface FakeGitHubApi {
   pullRequestsOf(opts: { repo: string }): FakePullRequest[];
   /** Workflow dispatches received, oldest first. */
   dispatches: FakeDispatch[];
+  /** Workflow runs, oldest first: one per dispatch, and those added with `addWorkflowRun`. */
+  workflowRuns: FakeWorkflowRun[];
+  /** A run started some other way (someone else's dispatch, a push), created now unless `createdAt` says when. */
+  addWorkflowRun(opts: {
+    repo: string;
+    workflowId: string;
+    ref: string;
+    event?: string;
+    actor?: string;
+    createdAt?: string;
+  }): FakeWorkflowRun;
   /** Repositories created through the API (`POST …/repos`), by full name, in order. */
   createdRepos: string[];
   close(): Promise<void>;
@@ -164,6 +180,20 @@ export interface FakeDispatch {
   workflowId: string;
   ref: string;
   inputs: Record<string, unknown>;
+}
+
+export interface FakeWorkflowRun {
+  id: number;
+  repo: string;
+  /** The workflow's file name (`plan.yml`). */
+  workflowId: string;
+  /** The branch or tag it runs on. */
+  ref: string;
+  event: string;
+  /** Who started it (`wayfinder-bot`, the fake's token user, for dispatches). */
+  actor: string;
+  /** ISO 8601, whole seconds, as GitHub writes it. */
+  createdAt: string;
 }
 
 interface GitState {
@@ -223,6 +253,7 @@ interface UserState {
 interface Fault {
   matcher: PathMatcher;
   remaining: number;
+  afterHandling?: boolean;
   respond: (res: ServerResponse) => void;
 }
 
@@ -257,7 +288,13 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
   let forbidGraphql = false;
   const gitStates = new Map<number, GitState>();
   const dispatches: FakeDispatch[] = [];
+  const workflowRuns: FakeWorkflowRun[] = [];
   const createdRepos: string[] = [];
+  const startRun = (run: Omit<FakeWorkflowRun, 'id' | 'createdAt'> & { createdAt?: string }): FakeWorkflowRun => {
+    const started = { ...run, id: nextId++, createdAt: run.createdAt ?? `${new Date().toISOString().slice(0, 19)}Z` };
+    workflowRuns.push(started);
+    return started;
+  };
 
   const limit = options.rateLimit ?? 5000;
   const rate = { remaining: limit, reset: Math.floor(Date.now() / 1000) + 3600 };
@@ -333,6 +370,10 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
       ([id]) => (repoById(Number(id)).facts.rulesetRules ?? []).map((type) => ({ type, ruleset_id: 1 })),
     ],
     [/^\/repositories\/(\d+)\/actions\/workflows$/, ([id]) => workflows(repoById(Number(id)))],
+    [
+      /^\/repositories\/(\d+)\/actions\/workflows\/([^/]+)\/runs$/,
+      ([id, workflow], url, base) => listRuns(repoById(Number(id)), decodeURIComponent(workflow ?? ''), url, base),
+    ],
     [
       /^\/repositories\/(\d+)\/dependabot\/alerts$/,
       ([id], url, base) => dependabotAlerts(repoById(Number(id)), url, base),
@@ -778,6 +819,58 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
     };
   }
 
+  /** GitHub's filters: `event`, `branch`, `created` (`>=`, `>`, `<=`, `<` or `a..b` of ISO 8601 times); newest first. */
+  function listRuns(repo: RepoState, workflow: string, url: URL, base: string) {
+    const files = repo.commits.get(repo.branches.get(repo.defaultBranch) ?? '') ?? new Map();
+    const listed = workflows(repo).workflows;
+    const file = /^\d+$/.test(workflow)
+      ? listed
+          .find((entry) => entry.id === Number(workflow))
+          ?.path.split('/')
+          .pop()
+      : workflow;
+    if (!file || !files.has(`.github/workflows/${file}`)) throw new HttpError(404, 'Not Found');
+    const event = url.searchParams.get('event');
+    const branch = url.searchParams.get('branch');
+    const created = url.searchParams.get('created');
+    const inRange = (at: string) => {
+      if (!created) return true;
+      const time = Date.parse(at);
+      const range = /^(.+)\.\.(.+)$/.exec(created);
+      if (range) return time >= Date.parse(range[1] ?? '') && time <= Date.parse(range[2] ?? '');
+      const [, op, value] = /^(>=|<=|>|<)?(.+)$/.exec(created) ?? [];
+      const bound = Date.parse(value ?? '');
+      if (op === '>=') return time >= bound;
+      if (op === '>') return time > bound;
+      if (op === '<=') return time <= bound;
+      if (op === '<') return time < bound;
+      return at.startsWith(value ?? '');
+    };
+    const selected = workflowRuns
+      .filter((run) => run.repo === fullNameOf(repo) && run.workflowId === file)
+      .filter((run) => (!event || run.event === event) && (!branch || run.ref === branch) && inRange(run.createdAt))
+      .reverse();
+    const { body, link } = page(selected, url, base);
+    return {
+      body: {
+        total_count: selected.length,
+        workflow_runs: body.map((run) => ({
+          id: run.id,
+          name: file,
+          event: run.event,
+          head_branch: run.ref,
+          status: 'queued',
+          path: `.github/workflows/${file}`,
+          created_at: run.createdAt,
+          html_url: `${WEB}/${run.repo}/actions/runs/${run.id}`,
+          actor: { login: run.actor },
+          triggering_actor: { login: run.actor },
+        })),
+      },
+      link,
+    };
+  }
+
   function workflows(repo: RepoState) {
     const found = [...headFiles(repo).keys()].filter((path) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path));
     return { total_count: found.length, workflows: found.map((path, index) => ({ id: index + 1, path })) };
@@ -987,6 +1080,13 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
         ref,
         inputs: (body.inputs as Record<string, unknown>) ?? {},
       });
+      startRun({
+        repo: fullNameOf(repo),
+        workflowId,
+        ref: ref.replace(/^refs\/(heads|tags)\//, ''),
+        event: 'workflow_dispatch',
+        actor: 'wayfinder-bot',
+      });
       return { status: 204, body: undefined };
     }
     throw new HttpError(404, 'Not Found');
@@ -1063,6 +1163,14 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
       );
       if (fault) {
         fault.remaining -= 1;
+        if (fault.afterHandling && method !== 'GET') {
+          try {
+            const text = Buffer.concat(chunks).toString('utf8');
+            write(method, url.pathname, text ? (JSON.parse(text) as Record<string, unknown>) : {});
+          } catch {
+            // Refused: the fault answers anyway.
+          }
+        }
         fault.respond(res);
         entry.status = res.statusCode;
         return;
@@ -1267,10 +1375,11 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
           ),
       });
     },
-    failWith({ path, method, status, times = Number.POSITIVE_INFINITY }) {
+    failWith({ path, method, status, times = Number.POSITIVE_INFINITY, afterHandling = false }) {
       faults.push({
         matcher: { path, method },
         remaining: times,
+        afterHandling,
         respond: (res) => respondJson(res, status, { message: 'Server Error' }, rateHeaders()),
       });
     },
@@ -1299,6 +1408,17 @@ export async function startFakeGitHubApi(options: FakeGitHubApiOptions = {}): Pr
       return [...gitOf(findRepo(repo)).pulls];
     },
     dispatches,
+    workflowRuns,
+    addWorkflowRun({ repo, workflowId, ref, event = 'workflow_dispatch', actor = 'someone-else', createdAt }) {
+      return startRun({
+        repo: fullNameOf(findRepo(repo)),
+        workflowId,
+        ref,
+        event,
+        actor,
+        ...(createdAt ? { createdAt } : {}),
+      });
+    },
     createdRepos,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -105,6 +105,7 @@ export async function createRequestTestbed(opts: {
     templatesDir: opts.templatesDir ?? REQUEST_TEMPLATES,
     store: catalog,
     workspaceRoot: await mkdtemp(path.join(tmpdir(), 'wayfinder-request-workspaces-')),
+    runListingDelayMs: 0,
     ...(octokit
       ? {
           github: new OctokitGitHubProvisioner({ octokit }),

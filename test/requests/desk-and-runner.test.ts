@@ -187,4 +187,51 @@ describe('runs against GitHub', () => {
       'succeeded',
     ]);
   });
+
+  it('dispatches the workflow once when GitHub took the dispatch but its answer was lost, and the request is retried', async () => {
+    const once = await createRequestTestbed({
+      database,
+      catalog,
+      templatesDir: SHIPPED_TEMPLATES,
+      github,
+      runner: { retries: 0 },
+    });
+    github.addRepos({
+      fullName: 'acme/infrastructure',
+      files: { 'README.md': '# Infrastructure', '.github/workflows/plan.yml': 'on: workflow_dispatch' },
+    });
+    github.failWith({
+      path: /\/actions\/workflows\/plan\.yml\/dispatches$/,
+      method: 'POST',
+      status: 502,
+      times: 1,
+      afterHandling: true,
+    });
+    const before = github.dispatches.length;
+    const request = await once.system.desk.submit({
+      templateRef: 'storage-bucket',
+      values: { name: 'assets', owner: 'group:default/payments', environment: 'staging', region: 'us-east-1' },
+      requester: ada,
+    });
+    await once.system.runner.drain();
+    const failed = await once.system.desk.get({ id: request.id });
+    expect(failed.state).toBe('failed');
+    expect(failed.steps.map((step) => [step.id, step.status])).toEqual([
+      ['terraform', 'succeeded'],
+      ['pull-request', 'succeeded'],
+      ['plan', 'failed'],
+    ]);
+    expect(github.dispatches.length - before).toBe(1);
+
+    // Another process (the failed run's is gone) retries: the step finds the run its dispatch started.
+    const elsewhere = await createRequestTestbed({ database, catalog, templatesDir: SHIPPED_TEMPLATES, github });
+    await elsewhere.system.desk.retry({ id: request.id, actor: ada });
+    await elsewhere.system.runner.drain();
+    const done = await elsewhere.system.desk.get({ id: request.id });
+    expect(done.state).toBe('succeeded');
+    expect(github.dispatches.length - before).toBe(1);
+    expect(done.steps[2]?.log).toContainEqual(
+      expect.stringMatching(/^Found run \d+ of plan\.yml .*not dispatched again$/),
+    );
+  });
 });

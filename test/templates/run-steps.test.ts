@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunState, StepFailure } from '../../src/core/ports/template-engine.ts';
+import { type RunState, StepFailure, type StepJournal } from '../../src/core/ports/template-engine.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { InMemoryConditionalCache } from '../../src/github/InMemoryConditionalCache.ts';
@@ -42,7 +42,21 @@ function createEngine(opts: { workspaceRoot?: string; templatesDir?: string } = 
     registrar: createCatalogRegistrar({ gateway, store }),
     environment: { githubOrg: 'acme' },
     workspaceRoot: opts.workspaceRoot ?? workspaces,
+    runListingDelayMs: 0,
   });
+}
+
+/** A step's journal kept as the request store keeps it: each attempt sees what earlier attempts saved. */
+function durableJournal(): { attempt(): StepJournal } {
+  let saved: Record<string, unknown> = {};
+  return {
+    attempt: () => ({
+      saved: { ...saved },
+      save: async (entries) => {
+        saved = { ...saved, ...entries };
+      },
+    }),
+  };
 }
 
 beforeEach(async () => {
@@ -280,6 +294,66 @@ describe('postgres-database and storage-bucket', () => {
     ]);
     expect(await engine.output('storage-bucket', done)).toMatchObject({
       links: [{ title: 'Pull request', url: 'https://github.com/acme/infrastructure/pull/1' }],
+    });
+  });
+
+  describe('the dispatch, run again after a crash or a lost answer', () => {
+    const bucket = (requestId: string): RunState => ({
+      requestId,
+      user: {},
+      values: { name: 'assets', owner: 'group:default/payments', environment: 'staging', region: 'us-east-1' },
+      outputs: { 'pull-request': { branchName: `wayfinder/${requestId}`, pullRequestNumber: 1 } },
+    });
+    /** The pull-request step's branch, which the plan workflow runs on. */
+    const withBranch = async (requestId: string) => {
+      const done = await runAll(engine, 'postgres-database', database(requestId));
+      return { ...bucket(requestId), outputs: { 'pull-request': done.outputs['pull-request'] ?? {} } };
+    };
+
+    it('does not dispatch again when GitHub took the dispatch before the step was recorded', async () => {
+      const state = await withBranch('req-20');
+      const journal = durableJournal();
+      await engine.runStep('storage-bucket', 'plan', state, journal.attempt());
+      // The process died here: the step ran, and was never recorded as done. The next attempt runs it again.
+      const again = await engine.runStep('storage-bucket', 'plan', state, journal.attempt());
+      expect(github.dispatches).toHaveLength(1);
+      const [run] = github.workflowRuns;
+      expect(again.log).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^Found run ${run?.id} of plan\\.yml on acme/infrastructure@wayfinder/req-20 .*not dispatched again$`,
+          ),
+        ),
+      ]);
+    });
+
+    it('does not dispatch again when GitHub dispatched and its answer was lost (a 502)', async () => {
+      const state = await withBranch('req-21');
+      github.failWith({ path: /\/dispatches$/, method: 'POST', status: 502, times: 1, afterHandling: true });
+      const journal = durableJournal();
+      const failure = await failureOf(engine.runStep('storage-bucket', 'plan', state, journal.attempt()));
+      expect(failure.retryable).toBe(true);
+      await engine.runStep('storage-bucket', 'plan', state, journal.attempt());
+      expect(github.dispatches).toHaveLength(1);
+    });
+
+    it('dispatches on the next attempt when GitHub never took the first, however many runs others started', async () => {
+      const state = await withBranch('req-22');
+      // A run of the same workflow on the same branch started by these credentials before the step: not its own.
+      github.addWorkflowRun({
+        repo: 'acme/infrastructure',
+        workflowId: 'plan.yml',
+        ref: 'wayfinder/req-22',
+        actor: 'wayfinder-bot',
+      });
+      github.failWith({ path: /\/dispatches$/, method: 'POST', status: 502, times: 1 });
+      const journal = durableJournal();
+      await failureOf(engine.runStep('storage-bucket', 'plan', state, journal.attempt()));
+      // Someone else's dispatch of it meanwhile is not this step's either.
+      github.addWorkflowRun({ repo: 'acme/infrastructure', workflowId: 'plan.yml', ref: 'wayfinder/req-22' });
+      const again = await engine.runStep('storage-bucket', 'plan', state, journal.attempt());
+      expect(github.dispatches).toHaveLength(1);
+      expect(again.log.at(-1)).toBe('Dispatched plan.yml on acme/infrastructure@wayfinder/req-22');
     });
   });
 

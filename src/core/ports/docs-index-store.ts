@@ -49,11 +49,19 @@ export interface DocsIndexStore {
   /** Creates or updates a source; its files are replaced by `saveFile`/`removeFiles`. */
   saveSource(opts: { key: string; entityRef?: EntityRef; baseUrl?: string }): Promise<void>;
   /** The sources whose key starts with `prefix`, ordered by key. */
-  listSources(opts: { prefix: string }): Promise<{ key: string; entityRef?: EntityRef; baseUrl?: string }[]>;
+  listSources(opts: {
+    prefix: string;
+  }): Promise<{ key: string; entityRef?: EntityRef; baseUrl?: string; fingerprint?: string }[]>;
+  /** Records what the source's last complete indexing read (null: unknown, read it all next time). */
+  setSourceFingerprint(opts: { key: string; fingerprint: string | null }): Promise<void>;
   /** Deletes a source with its files and chunks; nothing happens for an unknown key. */
   removeSource(opts: { key: string }): Promise<void>;
   /** The content hash of each file of the source, by path. */
   fileHashes(opts: { sourceKey: string }): Promise<Map<string, string>>;
+  /** The version (`fileVersion`) of each file of the source that has one, by path. */
+  fileVersions(opts: { sourceKey: string }): Promise<Map<string, string>>;
+  /** Sets the version of a stored file whose content is unchanged (null: none). */
+  setFileVersion(opts: { sourceKey: string; path: string; version: string | null }): Promise<void>;
   /** Vectors already stored for these chunk hashes by `model`, by hash: unchanged chunks are not embedded again. */
   embeddingsByHash(opts: { hashes: readonly string[]; model: string }): Promise<Map<string, number[]>>;
   /** Replaces a file and its chunks in one transaction. */
@@ -62,6 +70,8 @@ export interface DocsIndexStore {
     path: string;
     title: string;
     contentHash: string;
+    /** See `fileVersion`; absent: none. */
+    version?: string;
     entityRef?: EntityRef;
     chunks: readonly StoredDocChunk[];
   }): Promise<void>;
@@ -78,6 +88,11 @@ export interface DocsIndexStore {
   searchVector(
     opts: DocSearchFilter & { vector: readonly number[]; model: string; text?: string },
   ): Promise<DocChunkHit[]>;
+  /**
+   * Merges what indexing added to the full-text index's pending list into the index proper, so that searches stop
+   * scanning it; run at the end of an indexing run that wrote something. Returns the index pages merged.
+   */
+  mergeSearchIndex(): Promise<number>;
   /** Makes the vector index for `dimensions` where pgvector is installed; idempotent. */
   prepareVectorIndex(opts: { dimensions: number }): Promise<void>;
   status(): Promise<DocsIndexStatus>;

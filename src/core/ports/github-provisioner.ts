@@ -62,6 +62,20 @@ export interface GitHubProvisioner {
     ref: string;
     inputs: Readonly<Record<string, string>>;
   }): Promise<void>;
+  /**
+   * The `workflow_dispatch` runs of `workflowId` on `ref` (a branch or tag name) created at or after `since` (GitHub's
+   * clock, whole seconds), oldest first, at most 100; only those these credentials started where GitHub says who
+   * they are (a token's login; a GitHub App's runs are not told apart from others').
+   */
+  listDispatchedRuns(opts: { repo: string; workflowId: string; ref: string; since: Date }): Promise<WorkflowRun[]>;
+}
+
+/** A GitHub Actions workflow run. */
+export interface WorkflowRun {
+  id: number;
+  htmlUrl: string;
+  /** When GitHub created it. */
+  createdAt: Date;
 }
 
 export interface ProvisionedRepository {

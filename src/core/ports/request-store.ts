@@ -72,6 +72,8 @@ export interface RequestStore {
   heartbeat(opts: { id: string; holder: string }): Promise<boolean>;
   /** Records that step `stepId` started (status `running`, one more attempt). */
   startStep(opts: { id: string; stepId: string }): Promise<void>;
+  /** Writes `entries` over step `stepId`'s journal (key by key), in one statement. */
+  saveStepJournal(opts: { id: string; stepId: string; entries: Readonly<Record<string, unknown>> }): Promise<void>;
   /** Records how step `stepId` ended. */
   finishStep(opts: {
     id: string;

@@ -168,6 +168,18 @@ export interface RunState {
   outputs: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
+/**
+ * What a step keeps across its attempts, durably (the request runner stores it on the step's row), so that an action
+ * whose effect GitHub cannot find again by itself records what it is about to do before doing it, and an attempt after
+ * a crash finds the record (`github:actions:dispatch`: when it dispatched, and which runs were there before).
+ */
+export interface StepJournal {
+  /** What earlier attempts of the step saved, by key; `{}` on a first attempt. */
+  readonly saved: Readonly<Record<string, unknown>>;
+  /** Saves `entries` over what is saved (key by key) before resolving; the next attempt sees them in `saved`. */
+  save(entries: Readonly<Record<string, unknown>>): Promise<void>;
+}
+
 export interface StepResult {
   /** False when the step's `if` was falsy and nothing ran. */
   ran: boolean;
@@ -204,9 +216,10 @@ export interface TemplateEngine {
   plan(ref: string, state: RunState): Promise<StepPlan[]>;
   /**
    * Runs one step, idempotently for `state.requestId`. Throws `StepFailure` with `retryable` true for a GitHub
-   * outage (5xx, network) and false for input GitHub refused (422) or a missing permission.
+   * outage (5xx, network) and false for input GitHub refused (422) or a missing permission. `journal` is the step's
+   * durable record across attempts; without one (tests, tools) it is kept in memory for this call only.
    */
-  runStep(ref: string, stepId: string, state: RunState): Promise<StepResult>;
+  runStep(ref: string, stepId: string, state: RunState, journal?: StepJournal): Promise<StepResult>;
   /** `spec.output`, rendered once every step has finished. */
   output(ref: string, state: RunState): Promise<TemplateOutput>;
 }

@@ -63,6 +63,8 @@ export interface RequestStep {
   attempts: number;
   startedAt?: Date;
   finishedAt?: Date;
+  /** What the step's action recorded across its attempts (`StepJournal`); `{}` when nothing. */
+  journal: Readonly<Record<string, unknown>>;
 }
 
 /** Where the messages about a request were posted, so they can be edited as it moves (Slack: channel and ts). */

@@ -13,6 +13,12 @@
  * chunks hold any of the words (small doc sets), the pool is all of them, and the ranking is exactly `ts_rank` over
  * every match.
  *
+ * Headings weigh most in the ranking, so a chunk whose headings hold the words must not be cut from the pool by the
+ * caps (a tier's `POOL` chunks are taken in no particular order; a chunk matching one word in its heading is in no
+ * stricter tier): the pool also holds up to `HEADING_POOL` chunks whose headings (`heading_search`, its own GIN
+ * index) hold the most of the words: those holding all, then all but one, and so on, and for "any word" an equal
+ * share of each word's.
+ *
  * Vectors: with pgvector, `order by embedding::vector(n) <=> q limit k` uses the HNSW index made for `n`
  * (`vectorIndexStatement`). Without it, the exact fallback computes the dot product in SQL (`unnest` of the two
  * arrays), a few microseconds a chunk: given the question's text, only over the full-text pool of `VECTOR_POOL`
@@ -30,6 +36,8 @@ export const ENOUGH = 100;
 export const POOL = 300;
 /** The pool the exact vector fallback scores. */
 export const VECTOR_POOL = 500;
+/** Chunks whose headings hold the question's words, added to every pool. */
+export const HEADING_POOL = 20;
 /** A tier needing more OR-ed conjunctions than this ("6 of 12 words" is 924) is skipped for "any word". */
 const MAX_CONJUNCTIONS = 64;
 
@@ -92,6 +100,8 @@ async function overPool<Row extends Record<string, unknown>>(
         sql`tier_hits as (select count(*)::int as n from (select 1 from tier limit ${numberLiteral(ENOUGH)}) as s)`,
       );
     }
+    ctes.push(headingPool(lexemes, scope));
+    parts.push(sql`select id from heading_pool`);
     ctes.push(sql`pool as (${sql.join(parts, sql` union `)})`);
     const result = await db.execute<Row & { tier_hits: number }>(opts.statement(sql.join(ctes, sql`, `)));
     const hits = result.rows[0]?.tier_hits ?? 0;
@@ -141,9 +151,38 @@ function quoteLexeme(lexeme: string): string {
  * each row's (TOASTed) tsvector, about 40 ms at 100,000 chunks, where the GIN index's bitmap takes a few. A CTE is
  * read lazily, so the `limit` still stops the heap scan early.
  */
-function matching(name: string, query: string, scope: SQL): SQL {
+function matching(name: string, query: string, scope: SQL, column: 'search' | 'heading_search' = 'search'): SQL {
   return sql`${sql.raw(name)} as materialized (
-    select c.id from doc_chunks c where c.search @@ ${query}::tsquery ${scope})`;
+    select c.id from doc_chunks c where c.${sql.raw(column)} @@ ${query}::tsquery ${scope})`;
+}
+
+/**
+ * The CTEs that end with `heading_pool(id)`: up to `HEADING_POOL` chunks whose headings hold the most of `lexemes`,
+ * found tier by tier (all of the words, all but one, …) in the headings' own index, each tier capped, the "any word"
+ * tier by an equal share per word.
+ */
+function headingPool(lexemes: readonly string[], scope: SQL): SQL {
+  const ctes: SQL[] = [];
+  const parts: SQL[] = [];
+  const cap = numberLiteral(HEADING_POOL);
+  for (const k of tierSizes(lexemes.length)) {
+    if (k === 1) {
+      const share = numberLiteral(Math.max(5, Math.ceil(HEADING_POOL / lexemes.length)));
+      lexemes.forEach((lexeme, index) => {
+        const name = `heading_word${index}`;
+        ctes.push(matching(name, quoteLexeme(lexeme), scope, 'heading_search'));
+        parts.push(sql`(select id, 1 as k from ${sql.raw(name)} limit ${share})`);
+      });
+    } else {
+      const name = `heading_tier${k}`;
+      ctes.push(matching(name, atLeast(lexemes, k), scope, 'heading_search'));
+      parts.push(sql`(select id, ${numberLiteral(k)} as k from ${sql.raw(name)} limit ${cap})`);
+    }
+  }
+  ctes.push(sql`heading_pool as (
+    select id from (select id, max(k) as k from (${sql.join(parts, sql` union all `)}) as h group by id) as ranked
+    order by k desc, id limit ${cap})`);
+  return sql.join(ctes, sql`, `);
 }
 
 export async function searchDocsLexical(db: Db, opts: DocSearchFilter & { text: string }): Promise<DocChunkHit[]> {

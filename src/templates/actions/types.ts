@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { CatalogRegistrar } from '../../core/ports/catalog-registrar.ts';
 import type { GitHubProvisioner } from '../../core/ports/github-provisioner.ts';
+import type { StepJournal } from '../../core/ports/template-engine.ts';
 import type { TemplateLocation } from '../template-files.ts';
 import type { Workspace } from '../workspace.ts';
 
@@ -14,6 +15,11 @@ export interface ActionServices {
   registrar?: CatalogRegistrar;
   /** The GitHub host repository URLs must name (`github.com`, or a GitHub Enterprise Server's host). */
   githubHost: string;
+  /**
+   * How long (ms) after a dispatch GitHub may take to list its run: a step resumed sooner waits for the rest before
+   * looking for it (default 5,000).
+   */
+  runListingDelayMs?: number;
 }
 
 export interface ActionContext<I> {
@@ -26,6 +32,11 @@ export interface ActionContext<I> {
   location: TemplateLocation;
   workspace: Workspace;
   services: ActionServices;
+  /**
+   * The step's record across attempts (an `each` iteration's own): an action records there what it is about to do
+   * when GitHub cannot tell it afterwards whether it did (a dispatch).
+   */
+  journal: StepJournal;
   log(line: string): void;
   /** Fetch actions add each workspace path they write (the plan shows them). */
   wrote(path: string): void;

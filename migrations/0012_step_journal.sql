@@ -1,0 +1,1 @@
+ALTER TABLE "request_steps" ADD COLUMN "journal" jsonb DEFAULT '{}'::jsonb NOT NULL;

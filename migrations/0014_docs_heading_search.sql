@@ -1,0 +1,2 @@
+ALTER TABLE "doc_chunks" ADD COLUMN "heading_search" "tsvector" GENERATED ALWAYS AS (to_tsvector('english', "headings")) STORED NOT NULL;--> statement-breakpoint
+CREATE INDEX "doc_chunks_heading_search_idx" ON "doc_chunks" USING gin ("heading_search");
