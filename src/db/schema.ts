@@ -171,16 +171,21 @@ export const ingestErrors = pgTable(
  * Each entity's owner, worked out through its system and domain when the catalog changes
  * (`queries/ownership.ts`); an entity that nobody in that chain owns has no row.
  */
-export const entityOwners = pgTable('entity_owners', {
-  ref: text('ref').primaryKey(),
-  /** `entity`, `system` or `domain`: whose `spec.owner` answered. */
-  via: text('via').notNull(),
-  /** The entity whose `spec.owner` answered: this one, its system or its domain. */
-  fromRef: text('from_ref').notNull(),
-  ownerRef: text('owner_ref').notNull(),
-  /** `group` or `user`. */
-  ownerKind: text('owner_kind').notNull(),
-});
+export const entityOwners = pgTable(
+  'entity_owners',
+  {
+    ref: text('ref').primaryKey(),
+    /** `entity`, `system` or `domain`: whose `spec.owner` answered. */
+    via: text('via').notNull(),
+    /** The entity whose `spec.owner` answered: this one, its system or its domain. */
+    fromRef: text('from_ref').notNull(),
+    ownerRef: text('owner_ref').notNull(),
+    /** `group` or `user`. */
+    ownerKind: text('owner_kind').notNull(),
+  },
+  // What a team or person holds (`queries/holdings.ts`) is read by owner.
+  (t) => [index('entity_owners_owner_ref_idx').on(t.ownerRef)],
+);
 
 /**
  * Each Group's answer card (`queries/team-cards.ts`): the team, its parent teams and its members, rebuilt by every

@@ -1,0 +1,1 @@
+CREATE INDEX "entity_owners_owner_ref_idx" ON "entity_owners" USING btree ("owner_ref");
