@@ -49,10 +49,11 @@ export async function importCatalog(opts: {
   const { loaded, scopes } = mergeRoots(
     loads.map((load) => ({ ...load, scopeRoot: enclosingRoot(load.root, storedRoots) })),
   );
-  const written = await opts.store.importEntities({ ...loaded, scopes });
+  const { refused, ...written } = await opts.store.importEntities({ ...loaded, scopes });
+  const errors = [...loaded.errors, ...refused];
   return {
-    counts: { ...written, failed: countFailedDocuments(loaded.errors) },
-    errors: loaded.errors,
+    counts: { ...written, failed: countFailedDocuments(errors) },
+    errors,
     skipped: loaded.skipped,
   };
 }
@@ -107,7 +108,8 @@ function mergeRoots(loads: readonly { root: string; scopeRoot: string; loaded: L
     }
     for (const error of loaded.errors) addError(error);
     merged.skipped.push(...loaded.skipped);
-    merged.locations.push(...loaded.locations);
+    // The root itself too: its own errors (missing, holds no descriptors) are replaced at each import, not piled up.
+    merged.locations.push(`file:${root}`, ...loaded.locations);
     if (read) scopes.push({ scope: fileScope(scopeRoot), refs, covers: root });
   }
   merged.locations = [...new Set(merged.locations)];
@@ -130,7 +132,8 @@ export async function validateCatalog(opts: {
 
 /** A document with three bad fields is one failed document. */
 export function countFailedDocuments(errors: readonly IngestError[]): number {
-  return new Set(errors.map((error) => `${error.location}:${error.documentLine ?? error.line ?? 0}`)).size;
+  const failures = errors.filter((error) => !error.warning);
+  return new Set(failures.map((error) => `${error.location}:${error.documentLine ?? error.line ?? 0}`)).size;
 }
 
 /**

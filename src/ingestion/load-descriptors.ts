@@ -344,6 +344,7 @@ function processYamlDocument(
     load.errors.push(...result.errors.map((error) => atFieldLine(error, document)));
     return undefined;
   }
+  load.errors.push(...result.warnings.map((warning) => atFieldLine(warning, document)));
   return recordEntity(load, result.entity);
 }
 

@@ -1,4 +1,6 @@
+import { ANNOTATIONS, botNotifyProblem } from '../catalog/annotations.ts';
 import {
+  annotation,
   channelOf,
   displayNameOf,
   emailOf,
@@ -153,6 +155,15 @@ function locationAnswer(entity: EntityRecord, nameToType: string): Message {
   };
 }
 
+/** Why a team shows no channel: none set, or a `slack.com/bot-notify` that names none (reported at import). */
+function channelMissing(team: EntityRecord): Span[] {
+  const value = annotation(team, ANNOTATIONS.slackBotNotify);
+  if (value !== undefined && botNotifyProblem(value)) {
+    return [plain(`not a channel: slack.com/bot-notify is ${JSON.stringify(value)}; see /wayfinder errors`)];
+  }
+  return [plain('none set (slack.com/bot-notify)')];
+}
+
 /** Team, parent, channel, on-call and repository, then the members. `subject` contributes its own on-call and repository. */
 function teamBlocks(team: TeamFacts, subject?: EntityRecord): Block[] {
   const fields: { label: string; value: Span[] }[] = [{ label: 'Team', value: [strong(teamName(team.team))] }];
@@ -162,7 +173,7 @@ function teamBlocks(team: TeamFacts, subject?: EntityRecord): Block[] {
     fields.push({ label: team.parents.length > 1 ? 'Part of' : 'Parent team', value: [plain(chain)] });
   }
   const channel = channelOf(team.team);
-  fields.push({ label: 'Channel', value: channel ? [channel] : [plain('none set (slack.com/bot-notify)')] });
+  fields.push({ label: 'Channel', value: channel ? [channel] : channelMissing(team.team) });
   const onCall = (subject && onCallOf(subject)) ?? onCallOf(team.team);
   if (onCall) fields.push({ label: 'On call', value: [onCall] });
   if (subject) fields.push(...repositoryField(subject));

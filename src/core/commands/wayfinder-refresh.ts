@@ -145,7 +145,7 @@ function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome, nameToType
   const about: Button = { label: `About ${name}`, action: 'run', command: `/service ${nameToType}` };
   switch (outcome.status) {
     case 'refreshed': {
-      const counts = countsText(outcome.counts);
+      const counts = countsText({ ...outcome.counts, ...(outcome.purged ? { purged: outcome.purged } : {}) });
       const errors = outcome.errors;
       const source = sourceOf(outcome.source, entity.sourceRoot);
       const blocks: Block[] = [
@@ -198,9 +198,10 @@ function notRefreshed(entity: EntityRecord, title: string, reason: string, butto
 }
 
 /** `2 created, 1 updated, 5 unchanged`, then orphaned and failed when there are any. */
-function countsText(counts: ImportCounts): string {
+function countsText(counts: ImportCounts & { purged?: number }): string {
   const parts = [`${counts.created} created`, `${counts.updated} updated`, `${counts.unchanged} unchanged`];
   if (counts.orphaned > 0) parts.push(`${counts.orphaned} orphaned`);
+  if (counts.purged) parts.push(`${counts.purged} purged (orphaned longer than the grace period)`);
   if (counts.failed > 0) parts.push(`${counts.failed} failed`);
   return parts.join(', ');
 }
