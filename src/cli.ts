@@ -175,9 +175,6 @@ export function buildProgram(
     });
 
   const catalog = program.command('catalog').description('import, validate and sync the catalog; list its errors');
-  catalog.on('command:*', (operands: string[]) => {
-    throw new UsageError(`Unknown catalog action "${operands[0] ?? ''}"; expected import, validate, sync or errors.`);
-  });
 
   catalog
     .command('import')
@@ -264,7 +261,24 @@ export function buildProgram(
       return runOnce(line, 'text', config, logger);
     },
   });
+  answerUnknownSubcommands(program);
   return program;
+}
+
+/**
+ * Every command group (`catalog`, `requests`, `docs`…) answers an unknown subcommand with the ones it has, read from
+ * what is registered: `Unknown catalog action "nosuch"; expected import, validate, sync, forget or errors.`
+ */
+function answerUnknownSubcommands(program: Command): void {
+  for (const group of program.commands) {
+    const names = group.commands.map((command) => command.name());
+    if (names.length === 0) continue;
+    const expected = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+    group.on('command:*', (operands: string[]) => {
+      throw new UsageError(`Unknown ${group.name()} action "${operands[0] ?? ''}"; expected ${expected}.`);
+    });
+    answerUnknownSubcommands(group);
+  }
 }
 
 /** `wayfinder requests list|show <id>|retry <id>|cancel <id>|work` (issue 8). At the terminal you act as the operator. */
@@ -378,9 +392,6 @@ async function orRefusal(work: () => Promise<number>): Promise<number> {
 /** `wayfinder templates list|validate <path>|preview <name> --set key=value` (issue 8). */
 function addTemplateCommands(program: Command, setExitCode: (code: number) => void): void {
   const templates = program.command('templates').description('list, validate and preview self-service templates');
-  templates.on('command:*', (operands: string[]) => {
-    throw new UsageError(`Unknown templates action "${operands[0] ?? ''}"; expected list, validate or preview.`);
-  });
   templates
     .command('list')
     .description('the templates /provision offers (WAYFINDER_TEMPLATES_DIR and the catalog), recommended first (★)')
