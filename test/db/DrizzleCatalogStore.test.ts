@@ -67,7 +67,7 @@ describe('importEntities', () => {
   it('stores new entities and counts them as created', async () => {
     const counts = await load(group('payments'), component('payments-api', { owner: 'payments' }));
 
-    expect(counts).toEqual({ created: 2, updated: 0, unchanged: 0, orphaned: 0 });
+    expect(counts).toEqual({ created: 2, updated: 0, unchanged: 0, orphaned: 0, refused: [] });
     expect(await store.countEntities()).toBe(2);
     const stored = await store.getEntity({ ref: 'component:default/payments-api' });
     expect(stored).toMatchObject({
@@ -90,7 +90,7 @@ describe('importEntities', () => {
 
     const counts = await load(...entities);
 
-    expect(counts).toEqual({ created: 0, updated: 0, unchanged: 2, orphaned: 0 });
+    expect(counts).toEqual({ created: 0, updated: 0, unchanged: 2, orphaned: 0, refused: [] });
     const after = await database.db.execute<{ updated: string }>(sql`select updated_at::text as updated from entities`);
     expect(after.rows).toEqual(before.rows);
   });
@@ -108,7 +108,7 @@ describe('importEntities', () => {
       component('fraud-check'),
     );
 
-    expect(counts).toEqual({ created: 0, updated: 1, unchanged: 2, orphaned: 0 });
+    expect(counts).toEqual({ created: 0, updated: 1, unchanged: 2, orphaned: 0, refused: [] });
     const relations = await store.getRelations({ ref: 'component:default/payments-api' });
     expect(relations.map((relation) => [relation.type, relation.targetRef])).toEqual([
       ['dependsOn', 'component:default/fraud-check'],
