@@ -27,7 +27,9 @@ import { countOf } from './core/text.ts';
 import { DrizzleDigestDeliveries } from './db/DrizzleDigestDeliveries.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { registerDocsCommands } from './docs/cli.ts';
+import { removeDemoDocs } from './docs/services.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
+import { explainGitHubFailure } from './github/request-failures.ts';
 import { describeError } from './http/server.ts';
 import { formatSyncSummary } from './ingestion/github-sync.ts';
 import { createGitHubUrlReader } from './ingestion/github-url-reader.ts';
@@ -39,6 +41,7 @@ import {
   validateCatalog,
 } from './ingestion/import-catalog.ts';
 import type { UrlReader } from './ingestion/load-descriptors.ts';
+import { purgeExpiredOrphans } from './ingestion/purge-orphans.ts';
 import { createLogger, type Logger } from './logger.ts';
 import {
   createGitHubGateway,
@@ -172,9 +175,6 @@ export function buildProgram(
     });
 
   const catalog = program.command('catalog').description('import, validate and sync the catalog; list its errors');
-  catalog.on('command:*', (operands: string[]) => {
-    throw new UsageError(`Unknown catalog action "${operands[0] ?? ''}"; expected import, validate, sync or errors.`);
-  });
 
   catalog
     .command('import')
@@ -220,6 +220,7 @@ export function buildProgram(
       try {
         const root = options.demo ? DEMO_CATALOG : path.resolve(given ?? '');
         const forgotten = await wayfinder.store.forgetScope({ scope: fileScope(root) });
+        if (options.demo) await removeDemoDocs(wayfinder.docs);
         console.log(
           forgotten > 0
             ? `Forgot ${countOf(forgotten, 'entity', 'entities')} imported from ${options.demo ? 'the demo organisation' : root}.`
@@ -261,7 +262,24 @@ export function buildProgram(
       return runOnce(line, 'text', config, logger);
     },
   });
+  answerUnknownSubcommands(program);
   return program;
+}
+
+/**
+ * Every command group (`catalog`, `requests`, `docs`…) answers an unknown subcommand with the ones it has, read from
+ * what is registered: `Unknown catalog action "nosuch"; expected import, validate, sync, forget or errors.`
+ */
+function answerUnknownSubcommands(program: Command): void {
+  for (const group of program.commands) {
+    const names = group.commands.map((command) => command.name());
+    if (names.length === 0) continue;
+    const expected = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+    group.on('command:*', (operands: string[]) => {
+      throw new UsageError(`Unknown ${group.name()} action "${operands[0] ?? ''}"; expected ${expected}.`);
+    });
+    answerUnknownSubcommands(group);
+  }
 }
 
 /** `wayfinder requests list|show <id>|retry <id>|cancel <id>|work` (issue 8). At the terminal you act as the operator. */
@@ -375,9 +393,6 @@ async function orRefusal(work: () => Promise<number>): Promise<number> {
 /** `wayfinder templates list|validate <path>|preview <name> --set key=value` (issue 8). */
 function addTemplateCommands(program: Command, setExitCode: (code: number) => void): void {
   const templates = program.command('templates').description('list, validate and preview self-service templates');
-  templates.on('command:*', (operands: string[]) => {
-    throw new UsageError(`Unknown templates action "${operands[0] ?? ''}"; expected list, validate or preview.`);
-  });
   templates
     .command('list')
     .description('the templates /provision offers (WAYFINDER_TEMPLATES_DIR and the catalog), recommended first (★)')
@@ -798,12 +813,19 @@ async function importCommand(paths: string[], config: Config, logger: Logger): P
   try {
     const reader = await urlReaderFor(config, logger);
     const { counts, errors, skipped } = await importCatalog({ paths, store: wayfinder.store, ...reader });
+    // Without the server's hourly purge, the import is when orphans past WAYFINDER_ORPHAN_GRACE go.
+    const { purged } = await purgeExpiredOrphans({
+      store: wayfinder.store,
+      graceMs: config.sync.orphanGraceMs,
+      now: new Date(),
+    });
     for (const error of errors) console.error(formatIngestError(error, process.cwd()));
     for (const document of skipped) console.error(formatSkippedDocument(document, process.cwd()));
     // Orphaned when there are any, as /wayfinder refresh says it: entities this root no longer holds.
     const orphaned = counts.orphaned > 0 ? `, ${counts.orphaned} orphaned` : '';
+    const purgedText = purged > 0 ? `, ${purged} purged (orphaned longer than WAYFINDER_ORPHAN_GRACE)` : '';
     console.log(
-      `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${orphaned}, ${counts.failed} failed, ${skipped.length} skipped`,
+      `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${orphaned}, ${counts.failed} failed, ${skipped.length} skipped${purgedText}`,
     );
     const read = counts.created + counts.updated + counts.unchanged;
     if (onlySkipped(read, skipped.length)) console.error(ONLY_SKIPPED);
@@ -906,6 +928,10 @@ export async function runCli(argv: string[]): Promise<void> {
       // One line: what failed and what to do (for DatabaseInUseError: who holds the database; nothing was written).
       console.error(error.message);
       process.exitCode = 1;
+    } else if (githubFailure(error)) {
+      // GitHub refused or failed: one line saying what to check, not the client's error chain.
+      console.error(githubFailure(error));
+      process.exitCode = 1;
     } else {
       // Unexpected: the error's name, message and causes, without a stack trace (LOG_LEVEL=debug adds it).
       const described = describeError(error);
@@ -914,6 +940,15 @@ export async function runCli(argv: string[]): Promise<void> {
       process.exitCode = 1;
     }
   }
+}
+
+/** The one line for a GitHub failure that ended a command, naming the settings in use; undefined for other errors. */
+function githubFailure(error: unknown): string | undefined {
+  const credentials = process.env.GITHUB_TOKEN
+    ? 'GITHUB_TOKEN'
+    : 'the GitHub App settings (GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY, GITHUB_APP_INSTALLATION_ID)';
+  const apiUrl = process.env.GITHUB_API_URL;
+  return explainGitHubFailure(error, { credentials, ...(apiUrl ? { apiUrl } : {}) });
 }
 
 function describeChain(error: ReturnType<typeof describeError>): string {

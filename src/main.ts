@@ -35,7 +35,7 @@ import { DrizzleSyncStateStore } from './db/DrizzleSyncStateStore.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { pingDatabase } from './db/health.ts';
 import { formatGitHubDocsSummary, GitHubDocs } from './docs/github-docs.ts';
-import { createDocs, type Docs, indexDemoDocsLogged } from './docs/services.ts';
+import { createDocs, type Docs, indexDemoDocsLogged, removeDemoDocs } from './docs/services.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
 import { OctokitGitHubGateway } from './github/OctokitGitHubGateway.ts';
 import { OctokitGitHubProvisioner } from './github/OctokitGitHubProvisioner.ts';
@@ -123,7 +123,11 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
     logger.warn('The catalog still holds the demo organisation; `wayfinder catalog forget --demo` removes it.');
   }
   const docs = createDocs({ database, ai: config.ai });
-  if (config.loadDemo) await indexDemoDocsLogged({ docs, dir: DEMO_DOCS, logger });
+  // The demo docs go with the demo organisation: indexed only when this catalog holds it, removed when it does not
+  // (a catalog of real teams never answers /ask from the demo's made-up runbooks).
+  const holdsDemo = (await store.listScopes({ prefix: fileScope(DEMO_CATALOG) })).length > 0;
+  if (config.loadDemo && holdsDemo) await indexDemoDocsLogged({ docs, dir: DEMO_DOCS, logger });
+  else if (!holdsDemo) await removeDemoDocs(docs);
   const syncState = new DrizzleSyncStateStore({ db: database.db });
   const gateway =
     config.github &&
@@ -146,7 +150,11 @@ export async function openWayfinder(config: Config, logger: Logger): Promise<Way
       webUrl: `https://${githubWebHost(config.github.apiUrl)}`,
       logger,
     });
-  const refresher = createCatalogRefresher({ store, refreshScope: github && ((opts) => github.refreshScope(opts)) });
+  const refresher = createCatalogRefresher({
+    store,
+    refreshScope: github && ((opts) => github.refreshScope(opts)),
+    orphanGraceMs: config.sync.orphanGraceMs,
+  });
   const scorecardStore = new DrizzleScorecardStore({ db: database.db });
   const loaded = await loadScorecards(config.scorecards.dir, { today: dayOf(new Date()) });
   for (const problem of loaded.problems) {

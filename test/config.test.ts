@@ -120,7 +120,7 @@ describe('loadConfig for GitHub and the catalog sync', () => {
     });
   });
 
-  it("reads how far a serving process lets its heap grow, 0 leaving it to V8, and refuses what is not a percent", () => {
+  it('reads how far a serving process lets its heap grow, 0 leaving it to V8, and refuses what is not a percent', () => {
     expect(loadConfig({ WAYFINDER_HEAP_GROWTH: '0' }).http.heapGrowthPercent).toBe(0);
     expect(loadConfig({ WAYFINDER_HEAP_GROWTH: '100' }).http.heapGrowthPercent).toBe(100);
     for (const value of ['half', '12.5', '-1']) {

@@ -6,7 +6,7 @@
  * A link is printed with its address only when the address is safe (core `safeHref`); any other is plain text.
  * A cut list ends in "…and N more" with the command that shows the rest (`moreCommandAfter`).
  */
-import { safeHref } from '../core/text.ts';
+import { formatNumber, safeHref } from '../core/text.ts';
 import type { Block, Button, ListItem, Message, RichText, Span } from '../core/view-model.ts';
 import { moreCommandAfter } from '../core/view-model.ts';
 
@@ -83,7 +83,7 @@ function renderBlock(block: Block, style: Style): string {
       if (more > 0) {
         const command = moreCommandAfter(block, shown.length);
         const hint = command === undefined ? '' : `. Try ${style.code(oneLine(command))}`;
-        lines.push(style.dim(`  …and ${more} more`) + hint);
+        lines.push(style.dim(`  …and ${formatNumber(more)} more`) + hint);
       }
       return lines.join('\n');
     }

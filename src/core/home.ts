@@ -8,7 +8,7 @@ import { displayNameOf, kindLabel, specString, teamName, titleOf } from './catal
 import type { ChatIdentity, EntityRecord, HoldingsFacts } from './catalog/records.ts';
 import type { EntityRef } from './catalog/types.ts';
 import type { CatalogStore } from './ports/catalog-store.ts';
-import { countOf } from './text.ts';
+import { countOf, formatNumber } from './text.ts';
 import type { Block, Button, ListItem, Message } from './view-model.ts';
 import { code, text as plain, strong } from './view-model.ts';
 
@@ -105,7 +105,7 @@ function linkedHome(input: Extract<HomeInput, { status: 'linked' }>): Message {
     blocks.push({
       type: 'context',
       text: [
-        plain(`Showing ${holdings.owned.length} of ${holdings.total}. `),
+        plain(`Showing ${formatNumber(holdings.owned.length)} of ${formatNumber(holdings.total)}. `),
         code(`/owner ${userRef}`),
         plain(' lists everything.'),
       ],

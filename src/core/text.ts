@@ -52,9 +52,16 @@ export function plural(count: number, one: string, other = `${one}s`): string {
   return pluralRules.select(count) === 'one' ? one : other;
 }
 
-/** `1 entity`, `3 entities`, `0 entities`: the count and the noun's form for it (see `plural`). */
+const numberFormat = new Intl.NumberFormat('en-US');
+
+/** `17,800`: every number an answer shows, with thousands separators (one formatter, so all answers agree). */
+export function formatNumber(count: number): string {
+  return numberFormat.format(count);
+}
+
+/** `1 entity`, `3 entities`, `17,800 entities`: the count (see `formatNumber`) and the noun's form for it. */
 export function countOf(count: number, one: string, other = `${one}s`): string {
-  return `${count} ${plural(count, one, other)}`;
+  return `${formatNumber(count)} ${plural(count, one, other)}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -12,6 +12,9 @@ import type { Embedder } from '../core/ports/embedder.ts';
 import { type IndexSummary, indexDocs } from './indexer.ts';
 import { readLocalDocs } from './local-source.ts';
 
+/** The key prefix of the demo docs' sources in the index (`demo:<dir>`). */
+export const DEMO_DOCS_PREFIX = 'demo:';
+
 const sourcesSchema = z.array(z.object({ dir: z.string().min(1), entity: z.string().min(1), url: z.url() }));
 
 /** Indexes every source `sources.yaml` in `dir` lists; returns the summaries added up. */
@@ -29,7 +32,7 @@ export async function indexDemoDocs(opts: {
     const { files } = await readLocalDocs(path.join(opts.dir, source.dir));
     const summary = await indexDocs({
       store: opts.store,
-      source: { key: `demo:${source.dir}`, entityRef: source.entity, baseUrl: source.url },
+      source: { key: `${DEMO_DOCS_PREFIX}${source.dir}`, entityRef: source.entity, baseUrl: source.url },
       files,
       ...(opts.embedder ? { embedder: opts.embedder } : {}),
     });

@@ -12,7 +12,7 @@ import type { Database } from '../db/client.ts';
 import { DrizzleDocsIndexStore } from '../db/DrizzleDocsIndexStore.ts';
 import { DrizzleDocsQuestionLog } from '../db/DrizzleDocsQuestionLog.ts';
 import type { Logger } from '../logger.ts';
-import { indexDemoDocs } from './demo-docs.ts';
+import { DEMO_DOCS_PREFIX, indexDemoDocs } from './demo-docs.ts';
 import { createDocsAsker } from './docs-asker.ts';
 import { createOpenAiChatModel, createOpenAiClient, createOpenAiEmbedder } from './openai-client.ts';
 
@@ -54,4 +54,11 @@ export async function indexDemoDocsLogged(opts: { docs: Docs; dir: string; logge
       error: error instanceof Error ? error.message : String(error),
     });
   }
+}
+
+/** Removes every demo docs source (and its files and chunks) from the index; returns how many there were. */
+export async function removeDemoDocs(docs: Docs): Promise<number> {
+  const sources = await docs.index.listSources({ prefix: DEMO_DOCS_PREFIX });
+  for (const source of sources) await docs.index.removeSource({ key: source.key });
+  return sources.length;
 }

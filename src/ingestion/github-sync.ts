@@ -12,6 +12,7 @@
  * (deleted, archived, transferred away, no longer matching the filters). A repository GitHub fails on is left as it
  * was, and is read again at the next sync.
  */
+
 import { posix } from 'node:path';
 import { locationSpecOf } from '../core/catalog/descriptor.ts';
 import type { RefreshOutcome, SourceScope, StoredSource } from '../core/catalog/records.ts';
@@ -21,6 +22,7 @@ import { mapConcurrently } from '../core/map-concurrently.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { GitHubGateway, GitHubRepository } from '../core/ports/github-gateway.ts';
 import type { RepositorySyncState, SyncStateStore } from '../core/ports/sync-state-store.ts';
+import { formatNumber } from '../core/text.ts';
 import type { Logger } from '../logger.ts';
 import { readGitHubTeams, type SourceRead } from './github-teams.ts';
 import { createGitHubUrlReader } from './github-url-reader.ts';
@@ -369,7 +371,7 @@ export class GitHubCatalogSync {
 
 /** The CLI's closing lines: what was seen, read and written, and what it cost in GitHub requests. */
 export function formatSyncSummary(org: string, summary: SyncSummary): string {
-  const n = (value: number) => value.toLocaleString('en-US');
+  const n = formatNumber;
   const { counts } = summary;
   const unchanged = summary.repositories - summary.read;
   return [

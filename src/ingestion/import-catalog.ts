@@ -123,7 +123,8 @@ function mergeRoots(loads: readonly { root: string; scopeRoot: string; loaded: L
     }
     for (const error of loaded.errors) addError(error);
     merged.skipped.push(...loaded.skipped);
-    merged.locations.push(...loaded.locations);
+    // The root itself too: its own errors (missing, holds no descriptors) are replaced at each import, not piled up.
+    merged.locations.push(`file:${root}`, ...loaded.locations);
     if (read) scopes.push({ scope: fileScope(scopeRoot), refs, covers: root });
   }
   merged.locations = [...new Set(merged.locations)];
@@ -146,7 +147,8 @@ export async function validateCatalog(opts: {
 
 /** A document with three bad fields is one failed document. */
 export function countFailedDocuments(errors: readonly IngestError[]): number {
-  return new Set(errors.map((error) => `${error.location}:${error.documentLine ?? error.line ?? 0}`)).size;
+  const failures = errors.filter((error) => !error.warning);
+  return new Set(failures.map((error) => `${error.location}:${error.documentLine ?? error.line ?? 0}`)).size;
 }
 
 /**

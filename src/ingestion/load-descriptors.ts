@@ -236,7 +236,8 @@ async function listYamlFiles(load: Load, directory: string, walking: readonly st
       if (walking.includes(real)) {
         load.skipped.push({
           location: fileLocation(entryPath),
-          reason: 'A symbolic link to a folder that holds it: a loop. It was not followed again (its files are read once).',
+          reason:
+            'A symbolic link to a folder that holds it: a loop. It was not followed again (its files are read once).',
         });
         continue;
       }
@@ -344,6 +345,7 @@ function processYamlDocument(
     load.errors.push(...result.errors.map((error) => atFieldLine(error, document)));
     return undefined;
   }
+  load.errors.push(...result.warnings.map((warning) => atFieldLine(warning, document)));
   return recordEntity(load, result.entity);
 }
 

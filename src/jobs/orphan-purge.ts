@@ -1,4 +1,5 @@
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
+import { purgeExpiredOrphans } from '../ingestion/purge-orphans.ts';
 import type { Logger } from '../logger.ts';
 
 /**
@@ -12,8 +13,7 @@ export function createOrphanPurgeJob(opts: {
   logger: Logger;
 }): () => Promise<void> {
   return async () => {
-    const before = new Date(opts.clock().getTime() - opts.graceMs);
-    const purged = await opts.store.purgeOrphans({ before });
+    const { purged, before } = await purgeExpiredOrphans({ ...opts, now: opts.clock() });
     if (purged > 0)
       opts.logger.info(`Orphan purge: deleted ${purged} entities orphaned before ${before.toISOString()}`);
   };

@@ -1,6 +1,10 @@
 /** `wayfinder catalog import | validate | forget | errors`, each a real `bin/wayfinder.js` process. */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeGitHubApi } from '../fakes/github-api.ts';
 import { CHILD_PROCESS_TIMEOUT_MS, runWayfinder } from '../helpers/cli.ts';
 import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
 
@@ -95,9 +99,89 @@ describe('wayfinder catalog', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
     expect(run.stderr).toContain('No descriptor here is one Wayfinder reads: every document was skipped');
   });
 
+  it('keeps the demo docs out of a catalog of real teams, and indexes them beside the demo organisation', async () => {
+    // WAYFINDER_DEMO unset and nothing inbound: a console user, who gets the demo only in an empty catalog.
+    const console = (args: string[]) => wayfinder(args, { LOG_LEVEL: 'info' });
+    expect((await console(['catalog', 'import', EXAMPLE])).code).toBe(0);
+    const real = await console(['run', '/owner artist-lookup']);
+    expect(real.code).toBe(0);
+    expect(real.stderr + real.stdout).not.toContain('Indexed the demo docs');
+    expect((await console(['docs', 'status'])).stdout).not.toContain('demo:');
+
+    await console(['catalog', 'forget', EXAMPLE]);
+    const demo = await console(['run', '/owner payments-api']);
+    expect(demo.stderr + demo.stdout).toContain('Indexed the demo docs');
+    expect((await console(['docs', 'status'])).stdout).toContain('demo:');
+
+    await console(['catalog', 'forget', '--demo']);
+    expect((await console(['docs', 'status'])).stdout).not.toContain('demo:');
+  });
+
+  it('purges, at the end of an import, the orphans older than WAYFINDER_ORPHAN_GRACE', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'wayfinder-purge-'));
+    try {
+      const component = (name: string) =>
+        `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\nspec:\n  type: service\n  lifecycle: production\n  owner: shop\n`;
+      await writeFile(path.join(root, 'api.yaml'), component('shop-api'));
+      await writeFile(path.join(root, 'cart.yaml'), component('shop-cart'));
+      expect((await wayfinder(['catalog', 'import', root])).stdout).toContain('2 created');
+      await rm(path.join(root, 'cart.yaml'));
+      const orphaning = await wayfinder(['catalog', 'import', root]);
+      expect(orphaning.stdout.trim()).toBe('0 created, 0 updated, 1 unchanged, 1 orphaned, 0 failed, 0 skipped');
+
+      const purging = await wayfinder(['catalog', 'import', root], { WAYFINDER_ORPHAN_GRACE: '0m' });
+      expect(purging.stdout.trim()).toBe(
+        '0 created, 0 updated, 1 unchanged, 0 failed, 0 skipped, 1 purged (orphaned longer than WAYFINDER_ORPHAN_GRACE)',
+      );
+      const gone = await wayfinder(['run', '/service shop-cart'], { WAYFINDER_DEMO: 'false' });
+      expect(gone.stdout).toContain('No entity named');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('says in one line that GitHub refused the token or access, or that the rate limit is used up, and what to do', async () => {
+    const github = await startFakeGitHubApi({ token: 'ghp_good' });
+    try {
+      const refused = await wayfinder(['catalog', 'sync'], {
+        GITHUB_ORG: 'acme',
+        GITHUB_TOKEN: 'ghp_bad',
+        GITHUB_API_URL: github.url,
+        LOG_LEVEL: 'debug',
+      });
+      expect(refused.code).toBe(1);
+      const lastLine = refused.stderr.trim().split('\n').at(-1);
+      expect(lastLine).toBe('GitHub refused the credentials (401: Bad credentials); check GITHUB_TOKEN.');
+      expect(refused.stderr).not.toContain('Wayfinder failed');
+      expect(refused.stderr).not.toMatch(/^\s+at /m);
+
+      const sync = (env: Record<string, string> = {}) =>
+        wayfinder(['catalog', 'sync'], {
+          GITHUB_ORG: 'acme',
+          GITHUB_TOKEN: 'ghp_good',
+          GITHUB_API_URL: github.url,
+          ...env,
+        });
+      github.failWith({ path: /^\/orgs\/acme\/repos/, status: 403 });
+      const forbidden = await sync();
+      expect(forbidden.stderr.trim()).toMatch(
+        /^GitHub refused access \(403[^)]*\); check that GITHUB_TOKEN may read the organisation and its repositories\.$/,
+      );
+
+      github.setRateLimit({ remaining: 0 });
+      const limited = await sync();
+      // The client's warning is logged first; the command's own answer is the last line.
+      expect(limited.stderr.trim().split('\n').at(-1)).toMatch(
+        /^GitHub's rate limit is used up for these credentials; it resets at \d\d:\d\d UTC\. Try again then\.$/,
+      );
+    } finally {
+      await github.close();
+    }
+  });
+
   it('explains a wrong action and exits 2', async () => {
     const run = await wayfinder(['catalog', 'imprt', FIXTURE]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Unknown catalog action "imprt"; expected import, validate, sync or errors.');
+    expect(run.stderr).toContain('Unknown catalog action "imprt"; expected import, validate, sync, forget or errors.');
   });
 });

@@ -77,8 +77,28 @@ describe('the wayfinder program', () => {
       () => undefined,
       (caught: unknown) => caught,
     );
-    return { out, err, exitCode: error instanceof CommanderError ? error.exitCode : undefined };
+    return {
+      out,
+      err,
+      exitCode: error instanceof CommanderError ? error.exitCode : undefined,
+      message: error instanceof Error ? error.message : undefined,
+    };
   }
+
+  it('answers an unknown subcommand of every command group with the subcommands it has', async () => {
+    const expected: Record<string, string> = {
+      catalog: 'import, validate, sync, forget or errors',
+      requests: 'list, show, retry, cancel or work',
+      templates: 'list, validate or preview',
+      scorecards: 'validate, evaluate or facts',
+      digest: 'run or status',
+      docs: 'index or status',
+    };
+    for (const [group, names] of Object.entries(expected)) {
+      const refused = await parse([group, 'nosuch']);
+      expect(refused.message).toBe(`Unknown ${group} action "nosuch"; expected ${names}.`);
+    }
+  });
 
   it('shows help for every command and subcommand, exiting 0', async () => {
     const commands = [

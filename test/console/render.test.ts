@@ -118,6 +118,14 @@ describe('renderText', () => {
     expect(rendered.split('\n').at(-1)).toBe('  …and 60 more. Try /find svc --offset 220');
   });
 
+  it('writes counts with thousands separators, as every answer does', () => {
+    const rendered = renderText({
+      summary: 'x',
+      blocks: [{ type: 'list', items: items(2), omitted: 17_750, moreCommand: '/owner group:default/sre' }],
+    });
+    expect(rendered.split('\n').at(-1)).toBe('  …and 17,750 more. Try /owner group:default/sre');
+  });
+
   it('counts the items the answer already left out', () => {
     const rendered = renderText({ summary: 'x', blocks: [{ type: 'list', items: items(2), omitted: 40 }] });
     expect(rendered).toBe('  • svc-1\n  • svc-2\n  …and 40 more');

@@ -35,6 +35,7 @@ describe('truncate', () => {
 describe('plural and countOf', () => {
   it('uses the singular for one and the plural for anything else, verbs included', () => {
     expect(countOf(1, 'entity', 'entities')).toBe('1 entity');
+    expect(countOf(17_800, 'entity', 'entities')).toBe('17,800 entities');
     expect(countOf(0, 'entity', 'entities')).toBe('0 entities');
     expect(countOf(3, 'more team')).toBe('3 more teams');
     expect(`${countOf(1, 'entity', 'entities')} ${plural(1, 'depends', 'depend')}`).toBe('1 entity depends');

@@ -70,4 +70,24 @@ describe('refreshing an entity imported by hand', () => {
     expect(outcome).toMatchObject({ status: 'unavailable', source: path.join(scratch, 'billing') });
     expect((await entity('billing')).orphan).toBe(false);
   });
+
+  it('ends by purging the orphans older than the grace period, as the served schedule would', async () => {
+    await write('shop/api.yaml', component('shop-api'));
+    const cart = await write('shop/cart.yaml', component('shop-cart'));
+    await importCatalog({ paths: [path.join(scratch, 'shop')], store });
+    await rm(cart);
+    await importCatalog({ paths: [path.join(scratch, 'shop')], store });
+    expect((await entity('shop-cart')).orphan).toBe(true);
+    const hour = 60 * 60 * 1000;
+
+    const early = createCatalogRefresher({ store, orphanGraceMs: hour, clock: () => new Date() });
+    expect(await early.refresh({ entity: await entity('shop-api') })).not.toHaveProperty('purged');
+    expect((await entity('shop-cart')).orphan).toBe(true);
+
+    const later = createCatalogRefresher({ store, orphanGraceMs: hour, clock: () => new Date(Date.now() + 2 * hour) });
+    // Every orphan past the grace goes (this file's earlier tests left one too), not only the refreshed root's.
+    const outcome = await later.refresh({ entity: await entity('shop-api') });
+    expect(outcome).toMatchObject({ status: 'refreshed', purged: expect.any(Number) });
+    expect(await store.getEntity({ ref: 'component:default/shop-cart' })).toBeUndefined();
+  });
 });

@@ -227,3 +227,25 @@ describe('importing several roots', () => {
     expect(await state('ledger')).toBe('live');
   });
 });
+
+describe("a root's own errors", () => {
+  it('keeps only the last import’s error for a root, and none once it imports cleanly', async () => {
+    await mkdir(at('solo'));
+    for (let i = 0; i < 3; i++) await importPaths(at('solo'));
+    expect((await store.listIngestErrors()).map((error) => error.message)).toEqual([
+      `${at('solo')} holds no descriptors; expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`,
+    ]);
+
+    await write({ 'solo/catalog-info.yaml': component('solo') });
+    expect((await importPaths(at('solo'))).counts).toMatchObject({ created: 1 });
+    expect(await store.listIngestErrors()).toEqual([]);
+  });
+
+  it('records a missing root once however often it is imported', async () => {
+    await importPaths(at('nosuchpath'));
+    await importPaths(at('nosuchpath'));
+    const errors = await store.listIngestErrors();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toContain('does not exist');
+  });
+});

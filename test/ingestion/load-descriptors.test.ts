@@ -384,6 +384,25 @@ describe('loadDescriptors', () => {
     });
   });
 
+  it('refuses a $json API definition, as Backstage does, saying that a string or $text is what it takes', async () => {
+    const root = await scratchTree({
+      'catalog-info.yaml': [
+        'apiVersion: backstage.io/v1alpha1',
+        'kind: API',
+        'metadata: { name: orders-api }',
+        'spec:',
+        '  type: openapi',
+        '  lifecycle: production',
+        '  definition: { $json: ./openapi.json }',
+      ].join('\n'),
+      'openapi.json': '{"openapi":"3.0.0"}',
+    });
+    const loaded = await loadDescriptors({ paths: [root] });
+    expect(loaded.errors.map((error) => error.message)).toEqual([
+      '"spec.definition" is not valid; expected the API definition as a string, or a $text reference to a file ($json and $yaml are not accepted here) but found {"openapi":"3.0.0"}.',
+    ]);
+  });
+
   it("fails a document whose placeholder names a file that does not exist or cannot be parsed, in Backstage's words", async () => {
     const root = await scratchTree({
       'catalog-info.yaml': [

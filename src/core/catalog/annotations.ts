@@ -23,3 +23,15 @@ export const ANNOTATIONS = {
   /** A Slack channel id (e.g. `C0123456789`) that makes the entity's channel clickable in answers. */
   slackChannelId: 'wayfinder.dev/slack-channel-id',
 } as const;
+
+/** A channel name (`#payments-team`, `payments-team`), a Slack channel or user id, or an email. */
+const BOT_NOTIFY_VALUE = /^(?:#?[\p{L}\p{N}][\p{L}\p{N}._-]*|[^\s@]+@[^\s@]+)$/u;
+
+/**
+ * What is wrong with a `slack.com/bot-notify` value, in one sentence naming the annotation and what a valid value
+ * looks like; undefined for a valid one (a channel name with or without `#`, a Slack channel or user id, an email).
+ */
+export function botNotifyProblem(value: string): string | undefined {
+  if (BOT_NOTIFY_VALUE.test(value.trim())) return undefined;
+  return `${ANNOTATIONS.slackBotNotify} ${JSON.stringify(value)} names no channel; expected a channel name such as #payments-team, a channel id such as C0123ABCD, or a person's email. The entity was imported without a channel.`;
+}

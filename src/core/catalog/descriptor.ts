@@ -12,7 +12,7 @@
  * `catalog-model/src/kinds/`), the relations in `relations.ts` and the wording in `messages.ts`.
  */
 import { createHash } from 'node:crypto';
-import { ANNOTATIONS } from './annotations.ts';
+import { ANNOTATIONS, botNotifyProblem } from './annotations.ts';
 import { envelopeSchema } from './envelope.ts';
 import { KIND_RULES } from './kinds/index.ts';
 import type { KindRules } from './kinds/kind-rules.ts';
@@ -23,7 +23,10 @@ import { DEFAULT_NAMESPACE, isValidApiVersion, isValidKind, stringifyEntityRef }
 import { type RelationTarget, relationsOf, resolveRefFields } from './relations.ts';
 import type { EntityEnvelope, EntityRef, IngestError, ProcessedEntity, SourcePosition } from './types.ts';
 
-export type ProcessDocumentResult = { ok: true; entity: ProcessedEntity } | { ok: false; errors: IngestError[] };
+/** `warnings` (flagged `warning: true`) name problems that do not stop the entity, such as a bad channel annotation. */
+export type ProcessDocumentResult =
+  | { ok: true; entity: ProcessedEntity; warnings: IngestError[] }
+  | { ok: false; errors: IngestError[] };
 
 /** Validates one parsed YAML/JSON document and computes its ref, relations and hash; returns every error it has. */
 export function processDocument(input: { document: unknown; position: SourcePosition }): ProcessDocumentResult {
@@ -58,7 +61,22 @@ export function processDocument(input: { document: unknown; position: SourcePosi
     metadata: { ...metadata, namespace: metadata.namespace ?? DEFAULT_NAMESPACE, annotations },
     ...(spec ? { spec } : {}),
   };
-  return { ok: true, entity: createProcessedEntity(envelope, targets.targets, position) };
+  const entity = createProcessedEntity(envelope, targets.targets, position);
+  const botNotify = metadata.annotations?.[ANNOTATIONS.slackBotNotify];
+  const problem = botNotify === undefined ? undefined : botNotifyProblem(botNotify);
+  const warnings: IngestError[] = problem
+    ? [
+        {
+          location: position.location,
+          line: position.line,
+          field: `metadata.annotations.${ANNOTATIONS.slackBotNotify}`,
+          message: problem,
+          entityRef: entity.ref,
+          warning: true,
+        },
+      ]
+    : [];
+  return { ok: true, entity, warnings };
 }
 
 /** The apiVersion groups Backstage defines its own kinds in; a custom kind's own group is read as a generic entity. */

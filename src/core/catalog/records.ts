@@ -174,7 +174,14 @@ export interface FirstDefinitionWins {
 
 export type RefreshOutcome =
   /** `source` is the file or repository read; the counts cover everything it holds. */
-  | { status: 'refreshed'; source: string; counts: ImportCounts; errors: IngestError[] }
+  | {
+      status: 'refreshed';
+      source: string;
+      counts: ImportCounts;
+      errors: IngestError[];
+      /** Orphans (of any source) past the grace period, deleted after the refresh. */
+      purged?: number;
+    }
   /** The source could not be reached (GitHub down, a file gone); nothing was changed. */
   | { status: 'unavailable'; source: string; reason: string }
   /** Wayfinder cannot read this entity's source (no source recorded, or GitHub is not configured). */

@@ -106,6 +106,8 @@ export interface IngestError {
   message: string;
   /** The entity ref the document would have had, when it got that far. */
   entityRef?: EntityRef;
+  /** A problem that did not stop the entity (it was imported): not counted as failed, and orphans nothing less. */
+  warning?: true;
 }
 
 /**

@@ -6,6 +6,7 @@
  * flag given twice, a missing value, `--reverse=maybe`. Nothing is guessed.
  */
 import { z } from 'zod';
+import { formatNumber } from '../text.ts';
 
 /** A flag that is on when given: `--reverse`, `--reverse=true`; `--reverse=false` turns it off. */
 export interface BooleanFlag {
@@ -59,7 +60,7 @@ export const offsetFlag = valueFlag({
     .number({ error: 'expected a whole number, 0 or more' })
     .min(0, 'expected a whole number, 0 or more')
     // Checked before `int`: a number past JavaScript's safe integers is not "not whole", it is too far.
-    .max(MAX_OFFSET, `expected at most ${MAX_OFFSET.toLocaleString('en')}`)
+    .max(MAX_OFFSET, `expected at most ${formatNumber(MAX_OFFSET)}`)
     .int('expected a whole number, 0 or more'),
   expected: 'a whole number, 0 or more',
   synopsis: '--offset N',

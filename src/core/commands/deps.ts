@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { kindLabel, shortName, titleOf } from '../catalog/facts.ts';
 import type { DependencyNode, EntityRecord } from '../catalog/records.ts';
-import { countOf, plural } from '../text.ts';
+import { countOf, formatNumber, plural } from '../text.ts';
 import type { Block, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import { booleanFlag, offsetFlag, parseArgs, valueFlag } from './args.ts';
@@ -104,7 +104,10 @@ function depsAnswer(view: DepsView): Message {
       ],
     });
   } else if (offset > 0 || end < total) {
-    blocks.push({ type: 'context', text: [plain(`Showing ${offset + 1}–${end} of ${total}.`)] });
+    blocks.push({
+      type: 'context',
+      text: [plain(`Showing ${formatNumber(offset + 1)}–${formatNumber(end)} of ${formatNumber(total)}.`)],
+    });
   }
   blocks.push(...levelLists({ ...view, base, end }));
 

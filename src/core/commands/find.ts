@@ -2,7 +2,7 @@ import { displayNameOf, kindLabel, shortName } from '../catalog/facts.ts';
 import { KIND_RULES } from '../catalog/kinds/index.ts';
 import type { SearchHit } from '../catalog/records.ts';
 import type { EntityRef } from '../catalog/types.ts';
-import { countOf, truncate } from '../text.ts';
+import { countOf, formatNumber, truncate } from '../text.ts';
 import type { Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import { offsetFlag, parseArgs } from './args.ts';
@@ -162,7 +162,9 @@ function findAnswer(opts: {
             {
               type: 'context' as const,
               text: [
-                plain(`Showing ${offset + 1}–${end} of ${total}, best first.`),
+                plain(
+                  `Showing ${formatNumber(offset + 1)}–${formatNumber(end)} of ${formatNumber(total)}, best first.`,
+                ),
                 ...(total > end ? [plain(' Add words or kind:/owner: to narrow it down.')] : []),
               ],
             },

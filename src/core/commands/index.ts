@@ -1,3 +1,4 @@
+import { formatNumber } from '../text.ts';
 import type { Answer, Message } from '../view-model.ts';
 import { code, isMessage, text as plain, strong } from '../view-model.ts';
 import { askCommand } from './ask.ts';
@@ -94,7 +95,7 @@ export function tooLongAnswer(name: string, args: string): Message | undefined {
   const length = [...text].length;
   if (length <= limit) return undefined;
   const what = command === 'find' ? 'search' : command === 'ask' ? 'question' : 'name';
-  const summary = `That ${what} is ${length.toLocaleString('en')} characters long; /${command} reads at most ${limit}. Shorten it and ask again.`;
+  const summary = `That ${what} is ${formatNumber(length)} characters long; /${command} reads at most ${formatNumber(limit)}. Shorten it and ask again.`;
   return {
     summary,
     outcome: 'invalid',
@@ -102,7 +103,7 @@ export function tooLongAnswer(name: string, args: string): Message | undefined {
       {
         type: 'text',
         text: [
-          plain(`That ${what} is ${length.toLocaleString('en')} characters long; `),
+          plain(`That ${what} is ${formatNumber(length)} characters long; `),
           code(`/${command}`),
           plain(` reads at most ${limit}. Shorten it and ask again.`),
         ],

@@ -1,4 +1,6 @@
+import { ANNOTATIONS, botNotifyProblem } from '../catalog/annotations.ts';
 import {
+  annotation,
   channelOf,
   displayNameOf,
   emailOf,
@@ -14,7 +16,7 @@ import {
   titleOf,
 } from '../catalog/facts.ts';
 import type { EntityRecord, HoldingsFacts, OwnershipFacts, PersonRecord, TeamFacts } from '../catalog/records.ts';
-import { countOf, plural, safeLink } from '../text.ts';
+import { countOf, formatNumber, safeLink } from '../text.ts';
 import type { Block, Button, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import { offsetFlag, parseArgs } from './args.ts';
@@ -153,6 +155,15 @@ function locationAnswer(entity: EntityRecord, nameToType: string): Message {
   };
 }
 
+/** Why a team shows no channel: none set, or a `slack.com/bot-notify` that names none (reported at import). */
+function channelMissing(team: EntityRecord): Span[] {
+  const value = annotation(team, ANNOTATIONS.slackBotNotify);
+  if (value !== undefined && botNotifyProblem(value)) {
+    return [plain(`not a channel: slack.com/bot-notify is ${JSON.stringify(value)}; see /wayfinder errors`)];
+  }
+  return [plain('none set (slack.com/bot-notify)')];
+}
+
 /** Team, parent, channel, on-call and repository, then the members. `subject` contributes its own on-call and repository. */
 function teamBlocks(team: TeamFacts, subject?: EntityRecord): Block[] {
   const fields: { label: string; value: Span[] }[] = [{ label: 'Team', value: [strong(teamName(team.team))] }];
@@ -162,7 +173,7 @@ function teamBlocks(team: TeamFacts, subject?: EntityRecord): Block[] {
     fields.push({ label: team.parents.length > 1 ? 'Part of' : 'Parent team', value: [plain(chain)] });
   }
   const channel = channelOf(team.team);
-  fields.push({ label: 'Channel', value: channel ? [channel] : [plain('none set (slack.com/bot-notify)')] });
+  fields.push({ label: 'Channel', value: channel ? [channel] : channelMissing(team.team) });
   const onCall = (subject && onCallOf(subject)) ?? onCallOf(team.team);
   if (onCall) fields.push({ label: 'On call', value: [onCall] });
   if (subject) fields.push(...repositoryField(subject));
@@ -170,7 +181,11 @@ function teamBlocks(team: TeamFacts, subject?: EntityRecord): Block[] {
   const blocks: Block[] = [{ type: 'fields', fields }];
   const description = team.team.envelope.metadata.description;
   if (description) blocks.push({ type: 'context', text: [plain(description)] });
-  blocks.push({ type: 'list', title: `Members (${team.members.length})`, items: memberItems(team.members) });
+  blocks.push({
+    type: 'list',
+    title: `Members (${formatNumber(team.members.length)})`,
+    items: memberItems(team.members),
+  });
   return blocks;
 }
 
@@ -241,7 +256,10 @@ async function holdingsAnswer(context: CommandContext, entity: EntityRecord, off
       ],
     });
   } else if (offset > 0 || end < holdings.total) {
-    blocks.push({ type: 'context', text: [plain(`Showing ${offset + 1}–${end} of ${holdings.total}.`)] });
+    blocks.push({
+      type: 'context',
+      text: [plain(`Showing ${formatNumber(offset + 1)}–${formatNumber(end)} of ${formatNumber(holdings.total)}.`)],
+    });
   }
   blocks.push(...(isGroup ? [groupList(entity, holdings, offset, base)] : personLists(entity, holdings, offset, base)));
   return {
@@ -261,7 +279,7 @@ function personHeadline(name: string, holdings: HoldingsFacts): string {
   if (holdings.total === 0) return `${name} owns nothing in the catalog`;
   if (teams === 0) return `${name} owns ${countOf(direct, 'entity', 'entities')}`;
   if (direct === 0) return `${name} owns nothing directly; their teams own ${countOf(teams, 'entity', 'entities')}`;
-  return `${name} owns ${countOf(direct, 'entity', 'entities')}; their teams own ${teams} more`;
+  return `${name} owns ${countOf(direct, 'entity', 'entities')}; their teams own ${formatNumber(teams)} more`;
 }
 
 function ownedItem(entity: EntityRecord, detail?: string): ListItem {
@@ -321,7 +339,7 @@ function personLists(person: EntityRecord, holdings: HoldingsFacts, offset: numb
       title:
         teams.length === 1 && onlyTeam
           ? `Owned by ${teamName(onlyTeam)}`
-          : `Owned by their ${teams.length} ${plural(teams.length, 'team')}`,
+          : `Owned by their ${countOf(teams.length, 'team')}`,
       // With one team the title names it; with several, each entity says whose it is.
       items: theirs.map(({ entity, ownerRef }) =>
         ownedItem(entity, teams.length > 1 ? names.get(ownerRef) : undefined),

@@ -26,7 +26,7 @@ type Verb = (typeof VERBS)[number];
 
 export const provisionCommand: CommandDefinition = {
   name: 'provision',
-  description: 'Request infrastructure from a template: a form, an approval when the template asks, then the run',
+  description: 'Request infrastructure from a template: a form, an approval when the template asks, then the run.',
   usage: '[template] | approve|reject|retry|cancel|status <request id>',
   example: '/provision new-service',
 

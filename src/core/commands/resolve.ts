@@ -2,6 +2,7 @@ import { displayNameOf, emailOf, kindLabel, shortName } from '../catalog/facts.t
 import type { EntityRecord, NameResolution } from '../catalog/records.ts';
 import { splitEntityRef } from '../catalog/refs.ts';
 import type { EntityRef } from '../catalog/types.ts';
+import { formatNumber } from '../text.ts';
 import type { Block, Button, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import type { CommandContext } from './types.ts';
@@ -76,11 +77,14 @@ function commandFor(opts: ResolveOptions, name: string): string {
 function ambiguousAnswer(opts: ResolveOptions, candidates: readonly EntityRecord[]): Message {
   const { name } = opts;
   return {
-    summary: `"${name}" names ${candidates.length} entities; pick one.`,
+    summary: `"${name}" names ${formatNumber(candidates.length)} entities; pick one.`,
     command: commandFor(opts, name),
     outcome: 'ambiguous',
     blocks: [
-      { type: 'text', text: [strong(name), plain(` names ${candidates.length} entities. Which one did you mean?`)] },
+      {
+        type: 'text',
+        text: [strong(name), plain(` names ${formatNumber(candidates.length)} entities. Which one did you mean?`)],
+      },
       {
         type: 'list',
         items: candidates.map((candidate) => ({

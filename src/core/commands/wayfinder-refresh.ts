@@ -1,7 +1,7 @@
 import { ingestErrorText, locationSpan, shortName, shownPath, sourceSpan } from '../catalog/facts.ts';
 import type { EntityRecord, RefreshOutcome } from '../catalog/records.ts';
 import type { ImportCounts } from '../catalog/types.ts';
-import { countOf } from '../text.ts';
+import { countOf, formatNumber } from '../text.ts';
 import type { Answer, Block, Button, Message, Span } from '../view-model.ts';
 import { text as plain, plainText, strong } from '../view-model.ts';
 import { parseArgs } from './args.ts';
@@ -145,7 +145,7 @@ function refreshAnswer(entity: EntityRecord, outcome: RefreshOutcome, nameToType
   const about: Button = { label: `About ${name}`, action: 'run', command: `/service ${nameToType}` };
   switch (outcome.status) {
     case 'refreshed': {
-      const counts = countsText(outcome.counts);
+      const counts = countsText({ ...outcome.counts, ...(outcome.purged ? { purged: outcome.purged } : {}) });
       const errors = outcome.errors;
       const source = sourceOf(outcome.source, entity.sourceRoot);
       const blocks: Block[] = [
@@ -198,10 +198,12 @@ function notRefreshed(entity: EntityRecord, title: string, reason: string, butto
 }
 
 /** `2 created, 1 updated, 5 unchanged`, then orphaned and failed when there are any. */
-function countsText(counts: ImportCounts): string {
-  const parts = [`${counts.created} created`, `${counts.updated} updated`, `${counts.unchanged} unchanged`];
-  if (counts.orphaned > 0) parts.push(`${counts.orphaned} orphaned`);
-  if (counts.failed > 0) parts.push(`${counts.failed} failed`);
+function countsText(counts: ImportCounts & { purged?: number }): string {
+  const n = formatNumber;
+  const parts = [`${n(counts.created)} created`, `${n(counts.updated)} updated`, `${n(counts.unchanged)} unchanged`];
+  if (counts.orphaned > 0) parts.push(`${n(counts.orphaned)} orphaned`);
+  if (counts.purged) parts.push(`${n(counts.purged)} purged (orphaned longer than the grace period)`);
+  if (counts.failed > 0) parts.push(`${n(counts.failed)} failed`);
   return parts.join(', ');
 }
 

@@ -1,4 +1,4 @@
-import type { Block, Message } from '../view-model.ts';
+import type { Block, ChatPlatform, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import type { CommandDefinition } from './types.ts';
 import { errorsSubcommand } from './wayfinder-errors.ts';
@@ -26,17 +26,18 @@ export function createWayfinderCommand(commands: () => readonly CommandDefinitio
       const [sub = 'help', ...rest] = args.trim().split(/\s+/).filter(Boolean);
       const subcommand = sub.toLowerCase();
       const others = commands().filter((command) => command.name !== this.name);
-      if (subcommand === 'help') return helpAnswer([...others, ...SUBCOMMANDS]);
+      if (subcommand === 'help') return helpAnswer([...others, ...SUBCOMMANDS], undefined, context.platform);
       const target =
         SUBCOMMANDS.find((command) => command.name === `${this.name} ${subcommand}`) ??
         others.find((command) => command.name === subcommand);
       if (target) return target.run(context, rest.join(' '));
-      return helpAnswer([...others, ...SUBCOMMANDS], sub);
+      return helpAnswer([...others, ...SUBCOMMANDS], sub, context.platform);
     },
   };
 }
 
-function helpAnswer(commands: readonly CommandDefinition[], unknown?: string): Message {
+/** `platform` absent: the console or `wayfinder run`, where answers are not shared, so the help says nothing of it. */
+function helpAnswer(commands: readonly CommandDefinition[], unknown?: string, platform?: ChatPlatform): Message {
   const blocks: Block[] = [{ type: 'header', text: 'Wayfinder commands' }];
   if (unknown)
     blocks.push({
@@ -57,11 +58,13 @@ function helpAnswer(commands: readonly CommandDefinition[], unknown?: string): M
       .filter((command) => command !== refreshSubcommand)
       .map((command) => ({ label: command.example, action: 'run' as const, command: command.example })),
   });
-  blocks.push({
-    type: 'context',
-    // Platform-neutral: how an answer is shared (Slack's "Share in channel" button) is the renderer's to show.
-    text: [plain('Answers are only visible to you until you share them.')],
-  });
+  if (platform) {
+    blocks.push({
+      type: 'context',
+      // How an answer is shared (Slack's "Share in channel" button) is the renderer's to show.
+      text: [plain('Answers are only visible to you until you share them.')],
+    });
+  }
   return {
     summary: `Wayfinder commands: ${commands.map((command) => `/${command.name}`).join(', ')}.${unknown ? ` There is no subcommand ${unknown}.` : ''}`,
     command: '/wayfinder help',

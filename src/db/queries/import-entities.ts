@@ -81,7 +81,9 @@ export async function importEntities(
       });
       if (changed.length > 0) await writeEntities(tx, changed, scopeOf);
     }
-    if (opts.scopes?.length) counts.orphaned = await orphanVanished(tx, opts.scopes, opts.errors);
+    // A warning (the entity was imported) does not keep its file's vanished entities as a failure does.
+    const failures = opts.errors.filter((error) => !error.warning);
+    if (opts.scopes?.length) counts.orphaned = await orphanVanished(tx, opts.scopes, failures);
     if (counts.created + counts.updated + counts.orphaned > 0) await rebuildDerived(tx);
     await replaceErrors(tx, [...opts.errors, ...refused], opts.locations);
     await recordLocations(tx, opts.locations);

@@ -15,7 +15,7 @@
  * Only safe URLs become links (`safeHref`: http, https, mailto, percent-encoded); any other is shown as text.
  */
 import type { types } from '@slack/bolt';
-import { graphemePrefix, safeHref, truncate } from '../../core/text.ts';
+import { formatNumber, graphemePrefix, safeHref, truncate } from '../../core/text.ts';
 import type { Block, Button, ListItem, Message, RichText, Span } from '../../core/view-model.ts';
 import { moreCommandAfter } from '../../core/view-model.ts';
 import { SLACK_USER_ID, slackChannelOf } from '../channels.ts';
@@ -146,7 +146,7 @@ function listBlocks(list: ListPart, n: number): KnownBlock[] {
 
 function moreLine(hidden: number, command: string | undefined): ContextBlock {
   const tail = command === undefined ? '' : `. Try \`${escapeMrkdwn(command)}\``;
-  return context(truncateMrkdwn(`…and ${hidden} more${tail}`, SLACK_LIMITS.contextText));
+  return context(truncateMrkdwn(`…and ${formatNumber(hidden)} more${tail}`, SLACK_LIMITS.contextText));
 }
 
 /**

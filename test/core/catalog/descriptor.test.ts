@@ -366,7 +366,7 @@ describe('spec fields', () => {
 
   it('rejects an API definition that is neither a string nor a substitution', () => {
     expect(messages(entity('API', { type: 'openapi', lifecycle: 'production', definition: { paths: {} } }))).toEqual([
-      '"spec.definition" is not valid; expected the API definition as a string, or a $text, $json or $yaml reference to a file but found {"paths":{}}.',
+      '"spec.definition" is not valid; expected the API definition as a string, or a $text reference to a file ($json and $yaml are not accepted here) but found {"paths":{}}.',
     ]);
   });
 
@@ -665,7 +665,7 @@ describe('API spec types with their own schemas', () => {
 
   it('still requires a definition of every other API type', () => {
     expect(messages(remoteApi('openapi', { remotes: [{ type: 'https', url: 'https://x.example' }] }))).toEqual([
-      '"spec.definition" is required for kind API; expected the API definition as a string, or a $text, $json or $yaml reference to a file.',
+      '"spec.definition" is required for kind API; expected the API definition as a string, or a $text reference to a file ($json and $yaml are not accepted here).',
     ]);
   });
 });

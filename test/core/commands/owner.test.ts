@@ -1,7 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommandLine } from '../../../src/core/commands/index.ts';
 import type { Block, Message } from '../../../src/core/view-model.ts';
 import { plainText } from '../../../src/core/view-model.ts';
+import { importCatalog } from '../../../src/ingestion/import-catalog.ts';
 import { type DemoCatalog, openDemoCatalog } from '../../helpers/demo-catalog.ts';
 
 let demo: DemoCatalog;
@@ -125,5 +129,41 @@ describe('/owner', () => {
   it('explains its usage when no name is given', async () => {
     const message = await ask('/owner');
     expect(message.summary).toBe('Usage: /owner <name> [--offset N]');
+  });
+});
+
+describe('/owner of a team whose slack.com/bot-notify names no channel', () => {
+  it('imports the team with a warning naming the annotation, and says the value is no channel', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'wayfinder-bot-notify-'));
+    try {
+      await writeFile(
+        path.join(root, 'catalog-info.yaml'),
+        [
+          'apiVersion: backstage.io/v1alpha1',
+          'kind: Group',
+          'metadata:',
+          '  name: noisy-team',
+          '  annotations:',
+          '    slack.com/bot-notify: "#<!channel> @here"',
+          'spec: { type: team, children: [] }',
+        ].join('\n'),
+      );
+      const { counts, errors } = await importCatalog({ paths: [root], store: demo.store });
+      expect(counts).toMatchObject({ created: 1, failed: 0 });
+      expect(errors.map((error) => [error.line, error.field, error.message])).toEqual([
+        [
+          6,
+          'metadata.annotations.slack.com/bot-notify',
+          'slack.com/bot-notify "#<!channel> @here" names no channel; expected a channel name such as #payments-team, a channel id such as C0123ABCD, or a person\'s email. The entity was imported without a channel.',
+        ],
+      ]);
+
+      const message = await ask('/owner noisy-team');
+      expect(field(message, 'Channel')).toBe(
+        'not a channel: slack.com/bot-notify is "#<!channel> @here"; see /wayfinder errors',
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });

@@ -47,6 +47,17 @@ describe('/wayfinder', () => {
     ]);
   });
 
+  it('says answers are private until shared only where they can be shared (Slack), not in the console', async () => {
+    const consoleHelp = await ask('/wayfinder help');
+    expect(plainText(blocksOf(consoleHelp, 'context').flatMap((block) => block.text))).not.toContain('share');
+    const slackHelp = await runCommandLine({ ...demo.context, platform: 'slack' }, '/wayfinder help');
+    expect(plainText(blocksOf(slackHelp, 'context').flatMap((block) => block.text))).toBe(
+      'Answers are only visible to you until you share them.',
+    );
+    const [list] = blocksOf(consoleHelp, 'list');
+    expect(plainText(list?.items[4]?.detail ?? [])).toContain('then the run. Example: /provision new-service');
+  });
+
   it('runs another command as a subcommand', async () => {
     expect((await ask('/wayfinder owner payments-api')).summary).toBe('Payments API is owned by Payments Team.');
   });

@@ -7,17 +7,15 @@ import { OWNER } from '../messages.ts';
 import { text } from './fields.ts';
 import { BACKSTAGE_API_VERSIONS, IN_SYSTEM, type KindRules, OWNED_BY } from './kind-rules.ts';
 
-/** `$text`, `$json` and `$yaml` stand for a file's content in Backstage; the reader keeps them as written. */
-const apiDefinition = 'the API definition as a string, or a $text, $json or $yaml reference to a file';
-const apiDefinitionSchema = z.union(
-  [
-    text(apiDefinition),
-    z.strictObject({ $text: z.string() }),
-    z.strictObject({ $json: z.string() }),
-    z.strictObject({ $yaml: z.string() }),
-  ],
-  { error: apiDefinition },
-);
+/**
+ * A string, or `$text` (the file's content as a string), as Backstage's API kind: a `$json` or `$yaml` placeholder
+ * reads the file as data, an object, which Backstage refuses here; the message says so rather than offer them.
+ */
+const apiDefinition =
+  'the API definition as a string, or a $text reference to a file ($json and $yaml are not accepted here)';
+const apiDefinitionSchema = z.union([text(apiDefinition), z.strictObject({ $text: z.string() })], {
+  error: apiDefinition,
+});
 
 const apiSpecSchema = z.looseObject({
   type: text('a string such as openapi, asyncapi, graphql or grpc'),
