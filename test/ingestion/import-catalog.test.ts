@@ -233,7 +233,7 @@ describe("a root's own errors", () => {
     await mkdir(at('solo'));
     for (let i = 0; i < 3; i++) await importPaths(at('solo'));
     expect((await store.listIngestErrors()).map((error) => error.message)).toEqual([
-      `${at('solo')} holds no descriptors; expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`,
+      `This folder holds no descriptors; expected a catalog-info.yaml, or .yaml files whose documents have an apiVersion such as backstage.io/v1alpha1 (other YAML, such as CI workflows, is not read).`,
     ]);
 
     await write({ 'solo/catalog-info.yaml': component('solo') });
@@ -246,6 +246,6 @@ describe("a root's own errors", () => {
     await importPaths(at('nosuchpath'));
     const errors = await store.listIngestErrors();
     expect(errors).toHaveLength(1);
-    expect(errors[0]?.message).toContain('does not exist');
+    expect(errors[0]?.message).toContain('Nothing exists at this path');
   });
 });
