@@ -15,7 +15,7 @@
 
 import { posix } from 'node:path';
 import { locationSpecOf } from '../core/catalog/descriptor.ts';
-import type { RefreshOutcome, SourceScope, StoredSource } from '../core/catalog/records.ts';
+import type { RefreshOutcome, SourceScope } from '../core/catalog/records.ts';
 import type { EntityRef, ImportCounts, IngestError, ProcessedEntity } from '../core/catalog/types.ts';
 import { isWayfinderError } from '../core/errors.ts';
 import { mapConcurrently } from '../core/map-concurrently.ts';
@@ -299,16 +299,10 @@ export class GitHubCatalogSync {
     const fileErrors = repositories.flatMap((read) => read.errors);
 
     // Files first, then people: a Group or User defined in a file wins over the one made from a GitHub team.
-    // Scopes read now or gone now: an entity moving out of one of them (a renamed repository) is no conflict.
-    const scopesInPlay = new Set([
-      ...repositories.map((read) => read.scope),
-      ...opts.gone.map(repositoryScope),
-      ...(teams ? [teams.scope] : []),
-    ]);
+    const fromFiles = keepFirstDefinitions(files, fileErrors);
     const storedScopes = await this.#store.listSourceScopes({
-      refs: [...files, ...(teams?.entities ?? [])].map((entity) => entity.ref),
+      refs: (teams?.entities ?? []).map((entity) => entity.ref),
     });
-    const fromFiles = keepFirstDefinitions(files, storedScopes, scopesInPlay, fileErrors);
     const fileRefs = new Set(fromFiles.map((entity) => entity.ref));
     const fromTeams = (teams?.entities ?? []).filter((entity) => {
       const stored = storedScopes.get(entity.ref);
@@ -326,7 +320,8 @@ export class GitHubCatalogSync {
       ...(teams?.locations ?? []),
       ...(await this.#staleErrorLocations([...repositories.map((read) => read.repository.fullName), ...opts.gone])),
     ];
-    // Checked again under the write lock: another replica may have stored one of these refs since `storedScopes`.
+    // An entity another repository already defines (not orphaned, and not read or gone in this sync: a renamed
+    // repository's entities move) is refused under the write lock, so two replicas syncing at once keep one.
     const { refused, ...written } = await this.#store.importEntities({
       entities: [...fromFiles, ...fromTeams],
       errors,
@@ -417,31 +412,20 @@ function refsIn(kept: readonly ProcessedEntity[], read: readonly ProcessedEntity
 }
 
 /**
- * The first definition of each ref wins, within this sync and against the catalog: an entity another repository
- * already defines (one not orphaned, and not read or gone in this sync) is an error at the later definition.
+ * The first definition of each ref in this sync wins; a later one is an error at its document. Against the catalog,
+ * `importEntities`' `firstDefinitionWins` decides, under the write lock.
  */
-function keepFirstDefinitions(
-  entities: readonly ProcessedEntity[],
-  storedScopes: ReadonlyMap<EntityRef, StoredSource>,
-  scopesInPlay: ReadonlySet<string>,
-  errors: IngestError[],
-): ProcessedEntity[] {
+function keepFirstDefinitions(entities: readonly ProcessedEntity[], errors: IngestError[]): ProcessedEntity[] {
   const seen = new Map<EntityRef, ProcessedEntity>();
   const kept: ProcessedEntity[] = [];
   for (const entity of entities) {
     const first = seen.get(entity.ref);
-    const stored = storedScopes.get(entity.ref);
-    const elsewhere =
-      stored?.scope?.startsWith('github:') && !stored.orphan && !scopesInPlay.has(stored.scope)
-        ? stored.scope
-        : undefined;
-    const where = first ? first.source.location.replace(/^url:/, '') : elsewhere && describeRepositoryScope(elsewhere);
-    if (where) {
+    if (first) {
       errors.push({
         ...entity.source,
         field: 'metadata.name',
         entityRef: entity.ref,
-        message: `${entity.ref} is already defined in ${where}; each entity may be defined once.`,
+        message: `${entity.ref} is already defined in ${first.source.location.replace(/^url:/, '')}; each entity may be defined once.`,
       });
       continue;
     }
