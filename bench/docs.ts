@@ -57,7 +57,7 @@ function sentence(random: () => number, words: number): string {
 }
 
 /** A small deterministic PRNG (mulberry32), so that every run loads the same corpus. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;

@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import { createDatabase, migrateDatabase } from '../src/db/client.ts';
 import { DrizzleDocsIndexStore } from '../src/db/DrizzleDocsIndexStore.ts';
 import { docChunks, docFiles, docSources } from '../src/db/schema.ts';
+import { seeded } from './docs.ts';
 
 const { values } = parseArgs({
   options: { chunks: { type: 'string', default: '5000' }, rounds: { type: 'string', default: '2' } },
@@ -22,16 +23,6 @@ const VOCABULARY = Array.from(
   { length: 600 },
   (_, index) => `${['deploy', 'payment', 'ledger', 'token', 'queue'][index % 5]}${index}`,
 );
-
-function seeded(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 async function run(fastupdate: boolean) {
   const random = seeded(42);
