@@ -2,11 +2,12 @@
  * Renders a view-model Message as terminal text, for the local console and `wayfinder run`. Pure.
  *
  * Buttons become `  → <label>: <command>` lines so a console user can type the command. Text from the
- * catalog is stripped of control characters, so a name cannot move the cursor or recolour the terminal.
+ * catalog is stripped of control characters, so a name cannot move the cursor or recolour the terminal, and of bidi
+ * controls (core `stripBidiControls`), so it cannot reorder the rest of the line.
  * A link is printed with its address only when the address is safe (core `safeHref`); any other is plain text.
  * A cut list ends in "…and N more" with the command that shows the rest (`moreCommandAfter`).
  */
-import { formatNumber, safeHref } from '../core/text.ts';
+import { formatNumber, safeHref, stripBidiControls } from '../core/text.ts';
 import type { Block, Button, ListItem, Message, RichText, Span } from '../core/view-model.ts';
 import { moreCommandAfter } from '../core/view-model.ts';
 
@@ -141,10 +142,10 @@ function renderSpan(span: Span, style: Style): string {
   }
 }
 
-/** Removes C0/C1 control characters (ESC among them) except tab and newline. */
+/** Removes C0/C1 control characters (ESC among them) except tab and newline, and bidi controls. */
 function sanitize(text: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-  return text.replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
+  return stripBidiControls(text).replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
 }
 
 function oneLine(text: string): string {

@@ -1,7 +1,7 @@
 /**
  * The text helpers every command and renderer shares (STYLE.md rule 25), one per concern: cutting text at grapheme
- * boundaries (`Intl.Segmenter`), counting nouns in English (`Intl.PluralRules`), and deciding which URLs may become
- * links. Pure: no platform, no clock.
+ * boundaries (`Intl.Segmenter`), counting nouns in English (`Intl.PluralRules`), deciding which URLs may become
+ * links, and removing the invisible characters that reorder a line (bidi controls). Pure: no platform, no clock.
  */
 import type { Span } from './view-model.ts';
 import { link, text } from './view-model.ts';
@@ -37,6 +37,24 @@ export function truncate(value: string, max: number): string {
   if (value.length <= max) return value;
   if (max < ELLIPSIS.length) return '';
   return `${graphemePrefix(value, max - ELLIPSIS.length)}${ELLIPSIS}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Direction.
+
+/**
+ * The Unicode bidi controls that change the order in which the rest of a line is shown: the embeddings and overrides
+ * U+202A–U+202E (after U+202E RIGHT-TO-LEFT OVERRIDE the rest of the line reads backwards), the isolates U+2066–U+2069,
+ * and the marks U+200E, U+200F and U+061C.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * `value` without bidi controls (see `BIDI_CONTROLS`), so text from the catalog cannot reorder the rest of the line it
+ * is shown on. Right-to-left letters themselves are kept and still shown right to left.
+ */
+export function stripBidiControls(value: string): string {
+  return value.replace(BIDI_CONTROLS, '');
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -145,6 +145,17 @@ describe('renderText', () => {
     expect(rendered).toBe('evil[2J]0;titlename\nnext');
   });
 
+  it('strips bidi controls from catalog text so a name cannot reorder the rest of the line', () => {
+    const rendered = renderText({
+      summary: 'x',
+      blocks: [
+        { type: 'header', text: 'Team \u202Emaet\u202C' },
+        { type: 'text', text: [text('Eve \u2066Admin\u2069 \u202Bowner')] },
+      ],
+    });
+    expect(rendered).toBe('Team maet\n─────────\n\nEve Admin owner');
+  });
+
   it('renders images and dividers', () => {
     const rendered = renderText({
       summary: 'x',

@@ -13,9 +13,13 @@
  * Headers and actions are never dropped to make room for list items.
  *
  * Only safe URLs become links (`safeHref`: http, https, mailto, percent-encoded); any other is shown as text.
+ *
+ * Text from the catalog is shown as written, never as markup: `escapeMrkdwn` (Slack's `&`, `<`, `>` entities, the
+ * formatting marks `*`, `_`, `~` and a backtick neutralised, bidi controls removed) is the one place it becomes mrkdwn,
+ * and plain_text (headers, buttons) loses its bidi controls too (`truncatePlain`).
  */
 import type { types } from '@slack/bolt';
-import { formatNumber, graphemePrefix, safeHref, truncate } from '../../core/text.ts';
+import { formatNumber, graphemePrefix, safeHref, stripBidiControls, truncate } from '../../core/text.ts';
 import type { Block, Button, ListItem, Message, RichText, Span } from '../../core/view-model.ts';
 import { moreCommandAfter } from '../../core/view-model.ts';
 import { SLACK_USER_ID, slackChannelOf } from '../channels.ts';
@@ -145,7 +149,7 @@ function listBlocks(list: ListPart, n: number): KnownBlock[] {
 }
 
 function moreLine(hidden: number, command: string | undefined): ContextBlock {
-  const tail = command === undefined ? '' : `. Try \`${escapeMrkdwn(command)}\``;
+  const tail = command === undefined ? '' : `. Try ${renderCode(command)}`;
   return context(truncateMrkdwn(`…and ${formatNumber(hidden)} more${tail}`, SLACK_LIMITS.contextText));
 }
 
@@ -304,7 +308,7 @@ function renderSpan(span: Span): string {
     case 'strong':
       return wrap(escapeMrkdwn(span.text), '*');
     case 'code':
-      return wrap(escapeMrkdwn(span.text), '`');
+      return renderCode(span.text);
     case 'link': {
       const href = safeHref(span.url);
       const label = oneLine(span.text);
@@ -326,9 +330,35 @@ function renderSpan(span: Span): string {
   }
 }
 
-/** Slack's three control characters; everything else in mrkdwn is shown as written. */
+/**
+ * Text shown as written in mrkdwn, never as markup or reordered: Slack's three control characters as entities
+ * (`&amp;`, `&lt;`, `&gt;`, Slack's documented escaping), each formatting mark (`*`, `_`, `~`, a backtick) between
+ * two word joiners (U+2060, invisible and not a space), so it can neither open nor close bold, italics, strikethrough
+ * or code (`*bold*` is shown with its asterisks), and bidi controls removed (core `stripBidiControls`), so a name
+ * holding U+202E cannot show the rest of the line backwards.
+ */
 export function escapeMrkdwn(text: string): string {
+  return escapeEntities(stripBidiControls(text)).replace(FORMATTING_MARKS, `${WORD_JOINER}$&${WORD_JOINER}`);
+}
+
+/** Invisible, and not a space to Slack: a formatting mark next to it touches no word boundary. */
+const WORD_JOINER = '\u2060';
+
+/** The marks Slack's mrkdwn formats with: bold, italics, strikethrough, code. */
+const FORMATTING_MARKS = /[*_~`]/g;
+
+function escapeEntities(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/**
+ * Text as inline code. Marks inside backticks are not formatting, so they stay as written (a command copied from the
+ * code reads the same); only a backtick would end the code early, so text holding one is shown as escaped text.
+ */
+function renderCode(text: string): string {
+  const clean = stripBidiControls(text);
+  if (clean.includes('`')) return escapeMrkdwn(clean);
+  return wrap(escapeEntities(clean), '`');
 }
 
 /**
@@ -389,7 +419,11 @@ export function truncateMrkdwn(text: string, max: number): string {
   return `${cut}…`;
 }
 
-/** Cuts plain text to ≤ `max`, ending in `…`, between graphemes (core `truncate`). */
+/**
+ * Text for a plain_text element (a header, a button, a form label): bidi controls removed (plain_text shows no
+ * formatting, but a U+202E would still reorder it), then cut to ≤ `max`, ending in `…`, between graphemes (core
+ * `truncate`).
+ */
 export function truncatePlain(text: string, max: number): string {
-  return truncate(text, max);
+  return truncate(stripBidiControls(text), max);
 }

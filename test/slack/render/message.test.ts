@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import { code, type ListItem, type Message, text } from '../../../src/core/view-model.ts';
+import { code, type ListItem, type Message, strong, text } from '../../../src/core/view-model.ts';
 import { RUN_COMMAND_ACTION_PATTERN, SHARE_ACTION_PATTERN, SHARE_BLOCK_ID } from '../../../src/slack/ids.ts';
 import {
   MAX_SLACK_LIST_ITEMS,
@@ -134,6 +134,45 @@ describe('renderSlackMessage mapping', () => {
     expect(sectionTexts(injected.blocks)).toEqual([
       'ping &lt;!channel&gt; and &lt;@U0ADMIN&gt; &amp; &lt;https://evil.example|click&gt;',
     ]);
+  });
+
+  it('shows formatting marks and bidi controls from the catalog as written, never as formatting or reordering', () => {
+    const wj = '\u2060';
+    const rendered = renderSlackMessage({
+      summary: '*Payments* team',
+      blocks: [
+        { type: 'header', text: 'Payments \u202Eipa-stnemyap\u202C is owned by *Pay*' },
+        { type: 'text', text: [text('*bold* _it_ ~gone~ `code`'), strong('Team *Star*')] },
+        {
+          type: 'list',
+          title: '_Members_',
+          items: [
+            { text: [{ kind: 'user', name: 'Eve \u2066*Admin*\u2069', email: 'eve@acme.example' }] },
+            { text: [code('/find *foo* owner:team_a')] },
+            { text: [code('rm `x`')] },
+          ],
+        },
+        { type: 'actions', buttons: [{ label: '\u202Eevil', action: 'run', command: '/owner x' }] },
+      ],
+    });
+    const [header, body, title, list, actions] = rendered.blocks;
+    expect(header).toMatchObject({ text: { text: 'Payments ipa-stnemyap is owned by *Pay*' } });
+    expect(sectionTexts([body as KnownBlock])).toEqual([
+      `${wj}*${wj}bold${wj}*${wj} ${wj}_${wj}it${wj}_${wj} ${wj}~${wj}gone${wj}~${wj} ${wj}\`${wj}code${wj}\`${wj}` +
+        `*Team ${wj}*${wj}Star${wj}*${wj}*`,
+    ]);
+    expect(sectionTexts([title as KnownBlock])).toEqual([`*${wj}_${wj}Members${wj}_${wj}*`]);
+    // Inside inline code the marks are not formatting and stay as typed; a backtick would end the code early.
+    expect(sectionTexts([list as KnownBlock])).toEqual([
+      [
+        `• Eve ${wj}*${wj}Admin${wj}*${wj} (eve@acme.example)`,
+        '• `/find *foo* owner:team_a`',
+        `• rm ${wj}\`${wj}x${wj}\`${wj}`,
+      ].join('\n'),
+    ]);
+    expect(buttonsOf([actions as KnownBlock])[0]?.text.text).toBe('evil');
+    expect(rendered.text).toBe(`${wj}*${wj}Payments${wj}*${wj} team`);
+    expect(JSON.stringify(rendered)).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
   });
 
   it('falls back to the name when a Slack id is not a Slack id', () => {
