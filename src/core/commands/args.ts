@@ -1,9 +1,10 @@
 /**
  * The one parser of command text that every command uses: words, and the flags the command declares, written as
  * people type them. `--reverse`, `—reverse` and `–reverse` are the same flag (phones and Macs turn `--` into a dash);
- * a value follows as `--depth 3` or `--depth=3`. Every value is checked by the flag's zod schema, and whatever does
- * not fit is refused with one sentence naming the flag, what was expected and what was given: an unknown flag, a
- * flag given twice, a missing value, `--reverse=maybe`. Nothing is guessed.
+ * a value follows as `--depth 3` or `--depth=3`. A quoted part holds its spaces and is one word or value:
+ * `owner:"Sam Smith"`, `--team "Sam Smith"`, `--team=“Sam Smith”` (see `tokenize`). Every value is checked by the flag's
+ * zod schema, and whatever does not fit is refused with one sentence naming the flag, what was expected and what was
+ * given: an unknown flag, a flag given twice, a missing value, `--reverse=maybe`. Nothing is guessed.
  */
 import { z } from 'zod';
 import { formatNumber } from '../text.ts';
@@ -32,7 +33,10 @@ export type FlagValues<F extends Record<string, Flag>> = {
 export type ParsedArgs<F extends Record<string, Flag>> =
   | {
       ok: true;
-      /** The words that are not flags, in order. */
+      /**
+       * The words that are not flags, in order, as typed: a quoted part is one word with its quotes
+       * (`owner:"Sam Smith"`); `unquote` takes them off a value.
+       */
       words: string[];
       /** The words joined by spaces, without quotes around the whole (`"Ada Lovelace"` → `Ada Lovelace`). */
       text: string;
@@ -82,7 +86,7 @@ const NEGATIVE_NUMBER = /^[-−]\d/;
  * schema refuses. `command` (e.g. `/deps`) is named in the unknown-flag sentence.
  */
 export function parseArgs<F extends Record<string, Flag>>(text: string, flags: F, command: string): ParsedArgs<F> {
-  const tokens = text.trim().split(/\s+/).filter(Boolean);
+  const tokens = tokenize(text);
   const words: string[] = [];
   const raw = new Map<string, string | true>();
   for (let i = 0; i < tokens.length; i++) {
@@ -100,7 +104,7 @@ export function parseArgs<F extends Record<string, Flag>>(text: string, flags: F
     if (!flag) return { ok: false, problem: unknownFlag(token, flags, command) };
     if (raw.has(name)) return { ok: false, problem: `--${name} is given twice; give it once.` };
     if (equals !== -1) {
-      raw.set(name, body.slice(equals + 1));
+      raw.set(name, unquote(body.slice(equals + 1)));
       continue;
     }
     const next = tokens[i + 1];
@@ -111,7 +115,7 @@ export function parseArgs<F extends Record<string, Flag>>(text: string, flags: F
           problem: `--${name} needs a value: ${flag.expected}, as in ${flag.synopsis.replace(/ \S+$/, ` ${exampleOf(flag)}`)}.`,
         };
       }
-      raw.set(name, next);
+      raw.set(name, unquote(next));
       i++;
     } else {
       raw.set(name, true);
@@ -162,8 +166,61 @@ function exampleOf(flag: ValueFlag): string {
   return '…';
 }
 
-/** `"Ada Lovelace"` or `“Ada Lovelace”` → `Ada Lovelace`: quotes around the whole text are not part of a name. */
-function unquote(text: string): string {
+/** Quotes that open a quoted part, each with the quotes that may close it (a phone types “…” or "…"). */
+const CLOSING_QUOTES: Readonly<Record<string, string>> = {
+  '"': '"“”',
+  '“': '"“”',
+  '”': '"“”',
+  "'": "'‘’",
+  '‘': "'‘’",
+};
+
+/**
+ * `text` cut into words at whitespace, except inside a quoted part: a quote at the start of a word or right after `:`
+ * or `=` (`"Sam Smith"`, `owner:"Sam Smith"`, `--team="Sam Smith"`) opens one, and the next matching quote that ends a
+ * word closes it. Quotes stay in the words (`unquote` takes them off). A quote with no closing one, or inside a word
+ * (`O'Brien`, `5"`), is an ordinary character.
+ */
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  let current = '';
+  const chars = [...text];
+  for (let i = 0; i < chars.length; i++) {
+    const char = chars[i] as string;
+    if (/\s/.test(char)) {
+      if (current !== '') tokens.push(current);
+      current = '';
+      continue;
+    }
+    const closers = CLOSING_QUOTES[char];
+    if (closers !== undefined && (current === '' || /[:=]$/.test(current))) {
+      const close = closingQuote(chars, i + 1, closers);
+      if (close !== -1) {
+        current += chars.slice(i, close + 1).join('');
+        i = close;
+        continue;
+      }
+    }
+    current += char;
+  }
+  if (current !== '') tokens.push(current);
+  return tokens;
+}
+
+/** The index of the first of `closers` at or after `from` that ends a word (whitespace or the end follows), or -1. */
+function closingQuote(chars: readonly string[], from: number, closers: string): number {
+  for (let i = from; i < chars.length; i++) {
+    const next = chars[i + 1];
+    if (closers.includes(chars[i] as string) && (next === undefined || /\s/.test(next))) return i;
+  }
+  return -1;
+}
+
+/**
+ * `"Ada Lovelace"` or `“Ada Lovelace”` → `Ada Lovelace`: quotes around the whole text are not part of a name or a
+ * value. Text not quoted as a whole comes back unchanged.
+ */
+export function unquote(text: string): string {
   const match = /^(["'“‘])(.*)(["'”’])$/s.exec(text);
   return match?.[2] !== undefined && text.length >= 2 ? match[2].trim() : text;
 }

@@ -5,7 +5,7 @@ import type { EntityRef } from '../catalog/types.ts';
 import { countOf, formatNumber, truncate } from '../text.ts';
 import type { Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { offsetFlag, parseArgs } from './args.ts';
+import { offsetFlag, parseArgs, unquote } from './args.ts';
 import { inputProblemAnswer, resolveNamed, usageAnswer } from './resolve.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 
@@ -26,7 +26,7 @@ export const findCommand: CommandDefinition = {
   async run(context, args) {
     const parsed = parseArgs(args, { offset: offsetFlag }, `/${this.name}`);
     if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
-    const query = parseFindArgs(parsed.words.join(' '));
+    const query = parseFindArgs(parsed.words);
     const { text, kind, owner } = query;
     if (!text && !kind && !owner) return usageAnswer(this.name, this.usage, this.example);
     const offset = parsed.flags.offset ?? 0;
@@ -69,25 +69,41 @@ export interface FindQuery {
   owner?: string;
 }
 
-/** `payments kind:api owner:checkout` → text `payments`, kind `api`, owner `checkout`. */
-export function parseFindArgs(args: string): FindQuery {
+/**
+ * The words of `/find` (as `parseArgs` splits them, a quoted part one word) read as a query: `payments kind:api
+ * owner:"Sam Smith"` → text `payments`, kind `api`, owner `Sam Smith` (quotes around a filter's value are taken off).
+ */
+export function parseFindArgs(args: readonly string[]): FindQuery {
   const words: string[] = [];
   let kind: string | undefined;
   let owner: string | undefined;
-  for (const word of args.trim().split(/\s+/).filter(Boolean)) {
-    const match = /^(kind|owner):(.+)$/i.exec(word);
-    if (match?.[1]?.toLowerCase() === 'kind') kind = match[2]?.toLowerCase();
-    else if (match?.[1]?.toLowerCase() === 'owner') owner = match[2];
+  for (const word of args) {
+    const match = /^(kind|owner):(.+)$/is.exec(word);
+    const value = match?.[2] === undefined ? '' : unquote(match[2]);
+    if (match?.[1]?.toLowerCase() === 'kind' && value !== '') kind = value.toLowerCase();
+    else if (match?.[1]?.toLowerCase() === 'owner' && value !== '') owner = value;
     else words.push(word);
   }
   return { text: words.join(' '), kind, owner };
 }
 
-/** The query as `/find` reads it back: text, then `kind:` and `owner:`. */
+/**
+ * The query as `/find` reads it back (buttons, paging hints): text, then `kind:` and `owner:`, a value holding a space
+ * in quotes (`owner:"Sam Smith"`), so the command runs the same query again.
+ */
 function findQuery(query: FindQuery): string {
-  return [query.text, ...(query.kind ? [`kind:${query.kind}`] : []), ...(query.owner ? [`owner:${query.owner}`] : [])]
+  return [
+    query.text,
+    ...(query.kind ? [`kind:${quoted(query.kind)}`] : []),
+    ...(query.owner ? [`owner:${quoted(query.owner)}`] : []),
+  ]
     .filter(Boolean)
     .join(' ');
+}
+
+/** `Sam Smith` → `"Sam Smith"`; a value without whitespace as it is. */
+function quoted(value: string): string {
+  return /\s/.test(value) ? `"${value}"` : value;
 }
 
 /** A team counts with its sub-teams; a person with the teams they belong to. */

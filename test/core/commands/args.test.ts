@@ -82,6 +82,29 @@ describe('parseArgs', () => {
     expect(parse('x --reverse --reverse')).toEqual({ ok: false, problem: '--reverse is given twice; give it once.' });
   });
 
+  it('keeps a quoted part with its spaces as one word or one value, and a lone or inner quote as a character', () => {
+    const ask = (text: string) =>
+      parseArgs(
+        text,
+        { team: valueFlag({ schema: z.string(), expected: 'a name', synopsis: '--team <name>' }) },
+        '/ask',
+      );
+    expect(parse('api owner:"Sam Smith" --depth 2')).toMatchObject({
+      ok: true,
+      words: ['api', 'owner:"Sam Smith"'],
+      flags: { depth: 2 },
+    });
+    expect(ask('who --team "Sam Smith"')).toMatchObject({ ok: true, words: ['who'], flags: { team: 'Sam Smith' } });
+    expect(ask('who --team=“Sam Smith” now')).toMatchObject({
+      ok: true,
+      words: ['who', 'now'],
+      flags: { team: 'Sam Smith' },
+    });
+    expect(parse('"--reverse" x')).toMatchObject({ ok: true, words: ['"--reverse"', 'x'], flags: { reverse: false } });
+    expect(parse(`O'Brien's 5" screen`)).toMatchObject({ ok: true, words: ["O'Brien's", '5"', 'screen'] });
+    expect(parse('say "hello there')).toMatchObject({ ok: true, words: ['say', '"hello', 'there'] });
+  });
+
   it('keeps a dash on its own and quotes around the whole text out of the name', () => {
     expect(parse('payments – refunds')).toMatchObject({ ok: true, text: 'payments – refunds' });
     expect(parse('"Ada Lovelace"')).toMatchObject({ ok: true, text: 'Ada Lovelace' });

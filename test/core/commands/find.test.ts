@@ -56,6 +56,19 @@ describe('/find', () => {
     expect(found).not.toContain('identity-service');
   });
 
+  it('reads a quoted owner with a space, and its follow-ups run the same whole query', async () => {
+    const answer = await ask('/find pay owner:"Ada Lovelace" kind:component');
+    expect(answer.outcome).toBeUndefined();
+    expect(answer.summary).toMatch(/ of kind component owned by Ada Lovelace\.$/);
+    expect(names(answer)).toEqual(expect.arrayContaining(['payments-api', 'payments-worker']));
+    expect(names(answer)).not.toContain('payments-rest');
+    expect(answer.command).toBe('/find pay kind:component owner:"Ada Lovelace"');
+    const list = answer.blocks.find((block) => block.type === 'list');
+    expect(list).toMatchObject({ moreCommand: '/find pay kind:component owner:"Ada Lovelace"' });
+    // Curly quotes as a phone types them mean the same.
+    expect(names(await ask('/find pay owner:“Ada Lovelace” kind:component'))).toEqual(names(answer));
+  });
+
   it('says so when nothing matches', async () => {
     expect((await ask('/find zzzqqq')).summary).toBe('Nothing matches "zzzqqq".');
   });
