@@ -41,6 +41,11 @@ export type ParsedArgs<F extends Record<string, Flag>> =
       /** The words joined by spaces, without quotes around the whole (`"Ada Lovelace"` → `Ada Lovelace`). */
       text: string;
       flags: FlagValues<F>;
+      /**
+       * The flags written, in the order written (`--reverse=false` too): a command refuses those that do not apply to
+       * what the name turned out to be with `notApplicable`, never ignores them.
+       */
+      given: string[];
     }
   | { ok: false; problem: string };
 
@@ -147,7 +152,19 @@ export function parseArgs<F extends Record<string, Flag>>(text: string, flags: F
     }
     values[name] = parsed.data;
   }
-  return { ok: true, words, text: unquote(words.join(' ')), flags: values as FlagValues<F> };
+  return { ok: true, words, text: unquote(words.join(' ')), flags: values as FlagValues<F>, given: [...raw.keys()] };
+}
+
+/**
+ * The sentence that refuses flags which the command takes but which do not apply to what the name turned out to be:
+ * `--offset does not apply to payments-api, a Component: only a team's or a person's list of holdings has pages.
+ * Leave it out.` `flags` are names without dashes, as `ParsedArgs.given` holds them; `subject` names the entity and
+ * what it is; `reason` says where the flag does apply.
+ */
+export function notApplicable(flags: readonly string[], subject: string, reason: string): string {
+  const written = flags.map((flag) => `--${flag}`);
+  const list = written.length === 1 ? written[0] : `${written.slice(0, -1).join(', ')} and ${written.at(-1)}`;
+  return `${list} ${written.length === 1 ? 'does' : 'do'} not apply to ${subject}: ${reason}. Leave ${written.length === 1 ? 'it' : 'them'} out.`;
 }
 
 /** `Unknown option --backwards; /deps takes --reverse, --depth N and --offset N.` */

@@ -19,7 +19,7 @@ import type { EntityRecord, HoldingsFacts, OwnershipFacts, PersonRecord, TeamFac
 import { countOf, formatNumber, safeLink } from '../text.ts';
 import type { Block, Button, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { offsetFlag, parseArgs } from './args.ts';
+import { booleanFlag, notApplicable, offsetFlag, parseArgs } from './args.ts';
 import {
   explainResolution,
   inputProblemAnswer,
@@ -32,14 +32,16 @@ import type { CommandContext, CommandDefinition } from './types.ts';
 
 /** Owned entities one answer lists; `--offset` pages through the rest. A chat answer is read, not scrolled. */
 export const HOLDINGS_PAGE = 50;
+/** Members one answer lists; `/owner <team> --members --offset N` pages through the rest. */
+export const MEMBERS_PAGE = 50;
 
 export const ownerCommand: CommandDefinition = {
   name: 'owner',
   description: 'Who owns a service, API or resource, and how to reach them; for a team or person, what they own.',
-  usage: '<name> [--offset N]',
+  usage: '<name> [--members] [--offset N]',
   example: '/owner payments-api',
   async run(context, args) {
-    const parsed = parseArgs(args, { offset: offsetFlag }, `/${this.name}`);
+    const parsed = parseArgs(args, { members: booleanFlag(), offset: offsetFlag }, `/${this.name}`);
     if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
     const name = parsed.text;
     if (!name) return usageAnswer(this.name, this.usage, this.example);
@@ -53,9 +55,25 @@ export const ownerCommand: CommandDefinition = {
     const resolved = explainResolution({ command: this.name, name }, resolution);
     if (resolved.message) return resolved.message;
     const { entity, nameToType } = resolved;
-    if (entity.kind === 'group' || entity.kind === 'user') {
-      return holdingsAnswer(context, entity, parsed.flags.offset ?? 0);
+    const offset = parsed.flags.offset ?? 0;
+    if (entity.kind === 'group') {
+      return parsed.flags.members ? membersAnswer(context, entity, offset) : holdingsAnswer(context, entity, offset);
     }
+    // Flags that do not apply to what the name turned out to be are refused, never ignored.
+    const inapplicable = parsed.given.filter((flag) => flag === 'members' || entity.kind !== 'user');
+    if (inapplicable.length > 0) {
+      return inputProblemAnswer(
+        this,
+        notApplicable(
+          inapplicable,
+          `${shortName(entity)}, ${withArticle(entity.envelope.kind)}`,
+          entity.kind === 'user'
+            ? 'only a team has members to list'
+            : "only a team's or a person's list of what they own has pages, and only a team has members",
+        ),
+      );
+    }
+    if (entity.kind === 'user') return holdingsAnswer(context, entity, offset);
     if (entity.kind === 'location') return locationAnswer(entity, nameToType);
     const facts = ownership ?? (await context.store.getOwnership({ entity, platform }));
     // Only when the owner it names is missing: is there a team or person of that name under the other kind?
@@ -181,12 +199,62 @@ function teamBlocks(team: TeamFacts, subject?: EntityRecord): Block[] {
   const blocks: Block[] = [{ type: 'fields', fields }];
   const description = team.team.envelope.metadata.description;
   if (description) blocks.push({ type: 'context', text: [plain(description)] });
-  blocks.push({
+  blocks.push(membersList(team, 0));
+  return blocks;
+}
+
+/**
+ * One page of a team's members from `offset` (at most `MEMBERS_PAGE`), titled with how many there are; a cut list's
+ * "…and N more" runs `/owner <team> --members --offset <next>`.
+ */
+function membersList(team: TeamFacts, offset: number): Block {
+  const items = memberItems(team.members).slice(offset, offset + MEMBERS_PAGE);
+  return {
     type: 'list',
     title: `Members (${formatNumber(team.members.length)})`,
-    items: memberItems(team.members),
+    items,
+    omitted: Math.max(0, team.members.length - offset - items.length),
+    moreCommand: membersCommand(team.team),
+    offset,
+  };
+}
+
+/** The command that lists a team's members, page by page. */
+export function membersCommand(team: EntityRecord): string {
+  return `/owner ${team.ref} --members`;
+}
+
+/** A team's members only, one page from `offset`: where every cut member list continues. */
+async function membersAnswer(context: CommandContext, entity: EntityRecord, offset: number): Promise<Message> {
+  const team = await context.store.getTeam({ ref: entity.ref, platform: context.platform });
+  const name = teamName(entity);
+  const base = membersCommand(entity);
+  const total = team?.members.length ?? 0;
+  const headline = `${name} has ${countOf(total, 'member')}`;
+  const blocks: Block[] = [{ type: 'header', text: headline }, ...orphanBlocks(entity)];
+  const shown = Math.max(0, Math.min(total, offset + MEMBERS_PAGE) - offset);
+  if (total > 0 && offset >= total) {
+    blocks.push({
+      type: 'context',
+      text: [plain(`Nothing from item ${offset + 1}: ${countOf(total, 'member')} in all. `), code(base)],
+    });
+  } else if (team && (offset > 0 || offset + shown < total)) {
+    blocks.push({
+      type: 'context',
+      text: [plain(`Showing ${formatNumber(offset + 1)}–${formatNumber(offset + shown)} of ${formatNumber(total)}.`)],
+    });
+  }
+  if (team && shown > 0) blocks.push(membersList(team, offset));
+  blocks.push({
+    type: 'actions',
+    buttons: [{ label: `Everything ${name} owns`, action: 'run', command: `/owner ${entity.ref}` }],
   });
-  return blocks;
+  return { summary: `${headline}.`, command: offset > 0 ? `${base} --offset ${offset}` : base, blocks };
+}
+
+/** `a Component`, `an API`, `a User` (a kind starting with U sounds like "you"). */
+function withArticle(word: string): string {
+  return `${/^[aeio]/i.test(word) ? 'an' : 'a'} ${word}`;
 }
 
 /**

@@ -16,6 +16,7 @@ import { safeLink } from '../text.ts';
 import type { Block, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain } from '../view-model.ts';
 import { parseArgs } from './args.ts';
+import { membersCommand } from './owner.ts';
 import { inputProblemAnswer, misnamedOwnerHint, otherKindNamed, resolveEntity, usageAnswer } from './resolve.ts';
 import type { CommandDefinition } from './types.ts';
 
@@ -103,7 +104,8 @@ function serviceAnswer(
   blocks.push(...relationList('Consumed by', related('apiConsumedBy')));
   blocks.push(...relationList('Depends on', related('dependsOn')));
   blocks.push(...relationList('Sub-teams', related('parentOf')));
-  blocks.push(...relationList('Members', related('hasMember')));
+  // In the order `/owner <team> --members` pages them, so a cut list's "…and N more" continues where it stopped.
+  blocks.push(...relationList('Members', byMemberOrder(related('hasMember')), membersCommand(entity)));
   blocks.push(...relationList('Member of', related('memberOf')));
   blocks.push(...linkList(entity));
   const tags = tagsOf(entity);
@@ -145,7 +147,18 @@ function joinSpans(spans: readonly Span[]): Span[] {
   return spans.flatMap((span, i) => (i === 0 ? [span] : [plain(', '), span]));
 }
 
-function relationList(title: string, relations: readonly RelationFacts[]): Block[] {
+/** Members as a team's card orders them (name, then ref; see `toTeamFacts`), those not in the catalog last. */
+function byMemberOrder(relations: readonly RelationFacts[]): RelationFacts[] {
+  const key = (relation: RelationFacts) => relation.target?.name.toLowerCase();
+  return [...relations].sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    if (ka === undefined || kb === undefined) return ka === kb ? a.targetRef.localeCompare(b.targetRef) : ka ? -1 : 1;
+    return ka.localeCompare(kb) || a.targetRef.localeCompare(b.targetRef);
+  });
+}
+
+/** A relation list; `moreCommand` (paged from 0) is where a renderer that cuts it sends the reader for the rest. */
+function relationList(title: string, relations: readonly RelationFacts[], moreCommand?: string): Block[] {
   if (relations.length === 0) return [];
   const items: ListItem[] = relations.map((relation) => {
     const { target } = relation;
@@ -154,7 +167,7 @@ function relationList(title: string, relations: readonly RelationFacts[]): Block
     const name = target.kind === 'group' ? displayNameOf(target) : shortName(target);
     return { text: [plain(name)], detail: [plain(kindLabel(target))] };
   });
-  return [{ type: 'list', title, items }];
+  return [{ type: 'list', title, items, ...(moreCommand ? { moreCommand, offset: 0 } : {}) }];
 }
 
 /** The repository and `metadata.links`; a URL that is not http(s) or mailto is shown as text, not linked. */

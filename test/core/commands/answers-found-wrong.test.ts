@@ -283,7 +283,9 @@ describe('flags as people type them', () => {
   });
 
   it('gives every command the same parser: unknown options are named with the ones it takes', async () => {
-    expect((await ask('/owner sre --page 2')).summary).toBe('Unknown option --page; /owner takes --offset N.');
+    expect((await ask('/owner sre --page 2')).summary).toBe(
+      'Unknown option --page; /owner takes --members and --offset N.',
+    );
     expect((await ask('/find svc —page 2')).summary).toBe('Unknown option —page; /find takes --offset N.');
     expect((await ask('/service billing --reverse')).summary).toBe(
       'Unknown option --reverse; /service takes no options.',

@@ -2,10 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderText } from '../../../src/console/render.ts';
 import { runCommandLine } from '../../../src/core/commands/index.ts';
 import type { Block, Message } from '../../../src/core/view-model.ts';
 import { plainText } from '../../../src/core/view-model.ts';
 import { importCatalog } from '../../../src/ingestion/import-catalog.ts';
+import { renderSlackMessage } from '../../../src/slack/render/message.ts';
 import { type DemoCatalog, openDemoCatalog } from '../../helpers/demo-catalog.ts';
 
 let demo: DemoCatalog;
@@ -128,7 +130,7 @@ describe('/owner', () => {
 
   it('explains its usage when no name is given', async () => {
     const message = await ask('/owner');
-    expect(message.summary).toBe('Usage: /owner <name> [--offset N]');
+    expect(message.summary).toBe('Usage: /owner <name> [--members] [--offset N]');
   });
 });
 
@@ -165,5 +167,71 @@ describe('/owner of a team whose slack.com/bot-notify names no channel', () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('/owner of a team with more members than one answer lists', () => {
+  it('ends a cut member list with the command for the rest, and that command pages through every member', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'wayfinder-big-team-'));
+    try {
+      const names = Array.from({ length: 57 }, (_, i) => `crew-${String(i + 1).padStart(2, '0')}`);
+      const documents = [
+        `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata: { name: big-crew }\nspec: { type: team, children: [], members: [${names.join(', ')}] }`,
+        `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: { name: crew-app }\nspec: { type: service, lifecycle: production, owner: big-crew }`,
+        ...names.map(
+          (name) =>
+            `apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata: { name: ${name} }\nspec: { memberOf: [] }`,
+        ),
+      ];
+      await writeFile(path.join(root, 'catalog-info.yaml'), documents.join('\n---\n'));
+      const { errors } = await importCatalog({ paths: [root], store: demo.store });
+      expect(errors).toEqual([]);
+
+      const members = (message: Message) =>
+        blocksOf(message, 'list')
+          .filter((list) => list.title?.startsWith('Members'))
+          .flatMap((list) => list.items.map((item) => plainText(item.text)));
+      for (const line of ['/owner crew-app', '/owner big-crew', '/service big-crew']) {
+        const answer = await ask(line);
+        const [list] = blocksOf(answer, 'list').filter((block) => block.title?.startsWith('Members'));
+        expect(list, line).toBeDefined();
+        const cut = renderText(answer);
+        const shown = line === '/service big-crew' ? 57 : 50;
+        expect(members(answer).slice(0, shown)).toEqual(names.slice(0, shown));
+        if (shown < 57) expect(cut).toContain('…and 7 more. Try /owner group:default/big-crew --members --offset 50');
+        // Slack shows 50 of a list: the rest is the same command.
+        expect(JSON.stringify(renderSlackMessage(answer).blocks)).toContain(
+          '…and 7 more. Try `/owner group:default/big-crew --members --offset 50`',
+        );
+      }
+
+      const rest = await ask('/owner group:default/big-crew --members --offset 50');
+      expect(rest.summary).toBe('big-crew has 57 members.');
+      expect(members(rest)).toEqual(names.slice(50));
+      expect(renderText(rest)).toContain('Showing 51–57 of 57.');
+      expect(members(await ask('/owner big-crew --members'))).toEqual(names.slice(0, 50));
+
+      const refused = await ask('/owner crew-01 --members');
+      expect(refused.outcome).toBe('invalid');
+      expect(refused.summary).toBe(
+        '--members does not apply to crew-01, a User: only a team has members to list. Leave it out.',
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('/owner options that do not apply', () => {
+  it('refuses --offset on a component, which has no pages, instead of ignoring it', async () => {
+    const answer = await ask('/owner payments-api --offset 5');
+    expect(answer.outcome).toBe('invalid');
+    expect(answer.summary).toBe(
+      "--offset does not apply to payments-api, a Component: only a team's or a person's list of what they own has pages, and only a team has members. Leave it out.",
+    );
+    expect((await ask('/owner payments-rest --offset=0 --members')).summary).toMatch(
+      /^--offset and --members do not apply to payments-rest, an API: /,
+    );
+    expect((await ask('/owner ada.lovelace --offset 1')).outcome).toBeUndefined();
   });
 });

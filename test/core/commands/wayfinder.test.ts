@@ -23,7 +23,7 @@ describe('/wayfinder', () => {
     );
     const [list] = blocksOf(message, 'list');
     expect(list?.items.map((item) => plainText(item.text))).toEqual([
-      '/owner <name> [--offset N]',
+      '/owner <name> [--members] [--offset N]',
       '/service <name>',
       '/deps <name> [--reverse] [--depth N] [--offset N]',
       '/find <text> [kind:<kind>] [owner:<team or person>] [--offset N]',
