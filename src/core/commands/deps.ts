@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { kindLabel, shortName, titleOf } from '../catalog/facts.ts';
+import { kindLabel, shortName, specString, titleOf } from '../catalog/facts.ts';
 import type { DependencyNode, EntityRecord } from '../catalog/records.ts';
 import { countOf, formatNumber, plural } from '../text.ts';
 import type { Block, ListItem, Message, Span } from '../view-model.ts';
@@ -42,18 +42,54 @@ export const depsCommand: CommandDefinition = {
 
     const resolved = await resolveEntity(context, this.name, parsed.text);
     if (resolved.message) return resolved.message;
-    const nodes = await context.store.getDependencies({
+    // One level more than asked (below the cap), only to know whether a "--depth N+1" hint would show anything.
+    const walked = await context.store.getDependencies({
       ref: resolved.entity.ref,
       direction: reverse ? 'up' : 'down',
-      depth,
+      depth: Math.min(depth + 1, MAX_DEPTH),
     });
-    return depsAnswer({ entity: resolved.entity, nameToType: resolved.nameToType, nodes, reverse, depth, offset });
+    const nodes = walked.filter((node) => node.depth <= depth);
+    const deeper = walked.length > nodes.length;
+    return depsAnswer({
+      entity: resolved.entity,
+      nameToType: resolved.nameToType,
+      nodes,
+      reverse,
+      depth,
+      offset,
+      deeper,
+    });
   },
 };
 
-/** Components reached: "services" in the blast-radius sense. Refs missing from the catalog are not counted. */
-function countServices(nodes: readonly DependencyNode[]): number {
-  return nodes.filter((node) => node.entity?.kind === 'component').length;
+/** Backstage's component types, with their plurals; any other type is counted as "other". */
+const COMPONENT_TYPES: Readonly<Record<string, string>> = {
+  service: 'services',
+  website: 'websites',
+  library: 'libraries',
+};
+
+/**
+ * The blast radius in words: the Components reached (an API, Resource or System depending on it is no running thing
+ * to be affected; refs missing from the catalog are not counted), named by type so the number and the words agree:
+ * `4 services` when every one is a service, `2 components (1 service, 1 website)` when types are mixed.
+ */
+function blastRadius(nodes: readonly DependencyNode[]): string {
+  const byType = new Map<string, number>();
+  for (const node of nodes) {
+    if (node.entity?.kind !== 'component') continue;
+    const type = specString(node.entity, 'type')?.toLowerCase() ?? '';
+    const key = Object.hasOwn(COMPONENT_TYPES, type) ? type : 'other';
+    byType.set(key, (byType.get(key) ?? 0) + 1);
+  }
+  const total = [...byType.values()].reduce((sum, count) => sum + count, 0);
+  const parts = [...Object.keys(COMPONENT_TYPES), 'other'].flatMap((type) => {
+    const count = byType.get(type);
+    return count === undefined ? [] : [countOf(count, type, COMPONENT_TYPES[type] ?? type)];
+  });
+  const [only] = parts;
+  if (parts.length === 1 && only !== undefined && !byType.has('other')) return only;
+  return `${countOf(total, 'component')}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}`;
 }
 
 interface DepsView {
@@ -64,15 +100,17 @@ interface DepsView {
   reverse: boolean;
   depth: number;
   offset: number;
+  /** Whether anything lies one level further than `depth`: only then does the answer offer `--depth N+1`. */
+  deeper: boolean;
 }
 
 function depsAnswer(view: DepsView): Message {
-  const { entity, nameToType, nodes, reverse, depth, offset } = view;
+  const { entity, nameToType, nodes, reverse, depth, offset, deeper } = view;
   const subject = titleOf(entity);
   // The command without --offset: paged lists and "further out" hints continue it.
   const base = `/deps ${nameToType}${reverse ? ' --reverse' : ''}${depth === DEFAULT_DEPTH ? '' : ` --depth ${depth}`}`;
   const command = offset > 0 ? `${base} --offset ${offset}` : base;
-  const services = countServices(nodes);
+  const radius = blastRadius(nodes);
   const total = nodes.length;
   const entities = countOf(total, 'entity', 'entities');
   const headline = reverse
@@ -88,7 +126,7 @@ function depsAnswer(view: DepsView): Message {
       type: 'text',
       text: [
         plain('Blast radius: '),
-        strong(countOf(services, 'service')),
+        strong(radius),
         plain(` within ${countOf(depth, 'hop')} would be affected if ${subject} is down.`),
       ],
     });
@@ -111,13 +149,10 @@ function depsAnswer(view: DepsView): Message {
   }
   blocks.push(...levelLists({ ...view, base, end }));
 
-  if (depth < MAX_DEPTH && nodes.some((node) => node.depth === depth && node.entity)) {
+  if (depth < MAX_DEPTH && deeper) {
     blocks.push({
       type: 'context',
-      text: [
-        plain('There may be more further out: '),
-        code(`${base.replace(/ --depth \d+$/, '')} --depth ${depth + 1}`),
-      ],
+      text: [plain('There is more further out: '), code(`${base.replace(/ --depth \d+$/, '')} --depth ${depth + 1}`)],
     });
   }
   blocks.push({
@@ -129,7 +164,7 @@ function depsAnswer(view: DepsView): Message {
       { label: 'Who owns it', action: 'run', command: `/owner ${nameToType}` },
     ],
   });
-  const summary = reverse && total > 0 ? `${headline}; blast radius ${countOf(services, 'service')}.` : `${headline}.`;
+  const summary = reverse && total > 0 ? `${headline}; blast radius ${radius}.` : `${headline}.`;
   return { summary, command, blocks };
 }
 

@@ -36,14 +36,35 @@ describe('/deps', () => {
     expect(Object.keys(levels(message))).toEqual(['Direct']);
   });
 
-  it('with --reverse, lists what depends on it and counts the services affected', async () => {
+  it('with --reverse, lists what depends on it and counts the components affected, by type', async () => {
     const message = await ask('/deps ledger-service --reverse');
 
     expect(levels(message)).toEqual({
       Directly: ['payments-api', 'payments-worker'],
       '2 hops away': ['checkout-web', 'order-service'],
     });
-    expect(message.summary).toBe('4 entities depend on Ledger; blast radius 4 services.');
+    // checkout-web is a website: counted as a component, never called a service.
+    expect(message.summary).toBe('4 entities depend on Ledger; blast radius 4 components (3 services, 1 website).');
+    expect(plainText(message.blocks.flatMap((block) => (block.type === 'text' ? block.text : [])))).toBe(
+      'Blast radius: 4 components (3 services, 1 website) within 2 hops would be affected if Ledger is down.',
+    );
+    expect((await ask('/deps payments-worker --reverse')).summary).toBe('Nothing depends on Payments Worker.');
+  });
+
+  it('offers --depth N+1 only when something lies further out', async () => {
+    const hint = (message: Message) =>
+      message.blocks.flatMap((block) => (block.type === 'context' ? [plainText(block.text)] : []));
+    expect(hint(await ask('/deps ledger-db --reverse'))).toEqual([
+      'There is more further out: /deps ledger-db --reverse --depth 3',
+    ]);
+    // Depth 3 reaches checkout-web and order-service, and nothing depends on them.
+    const last = await ask('/deps ledger-db --reverse --depth 3');
+    expect(Object.keys(levels(last))).toEqual(['Directly', '2 hops away', '3 hops away']);
+    expect(hint(last)).toEqual([]);
+    expect(hint(await ask('/deps payments-api --depth 1'))).toEqual([
+      'There is more further out: /deps payments-api --depth 2',
+    ]);
+    expect(hint(await ask('/deps payments-api'))).toEqual([]);
   });
 
   it('refuses a depth outside 1 to 5 with the reason', async () => {
