@@ -76,7 +76,7 @@ export interface Message {
   /** The command that produced this answer; lets a surface offer "Share in channel" or a refresh. */
   command?: string;
   /**
-   * Set when the answer is not the one asked for: the name matched nothing (`not-found`) or several entities
+   * Set when the answer is not the one asked for: the name or a `/find` search matched nothing (`not-found`) or several entities
    * (`ambiguous`), or the command could not read its input (`invalid`: unknown command or flag, text too long,
    * usage). Chat surfaces show the message as it is; `wayfinder run` exits 1 (2 for `invalid`), so scripts can tell.
    */

@@ -47,6 +47,13 @@ describe('wayfinder run', { timeout: CHILD_PROCESS_TIMEOUT_MS }, () => {
     }
   });
 
+  it('exits 1 for a /find that found nothing, as grep does, and 0 when it found something', async () => {
+    const none = await wayfinder(['run', '/find zzzqqq']);
+    expect(none.stdout).toContain('Nothing matches "zzzqqq".');
+    expect(none.code).toBe(1);
+    expect((await wayfinder(['run', '/find ledger'])).code).toBe(0);
+  });
+
   it('prints the answer to input it cannot read, and exits 2', async () => {
     const run = await wayfinder(['run', '/deps payments-api --depth']);
     expect(run.stdout).toContain('--depth needs a value');

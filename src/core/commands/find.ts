@@ -138,6 +138,8 @@ function findAnswer(opts: {
     return {
       summary: nothing,
       command,
+      // A search that found nothing is not the answer asked for: `wayfinder run` exits 1 on it, as grep does.
+      ...(total === 0 ? { outcome: 'not-found' as const } : {}),
       blocks: [
         { type: 'text', text: [plain(nothing)] },
         {

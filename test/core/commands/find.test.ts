@@ -70,6 +70,8 @@ describe('/find', () => {
   });
 
   it('says so when nothing matches', async () => {
-    expect((await ask('/find zzzqqq')).summary).toBe('Nothing matches "zzzqqq".');
+    const none = await ask('/find zzzqqq');
+    expect(none.summary).toBe('Nothing matches "zzzqqq".');
+    expect(none.outcome).toBe('not-found');
   });
 });
