@@ -25,6 +25,7 @@ describe('parseArgs', () => {
       words: ['payments-api'],
       text: 'payments-api',
       flags: { reverse: true, depth: 3, offset: undefined },
+      given: ['reverse', 'depth'],
     });
     expect(parse('--depth=4 payments-api')).toMatchObject({ ok: true, text: 'payments-api', flags: { depth: 4 } });
   });
