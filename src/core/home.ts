@@ -4,7 +4,7 @@
  * their holdings; someone Wayfinder cannot match to a catalog User learns how to get linked.
  */
 
-import { displayNameOf, kindLabel, specString, teamName, titleOf } from './catalog/facts.ts';
+import { displayNameOf, kindLabel, orphanMark, specString, teamName, titleOf } from './catalog/facts.ts';
 import type { ChatIdentity, EntityRecord, HoldingsFacts } from './catalog/records.ts';
 import type { EntityRef } from './catalog/types.ts';
 import type { CatalogStore } from './ports/catalog-store.ts';
@@ -130,7 +130,7 @@ function linkedHome(input: Extract<HomeInput, { status: 'linked' }>): Message {
 function ownedItem(entity: EntityRecord): ListItem {
   const lifecycle = specString(entity, 'lifecycle');
   return {
-    text: [strong(titleOf(entity))],
+    text: [strong(titleOf(entity)), ...orphanMark(entity)],
     detail: [plain(lifecycle ? `${kindLabel(entity)} · ${lifecycle}` : kindLabel(entity))],
   };
 }

@@ -203,6 +203,14 @@ export function orphanNotice(entity: EntityRecord): Span[] {
 }
 
 /**
+ * ` (orphaned)` after an entity's name in a list, for an orphan (its source no longer holds it; it is deleted after
+ * the grace period unless the source comes back), so no list shows one as if it were current; nothing otherwise.
+ */
+export function orphanMark(entity: EntityRecord): Span[] {
+  return entity.orphan ? [text(' (orphaned)')] : [];
+}
+
+/**
  * An ingest error as `file:line: field: message`, as the CLI prints it, with the file as a link when it is on
  * GitHub; a file on the server is shown relative to `root` when given (see `locationSpan`).
  */

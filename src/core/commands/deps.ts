@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { kindLabel, shortName, specString, titleOf } from '../catalog/facts.ts';
+import { kindLabel, orphanMark, shortName, specString, titleOf } from '../catalog/facts.ts';
 import type { DependencyNode, EntityRecord } from '../catalog/records.ts';
 import { countOf, formatNumber, plural } from '../text.ts';
 import type { Block, ListItem, Message, Span } from '../view-model.ts';
@@ -199,7 +199,7 @@ function levelLists(view: DepsView & { base: string; end: number }): Block[] {
 function dependencyItem(node: DependencyNode, titles: Map<string, string>, reverse: boolean): ListItem {
   const via = viaText(node, titles, reverse);
   if (!node.entity) return { text: [code(node.ref)], detail: [plain(`not in the catalog · ${via}`)] };
-  const text: Span[] = [strong(shortName(node.entity))];
+  const text: Span[] = [strong(shortName(node.entity)), ...orphanMark(node.entity)];
   return { text, detail: [plain(`${kindLabel(node.entity)} · ${via}`)] };
 }
 

@@ -1,4 +1,4 @@
-import { displayNameOf, kindLabel, shortName } from '../catalog/facts.ts';
+import { displayNameOf, kindLabel, orphanMark, shortName } from '../catalog/facts.ts';
 import { KIND_RULES } from '../catalog/kinds/index.ts';
 import type { SearchHit } from '../catalog/records.ts';
 import type { EntityRef } from '../catalog/types.ts';
@@ -165,7 +165,7 @@ function findAnswer(opts: {
       {
         type: 'list',
         items: hits.map(({ entity }) => ({
-          text: [strong(shortName(entity))],
+          text: [strong(shortName(entity)), ...orphanMark(entity)],
           detail: [
             plain(kindLabel(entity)),
             ...(entity.envelope.metadata.description ? [plain(` · ${entity.envelope.metadata.description}`)] : []),

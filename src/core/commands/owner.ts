@@ -7,6 +7,7 @@ import {
   kindLabel,
   locationTargetsOf,
   onCallOf,
+  orphanMark,
   orphanNotice,
   personSpan,
   repositoryUrl,
@@ -352,7 +353,7 @@ function personHeadline(name: string, holdings: HoldingsFacts): string {
 
 function ownedItem(entity: EntityRecord, detail?: string): ListItem {
   return {
-    text: [strong(shortName(entity))],
+    text: [strong(shortName(entity)), ...orphanMark(entity)],
     detail: [plain(detail ? `${kindLabel(entity)} · ${detail}` : kindLabel(entity))],
   };
 }

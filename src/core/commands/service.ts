@@ -2,6 +2,7 @@ import {
   displayNameOf,
   kindLabel,
   linksOf,
+  orphanMark,
   personSpan,
   repositoryUrl,
   shortName,
@@ -163,9 +164,9 @@ function relationList(title: string, relations: readonly RelationFacts[], moreCo
   const items: ListItem[] = relations.map((relation) => {
     const { target } = relation;
     if (!target) return { text: [code(relation.targetRef)], detail: [plain('not in the catalog')] };
-    if (target.kind === 'user') return { text: [personSpan(target)] };
+    if (target.kind === 'user') return { text: [personSpan(target), ...orphanMark(target)] };
     const name = target.kind === 'group' ? displayNameOf(target) : shortName(target);
-    return { text: [plain(name)], detail: [plain(kindLabel(target))] };
+    return { text: [plain(name), ...orphanMark(target)], detail: [plain(kindLabel(target))] };
   });
   return [{ type: 'list', title, items, ...(moreCommand ? { moreCommand, offset: 0 } : {}) }];
 }

@@ -66,3 +66,28 @@ describe('where an entity came from', () => {
     expect(contexts.some((text) => text.includes('Orphaned'))).toBe(false);
   });
 });
+
+describe('orphans in lists', () => {
+  it('/find, /owner of its team, /deps and /service mark an orphan "(orphaned)" and nothing else', async () => {
+    await importFromGitHub(demo.store, 'acme/old-jobs', [
+      component('old-job', { owner: 'payments', dependsOn: ['component:ledger-service'] }),
+      component('new-job', { owner: 'payments', dependsOn: ['component:ledger-service'] }),
+    ]);
+    await importFromGitHub(demo.store, 'acme/old-jobs', [
+      component('new-job', { owner: 'payments', dependsOn: ['component:ledger-service'] }),
+    ]);
+    const items = async (line: string) =>
+      blocksOf(await ask(line), 'list').flatMap((list) => list.items.map((item) => plainText(item.text)));
+
+    expect(await items('/find job')).toEqual(expect.arrayContaining(['old-job (orphaned)', 'new-job']));
+    expect(await items('/owner group:default/payments')).toEqual(
+      expect.arrayContaining(['old-job (orphaned)', 'new-job', 'ledger-archive (orphaned)', 'ledger-reports']),
+    );
+    expect(await items('/deps ledger-service --reverse')).toEqual(
+      expect.arrayContaining(['old-job (orphaned)', 'new-job', 'payments-api']),
+    );
+    expect(await items('/deps old-job')).toEqual(['ledger-service', 'ledger-db']);
+    const text = rendered(await ask('/find job')).text;
+    expect(text).toContain('• old-job (orphaned) — Component');
+  });
+});
