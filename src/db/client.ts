@@ -3,7 +3,8 @@
  * Both run the same schema and migrations and are used through the same drizzle type, `Db`.
  * Nothing here is a module-level singleton: the wiring creates one `Database` and passes it down (STYLE.md rule 3).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -76,7 +77,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     return createPgliteDatabase(undefined, queryLogger(opts.onQuery), undefined, opts.loadDataDir);
   }
   if (opts.dataDir) {
-    await mkdir(opts.dataDir, { recursive: true });
+    await makeDirectory(opts.dataDir);
     const lock = await acquireDataDirLock({ dataDir: opts.dataDir });
     try {
       return await createPgliteDatabase(opts.dataDir, queryLogger(opts.onQuery), lock, opts.loadDataDir);
@@ -86,6 +87,32 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     }
   }
   throw new InputError('The database needs a Postgres URL (DATABASE_URL), a data directory, or inMemory: true.');
+}
+
+/**
+ * Creates `dir` and its missing parents one at a time, and throws the first refusal (`ENOENT: no such file or
+ * directory, mkdir '/proc/wayfinder'`) at once. Not `mkdir(dir, { recursive: true })`: on a file system that answers
+ * ENOENT to every new directory (under `/proc`), Node's recursive mkdir retries forever and the process spins.
+ */
+async function makeDirectory(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let current = path.resolve(dir); ; ) {
+    try {
+      await stat(current);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      missing.unshift(current);
+      const parent = path.dirname(current);
+      if (parent === current) break;
+      current = parent;
+    }
+  }
+  for (const directory of missing) {
+    await mkdir(directory).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  }
 }
 
 function queryLogger(onQuery: ((query: string) => void) | undefined): DrizzleLogger | undefined {

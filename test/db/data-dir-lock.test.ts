@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../src/db/client.ts';
 import { acquireDataDirLock, DatabaseInUseError } from '../../src/db/data-dir-lock.ts';
 
 let dataDir: string;
@@ -66,4 +68,18 @@ describe('the data directory lock', () => {
     await lock.release();
     expect(JSON.parse(await readFile(lockFile(), 'utf8'))).toEqual(other);
   });
+});
+
+describe('a data directory that cannot be created', () => {
+  it.runIf(existsSync('/proc/self'))(
+    'fails at once, naming the directory, instead of spinning (a directory under /proc)',
+    { timeout: 10_000 },
+    async () => {
+      const started = Date.now();
+      await expect(createDatabase({ dataDir: '/proc/wayfinder-data/db' })).rejects.toThrow(
+        "ENOENT: no such file or directory, mkdir '/proc/wayfinder-data'",
+      );
+      expect(Date.now() - started).toBeLessThan(5_000);
+    },
+  );
 });
