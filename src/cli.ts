@@ -16,6 +16,7 @@ import { type Config, ConfigError, hasInbound, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
+import type { SkippedDocument } from './core/catalog/types.ts';
 import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
 import type { GitHubGateway } from './core/ports/github-gateway.ts';
@@ -194,9 +195,10 @@ export function buildProgram(
       const result = await validateCatalog({ paths, ...(await urlReaderFor(config, logger)) });
       for (const error of result.errors) console.error(formatIngestError(error, process.cwd()));
       for (const skipped of result.skipped) console.error(formatSkippedDocument(skipped, process.cwd()));
-      console.log(`${result.valid} valid, ${result.failed} failed, ${result.skipped.length} skipped`);
-      if (onlySkipped(result.valid, result.skipped.length)) console.error(ONLY_SKIPPED);
-      setExitCode(result.failed > 0 || onlySkipped(result.valid, result.skipped.length) ? 1 : 0);
+      const skipped = countSkipped(result.skipped);
+      console.log(`${result.valid} valid, ${result.failed} failed, ${skipped.text}`);
+      if (onlySkipped(result.valid, skipped.documents)) console.error(ONLY_SKIPPED);
+      setExitCode(result.failed > 0 || onlySkipped(result.valid, skipped.documents) ? 1 : 0);
     });
 
   catalog
@@ -823,16 +825,28 @@ async function importCommand(paths: string[], config: Config, logger: Logger): P
     for (const document of skipped) console.error(formatSkippedDocument(document, process.cwd()));
     // Orphaned when there are any, as /wayfinder refresh says it: entities this root no longer holds.
     const orphaned = counts.orphaned > 0 ? `, ${counts.orphaned} orphaned` : '';
+    const skippedCounts = countSkipped(skipped);
     const purgedText = purged > 0 ? `, ${purged} purged (orphaned longer than WAYFINDER_ORPHAN_GRACE)` : '';
     console.log(
-      `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${orphaned}, ${counts.failed} failed, ${skipped.length} skipped${purgedText}`,
+      `${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged${orphaned}, ${counts.failed} failed, ${skippedCounts.text}${purgedText}`,
     );
     const read = counts.created + counts.updated + counts.unchanged;
-    if (onlySkipped(read, skipped.length)) console.error(ONLY_SKIPPED);
-    return counts.failed > 0 || onlySkipped(read, skipped.length) ? 1 : 0;
+    if (onlySkipped(read, skippedCounts.documents)) console.error(ONLY_SKIPPED);
+    return counts.failed > 0 || onlySkipped(read, skippedCounts.documents) ? 1 : 0;
   } finally {
     await wayfinder.close();
   }
+}
+
+/**
+ * The summary's skipped part, one unit per count: documents (and files, Location targets) left unread, then the
+ * placeholders left unread in documents that were imported: `0 skipped, 3 placeholders not read`.
+ */
+function countSkipped(skipped: readonly SkippedDocument[]): { documents: number; text: string } {
+  const placeholders = skipped.filter((entry) => entry.placeholder).length;
+  const documents = skipped.length - placeholders;
+  const unread = placeholders > 0 ? `, ${countOf(placeholders, 'placeholder', 'placeholders')} not read` : '';
+  return { documents, text: `${documents} skipped${unread}` };
 }
 
 /**

@@ -169,7 +169,9 @@ async function resolveDocument(
   const position = { location: opts.location, line: document.line };
   const entityRef = processDocumentRef(document.value);
   const at = { ...position, ...(entityRef ? { entityRef } : {}) };
-  load.skipped.push(...outcome.skipped.map(({ field, reason }) => ({ ...at, field, reason })));
+  load.skipped.push(
+    ...outcome.skipped.map(({ field, reason }) => ({ ...at, field, reason, placeholder: true as const })),
+  );
   if (outcome.problems.length > 0) {
     countDocument(load);
     load.errors.push(...outcome.problems.map(({ field, message }) => atFieldLine({ ...at, field, message }, document)));

@@ -123,6 +123,11 @@ export interface SkippedDocument {
   entityRef?: EntityRef;
   /** Why it was skipped and what would make it read. */
   reason: string;
+  /**
+   * A `$text`/`$json`/`$yaml` placeholder left unread: its document was imported with the placeholder kept as
+   * written, so it is counted as a placeholder not read, never as a document skipped.
+   */
+  placeholder?: true;
 }
 
 export interface ImportCounts {
