@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleDocsIndexStore } from '../../src/db/DrizzleDocsIndexStore.ts';
@@ -62,7 +63,15 @@ describe('indexDocs', () => {
     const store = new DrizzleDocsIndexStore({ db: database.db });
     const { files } = await readLocalDocs(dir);
     statements.length = 0;
-    const summary = await indexDocs({ store, source: { key: 'test:payments' }, files });
+    const summary = await indexDocs({
+      store,
+      source: {
+        key: 'test:payments',
+        entityRef: 'component:default/payments-api',
+        baseUrl: 'https://github.com/acme/payments-api/blob/main/docs',
+      },
+      files,
+    });
     expect(summary.files).toEqual({ indexed: 0, unchanged: 1, removed: 0 });
     expect(
       statements.filter(
@@ -138,6 +147,88 @@ describe('indexDocs', () => {
     const retried = await indexDocs({ store, source, files, ...(embedder ? { embedder } : {}) });
     expect(retried.files.indexed).toBe(1);
     expect(retried.chunks.embedded).toBe(2);
+  });
+
+  it('sends no secret to the embedding endpoint and stores none', async () => {
+    const { embedder } = aiParts({ url: openai.url, embeddingDimensions: 32 });
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const secrets = [
+      'sk-proj-Q3vR8tZ1xW4yB6nM2kL9pJ7hG5fD0sA',
+      'xoxb-123456789012-987654321098-AbCdEfGhIjKlMnOp',
+      'hunter2',
+      'n0t-a-real-passw0rd',
+      'AKIAIOSFODNN7EXAMPLE',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    ];
+    const markdown = [
+      '# Ledger credentials',
+      '',
+      '## Connecting',
+      '',
+      'Use OPENAI_API_KEY sk-proj-Q3vR8tZ1xW4yB6nM2kL9pJ7hG5fD0sA and the bot token xoxb-123456789012-987654321098-AbCdEfGhIjKlMnOp.',
+      'The database is postgres://admin:hunter2@ledger-db.internal:5432/ledger with password=n0t-a-real-passw0rd.',
+      '',
+      '```ini',
+      'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
+      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      '```',
+      '',
+    ].join('\n');
+    openai.embedded.length = 0;
+    await indexDocs({
+      store,
+      source: { key: 'test:secrets' },
+      files: [{ path: 'credentials.md', markdown }],
+      ...(embedder ? { embedder } : {}),
+    });
+    expect(openai.embedded.join('\n')).toContain('[redacted]');
+    const stored = await database.db.execute<{ content: string }>(
+      sql`select content from doc_chunks where source_key = 'test:secrets'`,
+    );
+    const content = stored.rows.map((row) => row.content).join('\n');
+    expect(content).toContain('ledger-db.internal');
+    for (const secret of secrets) {
+      expect(openai.embedded.join('\n')).not.toContain(secret);
+      expect(content).not.toContain(secret);
+    }
+  });
+
+  it('moves the chunks of a folder indexed again for another entity, reusing their vectors', async () => {
+    const { embedder } = aiParts({ url: openai.url, embeddingDimensions: 32 });
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const files = [{ path: 'deploy.md', markdown: DEPLOY }];
+    const withEmbedder = embedder ? { embedder } : {};
+    await indexDocs({
+      store,
+      source: { key: 'test:moving', entityRef: 'component:default/ledger-service', baseUrl: 'https://x.example/ledger' },
+      files,
+      ...withEmbedder,
+    });
+    openai.embedded.length = 0;
+    const summary = await indexDocs({
+      store,
+      source: { key: 'test:moving', entityRef: 'component:default/fraud-detector', baseUrl: 'https://x.example/fraud' },
+      files,
+      ...withEmbedder,
+    });
+    expect(summary.moved).toEqual({
+      fromEntityRef: 'component:default/ledger-service',
+      fromBaseUrl: 'https://x.example/ledger',
+    });
+    expect(summary.chunks).toEqual({ written: 2, embedded: 0, reused: 2 });
+    expect(openai.embedded).toEqual([]);
+    const scope = { entityRefs: ['component:default/fraud-detector'] };
+    const hits = await store.searchLexical({ text: 'canary traffic', limit: 5, scope });
+    expect(hits[0]).toMatchObject({
+      entityRef: 'component:default/fraud-detector',
+      url: 'https://x.example/fraud/deploy.md#canary',
+    });
+    const left = await store.searchLexical({
+      text: 'canary traffic',
+      limit: 5,
+      scope: { entityRefs: ['component:default/ledger-service'] },
+    });
+    expect(left).toEqual([]);
   });
 
   it('refuses a path that is not a folder, naming it', async () => {
