@@ -66,6 +66,23 @@ describe('/ask without a model', () => {
     expect(message.outcome).toBe('not-found');
   });
 
+  it('names the owner of the --entity asked about when its docs do not cover the question', async () => {
+    const message = await ask('/ask what GPU does the fraud detector train on? --entity payments-api');
+    const text = readable(message);
+    expect(text).toContain("The docs don't cover this.");
+    expect(text).toMatch(/Payments API is owned by Payments Team: ask in payments-team\./);
+    expect(text).not.toContain('Fraud Detector');
+    expect(message.outcome).toBe('not-found');
+  });
+
+  it('names the --team asked about, and its channel, when its docs do not cover the question', async () => {
+    const message = await ask('/ask what GPU does the fraud detector train on? --team identity');
+    const text = readable(message);
+    expect(text).toContain("The docs don't cover this.");
+    expect(text).toMatch(/^Ask Identity in /m);
+    expect(text).not.toContain('Fraud Detector');
+  });
+
   it('narrows to one entity', async () => {
     const everywhere = links(await ask('/ask database failover'));
     expect(everywhere.some((url) => url.includes('acme/payments-api'))).toBe(true);
