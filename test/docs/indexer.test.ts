@@ -142,7 +142,7 @@ describe('indexDocs', () => {
     openai.failEmbeddings(503);
     const failed = await indexDocs({ store, source, files, ...(embedder ? { embedder } : {}) });
     openai.failEmbeddings(undefined);
-    expect(failed.embeddingFailure).toMatch(/embedding endpoint failed: 503/);
+    expect(failed.embeddingFailure).toMatch(/^the embedding endpoint failed: HTTP 503 embeddings are down$/);
     expect(await store.searchLexical({ text: 'canary', limit: 1 })).toHaveLength(1);
     const retried = await indexDocs({ store, source, files, ...(embedder ? { embedder } : {}) });
     expect(retried.files.indexed).toBe(1);
@@ -200,7 +200,11 @@ describe('indexDocs', () => {
     const withEmbedder = embedder ? { embedder } : {};
     await indexDocs({
       store,
-      source: { key: 'test:moving', entityRef: 'component:default/ledger-service', baseUrl: 'https://x.example/ledger' },
+      source: {
+        key: 'test:moving',
+        entityRef: 'component:default/ledger-service',
+        baseUrl: 'https://x.example/ledger',
+      },
       files,
       ...withEmbedder,
     });
