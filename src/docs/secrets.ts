@@ -54,10 +54,22 @@ export function redactSecrets(text: string): string {
   result = result.replace(AWS_SECRET_KEY, `$1${REDACTED}`);
   return result.replace(
     ASSIGNMENTS,
-    (match, lead: string, double: string | undefined, single: string | undefined, bare: string | undefined) => {
+    (
+      match,
+      lead: string,
+      double: string | undefined,
+      single: string | undefined,
+      bare: string | undefined,
+      offset: number,
+      whole: string,
+    ) => {
       const value = double ?? single ?? bare ?? '';
       // Already redacted, or a placeholder that names no secret (`token=<your token>`, `password: ${DB_PASSWORD}`).
       if (value.startsWith(REDACTED) || /^(?:<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/.test(value)) return match;
+      // Prose, not a setting: "the password: every service has its own" (a lowercase word, and the sentence goes on).
+      if (bare !== undefined && /^[a-z]+$/.test(bare) && /^ [a-z]/.test(whole.slice(offset + match.length))) {
+        return match;
+      }
       const quote = double !== undefined ? '"' : single !== undefined ? "'" : '';
       return `${lead}${quote}${REDACTED}${quote}`;
     },

@@ -83,6 +83,12 @@ describe('/ask without a model', () => {
     expect(text).not.toContain('Fraud Detector');
   });
 
+  it('does not take a question as covered on a generic word alone', async () => {
+    const message = await ask('/ask what is the vacation policy?');
+    expect(readable(message)).toContain("The docs don't cover this.");
+    expect(message.outcome).toBe('not-found');
+  });
+
   it('narrows to one entity', async () => {
     const everywhere = links(await ask('/ask database failover'));
     expect(everywhere.some((url) => url.includes('acme/payments-api'))).toBe(true);

@@ -235,6 +235,43 @@ describe('indexDocs', () => {
     expect(left).toEqual([]);
   });
 
+  it('ranks a passage holding every word of the question above one holding a single word in its heading', async () => {
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    await indexDocs({
+      store,
+      source: { key: 'test:ranking' },
+      files: [
+        {
+          path: 'passwords.md',
+          markdown: '# Password\n\n## Password\n\nPassword password: every password is kept in the password vault.\n',
+        },
+        {
+          path: 'maintenance.md',
+          markdown: '# Maintenance\n\nTo rotate the ledger database password, run `ledgerctl rotate`.\n',
+        },
+      ],
+    });
+    const hits = await store.searchLexical({ text: 'rotate ledger database password', limit: 5 });
+    expect(hits[0]?.content).toContain('ledgerctl rotate');
+    expect(hits[0]?.coverage).toBe(1);
+  });
+
+  it('does not count a generic word such as "policy" alone as covering a question', async () => {
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    await indexDocs({
+      store,
+      source: { key: 'test:generic' },
+      files: [{ path: 'paging.md', markdown: '# Paging policy\n\nWho is paged, and when, for each severity.\n' }],
+    });
+    const [vacation] = await store.searchLexical({ text: 'what is the vacation policy?', limit: 5 });
+    expect(vacation?.title).toBe('Paging policy');
+    expect(vacation?.coverage).toBe(0);
+    const [paging] = await store.searchLexical({ text: 'what is the paging policy?', limit: 5 });
+    expect(paging?.coverage).toBe(1);
+    const [generic] = await store.searchLexical({ text: 'which policy?', limit: 5 });
+    expect(generic?.coverage).toBe(1);
+  });
+
   it('refuses a path that is not a folder, naming it', async () => {
     await expect(readLocalDocs(path.join(dir, 'missing'))).rejects.toThrow(
       /missing is not a folder; expected a folder of markdown/,

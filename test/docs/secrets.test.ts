@@ -45,6 +45,7 @@ describe('redactSecrets', () => {
       // A placeholder for a shell variable, not a template string.
       // biome-ignore lint/suspicious/noTemplateCurlyInString: the text is a shell placeholder a runbook would hold
       'password: <your password>, token=${SLACK_BOT_TOKEN}',
+      'The password: every service has its own, kept in the vault.',
     ]) {
       expect(redactSecrets(text)).toBe(text);
     }
