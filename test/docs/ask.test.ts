@@ -126,6 +126,16 @@ describe('/ask without a model', () => {
     expect(text).not.toContain('S3ttle-me-now');
   });
 
+  it('names the file of a passage whose source has no address', async () => {
+    await addDoc(demo, {
+      key: 'test:no-address',
+      path: 'runbooks/chargebacks.md',
+      markdown: '# Chargebacks\n\n## Dispute a chargeback\n\nOpen a dispute in the acquirer portal within 7 days.\n',
+    });
+    const text = readable(await ask('/ask how do I dispute a chargeback?'));
+    expect(text).toContain('Chargebacks › Dispute a chargeback (runbooks/chargebacks.md)');
+  });
+
   it('says so when the docs are not set up', async () => {
     const { docs: _none, ...withoutDocs } = demo.context;
     const message = await runCommandLine(withoutDocs, '/ask anything');

@@ -272,6 +272,20 @@ describe('indexDocs', () => {
     expect(generic?.coverage).toBe(1);
   });
 
+  it('warns, naming the file, when a markdown file is not UTF-8', async () => {
+    const latin1 = await mkdtemp(path.join(tmpdir(), 'wayfinder-latin1-'));
+    try {
+      await writeFile(path.join(latin1, 'cafe.md'), Buffer.from('# Caf\xe9\n\nOpen at 8.\n', 'latin1'));
+      const { files, warnings } = await readLocalDocs(latin1);
+      expect(files.map((file) => file.path)).toEqual(['cafe.md']);
+      expect(warnings).toEqual([
+        `${path.join(latin1, 'cafe.md')} is not UTF-8 text; indexed with the characters that could not be read replaced (save it as UTF-8).`,
+      ]);
+    } finally {
+      await rm(latin1, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a path that is not a folder, naming it', async () => {
     await expect(readLocalDocs(path.join(dir, 'missing'))).rejects.toThrow(
       /missing is not a folder; expected a folder of markdown/,

@@ -11,7 +11,7 @@ import { type ChannelSpan, channelOf, displayNameOf, shortName, teamName } from 
 import type { EntityRecord } from '../catalog/records.ts';
 import type { EntityRef } from '../catalog/types.ts';
 import type { DocsPassage, DocsReply, DocsScope, DocsTurn } from '../ports/docs-asker.ts';
-import { truncate } from '../text.ts';
+import { countOf, truncate } from '../text.ts';
 import type { Block, Deferred, ListItem, Message, Span } from '../view-model.ts';
 import { link, text as plain, strong } from '../view-model.ts';
 import { parseArgs, valueFlag } from './args.ts';
@@ -102,7 +102,7 @@ export function docsReplyMessage(question: string, reply: DocsReply): Message {
   for (const note of reply.notes) blocks.push({ type: 'context', text: [plain(note)] });
   const summary = reply.answer
     ? truncate(reply.answer, 150)
-    : `${reply.passages.length} passages from the docs on "${truncate(question, QUOTED_QUESTION)}"`;
+    : `${countOf(reply.passages.length, 'passage')} from the docs on "${truncate(question, QUOTED_QUESTION)}"`;
   return { summary, blocks };
 }
 
@@ -115,8 +115,8 @@ export function citedPassages(answer: string, passages: readonly DocsPassage[]):
 
 function sourceItem(passage: DocsPassage): ListItem {
   const where = [passage.title, ...passage.headingPath.filter((heading) => heading !== passage.title)].join(' › ');
-  const label: Span = passage.url ? link(where, passage.url) : strong(where);
-  return { text: [plain(`[${passage.n}] `), label] };
+  if (passage.url) return { text: [plain(`[${passage.n}] `), link(where, passage.url)] };
+  return { text: [plain(`[${passage.n}] `), strong(where), ...(passage.path ? [plain(` (${passage.path})`)] : [])] };
 }
 
 /**

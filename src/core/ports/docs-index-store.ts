@@ -16,6 +16,8 @@ export interface DocChunkHit {
   id: number;
   title: string;
   headingPath: readonly string[];
+  /** The file's path in its source. */
+  path: string;
   url?: string;
   content: string;
   entityRef?: EntityRef;

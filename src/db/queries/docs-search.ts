@@ -45,12 +45,13 @@ interface HitRow extends Record<string, unknown> {
   id: number;
   title: string;
   heading_path: string[];
+  path: string;
   url: string | null;
   content: string;
   entity_ref: string | null;
 }
 
-const HIT_COLUMNS = sql`c.id, c.title, c.heading_path, c.url, c.content, c.entity_ref`;
+const HIT_COLUMNS = sql`c.id, c.title, c.heading_path, c.path, c.url, c.content, c.entity_ref`;
 
 /** The question's words as the index stores them (English stems, stop words dropped), in order, without repeats. */
 async function lexemesOf(db: Db, text: string): Promise<string[]> {
@@ -210,7 +211,7 @@ export async function searchDocsLexical(db: Db, opts: DocSearchFilter & { text: 
         order by held desc, rank desc, c.id
         limit ${numberLiteral(opts.limit)}
       )
-      select top.id, top.title, top.heading_path, top.url, top.content, top.entity_ref,
+      select top.id, top.title, top.heading_path, top.path, top.url, top.content, top.entity_ref,
         (select count(*) from unnest(${countedQuoted}) as l where top.search @@ l::tsquery)::int as matched,
         (select n from tier_hits) as tier_hits
       from top
@@ -334,6 +335,7 @@ function toHit(row: HitRow): DocChunkHit {
     id: row.id,
     title: row.title,
     headingPath: row.heading_path,
+    path: row.path,
     content: row.content,
     ...(row.url ? { url: row.url } : {}),
     ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
