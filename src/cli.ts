@@ -263,6 +263,7 @@ export function buildProgram(
       const { config, logger } = settings();
       return runOnce(line, 'text', config, logger);
     },
+    renderMessage: (message) => renderText(message, { color: false }),
   });
   answerUnknownSubcommands(program);
   return program;

@@ -29,6 +29,14 @@ export const aiEnv = {
       .optional(),
   ),
   WAYFINDER_CHAT_MODEL: optionalText,
+  WAYFINDER_AI_TIMEOUT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'expected a whole number of seconds such as 30')
+      .transform(Number)
+      .pipe(z.number().min(1, 'expected at least 1 second').max(600, 'expected at most 600 seconds'))
+      .optional(),
+  ),
   WAYFINDER_DOCS_PRIVATE_REPOS: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
     .optional()
@@ -43,6 +51,8 @@ export interface AiConfig {
   baseUrl?: string;
   embedding?: { model: string; dimensions: number; sendDimensions: boolean };
   chatModel?: string;
+  /** Bound on one call to the endpoint, retries included, in seconds (`WAYFINDER_AI_TIMEOUT`); absent: 30. */
+  timeoutSeconds?: number;
 }
 
 export interface DocsConfig {
@@ -91,6 +101,7 @@ export function aiConfig(env: AiEnv): AiConfig | undefined {
       ? { embedding: { model, dimensions, sendDimensions: env.WAYFINDER_EMBEDDING_DIMENSIONS !== undefined } }
       : {}),
     ...(env.WAYFINDER_CHAT_MODEL ? { chatModel: env.WAYFINDER_CHAT_MODEL } : {}),
+    ...(env.WAYFINDER_AI_TIMEOUT !== undefined ? { timeoutSeconds: env.WAYFINDER_AI_TIMEOUT } : {}),
   };
 }
 

@@ -1,14 +1,18 @@
 /**
  * `wayfinder docs index <dir> --entity <name> [--base-url <url>]`, `wayfinder docs index --github`,
- * `wayfinder docs status` and
+ * `wayfinder docs status`, `wayfinder docs forget <dir|source>` and
  * `wayfinder ask "<question>" [--entity <name>] [--team <name>]`, registered on the program `src/cli.ts` builds.
  * The wiring is passed in (`open`), so this file knows no database.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
 import { repositoryUrl } from '../core/catalog/facts.ts';
+import { explainResolution, SUGGESTIONS } from '../core/commands/resolve.ts';
+import { InputError } from '../core/errors.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { DocsIndexStatus } from '../core/ports/docs-index-store.ts';
+import { countOf } from '../core/text.ts';
+import type { Message } from '../core/view-model.ts';
 import { formatGitHubDocsSummary, type GitHubDocs, TECHDOCS_SOURCE_PREFIX } from './github-docs.ts';
 import { type IndexSummary, indexDocs } from './indexer.ts';
 import { readLocalDocs } from './local-source.ts';
@@ -20,6 +24,8 @@ export interface DocsCliDeps {
   open(): Promise<{ store: CatalogStore; docs: Docs; githubDocs?: GitHubDocs; close(): Promise<void> }>;
   /** Answers a command line as `wayfinder run` does, returning its exit code. */
   ask(line: string): Promise<number>;
+  /** A message as the terminal shows it (the explanation of an unknown or ambiguous `--entity`). */
+  renderMessage(message: Message): string;
 }
 
 export function registerDocsCommands(program: Command, deps: DocsCliDeps): void {
@@ -67,6 +73,13 @@ export function registerDocsCommands(program: Command, deps: DocsCliDeps): void 
         await wayfinder.close();
       }
     });
+  docs
+    .command('forget')
+    .description('remove a docs source and its files and chunks from the index (see docs status for the sources)')
+    .argument('<source>', 'the folder given to docs index, or the source as docs status names it')
+    .action(async (source: string) => {
+      deps.setExitCode(await forgetCommand(deps, source));
+    });
   program
     .command('ask')
     .description('ask the docs a question: /ask in the terminal')
@@ -83,33 +96,93 @@ export function registerDocsCommands(program: Command, deps: DocsCliDeps): void 
 }
 
 async function indexCommand(deps: DocsCliDeps, dir: string, options: { entity: string; baseUrl?: string }) {
+  let local: Awaited<ReturnType<typeof readLocalDocs>>;
+  try {
+    local = await readLocalDocs(dir);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    console.error(error.message);
+    return 2;
+  }
+  for (const warning of local.warnings) console.error(warning);
+  if (local.files.length === 0) {
+    console.error(
+      `${dir} holds no markdown; expected .md or .markdown files (or an mkdocs.yml whose docs_dir holds them). Nothing was indexed.`,
+    );
+    return 1;
+  }
   const wayfinder = await deps.open();
   try {
-    const resolution = await wayfinder.store.resolveName({ text: options.entity, suggestionLimit: 3 });
-    if (resolution.status !== 'found') {
-      console.error(
-        `--entity ${options.entity}: ${resolution.status === 'ambiguous' ? 'names several entities; give its full ref, such as component:default/payments-api' : 'no entity of that name in the catalog; import the catalog first, or check the name'}.`,
-      );
+    const resolution = await wayfinder.store.resolveName({ text: options.entity, suggestionLimit: SUGGESTIONS });
+    const resolved = explainResolution(
+      {
+        command: 'wayfinder docs index',
+        name: options.entity,
+        commandFor: (name) => `wayfinder docs index ${dir} --entity ${name}`,
+      },
+      resolution,
+    );
+    if (resolved.message) {
+      console.error(`--entity ${options.entity}: ${resolved.message.summary}`);
+      if (resolution.status === 'missing' && resolution.suggestions.length === 0) {
+        console.error('Import the catalog first (wayfinder catalog import), or check the name.');
+      } else {
+        console.error(deps.renderMessage(resolved.message));
+      }
       return 1;
     }
-    const entity = resolution.entity;
+    const entity = resolved.entity;
     const repository = repositoryUrl(entity);
     const baseUrl = options.baseUrl ?? (repository ? `${repository}/blob/HEAD/docs/` : undefined);
-    const { files } = await readLocalDocs(dir);
     const summary = await indexDocs({
       store: wayfinder.docs.index,
       source: { key: `dir:${path.resolve(dir)}`, entityRef: entity.ref, ...(baseUrl ? { baseUrl } : {}) },
-      files,
+      files: local.files,
       ...(wayfinder.docs.embedder ? { embedder: wayfinder.docs.embedder } : {}),
     });
     console.log(formatIndexSummary(dir, entity.ref, summary));
     if (!baseUrl)
-      console.error('No --base-url and no repository on the entity: answers will cite these docs without links.');
+      console.error(
+        'No --base-url and no repository on the entity: answers will cite these docs by their path in the folder, without links.',
+      );
     if (summary.embeddingFailure) {
       console.error(
         `Embeddings failed (${summary.embeddingFailure}); indexed for keyword search only. Run it again to embed.`,
       );
       return 1;
+    }
+    return 0;
+  } finally {
+    await wayfinder.close();
+  }
+}
+
+/**
+ * `wayfinder docs forget <dir|source>`: removes the source (the folder given to `docs index`, or a key as
+ * `docs status` shows it) with its files and chunks. Exits 1 naming the sources there are when none matches.
+ */
+async function forgetCommand(deps: DocsCliDeps, given: string): Promise<number> {
+  const wayfinder = await deps.open();
+  try {
+    const { sources } = await wayfinder.docs.index.status();
+    const candidates = [given, `dir:${path.resolve(given)}`, `${TECHDOCS_SOURCE_PREFIX}${given}`];
+    const source = sources.find((known) => candidates.includes(known.key));
+    if (!source) {
+      console.error(
+        sources.length === 0
+          ? `No docs source ${given}: nothing is indexed.`
+          : `No docs source ${given}; expected a folder given to docs index or one of: ${sources.map((known) => known.key).join(', ')}.`,
+      );
+      return 1;
+    }
+    await wayfinder.docs.index.removeSource({ key: source.key });
+    console.log(
+      `Forgot ${source.key}: ${countOf(source.files, 'file')} and ${countOf(source.chunks, 'chunk')} removed from the index.`,
+    );
+    if (source.key.startsWith(TECHDOCS_SOURCE_PREFIX)) {
+      console.error(
+        'Docs from GitHub are read again at the next sync while the entity keeps its backstage.io/techdocs-ref.',
+      );
     }
     return 0;
   } finally {
@@ -146,19 +219,22 @@ async function indexGitHubCommand(deps: DocsCliDeps): Promise<number> {
 }
 
 export function formatIndexSummary(dir: string, entityRef: string, summary: IndexSummary): string {
-  const { files, chunks } = summary;
-  return `Indexed ${dir} for ${entityRef}: ${files.indexed} files indexed, ${files.unchanged} unchanged, ${files.removed} removed; ${chunks.written} chunks written (${chunks.embedded} embedded, ${chunks.reused} embeddings reused).`;
+  const { files, chunks, moved } = summary;
+  const from = moved
+    ? ` Moved from ${moved.fromEntityRef ?? 'no entity'}${moved.fromBaseUrl ? ` (${moved.fromBaseUrl})` : ''}: every file's chunks now belong to ${entityRef}.`
+    : '';
+  return `Indexed ${dir} for ${entityRef}: ${countOf(files.indexed, 'file')} indexed, ${files.unchanged} unchanged, ${files.removed} removed; ${countOf(chunks.written, 'chunk')} written (${chunks.embedded} embedded, ${countOf(chunks.reused, 'embedding')} reused).${from}`;
 }
 
 export function formatStatus(status: DocsIndexStatus, embedding: boolean): string {
   const counts = (source: DocsIndexStatus['sources'][number]) =>
-    `${source.files} files, ${source.chunks} chunks, ${source.embedded} embedded; indexed ${source.indexedAt.toISOString()}`;
+    `${countOf(source.files, 'file')}, ${countOf(source.chunks, 'chunk')}, ${source.embedded} embedded; indexed ${source.indexedAt.toISOString()}`;
   const fromGitHub = status.sources.filter((source) => source.key.startsWith(TECHDOCS_SOURCE_PREFIX));
   const lines = status.sources
     .filter((source) => !source.key.startsWith(TECHDOCS_SOURCE_PREFIX))
     .map((source) => `${source.key}${source.entityRef ? ` (${source.entityRef})` : ''}: ${counts(source)}`);
   if (fromGitHub.length > 0) {
-    lines.push(`From GitHub (backstage.io/techdocs-ref): ${fromGitHub.length} sources`);
+    lines.push(`From GitHub (backstage.io/techdocs-ref): ${countOf(fromGitHub.length, 'source')}`);
     for (const source of fromGitHub) {
       lines.push(
         `  ${source.key.slice(TECHDOCS_SOURCE_PREFIX.length)} from ${source.baseUrl ?? 'GitHub'}: ${counts(source)}`,
@@ -174,7 +250,7 @@ export function formatStatus(status: DocsIndexStatus, embedding: boolean): strin
     : 'keyword only (no WAYFINDER_EMBEDDING_MODEL)';
   lines.push(`Search: ${search}.`);
   lines.push(
-    `Questions answered: ${status.questions}; helpful: ${status.feedback.helpful}, not helpful: ${status.feedback.notHelpful}.`,
+    `Questions answered in Slack: ${status.questions}; helpful: ${status.feedback.helpful}, not helpful: ${status.feedback.notHelpful}.`,
   );
   return lines.join('\n');
 }

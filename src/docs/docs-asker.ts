@@ -99,7 +99,7 @@ function toPassage(hit: DocChunkHit, index: number): DocsPassage {
     title: hit.title,
     headingPath: hit.headingPath,
     text: redactSecrets(hit.content),
-    ...(hit.url ? { url: hit.url } : {}),
+    ...(hit.url ? { url: hit.url } : { path: hit.path }),
     ...(hit.entityRef ? { entityRef: hit.entityRef } : {}),
   };
 }

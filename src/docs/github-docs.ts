@@ -32,6 +32,7 @@ import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { DocsIndexStore } from '../core/ports/docs-index-store.ts';
 import type { Embedder } from '../core/ports/embedder.ts';
 import type { GitHubGateway, GitHubRepository } from '../core/ports/github-gateway.ts';
+import { countOf } from '../core/text.ts';
 import type { Logger } from '../logger.ts';
 import { addSummary } from './demo-docs.ts';
 import { type DocFile, fileVersion, type IndexSummary, indexDocs, indexSettings } from './indexer.ts';
@@ -372,5 +373,5 @@ function firstLine(error: unknown): string {
 /** The CLI's and the log's line for a run. */
 export function formatGitHubDocsSummary(summary: GitHubDocsSummary): string {
   const { files, chunks } = summary;
-  return `Docs from GitHub: ${summary.read} sources read, ${summary.dropped} dropped, ${summary.skipped.length} private left out, ${summary.problems.length} problems; ${files.indexed} files indexed, ${files.unchanged} unchanged, ${files.removed} removed; ${chunks.written} chunks written (${chunks.embedded} embedded, ${chunks.reused} embeddings reused).`;
+  return `Docs from GitHub: ${countOf(summary.read, 'source')} read, ${summary.dropped} dropped, ${summary.skipped.length} private left out, ${countOf(summary.problems.length, 'problem')}; ${countOf(files.indexed, 'file')} indexed, ${files.unchanged} unchanged, ${files.removed} removed; ${countOf(chunks.written, 'chunk')} written (${chunks.embedded} embedded, ${countOf(chunks.reused, 'embedding')} reused).`;
 }

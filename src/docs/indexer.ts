@@ -1,10 +1,14 @@
 /**
- * Indexing a docs source: each file is cut into chunks (`markdown-chunks.ts`), linked to its page (`baseUrl` + path +
- * GitHub's heading anchor) and its entity, embedded where an embedder is set up, and stored.
+ * Indexing a docs source: each file has its secret-looking strings redacted (`secrets.ts`), is cut into chunks
+ * (`markdown-chunks.ts`), linked to its page (`baseUrl` + path + GitHub's heading anchor) and its entity, embedded
+ * where an embedder is set up, and stored. Redaction comes first, so no secret reaches the embedding endpoint, the
+ * database, a search result or a model.
  *
  * Costs: a file whose content hash is unchanged is not read further (no parse, no write, no embedding). A changed
  * file is rewritten, and of its chunks only those whose hash has no vector yet (by the same model) are embedded;
- * the others keep theirs. A run that wrote anything ends by merging the full-text index's pending list
+ * the others keep theirs. A source indexed again for another entity or address (it moved) has every file cut again,
+ * so its chunks carry the new entity (and so its owner) and links; their text is unchanged, so their vectors are
+ * reused, not asked for again. A run that wrote anything ends by merging the full-text index's pending list
  * (`DocsIndexStore.mergeSearchIndex`): inserts stay fast, and searches do not scan what the run added. Embeddings are asked in batches of `EMBEDDING_BATCH` texts. When the embedding endpoint
  * fails, the file is stored without vectors (lexical search still finds it) and marked so that the next run embeds it.
  */
@@ -13,6 +17,7 @@ import type { EntityRef } from '../core/catalog/types.ts';
 import type { DocsIndexStore, StoredDocChunk } from '../core/ports/docs-index-store.ts';
 import type { Embedder } from '../core/ports/embedder.ts';
 import { chunkMarkdown } from './markdown-chunks.ts';
+import { redactSecrets } from './secrets.ts';
 
 /** A markdown file of a source: its path relative to the docs root (`runbooks/deploy.md`). */
 export interface DocFile {
@@ -37,19 +42,25 @@ export interface IndexSummary {
   chunks: { written: number; embedded: number; reused: number };
   /** Set when the embedding endpoint failed: the files were indexed for keyword search only. */
   embeddingFailure?: string;
+  /** Set when the source was indexed before for another entity or address: its chunks now follow the new ones. */
+  moved?: { fromEntityRef?: EntityRef; fromBaseUrl?: string };
 }
 
 /** Texts per embeddings request (OpenAI accepts up to 2,048; local servers prefer fewer). */
 export const EMBEDDING_BATCH = 64;
 
-/** Bumped when chunking changes, so that every file is cut again. */
-const CHUNKER_VERSION = '1';
+/**
+ * Bumped when chunking (or redaction) changes, so that every file is cut again. 2: secrets redacted before chunks are
+ * stored and embedded (chunks stored by 1 may hold them).
+ */
+const CHUNKER_VERSION = '2';
 /** Prefix of a file hash stored when its embeddings failed: never equal to a real hash, so it is redone. */
 const UNEMBEDDED = 'unembedded:';
 
 /**
  * Indexes `files` as the whole content of `source`: files of the source not in `files` are removed.
- * Throws what the store throws; an embedder's failure is reported in the summary instead.
+ * Throws what the store throws; an embedder's failure is reported in the summary instead. A caller passing `unchanged`
+ * must not move the source (another entity or base URL): those files would keep their old entity and links.
  */
 export async function indexDocs(opts: {
   store: DocsIndexStore;
@@ -60,25 +71,34 @@ export async function indexDocs(opts: {
   embedder?: Embedder;
 }): Promise<IndexSummary> {
   const { store, source, embedder } = opts;
+  const before = (await store.listSources({ prefix: source.key })).find((stored) => stored.key === source.key);
+  const moved =
+    before !== undefined && (before.entityRef !== source.entityRef || before.baseUrl !== source.baseUrl)
+      ? {
+          ...(before.entityRef ? { fromEntityRef: before.entityRef } : {}),
+          ...(before.baseUrl ? { fromBaseUrl: before.baseUrl } : {}),
+        }
+      : undefined;
   await store.saveSource(source);
   if (embedder) await store.prepareVectorIndex({ dimensions: embedder.dimensions });
   const known = await store.fileHashes({ sourceKey: source.key });
   const summary: IndexSummary = {
     files: { indexed: 0, unchanged: 0, removed: 0 },
     chunks: { written: 0, embedded: 0, reused: 0 },
+    ...(moved ? { moved } : {}),
   };
   summary.files.unchanged += opts.unchanged?.length ?? 0;
   for (const file of opts.files) {
     const hash = fileHash(file, embedder);
     const version = file.blobSha === undefined ? undefined : fileVersion(file.blobSha, file.title, embedder);
-    if (known.get(file.path) === hash) {
+    if (!moved && known.get(file.path) === hash) {
       summary.files.unchanged += 1;
       // Read because its version was not known (indexed before versions were kept, or by hand): now it is.
       if (version !== undefined) await store.setFileVersion({ sourceKey: source.key, path: file.path, version });
       continue;
     }
-    const { title: ownTitle, chunks } = await chunkMarkdown(file.markdown, { path: file.path });
-    const title = file.title ?? ownTitle;
+    const { title: ownTitle, chunks } = await chunkMarkdown(redactSecrets(file.markdown), { path: file.path });
+    const title = redactSecrets(file.title ?? ownTitle);
     const stored: StoredDocChunk[] = chunks.map((chunk) => ({
       ordinal: chunk.ordinal,
       headingPath: chunk.headingPath,

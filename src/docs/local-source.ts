@@ -10,12 +10,16 @@ import { InputError } from '../core/errors.ts';
 import type { DocFile } from './indexer.ts';
 import { parseMkDocs } from './mkdocs.ts';
 
-/** The folder's markdown files, paths relative to the docs root with `/`, sorted. Throws InputError for a bad folder. */
-export async function readLocalDocs(dir: string): Promise<{ root: string; files: DocFile[] }> {
+/**
+ * The folder's markdown files, paths relative to the docs root with `/`, sorted, and a warning naming each file that
+ * is not UTF-8 (read with the bytes that are not replaced by U+FFFD). Throws InputError for a bad folder.
+ */
+export async function readLocalDocs(dir: string): Promise<{ root: string; files: DocFile[]; warnings: string[] }> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) {
     throw new InputError(`${dir} is not a folder; expected a folder of markdown files (or one with an mkdocs.yml).`);
   }
+  const warnings: string[] = [];
   let root = dir;
   let navTitles = new Map<string, string>();
   const mkdocs = await readFile(path.join(dir, 'mkdocs.yml'), 'utf8').catch(() => undefined);
@@ -31,10 +35,24 @@ export async function readLocalDocs(dir: string): Promise<{ root: string; files:
       const title = navTitles.get(relative);
       return {
         path: relative,
-        markdown: await readFile(path.join(root, relative), 'utf8'),
+        markdown: decodeUtf8(await readFile(path.join(root, relative)), () =>
+          warnings.push(
+            `${path.join(root, relative)} is not UTF-8 text; indexed with the characters that could not be read replaced (save it as UTF-8).`,
+          ),
+        ),
         ...(title ? { title } : {}),
       };
     }),
   );
-  return { root, files };
+  return { root, files, warnings };
+}
+
+/** `bytes` as UTF-8 text; when they are not valid UTF-8, calls `onInvalid` and replaces what cannot be read. */
+function decodeUtf8(bytes: Uint8Array, onInvalid: () => void): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    onInvalid();
+    return new TextDecoder('utf-8').decode(bytes);
+  }
 }

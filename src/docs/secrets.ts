@@ -1,11 +1,15 @@
 /**
- * Secret-looking strings in docs text, replaced before anything is shown or given to a model: docs are written by
- * people, and a runbook that pastes a token should not have Wayfinder repeat it in a channel.
+ * Secret-looking strings in docs text, replaced before anything is stored, embedded, shown or given to a model: docs
+ * are written by people, and a runbook that pastes a token should not have Wayfinder send it to an embedding endpoint,
+ * keep it in its database, or repeat it in a channel. The indexer redacts every file before cutting it into chunks
+ * (`indexer.ts`); answers are redacted again on the way out (a model may still make one up).
  *
  * Matched: Slack tokens (`xoxb-`, `xoxp-`, `xapp-`…), GitHub tokens (`ghp_`, `gho_`, `ghs_`, `github_pat_`…), OpenAI
- * style keys (`sk-…`), AWS access key ids (`AKIA…`/`ASIA…`), Google API keys (`AIza…`), JWTs, PEM private key blocks,
- * credentials in URLs (`postgres://user:password@host`), and the value of `password=`, `secret:`, `token=`,
- * `api_key:`-style assignments. Prefixes follow each vendor's documented token formats.
+ * style keys (`sk-…`), AWS access key ids (`AKIA…`/`ASIA…`), AWS secret access keys (40 base64 characters on a line
+ * that says "secret"), Google API keys (`AIza…`), JWTs, PEM private key blocks, credentials in URLs
+ * (`postgres://user:password@host`, `redis://:password@host`), and the value of `password=`, `db_password:`,
+ * `secret:`, `aws_secret_access_key =`, `token=`, `api_key:`-style assignments (quoted values whole, spaces and all).
+ * Prefixes follow each vendor's documented token formats.
  */
 
 export const REDACTED = '[redacted]';
@@ -22,20 +26,53 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
   /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g,
 ];
 
-/** `scheme://user:password@host`: the password goes. */
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi;
+/** `scheme://user:password@host` (the user may be empty): the password goes. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)(@)/gi;
 
-/** `password = hunter2`, `api_key: "…"`, `SECRET=…`: the value goes. */
-const ASSIGNMENTS =
-  /\b((?:password|passwd|pwd|secret|client_secret|token|access_token|api[_-]?key|private[_-]?key)\s*[:=]\s*)(["']?)([^\s"'`]{6,})\2/gi;
+/**
+ * An AWS secret access key: 40 base64 characters (with at least one digit, `/` or `+`, so that a long word is not one)
+ * after "secret" on the same line (`aws_secret_access_key = …`, `AWS secret: …`, `the secret key … is`).
+ */
+const AWS_SECRET_KEY =
+  /(secret[^\n]{0,40}?)(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/gi;
+
+/** The names of settings that hold a secret, alone or as the end of a longer name (`db_password`, `SLACK_SIGNING_SECRET`). */
+const SECRET_NAME =
+  '[A-Za-z0-9_.-]*?(?:password|passwd|pwd|secret|secret_access_key|token|api[_-]?key|private[_-]?key|access[_-]?key)';
+
+/** `password = hunter2`, `api_key: "…"`, `SECRET=…`, `db_password: 'two words'`: the value goes. */
+const ASSIGNMENTS = new RegExp(
+  `(?<![A-Za-z0-9])(${SECRET_NAME}["']?\\s*[:=]\\s*)(?:"([^"\\n]{3,})"|'([^'\\n]{3,})'|([^\\s"'\`,;<][^\\s"'\`,;]{3,}))`,
+  'gi',
+);
 
 /** `text` with every secret-looking string replaced by `[redacted]`. */
 export function redactSecrets(text: string): string {
   let result = text;
   for (const pattern of TOKEN_PATTERNS) result = result.replace(pattern, REDACTED);
   result = result.replace(URL_CREDENTIALS, `$1${REDACTED}$3`);
-  return result.replace(ASSIGNMENTS, (_match, lead: string, quote: string, value: string) =>
-    value === REDACTED ? `${lead}${quote}${value}${quote}` : `${lead}${quote}${REDACTED}${quote}`,
+  result = result.replace(AWS_SECRET_KEY, `$1${REDACTED}`);
+  return result.replace(
+    ASSIGNMENTS,
+    (
+      match,
+      lead: string,
+      double: string | undefined,
+      single: string | undefined,
+      bare: string | undefined,
+      offset: number,
+      whole: string,
+    ) => {
+      const value = double ?? single ?? bare ?? '';
+      // Already redacted, or a placeholder that names no secret (`token=<your token>`, `password: ${DB_PASSWORD}`).
+      if (value.startsWith(REDACTED) || /^(?:<[^>]*>|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?)$/.test(value)) return match;
+      // Prose, not a setting: "the password: every service has its own" (a lowercase word, and the sentence goes on).
+      if (bare !== undefined && /^[a-z]+$/.test(bare) && /^ [a-z]/.test(whole.slice(offset + match.length))) {
+        return match;
+      }
+      const quote = double !== undefined ? '"' : single !== undefined ? "'" : '';
+      return `${lead}${quote}${REDACTED}${quote}`;
+    },
   );
 }
 

@@ -28,7 +28,13 @@ export function createDocs(opts: { database: Database; ai?: AiConfig }): Docs {
   const index = new DrizzleDocsIndexStore({ db: opts.database.db });
   const questions = new DrizzleDocsQuestionLog({ db: opts.database.db });
   const ai = opts.ai;
-  const client = ai && createOpenAiClient({ apiKey: ai.apiKey, ...(ai.baseUrl ? { baseUrl: ai.baseUrl } : {}) });
+  const client =
+    ai &&
+    createOpenAiClient({
+      apiKey: ai.apiKey,
+      ...(ai.baseUrl ? { baseUrl: ai.baseUrl } : {}),
+      ...(ai.timeoutSeconds !== undefined ? { timeoutMs: ai.timeoutSeconds * 1000 } : {}),
+    });
   const embedder = client && ai?.embedding ? createOpenAiEmbedder({ client, ...ai.embedding }) : undefined;
   const model = client && ai?.chatModel ? createOpenAiChatModel({ client, model: ai.chatModel }) : undefined;
   const asker = createDocsAsker({ store: index, ...(embedder ? { embedder } : {}), ...(model ? { model } : {}) });

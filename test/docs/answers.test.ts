@@ -8,6 +8,7 @@ import { runCommandLine } from '../../src/core/commands/index.ts';
 import type { Message } from '../../src/core/view-model.ts';
 import { plainText } from '../../src/core/view-model.ts';
 import { normalise } from '../../src/docs/indexer.ts';
+import { createOpenAiChatModel, createOpenAiClient } from '../../src/docs/openai-client.ts';
 import { type FakeOpenAiApi, startFakeOpenAiApi } from '../fakes/openai-api.ts';
 import { addDoc, type DemoDocs, openDemoDocs } from '../helpers/demo-docs.ts';
 
@@ -105,10 +106,54 @@ describe('/ask with a model', () => {
       const message = await runCommandLine(demo.context, '/ask how do I roll back a deploy?');
       expect(answerText(message)).toMatch(/To roll back, run the `rollback` workflow/);
       expect(answerText(message)).toMatch(
-        /Semantic search is unavailable \(the embedding endpoint failed: 500 .*\); these results come from keyword search only\./,
+        /Semantic search is unavailable \(the embedding endpoint failed: HTTP 500 embeddings are down\); these results come from keyword search only\./,
       );
     } finally {
       openai.failEmbeddings(undefined);
+    }
+  });
+
+  it('answers from a chat completion sent whole when a stream was asked for', async () => {
+    openai.chatMode('unstreamed');
+    try {
+      const pieces: string[] = [];
+      const { message } = await answerDocsQuestion(demo.context, {
+        question: 'how do I roll back a deploy?',
+        onDelta: (text) => pieces.push(text),
+      });
+      expect(answerText(message)).toMatch(
+        /^To roll back, run the `rollback` workflow with the previous release tag\. \[\d\]$/m,
+      );
+      expect(pieces.join('')).toContain('To roll back');
+    } finally {
+      openai.chatMode(undefined);
+    }
+  });
+
+  it('says once what went wrong when the chat endpoint fails, and quotes the passages', async () => {
+    openai.chatMode({ status: 500, message: 'boom' });
+    try {
+      const message = await runCommandLine(demo.context, '/ask how do I roll back a deploy?');
+      expect(answerText(message)).toContain(
+        'The answering model is unavailable (the chat endpoint failed: HTTP 500 boom); here are the best passages instead.',
+      );
+    } finally {
+      openai.chatMode(undefined);
+    }
+  });
+
+  it('gives up on a chat endpoint that does not answer within the bound, retries included', async () => {
+    openai.chatMode('hang');
+    try {
+      const client = createOpenAiClient({ apiKey: 'sk-test', baseUrl: openai.url, timeoutMs: 1_000, maxRetries: 2 });
+      const model = createOpenAiChatModel({ client, model: 'fake-chat' });
+      const started = performance.now();
+      await expect(model.complete({ messages: [{ role: 'user', content: 'hello' }] })).rejects.toThrow(
+        /^the chat endpoint did not answer within 1 s$/,
+      );
+      expect(performance.now() - started).toBeLessThan(2_500);
+    } finally {
+      openai.chatMode(undefined);
     }
   });
 });

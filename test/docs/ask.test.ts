@@ -66,6 +66,29 @@ describe('/ask without a model', () => {
     expect(message.outcome).toBe('not-found');
   });
 
+  it('names the owner of the --entity asked about when its docs do not cover the question', async () => {
+    const message = await ask('/ask what GPU does the fraud detector train on? --entity payments-api');
+    const text = readable(message);
+    expect(text).toContain("The docs don't cover this.");
+    expect(text).toMatch(/Payments API is owned by Payments Team: ask in payments-team\./);
+    expect(text).not.toContain('Fraud Detector');
+    expect(message.outcome).toBe('not-found');
+  });
+
+  it('names the --team asked about, and its channel, when its docs do not cover the question', async () => {
+    const message = await ask('/ask what GPU does the fraud detector train on? --team identity');
+    const text = readable(message);
+    expect(text).toContain("The docs don't cover this.");
+    expect(text).toMatch(/^Ask Identity in /m);
+    expect(text).not.toContain('Fraud Detector');
+  });
+
+  it('does not take a question as covered on a generic word alone', async () => {
+    const message = await ask('/ask what is the vacation policy?');
+    expect(readable(message)).toContain("The docs don't cover this.");
+    expect(message.outcome).toBe('not-found');
+  });
+
   it('narrows to one entity', async () => {
     const everywhere = links(await ask('/ask database failover'));
     expect(everywhere.some((url) => url.includes('acme/payments-api'))).toBe(true);
@@ -101,6 +124,16 @@ describe('/ask without a model', () => {
     expect(text).toContain('[redacted]');
     expect(text).not.toContain('xoxb-4242424242');
     expect(text).not.toContain('S3ttle-me-now');
+  });
+
+  it('names the file of a passage whose source has no address', async () => {
+    await addDoc(demo, {
+      key: 'test:no-address',
+      path: 'runbooks/chargebacks.md',
+      markdown: '# Chargebacks\n\n## Dispute a chargeback\n\nOpen a dispute in the acquirer portal within 7 days.\n',
+    });
+    const text = readable(await ask('/ask how do I dispute a chargeback?'));
+    expect(text).toContain('Chargebacks › Dispute a chargeback (runbooks/chargebacks.md)');
   });
 
   it('says so when the docs are not set up', async () => {

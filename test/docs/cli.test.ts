@@ -38,14 +38,15 @@ describe('wayfinder docs and wayfinder ask', () => {
 
       const first = await wayfinder(['docs', 'index', docs, '--entity', 'payments-worker']);
       expect(first.stdout).toMatch(
-        /^Indexed .* for component:default\/payments-worker: 1 files indexed, 0 unchanged, 0 removed; 1 chunks written/,
+        /^Indexed .* for component:default\/payments-worker: 1 file indexed, 0 unchanged, 0 removed; 1 chunk written/,
       );
       expect(first.code).toBe(0);
       const again = await wayfinder(['docs', 'index', docs, '--entity', 'payments-worker']);
       expect(again.stdout).toMatch(/0 files indexed, 1 unchanged, 0 removed; 0 chunks written/);
+      expect(again.stdout).not.toContain('Moved');
 
       const status = await wayfinder(['docs', 'status']);
-      expect(status.stdout).toMatch(/\(component:default\/payments-worker\): 1 files, 1 chunks, 0 embedded/);
+      expect(status.stdout).toMatch(/\(component:default\/payments-worker\): 1 file, 1 chunk, 0 embedded/);
       expect(status.stdout).toContain('Search: keyword only (no WAYFINDER_EMBEDDING_MODEL).');
 
       const answer = await wayfinder(['ask', 'how do I rerun the settlement batch?']);
@@ -57,9 +58,51 @@ describe('wayfinder docs and wayfinder ask', () => {
 
       const unknown = await wayfinder(['docs', 'index', docs, '--entity', 'no-such-service']);
       expect(unknown.code).toBe(1);
-      expect(unknown.stderr).toContain(
-        '--entity no-such-service: no entity of that name in the catalog; import the catalog first, or check the name.',
+      expect(unknown.stderr).toContain('--entity no-such-service: No entity named no-such-service.');
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'says what is wrong with a folder or an --entity, moves a folder to another entity, and forgets it',
+    async () => {
+      const missing = await wayfinder(['docs', 'index', '/nonexistent/dir', '--entity', 'payments-worker']);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr.trim()).toBe(
+        '/nonexistent/dir is not a folder; expected a folder of markdown files (or one with an mkdocs.yml).',
       );
+
+      const empty = await mkdtemp(path.join(tmpdir(), 'wayfinder-cli-empty-'));
+      try {
+        await writeFile(path.join(empty, 'notes.txt'), 'not markdown');
+        const none = await wayfinder(['docs', 'index', empty, '--entity', 'payments-worker']);
+        expect(none.code).toBe(1);
+        expect(none.stderr).toContain(`${empty} holds no markdown; expected .md or .markdown files`);
+
+        const ambiguous = await wayfinder(['docs', 'index', docs, '--entity', 'payments']);
+        expect(ambiguous.code).toBe(1);
+        expect(ambiguous.stderr).toContain('group:default/payments');
+        expect(ambiguous.stderr).toContain('system:default/payments');
+        expect(ambiguous.stderr).not.toContain('component:default/payments-api');
+
+        const moved = await wayfinder(['docs', 'index', docs, '--entity', 'ledger-service']);
+        expect(moved.code).toBe(0);
+        expect(moved.stdout).toContain(
+          "Moved from component:default/payments-worker (https://github.com/acme/payments-worker/blob/HEAD/docs/): every file's chunks now belong to component:default/ledger-service.",
+        );
+        const answer = await wayfinder(['ask', 'how do I rerun the settlement batch?', '--entity', 'ledger-service']);
+        expect(answer.stdout).toContain('settlectl rerun --date 2024-11-03');
+
+        const forgot = await wayfinder(['docs', 'forget', docs]);
+        expect(forgot.code).toBe(0);
+        expect(forgot.stdout).toContain(`Forgot dir:${path.resolve(docs)}: 1 file and 1 chunk removed from the index.`);
+        const status = await wayfinder(['docs', 'status']);
+        expect(status.stdout).not.toContain(path.resolve(docs));
+        expect(status.stdout).not.toContain(empty);
+        expect(status.stdout).toContain('Questions answered in Slack: 0');
+      } finally {
+        await rm(empty, { recursive: true, force: true });
+      }
     },
     TIMEOUT_MS,
   );
@@ -85,14 +128,14 @@ describe('wayfinder docs and wayfinder ask', () => {
 
         expect((await withGitHub(['catalog', 'sync'])).code).toBe(0);
         const status = await wayfinder(['docs', 'status']);
-        expect(status.stdout).toContain('From GitHub (backstage.io/techdocs-ref): 1 sources');
+        expect(status.stdout).toContain('From GitHub (backstage.io/techdocs-ref): 1 source');
         expect(status.stdout).toContain(
-          '  component:default/handbook from https://github.com/acme/handbook/blob/main/docs/: 1 files, 1 chunks',
+          '  component:default/handbook from https://github.com/acme/handbook/blob/main/docs/: 1 file, 1 chunk',
         );
 
         const again = await withGitHub(['docs', 'index', '--github']);
         expect(again.stdout).toContain(
-          'Docs from GitHub: 1 sources read, 0 dropped, 0 private left out, 0 problems; 0 files indexed, 1 unchanged, 0 removed',
+          'Docs from GitHub: 1 source read, 0 dropped, 0 private left out, 0 problems; 0 files indexed, 1 unchanged, 0 removed',
         );
         expect(again.code).toBe(0);
         expect((await wayfinder(['docs', 'index', '--github'])).stderr).toContain(

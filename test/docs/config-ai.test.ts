@@ -35,11 +35,13 @@ describe('the docs settings', () => {
         OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1',
         WAYFINDER_EMBEDDING_MODEL: 'nomic-embed-text',
         WAYFINDER_EMBEDDING_DIMENSIONS: '768',
+        WAYFINDER_AI_TIMEOUT: '90',
       }).ai,
     ).toEqual({
       apiKey: 'unused',
       baseUrl: 'http://127.0.0.1:11434/v1',
       embedding: { model: 'nomic-embed-text', dimensions: 768, sendDimensions: true },
+      timeoutSeconds: 90,
     });
   });
 
@@ -55,6 +57,9 @@ describe('the docs settings', () => {
     expect(
       problems({ OPENAI_API_KEY: 'sk-x', WAYFINDER_EMBEDDING_MODEL: 'm', WAYFINDER_EMBEDDING_DIMENSIONS: 'many' }),
     ).toEqual(['WAYFINDER_EMBEDDING_DIMENSIONS expected a whole number such as 1536']);
+    expect(problems({ OPENAI_API_KEY: 'sk-x', WAYFINDER_AI_TIMEOUT: '30s' })).toEqual([
+      'WAYFINDER_AI_TIMEOUT expected a whole number of seconds such as 30',
+    ]);
     expect(problems({ OPENAI_BASE_URL: 'localhost' })).toEqual([
       'OPENAI_BASE_URL expected a URL such as http://127.0.0.1:11434/v1',
     ]);

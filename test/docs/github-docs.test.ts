@@ -127,7 +127,7 @@ describe('docs from GitHub', () => {
     );
     expect(await hits('not in the docs folder')).toEqual([]);
     const status = formatStatus(await index.status(), false);
-    expect(status).toContain('From GitHub (backstage.io/techdocs-ref): 1 sources');
+    expect(status).toContain('From GitHub (backstage.io/techdocs-ref): 1 source');
     expect(status).toContain(
       '  component:default/payments-api from https://github.com/acme/payments-api/blob/main/docs/: 3 files, 3 chunks',
     );

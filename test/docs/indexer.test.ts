@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleDocsIndexStore } from '../../src/db/DrizzleDocsIndexStore.ts';
@@ -62,7 +63,15 @@ describe('indexDocs', () => {
     const store = new DrizzleDocsIndexStore({ db: database.db });
     const { files } = await readLocalDocs(dir);
     statements.length = 0;
-    const summary = await indexDocs({ store, source: { key: 'test:payments' }, files });
+    const summary = await indexDocs({
+      store,
+      source: {
+        key: 'test:payments',
+        entityRef: 'component:default/payments-api',
+        baseUrl: 'https://github.com/acme/payments-api/blob/main/docs',
+      },
+      files,
+    });
     expect(summary.files).toEqual({ indexed: 0, unchanged: 1, removed: 0 });
     expect(
       statements.filter(
@@ -133,11 +142,148 @@ describe('indexDocs', () => {
     openai.failEmbeddings(503);
     const failed = await indexDocs({ store, source, files, ...(embedder ? { embedder } : {}) });
     openai.failEmbeddings(undefined);
-    expect(failed.embeddingFailure).toMatch(/embedding endpoint failed: 503/);
+    expect(failed.embeddingFailure).toMatch(/^the embedding endpoint failed: HTTP 503 embeddings are down$/);
     expect(await store.searchLexical({ text: 'canary', limit: 1 })).toHaveLength(1);
     const retried = await indexDocs({ store, source, files, ...(embedder ? { embedder } : {}) });
     expect(retried.files.indexed).toBe(1);
     expect(retried.chunks.embedded).toBe(2);
+  });
+
+  it('sends no secret to the embedding endpoint and stores none', async () => {
+    const { embedder } = aiParts({ url: openai.url, embeddingDimensions: 32 });
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const secrets = [
+      'sk-proj-Q3vR8tZ1xW4yB6nM2kL9pJ7hG5fD0sA',
+      'xoxb-123456789012-987654321098-AbCdEfGhIjKlMnOp',
+      'hunter2',
+      'n0t-a-real-passw0rd',
+      'AKIAIOSFODNN7EXAMPLE',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    ];
+    const markdown = [
+      '# Ledger credentials',
+      '',
+      '## Connecting',
+      '',
+      'Use OPENAI_API_KEY sk-proj-Q3vR8tZ1xW4yB6nM2kL9pJ7hG5fD0sA and the bot token xoxb-123456789012-987654321098-AbCdEfGhIjKlMnOp.',
+      'The database is postgres://admin:hunter2@ledger-db.internal:5432/ledger with password=n0t-a-real-passw0rd.',
+      '',
+      '```ini',
+      'aws_access_key_id = AKIAIOSFODNN7EXAMPLE',
+      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      '```',
+      '',
+    ].join('\n');
+    openai.embedded.length = 0;
+    await indexDocs({
+      store,
+      source: { key: 'test:secrets' },
+      files: [{ path: 'credentials.md', markdown }],
+      ...(embedder ? { embedder } : {}),
+    });
+    expect(openai.embedded.join('\n')).toContain('[redacted]');
+    const stored = await database.db.execute<{ content: string }>(
+      sql`select content from doc_chunks where source_key = 'test:secrets'`,
+    );
+    const content = stored.rows.map((row) => row.content).join('\n');
+    expect(content).toContain('ledger-db.internal');
+    for (const secret of secrets) {
+      expect(openai.embedded.join('\n')).not.toContain(secret);
+      expect(content).not.toContain(secret);
+    }
+  });
+
+  it('moves the chunks of a folder indexed again for another entity, reusing their vectors', async () => {
+    const { embedder } = aiParts({ url: openai.url, embeddingDimensions: 32 });
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const files = [{ path: 'deploy.md', markdown: DEPLOY }];
+    const withEmbedder = embedder ? { embedder } : {};
+    await indexDocs({
+      store,
+      source: {
+        key: 'test:moving',
+        entityRef: 'component:default/ledger-service',
+        baseUrl: 'https://x.example/ledger',
+      },
+      files,
+      ...withEmbedder,
+    });
+    openai.embedded.length = 0;
+    const summary = await indexDocs({
+      store,
+      source: { key: 'test:moving', entityRef: 'component:default/fraud-detector', baseUrl: 'https://x.example/fraud' },
+      files,
+      ...withEmbedder,
+    });
+    expect(summary.moved).toEqual({
+      fromEntityRef: 'component:default/ledger-service',
+      fromBaseUrl: 'https://x.example/ledger',
+    });
+    expect(summary.chunks).toEqual({ written: 2, embedded: 0, reused: 2 });
+    expect(openai.embedded).toEqual([]);
+    const scope = { entityRefs: ['component:default/fraud-detector'] };
+    const hits = await store.searchLexical({ text: 'canary traffic', limit: 5, scope });
+    expect(hits[0]).toMatchObject({
+      entityRef: 'component:default/fraud-detector',
+      url: 'https://x.example/fraud/deploy.md#canary',
+    });
+    const left = await store.searchLexical({
+      text: 'canary traffic',
+      limit: 5,
+      scope: { entityRefs: ['component:default/ledger-service'] },
+    });
+    expect(left).toEqual([]);
+  });
+
+  it('ranks a passage holding every word of the question above one holding a single word in its heading', async () => {
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    await indexDocs({
+      store,
+      source: { key: 'test:ranking' },
+      files: [
+        {
+          path: 'passwords.md',
+          markdown: '# Password\n\n## Password\n\nPassword password: every password is kept in the password vault.\n',
+        },
+        {
+          path: 'maintenance.md',
+          markdown: '# Maintenance\n\nTo rotate the ledger database password, run `ledgerctl rotate`.\n',
+        },
+      ],
+    });
+    const hits = await store.searchLexical({ text: 'rotate ledger database password', limit: 5 });
+    expect(hits[0]?.content).toContain('ledgerctl rotate');
+    expect(hits[0]?.coverage).toBe(1);
+  });
+
+  it('does not count a generic word such as "policy" alone as covering a question', async () => {
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    await indexDocs({
+      store,
+      source: { key: 'test:generic' },
+      files: [{ path: 'paging.md', markdown: '# Paging policy\n\nWho is paged, and when, for each severity.\n' }],
+    });
+    const [vacation] = await store.searchLexical({ text: 'what is the vacation policy?', limit: 5 });
+    expect(vacation?.title).toBe('Paging policy');
+    expect(vacation?.coverage).toBe(0);
+    const [paging] = await store.searchLexical({ text: 'what is the paging policy?', limit: 5 });
+    expect(paging?.coverage).toBe(1);
+    const [generic] = await store.searchLexical({ text: 'which policy?', limit: 5 });
+    expect(generic?.coverage).toBe(1);
+  });
+
+  it('warns, naming the file, when a markdown file is not UTF-8', async () => {
+    const latin1 = await mkdtemp(path.join(tmpdir(), 'wayfinder-latin1-'));
+    try {
+      await writeFile(path.join(latin1, 'cafe.md'), Buffer.from('# Caf\xe9\n\nOpen at 8.\n', 'latin1'));
+      const { files, warnings } = await readLocalDocs(latin1);
+      expect(files.map((file) => file.path)).toEqual(['cafe.md']);
+      expect(warnings).toEqual([
+        `${path.join(latin1, 'cafe.md')} is not UTF-8 text; indexed with the characters that could not be read replaced (save it as UTF-8).`,
+      ]);
+    } finally {
+      await rm(latin1, { recursive: true, force: true });
+    }
   });
 
   it('refuses a path that is not a folder, naming it', async () => {

@@ -10,6 +10,16 @@ describe('redactSecrets', () => {
     ['a password in a connection URL', 'postgres://payments:hunter2hunter2@db.internal:5432/payments'],
     ['a password assignment', 'password: "correct-horse-battery"'],
     ['a private key', '-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----'],
+    ['an AWS secret access key', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    ['an AWS secret access key in prose', 'The AWS secret key is wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY.'],
+    [
+      'an AWS secret access key in an env line',
+      'export AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+    ],
+    ['a short password assignment', 'password=hunter2'],
+    ['a password setting with a prefix', 'DB_PASSWORD: hunter2hunter2'],
+    ['a quoted password with a space', "password: 'hunter2 correct-horse'"],
+    ['a password in a URL with no user', 'redis://:hunter2@cache.internal:6379'],
   ])('hides %s', (_what, text) => {
     const redacted = redactSecrets(text);
     expect(redacted).toContain('[redacted]');
@@ -21,14 +31,24 @@ describe('redactSecrets', () => {
       'hunter2',
       'correct-horse',
       'MIIEpAIBAAKCAQEA',
+      'wJalrXUtnFEMI',
+      'EXAMPLEKEY',
     ]) {
       expect(redacted).not.toContain(secret);
     }
   });
 
   it('leaves ordinary text alone', () => {
-    const text = 'Run `gh workflow run rollback.yml -f tag=v2024.11.2`; the token expires after 15 minutes.';
-    expect(redactSecrets(text)).toBe(text);
+    for (const text of [
+      'Run `gh workflow run rollback.yml -f tag=v2024.11.2`; the token expires after 15 minutes.',
+      'Set `max_tokens: 1024` and keep the secret store at https://vault.internal/ui/secret/list.',
+      // A placeholder for a shell variable, not a template string.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the text is a shell placeholder a runbook would hold
+      'password: <your password>, token=${SLACK_BOT_TOKEN}',
+      'The password: every service has its own, kept in the vault.',
+    ]) {
+      expect(redactSecrets(text)).toBe(text);
+    }
   });
 });
 

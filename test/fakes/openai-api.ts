@@ -11,6 +11,9 @@
  *   line `INSTRUCTION: <text>` anywhere outside the source elements is obeyed (it answers `<text>`), so a document
  *   that escapes its source element would take it over; one that stays inside changes nothing.
  *
+ * `chatMode(mode)` changes how chat completions are answered: `{ status }` fails with that status, `'hang'` never
+ * answers, `'unstreamed'` answers one JSON completion even when a stream was asked for (as some proxies do).
+ *
  * Every request body is recorded.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -24,6 +27,8 @@ export interface FakeOpenAiApi {
   embedded: string[];
   /** Answer every embeddings request with this HTTP status (`undefined`: answer normally). */
   failEmbeddings(status: number | undefined): void;
+  /** How chat completions are answered from now on (`undefined`: normally). */
+  chatMode(mode: { status: number; message?: string } | 'hang' | 'unstreamed' | undefined): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +38,7 @@ export async function startFakeOpenAiApi(): Promise<FakeOpenAiApi> {
   const requests: FakeOpenAiApi['requests'] = [];
   const embedded: string[] = [];
   let embeddingFailure: number | undefined;
+  let chat: Parameters<FakeOpenAiApi['chatMode']>[0];
 
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -54,8 +60,12 @@ export async function startFakeOpenAiApi(): Promise<FakeOpenAiApi> {
       });
     }
     if (path === '/v1/chat/completions') {
+      if (chat === 'hang') return; // The connection stays open, unanswered, until the client gives up.
+      if (typeof chat === 'object') {
+        return sendJson(res, chat.status, { error: { message: chat.message ?? 'boom', type: 'server_error' } });
+      }
       const answer = answerFrom(body.messages as { role: string; content: string }[]);
-      if (body.stream === true) return streamAnswer(res, String(body.model), answer);
+      if (body.stream === true && chat !== 'unstreamed') return streamAnswer(res, String(body.model), answer);
       return sendJson(res, 200, {
         id: 'chatcmpl-fake',
         object: 'chat.completion',
@@ -74,6 +84,9 @@ export async function startFakeOpenAiApi(): Promise<FakeOpenAiApi> {
     embedded,
     failEmbeddings(status) {
       embeddingFailure = status;
+    },
+    chatMode(mode) {
+      chat = mode;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -7,11 +7,11 @@
  * Passages reach this file already redacted (`DocsPassage.text`); it never sees a secret.
  */
 import { z } from 'zod';
-import { channelOf, displayNameOf, shortName, teamName } from '../catalog/facts.ts';
+import { type ChannelSpan, channelOf, displayNameOf, shortName, teamName } from '../catalog/facts.ts';
 import type { EntityRecord } from '../catalog/records.ts';
 import type { EntityRef } from '../catalog/types.ts';
 import type { DocsPassage, DocsReply, DocsScope, DocsTurn } from '../ports/docs-asker.ts';
-import { truncate } from '../text.ts';
+import { countOf, truncate } from '../text.ts';
 import type { Block, Deferred, ListItem, Message, Span } from '../view-model.ts';
 import { link, text as plain, strong } from '../view-model.ts';
 import { parseArgs, valueFlag } from './args.ts';
@@ -74,7 +74,10 @@ export async function answerDocsQuestion(
     ...(opts.onDelta ? { onDelta: opts.onDelta } : {}),
   });
   if (!reply.covered) {
-    return { message: { ...(await notCoveredMessage(context, opts.question, reply)), outcome: 'not-found' }, reply };
+    return {
+      message: { ...(await notCoveredMessage(context, opts.question, reply, opts.scope)), outcome: 'not-found' },
+      reply,
+    };
   }
   return { message: docsReplyMessage(opts.question, reply), reply };
 }
@@ -99,7 +102,7 @@ export function docsReplyMessage(question: string, reply: DocsReply): Message {
   for (const note of reply.notes) blocks.push({ type: 'context', text: [plain(note)] });
   const summary = reply.answer
     ? truncate(reply.answer, 150)
-    : `${reply.passages.length} passages from the docs on "${truncate(question, QUOTED_QUESTION)}"`;
+    : `${countOf(reply.passages.length, 'passage')} from the docs on "${truncate(question, QUOTED_QUESTION)}"`;
   return { summary, blocks };
 }
 
@@ -112,42 +115,72 @@ export function citedPassages(answer: string, passages: readonly DocsPassage[]):
 
 function sourceItem(passage: DocsPassage): ListItem {
   const where = [passage.title, ...passage.headingPath.filter((heading) => heading !== passage.title)].join(' › ');
-  const label: Span = passage.url ? link(where, passage.url) : strong(where);
-  return { text: [plain(`[${passage.n}] `), label] };
+  if (passage.url) return { text: [plain(`[${passage.n}] `), link(where, passage.url)] };
+  return { text: [plain(`[${passage.n}] `), strong(where), ...(passage.path ? [plain(` (${passage.path})`)] : [])] };
 }
 
-async function notCoveredMessage(context: CommandContext, question: string, reply: DocsReply): Promise<Message> {
+/**
+ * "The docs don't cover this" and who to ask instead: with `--entity`, that entity's owner; with `--team`, that team
+ * (or person) and their channel; else the owner of the entity the question is nearest to.
+ */
+async function notCoveredMessage(
+  context: CommandContext,
+  question: string,
+  reply: DocsReply,
+  scope: DocsScope | undefined,
+): Promise<Message> {
   const blocks: Block[] = [{ type: 'text', text: [plain("The docs don't cover this.")] }];
-  const nearest = await nearestEntity(context, question, reply.passages);
   let summary = "The docs don't cover this.";
-  if (nearest) {
-    const ownership = await context.store.getOwnership({
-      entity: nearest,
-      ...(context.platform ? { platform: context.platform } : {}),
-    });
-    const team = ownership.owner?.group?.team;
-    const person = ownership.owner?.user;
-    const owner = team ? teamName(team) : person ? displayNameOf(person) : undefined;
-    if (owner) {
-      const channel = team ? channelOf(team) : undefined;
-      const spans: Span[] = [
-        plain('The nearest service is '),
-        strong(displayNameOf(nearest)),
-        plain(', owned by '),
-        strong(owner),
-      ];
-      if (channel) spans.push(plain(': ask in '), channel);
+  const askedTeamRef = scope?.entityRefs?.length ? undefined : scope?.ownerRefs?.[0];
+  const askedTeam = askedTeamRef ? await context.store.getEntity({ ref: askedTeamRef }) : undefined;
+  if (askedTeam) {
+    const name = displayNameOf(askedTeam);
+    const channel = askedTeam.kind.toLowerCase() === 'group' ? channelOf(askedTeam) : undefined;
+    const spans: Span[] = [plain('Ask '), strong(name)];
+    if (channel) spans.push(plain(' in '), channel);
+    spans.push(plain('.'));
+    blocks.push({ type: 'text', text: spans });
+    summary += ` Ask ${name}.`;
+  } else {
+    const asked = scope?.entityRefs?.[0];
+    const entity = asked
+      ? await context.store.getEntity({ ref: asked })
+      : await nearestEntity(context, question, reply.passages);
+    const owner = entity ? await ownerOf(context, entity) : undefined;
+    if (entity && owner) {
+      const spans: Span[] = asked
+        ? [strong(displayNameOf(entity)), plain(' is owned by '), strong(owner.name)]
+        : [plain('The nearest service is '), strong(displayNameOf(entity)), plain(', owned by '), strong(owner.name)];
+      if (owner.channel) spans.push(plain(': ask in '), owner.channel);
       spans.push(plain('.'));
       blocks.push({ type: 'text', text: spans });
-      summary += ` Ask ${owner}, owners of ${displayNameOf(nearest)}.`;
+      summary += ` Ask ${owner.name}, owners of ${displayNameOf(entity)}.`;
       blocks.push({
         type: 'actions',
-        buttons: [{ label: `Who owns ${shortName(nearest)}`, action: 'run', command: `/owner ${shortName(nearest)}` }],
+        buttons: [{ label: `Who owns ${shortName(entity)}`, action: 'run', command: `/owner ${shortName(entity)}` }],
       });
     }
   }
   for (const note of reply.notes) blocks.push({ type: 'context', text: [plain(note)] });
   return { summary, blocks };
+}
+
+/** The team (or person) owning `entity`, with the team's channel. */
+async function ownerOf(
+  context: CommandContext,
+  entity: EntityRecord,
+): Promise<{ name: string; channel?: ChannelSpan } | undefined> {
+  const ownership = await context.store.getOwnership({
+    entity,
+    ...(context.platform ? { platform: context.platform } : {}),
+  });
+  const team = ownership.owner?.group?.team;
+  const person = ownership.owner?.user;
+  if (team) {
+    const channel = channelOf(team);
+    return { name: teamName(team), ...(channel ? { channel } : {}) };
+  }
+  return person ? { name: displayNameOf(person) } : undefined;
 }
 
 /**

@@ -10,6 +10,8 @@ export interface DocsPassage {
   headingPath: readonly string[];
   /** The file (and `#anchor` of the section) where the passage is read; absent when its source has no address. */
   url?: string;
+  /** The file's path in its source (`runbooks/deploy.md`), given when there is no `url`, so the asker can find it. */
+  path?: string;
   /** The passage's markdown, with secret-looking strings already replaced by `[redacted]`. */
   text: string;
   /** The entity the docs describe. */

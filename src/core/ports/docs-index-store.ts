@@ -16,10 +16,15 @@ export interface DocChunkHit {
   id: number;
   title: string;
   headingPath: readonly string[];
+  /** The file's path in its source. */
+  path: string;
   url?: string;
   content: string;
   entityRef?: EntityRef;
-  /** Full-text hits: the share (0..1) of the question's words (English stems) the chunk holds. */
+  /**
+   * Full-text hits: the share (0..1) of the question's distinctive words (English stems; generic words such as
+   * "policy", "guide" or "how" are left out unless the question has no other) the chunk holds.
+   */
   coverage?: number;
 }
 
@@ -77,8 +82,8 @@ export interface DocsIndexStore {
   }): Promise<void>;
   removeFiles(opts: { sourceKey: string; paths: readonly string[] }): Promise<void>;
   /**
-   * Full-text search on the question's words (English stems), ranked with the heading path weighing most; chunks
-   * holding more of the words are preferred, and only a bounded pool of them is ranked.
+   * Full-text search on the question's words (English stems): chunks holding more of the words first, then ranked
+   * with the heading path weighing most; only a bounded pool of them is ranked.
    */
   searchLexical(opts: DocSearchFilter & { text: string }): Promise<DocChunkHit[]>;
   /**

@@ -3,8 +3,8 @@
  * cosine distance. Vectors are stored normalised (`src/docs/indexer.ts`), so cosine similarity is their dot product.
  *
  * Full text: a question in plain words (`how do I rotate the ledger's database password?`) is matched on its words
- * (their English stems) and ranked with `ts_rank` over all of them OR-ed, which rewards chunks that hold more of the
- * words and those holding them in a heading. `ts_rank` scores each row it is given (reading its stored tsvector), so
+ * (their English stems) and ranked first by how many of them a chunk holds, then by `ts_rank` over all of them OR-ed,
+ * which rewards those holding them in a heading. `ts_rank` scores each row it is given (reading its stored tsvector), so
  * it is given a bounded pool, never every chunk that holds a common word (at 100,000 chunks, "deploy" may match most):
  * the pool is found with the GIN index by "at least k of the n words", k from n down (Elasticsearch's
  * `minimum_should_match`, relaxed step by step): the first k whose chunks number at least `ENOUGH` ends the search,
@@ -45,12 +45,13 @@ interface HitRow extends Record<string, unknown> {
   id: number;
   title: string;
   heading_path: string[];
+  path: string;
   url: string | null;
   content: string;
   entity_ref: string | null;
 }
 
-const HIT_COLUMNS = sql`c.id, c.title, c.heading_path, c.url, c.content, c.entity_ref`;
+const HIT_COLUMNS = sql`c.id, c.title, c.heading_path, c.path, c.url, c.content, c.entity_ref`;
 
 /** The question's words as the index stores them (English stems, stop words dropped), in order, without repeats. */
 async function lexemesOf(db: Db, text: string): Promise<string[]> {
@@ -190,26 +191,84 @@ export async function searchDocsLexical(db: Db, opts: DocSearchFilter & { text: 
   if (lexemes.length === 0) return [];
   const any = atLeast(lexemes, 1);
   const quoted = textArray(lexemes.map(quoteLexeme));
-  // `matched` (how many of the question's words a hit holds) is counted for the returned rows only.
+  const generic = await genericLexemes(db);
+  const distinctive = lexemes.filter((lexeme) => !generic.has(lexeme));
+  // A question of generic words only ("which policy?") is covered by them; else only its distinctive words count.
+  const counted = distinctive.length > 0 ? distinctive : lexemes;
+  const countedQuoted = textArray(counted.map(quoteLexeme));
+  // The pool is ordered by how many of the question's words a chunk holds, then by `ts_rank`: a chunk holding every
+  // word comes before one holding a single word, however often or in whichever heading it holds it.
   const rows = await overPool<HitRow & { matched: number }>(db, {
     lexemes,
     scope: scopeFilter(opts.scope),
     size: POOL,
     statement: (ctes) => sql`
       with ${ctes}, top as (
-        select ${HIT_COLUMNS}, c.search, ts_rank(c.search, ${any}::tsquery) as rank
+        select ${HIT_COLUMNS}, c.search, ts_rank(c.search, ${any}::tsquery) as rank,
+          (select count(*) from unnest(${quoted}) as l where c.search @@ l::tsquery)::int as held
         from doc_chunks c
         where c.id in (select id from pool)
-        order by rank desc, c.id
+        order by held desc, rank desc, c.id
         limit ${numberLiteral(opts.limit)}
       )
-      select top.id, top.title, top.heading_path, top.url, top.content, top.entity_ref,
-        (select count(*) from unnest(${quoted}) as l where top.search @@ l::tsquery)::int as matched,
+      select top.id, top.title, top.heading_path, top.path, top.url, top.content, top.entity_ref,
+        (select count(*) from unnest(${countedQuoted}) as l where top.search @@ l::tsquery)::int as matched,
         (select n from tier_hits) as tier_hits
       from top
-      order by top.rank desc, top.id`,
+      order by top.held desc, top.rank desc, top.id`,
   });
-  return rows.map((row) => ({ ...toHit(row), coverage: row.matched / lexemes.length }));
+  return rows.map((row) => ({ ...toHit(row), coverage: row.matched / counted.length }));
+}
+
+/**
+ * Words too generic to carry a question alone ("what is the vacation policy?" is not answered by "Paging policy"):
+ * they still find and rank chunks, but a question's coverage counts its other words.
+ */
+export const GENERIC_WORDS = [
+  'policy',
+  'policies',
+  'guide',
+  'guideline',
+  'how',
+  'howto',
+  'doc',
+  'docs',
+  'documentation',
+  'document',
+  'process',
+  'procedure',
+  'info',
+  'information',
+  'overview',
+  'step',
+  'steps',
+  'rule',
+  'rules',
+  'way',
+  'thing',
+  'work',
+  'use',
+  'need',
+  'get',
+  'find',
+  'know',
+  'tell',
+  'explain',
+  'help',
+  'question',
+];
+
+const genericByDb = new WeakMap<Db, Promise<ReadonlySet<string>>>();
+
+/** `GENERIC_WORDS` as the index stores them (English stems), asked of the database once per connection. */
+function genericLexemes(db: Db): Promise<ReadonlySet<string>> {
+  let lexemes = genericByDb.get(db);
+  if (!lexemes) {
+    lexemes = lexemesOf(db, GENERIC_WORDS.join(' ')).then((stems) => new Set(stems));
+    lexemes.catch(() => genericByDb.delete(db));
+    genericByDb.set(db, lexemes);
+  }
+  return lexemes;
 }
 
 export async function searchDocsVector(
@@ -276,6 +335,7 @@ function toHit(row: HitRow): DocChunkHit {
     id: row.id,
     title: row.title,
     headingPath: row.heading_path,
+    path: row.path,
     content: row.content,
     ...(row.url ? { url: row.url } : {}),
     ...(row.entity_ref ? { entityRef: row.entity_ref } : {}),
