@@ -49,6 +49,12 @@ export function requestProcessEnv(opts: { github: FakeGitHubApi; databaseEnv: Re
 /** Slack ids of the fixture people, linked to their catalog Users by email. */
 export const SLACK_IDS = { ada: 'U0ADA', grace: 'U0GRACE', alan: 'U0ALAN', katherine: 'U0KATH' } as const;
 
+/**
+ * Slack ids of fixture people Wayfinder has never seen: catalog Users (ken in sre, a sub-team of platform; hopper in
+ * data) whose Slack accounts are not linked until Slack's users.info tells their email.
+ */
+export const UNLINKED_SLACK_IDS = { ken: 'U0KEN', hopper: 'U0HOPPER' } as const;
+
 /** Values for the shipped new-service template: a private TypeScript repository `acme/<name>` owned by platform. */
 export function newServiceValues(name: string): Record<string, unknown> {
   return {

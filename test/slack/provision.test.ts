@@ -8,7 +8,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { createRequestTestbed, type RequestTestbed, SLACK_IDS, seedRequestCatalog } from '../helpers/requests.ts';
+import {
+  createRequestTestbed,
+  type RequestTestbed,
+  SLACK_IDS,
+  seedRequestCatalog,
+  UNLINKED_SLACK_IDS,
+} from '../helpers/requests.ts';
 import { type SlackHttpTestbed, startSlackHttpTestbed } from '../helpers/slack-http-testbed.ts';
 import {
   blockActionsRequest,
@@ -38,6 +44,10 @@ beforeAll(async () => {
   database = await openTestDatabase();
   const catalog = await seedRequestCatalog(database);
   slack = await startFakeSlackApi();
+  slack.users.add(
+    { id: UNLINKED_SLACK_IDS.ken, email: 'ken@acme.example' },
+    { id: UNLINKED_SLACK_IDS.hopper, email: 'Hopper@acme.example' },
+  );
   bed = await createRequestTestbed({ database, catalog, slack });
   testbed = await startSlackHttpTestbed({
     database,
@@ -260,5 +270,33 @@ describe('/provision in Slack', () => {
         .callsTo('chat.update')
         .find((call) => call.body.channel === 'D0ALAN' && String(call.body.text).endsWith('was rejected')),
     );
+  });
+
+  it("resolves a never-seen approver by email before deciding: a sub-team member's first Approve counts", async () => {
+    const request = await bed.system.desk.submit({
+      templateRef: 'gated',
+      values: { environment: 'production' },
+      requester: { platform: 'slack', id: SLACK_IDS.alan, userRef: 'user:default/alan' },
+    });
+    const response = await postToSlackEndpoint(
+      testbed.base,
+      slashCommandRequest({ command: '/provision', text: `approve ${request.id}`, userId: UNLINKED_SLACK_IDS.ken }),
+    );
+    expect(((await response.json()) as { text: string }).text).toMatch(/^You approved req-/);
+    const stored = await bed.system.desk.get({ id: request.id });
+    expect(stored.decidedBy?.userRef).toBe('user:default/ken');
+  });
+
+  it('records a never-seen requester as their catalog User on their first request', async () => {
+    const userId = UNLINKED_SLACK_IDS.hopper;
+    const page1 = (await submit(await slash('', userId), { template: selected('external_select', 'hello') }, userId))
+      ?.view as View;
+    const page2 = (
+      await submit(page1, { name: text('hopper'), owner: selected('external_select', 'group:default/data') }, userId)
+    )?.view as View;
+    const review = (await submit(page2, { count: { type: 'number_input', value: '1' } }, userId))?.view as View;
+    expect(await submit(review, {}, userId)).toBeUndefined();
+    const [request] = await bed.system.desk.list({ limit: 1 });
+    expect(request?.requester).toEqual({ platform: 'slack', id: userId, userRef: 'user:default/hopper' });
   });
 });
