@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { createBackground } from '../../src/background.ts';
+import type { RequestNotifier } from '../../src/core/ports/request-notifier.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { InMemoryConditionalCache } from '../../src/github/InMemoryConditionalCache.ts';
@@ -95,6 +96,8 @@ export async function createRequestTestbed(opts: {
   github?: FakeGitHubApi;
   slack?: FakeSlackApi;
   runner?: Partial<Omit<RequestRunnerOptions, 'store' | 'engine' | 'notifier' | 'logger'>>;
+  /** Told of every change after the Slack notifier (the console's outcomes). */
+  alsoNotify?: RequestNotifier;
 }): Promise<RequestTestbed> {
   const { catalog } = opts;
   const logger = recordingLogger();
@@ -128,8 +131,13 @@ export async function createRequestTestbed(opts: {
   const system = createRequestSystem({
     db: opts.database.db,
     engine,
-    notifier: (requests) =>
-      client ? createSlackRequestNotifier({ client, requests, catalog, logger }) : silentNotifier,
+    notifier: (requests) => {
+      const chat = client
+        ? createSlackRequestNotifier({ client, requests, catalog, templates: engine, logger })
+        : silentNotifier;
+      const also = opts.alsoNotify;
+      return also ? { changed: (request) => chat.changed(request).then(() => also.changed(request)) } : chat;
+    },
     logger,
     background,
     runner: { holder: 'test', retryDelayMs: 0, heartbeatMs: 50, pollMs: 20, ...opts.runner },
