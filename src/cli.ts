@@ -16,6 +16,7 @@ import { type Config, ConfigError, hasInbound, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
+import { createConsoleRequestOutcomes } from './console/request-outcomes.ts';
 import type { SkippedDocument } from './core/catalog/types.ts';
 import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
@@ -393,7 +394,7 @@ async function orRefusal(work: () => Promise<number>): Promise<number> {
   }
 }
 
-/** `wayfinder templates list|validate <path>|preview <name> --set key=value` (issue 8). */
+/** `wayfinder templates list|validate <path...>|preview <name> --set key=value` (issue 8). */
 function addTemplateCommands(program: Command, setExitCode: (code: number) => void): void {
   const templates = program.command('templates').description('list, validate and preview self-service templates');
   templates
@@ -412,23 +413,32 @@ function addTemplateCommands(program: Command, setExitCode: (code: number) => vo
     .description(
       "check a template file as /provision would load it (for a repository's CI); exits 1 when it does not load",
     )
-    .argument('<path>', 'a template.yaml, or the folder holding it')
-    .action(async (given: string) => {
+    .argument('<path...>', 'template.yaml files, or the folders holding them')
+    .action(async (given: string[]) => {
       const engine = new ScaffolderTemplateEngine({ workspaceRoot: tmpdir() });
-      const found = await findTemplateAt(given).catch((error: unknown) => {
-        throw new UsageError(`Cannot read ${given}: ${describeError(error).message}.`);
-      });
-      const loaded = engine.load(found);
-      if (loaded instanceof TemplateLoadError) {
-        console.error(loaded.message);
-        setExitCode(1);
-        return;
+      let failed = 0;
+      for (const one of given) {
+        let found: Awaited<ReturnType<typeof findTemplateAt>>;
+        try {
+          found = await findTemplateAt(one);
+        } catch (error) {
+          console.error(`Cannot read ${one}: ${describeError(error).message}.`);
+          failed += 1;
+          continue;
+        }
+        const loaded = engine.load(found);
+        if (loaded instanceof TemplateLoadError) {
+          console.error(loaded.message);
+          failed += 1;
+          continue;
+        }
+        const { definition } = loaded;
+        console.log(
+          `${definition.ref} loads: ${definition.pages.length} parameter page(s), ${definition.steps.length} step(s).`,
+        );
       }
-      const { definition } = loaded;
-      console.log(
-        `${definition.ref} loads: ${definition.pages.length} parameter page(s), ${definition.steps.length} step(s).`,
-      );
-      setExitCode(0);
+      if (given.length > 1) console.log(`${given.length - failed} loaded, ${failed} failed`);
+      setExitCode(failed > 0 ? 1 : 0);
     });
   templates
     .command('preview')
@@ -763,10 +773,12 @@ async function openConsole(config: Config, logger: Logger) {
   const wayfinder = await openWayfinder(config, logger);
   try {
     // `/provision` in the console: requests run in this process (and any a dead process left are resumed).
-    const requests = await openRequests({ wayfinder, config, logger });
+    const outcomes = createConsoleRequestOutcomes();
+    const requests = await openRequests({ wayfinder, config, logger, alsoNotify: outcomes });
     requests.system.runner.start();
     try {
       await runConsole({
+        notices: outcomes,
         context: {
           store: wayfinder.store,
           refresher: wayfinder.refresher,

@@ -317,6 +317,8 @@ export async function openRequests(opts: {
   engine?: TemplateEngine;
   /** Take over every `running` request at start, whatever its heartbeat (no other replica runs). Default: on PGlite. */
   takeOver?: boolean;
+  /** Also told of every change, after the Slack notifier if any (the console prints how its requests ended). */
+  alsoNotify?: typeof silentNotifier;
 }): Promise<Requests> {
   const { wayfinder, config, logger } = opts;
   const engine = opts.engine ?? (await createTemplateEngine({ config, store: wayfinder.store, logger }));
@@ -327,8 +329,13 @@ export async function openRequests(opts: {
   const system = createRequestSystem({
     db: wayfinder.database.db,
     engine,
-    notifier: (requests) =>
-      client ? createSlackRequestNotifier({ client, requests, catalog: wayfinder.store, logger }) : silentNotifier,
+    notifier: (requests) => {
+      const chat = client
+        ? createSlackRequestNotifier({ client, requests, catalog: wayfinder.store, templates: engine, logger })
+        : silentNotifier;
+      const also = opts.alsoNotify;
+      return also ? { changed: (request) => chat.changed(request).then(() => also.changed(request)) } : chat;
+    },
     logger,
     background,
     runner: {

@@ -3,6 +3,7 @@
  * the platform answers are rendered for (people's ids on it are read with the answer), and who is asking.
  */
 
+import type { ChatIdentity } from '../core/catalog/records.ts';
 import type { RefreshGate } from '../core/commands/refresh-gate.ts';
 import type { CommandContext, CommandDefinition, ProvisionServices } from '../core/commands/types.ts';
 import type { CatalogRefresher } from '../core/ports/catalog-refresher.ts';
@@ -33,11 +34,15 @@ export interface ChatServices {
   scorecards?: ScorecardSource;
 }
 
-/** The context for one request from `userId` on `platform`. Builds no query: the viewer is looked up lazily. */
+/**
+ * The context for one request from `userId` on `platform`. Builds no query: the viewer is looked up lazily, and a
+ * person not yet linked is resolved with `learnViewer` (see `chatViewer`) before any command decides on who they are.
+ */
 export function createChatContext(opts: {
   services: Pick<ChatServices, 'store' | 'refresher' | 'refreshes' | 'provision' | 'docs' | 'scorecards'>;
   platform: ChatPlatform;
   userId: string;
+  learnViewer?: () => Promise<ChatIdentity | undefined>;
 }): CommandContext {
   const { services, platform, userId } = opts;
   return {
@@ -48,7 +53,12 @@ export function createChatContext(opts: {
     ...(services.scorecards ? { scorecards: services.scorecards } : {}),
     platform,
     asker: { platform, id: userId },
-    viewer: chatViewer({ store: services.store, platform, userId }),
+    viewer: chatViewer({
+      store: services.store,
+      platform,
+      userId,
+      ...(opts.learnViewer ? { learn: opts.learnViewer } : {}),
+    }),
     ...(services.provision ? { provision: services.provision } : {}),
   };
 }

@@ -17,16 +17,29 @@ export async function runConsole(opts: {
   context: CommandContext;
   input: Readable;
   output: Writable & { isTTY?: boolean };
+  /** Messages that arrive on their own (how a request run here ended): printed above the prompt when they come. */
+  notices?: { listen(show: (message: Message) => void): void };
 }): Promise<void> {
   const terminal = Boolean(opts.output.isTTY);
   const lines = createInterface({ input: opts.input, output: opts.output, terminal });
+  const print = (text: string) => opts.output.write(`${text}\n`);
+  // A notice that comes while a line is answered (a form's prompts reading the input) waits for the answer's end.
+  let answering = false;
+  const waiting: Message[] = [];
+  opts.notices?.listen((message) => {
+    if (answering) {
+      waiting.push(message);
+      return;
+    }
+    print(`\n${renderText(message, { color: terminal })}`);
+    lines.prompt(true);
+  });
   opts.output.write(`${GREETING}\n`);
   if (terminal) lines.setPrompt('wayfinder> ');
   lines.prompt();
   for await (const line of lines) {
     const input = line.trim();
     if (input === 'exit' || input === 'quit') break;
-    const print = (text: string) => opts.output.write(`${text}\n`);
     // A form is asked field by field by its own prompts, which read the input while the console's line reader waits.
     const fill = async (form: FormAnswer) => {
       lines.pause();
@@ -36,7 +49,13 @@ export async function runConsole(opts: {
         lines.resume();
       }
     };
-    if (input) await answer(opts.context, input, terminal, print, fill);
+    answering = true;
+    try {
+      if (input) await answer(opts.context, input, terminal, print, fill);
+    } finally {
+      answering = false;
+    }
+    for (const message of waiting.splice(0)) print(renderText(message, { color: terminal }));
     lines.prompt();
   }
   lines.close();

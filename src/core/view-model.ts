@@ -98,7 +98,17 @@ export type FormField = FormFieldHint &
         initial?: string;
         multiline?: boolean;
       }
-    | { type: 'number'; id: string; label: string; required: boolean; min?: number; max?: number; initial?: number }
+    | {
+        type: 'number';
+        id: string;
+        label: string;
+        required: boolean;
+        min?: number;
+        max?: number;
+        initial?: number;
+        /** Whole numbers only (JSON Schema `integer`). */
+        integer?: boolean;
+      }
     | {
         type: 'select' | 'multi-select';
         id: string;

@@ -141,15 +141,16 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
       await opts.store.startStep({ id: claimed.id, stepId: step.id });
       await notifyLatest(claimed.id);
       const journal = stepJournal(claimed.id, step.id, current.steps.find((s) => s.id === step.id)?.journal ?? {});
-      const outcome = await runStepWithRetries(claimed.templateRef, step.id, state, journal);
+      const outcome = await runStepWithRetries(claimed.id, claimed.templateRef, step.id, state, journal);
       if ('error' in outcome) {
-        await opts.store.finishStep({ id: claimed.id, stepId: step.id, status: 'failed', error: outcome.error });
+        await opts.store.finishStep({ id: claimed.id, stepId: step.id, status: 'failed', error: outcome.reason });
+        const tries = outcome.tries > 1 ? ` after ${outcome.tries} attempts` : '';
         const failed = await opts.store.transition({
           id: claimed.id,
           from: ['running'],
           to: 'failed',
-          changes: { error: `Step ${step.name} (${step.action}) failed: ${outcome.error}` },
-          audit: { action: 'failed', detail: `${step.id}: ${outcome.error}` },
+          changes: { error: `Step "${step.name}" (${step.action}) failed${tries}: ${outcome.reason}` },
+          audit: { action: 'failed', detail: `${step.id}: ${outcome.reason}` },
         });
         if (failed) await opts.notifier.changed(failed);
         return;
@@ -186,19 +187,28 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
     });
   };
 
+  /**
+   * Runs a step, trying a retryable failure again `retries` times. Every try after the first is recorded as an
+   * attempt of the step (`startStep`), so the step's attempts count each try. A failure comes back as its reason
+   * (without the step's name, which the caller's sentence gives) and the number of tries.
+   */
   const runStepWithRetries = async (
+    id: string,
     templateRef: string,
     stepId: string,
     state: () => RunState,
     journal: () => StepJournal,
   ) => {
     for (let attempt = 0; ; attempt += 1) {
+      if (attempt > 0) await opts.store.startStep({ id, stepId });
       try {
         return await opts.engine.runStep(templateRef, stepId, state(), journal());
       } catch (error) {
         const retryable = error instanceof StepFailure && error.retryable;
         if (!retryable || attempt >= retries) {
-          return { error: error instanceof Error ? error.message : String(error) };
+          const reason =
+            error instanceof StepFailure ? error.reason : error instanceof Error ? error.message : String(error);
+          return { error: true as const, reason, tries: attempt + 1 };
         }
         await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** attempt));
       }

@@ -60,7 +60,7 @@ export async function answerInSlackThread(listener: ListenerContext, question: S
   let appending: Promise<unknown> = Promise.resolve();
   const answered = await answerDocsThread({
     questions,
-    context: slackContext(listener, question.userId),
+    context: slackContext(listener, question.userId, client),
     key: `slack:${channel}:${question.messageTs}`,
     threadKey: `slack:${channel}:${threadTs}`,
     asker: `slack:${question.userId}`,

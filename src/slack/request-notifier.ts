@@ -13,7 +13,8 @@ import { channelOf } from '../core/catalog/facts.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { RequestNotifier } from '../core/ports/request-notifier.ts';
 import type { RequestStore } from '../core/ports/request-store.ts';
-import { approvalMessage, requestStatusMessage } from '../core/requests/messages.ts';
+import type { TemplateEngine } from '../core/ports/template-engine.ts';
+import { approvalMessage, parameterOrder, requestStatusMessage } from '../core/requests/messages.ts';
 import type { PostedMessage, TemplateRequest } from '../core/requests/types.ts';
 import type { Message } from '../core/view-model.ts';
 import { describeError, type Logger } from '../http/server.ts';
@@ -24,6 +25,8 @@ export function createSlackRequestNotifier(opts: {
   client: WebClient;
   requests: Pick<RequestStore, 'getRequest' | 'setStatusMessage' | 'addApprovalMessages' | 'groupMemberIds'>;
   catalog: Pick<CatalogStore, 'getEntity'>;
+  /** Where the approval message reads the template's parameter order from; without it, values come as stored. */
+  templates?: Pick<TemplateEngine, 'get'>;
   logger: Logger;
 }): RequestNotifier {
   const { client, requests, logger } = opts;
@@ -57,6 +60,17 @@ export function createSlackRequestNotifier(opts: {
     return requests.groupMemberIds({ groupRef: request.approvers, platform: 'slack' });
   };
 
+  /** The approvers' message with the values in the template's parameter order (`parameterOrder`). */
+  const approvalOf = async (request: TemplateRequest) => {
+    const template = await opts.templates?.get(request.templateRef).catch((error: unknown) => {
+      logger.warn(`Could not read template ${request.templateRef} for the approval of ${request.id}`, {
+        error: describeError(error),
+      });
+      return undefined;
+    });
+    return approvalMessage(request, template ? { order: parameterOrder(template) } : {});
+  };
+
   const updateApprovals = async (request: TemplateRequest) => {
     if (request.state === 'awaiting-approval' && request.approvalMessages.length === 0) {
       const channels = await approverChannels(request);
@@ -64,8 +78,9 @@ export function createSlackRequestNotifier(opts: {
         logger.warn(`Request ${request.id}: nobody in ${request.approvers} can be reached on Slack to approve it`);
       }
       const posted: PostedMessage[] = [];
+      const message = await approvalOf(request);
       for (const channel of channels) {
-        const where = await post(channel, approvalMessage(request)).catch((error: unknown) => {
+        const where = await post(channel, message).catch((error: unknown) => {
           logger.warn(`Could not post the approval of ${request.id}`, describeError(error));
           return undefined;
         });
@@ -73,7 +88,8 @@ export function createSlackRequestNotifier(opts: {
       }
       await requests.addApprovalMessages({ id: request.id, messages: posted });
     } else if (request.state !== 'awaiting-approval') {
-      for (const where of request.approvalMessages) await edit(where, approvalMessage(request));
+      const message = await approvalOf(request);
+      for (const where of request.approvalMessages) await edit(where, message);
     }
   };
 

@@ -472,11 +472,9 @@ function mergeOutput(
 function toStepFailure(error: unknown, step: LoadedStep): StepFailure {
   if (error instanceof StepFailure) return error;
   const where = `Step "${step.name}" (${step.action.id})`;
-  if (error instanceof GitHubUnavailableError)
-    return new StepFailure(`${where}: ${error.message}`, true, { cause: error });
-  if (isWayfinderError(error)) return new StepFailure(`${where}: ${error.message}`, false, { cause: error });
-  const message = error instanceof Error ? error.message : String(error);
-  return new StepFailure(`${where}: ${message}`, true, { cause: error });
+  const reason = error instanceof Error ? error.message : String(error);
+  const retryable = error instanceof GitHubUnavailableError || !isWayfinderError(error);
+  return new StepFailure(`${where}: ${reason}`, retryable, { cause: error, reason });
 }
 
 /** A filter in words for a message: `kind Component, spec.type service; or kind API`. */

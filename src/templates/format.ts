@@ -17,7 +17,8 @@ export function formatTemplateList(
 }
 
 /**
- * `--set key=value` pairs as typed values for `fields`: numbers for number and integer fields, true/false for
+ * `--set key=value` pairs as typed values for `fields`: numbers for number and integer fields (text
+ * that is no number stays text, for the check to quote), true/false for
  * booleans, comma-separated lists for arrays, text otherwise. Returns the keys no field has (to refuse).
  */
 export function parseSetValues(
@@ -38,8 +39,11 @@ export function parseSetValues(
     const text = pair.slice(at + 1);
     const type = types.get(key);
     if (!type) unknown.push(key);
-    else if (type === 'number' || type === 'integer') values[key] = text.trim() === '' ? text : Number(text);
-    else if (type === 'boolean') values[key] = text === 'true' ? true : text === 'false' ? false : text;
+    else if (type === 'number' || type === 'integer') {
+      // Text that is no number stays text, so the check quotes what was typed ("abc"), not NaN shown as null.
+      const number = text.trim() === '' ? Number.NaN : Number(text);
+      values[key] = Number.isFinite(number) ? number : text;
+    } else if (type === 'boolean') values[key] = text === 'true' ? true : text === 'false' ? false : text;
     else if (type === 'array')
       values[key] = text
         .split(',')

@@ -147,7 +147,7 @@ export function loadTemplate(opts: {
     const problem = expressionProblem(expression);
     if (problem) problems.add(path, `${JSON.stringify(expression)}: ${problem}`);
   }
-  checkStepReferences(steps, spec.output ?? {}, problems);
+  checkStepReferences(referableSteps(spec.steps), spec.output ?? {}, problems);
   const approval = loadApproval(metadata.annotations ?? {}, metadata.namespace, problems);
   if (problems.list.length > 0) throw new TemplateLoadError(opts.file, problems.list);
 
@@ -295,8 +295,33 @@ function loadOutput(raw: Record<string, unknown> | undefined, problems: LoadProb
   return raw;
 }
 
+/** A step as its references are checked: every step the file lists, at its own index, refused or not. */
+interface ReferableStep {
+  id: string;
+  input?: unknown;
+  if?: unknown;
+  each?: unknown;
+}
+
+/**
+ * The file's steps for `checkStepReferences`, read from the file rather than from the steps that loaded, so that a
+ * step refused for its own fault (an unknown action) keeps its index and its id: the steps after it are named by
+ * their own index, and a reference to it is no second error.
+ */
+function referableSteps(raw: readonly unknown[]): ReferableStep[] {
+  return raw.map((value, index) => {
+    const step = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+    return {
+      id: typeof step.id === 'string' ? step.id : `step-${index + 1}`,
+      input: step.input,
+      if: step.if,
+      each: step.each,
+    };
+  });
+}
+
 /** `steps['x']` and `steps.x` must name a step that runs before. */
-function checkStepReferences(steps: LoadedStep[], output: Record<string, unknown>, problems: LoadProblems): void {
+function checkStepReferences(steps: ReferableStep[], output: Record<string, unknown>, problems: LoadProblems): void {
   const reference = /steps(?:\[\s*['"]([^'"]+)['"]\s*\]|\.([A-Za-z0-9_-]+))/g;
   const check = (value: unknown, path: string, earlier: readonly string[]) => {
     for (const { path: at, text: expression } of collectExpressions(value, path)) {

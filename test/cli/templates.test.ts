@@ -69,4 +69,35 @@ describe('wayfinder templates', () => {
     },
     CHILD_PROCESS_TIMEOUT_MS,
   );
+
+  it(
+    'validates several paths at once, like catalog validate, and fails when one does not load',
+    async () => {
+      const all = await wayfinder([
+        'templates',
+        'validate',
+        'templates/new-service',
+        'templates/postgres-database',
+        'templates/storage-bucket',
+      ]);
+      expect(all).toMatchObject({ code: 0, stderr: '' });
+      expect(all.stdout.split('\n').at(-2)).toBe('3 loaded, 0 failed');
+      const mixed = await wayfinder(['templates', 'validate', 'templates/new-service', SECRET_SAMPLE]);
+      expect(mixed.code).toBe(1);
+      expect(mixed.stdout).toContain('template:default/new-service loads');
+      expect(mixed.stdout).toContain('1 loaded, 1 failed');
+      expect(mixed.stderr).toContain('ui:field Secret is not supported');
+    },
+    CHILD_PROCESS_TIMEOUT_MS,
+  );
+
+  it(
+    'quotes what was typed for a number that is not one',
+    async () => {
+      const preview = await wayfinder(['templates', 'preview', 'postgres-database', '--set', 'storageGb=abc']);
+      expect(preview.code).toBe(1);
+      expect(preview.stderr).toMatch(/must be a whole number; it is "abc"\./);
+    },
+    CHILD_PROCESS_TIMEOUT_MS,
+  );
 });

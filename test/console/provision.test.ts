@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConsole } from '../../src/console/console.ts';
+import { createConsoleRequestOutcomes } from '../../src/console/request-outcomes.ts';
 import { localViewer } from '../../src/core/commands/asker.ts';
 import type { Database } from '../../src/db/client.ts';
 import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
@@ -15,11 +16,12 @@ import { createRequestTestbed, type RequestTestbed, seedRequestCatalog } from '.
 
 let database: Database;
 let bed: RequestTestbed;
+const outcomes = createConsoleRequestOutcomes();
 
 beforeAll(async () => {
   database = await openTestDatabase();
   const catalog = await seedRequestCatalog(database);
-  bed = await createRequestTestbed({ database, catalog });
+  bed = await createRequestTestbed({ database, catalog, alsoNotify: outcomes });
   bed.system.runner.start();
 });
 afterAll(async () => {
@@ -53,6 +55,7 @@ describe('/provision in the console', () => {
       },
       input,
       output,
+      notices: outcomes,
     });
     /** Answers the Owner lookup by typing "platform" and taking Platform Team. */
     const pickPlatformTeam = async (from: number) => {
@@ -75,9 +78,17 @@ describe('/provision in the console', () => {
     input.write('n\n');
     at = await waitFor('Count', at);
     input.write('3\n');
+    const reviewAt = await waitFor('Review', at);
     at = await waitFor('Greet (debug:log)', at);
+    // The console renders text: no Slack bold markup around the headings.
+    expect(stripVTControlCharacters(seen).slice(reviewAt - 'Review'.length - 1, reviewAt)).not.toContain('*');
+    expect(stripVTControlCharacters(seen)).toContain('Plan (dry run)');
+    expect(stripVTControlCharacters(seen)).not.toContain('*Plan (dry run)*');
     input.write('y\n');
     at = await waitFor('Hello (req-', at);
+    // The request runs in the console's process; the console says how it ended, with the template's output.
+    at = await waitFor('is done', at);
+    at = await waitFor('Greeted ada.', at);
     input.end();
     await running;
     await bed.system.runner.drain();

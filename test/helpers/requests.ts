@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebClient } from '@slack/web-api';
 import { createBackground } from '../../src/background.ts';
+import type { RequestNotifier } from '../../src/core/ports/request-notifier.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { InMemoryConditionalCache } from '../../src/github/InMemoryConditionalCache.ts';
@@ -48,6 +49,12 @@ export function requestProcessEnv(opts: { github: FakeGitHubApi; databaseEnv: Re
 
 /** Slack ids of the fixture people, linked to their catalog Users by email. */
 export const SLACK_IDS = { ada: 'U0ADA', grace: 'U0GRACE', alan: 'U0ALAN', katherine: 'U0KATH' } as const;
+
+/**
+ * Slack ids of fixture people Wayfinder has never seen: catalog Users (ken in sre, a sub-team of platform; hopper in
+ * data) whose Slack accounts are not linked until Slack's users.info tells their email.
+ */
+export const UNLINKED_SLACK_IDS = { ken: 'U0KEN', hopper: 'U0HOPPER' } as const;
 
 /** Values for the shipped new-service template: a private TypeScript repository `acme/<name>` owned by platform. */
 export function newServiceValues(name: string): Record<string, unknown> {
@@ -89,6 +96,8 @@ export async function createRequestTestbed(opts: {
   github?: FakeGitHubApi;
   slack?: FakeSlackApi;
   runner?: Partial<Omit<RequestRunnerOptions, 'store' | 'engine' | 'notifier' | 'logger'>>;
+  /** Told of every change after the Slack notifier (the console's outcomes). */
+  alsoNotify?: RequestNotifier;
 }): Promise<RequestTestbed> {
   const { catalog } = opts;
   const logger = recordingLogger();
@@ -122,8 +131,13 @@ export async function createRequestTestbed(opts: {
   const system = createRequestSystem({
     db: opts.database.db,
     engine,
-    notifier: (requests) =>
-      client ? createSlackRequestNotifier({ client, requests, catalog, logger }) : silentNotifier,
+    notifier: (requests) => {
+      const chat = client
+        ? createSlackRequestNotifier({ client, requests, catalog, templates: engine, logger })
+        : silentNotifier;
+      const also = opts.alsoNotify;
+      return also ? { changed: (request) => chat.changed(request).then(() => also.changed(request)) } : chat;
+    },
     logger,
     background,
     runner: { holder: 'test', retryDelayMs: 0, heartbeatMs: 50, pollMs: 20, ...opts.runner },

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { createRequestTestbed, type RequestTestbed, SLACK_IDS, seedRequestCatalog } from '../helpers/requests.ts';
+import {
+  createRequestTestbed,
+  type RequestTestbed,
+  SLACK_IDS,
+  seedRequestCatalog,
+  UNLINKED_SLACK_IDS,
+} from '../helpers/requests.ts';
 import { type SlackHttpTestbed, startSlackHttpTestbed } from '../helpers/slack-http-testbed.ts';
 import {
   blockActionsRequest,
@@ -25,7 +31,7 @@ interface View {
     type: string;
     block_id?: string;
     text?: { text: string };
-    element?: { type: string; options?: unknown[] };
+    element?: { type: string; options?: unknown[]; is_decimal_allowed?: boolean };
   }[];
 }
 
@@ -38,6 +44,10 @@ beforeAll(async () => {
   database = await openTestDatabase();
   const catalog = await seedRequestCatalog(database);
   slack = await startFakeSlackApi();
+  slack.users.add(
+    { id: UNLINKED_SLACK_IDS.ken, email: 'ken@acme.example' },
+    { id: UNLINKED_SLACK_IDS.hopper, email: 'Hopper@acme.example' },
+  );
   bed = await createRequestTestbed({ database, catalog, slack });
   testbed = await startSlackHttpTestbed({
     database,
@@ -178,13 +188,16 @@ describe('/provision in Slack', () => {
   it("posts the approval to the approvers' channel, refuses a non-member's click, and a member's approval runs it", async () => {
     const request = await bed.system.desk.submit({
       templateRef: 'gated',
-      values: { environment: 'production' },
+      values: { purpose: 'Reports', environment: 'production' },
       requester: { platform: 'slack', id: SLACK_IDS.alan, userRef: 'user:default/alan' },
     });
     const approval = await slack.waitFor(() =>
       slack.callsTo('chat.postMessage').find((call) => call.body.channel === 'C0PLATFORM'),
     );
     const buttons = JSON.stringify(approval.body.blocks);
+    // The values in the template's parameter order, not as the database keeps them.
+    expect(buttons.indexOf('environment')).toBeLessThan(buttons.indexOf('purpose'));
+    expect(buttons).toContain(`<@${SLACK_IDS.alan}> asks to run`);
     expect(buttons).toContain(`/provision approve ${request.id}`);
     expect(buttons).toContain(`/provision reject ${request.id}`);
 
@@ -217,7 +230,7 @@ describe('/provision in Slack', () => {
         .find(
           (call) =>
             call.body.channel === 'C0PLATFORM' &&
-            JSON.stringify(call.body.blocks).includes('Approved by user:default/grace'),
+            JSON.stringify(call.body.blocks).includes(`Approved by <@${SLACK_IDS.grace}>`),
         ),
     );
     expect(JSON.stringify(edited.body.blocks)).not.toContain('/provision approve');
@@ -260,5 +273,76 @@ describe('/provision in Slack', () => {
         .callsTo('chat.update')
         .find((call) => call.body.channel === 'D0ALAN' && String(call.body.text).endsWith('was rejected')),
     );
+  });
+
+  it("resolves a never-seen approver by email before deciding: a sub-team member's first Approve counts", async () => {
+    const request = await bed.system.desk.submit({
+      templateRef: 'gated',
+      values: { environment: 'production' },
+      requester: { platform: 'slack', id: SLACK_IDS.alan, userRef: 'user:default/alan' },
+    });
+    const response = await postToSlackEndpoint(
+      testbed.base,
+      slashCommandRequest({ command: '/provision', text: `approve ${request.id}`, userId: UNLINKED_SLACK_IDS.ken }),
+    );
+    expect(((await response.json()) as { text: string }).text).toMatch(/^You approved req-/);
+    const stored = await bed.system.desk.get({ id: request.id });
+    expect(stored.decidedBy?.userRef).toBe('user:default/ken');
+  });
+
+  it('records a never-seen requester as their catalog User on their first request', async () => {
+    const userId = UNLINKED_SLACK_IDS.hopper;
+    const page1 = (await submit(await slash('', userId), { template: selected('external_select', 'hello') }, userId))
+      ?.view as View;
+    const page2 = (
+      await submit(page1, { name: text('hopper'), owner: selected('external_select', 'group:default/data') }, userId)
+    )?.view as View;
+    const review = (await submit(page2, { count: { type: 'number_input', value: '1' } }, userId))?.view as View;
+    expect(await submit(review, {}, userId)).toBeUndefined();
+    const [request] = await bed.system.desk.list({ limit: 1 });
+    expect(request?.requester).toEqual({ platform: 'slack', id: userId, userRef: 'user:default/hopper' });
+  });
+
+  it('reviews a long value cut to its own limit, with the plan and the approval notice always shown', async () => {
+    const userId = SLACK_IDS.alan;
+    const page = await slash('gated', userId);
+    const review = (
+      await submit(
+        page,
+        { environment: selected('static_select', 'production'), purpose: text('x'.repeat(10_000)) },
+        userId,
+      )
+    )?.view as View;
+    const sections = review.blocks.filter((block) => block.type === 'section');
+    for (const section of sections) expect(section.text?.text.length).toBeLessThanOrEqual(3000);
+    const shown = viewText(review);
+    expect(shown).toContain(`• purpose: ${'x'.repeat(1999)}…`);
+    expect(shown).not.toContain('x'.repeat(2000));
+    expect(shown).toContain('*Plan (dry run)*');
+    expect(shown).toContain('Log (debug:log)');
+    expect(shown).toContain('Needs an approval from group:default/platform.');
+  });
+
+  it('asks for an integer with a number input that takes whole numbers only', async () => {
+    const page1 = (
+      await submit(await slash('', SLACK_IDS.ada), { template: selected('external_select', 'hello') }, SLACK_IDS.ada)
+    )?.view as View;
+    const page2 = (
+      await submit(
+        page1,
+        { name: text('ada'), owner: selected('external_select', 'group:default/platform') },
+        SLACK_IDS.ada,
+      )
+    )?.view as View;
+    const count = page2.blocks.find((block) => block.block_id === 'count');
+    expect(count?.element).toMatchObject({ type: 'number_input', is_decimal_allowed: false });
+  });
+
+  it('answers an approve of an id that names no request as an unknown request, not an unknown template', async () => {
+    const response = await postToSlackEndpoint(
+      testbed.base,
+      slashCommandRequest({ command: '/provision', text: 'approve nope-123', userId: SLACK_IDS.ada }),
+    );
+    expect(((await response.json()) as { text: string }).text).toMatch(/^There is no request nope-123\./);
   });
 });

@@ -135,6 +135,30 @@ describe('loading Backstage templates', () => {
     ]);
   });
 
+  it('names the right step after an unknown action, and no knock-on error about the refused step', async () => {
+    const problems = await problemsOf(
+      templateYaml({
+        steps: [
+          '    - id: log',
+          '      action: debug:log',
+          '      input: { message: hi }',
+          '    - id: publish',
+          '      action: publish:gitlab',
+          '    - id: register',
+          '      action: catalog:register',
+          '      input:',
+          "        repoContentsUrl: ${{ steps['publish'].output.repoContentsUrl }}",
+          "        catalogInfoPath: '/catalog-info.yaml'",
+          '      if: ${{ steps.missing.output.x }}',
+        ].join('\n'),
+      }),
+    );
+    expect(problems).toEqual([
+      'spec.steps[1].action: "publish:gitlab" is not an action Wayfinder runs; expected debug:log, fetch:plain, fetch:template, publish:github, publish:github:pull-request, github:actions:dispatch or catalog:register',
+      'spec.steps[2].if: names step "missing", which does not exist; expected one of log or publish',
+    ]);
+  });
+
   it('refuses a bad action input at load: an unknown name, a literal of the wrong type, a missing required input', async () => {
     const problems = await problemsOf(
       templateYaml({

@@ -13,10 +13,10 @@ import { ownershipRefsOf } from '../catalog/ownership-refs.ts';
 import { InputError } from '../errors.ts';
 import type { WizardSession } from '../ports/request-store.ts';
 import type { CatalogPicker, ParameterPage, StepPlan, TemplateDefinition } from '../ports/template-engine.ts';
-import { requestStatusMessage, valueFields } from '../requests/messages.ts';
+import { parameterOrder, requestStatusMessage, valueFields } from '../requests/messages.ts';
 import { pageFields, pageValues, pickerOf } from '../requests/parameter-form.ts';
 import type { Actor } from '../requests/types.ts';
-import type { Answer, Form, Message, RichText } from '../view-model.ts';
+import type { Answer, Form, Message, RichText, Span } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import type { CommandContext, CommandDefinition, FormSubmission, ProvisionServices, SubmitOutcome } from './types.ts';
 
@@ -34,7 +34,9 @@ export const provisionCommand: CommandDefinition = {
     const services = servicesOf(context);
     const words = args.trim().split(/\s+/).filter(Boolean);
     const [first = '', second = ''] = words;
-    if (words.length === 2 && (VERBS as readonly string[]).includes(first.toLowerCase()) && REQUEST_ID.test(second)) {
+    // A template name has no spaces, so `<verb> <anything>` is always about a request: an id that names none is
+    // answered as an unknown request, never as an unknown template.
+    if (words.length === 2 && (VERBS as readonly string[]).includes(first.toLowerCase())) {
       return runVerb(context, services, first.toLowerCase() as Verb, second);
     }
     if (words.length === 0) return { kind: 'form', command: 'provision', form: templateForm() };
@@ -349,25 +351,33 @@ async function reviewOf(
   return { plan, needsApproval, ...(needsGitHub && services.unavailable ? { blocked: services.unavailable } : {}) };
 }
 
+/**
+ * The review: the values (each cut to `VALUE_MAX`, so that a long one cannot push the rest out of a surface's
+ * limits), the dry run's plan, and whether it needs an approval or cannot run here. One line per item, so that a
+ * surface may split it between lines.
+ */
 function reviewForm(template: TemplateDefinition, wizard: WizardSession, review: Review): Form {
   const { plan, needsApproval, blocked } = review;
-  const lines: string[] = ['*Review*'];
-  for (const field of valueFields(wizard.values))
-    lines.push(`• ${field.label}: ${field.value.map((span) => ('text' in span ? span.text : '')).join('')}`);
-  lines.push('', '*Plan (dry run)*');
-  for (const step of plan) {
-    lines.push(`${step.runs ? '▸' : '–'} ${step.name} (${step.action})${step.runs ? '' : ': skipped'}`);
-    for (const file of step.files ?? []) lines.push(`    ${file}`);
-    if (step.problem) lines.push(`    ✕ ${step.problem}`);
+  const intro: Span[] = [strong('Review')];
+  for (const field of valueFields(wizard.values, parameterOrder(template))) {
+    const value = field.value.map((span) => ('text' in span ? span.text : '')).join('');
+    intro.push(plain(`\n• ${field.label}: ${value}`));
   }
-  if (needsApproval && template.approval) lines.push('', `Needs an approval from ${template.approval.approvers}.`);
-  if (blocked) lines.push('', blocked);
+  intro.push(plain('\n\n'), strong('Plan (dry run)'));
+  for (const step of plan) {
+    intro.push(plain(`\n${step.runs ? '▸' : '–'} ${step.name} (${step.action})${step.runs ? '' : ': skipped'}`));
+    for (const file of step.files ?? []) intro.push(plain(`\n    ${file}`));
+    if (step.problem) intro.push(plain(`\n    ✕ ${step.problem}`));
+  }
+  if (needsApproval && template.approval)
+    intro.push(plain(`\n\nNeeds an approval from ${template.approval.approvers}.`));
+  if (blocked) intro.push(plain(`\n\n${blocked}`));
   return {
     id: 'review',
     title: template.title,
     submitLabel: blocked ? 'Close' : 'Request',
     state: wizard.id,
-    intro: [plain(lines.join('\n'))],
+    intro,
     fields: [],
   };
 }

@@ -224,14 +224,20 @@ export interface TemplateEngine {
   output(ref: string, state: RunState): Promise<TemplateOutput>;
 }
 
-/** A step that did not finish; `retryable` says whether running it again may succeed. */
+/**
+ * A step that did not finish; `retryable` says whether running it again may succeed. The message names the step;
+ * `reason` is the same failure without it (the message itself when not given), for a sentence that names the step
+ * already.
+ */
 export class StepFailure extends Error {
+  readonly reason: string;
   constructor(
     message: string,
     readonly retryable: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reason?: string },
   ) {
     super(message, options);
     this.name = 'StepFailure';
+    this.reason = options?.reason ?? message;
   }
 }

@@ -3,9 +3,11 @@
  * with the template's output links and text) and the approvers' message (Approve and Reject while it waits, who
  * decided afterwards). Buttons run `/provision <verb> <id>`: the command decides who may, from the catalog.
  */
-import type { Block, Button, ListItem, Message, RichText } from '../view-model.ts';
+import type { TemplateDefinition } from '../ports/template-engine.ts';
+import { truncate } from '../text.ts';
+import type { Block, Button, ListItem, Message, RichText, Span } from '../view-model.ts';
 import { code, link, text as plain, strong } from '../view-model.ts';
-import type { RequestStep, TemplateRequest } from './types.ts';
+import type { Actor, RequestStep, TemplateRequest } from './types.ts';
 import { actorName, stateWords } from './words.ts';
 
 const STEP_MARK: Readonly<Record<RequestStep['status'], string>> = {
@@ -39,8 +41,11 @@ export function requestStatusMessage(request: TemplateRequest): Message {
   return { summary: headline, blocks };
 }
 
-/** The approvers' message: the request and its values, with Approve and Reject until someone decides. */
-export function approvalMessage(request: TemplateRequest): Message {
+/**
+ * The approvers' message: the request and its values (in `order`, the template's parameter order, see
+ * `parameterOrder`; values it does not name follow), with Approve and Reject until someone decides.
+ */
+export function approvalMessage(request: TemplateRequest, opts: { order?: readonly string[] } = {}): Message {
   const who = actorName(request.requester);
   const summary =
     request.state === 'awaiting-approval'
@@ -52,7 +57,7 @@ export function approvalMessage(request: TemplateRequest): Message {
       type: 'text',
       text: [requesterSpan(request), plain(' asks to run '), strong(request.templateTitle), plain(` (${request.id}).`)],
     },
-    { type: 'fields', fields: valueFields(request.values) },
+    { type: 'fields', fields: valueFields(request.values, opts.order) },
   ];
   if (request.state === 'awaiting-approval') {
     blocks.push({
@@ -63,7 +68,7 @@ export function approvalMessage(request: TemplateRequest): Message {
       ],
     });
   } else {
-    blocks.push({ type: 'context', text: [plain(`${decisionLine(request)} Now ${stateWords(request.state)}.`)] });
+    blocks.push({ type: 'context', text: [...decisionText(request), plain(` Now ${stateWords(request.state)}.`)] });
   }
   return { summary, blocks };
 }
@@ -71,17 +76,65 @@ export function approvalMessage(request: TemplateRequest): Message {
 /** `Approved by user:default/ada.`, `Rejected by …: reason.` or `Cancelled by ….`: the decision, whatever followed. */
 export function decisionLine(request: TemplateRequest): string {
   const by = request.decidedBy ? ` by ${actorName(request.decidedBy)}` : '';
-  const reason = request.reason ? `: ${request.reason}` : '';
-  const decision = request.state === 'rejected' ? 'Rejected' : request.state === 'cancelled' ? 'Cancelled' : 'Approved';
-  return `${decision}${by}${reason}.`;
+  return `${decisionWord(request)}${by}${decisionReason(request)}.`;
 }
 
-/** The values a person chose, one field each (JSON for lists and objects). */
-export function valueFields(values: Readonly<Record<string, unknown>>): { label: string; value: RichText }[] {
-  return Object.entries(values).map(([key, value]) => ({
-    label: key,
-    value: [plain(typeof value === 'string' ? value : JSON.stringify(value))],
-  }));
+/** `decisionLine` with the person who decided as a person: a mention where their chat id is known. */
+export function decisionText(request: TemplateRequest): RichText {
+  const by: RichText = request.decidedBy ? [plain(' by '), actorSpan(request.decidedBy)] : [];
+  return [plain(decisionWord(request)), ...by, plain(`${decisionReason(request)}.`)];
+}
+
+function decisionWord(request: TemplateRequest): string {
+  return request.state === 'rejected' ? 'Rejected' : request.state === 'cancelled' ? 'Cancelled' : 'Approved';
+}
+
+function decisionReason(request: TemplateRequest): string {
+  return request.reason ? `: ${request.reason}` : '';
+}
+
+/** How long one value may be where values are shown (Slack's limit for a field of a section). */
+export const VALUE_MAX = 2000;
+
+/**
+ * The values a person chose, one field each (JSON for lists and objects), each cut to `VALUE_MAX` characters: the
+ * names in `order` first, in that order, then any others in the order they come.
+ */
+export function valueFields(
+  values: Readonly<Record<string, unknown>>,
+  order: readonly string[] = [],
+): { label: string; value: RichText }[] {
+  const rank = (key: string) => {
+    const index = order.indexOf(key);
+    return index === -1 ? order.length : index;
+  };
+  const keys = Object.keys(values)
+    .map((key, index) => ({ key, index }))
+    .sort((a, b) => rank(a.key) - rank(b.key) || a.index - b.index)
+    .map(({ key }) => key);
+  return keys.map((key) => {
+    const value = values[key];
+    return {
+      label: key,
+      value: [plain(truncate(typeof value === 'string' ? value : (JSON.stringify(value) ?? ''), VALUE_MAX))],
+    };
+  });
+}
+
+/**
+ * The parameter names of `template` in the order its form asks them: page by page, each page's fields, then the
+ * other properties its schema names (those a condition adds).
+ */
+export function parameterOrder(template: Pick<TemplateDefinition, 'pages'>): string[] {
+  const names: string[] = [];
+  for (const page of template.pages) {
+    const properties = page.schema.properties;
+    const more = properties && typeof properties === 'object' ? Object.keys(properties) : [];
+    for (const name of [...page.fields.map((field) => field.name), ...more]) {
+      if (!names.includes(name)) names.push(name);
+    }
+  }
+  return names;
 }
 
 function requestFields(request: TemplateRequest): { label: string; value: RichText }[] {
@@ -90,18 +143,27 @@ function requestFields(request: TemplateRequest): { label: string; value: RichTe
     { label: 'Requested by', value: [requesterSpan(request)] },
   ];
   if (request.approvers) fields.push({ label: 'Approvers', value: [code(request.approvers)] });
-  if (request.decidedBy) fields.push({ label: 'Decision', value: [plain(decisionLine(request))] });
+  if (request.decidedBy) fields.push({ label: 'Decision', value: decisionText(request) });
   return fields;
 }
 
-function requesterSpan(request: TemplateRequest) {
-  const requester = request.requester;
-  if (requester.platform === 'console') return plain(requester.userRef ?? 'the console');
+function requesterSpan(request: TemplateRequest): Span {
+  return actorSpan(request.requester);
+}
+
+/** A person who acted: a mention on their chat platform, their catalog User's name elsewhere (`ada.lovelace`). */
+function actorSpan(actor: Actor): Span {
+  if (actor.platform === 'console') return plain(actor.userRef ?? 'the console');
   return {
-    kind: 'user' as const,
-    name: requester.userRef ?? requester.id,
-    ids: { [requester.platform]: requester.id },
+    kind: 'user',
+    name: actor.userRef ? userName(actor.userRef) : actor.id,
+    ids: { [actor.platform]: actor.id },
   };
+}
+
+/** `ada.lovelace` for `user:default/ada.lovelace`. */
+function userName(ref: string): string {
+  return ref.slice(ref.lastIndexOf('/') + 1) || ref;
 }
 
 function stepItem(step: RequestStep): ListItem {

@@ -84,6 +84,7 @@ function formFieldOf(field: ParameterField, initial: unknown): FormField {
         type: 'number',
         ...common,
         required,
+        ...(field.type === 'integer' ? { integer: true } : {}),
         ...(field.minimum !== undefined ? { min: field.minimum } : {}),
         ...(field.maximum !== undefined ? { max: field.maximum } : {}),
         ...(typeof initial === 'number' ? { initial } : {}),

@@ -12,9 +12,34 @@ import { describeError } from '../../http/server.ts';
 import { APOLOGY } from '../error-handler.ts';
 import type { ListenerContext } from '../listener-context.ts';
 
-/** The context of a request from Slack user `slackUserId`: answers read people's Slack ids; no query is made. */
-export function slackContext(listener: ListenerContext, slackUserId: string): CommandContext {
-  return createChatContext({ services: listener.services, platform: 'slack', userId: slackUserId });
+/**
+ * The context of a request from Slack user `slackUserId`: answers read people's Slack ids; no query is made until a
+ * command asks who the viewer is. With `client`, a person Wayfinder has never seen is then looked up at once
+ * (users.info → email → catalog User, `IdentityWarmer.warmUser`), before the command decides anything on who they
+ * are: their first approve, or the requester recorded on their first request. When Slack cannot say, they are
+ * unknown for this answer and the failure is logged.
+ */
+export function slackContext(listener: ListenerContext, slackUserId: string, client?: WebClient): CommandContext {
+  return createChatContext({
+    services: listener.services,
+    platform: 'slack',
+    userId: slackUserId,
+    ...(client
+      ? {
+          learnViewer: async () => {
+            try {
+              return await listener.identities.warmUser({ client, slackUserId });
+            } catch (error) {
+              listener.logger.warn('Could not learn who a Slack user is (users.info)', {
+                error: describeError(error),
+                user: slackUserId,
+              });
+              return undefined;
+            }
+          },
+        }
+      : {}),
+  });
 }
 
 /**

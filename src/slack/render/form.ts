@@ -14,7 +14,7 @@ import type { types } from '@slack/bolt';
 import { z } from 'zod';
 import type { Form, FormField } from '../../core/view-model.ts';
 import { FORM_CALLBACK_ID } from '../ids.ts';
-import { renderMrkdwn, truncateMrkdwn, truncatePlain } from './message.ts';
+import { packLines, renderMrkdwn, truncatePlain } from './message.ts';
 
 type ModalView = types.ModalView;
 type KnownBlock = types.KnownBlock;
@@ -74,8 +74,15 @@ export function renderSlackModal(form: Form, opts: RenderSlackModalOptions): Mod
   }
   const blocks: KnownBlock[] = [];
   if (form.intro && form.intro.length > 0) {
-    const text = truncateMrkdwn(renderMrkdwn(form.intro), SLACK_MODAL_LIMITS.sectionText);
-    if (text.trim() !== '') blocks.push({ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } });
+    // A long intro (a review of many or long values) is split between lines into several sections, so that what
+    // follows a long line (the plan, the approval notice) still shows; only a single line over the limit is cut.
+    const text = renderMrkdwn(form.intro);
+    if (text.trim() !== '') {
+      for (const chunk of packLines(text.split('\n'), SLACK_MODAL_LIMITS.sectionText)) {
+        if (chunk.text.trim() === '') continue;
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: chunk.text, verbatim: true } });
+      }
+    }
   }
   for (const field of form.fields) blocks.push(renderField(form, field));
   if (blocks.length > SLACK_MODAL_LIMITS.blocks) {
@@ -131,7 +138,7 @@ function renderField(form: Form, field: FormField): InputBlock {
       return block({
         type: 'number_input',
         action_id: field.id,
-        is_decimal_allowed: true,
+        is_decimal_allowed: field.integer !== true,
         ...(field.initial !== undefined ? { initial_value: String(field.initial) } : {}),
         ...(field.min !== undefined ? { min_value: String(field.min) } : {}),
         ...(field.max !== undefined ? { max_value: String(field.max) } : {}),

@@ -392,7 +392,7 @@ function oneLine(text: string): string {
 // Lengths.
 
 /** Joins lines into as few chunks of ≤ `max` as possible; a line longer than `max` is cut. */
-function packLines(lines: readonly string[], max: number): { text: string; lines: number }[] {
+export function packLines(lines: readonly string[], max: number): { text: string; lines: number }[] {
   const chunks: { text: string; lines: number }[] = [];
   let current: { text: string; lines: number } | undefined;
   for (const raw of lines) {

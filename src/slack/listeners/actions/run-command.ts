@@ -39,7 +39,7 @@ export async function runCommandButton(listener: ListenerContext, { ack, action,
   // The click is acked already; a slow answer still posts "Working on it…" first, so the click visibly did something.
   const answer = await answerChatCommand({
     services: listener.services,
-    context: slackContext(listener, userId),
+    context: slackContext(listener, userId, client),
     line,
     deferAfterMs: listener.deferAfterMs,
   });

@@ -18,7 +18,7 @@ import { buttonValue } from './run-command.ts';
 
 export async function shareButton(
   listener: ListenerContext,
-  { ack, action, body, respond }: ButtonArgs,
+  { ack, action, body, respond, client }: ButtonArgs,
 ): Promise<void> {
   await ack();
   const line = buttonValue(action);
@@ -30,7 +30,7 @@ export async function shareButton(
   // The click is acked, and the response_url stays valid for 30 minutes: a slow answer is simply awaited.
   const answer = await answerChatCommand({
     services: listener.services,
-    context: slackContext(listener, userId),
+    context: slackContext(listener, userId, client),
     line,
     deferAfterMs: Number.POSITIVE_INFINITY,
   });

@@ -47,7 +47,7 @@ export async function askInThread(
       listener.logger.info('Cannot post /ask in its channel; answering privately', { error: describeError(error) });
     }
     if (!threadTs) {
-      const { message } = await answerDocsQuestion(slackContext(listener, command.user_id), { question });
+      const { message } = await answerDocsQuestion(slackContext(listener, command.user_id, client), { question });
       const { text, blocks } = renderSlackMessage(message, { shareable: true });
       await respond({ response_type: 'ephemeral', replace_original: true, text, blocks });
       return;

@@ -32,7 +32,7 @@ export async function answerSlashCommand(
     const line = `${command.command} ${command.text}`;
     const answer = await answerChatCommand({
       services: listener.services,
-      context: slackContext(listener, command.user_id),
+      context: slackContext(listener, command.user_id, client),
       line,
       deferAfterMs: listener.deferAfterMs,
     });

@@ -37,7 +37,7 @@ export async function submitForm(
     }
     const outcome = await submitChatForm({
       services: listener.services,
-      context: slackContext(listener, userId),
+      context: slackContext(listener, userId, client),
       submission: {
         command: metadata.c,
         formId: metadata.f,

@@ -5,6 +5,7 @@
  * failure logged.
  */
 import type { BlockSuggestion, SlackOptionsMiddlewareArgs } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { chatFormOptions } from '../../../chat/forms.ts';
 import { describeError } from '../../../http/server.ts';
 import type { ListenerContext } from '../../listener-context.ts';
@@ -12,9 +13,14 @@ import { parseFormMetadata, SLACK_MODAL_LIMITS } from '../../render/form.ts';
 import { truncatePlain } from '../../render/message.ts';
 import { slackContext } from '../answer.ts';
 
-export type LookupOptionsArgs = Pick<SlackOptionsMiddlewareArgs<'block_suggestion'>, 'ack' | 'body'>;
+export type LookupOptionsArgs = Pick<SlackOptionsMiddlewareArgs<'block_suggestion'>, 'ack' | 'body'> & {
+  client?: WebClient;
+};
 
-export async function answerLookupOptions(listener: ListenerContext, { ack, body }: LookupOptionsArgs): Promise<void> {
+export async function answerLookupOptions(
+  listener: ListenerContext,
+  { ack, body, client }: LookupOptionsArgs,
+): Promise<void> {
   const suggestion: BlockSuggestion = body;
   const metadata = parseFormMetadata(suggestion.view?.private_metadata);
   if (!metadata) {
@@ -24,7 +30,7 @@ export async function answerLookupOptions(listener: ListenerContext, { ack, body
   try {
     const options = await chatFormOptions({
       services: listener.services,
-      context: slackContext(listener, suggestion.user.id),
+      context: slackContext(listener, suggestion.user.id, client),
       command: metadata.c,
       formId: metadata.f,
       ...(metadata.s !== undefined ? { state: metadata.s } : {}),
