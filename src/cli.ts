@@ -18,6 +18,7 @@ import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
 import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
+import { InputError } from './core/errors.ts';
 import type { GitHubGateway } from './core/ports/github-gateway.ts';
 import type { ParameterField, TemplateDefinition } from './core/ports/template-engine.ts';
 import { REQUEST_STATES } from './core/requests/types.ts';
@@ -59,7 +60,7 @@ import { packagePath } from './paths.ts';
 import { formatRequest, formatRequestList } from './requests/format.ts';
 import { collectGitHubFacts, describeFactsSummary } from './scorecards/collect-facts.ts';
 import { describeDigest } from './scorecards/digest-job.ts';
-import { ORG_TEAM, previewDigest, runDigest } from './scorecards/digest-run.ts';
+import { checkDigestPeriod, ORG_TEAM, previewDigest, runDigest } from './scorecards/digest-run.ts';
 import { evaluateAndStore } from './scorecards/evaluate-all.ts';
 import { formatScorecardProblem, formatScorecardWarning, loadScorecards } from './scorecards/load.ts';
 import { formatDigestStatus, formatEvaluation } from './scorecards/report.ts';
@@ -626,8 +627,8 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
     .option('--dry-run', 'print each message as text and write the charts as PNG files instead of posting', false)
     .option('--team <team>', "only this team's digest (payments or group:default/payments)")
     .option('--period <week>', 'the ISO week, such as 2026-W47 (default: this week)')
-    .option('--out <dir>', 'with --dry-run: where the chart PNGs go', './digest-preview')
-    .action(async (options: { dryRun: boolean; team?: string; period?: string; out: string }) => {
+    .option('--out <dir>', 'with --dry-run: where the chart PNGs go (default ./digest-preview)')
+    .action(async (options: { dryRun: boolean; team?: string; period?: string; out?: string }) => {
       const { config, logger } = settings();
       setExitCode(await digestRunCommand(options, config, logger));
     });
@@ -676,14 +677,24 @@ function checkedPeriod(text: string): string {
 }
 
 async function digestRunCommand(
-  options: { dryRun: boolean; team?: string; period?: string; out: string },
+  options: { dryRun: boolean; team?: string; period?: string; out?: string },
   config: Config,
   logger: Logger,
 ): Promise<number> {
+  if (options.out !== undefined && !options.dryRun) {
+    throw new UsageError(
+      '--out names where --dry-run writes the chart PNGs; add --dry-run, or leave --out out to post.',
+    );
+  }
   if (!options.dryRun && !config.slack) {
     throw new UsageError('wayfinder digest run posts to Slack: set SLACK_BOT_TOKEN (or use --dry-run).');
   }
-  const period = options.period ? checkedPeriod(options.period) : periodOf(new Date());
+  const period = options.period === undefined ? periodOf(new Date()) : checkedPeriod(options.period);
+  try {
+    checkDigestPeriod(period, new Date());
+  } catch (error) {
+    throw new UsageError(`--period ${describeError(error).message}`);
+  }
   const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
   try {
     const deps = digestDependenciesFor(wayfinder, config, logger);
@@ -696,16 +707,14 @@ async function digestRunCommand(
       throw new UsageError(`--team ${options.team}: no Group ${teamRef} in the catalog.`);
     }
     if (options.dryRun) {
-      const previews = await previewDigest(deps, { period, ...(teamRef ? { teamRef } : {}) });
-      await mkdir(options.out, { recursive: true });
+      const previews = await refusedAsUsage(() => previewDigest(deps, { period, ...(teamRef ? { teamRef } : {}) }));
+      const out = options.out ?? './digest-preview';
+      await mkdir(out, { recursive: true });
       for (const preview of previews.posts) {
         console.log(`── ${preview.channel} ──`);
         console.log(renderText(preview.message, { color: false }));
         if (preview.chart) {
-          const file = path.join(
-            options.out,
-            `${preview.key.split('|')[0]?.replace(/[^a-z0-9-]+/gi, '_')}-${period}.png`,
-          );
+          const file = path.join(out, `${preview.key.split('|')[0]?.replace(/[^a-z0-9-]+/gi, '_')}-${period}.png`);
           await writeFile(file, preview.chart.png);
           console.log(`(chart: ${file})`);
         }
@@ -714,11 +723,28 @@ async function digestRunCommand(
       if (previews.skipped.length > 0) console.log(`No channel, skipped: ${previews.skipped.join(', ')}`);
       return 0;
     }
-    const summary = await runDigest(deps, { period, ...(teamRef ? { teamRef } : {}) });
-    console.log(describeDigest(summary));
-    return summary.failed > 0 ? 1 : 0;
+    const summary = await refusedAsUsage(() =>
+      runDigest({ ...deps, progress: (line) => console.log(line) }, { period, ...(teamRef ? { teamRef } : {}) }),
+    );
+    const retry = [
+      'wayfinder digest run',
+      ...(options.period ? [`--period ${period}`] : []),
+      ...(options.team ? [`--team ${options.team}`] : []),
+    ];
+    console.log(describeDigest(summary, retry.join(' ')));
+    return summary.stillFailed > 0 ? 1 : 0;
   } finally {
     await wayfinder.close();
+  }
+}
+
+/** Runs `work`; an `InputError` it throws (a week that cannot have a digest) becomes a usage error (exit 2). */
+async function refusedAsUsage<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof InputError) throw new UsageError(error.message);
+    throw error;
   }
 }
 

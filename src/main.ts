@@ -622,7 +622,7 @@ export function digestDependenciesFor(
     store: wayfinder.scorecardStore,
     deliveries: new DrizzleDigestDeliveries({ db: wayfinder.database.db }),
     poster: slack
-      ? createSlackDigestPoster({ token: slack.botToken, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}) })
+      ? createSlackDigestPoster({ token: slack.botToken, logger, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}) })
       : {
           post: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),
           findPosted: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),
