@@ -6,9 +6,10 @@ import { DrizzleJobLock } from '../../src/db/DrizzleJobLock.ts';
 import { previousFire, startSchedule } from '../../src/jobs/schedule.ts';
 import { createLogger } from '../../src/logger.ts';
 import { catchUpDigest, createDigestJob, describeDigest } from '../../src/scorecards/digest-job.ts';
+import { composeDelivery, ORG_TEAM, planDigest, previewDigest, runDigest } from '../../src/scorecards/digest-run.ts';
 import { evaluateAndStore } from '../../src/scorecards/evaluate-all.ts';
-import { composeDelivery, ORG_TEAM, planDigest, runDigest } from '../../src/scorecards/digest-run.ts';
 import { formatDigestStatus } from '../../src/scorecards/report.ts';
+import { createSlackDigestPoster } from '../../src/slack/digest-poster.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { digestDependencies } from './digest-setup.ts';
 import { openScorecardCatalog, type ScorecardCatalog } from './setup.ts';
@@ -238,12 +239,60 @@ describe('the weekly digest', () => {
     });
     if (!claimed) throw new Error('Nothing to claim');
     const teams = new Map((await sc.store.teamChannels()).map((team) => [team.ref, team]));
-    await deps.poster.post(await composeDelivery(deps, claimed, teams));
+    // The dead replica's post, sent by a client of its own: this process has not seen the channel's id.
+    await createSlackDigestPoster({ token: 'xoxb-test', apiUrl: slack.url }).post(
+      await composeDelivery(deps, claimed, teams),
+    );
+    // The channel is given by name, which conversations.history refuses: it is looked up in a workspace of many.
+    slack.digest.addChannels(Array.from({ length: 1200 }, (_, index) => `team-${index}`));
     await new Promise((resolve) => setTimeout(resolve, 5));
     const summary = await runDigest(deps, { period: run.period });
     expect(summary.recovered).toBe(1);
+    expect(slack.digest.listCalls).toBe(2);
     expect(postsPerChannel().get('#payments-team')).toBe(1);
     expect([...postsPerChannel().values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it('previews without writing anything: no history, no run, no delivery', async () => {
+    slack = await startFakeSlackApi();
+    const deps = digestDependencies(sc, slack);
+    const preview = await previewDigest(deps, { period: '2026-W49', teamRef: 'group:default/payments' });
+    expect(preview.posts.map((post) => post.channel)).toEqual(['#payments-team']);
+    expect(renderText(preview.posts[0]?.message ?? { blocks: [] }, { color: false })).toContain(
+      'Production readiness, 4 entities',
+    );
+    // Only the chosen team's skips.
+    expect(preview.skipped).toEqual([]);
+    expect((await previewDigest(deps, { period: '2026-W49' })).skipped).toContain('group:default/engineering');
+    for (const table of ['scorecard_results', 'digest_runs', 'digest_deliveries']) {
+      const rows = await sc.database.db.execute(sql`select 1 from ${sql.identifier(table)}`);
+      expect(rows.rows, table).toHaveLength(0);
+    }
+    expect(slack.digest.posted).toHaveLength(0);
+  });
+
+  it("refuses a week after this one, and sends a past week's digest from that week's stored results without rewriting them", async () => {
+    slack = await startFakeSlackApi();
+    const deps = digestDependencies(sc, slack);
+    await expect(runDigest(deps, { period: '2026-W50' })).rejects.toThrow(
+      "2026-W50 has not begun (this is 2026-W49); a week's digest is sent in that week. Expected 2026-W49 or an earlier week.",
+    );
+    await expect(previewDigest(deps, { period: '2026-W50' })).rejects.toThrow('2026-W50 has not begun');
+    await expect(runDigest(deps, { period: '2026-W47' })).rejects.toThrow(
+      'No scorecard results are stored for 2026-W47: a past week',
+    );
+    await expect(previewDigest(deps, { period: '2026-W47' })).rejects.toThrow('No scorecard results are stored');
+    expect(slack.digest.posted).toHaveLength(0);
+    // Last week as it was stored then: a level higher than today's facts give.
+    await evaluateAndStore({ store: sc.store, scorecards: sc.scorecards, period: '2026-W48', today: '2026-11-23' });
+    await sc.database.db.execute(sql`update scorecard_results set level = level + 1 where period = '2026-W48'`);
+    const before = await sc.store.history({ period: '2026-W48' });
+    await previewDigest(deps, { period: '2026-W48' });
+    const summary = await runDigest(deps, { period: '2026-W48', teamRef: 'group:default/payments' });
+    expect(summary).toMatchObject({ posted: 1, stillFailed: 0 });
+    expect(await sc.store.history({ period: '2026-W48' })).toEqual(before);
+    const rows = await sc.database.db.execute(sql`select 1 from scorecard_results where period = '2026-W49'`);
+    expect(rows.rows).toHaveLength(0);
   });
 
   it('posts each team once when two schedulers fire the same tick', async () => {
