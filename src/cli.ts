@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { isExpectedError } from './chat/expected-errors.ts';
-import { type Config, ConfigError, hasInbound, loadConfig } from './config.ts';
+import { type Config, ConfigError, cronSettings, hasInbound, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
@@ -24,7 +24,7 @@ import type { ParameterField, TemplateDefinition } from './core/ports/template-e
 import { REQUEST_STATES } from './core/requests/types.ts';
 import type { Scorecard } from './core/scorecards/format.ts';
 import { dayOf, periodOf, periodStart } from './core/scorecards/period.ts';
-import { countOf } from './core/text.ts';
+import { countOf, formatNumber } from './core/text.ts';
 import { DrizzleDigestDeliveries } from './db/DrizzleDigestDeliveries.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { registerDocsCommands } from './docs/cli.ts';
@@ -43,6 +43,7 @@ import {
 } from './ingestion/import-catalog.ts';
 import type { UrlReader } from './ingestion/load-descriptors.ts';
 import { purgeExpiredOrphans } from './ingestion/purge-orphans.ts';
+import { invalidCronSettings } from './jobs/schedule.ts';
 import { createLogger, type Logger } from './logger.ts';
 import {
   createGitHubGateway,
@@ -78,6 +79,9 @@ class UsageError extends Error {}
 /** Settings are read when a command runs, so that `--help` and `--version` work whatever the environment holds. */
 function settings(): { config: Config; logger: Logger } {
   const config = loadConfig(process.env);
+  // node-cron's own check, before anything opens: a schedule it refuses would otherwise fail the start half-way.
+  const badCron = invalidCronSettings(cronSettings(config));
+  if (badCron.length > 0) throw new ConfigError(badCron);
   return { config, logger: createLogger({ level: config.logLevel }) };
 }
 
@@ -557,12 +561,12 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
       for (const warning of loaded.warnings) console.error(formatScorecardWarning(warning, process.cwd()));
       for (const scorecard of loaded.scorecards) {
         console.log(
-          `${scorecard.id}: ${scorecard.title}, ${scorecard.levels.join(' → ')}, ${scorecard.rules.length} rules`,
+          `${scorecard.id}: ${scorecard.title}, ${scorecard.levels.join(' → ')}, ${countOf(scorecard.rules.length, 'rule')}`,
         );
       }
       const warned = loaded.warnings.length > 0 ? `, ${countOf(loaded.warnings.length, 'warning')}` : '';
       console.log(
-        `${loaded.scorecards.length} valid, ${loaded.files.length - loaded.scorecards.length} failed${warned}`,
+        `${formatNumber(loaded.scorecards.length)} valid, ${formatNumber(loaded.files.length - loaded.scorecards.length)} failed${warned}`,
       );
       setExitCode(loaded.problems.length > 0 ? 1 : 0);
     });
@@ -576,10 +580,7 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
       try {
         const chosen = chooseScorecards(wayfinder.scorecards.scorecards(), options.scorecard);
         const today = dayOf(new Date());
-        // An expired exemption no longer applies: say so, since the levels it held up may drop.
-        const { warnings } = await loadScorecards(config.scorecards.dir, { today });
-        for (const warning of warnings.filter((found) => chosen.some((card) => card.id === found.scorecardId)))
-          console.error(formatScorecardWarning(warning, process.cwd()));
+        // An expired exemption is warned of once, when the scorecards are loaded (openWayfinder).
         const period = periodOf(new Date());
         const counts = await evaluateAndStore({
           store: wayfinder.scorecardStore,
@@ -588,8 +589,17 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
           today,
         });
         const results = await wayfinder.scorecardStore.history({ period });
+        if (counts.entities === 0) {
+          console.error(
+            `The catalog holds no entities to score; nothing was stored for ${period}. Import your catalog (wayfinder catalog import <path>, or sync it from GitHub), or load the demo organisation (open the console, wayfinder with no Slack or GitHub set, on an empty catalog), then evaluate again.`,
+          );
+          setExitCode(1);
+          return;
+        }
         for (const line of formatEvaluation(chosen, results)) console.log(line);
-        console.log(`${counts.entities} entities evaluated, ${counts.results} results stored for ${period}`);
+        console.log(
+          `${countOf(counts.entities, 'entity', 'entities')} evaluated, ${countOf(counts.results, 'result')} stored for ${period}`,
+        );
         setExitCode(0);
       } finally {
         await wayfinder.close();
