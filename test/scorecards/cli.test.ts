@@ -102,7 +102,10 @@ describe('wayfinder scorecards and digest', () => {
       const [future, empty, out, cron] = await Promise.all([
         wayfinder(['digest', 'run', '--dry-run', '--period', '2099-W01']),
         wayfinder(['digest', 'run', '--dry-run', '--period', '']),
-        wayfinder(['digest', 'run', '--out', 'charts'], { SLACK_BOT_TOKEN: 'xoxb-test' }),
+        wayfinder(['digest', 'run', '--out', 'charts'], {
+          SLACK_BOT_TOKEN: 'xoxb-test',
+          SLACK_SIGNING_SECRET: 'secret',
+        }),
         wayfinder(['start'], {
           SLACK_BOT_TOKEN: 'xoxb-test',
           SLACK_SIGNING_SECRET: 'secret',
