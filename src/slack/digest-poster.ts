@@ -66,8 +66,10 @@ export function createSlackDigestPoster(opts: { token: string; apiUrl?: string; 
     },
     async findPosted({ channel, key, since }) {
       return slackRefusals(channel, async () => {
-        // conversations.history takes only a conversation id, never a name.
+        // conversations.history takes only a conversation id, never a name. A name no channel the bot can see has
+        // (channels:read, groups:read) cannot hold a post of the bot's.
         const id = await channelIds.resolve(channel);
+        if (!id) return undefined;
         const history = await client.conversations.history({
           channel: id,
           oldest: String(since.getTime() / 1000),
@@ -97,7 +99,8 @@ function createChannelIds(client: WebClient) {
     remember(channel: string, id: string) {
       if (!CONVERSATION_ID.test(channel)) known.set(nameOf(channel), id);
     },
-    async resolve(channel: string): Promise<string> {
+    /** The channel's id; undefined when no channel the bot can see has that name. */
+    async resolve(channel: string): Promise<string | undefined> {
       if (CONVERSATION_ID.test(channel)) return channel;
       const name = nameOf(channel);
       if (!known.has(name) || Date.now() - listedAt > CHANNEL_IDS_TTL_MS) {
@@ -114,13 +117,7 @@ function createChannelIds(client: WebClient) {
         } while (cursor);
         listedAt = Date.now();
       }
-      const id = known.get(name);
-      if (!id) {
-        throw new NotFoundError(
-          `Slack lists no channel named ${channel} that the bot can see: check the Group's slack.com/bot-notify, or invite the bot to the private channel (/invite @Wayfinder).`,
-        );
-      }
-      return id;
+      return known.get(name);
     },
   };
 }
