@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { isExpectedError } from './chat/expected-errors.ts';
-import { type Config, ConfigError, hasInbound, loadConfig } from './config.ts';
+import { type Config, ConfigError, cronSettings, hasInbound, loadConfig } from './config.ts';
 import { runConsole } from './console/console.ts';
 import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
@@ -20,12 +20,13 @@ import { createConsoleRequestOutcomes } from './console/request-outcomes.ts';
 import type { SkippedDocument } from './core/catalog/types.ts';
 import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
+import { InputError } from './core/errors.ts';
 import type { GitHubGateway } from './core/ports/github-gateway.ts';
 import type { ParameterField, TemplateDefinition } from './core/ports/template-engine.ts';
 import { REQUEST_STATES } from './core/requests/types.ts';
 import type { Scorecard } from './core/scorecards/format.ts';
 import { dayOf, periodOf, periodStart } from './core/scorecards/period.ts';
-import { countOf } from './core/text.ts';
+import { countOf, formatNumber } from './core/text.ts';
 import { DrizzleDigestDeliveries } from './db/DrizzleDigestDeliveries.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { registerDocsCommands } from './docs/cli.ts';
@@ -44,6 +45,7 @@ import {
 } from './ingestion/import-catalog.ts';
 import type { UrlReader } from './ingestion/load-descriptors.ts';
 import { purgeExpiredOrphans } from './ingestion/purge-orphans.ts';
+import { invalidCronSettings } from './jobs/schedule.ts';
 import { createLogger, type Logger } from './logger.ts';
 import {
   createGitHubGateway,
@@ -61,7 +63,7 @@ import { packagePath } from './paths.ts';
 import { formatRequest, formatRequestList } from './requests/format.ts';
 import { collectGitHubFacts, describeFactsSummary } from './scorecards/collect-facts.ts';
 import { describeDigest } from './scorecards/digest-job.ts';
-import { ORG_TEAM, previewDigest, runDigest } from './scorecards/digest-run.ts';
+import { checkDigestPeriod, ORG_TEAM, previewDigest, runDigest } from './scorecards/digest-run.ts';
 import { evaluateAndStore } from './scorecards/evaluate-all.ts';
 import { formatScorecardProblem, formatScorecardWarning, loadScorecards } from './scorecards/load.ts';
 import { formatDigestStatus, formatEvaluation } from './scorecards/report.ts';
@@ -79,6 +81,9 @@ class UsageError extends Error {}
 /** Settings are read when a command runs, so that `--help` and `--version` work whatever the environment holds. */
 function settings(): { config: Config; logger: Logger } {
   const config = loadConfig(process.env);
+  // node-cron's own check, before anything opens: a schedule it refuses would otherwise fail the start half-way.
+  const badCron = invalidCronSettings(cronSettings(config));
+  if (badCron.length > 0) throw new ConfigError(badCron);
   return { config, logger: createLogger({ level: config.logLevel }) };
 }
 
@@ -569,12 +574,12 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
       for (const warning of loaded.warnings) console.error(formatScorecardWarning(warning, process.cwd()));
       for (const scorecard of loaded.scorecards) {
         console.log(
-          `${scorecard.id}: ${scorecard.title}, ${scorecard.levels.join(' → ')}, ${scorecard.rules.length} rules`,
+          `${scorecard.id}: ${scorecard.title}, ${scorecard.levels.join(' → ')}, ${countOf(scorecard.rules.length, 'rule')}`,
         );
       }
       const warned = loaded.warnings.length > 0 ? `, ${countOf(loaded.warnings.length, 'warning')}` : '';
       console.log(
-        `${loaded.scorecards.length} valid, ${loaded.files.length - loaded.scorecards.length} failed${warned}`,
+        `${formatNumber(loaded.scorecards.length)} valid, ${formatNumber(loaded.files.length - loaded.scorecards.length)} failed${warned}`,
       );
       setExitCode(loaded.problems.length > 0 ? 1 : 0);
     });
@@ -588,10 +593,7 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
       try {
         const chosen = chooseScorecards(wayfinder.scorecards.scorecards(), options.scorecard);
         const today = dayOf(new Date());
-        // An expired exemption no longer applies: say so, since the levels it held up may drop.
-        const { warnings } = await loadScorecards(config.scorecards.dir, { today });
-        for (const warning of warnings.filter((found) => chosen.some((card) => card.id === found.scorecardId)))
-          console.error(formatScorecardWarning(warning, process.cwd()));
+        // An expired exemption is warned of once, when the scorecards are loaded (openWayfinder).
         const period = periodOf(new Date());
         const counts = await evaluateAndStore({
           store: wayfinder.scorecardStore,
@@ -600,8 +602,17 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
           today,
         });
         const results = await wayfinder.scorecardStore.history({ period });
+        if (counts.entities === 0) {
+          console.error(
+            `The catalog holds no entities to score; nothing was stored for ${period}. Import your catalog (wayfinder catalog import <path>, or sync it from GitHub), or load the demo organisation (open the console, wayfinder with no Slack or GitHub set, on an empty catalog), then evaluate again.`,
+          );
+          setExitCode(1);
+          return;
+        }
         for (const line of formatEvaluation(chosen, results)) console.log(line);
-        console.log(`${counts.entities} entities evaluated, ${counts.results} results stored for ${period}`);
+        console.log(
+          `${countOf(counts.entities, 'entity', 'entities')} evaluated, ${countOf(counts.results, 'result')} stored for ${period}`,
+        );
         setExitCode(0);
       } finally {
         await wayfinder.close();
@@ -639,8 +650,8 @@ function addScorecardCommands(program: Command, setExitCode: (code: number) => v
     .option('--dry-run', 'print each message as text and write the charts as PNG files instead of posting', false)
     .option('--team <team>', "only this team's digest (payments or group:default/payments)")
     .option('--period <week>', 'the ISO week, such as 2026-W47 (default: this week)')
-    .option('--out <dir>', 'with --dry-run: where the chart PNGs go', './digest-preview')
-    .action(async (options: { dryRun: boolean; team?: string; period?: string; out: string }) => {
+    .option('--out <dir>', 'with --dry-run: where the chart PNGs go (default ./digest-preview)')
+    .action(async (options: { dryRun: boolean; team?: string; period?: string; out?: string }) => {
       const { config, logger } = settings();
       setExitCode(await digestRunCommand(options, config, logger));
     });
@@ -689,14 +700,24 @@ function checkedPeriod(text: string): string {
 }
 
 async function digestRunCommand(
-  options: { dryRun: boolean; team?: string; period?: string; out: string },
+  options: { dryRun: boolean; team?: string; period?: string; out?: string },
   config: Config,
   logger: Logger,
 ): Promise<number> {
+  if (options.out !== undefined && !options.dryRun) {
+    throw new UsageError(
+      '--out names where --dry-run writes the chart PNGs; add --dry-run, or leave --out out to post.',
+    );
+  }
   if (!options.dryRun && !config.slack) {
     throw new UsageError('wayfinder digest run posts to Slack: set SLACK_BOT_TOKEN (or use --dry-run).');
   }
-  const period = options.period ? checkedPeriod(options.period) : periodOf(new Date());
+  const period = options.period === undefined ? periodOf(new Date()) : checkedPeriod(options.period);
+  try {
+    checkDigestPeriod(period, new Date());
+  } catch (error) {
+    throw new UsageError(`--period ${describeError(error).message}`);
+  }
   const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
   try {
     const deps = digestDependenciesFor(wayfinder, config, logger);
@@ -709,16 +730,14 @@ async function digestRunCommand(
       throw new UsageError(`--team ${options.team}: no Group ${teamRef} in the catalog.`);
     }
     if (options.dryRun) {
-      const previews = await previewDigest(deps, { period, ...(teamRef ? { teamRef } : {}) });
-      await mkdir(options.out, { recursive: true });
+      const previews = await refusedAsUsage(() => previewDigest(deps, { period, ...(teamRef ? { teamRef } : {}) }));
+      const out = options.out ?? './digest-preview';
+      await mkdir(out, { recursive: true });
       for (const preview of previews.posts) {
         console.log(`── ${preview.channel} ──`);
         console.log(renderText(preview.message, { color: false }));
         if (preview.chart) {
-          const file = path.join(
-            options.out,
-            `${preview.key.split('|')[0]?.replace(/[^a-z0-9-]+/gi, '_')}-${period}.png`,
-          );
+          const file = path.join(out, `${preview.key.split('|')[0]?.replace(/[^a-z0-9-]+/gi, '_')}-${period}.png`);
           await writeFile(file, preview.chart.png);
           console.log(`(chart: ${file})`);
         }
@@ -727,11 +746,28 @@ async function digestRunCommand(
       if (previews.skipped.length > 0) console.log(`No channel, skipped: ${previews.skipped.join(', ')}`);
       return 0;
     }
-    const summary = await runDigest(deps, { period, ...(teamRef ? { teamRef } : {}) });
-    console.log(describeDigest(summary));
-    return summary.failed > 0 ? 1 : 0;
+    const summary = await refusedAsUsage(() =>
+      runDigest({ ...deps, progress: (line) => console.log(line) }, { period, ...(teamRef ? { teamRef } : {}) }),
+    );
+    const retry = [
+      'wayfinder digest run',
+      ...(options.period ? [`--period ${period}`] : []),
+      ...(options.team ? [`--team ${options.team}`] : []),
+    ];
+    console.log(describeDigest(summary, retry.join(' ')));
+    return summary.stillFailed > 0 ? 1 : 0;
   } finally {
     await wayfinder.close();
+  }
+}
+
+/** Runs `work`; an `InputError` it throws (a week that cannot have a digest) becomes a usage error (exit 2). */
+async function refusedAsUsage<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof InputError) throw new UsageError(error.message);
+    throw error;
   }
 }
 

@@ -352,6 +352,15 @@ export class ConfigError extends Error {
   }
 }
 
+/** Every cron setting by its environment key, with its value and an example: what the settings check validates. */
+export function cronSettings(config: Config): Record<string, { cron: string; example: string }> {
+  return {
+    WAYFINDER_SYNC_CRON: { cron: config.sync.cron, example: '*/30 * * * *' },
+    WAYFINDER_DIGEST_CRON: { cron: config.scorecards.digestCron, example: '0 9 * * 1' },
+    WAYFINDER_FACTS_CRON: { cron: config.scorecards.factsCron, example: '0 */6 * * *' },
+  };
+}
+
 /** Reads every setting at once and reports every bad one together, by its environment key. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = EnvSchema.safeParse(env);

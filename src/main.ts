@@ -566,13 +566,22 @@ export async function serveWayfinder(
   if (digest) {
     jobs.push({ ...digest, run: createDigestJob(digestDependenciesFor(wayfinder, config, logger, holder)) });
   }
-  const schedule = startSchedule({
-    jobs,
-    lock: new DrizzleJobLock({ db: wayfinder.database.db }),
-    logger,
-    holder,
-    onRun: (run) => metrics.observeJob(run),
-  });
+  let schedule: ReturnType<typeof startSchedule>;
+  try {
+    schedule = startSchedule({
+      jobs,
+      lock: new DrizzleJobLock({ db: wayfinder.database.db }),
+      logger,
+      holder,
+      onRun: (run) => metrics.observeJob(run),
+    });
+  } catch (error) {
+    // The runner claims requests every few seconds on the database the caller is about to close: stop it first.
+    await requests.close();
+    await slack?.stop();
+    if (!opts.server) await server.close();
+    throw error;
+  }
   if (digest) {
     // A week whose digest time passed while nothing ran is caught up once, in the background.
     const deliveries = new DrizzleDigestDeliveries({ db: wayfinder.database.db });
@@ -629,7 +638,7 @@ export function digestDependenciesFor(
     store: wayfinder.scorecardStore,
     deliveries: new DrizzleDigestDeliveries({ db: wayfinder.database.db }),
     poster: slack
-      ? createSlackDigestPoster({ token: slack.botToken, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}) })
+      ? createSlackDigestPoster({ token: slack.botToken, logger, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}) })
       : {
           post: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),
           findPosted: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),

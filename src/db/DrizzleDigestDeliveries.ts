@@ -12,12 +12,17 @@ type DeliveryRow = {
   attempts: number;
   last_error: string | null;
   message_ts: string | null;
+  claimed_by: string | null;
+  claimed_until: Date | string | null;
   resumed?: boolean;
 };
 
 type RunRow = { period: string; skipped: string[]; planned_at: Date | string; finished_at: Date | string | null };
 
 const ms = (value: number) => sql`now() + ${value}::double precision * interval '1 millisecond'`;
+
+/** The holder written on a failed delivery made due again: nobody holds it; its lease has run out. */
+const RETRY_HOLDER = 'retry-after-failure';
 
 /** A delivery is a durable job (`claims.ts`): `sending` while claimed, under a lease that runs out at `claimed_until`. */
 const DELIVERIES: ClaimTable = {
@@ -118,6 +123,17 @@ export class DrizzleDigestDeliveries implements DigestDeliveries {
     });
   }
 
+  async retryFailed(opts: { period: string; teamRef?: string }): Promise<number> {
+    const team = opts.teamRef ? sql`and team_ref = ${opts.teamRef}` : sql``;
+    // Claimed under a lease that has already run out: the next claim takes it over as resumed (checked, then posted).
+    const result = await this.#db.execute(sql`
+      update digest_deliveries
+      set status = 'sending', claimed_by = ${RETRY_HOLDER}, claimed_until = now(), not_before = now(), attempts = 0
+      where period = ${opts.period} ${team} and status = 'failed'
+      returning id`);
+    return result.rows.length;
+  }
+
   async nextDue(opts: { period: string; teamRef?: string }): Promise<number | undefined> {
     const team = opts.teamRef ? sql`and team_ref = ${opts.teamRef}` : sql``;
     const result = await this.#db.execute<{ due: number | string | null }>(sql`
@@ -155,6 +171,8 @@ function toDelivery(row: DeliveryRow): Delivery {
     ...(row.last_error ? { lastError: row.last_error } : {}),
     ...(row.message_ts ? { messageTs: row.message_ts } : {}),
     ...(row.resumed ? { resumed: true } : {}),
+    ...(row.status === 'sending' && row.claimed_by ? { claimedBy: row.claimed_by } : {}),
+    ...(row.status === 'sending' && row.claimed_until ? { claimedUntil: new Date(row.claimed_until) } : {}),
   };
 }
 

@@ -85,6 +85,13 @@ export class DrizzleScorecardStore implements ScorecardStore {
     }));
   }
 
+  async hasResults(opts: { period: string }): Promise<boolean> {
+    const result = await this.#db.execute(
+      sql`select 1 as found from scorecard_results where period = ${opts.period} limit 1`,
+    );
+    return result.rows.length > 0;
+  }
+
   async teamAndSubteams(opts: { ref: EntityRef }): Promise<EntityRef[]> {
     const result = await this.#db.execute<{ ref: string }>(sql`
       with recursive tree(ref, depth) as (

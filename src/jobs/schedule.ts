@@ -97,6 +97,20 @@ export function startSchedule(opts: {
   };
 }
 
+/**
+ * The cron settings node-cron would refuse, one problem each naming the setting (`WAYFINDER_DIGEST_CRON: …`); empty
+ * when all are valid. `settings` maps each setting's key to its value and an example of a valid one. The settings
+ * check calls this so that a bad schedule stops the process before anything is opened.
+ */
+export function invalidCronSettings(settings: Readonly<Record<string, { cron: string; example: string }>>): string[] {
+  return Object.entries(settings)
+    .filter(([, setting]) => !cron.validate(setting.cron))
+    .map(
+      ([key, setting]) =>
+        `${key}: "${setting.cron}" is not a valid cron expression (a field is out of range or malformed: minute 0-59, hour 0-23, day of month 1-31, month 1-12, day of week 0-7); expected one such as ${setting.example}`,
+    );
+}
+
 /** node-cron reports missed and overlapping ticks through this. */
 function cronLogger(logger: Logger) {
   return {

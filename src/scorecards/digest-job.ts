@@ -4,6 +4,7 @@
  * so the run rows in Postgres, not the timer, say whether this week's digest went out.
  */
 import { periodOf, periodStart } from '../core/scorecards/period.ts';
+import { countOf, formatNumber } from '../core/text.ts';
 import type { Logger } from '../logger.ts';
 import { type DigestDependencies, type DigestSummary, runDigest } from './digest-run.ts';
 
@@ -39,12 +40,21 @@ export async function catchUpDigest(opts: {
   return true;
 }
 
-export function describeDigest(summary: DigestSummary): string {
-  return [
-    `${summary.period}: ${summary.posted} posted`,
-    ...(summary.recovered ? [`${summary.recovered} found already posted`] : []),
-    `${summary.failed} failed`,
-    ...(summary.rateLimited ? [`${summary.rateLimited} rate limits waited out`] : []),
-    `${summary.skipped.length} teams without a channel skipped`,
-  ].join(', ');
+/**
+ * The run's one-line summary: what was posted, recovered and skipped, and the deliveries of the period still failed
+ * (this run's and earlier ones') with how to retry them.
+ */
+export function describeDigest(summary: DigestSummary, retry = 'wayfinder digest run'): string {
+  const parts = [
+    `${summary.period}: ${formatNumber(summary.posted)} posted`,
+    ...(summary.retried ? [`${formatNumber(summary.retried)} failed before and tried again`] : []),
+    ...(summary.recovered ? [`${formatNumber(summary.recovered)} found already posted`] : []),
+    ...(summary.rateLimited ? [`${countOf(summary.rateLimited, 'rate limit')} waited out`] : []),
+    `${countOf(summary.skipped.length, 'team')} without a channel skipped`,
+  ];
+  const failed =
+    summary.stillFailed > 0
+      ? `${formatNumber(summary.stillFailed)} failed: see wayfinder digest status for why, fix it, then run ${retry} to retry them (each is checked for an earlier post first, so none goes twice)`
+      : '0 failed';
+  return [...parts.slice(0, 1), failed, ...parts.slice(1)].join(', ');
 }

@@ -53,7 +53,7 @@ export async function loadScorecards(dir: string, opts: { today?: string } = {})
   const problems: ScorecardFileProblem[] = [];
   const warnings: ScorecardFileWarning[] = [];
   const files: string[] = [];
-  const seen = new Map<string, string>();
+  const seen = new Map<string, { file: string; at: ReturnType<typeof positionOf> }[]>();
   for (const name of names) {
     const file = path.join(dir, name);
     files.push(file);
@@ -89,17 +89,7 @@ export async function loadScorecards(dir: string, opts: { today?: string } = {})
       continue;
     }
     const { scorecard } = parsed;
-    const other = seen.get(scorecard.id);
-    if (other) {
-      problems.push({
-        file,
-        ...at(['id']),
-        path: 'id',
-        message: `id ${scorecard.id} is already used by ${other}; expected a unique id`,
-      });
-      continue;
-    }
-    seen.set(scorecard.id, file);
+    seen.set(scorecard.id, [...(seen.get(scorecard.id) ?? []), { file, at: at(['id']) }]);
     scorecards.push(scorecard);
     if (opts.today) {
       for (const [index, exemption] of scorecard.exemptions.entries()) {
@@ -114,7 +104,27 @@ export async function loadScorecards(dir: string, opts: { today?: string } = {})
       }
     }
   }
-  return { scorecards, problems, warnings, files };
+  // An id two files use: neither loads, whatever the file names' order, and each file names the other.
+  const shared = new Set([...seen].filter(([, users]) => users.length > 1).map(([id]) => id));
+  for (const id of shared) {
+    const users = seen.get(id) ?? [];
+    for (const user of users) {
+      const others = users.filter((other) => other !== user).map((other) => path.basename(other.file));
+      problems.push({
+        file: user.file,
+        ...user.at,
+        path: 'id',
+        message: `id ${id} is also the id of ${others.join(', ')}; neither is loaded: expected each scorecard to have an id of its own (rename one)`,
+      });
+    }
+  }
+  problems.sort((a, b) => files.indexOf(a.file) - files.indexOf(b.file));
+  return {
+    scorecards: scorecards.filter((scorecard) => !shared.has(scorecard.id)),
+    problems,
+    warnings: warnings.filter((warning) => !shared.has(warning.scorecardId)),
+    files,
+  };
 }
 
 /** `scorecards/x.yaml:12:7: rules[2].check.operator: expected one of …`, the file relative to `cwd`. */

@@ -3,13 +3,13 @@ import type { Delivery, DigestRun } from '../core/ports/digest-deliveries.ts';
 import { countsLine, refName } from '../core/scorecards/describe.ts';
 import type { Scorecard } from '../core/scorecards/format.ts';
 import { levelCounts, type StoredResult } from '../core/scorecards/results.ts';
-import { countOf } from '../core/text.ts';
+import { countOf, formatNumber } from '../core/text.ts';
 
 /** One line per scorecard: `Production readiness: Gold 0 · Silver 2 · Bronze 8 · below Bronze 0 (10 entities)`. */
 export function formatEvaluation(scorecards: readonly Scorecard[], results: readonly StoredResult[]): string[] {
   return scorecards.map((scorecard) => {
     const mine = results.filter((result) => result.scorecardId === scorecard.id);
-    return `${scorecard.title}: ${countsLine(scorecard, levelCounts(scorecard, mine))} (${mine.length} entities)`;
+    return `${scorecard.title}: ${countsLine(scorecard, levelCounts(scorecard, mine))} (${countOf(mine.length, 'entity', 'entities')})`;
   });
 }
 
@@ -19,7 +19,7 @@ export function formatDigestStatus(run: DigestRun | undefined, deliveries: reado
   const count = (status: Delivery['status']) => deliveries.filter((delivery) => delivery.status === status).length;
   const lines = [
     `Digest ${run.period}: planned ${run.plannedAt.toISOString()}, ${run.finishedAt ? `finished ${run.finishedAt.toISOString()}` : 'not finished'}`,
-    `${count('posted')} posted, ${count('pending') + count('sending')} waiting, ${count('failed')} failed, ${countOf(run.skipped.length, 'team')} skipped (no channel)`,
+    `${formatNumber(count('posted'))} posted, ${formatNumber(count('pending') + count('sending'))} waiting, ${formatNumber(count('failed'))} failed, ${countOf(run.skipped.length, 'team')} skipped (no channel)`,
   ];
   for (const delivery of deliveries) {
     const team = delivery.teamRef === 'org' ? 'org (leadership digest)' : refName(delivery.teamRef);

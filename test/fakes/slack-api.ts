@@ -253,7 +253,10 @@ export interface FakeSlackRateLimits {
 }
 
 export interface FakePostedMessage {
+  /** As chat.postMessage was given it: an id or a name (`#payments`). */
   channel: string;
+  /** The conversation's id (a name is resolved, as Slack does). */
+  channelId: string;
   ts: string;
   text: unknown;
   blocks: unknown;
@@ -273,6 +276,14 @@ export interface FakeSlackDigestSupport {
   failNext(method: string, error: string, count?: number): void;
   /** The next `count` chat.postMessage calls answer 429 with this Retry-After (seconds). */
   rateLimitNext(retryAfterSeconds: number, count?: number): void;
+  /**
+   * Channels by name (no `#`) and id, as conversations.list lists them (in pages of its `limit`, default 100). A name
+   * posted to is added at its first post, as if it had existed; `addChannels` adds more.
+   */
+  channels: Map<string, string>;
+  addChannels(names: readonly string[]): void;
+  /** conversations.list calls answered. */
+  listCalls: number;
 }
 
 function createDigestSupport(
@@ -287,9 +298,23 @@ function createDigestSupport(
   const bucket = { tokens: limits.workspaceBurst ?? 5, at: Date.now() };
   let base = '';
   let nextFile = 0;
+  const channels = new Map<string, string>();
+  // Like Slack: a channel name resolves to its id (created here at first use); an id stands as it is.
+  const idOf = (channel: string) => {
+    if (/^[CGD][A-Z0-9]{6,}$/.test(channel)) return channel;
+    const name = channel.replace(/^#/, '');
+    const id = channels.get(name) ?? `C0FAKE${String(channels.size + 1).padStart(4, '0')}`;
+    channels.set(name, id);
+    return id;
+  };
   const support: FakeSlackDigestSupport = {
     posted,
     files,
+    channels,
+    addChannels: (names) => {
+      for (const name of names) idOf(name);
+    },
+    listCalls: 0,
     rateLimited: 0,
     failNext: (method, error, count = 1) => failures.push({ method, error, count }),
     rateLimitNext: (retryAfterSeconds, count = 1) => {
@@ -310,21 +335,38 @@ function createDigestSupport(
         const answer = postMessage?.(body) ?? {};
         const ts = String(answer.ts);
         const channel = String(body.channel);
+        const channelId = channel.startsWith('U') ? String(answer.channel) : idOf(channel);
         posted.push({
           channel,
+          channelId,
           ts,
           text: body.text,
           blocks: body.blocks,
           metadata: body.metadata as FakePostedMessage['metadata'],
           at: Date.now(),
         });
-        return answer;
+        return { ...answer, channel: channelId };
       })(),
+    'conversations.list': (body) => {
+      support.listCalls += 1;
+      const limit = Number(body.limit ?? 100);
+      const from = Number(body.cursor || 0);
+      const all = [...channels].map(([name, id]) => ({ id, name, is_channel: true }));
+      const next = from + limit < all.length ? String(from + limit) : '';
+      return (
+        failure('conversations.list') ?? {
+          channels: all.slice(from, from + limit),
+          response_metadata: { next_cursor: next },
+        }
+      );
+    },
     'conversations.history': (body) => {
       const oldest = Number(body.oldest ?? 0);
       const channel = String(body.channel);
+      // Slack takes a conversation id here, never a name.
+      if (!/^[CGD][A-Z0-9]{6,}$/.test(channel)) return { ok: false, error: 'channel_not_found' };
       const found = posted
-        .filter((message) => message.channel === channel && Number(message.ts) >= 0 && message.at / 1000 >= oldest)
+        .filter((message) => message.channelId === channel && Number(message.ts) >= 0 && message.at / 1000 >= oldest)
         .reverse()
         .map((message) => ({
           type: 'message',

@@ -52,7 +52,7 @@ describe('wayfinder scorecards and digest', () => {
       expect(warned.stderr.trim()).toBe(
         'expired/old.yaml:13:59: warning: exemptions[0]: expired on 2020-01-31: component:default/a is scored on r again. Extend expires, or remove the exemption',
       );
-      expect(warned.stdout.trim()).toBe('old: Old, Bronze, 1 rules\n1 valid, 0 failed, 1 warning');
+      expect(warned.stdout.trim()).toBe('old: Old, Bronze, 1 rule\n1 valid, 0 failed, 1 warning');
 
       const typo = await wayfinder(['scorecards', 'validate'], {
         WAYFINDER_SCORECARDS_DIR: path.join(scratch, 'crads'),
@@ -92,6 +92,37 @@ describe('wayfinder scorecards and digest', () => {
       // A dry run records no delivery.
       const status = await wayfinder(['digest', 'status']);
       expect(status.stdout.trim()).toBe('No digest has run yet.');
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'refuses before opening anything: a week after this one, an empty --period, --out without --dry-run, a cron setting out of range',
+    async () => {
+      const [future, empty, out, cron] = await Promise.all([
+        wayfinder(['digest', 'run', '--dry-run', '--period', '2099-W01']),
+        wayfinder(['digest', 'run', '--dry-run', '--period', '']),
+        wayfinder(['digest', 'run', '--out', 'charts'], {
+          SLACK_BOT_TOKEN: 'xoxb-test',
+          SLACK_SIGNING_SECRET: 'secret',
+        }),
+        wayfinder(['start'], {
+          SLACK_BOT_TOKEN: 'xoxb-test',
+          SLACK_SIGNING_SECRET: 'secret',
+          WAYFINDER_DIGEST_CRON: '0 9 * * 8',
+        }),
+      ]);
+      expect(future.code).toBe(2);
+      expect(future.stderr).toMatch(
+        /--period 2099-W01 has not begun \(this is \d{4}-W\d{2}\); a week's digest is sent/,
+      );
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain('--period "" is not a week; expected an ISO week such as 2026-W47.');
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain('--out names where --dry-run writes the chart PNGs; add --dry-run');
+      expect(cron.code).toBe(2);
+      expect(cron.stderr).toContain('WAYFINDER_DIGEST_CRON: "0 9 * * 8" is not a valid cron expression');
+      expect(cron.stderr).not.toContain('Claiming template requests failed');
     },
     TIMEOUT_MS,
   );

@@ -62,7 +62,10 @@ describe('scorecard files', () => {
     const parsed = parseScorecard(data);
     // The operator's shape and the others' meaning, all at once: fixing one does not reveal the next.
     expect(parsed.ok ? [] : parsed.problems.map(({ path, message }) => ({ path, message }))).toEqual([
-      { path: 'rules[2].check.operator', message: 'expected one of exists, equals, in, <, <=, >, >=, matches' },
+      {
+        path: 'rules[2].check.operator',
+        message: 'expected one of exists, equals, in, <, <=, >, >=, matches but found "eq"',
+      },
       { path: 'rules[1].level', message: 'expected one of the levels (Bronze, Silver) but found "Platinum"' },
       {
         path: 'rules[3].check.any[0].fact',
@@ -106,6 +109,19 @@ describe('scorecard files', () => {
     ]);
   });
 
+  it('says what the file must be, and that all/any need at least one check', () => {
+    const messages = (data: unknown) => {
+      const parsed = parseScorecard(data);
+      return parsed.ok ? [] : parsed.problems.map(({ path, message }) => `${path}: ${message}`);
+    };
+    expect(messages(['not', 'a', 'mapping'])).toEqual([
+      '(top level): expected a scorecard: a mapping with id, title, owner, levels and rules (see the scorecard format in the README)',
+    ]);
+    expect(messages({ ...valid(), rules: [{ ...valid().rules[0], check: { all: [] } }] })).toEqual([
+      'rules[0].check.all: expected at least one check',
+    ]);
+  });
+
   it('refuses unknown keys and a missing title, naming them', () => {
     const { title: _title, ...rest } = valid();
     const parsed = parseScorecard({ ...rest, apliesTo: { kind: 'Component' } });
@@ -115,7 +131,7 @@ describe('scorecard files', () => {
     ]);
   });
 
-  it('reports each bad file with its name and loads the good ones, refusing an id used twice', async () => {
+  it('reports each bad file with its name and loads the good ones; an id two files use loads from neither', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'scorecards-'));
     try {
       await writeFile(
@@ -125,11 +141,13 @@ describe('scorecard files', () => {
       await writeFile(path.join(dir, 'b.yaml'), JSON.stringify(valid()));
       await writeFile(path.join(dir, 'c.yaml'), JSON.stringify(valid()));
       await writeFile(path.join(dir, 'd.yml'), 'id: [unclosed\n');
+      await writeFile(path.join(dir, 'e.yaml'), JSON.stringify({ ...valid(), id: 'security' }));
       const loaded = await loadScorecards(dir);
-      expect(loaded.scorecards.map((scorecard) => scorecard.id)).toEqual(['readiness']);
+      expect(loaded.scorecards.map((scorecard) => scorecard.id)).toEqual(['security']);
       expect(loaded.problems.map((problem) => formatScorecardProblem(problem, dir))).toEqual([
         'a.yaml:5:1: rules: expected at least one rule',
-        `c.yaml:1:2: id: id readiness is already used by ${path.join(dir, 'b.yaml')}; expected a unique id`,
+        'b.yaml:1:2: id: id readiness is also the id of c.yaml; neither is loaded: expected each scorecard to have an id of its own (rename one)',
+        'c.yaml:1:2: id: id readiness is also the id of b.yaml; neither is loaded: expected each scorecard to have an id of its own (rename one)',
         expect.stringMatching(/^d\.yml:2:1: not valid YAML: /),
       ]);
     } finally {

@@ -112,6 +112,12 @@ describe('/scorecard', () => {
     `);
   });
 
+  it('answers --changes on a service with how to use it, as a usage problem (wayfinder run exits 2)', async () => {
+    const answer = await runCommandLine(sc.context, '/scorecard payments-api --changes');
+    expect(answer.outcome).toBe('invalid');
+    expect(renderText(answer, { color: false })).toContain("--changes pages a team's or the org's lists");
+  });
+
   it('means the team when a Group and a System share a name, and says how to ask for the System', async () => {
     const answer = await runCommandLine(sc.context, '/scorecard payments');
     const text = renderText(answer, { color: false });

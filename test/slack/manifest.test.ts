@@ -114,6 +114,9 @@ describe('the Slack app manifest', () => {
         'channels:history',
         'groups:history',
         'assistant:write',
+        // The digest's recovery resolves channel names (src/slack/digest-poster.ts, conversations.list).
+        'channels:read',
+        'groups:read',
       ]),
     );
   });

@@ -8,8 +8,14 @@ export interface Delivery {
   attempts: number;
   lastError?: string;
   messageTs?: string;
-  /** On a claim: the delivery was claimed before by a holder whose claim ran out (it crashed mid-post, perhaps). */
+  /**
+   * On a claim: the delivery may have been posted already, so the channel is checked before posting: it was claimed
+   * before by a holder whose claim ran out (it crashed mid-post, perhaps), or it had failed and is tried again.
+   */
   resumed?: boolean;
+  /** While `sending`: the run holding it, and when its claim runs out unless renewed. */
+  claimedBy?: string;
+  claimedUntil?: Date;
 }
 
 export interface DigestRun {
@@ -43,6 +49,12 @@ export interface DigestDeliveries {
   /** Back to pending after a failed attempt, due again `backoffMs` from now (the database's clock). */
   markRetry(opts: { id: number; holder: string; error: string; backoffMs: number }): Promise<void>;
   markFailed(opts: { id: number; holder: string; error: string }): Promise<void>;
+  /**
+   * Makes `period`'s failed deliveries (only `teamRef`'s with it) due again, at once, with their attempts counted from
+   * zero; the next claim of each comes back `resumed`, so the channel is checked for a post before posting again.
+   * Returns how many.
+   */
+  retryFailed(opts: { period: string; teamRef?: string }): Promise<number>;
   /**
    * In how many milliseconds the next delivery of `period` not yet posted or failed is due (0 or less: now); undefined
    * when none is left.

@@ -49,6 +49,8 @@ export interface ScorecardStore {
     ownerRefs?: readonly EntityRef[];
     refs?: readonly EntityRef[];
   }): Promise<StoredResult[]>;
+  /** Whether any result is stored for `period` (a past week's digest is composed from them, never re-evaluated). */
+  hasResults(opts: { period: string }): Promise<boolean>;
   /** The Group and every Group below it, itself first. */
   teamAndSubteams(opts: { ref: EntityRef }): Promise<EntityRef[]>;
   /** Every Group with its channel, by ref. */

@@ -105,7 +105,9 @@ const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'expected
 
 const FactCheckSchema = z.strictObject({
   fact: nonEmpty('a fact name such as owner.exists'),
-  operator: z.enum(OPERATORS, { error: `expected one of ${OPERATORS.join(', ')}` }),
+  operator: z.enum(OPERATORS, {
+    error: (issue) => `expected one of ${OPERATORS.join(', ')} but found ${JSON.stringify(issue.input) ?? 'nothing'}`,
+  }),
   value: z.union([scalar, z.array(z.union([z.string(), z.number()]))]).optional(),
 });
 
@@ -124,9 +126,13 @@ const CheckSchema: z.ZodType<Check> = z.lazy(() =>
     }
     const schema =
       'all' in value
-        ? z.strictObject({ all: z.array(CheckSchema, { error: 'expected a list of checks' }).min(1) })
+        ? z.strictObject({
+            all: z.array(CheckSchema, { error: 'expected a list of checks' }).min(1, 'expected at least one check'),
+          })
         : 'any' in value
-          ? z.strictObject({ any: z.array(CheckSchema, { error: 'expected a list of checks' }).min(1) })
+          ? z.strictObject({
+              any: z.array(CheckSchema, { error: 'expected a list of checks' }).min(1, 'expected at least one check'),
+            })
           : FactCheckSchema;
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data as Check;
@@ -385,6 +391,9 @@ function formatPath(path: readonly PropertyKey[]): string {
 function issueMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}; expected only the keys the format documents`;
+  }
+  if (issue.code === 'invalid_type' && issue.path.length === 0) {
+    return 'expected a scorecard: a mapping with id, title, owner, levels and rules (see the scorecard format in the README)';
   }
   if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
     return `expected ${issue.expected}`;

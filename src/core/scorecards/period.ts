@@ -45,3 +45,13 @@ export function periodsEnding(period: string, count: number): string[] {
 export function dayOf(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
+
+/**
+ * Where `period` lies against the week of `now`: `current`, `past` or `future`. Throws `InputError` for text that is
+ * not an ISO week (see `periodStart`).
+ */
+export function periodTense(period: string, now: Date): 'past' | 'current' | 'future' {
+  const start = periodStart(period).getTime();
+  const current = periodStart(periodOf(now)).getTime();
+  return start < current ? 'past' : start > current ? 'future' : 'current';
+}
