@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+const ext = process.argv[3] === 'ext' ? { extensions: { pg_trgm, vector } } : {};
+const c0 = process.cpuUsage(); const t0 = performance.now();
+const db = await PGlite.create({ dataDir: process.argv[2], ...ext });
+const c1 = process.cpuUsage(c0); const t1 = performance.now();
+await db.query('select count(*) from pg_class');
+const c2 = process.cpuUsage(c0);
+await db.close();
+const c3 = process.cpuUsage(c0);
+console.log(process.argv[3] ?? 'noext', 'create cpu', ((c1.user+c1.system)/1000).toFixed(0), 'wall', (t1-t0).toFixed(0), 'query', ((c2.user+c2.system-c1.user-c1.system)/1000).toFixed(0), 'close', ((c3.user+c3.system-c2.user-c2.system)/1000).toFixed(0));
