@@ -1,8 +1,8 @@
 // Builds and caches esbuild bundles of the TypeScript sources (`bin/wayfinder.js` runs the CLI from one; the
 // benchmark runs its servers from one, so they are measured as users run them).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, extname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -10,16 +10,21 @@ const cache = join(root, 'node_modules', '.cache', 'wayfinder');
 
 /**
  * The file URL of a bundle of `entry` (a path relative to the repository root, e.g. `src/cli.ts`) for the sources as
- * they are now, built when missing: `node_modules/.cache/wayfinder/<name>-<hash>.mjs`, where the hash covers every
- * file under `folders` (path, size, modification time). Packages stay imports of node_modules. Source maps are inline,
+ * they are now, built when missing: `node_modules/.cache/wayfinder/<name>-<hash>/<entry>.mjs`, where the hash covers
+ * every file under `folders` (path, size, modification time). Packages stay imports of node_modules. Code the entry
+ * reaches only through `await import()` is split into chunks beside it (esbuild's `splitting`), so a command loads
+ * only the packages it uses: `catalog import` never loads Bolt, octokit or the chart renderer. Source maps are inline,
  * so with `process.setSourceMapsEnabled(true)` stack traces point into the `.ts` files.
  */
 export async function bundle(entry, { name, folders = ['src'] }) {
-  const file = join(cache, `${name}-${sourcesHash(folders)}.mjs`);
+  const dir = join(cache, `${name}-${sourcesHash(folders)}`);
+  const file = join(dir, `${basename(entry, extname(entry))}.mjs`);
   try {
+    // Marks the bundle used (removeStaleBundles keeps it a day from now).
+    utimesSync(dir, new Date(), new Date());
     statSync(file);
   } catch {
-    await build(join(root, entry), name, file);
+    await build(join(root, entry), name, dir);
   }
   return pathToFileURL(file).href;
 }
@@ -37,29 +42,55 @@ function sourcesHash(folders) {
 }
 
 /**
- * Writes the bundle beside its final name and moves it into place in one rename, so processes started together never
- * read a half-written bundle. Older bundles of the same name are removed.
+ * Writes the bundle's files into a folder beside its final name and moves the folder into place in one rename, so
+ * processes started together never read a half-written bundle (the one that loses the race removes its copy).
  */
-async function build(entry, name, file) {
+async function build(entry, name, dir) {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],
     bundle: true,
+    splitting: true,
     packages: 'external',
     platform: 'node',
     format: 'esm',
     target: 'node20',
     sourcemap: 'inline',
     write: false,
-    outfile: file,
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
     logLevel: 'error',
   });
   await esbuild.stop();
   mkdirSync(cache, { recursive: true });
-  for (const old of readdirSync(cache)) {
-    if (old.startsWith(`${name}-`) && old.endsWith('.mjs')) rmSync(join(cache, old), { force: true });
+  const partial = `${dir}.${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial);
+  for (const output of result.outputFiles) writeFileSync(join(partial, relative(dir, output.path)), output.contents);
+  removeStaleBundles(name, dir);
+  try {
+    renameSync(partial, dir);
+  } catch {
+    // Another process put the same bundle in place first.
+    rmSync(partial, { recursive: true, force: true });
   }
-  const partial = `${file}.${process.pid}`;
-  writeFileSync(partial, result.outputFiles[0].contents);
-  renameSync(partial, file);
+}
+
+/**
+ * A running server may still import chunks of the bundle it started from (a command's code loads when first used), so a
+ * bundle is kept a day after the last process started from it.
+ */
+const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** Removes the bundles of `name` other than `dir` unused for a day, and any a crashed build left half-written. */
+function removeStaleBundles(name, dir) {
+  for (const entry of readdirSync(cache)) {
+    const path = join(cache, entry);
+    if (!entry.startsWith(`${name}-`) || path === dir) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_AFTER_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Removed by another process meanwhile.
+    }
+  }
 }

@@ -58,7 +58,6 @@ import {
   refreshGitHubDocs,
   startWayfinder,
 } from './main.ts';
-import { observedSync } from './metrics.ts';
 import { packagePath } from './paths.ts';
 import { formatRequest, formatRequestList } from './requests/format.ts';
 import { collectGitHubFacts, describeFactsSummary } from './scorecards/collect-facts.ts';
@@ -69,7 +68,7 @@ import { formatScorecardProblem, formatScorecardWarning, loadScorecards } from '
 import { formatDigestStatus, formatEvaluation } from './scorecards/report.ts';
 import { renderSlackMessage } from './slack/render/message.ts';
 import { StartupError } from './startup.ts';
-import { ScaffolderTemplateEngine } from './templates/engine.ts';
+import type { ScaffolderTemplateEngine } from './templates/engine.ts';
 import { formatParameterErrors, formatPlan, formatTemplateList, parseSetValues } from './templates/format.ts';
 import { TemplateLoadError } from './templates/load-problems.ts';
 import { findTemplateAt } from './templates/template-sources.ts';
@@ -420,6 +419,7 @@ function addTemplateCommands(program: Command, setExitCode: (code: number) => vo
     )
     .argument('<path...>', 'template.yaml files, or the folders holding them')
     .action(async (given: string[]) => {
+      const { ScaffolderTemplateEngine } = await import('./templates/engine.ts');
       const engine = new ScaffolderTemplateEngine({ workspaceRoot: tmpdir() });
       let failed = 0;
       for (const one of given) {
@@ -720,7 +720,7 @@ async function digestRunCommand(
   }
   const wayfinder = await openWayfinder({ ...config, loadDemo: false }, logger);
   try {
-    const deps = digestDependenciesFor(wayfinder, config, logger);
+    const deps = await digestDependenciesFor(wayfinder, config, logger);
     const teamRef = options.team && teamRefOf(options.team);
     if (
       teamRef &&
@@ -928,6 +928,7 @@ async function syncCommand(force: boolean, config: Config, logger: Logger): Prom
     const github = wayfinder.github;
     if (!github) throw new Error('GitHub is configured but the sync was not created.');
     const bar = createProgressBar({ stream: process.stderr, label: `Syncing ${config.github.org}` });
+    const { observedSync } = await import('./metrics.ts');
     const summary = await observedSync(undefined, 'cli', () =>
       github.syncOrganisation({ force, onProgress: (progress) => bar.update(progress) }),
     );

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { createBackground } from './background.ts';
 import { type Config, type GitHubConfig, hasInbound } from './config.ts';
 import { answerCommandLine, commandNamed } from './core/commands/index.ts';
@@ -18,6 +18,7 @@ import type { ProvisionServices } from './core/commands/types.ts';
 import type { CatalogRefresher } from './core/ports/catalog-refresher.ts';
 import type { CatalogStore } from './core/ports/catalog-store.ts';
 import type { ConditionalCache } from './core/ports/conditional-cache.ts';
+import type { DigestPoster } from './core/ports/digest-poster.ts';
 import type { GitHubGateway } from './core/ports/github-gateway.ts';
 import type { ProcessedEventLog } from './core/ports/processed-event-log.ts';
 import type { ScorecardSource } from './core/ports/scorecard-source.ts';
@@ -37,9 +38,6 @@ import { pingDatabase } from './db/health.ts';
 import { formatGitHubDocsSummary, GitHubDocs } from './docs/github-docs.ts';
 import { createDocs, type Docs, indexDemoDocsLogged, removeDemoDocs } from './docs/services.ts';
 import { InMemoryConditionalCache } from './github/InMemoryConditionalCache.ts';
-import { OctokitGitHubGateway } from './github/OctokitGitHubGateway.ts';
-import { OctokitGitHubProvisioner } from './github/OctokitGitHubProvisioner.ts';
-import { createOctokit } from './github/octokit.ts';
 import { createGitHubWebhookRoute, GITHUB_WEBHOOK_PATH } from './github/webhook-route.ts';
 import { createHttpServer, describeError, type HttpServer } from './http/server.ts';
 import { createCatalogRefresher } from './ingestion/catalog-refresher.ts';
@@ -51,14 +49,7 @@ import { createCatalogSyncJob } from './jobs/catalog-sync.ts';
 import { createOrphanPurgeJob } from './jobs/orphan-purge.ts';
 import { ORPHAN_PURGE_CRON, previousFire, type ScheduledJob, startSchedule } from './jobs/schedule.ts';
 import type { Logger } from './logger.ts';
-import {
-  countingErrors,
-  createMetrics,
-  createMetricsRoute,
-  METRICS_PATH,
-  type Metrics,
-  observedSync,
-} from './metrics.ts';
+import type { Metrics } from './metrics.ts';
 import { packagePath } from './paths.ts';
 import { createRequestSystem, type RequestSystem, silentNotifier } from './requests/system.ts';
 import { collectGitHubFacts, describeFactsSummary } from './scorecards/collect-facts.ts';
@@ -67,12 +58,10 @@ import type { DigestDependencies } from './scorecards/digest-run.ts';
 import { formatScorecardProblem, formatScorecardWarning, loadScorecards } from './scorecards/load.ts';
 import { createPacer } from './scorecards/pacer.ts';
 import { createScorecardSource } from './scorecards/scorecard-source.ts';
-import { createSlackApp } from './slack/app.ts';
 import { createSlackChannelNotifier } from './slack/channel-notifier.ts';
-import { createSlackDigestPoster } from './slack/digest-poster.ts';
 import { createSlackRequestNotifier } from './slack/request-notifier.ts';
 import { describeDatabaseFailure, StartupError } from './startup.ts';
-import { ScaffolderTemplateEngine } from './templates/engine.ts';
+import type { ScaffolderTemplateEngine } from './templates/engine.ts';
 
 /** The demo organisation's catalog, loaded into an empty catalog when `WAYFINDER_DEMO` allows. */
 export const DEMO_CATALOG = packagePath('demo', 'catalog');
@@ -230,6 +219,7 @@ export async function createGitHubGateway(opts: {
   cache: ConditionalCache;
   logger: Logger;
 }): Promise<GitHubGateway> {
+  const { OctokitGitHubGateway } = await import('./github/OctokitGitHubGateway.ts');
   return new OctokitGitHubGateway({ octokit: await createGitHubClient(opts.config, opts.logger), cache: opts.cache });
 }
 
@@ -246,6 +236,9 @@ export async function createTemplateEngine(opts: {
   const { config, store, logger } = opts;
   const github = config.github;
   const octokit = github && (await createGitHubClient(github, logger));
+  const { ScaffolderTemplateEngine } = await import('./templates/engine.ts');
+  const { OctokitGitHubProvisioner } = await import('./github/OctokitGitHubProvisioner.ts');
+  const { OctokitGitHubGateway } = await import('./github/OctokitGitHubGateway.ts');
   return new ScaffolderTemplateEngine({
     templatesDir: config.templates.dir,
     store,
@@ -323,9 +316,7 @@ export async function openRequests(opts: {
   const { wayfinder, config, logger } = opts;
   const engine = opts.engine ?? (await createTemplateEngine({ config, store: wayfinder.store, logger }));
   const background = createBackground(logger);
-  const client =
-    config.slack &&
-    new WebClient(config.slack.botToken, { ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}) });
+  const client = config.slack && (await createSlackWebClient(config.slack));
   const system = createRequestSystem({
     db: wayfinder.database.db,
     engine,
@@ -358,6 +349,15 @@ export async function openRequests(opts: {
   };
 }
 
+/**
+ * Slack's Web API client for the bot token (and SLACK_API_URL). Bolt, the Web API client and octokit are imported
+ * where first used, so that commands which need none of them (`catalog import`, `run`) start without loading them.
+ */
+async function createSlackWebClient(slack: NonNullable<Config['slack']>): Promise<WebClient> {
+  const { WebClient } = await import('@slack/web-api');
+  return new WebClient(slack.botToken, { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}) });
+}
+
 async function createGitHubClient(config: GitHubConfig, logger: Logger) {
   const auth =
     config.auth.type === 'token'
@@ -370,6 +370,7 @@ async function createGitHubClient(config: GitHubConfig, logger: Logger) {
               ? config.auth.privateKey.pem
               : await readFile(config.auth.privateKey.file, 'utf8'),
         };
+  const { createOctokit } = await import('./github/octokit.ts');
   return createOctokit({
     auth,
     logger,
@@ -418,12 +419,15 @@ export async function serveWayfinder(
   opts: ServeOptions = {},
 ): Promise<RunningServer> {
   limitHeapGrowth(config.http.heapGrowthPercent);
+  const { countingErrors, createMetrics, createMetricsRoute, METRICS_PATH, observedSync } = await import(
+    './metrics.ts'
+  );
   const metrics = opts.metrics ?? createMetrics({ defaultMetrics: false });
   const logger = opts.metrics ? baseLogger : countingErrors(baseLogger, metrics);
   metrics.watchDatabase(wayfinder.database);
   const requests = await openRequests({ wayfinder, config, logger });
   const slack = config.slack
-    ? createSlackApp({
+    ? (await import('./slack/app.ts')).createSlackApp({
         ...config.slack,
         services: {
           store: wayfinder.store,
@@ -442,13 +446,7 @@ export async function serveWayfinder(
       })
     : undefined;
   // New catalog errors go to the owning team's channel when Slack is set up; without it they wait in /wayfinder errors.
-  const notifier =
-    config.slack &&
-    createSlackChannelNotifier({
-      client: new WebClient(config.slack.botToken, {
-        ...(config.slack.apiUrl ? { slackApiUrl: config.slack.apiUrl } : {}),
-      }),
-    });
+  const notifier = config.slack && createSlackChannelNotifier({ client: await createSlackWebClient(config.slack) });
   const notify =
     notifier &&
     (async (summary: SyncSummary) => {
@@ -564,7 +562,7 @@ export async function serveWayfinder(
   // The weekly digest posts to Slack's team channels: only with Slack configured.
   const digest = config.slack && { name: 'scorecard-digest', cron: config.scorecards.digestCron };
   if (digest) {
-    jobs.push({ ...digest, run: createDigestJob(digestDependenciesFor(wayfinder, config, logger, holder)) });
+    jobs.push({ ...digest, run: createDigestJob(await digestDependenciesFor(wayfinder, config, logger, holder)) });
   }
   let schedule: ReturnType<typeof startSchedule>;
   try {
@@ -626,23 +624,28 @@ export async function serveWayfinder(
  * The digest's dependencies: its own Slack client (the poster), paced at `WAYFINDER_DIGEST_RATE`, charts rendered to
  * PNG. Without Slack (a dry run) the poster refuses to post.
  */
-export function digestDependenciesFor(
+export async function digestDependenciesFor(
   wayfinder: Wayfinder,
   config: Config,
   logger: Logger,
   holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-): DigestDependencies {
+): Promise<DigestDependencies> {
   const slack = config.slack;
+  const poster: DigestPoster = slack
+    ? (await import('./slack/digest-poster.ts')).createSlackDigestPoster({
+        token: slack.botToken,
+        logger,
+        ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}),
+      })
+    : {
+        post: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),
+        findPosted: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),
+      };
   return {
     scorecards: wayfinder.scorecards.scorecards(),
     store: wayfinder.scorecardStore,
     deliveries: new DrizzleDigestDeliveries({ db: wayfinder.database.db }),
-    poster: slack
-      ? createSlackDigestPoster({ token: slack.botToken, logger, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}) })
-      : {
-          post: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),
-          findPosted: () => Promise.reject(new Error('Slack is not configured (SLACK_BOT_TOKEN).')),
-        },
+    poster,
     pacer: createPacer({ perSecond: config.scorecards.postsPerSecond }),
     holder,
     ...(config.scorecards.orgChannel ? { orgChannel: config.scorecards.orgChannel } : {}),
@@ -664,6 +667,7 @@ export interface RunningWayfinder extends RunningServer {
  * person can fix (port, database) throw a `StartupError` with a one-line message.
  */
 export async function startWayfinder(config: Config, baseLogger: Logger): Promise<RunningWayfinder> {
+  const { countingErrors, createMetrics } = await import('./metrics.ts');
   const metrics = createMetrics();
   const logger = countingErrors(baseLogger, metrics);
   const server = createHttpServer({ routes: [], logger, onServed: (request) => metrics.observeRequest(request) });

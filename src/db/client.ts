@@ -2,18 +2,14 @@
  * Opens the catalog database: an embedded PGlite (on disk or in memory) or a Postgres server through `pg`.
  * Both run the same schema and migrations and are used through the same drizzle type, `Db`.
  * Nothing here is a module-level singleton: the wiring creates one `Database` and passes it down (STYLE.md rule 3).
+ * Each driver is imported when a database of its kind is opened, so a process loads only the one it uses.
  */
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { vector } from '@electric-sql/pglite-pgvector';
 import type { Logger as DrizzleLogger } from 'drizzle-orm';
-import { drizzle as drizzleNodePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
-import { drizzle as drizzlePglite, type PgliteDatabase } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import pg from 'pg';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import type pg from 'pg';
 import { InputError } from '../core/errors.ts';
 import { packagePath } from '../paths.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
@@ -119,11 +115,13 @@ function queryLogger(onQuery: ((query: string) => void) | undefined): DrizzleLog
   return onQuery ? { logQuery: (query) => onQuery(query) } : undefined;
 }
 
-function createPostgresDatabase(
+async function createPostgresDatabase(
   url: string,
   logger: DrizzleLogger | undefined,
   onIdleConnectionError?: (error: Error) => void,
-): Database {
+): Promise<Database> {
+  const { default: pg } = await import('pg');
+  const { drizzle: drizzleNodePg } = await import('drizzle-orm/node-postgres');
   const pool = new pg.Pool({
     connectionString: url,
     max: POOL_MAX,
@@ -152,6 +150,10 @@ async function createPgliteDatabase(
   lock?: DataDirLock,
   loadDataDir?: Blob,
 ): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  const { vector } = await import('@electric-sql/pglite-pgvector');
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const client = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     ...(loadDataDir ? { loadDataDir } : {}),
@@ -181,6 +183,7 @@ async function createPgliteDatabase(
 export async function migrateDatabase(database: Database): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_FOLDER };
   if (database.dialect === 'pglite') {
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
     await migratePglite(database.db as unknown as PgliteDatabase<typeof schema>, config);
     await rebuildMissingDerived(database.db);
     return;
@@ -188,6 +191,8 @@ export async function migrateDatabase(database: Database): Promise<void> {
 
   // drizzle keeps the driver's client on `$client`: here, the pool.
   const pool = (database.db as unknown as NodePgDatabase<typeof schema> & { $client: pg.Pool }).$client;
+  const { drizzle: drizzleNodePg } = await import('drizzle-orm/node-postgres');
+  const { migrate: migrateNodePg } = await import('drizzle-orm/node-postgres/migrator');
   const connection = await pool.connect();
   try {
     await connection.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
