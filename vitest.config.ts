@@ -12,5 +12,8 @@ export default defineConfig({
     // Vitest's default (one worker fewer than the cores) runs files one at a time on a 2-core machine, while many
     // of them mostly wait on the Wayfinder processes they start: two at a time halves the suite there.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Worker threads rather than a process per test file: the in-process files take about 40% less CPU (measured on
+    // test/core and test/db: 106 s against 175 s of user and system time). Tests that need a process start one.
+    pool: 'threads',
   },
 });
