@@ -99,7 +99,7 @@ describe('the wayfinder program', () => {
       templates: 'list, validate or preview',
       scorecards: 'validate, evaluate or facts',
       digest: 'run or status',
-      docs: 'index or status',
+      docs: 'index, status or forget',
     };
     for (const [group, names] of Object.entries(expected)) {
       const refused = await parse([group, 'nosuch']);
