@@ -34,6 +34,13 @@ async function write(relative: string, text: string) {
   await writeFile(path.join(dir, relative), text);
 }
 
+/** The folder's source as `wayfinder docs index <dir> --entity payments-api` would record it. */
+const PAYMENTS_SOURCE = {
+  key: 'test:payments',
+  entityRef: 'component:default/payments-api',
+  baseUrl: 'https://github.com/acme/payments-api/blob/main/docs',
+};
+
 describe('indexDocs', () => {
   it('indexes a folder: chunks linked to the page and heading anchor, found by full-text search', async () => {
     await write('docs/runbooks/deploy.md', DEPLOY);
@@ -42,11 +49,7 @@ describe('indexDocs', () => {
     const { files } = await readLocalDocs(dir);
     const summary = await indexDocs({
       store,
-      source: {
-        key: 'test:payments',
-        entityRef: 'component:default/payments-api',
-        baseUrl: 'https://github.com/acme/payments-api/blob/main/docs',
-      },
+      source: PAYMENTS_SOURCE,
       files,
     });
     expect(summary.files).toEqual({ indexed: 1, unchanged: 0, removed: 0 });
@@ -65,11 +68,7 @@ describe('indexDocs', () => {
     statements.length = 0;
     const summary = await indexDocs({
       store,
-      source: {
-        key: 'test:payments',
-        entityRef: 'component:default/payments-api',
-        baseUrl: 'https://github.com/acme/payments-api/blob/main/docs',
-      },
+      source: PAYMENTS_SOURCE,
       files,
     });
     expect(summary.files).toEqual({ indexed: 0, unchanged: 1, removed: 0 });
