@@ -34,6 +34,11 @@ import { numberLiteral, textArray } from '../sql-fragments.ts';
 export const ENOUGH = 100;
 /** Chunks of the last tier added to the pool that `ts_rank` orders. */
 export const POOL = 300;
+/**
+ * How many of the pool's best by `ts_rank` are counted for the question's words they hold (one tsquery match per
+ * word each): counting the whole pool tripled keyword search's p50 at 100,000 chunks (10.6 → 36.9 ms).
+ */
+export const HELD_POOL = 60;
 /** The pool the exact vector fallback scores. */
 export const VECTOR_POOL = 500;
 /** Chunks whose headings hold the question's words, added to every pool. */
@@ -203,12 +208,17 @@ export async function searchDocsLexical(db: Db, opts: DocSearchFilter & { text: 
     scope: scopeFilter(opts.scope),
     size: POOL,
     statement: (ctes) => sql`
-      with ${ctes}, top as (
-        select ${HIT_COLUMNS}, c.search, ts_rank(c.search, ${any}::tsquery) as rank,
-          (select count(*) from unnest(${quoted}) as l where c.search @@ l::tsquery)::int as held
+      with ${ctes}, ranked as (
+        select c.id, c.search, ts_rank(c.search, ${any}::tsquery) as rank
         from doc_chunks c
         where c.id in (select id from pool)
-        order by held desc, rank desc, c.id
+        order by rank desc, c.id
+        limit ${numberLiteral(HELD_POOL)}
+      ), top as (
+        select ${HIT_COLUMNS}, r.search, r.rank,
+          (select count(*) from unnest(${quoted}) as l where r.search @@ l::tsquery)::int as held
+        from ranked r join doc_chunks c on c.id = r.id
+        order by held desc, r.rank desc, c.id
         limit ${numberLiteral(opts.limit)}
       )
       select top.id, top.title, top.heading_path, top.path, top.url, top.content, top.entity_ref,
