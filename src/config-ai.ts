@@ -9,6 +9,23 @@ const optionalText = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+/** An optional setting of digits only (`notDigits` otherwise), within `min` and `max`, each with its message. */
+function optionalWholeNumber(notDigits: string, bounds: { min: [number, string]; max: [number, string] }) {
+  return optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, notDigits)
+      .transform(Number)
+      .pipe(
+        z
+          .number()
+          .min(...bounds.min)
+          .max(...bounds.max),
+      )
+      .optional(),
+  );
+}
+
 /** Vector sizes of OpenAI's own embedding models, so that naming one is enough. */
 const KNOWN_DIMENSIONS: Readonly<Record<string, number>> = {
   'text-embedding-3-small': 1536,
@@ -20,23 +37,15 @@ export const aiEnv = {
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url({ error: 'expected a URL such as http://127.0.0.1:11434/v1' }).optional()),
   WAYFINDER_EMBEDDING_MODEL: optionalText,
-  WAYFINDER_EMBEDDING_DIMENSIONS: optionalText.pipe(
-    z
-      .string()
-      .regex(/^\d+$/, 'expected a whole number such as 1536')
-      .transform(Number)
-      .pipe(z.number().min(1, 'expected a whole number such as 1536').max(16_000, 'expected at most 16000'))
-      .optional(),
-  ),
+  WAYFINDER_EMBEDDING_DIMENSIONS: optionalWholeNumber('expected a whole number such as 1536', {
+    min: [1, 'expected a whole number such as 1536'],
+    max: [16_000, 'expected at most 16000'],
+  }),
   WAYFINDER_CHAT_MODEL: optionalText,
-  WAYFINDER_AI_TIMEOUT: optionalText.pipe(
-    z
-      .string()
-      .regex(/^\d+$/, 'expected a whole number of seconds such as 30')
-      .transform(Number)
-      .pipe(z.number().min(1, 'expected at least 1 second').max(600, 'expected at most 600 seconds'))
-      .optional(),
-  ),
+  WAYFINDER_AI_TIMEOUT: optionalWholeNumber('expected a whole number of seconds such as 30', {
+    min: [1, 'expected at least 1 second'],
+    max: [600, 'expected at most 600 seconds'],
+  }),
   WAYFINDER_DOCS_PRIVATE_REPOS: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
     .optional()
