@@ -52,7 +52,7 @@ function word(random: () => number): string {
   return VOCABULARY[Math.floor(VOCABULARY.length * random() ** 2)] ?? 'deploy0';
 }
 
-function sentence(random: () => number, words: number): string {
+export function sentence(random: () => number, words: number): string {
   return Array.from({ length: words }, () => word(random)).join(' ');
 }
 
@@ -162,7 +162,7 @@ export async function benchDocs(opts: {
   }
 }
 
-async function loadChunks(database: Database, count: number, random: () => number): Promise<void> {
+export async function loadChunks(database: Database, count: number, random: () => number): Promise<void> {
   const files = Math.ceil(count / 10);
   await database.db.insert(docSources).values({ key: 'bench:load', baseUrl: 'https://docs.example/' });
   for (let start = 0; start < files; start += INSERT_BATCH) {

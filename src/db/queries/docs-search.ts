@@ -7,11 +7,14 @@
  * which rewards those holding them in a heading. `ts_rank` scores each row it is given (reading its stored tsvector), so
  * it is given a bounded pool, never every chunk that holds a common word (at 100,000 chunks, "deploy" may match most):
  * the pool is found with the GIN index by "at least k of the n words", k from n down (Elasticsearch's
- * `minimum_should_match`, relaxed step by step): the first k whose chunks number at least `ENOUGH` ends the search,
+ * `minimum_should_match`, relaxed step by step): the first k whose chunks number at least `enough` ends the search,
  * and the pool is every chunk of the stricter tiers plus up to `POOL` of that tier's (for "any word", up to an equal
- * share of `POOL`, at least `ENOUGH`, of each word's chunks). Where fewer than `ENOUGH`
+ * share of `POOL`, at least `enough`, of each word's chunks). Where fewer than `enough`
  * chunks hold any of the words (small doc sets), the pool is all of them, and the ranking is exactly `ts_rank` over
- * every match.
+ * every match. For keyword search `enough` is the number of hits asked for: chunks of a looser tier hold fewer words,
+ * so they rank below every chunk of the stricter ones and could not make the list (relaxing further cost a second
+ * statement whose "at least k of n" bitmap alone took 8 ms at 100,000 chunks). The exact vector fallback re-ranks its
+ * pool by similarity instead, so it relaxes until `ENOUGH` chunks.
  *
  * Headings weigh most in the ranking, so a chunk whose headings hold the words must not be cut from the pool by the
  * caps (a tier's `POOL` chunks are taken in no particular order; a chunk matching one word in its heading is in no
@@ -30,7 +33,7 @@ import type { DocChunkHit, DocSearchFilter } from '../../core/ports/docs-index-s
 import type { Db } from '../drizzle-db.ts';
 import { numberLiteral, textArray } from '../sql-fragments.ts';
 
-/** A tier with at least this many chunks ends the relaxation. */
+/** A tier with at least this many chunks ends the relaxation of the exact vector fallback's pool. */
 export const ENOUGH = 100;
 /** Chunks of the last tier added to the pool that `ts_rank` orders. */
 export const POOL = 300;
@@ -67,15 +70,15 @@ async function lexemesOf(db: Db, text: string): Promise<string[]> {
 }
 
 /**
- * Runs `statement` over the pool (see the module's comment) for k = n, n - 1, … until a tier holds `ENOUGH` chunks
+ * Runs `statement` over the pool (see the module's comment) for k = n, n - 1, … until a tier holds `enough` chunks
  * or k = 1, and returns the rows of that run. `statement` is given the CTEs that end with `pool(id)` and
- * `tier_hits(n)` (the tier's chunks, counted up to `ENOUGH`): each run both measures its tier and ranks its pool, so
+ * `tier_hits(n)` (the tier's chunks, counted up to `enough`): each run both measures its tier and ranks its pool, so
  * the common case (the first tier holds enough) is one statement, and a run whose tier proves too small ranks fewer
- * than `ENOUGH` rows.
+ * than `enough` rows.
  */
 async function overPool<Row extends Record<string, unknown>>(
   db: Db,
-  opts: { lexemes: readonly string[]; scope: SQL; size: number; statement: (ctes: SQL) => SQL },
+  opts: { lexemes: readonly string[]; scope: SQL; size: number; enough: number; statement: (ctes: SQL) => SQL },
 ): Promise<Row[]> {
   const { lexemes, scope } = opts;
   let stricter: string | undefined;
@@ -90,7 +93,7 @@ async function overPool<Row extends Record<string, unknown>>(
     if (last) {
       // "Any word": up to an equal share of the pool for each word, so that a rare word's chunks are not crowded out
       // by a common word's (an arbitrary `size` of the OR would be mostly the common word's).
-      const share = numberLiteral(Math.max(ENOUGH, Math.ceil(opts.size / lexemes.length)));
+      const share = numberLiteral(Math.max(opts.enough, Math.ceil(opts.size / lexemes.length)));
       lexemes.forEach((lexeme, index) => {
         const name = `word${index}`;
         ctes.push(matching(name, quoteLexeme(lexeme), scope));
@@ -103,7 +106,7 @@ async function overPool<Row extends Record<string, unknown>>(
       ctes.push(matching('tier', atLeast(lexemes, k), scope));
       parts.push(sql`select id from (select id from tier limit ${numberLiteral(opts.size)}) as capped`);
       ctes.push(
-        sql`tier_hits as (select count(*)::int as n from (select 1 from tier limit ${numberLiteral(ENOUGH)}) as s)`,
+        sql`tier_hits as (select count(*)::int as n from (select 1 from tier limit ${numberLiteral(opts.enough)}) as s)`,
       );
     }
     ctes.push(headingPool(lexemes, scope));
@@ -111,7 +114,7 @@ async function overPool<Row extends Record<string, unknown>>(
     ctes.push(sql`pool as (${sql.join(parts, sql` union `)})`);
     const result = await db.execute<Row & { tier_hits: number }>(opts.statement(sql.join(ctes, sql`, `)));
     const hits = result.rows[0]?.tier_hits ?? 0;
-    if (hits >= ENOUGH || last) return result.rows;
+    if (hits >= opts.enough || last) return result.rows;
     if (hits > 0) stricter = atLeast(lexemes, k);
   }
   return [];
@@ -207,6 +210,7 @@ export async function searchDocsLexical(db: Db, opts: DocSearchFilter & { text: 
     lexemes,
     scope: scopeFilter(opts.scope),
     size: POOL,
+    enough: Math.max(1, opts.limit),
     statement: (ctes) => sql`
       with ${ctes}, ranked as (
         select c.id, c.search, ts_rank(c.search, ${any}::tsquery) as rank
@@ -309,6 +313,7 @@ export async function searchDocsVector(
     lexemes,
     scope,
     size: VECTOR_POOL,
+    enough: ENOUGH,
     statement: (ctes) => sql`
       with ${ctes}
       ${select(sql`, (select n from tier_hits) as tier_hits`)} and c.id in (select id from pool)
