@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHubApi, startFakeGitHubApi } from './fakes/github-api.ts';
 import { FAKE_TEAM_ID, type FakeSlackApi, startFakeSlackApi } from './fakes/slack-api.ts';
 import { type FakeSocketMode, startFakeSocketMode } from './fakes/slack-socket-mode.ts';
-import { CHILD_PROCESS_TIMEOUT_MS, CLI, REPO_ROOT as ROOT, runWayfinder } from './helpers/cli.ts';
+import { CHILD_PROCESS_TIMEOUT_MS, REPO_ROOT as ROOT, runWayfinder, wayfinderArgv } from './helpers/cli.ts';
 import { createIsolatedDatabaseEnv } from './helpers/database.ts';
 import { deliverGitHubWebhook, pushPayload } from './helpers/github-webhooks.ts';
 
@@ -45,7 +45,7 @@ interface Started {
 
 /** Starts `wayfinder start` and resolves once it logs where it listens. */
 async function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [CLI, 'start'], {
+  const child = spawn(process.execPath, wayfinderArgv(['start']), {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHILD_PROCESS_TIMEOUT_MS, CLI, exited, REPO_ROOT } from '../helpers/cli.ts';
+import { CHILD_PROCESS_TIMEOUT_MS, exited, REPO_ROOT, wayfinderArgv } from '../helpers/cli.ts';
 import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
 
 let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
@@ -17,7 +17,7 @@ afterEach(() => isolated.remove());
 
 /** Runs the console with `lines` typed, then Ctrl-D; resolves with what it printed and its exit code. */
 async function consoleSession(lines: readonly string[]): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(process.execPath, [CLI, 'console'], {
+  const child = spawn(process.execPath, wayfinderArgv(['console']), {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...isolated.env },
     cwd: REPO_ROOT,
   });

@@ -6,7 +6,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
-import { CHILD_PROCESS_TIMEOUT_MS, CLI, exited, REPO_ROOT, runWayfinder } from '../helpers/cli.ts';
+import { CHILD_PROCESS_TIMEOUT_MS, exited, REPO_ROOT, runWayfinder, wayfinderArgv } from '../helpers/cli.ts';
 import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/catalog/cli', import.meta.url));
@@ -25,7 +25,7 @@ const wayfinder = (args: string[], env: Record<string, string> = {}) =>
 
 /** A long-running Wayfinder process on the same database: the console, ready once it has greeted. */
 async function startConsole(): Promise<{ child: ChildProcessWithoutNullStreams; ask(line: string): Promise<string> }> {
-  const child = spawn(process.execPath, [CLI, 'console'], {
+  const child = spawn(process.execPath, wayfinderArgv(['console']), {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...isolated.env },
     cwd: REPO_ROOT,
   });

@@ -8,6 +8,19 @@ import { fileURLToPath } from 'node:url';
 export const CLI = fileURLToPath(new URL('../../bin/wayfinder.js', import.meta.url));
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * V8 flags for the processes tests start: `--liftoff-only` keeps PGlite's WebAssembly on V8's baseline compiler. A
+ * test's process lives seconds, and the optimising tier's background compilation cost it about 1 s of CPU it never
+ * earned back (`catalog import` of the demo catalog: 2.7 s against 1.7 s of CPU; the whole of
+ * test/cli/catalog.test.ts: 84 s against 62 s). Compiler tiers change speed only, never behaviour.
+ */
+export const TEST_NODE_FLAGS: readonly string[] = ['--liftoff-only'];
+
+/** The arguments of `node` (`process.execPath`) running `wayfinder <args>` as the tests do. */
+export function wayfinderArgv(args: readonly string[]): string[] {
+  return [...TEST_NODE_FLAGS, CLI, ...args];
+}
+
 /** Each test starts Wayfinder processes; on a busy 2-core machine one takes seconds to start. */
 export const CHILD_PROCESS_TIMEOUT_MS = 90_000;
 
@@ -26,7 +39,7 @@ export function runWayfinder(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [CLI, ...args],
+      wayfinderArgv(args),
       {
         env: { PATH: process.env.PATH ?? '', ...opts.env },
         cwd: opts.cwd ?? REPO_ROOT,

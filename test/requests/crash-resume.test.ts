@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
-import { CLI, REPO_ROOT } from '../helpers/cli.ts';
+import { REPO_ROOT, wayfinderArgv } from '../helpers/cli.ts';
 import { createIsolatedDatabaseEnv, openIsolatedDatabase } from '../helpers/database.ts';
 import {
   createRequestTestbed,
@@ -33,7 +33,7 @@ afterAll(async () => {
 const openDatabase = () => openIsolatedDatabase(isolated.env);
 
 function startWorker(): { child: ChildProcess; exited: Promise<number | null>; stderr: () => string } {
-  const child = spawn(process.execPath, [CLI, 'requests', 'work', '--take-over'], {
+  const child = spawn(process.execPath, wayfinderArgv(['requests', 'work', '--take-over']), {
     env: { PATH: process.env.PATH ?? '', ...requestProcessEnv({ github, databaseEnv: isolated.env }) },
     cwd: REPO_ROOT,
   });

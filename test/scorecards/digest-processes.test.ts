@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
+import { TEST_NODE_FLAGS } from '../helpers/cli.ts';
 import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
 import { SHIPPED_SCORECARDS } from './setup.ts';
 
@@ -37,7 +38,7 @@ afterEach(async () => {
 });
 
 function replica(holder: string, extra: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', REPLICA], {
+  const child = spawn(process.execPath, [...TEST_NODE_FLAGS, '--import', 'tsx', REPLICA], {
     env: {
       PATH: process.env.PATH ?? '',
       ...isolated.env,
