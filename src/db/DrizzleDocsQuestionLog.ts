@@ -54,7 +54,7 @@ export class DrizzleDocsQuestionLog implements DocsQuestionLog {
     return rows.reverse().map((row) => ({ question: row.question, answer: row.answer ?? '' }));
   }
 
-  async vote(opts: { questionId: number; voter: string; helpful: boolean }): Promise<boolean> {
+  async vote(opts: { questionId: number; voter: string; helpful: boolean; at?: Date }): Promise<boolean> {
     const exists = await this.#db
       .select({ id: docQuestions.id })
       .from(docQuestions)
@@ -62,10 +62,11 @@ export class DrizzleDocsQuestionLog implements DocsQuestionLog {
     if (exists.length === 0) return false;
     await this.#db
       .insert(docFeedback)
-      .values({ questionId: opts.questionId, voter: opts.voter, helpful: opts.helpful })
+      .values({ questionId: opts.questionId, voter: opts.voter, helpful: opts.helpful, votedAt: opts.at ?? new Date() })
       .onConflictDoUpdate({
         target: [docFeedback.questionId, docFeedback.voter],
-        set: { helpful: opts.helpful, votedAt: sql`now()` },
+        set: { helpful: sql`excluded.helpful`, votedAt: sql`excluded.updated_at` },
+        setWhere: sql`${docFeedback.votedAt} <= excluded.updated_at`,
       });
     return true;
   }

@@ -71,6 +71,8 @@ export interface BlockActionInput {
   channelId?: string;
   /** Absent for buttons on the App Home, which carry a `view` instead. */
   responseUrl?: string;
+  /** When the button was clicked, as Slack gives it (`seconds.micro`). */
+  actionTs?: string;
 }
 
 export function blockActionsRequest(input: BlockActionInput, opts?: SignOptions): SlackRequest {
@@ -102,7 +104,7 @@ export function blockActionsRequest(input: BlockActionInput, opts?: SignOptions)
         block_id: 'b1',
         text: { type: 'plain_text', text: 'Button' },
         value: input.value,
-        action_ts: '1700000000.000002',
+        action_ts: input.actionTs ?? '1700000000.000002',
       },
     ],
   };

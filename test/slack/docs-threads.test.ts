@@ -227,14 +227,23 @@ describe('docs questions in Slack', () => {
   it('stores Helpful / Not helpful, the last vote of a person counting, and counts them in the status', async () => {
     const questionId = feedbackValue(mentionAnswerBlocks);
     expect(questionId).toMatch(/^\d+$/);
-    const click = (actionId: string, userId: string) =>
+    const click = (actionId: string, userId: string, actionTs: string) =>
       postToSlackEndpoint(
         testbed.base,
-        blockActionsRequest({ actionId, value: questionId, userId, responseUrl: slack.responseUrl(`vote-${userId}`) }),
+        blockActionsRequest({
+          actionId,
+          value: questionId,
+          userId,
+          actionTs,
+          responseUrl: slack.responseUrl(`vote-${userId}-${actionTs}`),
+        }),
       );
-    await click(DOCS_NOT_HELPFUL_ACTION, 'U0VOTER');
-    await click(DOCS_HELPFUL_ACTION, 'U0VOTER');
-    await click(DOCS_HELPFUL_ACTION, 'U0SECOND');
+    // Slack acks each click at once and the votes are written after: the second click may be written first.
+    await Promise.all([
+      click(DOCS_NOT_HELPFUL_ACTION, 'U0VOTER', '1710000100.000001'),
+      click(DOCS_HELPFUL_ACTION, 'U0VOTER', '1710000101.000001'),
+      click(DOCS_HELPFUL_ACTION, 'U0SECOND', '1710000100.000002'),
+    ]);
     await slack.waitFor(() =>
       slack.responses.filter((response) => response.id.startsWith('vote-')).length >= 3 ? true : undefined,
     );

@@ -12,6 +12,10 @@ export interface DocsQuestionLog {
   hasThread(opts: { threadKey: string }): Promise<boolean>;
   /** The thread's answered turns, oldest first, at most `limit` (the latest ones). */
   history(opts: { threadKey: string; limit: number }): Promise<DocsTurn[]>;
-  /** The last vote of a voter counts. False when the question id is unknown. */
-  vote(opts: { questionId: number; voter: string; helpful: boolean }): Promise<boolean>;
+  /**
+   * The last vote of a voter counts, by `at` (when they clicked; default now): a vote older than the one stored
+   * changes nothing, so two clicks delivered out of order, or written at once by two replicas, end as clicked. False
+   * when the question id is unknown.
+   */
+  vote(opts: { questionId: number; voter: string; helpful: boolean; at?: Date }): Promise<boolean>;
 }
