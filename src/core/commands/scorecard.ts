@@ -1,13 +1,16 @@
 /**
- * `/scorecard <entity | team | org> [--scorecard id] [--changes] [--offset N]`: an entity's level on each scorecard
- * that applies and the failing rules with how to fix them; a team's roll-up over what it and its sub-teams own; the
- * org's level distribution per team. Levels are evaluated now from the catalog's current facts; "last week" is read
+ * `/scorecard <entity | team | org> [--scorecard id] [--changes] [--rules | --movers] [--offset N]`: an entity's level
+ * on each scorecard that applies and the failing rules with how to fix them; a team's roll-up over what it and its
+ * sub-teams own; the org's level distribution per team, its rules failing most (`--rules`) or the teams that moved
+ * most since last week (`--movers`). Levels are evaluated now from the catalog's current facts; "last week" is read
  * from history.
  *
  * - A name shared by a Group and other entities (a team and a System both called `payments`) means the Group: teams
  *   are what people ask scorecards about. The answer names the others and how to ask for them (`system:payments`).
  * - Every list cut short ends with the command that shows the rest: a team's entities and the org's teams per
- *   scorecard page with `--scorecard <id> --offset N`, a team's changes since last week with `--changes --offset N`.
+ *   scorecard page with `--scorecard <id> --offset N`, a team's changes since last week with `--changes --offset N`,
+ *   the leadership digest's rules failing most with `org --scorecard <id> --rules --offset N` and its biggest movers
+ *   with `org --movers --offset N`.
  */
 
 import { z } from 'zod';
@@ -20,9 +23,14 @@ import {
   countsLine,
   distributionBlocks,
   entitiesCount,
+  failingRuleItems,
+  failingRulesCommand,
   fixItem,
   fixSpans,
+  MOVERS_COMMAND,
+  moverItems,
   OVERVIEW_LIST,
+  ofScorecards,
   PAGE_LIST,
   pagedList,
   scopeLine,
@@ -35,6 +43,7 @@ import { failingAt } from '../scorecards/evaluate.ts';
 import type { Scorecard } from '../scorecards/format.ts';
 import { periodBefore, periodOf } from '../scorecards/period.ts';
 import { levelCounts, levelName, type StoredResult, topFixes } from '../scorecards/results.ts';
+import { countOf } from '../text.ts';
 import type { Block, ListItem, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import { booleanFlag, offsetFlag, parseArgs, valueFlag } from './args.ts';
@@ -50,6 +59,8 @@ const FLAGS = {
     synopsis: '--scorecard id',
   }),
   changes: booleanFlag(),
+  rules: booleanFlag(),
+  movers: booleanFlag(),
   offset: offsetFlag,
 };
 
@@ -57,13 +68,15 @@ interface Options {
   /** Only this scorecard; set when `--scorecard` named a loaded one. */
   only?: Scorecard;
   changes: boolean;
+  /** Which of the org's lists: its teams per scorecard (`teams`, the default), `--rules` or `--movers`. */
+  orgList: 'teams' | 'rules' | 'movers';
   offset: number;
 }
 
 export const scorecardCommand: CommandDefinition = {
   name: 'scorecard',
   description: "Scorecard levels: an entity's with what to fix, a team's roll-up, or the org's per team.",
-  usage: '<entity | team | org> [--scorecard id] [--changes] [--offset N]',
+  usage: '<entity | team | org> [--scorecard id] [--changes] [--rules | --movers] [--offset N]',
   example: '/scorecard payments-api',
   async run(context, args) {
     const parsed = parseArgs(args, FLAGS, `/${this.name}`);
@@ -71,7 +84,8 @@ export const scorecardCommand: CommandDefinition = {
     if (!parsed.text) return usageAnswer(this.name, this.usage, this.example);
     const source = context.scorecards;
     if (!source || source.scorecards().length === 0) return notSetUp();
-    const { scorecard: id, changes, offset } = parsed.flags;
+    const { scorecard: id, changes, rules, movers, offset } = parsed.flags;
+    if (rules && movers) return inputProblemAnswer(this, '--rules and --movers are two lists of the org; give one.');
     const only = id === undefined ? undefined : source.scorecards().find((candidate) => candidate.id === id);
     if (id !== undefined && !only) {
       return inputProblemAnswer(
@@ -82,10 +96,19 @@ export const scorecardCommand: CommandDefinition = {
           .join(', ')}.`,
       );
     }
-    const options: Options = { ...(only ? { only } : {}), changes, offset: offset ?? 0 };
+    const orgList = rules ? 'rules' : movers ? 'movers' : 'teams';
+    const options: Options = { ...(only ? { only } : {}), changes, orgList, offset: offset ?? 0 };
     if (parsed.text.toLowerCase() === 'org') {
       if (changes) return inputProblemAnswer(this, "--changes lists a team's changes since last week; name a team.");
+      if (orgList === 'rules') return orgRulesAnswer(source, options);
+      if (orgList === 'movers') return orgMoversAnswer(source, options);
       return orgAnswer(source, options);
+    }
+    if (orgList !== 'teams') {
+      return inputProblemAnswer(
+        this,
+        `--${orgList} lists ${orgList === 'rules' ? 'the rules failing most' : 'the teams that moved most since last week'} across the org; write /scorecard org --${orgList}.`,
+      );
     }
     const resolved = await resolveForScorecard(context, parsed.text);
     if (resolved.message) return resolved.message;
@@ -327,6 +350,7 @@ function flagsText(options: Options): string {
   return [
     options.only ? ` --scorecard ${options.only.id}` : '',
     options.changes ? ' --changes' : '',
+    options.orgList === 'teams' ? '' : ` --${options.orgList}`,
     options.offset > 0 ? ` --offset ${options.offset}` : '',
   ].join('');
 }
@@ -353,17 +377,96 @@ async function orgAnswer(source: ScorecardSource, options: Options): Promise<Mes
       }),
     );
   }
-  if (summary.length === 0) {
-    const text = `No entity in the catalog is scored${options.only ? ` by ${options.only.title}` : ''}.`;
-    return {
-      summary: text,
-      blocks: [{ type: 'text', text: [plain(text)] }],
-      command: `/scorecard org${flagsText(options)}`,
-    };
-  }
+  if (summary.length === 0) return nothingScored(options, `/scorecard org${flagsText(options)}`);
   return {
     summary: `Scorecards across the org: ${summary.join('; ')}`,
     blocks,
     command: `/scorecard org${flagsText(options)}`,
   };
+}
+
+/**
+ * The org's rules failing most: per scorecard, its rules by how many entities fail them now (the first
+ * `OVERVIEW_LIST`); with `--scorecard id`, that scorecard's, a page of `PAGE_LIST` from `--offset`. Where the leadership
+ * digest's "Rules failing most" continues.
+ */
+async function orgRulesAnswer(source: ScorecardSource, options: Options): Promise<Message> {
+  const scorecards = options.only ? [options.only] : source.scorecards();
+  const current = await source.evaluate({});
+  const command = `/scorecard org${flagsText(options)}`;
+  const blocks: Block[] = [{ type: 'header', text: 'Scorecards across the org: rules failing most' }];
+  const summary: string[] = [];
+  for (const scorecard of scorecards) {
+    const mine = current.filter((result) => result.scorecardId === scorecard.id);
+    if (mine.length === 0) continue;
+    const failing = failingRuleItems(scorecard, mine);
+    summary.push(`${scorecard.title}: ${countOf(failing.length, 'rule')} failing`);
+    if (summary.length > 1) blocks.push({ type: 'divider' });
+    blocks.push({ type: 'text', text: scorecardCountsText(scorecard, mine) });
+    blocks.push(
+      failing.length === 0
+        ? { type: 'context', text: [plain(`No rule of ${scorecard.title} fails.`)] }
+        : pagedList({
+            title: 'Rules failing most',
+            items: failing,
+            offset: options.offset,
+            limit: options.only ? PAGE_LIST : OVERVIEW_LIST,
+            moreCommand: failingRulesCommand(scorecard),
+            empty: `Nothing from ${options.offset + 1} on: ${countOf(failing.length, 'rule')} of ${scorecard.title} ${failing.length === 1 ? 'fails' : 'fail'}.`,
+          }),
+    );
+  }
+  if (summary.length === 0) return nothingScored(options, command);
+  return { summary: `Rules failing most across the org: ${summary.join('; ')}`, blocks, command };
+}
+
+/**
+ * The org's biggest movers: teams by the net levels their entities gained or lost since last week (every loaded
+ * scorecard, or only `--scorecard id`'s), a page of `PAGE_LIST` from `--offset`. Where the leadership digest's
+ * "Biggest movers" continues.
+ */
+async function orgMoversAnswer(source: ScorecardSource, options: Options): Promise<Message> {
+  const scorecards = options.only ? [options.only] : source.scorecards();
+  const [current, lastWeek, titles] = await Promise.all([
+    source.evaluate({}),
+    source.history({ period: periodBefore(periodOf(source.now())) }),
+    source.teamTitles(),
+  ]);
+  const mine = ofScorecards(scorecards, current);
+  const previous = ofScorecards(scorecards, lastWeek);
+  const command = `/scorecard org${flagsText(options)}`;
+  if (mine.length === 0) return nothingScored(options, command);
+  const header: Block[] = [
+    { type: 'header', text: 'Scorecards across the org: biggest movers since last week' },
+    ...(options.only ? [{ type: 'context' as const, text: [plain(`${options.only.title} only`)] }] : []),
+  ];
+  const movers = moverItems(mine, previous, titles);
+  if (previous.length === 0 || movers.length === 0) {
+    const text =
+      previous.length === 0
+        ? 'No results from last week to compare with yet.'
+        : 'No team moved a level since last week.';
+    return { summary: text, blocks: [...header, { type: 'text', text: [plain(text)] }], command };
+  }
+  const counted = countOf(movers.length, 'team');
+  return {
+    summary: `${counted} moved a level since last week.`,
+    command,
+    blocks: [
+      ...header,
+      { type: 'text', text: [plain(`${counted} moved since last week, by net levels gained or lost, largest first`)] },
+      pagedList({
+        items: movers,
+        offset: options.offset,
+        limit: PAGE_LIST,
+        moreCommand: MOVERS_COMMAND + (options.only ? ` --scorecard ${options.only.id}` : ''),
+        empty: `Nothing from ${options.offset + 1} on: ${counted} moved since last week.`,
+      }),
+    ],
+  };
+}
+
+function nothingScored(options: Options, command: string): Message {
+  const text = `No entity in the catalog is scored${options.only ? ` by ${options.only.title}` : ''}.`;
+  return { summary: text, blocks: [{ type: 'text', text: [plain(text)] }], command };
 }

@@ -9,9 +9,11 @@ import type { Rule, Scorecard } from './format.ts';
 import {
   changesBetween,
   type FixSuggestion,
+  failingRules,
   type LevelChange,
   levelCounts,
   levelName,
+  netMovement,
   type StoredResult,
 } from './results.ts';
 
@@ -236,6 +238,54 @@ export function changeListBlocks(
     blocks.push(list('Promotions since last week', changes.promotions, changes.regressions.length));
   return blocks;
 }
+
+/**
+ * A scorecard's rules by how many of `results` fail them, most first (`failingRules`): `Has a tier tag: 10 of 10 fail
+ * it (Gold)`. The leadership digest shows the first few; `/scorecard org --rules` pages through them all.
+ */
+export function failingRuleItems(scorecard: Scorecard, results: readonly StoredResult[]): ListItem[] {
+  return failingRules(scorecard, results).map((entry) => ({
+    text: [strong(entry.rule.title), plain(`: ${entry.failing} of ${entry.of} fail it (${entry.rule.level})`)],
+  }));
+}
+
+/** `/scorecard org --scorecard production-readiness --rules`: that scorecard's failing rules, paged. */
+export function failingRulesCommand(scorecard: Scorecard): string {
+  return `/scorecard org --scorecard ${scorecard.id} --rules`;
+}
+
+/**
+ * Teams (each entity's direct owner; unowned entities together as `no owner`) by the net levels their entities gained
+ * or lost between `previous` and `current` (`netMovement`: entities scored in both weeks, every scorecard the results
+ * hold), largest moves first, then by ref; teams that did not move are left out. `Payments Team: -1`. The leadership
+ * digest shows the first few; `/scorecard org --movers` pages through them all.
+ */
+export function moverItems(
+  current: readonly StoredResult[],
+  previous: readonly StoredResult[],
+  titles: ReadonlyMap<string, string>,
+): ListItem[] {
+  const teams = new Set(current.map((result) => result.ownerRef ?? ''));
+  return [...teams]
+    .map((team) => ({
+      team,
+      net: netMovement(
+        current.filter((result) => (result.ownerRef ?? '') === team),
+        previous.filter((result) => (result.ownerRef ?? '') === team),
+      ),
+    }))
+    .filter((entry) => entry.net !== 0)
+    .sort((a, b) => Math.abs(b.net) - Math.abs(a.net) || a.team.localeCompare(b.team))
+    .map((entry) => ({
+      text: [
+        strong(entry.team ? teamTitle(entry.team, titles) : 'no owner'),
+        plain(`: ${entry.net > 0 ? '+' : ''}${entry.net}`),
+      ],
+    }));
+}
+
+/** `/scorecard org --movers`: every team that moved since last week, paged. */
+export const MOVERS_COMMAND = '/scorecard org --movers';
 
 /** `/scorecard group:payments --changes`: every change since last week, paged. */
 export function changesCommand(teamRef: string): string {

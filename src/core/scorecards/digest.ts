@@ -4,26 +4,35 @@
  * - A team's digest (its channel): level counts per scorecard over the entities it and its sub-teams own, what
  *   changed since last week (regressions first, naming the entity and the rule that flipped), and the three fixes
  *   that would raise the most entities a level.
- * - The leadership digest: per scorecard, the distribution per team, the biggest movers (net levels gained or lost
- *   per team) and the rules failing most.
+ * - The leadership digest: per scorecard, the distribution per team and the rules failing most, then the biggest movers
+ *   (net levels gained or lost per team). Each list cut short ends with "and N more" and the `/scorecard org` command
+ *   that shows the rest (`--rules`, `--movers`), from the first item not shown.
  */
-import type { Block, ListItem, Message } from '../view-model.ts';
-import { code, text as plain, strong } from '../view-model.ts';
+import type { Block, Message } from '../view-model.ts';
+import { code, text as plain } from '../view-model.ts';
 import {
   changeListBlocks,
   countsLine,
   distributionBlocks,
+  failingRuleItems,
+  failingRulesCommand,
   fixItem,
+  MOVERS_COMMAND,
+  moverItems,
   ofScorecards,
+  pagedList,
   scopeLine,
   scorecardCountsText,
   teamChanges,
-  teamTitle,
   typedRef,
 } from './describe.ts';
 import type { Scorecard } from './format.ts';
-import { type FixSuggestion, failingRules, levelCounts, netMovement, type StoredResult, topFixes } from './results.ts';
+import { type FixSuggestion, levelCounts, type StoredResult, topFixes } from './results.ts';
 
+/**
+ * Items the leadership digest lists of the biggest movers, and of the rules failing most per scorecard. A longer list
+ * ends with "and N more" and the `/scorecard org` command that continues it from the first item not shown.
+ */
 const MOVERS_SHOWN = 5;
 const FAILING_RULES_SHOWN = 5;
 
@@ -115,45 +124,33 @@ export function composeOrgDigest(opts: {
     summary.push(`${scorecard.title}: ${counts}`);
     if (summary.length > 1) blocks.push({ type: 'divider' });
     blocks.push(...distributionBlocks(scorecard, mine, { titles }));
-    const failing = failingRules(scorecard, mine)
-      .slice(0, FAILING_RULES_SHOWN)
-      .map((entry) => ({
-        text: [strong(entry.rule.title), plain(`: ${entry.failing} of ${entry.of} fail it (${entry.rule.level})`)],
-      }));
-    if (failing.length > 0) blocks.push({ type: 'list', title: 'Rules failing most', items: failing });
+    const failing = failingRuleItems(scorecard, mine);
+    if (failing.length > 0) {
+      blocks.push(
+        pagedList({
+          title: 'Rules failing most',
+          items: failing,
+          offset: 0,
+          limit: FAILING_RULES_SHOWN,
+          moreCommand: failingRulesCommand(scorecard),
+          empty: '',
+        }),
+      );
+    }
   }
-  const movers = biggestMovers(current, previous, titles);
+  const movers = moverItems(current, previous, titles);
   blocks.push({ type: 'divider' });
   blocks.push(
     movers.length > 0
-      ? { type: 'list', title: 'Biggest movers since last week (net levels)', items: movers }
+      ? pagedList({
+          title: 'Biggest movers since last week (net levels)',
+          items: movers,
+          offset: 0,
+          limit: MOVERS_SHOWN,
+          moreCommand: MOVERS_COMMAND,
+          empty: '',
+        })
       : { type: 'text', text: [plain('No team moved a level since last week.')] },
   );
   return { summary: `Scorecards across the org, week ${period}: ${summary.join('; ')}`, blocks };
-}
-
-/** Teams (direct owners) by the net levels their entities gained or lost, largest moves first. */
-function biggestMovers(
-  current: readonly StoredResult[],
-  previous: readonly StoredResult[],
-  titles: ReadonlyMap<string, string>,
-): ListItem[] {
-  const teams = new Set(current.map((result) => result.ownerRef ?? ''));
-  return [...teams]
-    .map((team) => ({
-      team,
-      net: netMovement(
-        current.filter((result) => (result.ownerRef ?? '') === team),
-        previous.filter((result) => (result.ownerRef ?? '') === team),
-      ),
-    }))
-    .filter((entry) => entry.net !== 0)
-    .sort((a, b) => Math.abs(b.net) - Math.abs(a.net) || a.team.localeCompare(b.team))
-    .slice(0, MOVERS_SHOWN)
-    .map((entry) => ({
-      text: [
-        strong(entry.team ? teamTitle(entry.team, titles) : 'no owner'),
-        plain(`: ${entry.net > 0 ? '+' : ''}${entry.net}`),
-      ],
-    }));
 }

@@ -1,0 +1,117 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderText } from '../../src/console/render.ts';
+import { runCommandLine } from '../../src/core/commands/index.ts';
+import { runDigest } from '../../src/scorecards/digest-run.ts';
+import { evaluateAndStore } from '../../src/scorecards/evaluate-all.ts';
+import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
+import { digestDependencies } from './digest-setup.ts';
+import { openScorecardCatalog, type ScorecardCatalog } from './setup.ts';
+
+// Monday 30 November 2026: week 2026-W49; last week is 2026-W48.
+const NOW = new Date('2026-11-30T09:00:00Z');
+const SQUADS = 12;
+
+/**
+ * Twelve squads, each owning one production service that fails five Production readiness rules (no system, on-call,
+ * team channel, TechDocs or tier), and squad-01 a second one without a description: six failing rules, 13 entities.
+ */
+function squadsCatalog(): string {
+  const docs: string[] = [];
+  const service = (name: string, owner: string, description: boolean) =>
+    `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n${description ? '  description: A service.\n' : ''}spec:\n  type: service\n  lifecycle: production\n  owner: ${owner}\n`;
+  for (let squad = 1; squad <= SQUADS; squad++) {
+    const name = `squad-${String(squad).padStart(2, '0')}`;
+    docs.push(
+      `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\nspec:\n  type: team\n  profile:\n    displayName: Squad ${squad}\n  children: []\n`,
+      service(`${name}-svc`, name, true),
+    );
+  }
+  docs.push(service('squad-01-bare', 'squad-01', false));
+  return docs.join('---\n');
+}
+
+let sc: ScorecardCatalog;
+let slack: FakeSlackApi;
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'org-lists-paging-'));
+  await writeFile(path.join(dir, 'catalog-info.yaml'), squadsCatalog());
+  sc = await openScorecardCatalog({ now: NOW, paths: [dir] });
+  slack = await startFakeSlackApi();
+  // Last week every service was a level higher on Production readiness: every squad moved down (squad-01 by two).
+  await evaluateAndStore({ store: sc.store, scorecards: sc.scorecards, period: '2026-W48', today: '2026-11-23' });
+  await sc.database.db.execute(sql`
+    update scorecard_results set level = level + 1 where period = '2026-W48' and scorecard_id = 'production-readiness'`);
+});
+afterAll(async () => {
+  await slack.close();
+  await sc.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ask = async (line: string) => renderText(await runCommandLine(sc.context, line), { color: false });
+const bullets = (text: string) => text.split('\n').filter((line) => line.startsWith('  • '));
+
+describe("the leadership digest's short lists say how many more there are and how to see them", () => {
+  it('ends the rules failing most and the biggest movers with "and N more" and the /scorecard org command', async () => {
+    await runDigest(digestDependencies(sc, slack), { period: '2026-W49' });
+    const leadership = slack.digest.posted.find((post) => post.channel === '#leadership');
+    const texts = ((leadership?.blocks ?? []) as { text?: { text: string }; elements?: { text: string }[] }[]).map(
+      (block) => block.text?.text ?? block.elements?.map((element) => element.text).join('') ?? '',
+    );
+    const fromTitle = (title: string) => texts.slice(texts.findIndex((text) => text.includes(title)));
+    const rules = fromTitle('Rules failing most');
+    expect(rules[1]).toContain('Has a tier tag');
+    expect(rules[1]).not.toContain('Has a description');
+    expect(rules.find((text) => text.startsWith('…and'))).toBe(
+      '…and 1 more. Try `/scorecard org --scorecard production-readiness --rules --offset 5`',
+    );
+    const movers = fromTitle('Biggest movers since last week');
+    expect(movers[1]).toContain('*Squad 1*: -2');
+    expect(movers[1]?.split('\n')).toHaveLength(5);
+    expect(movers.find((text) => text.startsWith('…and'))).toBe(
+      '…and 7 more. Try `/scorecard org --movers --offset 5`',
+    );
+    // Security basics has no rule failing here: no list, and so no hint, for it.
+    expect(texts.filter((text) => text.startsWith('…and'))).toHaveLength(2);
+  });
+
+  it('shows the rest of the rules failing most with the command the digest names', async () => {
+    const all = await ask('/scorecard org --rules');
+    expect(bullets(all.split('Security basics')[0] ?? '')).toHaveLength(6);
+    expect(all).toContain('No rule of Security basics fails.');
+    const rest = await ask('/scorecard org --scorecard production-readiness --rules --offset 5');
+    expect(bullets(rest)).toEqual(['  • Has a description: 1 of 13 fail it (Bronze)']);
+    expect(rest).not.toContain('more');
+    expect(await ask('/scorecard org --scorecard production-readiness --rules --offset 6')).toContain(
+      'Nothing from 7 on: 6 rules of Production readiness fail.',
+    );
+  });
+
+  it('shows the rest of the biggest movers with the command the digest names, none of the first five again', async () => {
+    const first = bullets(await ask('/scorecard org --movers'));
+    expect(first).toHaveLength(12);
+    expect(first[0]).toBe('  • Squad 1: -2');
+    const rest = await ask('/scorecard org --movers --offset 5');
+    expect(rest).toContain('12 teams moved since last week');
+    expect(bullets(rest)).toEqual(first.slice(5));
+    expect(rest).not.toContain('more');
+    expect(bullets(await ask('/scorecard org --movers --scorecard security-basics'))).toEqual([]);
+  });
+
+  it('refuses --rules and --movers together, and for anything but the org', async () => {
+    expect(await ask('/scorecard org --rules --movers')).toContain(
+      '--rules and --movers are two lists of the org; give one.',
+    );
+    expect(await ask('/scorecard squad-01 --movers')).toContain(
+      '--movers lists the teams that moved most since last week across the org; write /scorecard org --movers.',
+    );
+    expect(await ask('/scorecard squad-01-svc --rules')).toContain(
+      '--rules lists the rules failing most across the org; write /scorecard org --rules.',
+    );
+  });
+});
