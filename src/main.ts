@@ -316,7 +316,7 @@ export async function openRequests(opts: {
   const { wayfinder, config, logger } = opts;
   const engine = opts.engine ?? (await createTemplateEngine({ config, store: wayfinder.store, logger }));
   const background = createBackground(logger);
-  const client = config.slack && (await createSlackWebClient(config.slack));
+  const client = config.slack && (await createSlackWebClient(config.slack, logger));
   const system = createRequestSystem({
     db: wayfinder.database.db,
     engine,
@@ -350,12 +350,20 @@ export async function openRequests(opts: {
 }
 
 /**
- * Slack's Web API client for the bot token (and SLACK_API_URL). Bolt, the Web API client and octokit are imported
- * where first used, so that commands which need none of them (`catalog import`, `run`) start without loading them.
+ * Slack's Web API client for the bot token (and SLACK_API_URL), logging through `logger` (its warnings, such as a
+ * failed request or Slack's own `response_metadata` warnings, become our JSON lines; its debug lines, which carry
+ * request bodies, are dropped). Bolt, the Web API client and octokit are imported where first used, so that commands
+ * which need none of them (`catalog import`, `run`) start without loading them.
  */
-async function createSlackWebClient(slack: NonNullable<Config['slack']>): Promise<WebClient> {
-  const { WebClient } = await import('@slack/web-api');
-  return new WebClient(slack.botToken, { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}) });
+async function createSlackWebClient(slack: NonNullable<Config['slack']>, logger: Logger): Promise<WebClient> {
+  const [{ WebClient }, { toSlackSdkLogger }] = await Promise.all([
+    import('@slack/web-api'),
+    import('./slack/sdk-logger.ts'),
+  ]);
+  return new WebClient(slack.botToken, {
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+    logger: toSlackSdkLogger(logger),
+  });
 }
 
 async function createGitHubClient(config: GitHubConfig, logger: Logger) {
@@ -446,7 +454,8 @@ export async function serveWayfinder(
       })
     : undefined;
   // New catalog errors go to the owning team's channel when Slack is set up; without it they wait in /wayfinder errors.
-  const notifier = config.slack && createSlackChannelNotifier({ client: await createSlackWebClient(config.slack) });
+  const notifier =
+    config.slack && createSlackChannelNotifier({ client: await createSlackWebClient(config.slack, logger) });
   const notify =
     notifier &&
     (async (summary: SyncSummary) => {

@@ -40,6 +40,7 @@ let slack: FakeSlackApi;
 let wayfinder: Wayfinder;
 let server: RunningServer;
 let base: string;
+const logLines: string[] = [];
 
 beforeAll(async () => {
   isolated = await createIsolatedDatabaseEnv();
@@ -59,7 +60,7 @@ beforeAll(async () => {
     GITHUB_API_URL: github.url,
     GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
   });
-  const logger = createLogger({ level: 'warn', write: () => {} });
+  const logger = createLogger({ level: 'warn', write: (line) => logLines.push(line) });
   wayfinder = await openWayfinder(config, logger);
   server = await serveWayfinder(wayfinder, config, logger);
   base = `http://127.0.0.1:${server.port}`;
@@ -145,6 +146,31 @@ describe('wayfinder start with GitHub settings', () => {
       return hit?.content.includes('us-east-1') ? hit : undefined;
     });
     expect(updated.entityRef).toBe('component:default/ledger');
+  });
+
+  it("logs what Slack says of a failed post through our logger, as JSON lines, and never the bot's token", async () => {
+    // Slack refuses the notice's blocks, saying why in the answer's metadata, as it does for invalid_blocks.
+    slack.digest.failNext('chat.postMessage', 'invalid_blocks', 1, {
+      warnings: ['superfluous_charset'],
+      messages: ['[ERROR] failed to match all allowed schemas [json-pointer:/blocks/0/text]'],
+    });
+    const notices = slack.callsTo('chat.postMessage').length;
+    github.setFile({ repo: 'acme/payments-api', path: 'catalog-info.yaml', text: catalogFile('{still broken') });
+    expect((await deliverPush({ delivery: 'delivery-sdk-log' })).status).toBe(202);
+    await slack.waitFor(() => slack.callsTo('chat.postMessage')[notices], 5_000);
+    const parsed = await eventually(async () => {
+      const lines = logLines.map((line) => JSON.parse(line) as { level: string; msg: string });
+      return lines.some((line) => line.msg.startsWith('Could not post')) ? lines : undefined;
+    });
+    // The Web API client's own lines, from the metadata of Slack's answer: ours, not its console's.
+    expect(parsed).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'superfluous_charset' }));
+    expect(parsed).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        msg: 'failed to match all allowed schemas [json-pointer:/blocks/0/text]',
+      }),
+    );
+    expect(logLines.join('\n')).not.toContain('xoxb-main-github-test');
   });
 
   it('refuses an unsigned or forged delivery with 401 and reads nothing', async () => {

@@ -77,7 +77,7 @@ describe('wayfinder start with Slack credentials', () => {
 });
 
 describe('wayfinder start when Slack cannot be reached', () => {
-  it('fails the start with one line naming the settings to check', async () => {
+  it("fails the start with one line naming the settings to check, the Slack client's warnings logged as our JSON", async () => {
     // A port nothing listens on: every call is refused at once, as with a mistyped SLACK_API_URL.
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -93,12 +93,20 @@ describe('wayfinder start when Slack cannot be reached', () => {
       SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
       SLACK_API_URL: `http://127.0.0.1:${port}/api/`,
     });
-    const logger = createLogger({ level: 'error', write: () => {} });
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', write: (line) => lines.push(line) });
     const failing = await openWayfinder(config, logger);
     try {
       const started = serveWayfinder(failing, config, logger);
       await expect(started).rejects.toThrow(StartupError);
       await expect(started).rejects.toThrow(/could not be reached.*SLACK_API_URL/);
+      // The Bolt app's client (here its quick auth.test) says why each try failed through our logger.
+      const refused = lines
+        .map((line) => JSON.parse(line) as { level: string; msg: string })
+        .filter((line) => line.msg.startsWith('http request failed'));
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused[0]).toMatchObject({ level: 'warn', msg: 'http request failed fetch failed' });
+      expect(lines.join('\n')).not.toContain('xoxb-unreachable');
     } finally {
       await failing.close();
       await own.remove();

@@ -94,8 +94,11 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
         ...(opts.onAck ? { onAck: opts.onAck } : {}),
       });
 
+  const sdkLogger = toSlackSdkLogger(logger);
   const clientOptions: WebClientOptions = {
     ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    // Said here, not left to Bolt (which sets it on the object it is given): the start's quick check copies these.
+    logger: sdkLogger,
     // Only background work and the Home call Slack; a few retries over minutes beat Bolt's ten over half an hour.
     // `retryPolicies.fiveRetriesInFiveMinutes`, spelled out: Node's ESM loader does not see that named export.
     retryConfig: { retries: 5, factor: 3.86 },
@@ -105,7 +108,7 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
   const app = new App({
     token: opts.botToken,
     receiver: socketReceiver ?? receiver,
-    logger: toSlackSdkLogger(logger),
+    logger: sdkLogger,
     clientOptions,
     deferInitialization: true,
     extendedErrorHandler: true,

@@ -272,8 +272,17 @@ export interface FakeSlackDigestSupport {
   files: Map<string, { filename: string; bytes?: Buffer; title?: string; completed: boolean }>;
   /** 429s answered. */
   rateLimited: number;
-  /** The next `count` calls of `method` answer `{ ok: false, error }` (after the rate limit check). */
-  failNext(method: string, error: string, count?: number): void;
+  /**
+   * The next `count` calls of `method` answer `{ ok: false, error }` (after the rate limit check), with
+   * `responseMetadata` when given: Slack's `warnings` and `messages` (`[ERROR] …`, `[WARN] …`), which the Web API
+   * client logs.
+   */
+  failNext(
+    method: string,
+    error: string,
+    count?: number,
+    responseMetadata?: { warnings?: string[]; messages?: string[] },
+  ): void;
   /** The next `count` chat.postMessage calls answer 429 with this Retry-After (seconds). */
   rateLimitNext(retryAfterSeconds: number, count?: number): void;
   /**
@@ -292,7 +301,12 @@ function createDigestSupport(
 ) {
   const posted: FakePostedMessage[] = [];
   const files = new Map<string, { filename: string; bytes?: Buffer; title?: string; completed: boolean }>();
-  const failures: { method: string; error: string; count: number }[] = [];
+  const failures: {
+    method: string;
+    error: string;
+    count: number;
+    responseMetadata?: { warnings?: string[]; messages?: string[] };
+  }[] = [];
   const forced = { retryAfter: 0, count: 0 };
   const lastByChannel = new Map<string, number>();
   const bucket = { tokens: limits.workspaceBurst ?? 5, at: Date.now() };
@@ -316,7 +330,8 @@ function createDigestSupport(
     },
     listCalls: 0,
     rateLimited: 0,
-    failNext: (method, error, count = 1) => failures.push({ method, error, count }),
+    failNext: (method, error, count = 1, responseMetadata) =>
+      failures.push({ method, error, count, ...(responseMetadata ? { responseMetadata } : {}) }),
     rateLimitNext: (retryAfterSeconds, count = 1) => {
       forced.retryAfter = retryAfterSeconds;
       forced.count = count;
@@ -326,7 +341,11 @@ function createDigestSupport(
     const entry = failures.find((candidate) => candidate.method === method && candidate.count > 0);
     if (!entry) return undefined;
     entry.count -= 1;
-    return { ok: false, error: entry.error };
+    return {
+      ok: false,
+      error: entry.error,
+      ...(entry.responseMetadata ? { response_metadata: entry.responseMetadata } : {}),
+    };
   };
   const methods: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
     'chat.postMessage': (body) =>
