@@ -312,11 +312,13 @@ export async function openRequests(opts: {
   takeOver?: boolean;
   /** Also told of every change, after the Slack notifier if any (the console prints how its requests ended). */
   alsoNotify?: typeof silentNotifier;
+  /** The Web API client requests post through when Slack is configured; default: one made here (`createSlackWebClient`). */
+  slackClient?: WebClient;
 }): Promise<Requests> {
   const { wayfinder, config, logger } = opts;
   const engine = opts.engine ?? (await createTemplateEngine({ config, store: wayfinder.store, logger }));
   const background = createBackground(logger);
-  const client = config.slack && (await createSlackWebClient(config.slack, logger));
+  const client = config.slack && (opts.slackClient ?? (await createSlackWebClient(config.slack, logger)));
   const system = createRequestSystem({
     db: wayfinder.database.db,
     engine,
@@ -433,7 +435,10 @@ export async function serveWayfinder(
   const metrics = opts.metrics ?? createMetrics({ defaultMetrics: false });
   const logger = opts.metrics ? baseLogger : countingErrors(baseLogger, metrics);
   metrics.watchDatabase(wayfinder.database);
-  const requests = await openRequests({ wayfinder, config, logger });
+  // One Web API client for what the process posts outside Bolt's listeners: requests' status messages and approvals,
+  // catalog error notices. Bolt's own client keeps its shorter retries and timeout (src/slack/app.ts).
+  const slackClient = config.slack && (await createSlackWebClient(config.slack, logger));
+  const requests = await openRequests({ wayfinder, config, logger, ...(slackClient ? { slackClient } : {}) });
   const slack = config.slack
     ? (await import('./slack/app.ts')).createSlackApp({
         ...config.slack,
@@ -454,8 +459,7 @@ export async function serveWayfinder(
       })
     : undefined;
   // New catalog errors go to the owning team's channel when Slack is set up; without it they wait in /wayfinder errors.
-  const notifier =
-    config.slack && createSlackChannelNotifier({ client: await createSlackWebClient(config.slack, logger) });
+  const notifier = slackClient && createSlackChannelNotifier({ client: slackClient });
   const notify =
     notifier &&
     (async (summary: SyncSummary) => {
