@@ -118,7 +118,7 @@ describe('approvals decided from catalog ownership', () => {
     });
     expect([rejected.state, rejected.reason]).toEqual(['rejected', 'Use the shared cluster']);
     await expect(bed.system.desk.decide({ id: request.id, actor: grace, approve: true })).rejects.toThrow(
-      `Request ${request.id} cannot be approved: it is rejected by user:default/ada.`,
+      `Request ${request.id} cannot be approved: it is rejected by Ada Lovelace.`,
     );
     const audit = await bed.system.desk.audit({ id: request.id });
     expect(audit.at(-1)).toMatchObject({ action: 'rejected', detail: 'Use the shared cluster' });
