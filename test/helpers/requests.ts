@@ -96,6 +96,8 @@ export async function createRequestTestbed(opts: {
   github?: FakeGitHubApi;
   slack?: FakeSlackApi;
   runner?: Partial<Omit<RequestRunnerOptions, 'store' | 'engine' | 'notifier' | 'logger'>>;
+  /** Retries of the GitHub client itself (@octokit/plugin-retry), 1 ms apart; none when absent. */
+  githubRetries?: number;
   /** Told of every change after the Slack notifier (the console's outcomes). */
   alsoNotify?: RequestNotifier;
 }): Promise<RequestTestbed> {
@@ -107,7 +109,8 @@ export async function createRequestTestbed(opts: {
       auth: { token: 'ghp_test' },
       logger,
       apiUrl: opts.github.url,
-      retries: 0,
+      retries: opts.githubRetries ?? 0,
+      retryBaseDelayMs: 1,
       writeIntervalMs: 0,
     });
   const engine = new ScaffolderTemplateEngine({

@@ -190,6 +190,34 @@ describe('runs against GitHub', () => {
     ]);
   });
 
+  it("counts the GitHub client's own retries in a failure, so it never claims fewer tries than GitHub received", async () => {
+    // The client sends each call 3 times (2 retries of a 5xx) and the runner tries the step twice: 6 requests.
+    const retrying = await createRequestTestbed({
+      database,
+      catalog,
+      templatesDir: SHIPPED_TEMPLATES,
+      github,
+      githubRetries: 2,
+      runner: { retries: 1 },
+    });
+    const trees = /^\/repos\/acme\/invoices\/git\/trees$/;
+    github.failWith({ path: trees, method: 'POST', status: 502, times: 6 });
+    const request = await retrying.system.desk.submit({
+      templateRef: 'new-service',
+      values: newServiceValues('invoices'),
+      requester: ada,
+    });
+    await retrying.system.runner.drain();
+    const failed = await retrying.system.desk.get({ id: request.id });
+    expect(github.log.filter((entry) => entry.method === 'POST' && trees.test(entry.path))).toHaveLength(6);
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatch(
+      /^Step "Create the repository" \(publish:github\) failed after 2 attempts \(6 requests to GitHub\): GitHub did not answer .*\(502: .*\) after 3 tries$/,
+    );
+    expect(failed.steps[1]?.attempts).toBe(2);
+    expect(failed.steps[1]?.error).toMatch(/ after 3 tries$/);
+  });
+
   it('dispatches the workflow once when GitHub took the dispatch but its answer was lost, and the request is retried', async () => {
     const once = await createRequestTestbed({
       database,
