@@ -316,7 +316,7 @@ export async function openRequests(opts: {
   const { wayfinder, config, logger } = opts;
   const engine = opts.engine ?? (await createTemplateEngine({ config, store: wayfinder.store, logger }));
   const background = createBackground(logger);
-  const client = config.slack && (await createSlackWebClient(config.slack));
+  const client = config.slack && (await createSlackWebClient(config.slack, logger));
   const system = createRequestSystem({
     db: wayfinder.database.db,
     engine,
@@ -353,9 +353,9 @@ export async function openRequests(opts: {
  * Slack's Web API client for the bot token (and SLACK_API_URL). Bolt, the Web API client and octokit are imported
  * where first used, so that commands which need none of them (`catalog import`, `run`) start without loading them.
  */
-async function createSlackWebClient(slack: NonNullable<Config['slack']>): Promise<WebClient> {
-  const { WebClient } = await import('@slack/web-api');
-  return new WebClient(slack.botToken, { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}) });
+async function createSlackWebClient(slack: NonNullable<Config['slack']>, logger: Logger): Promise<WebClient> {
+  const { createSlackWebClient: create } = await import('./slack/web-client.ts');
+  return create({ token: slack.botToken, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}), logger });
 }
 
 async function createGitHubClient(config: GitHubConfig, logger: Logger) {
@@ -446,7 +446,8 @@ export async function serveWayfinder(
       })
     : undefined;
   // New catalog errors go to the owning team's channel when Slack is set up; without it they wait in /wayfinder errors.
-  const notifier = config.slack && createSlackChannelNotifier({ client: await createSlackWebClient(config.slack) });
+  const notifier =
+    config.slack && createSlackChannelNotifier({ client: await createSlackWebClient(config.slack, logger) });
   const notify =
     notifier &&
     (async (summary: SyncSummary) => {

@@ -77,7 +77,7 @@ describe('wayfinder start with Slack credentials', () => {
 });
 
 describe('wayfinder start when Slack cannot be reached', () => {
-  it('fails the start with one line naming the settings to check', async () => {
+  it('fails the start with one line naming the settings to check, its log naming the Slack method that failed', async () => {
     // A port nothing listens on: every call is refused at once, as with a mistyped SLACK_API_URL.
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -93,12 +93,18 @@ describe('wayfinder start when Slack cannot be reached', () => {
       SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
       SLACK_API_URL: `http://127.0.0.1:${port}/api/`,
     });
-    const logger = createLogger({ level: 'error', write: () => {} });
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'warn', write: (line) => lines.push(line) });
     const failing = await openWayfinder(config, logger);
     try {
       const started = serveWayfinder(failing, config, logger);
       await expect(started).rejects.toThrow(StartupError);
       await expect(started).rejects.toThrow(/could not be reached.*SLACK_API_URL/);
+      // The Web API client's warning, through our logger, names the method and the cause, not just "fetch failed".
+      const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+      expect(messages).toContain(
+        `http request failed auth.test could not reach Slack at http://127.0.0.1:${port}/api/: connect ECONNREFUSED 127.0.0.1:${port}`,
+      );
     } finally {
       await failing.close();
       await own.remove();

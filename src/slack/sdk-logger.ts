@@ -3,7 +3,8 @@
  * carry request and response bodies (`users.lookupByEmail` sends an email address, Socket Mode prints every
  * envelope), which our logs never hold, whatever `LOG_LEVEL` says.
  */
-import { LogLevel, type Logger as SlackSdkLogger } from '@slack/bolt';
+// The Web API's re-export of @slack/logger (Bolt's too), so that a Web API client alone does not load Bolt.
+import { LogLevel, type Logger as SlackSdkLogger } from '@slack/web-api';
 import type { Logger } from '../logger.ts';
 
 export function toSlackSdkLogger(logger: Logger): SlackSdkLogger {
