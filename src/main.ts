@@ -358,14 +358,8 @@ export async function openRequests(opts: {
  * which need none of them (`catalog import`, `run`) start without loading them.
  */
 async function createSlackWebClient(slack: NonNullable<Config['slack']>, logger: Logger): Promise<WebClient> {
-  const [{ WebClient }, { toSlackSdkLogger }] = await Promise.all([
-    import('@slack/web-api'),
-    import('./slack/sdk-logger.ts'),
-  ]);
-  return new WebClient(slack.botToken, {
-    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
-    logger: toSlackSdkLogger(logger),
-  });
+  const { createSlackWebClient: create } = await import('./slack/web-client.ts');
+  return create({ token: slack.botToken, ...(slack.apiUrl ? { apiUrl: slack.apiUrl } : {}), logger });
 }
 
 async function createGitHubClient(config: GitHubConfig, logger: Logger) {

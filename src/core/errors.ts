@@ -31,9 +31,23 @@ export class NotAllowedError extends WayfinderError {
   readonly code = 'NOT_ALLOWED';
 }
 
+/** What an error about a call to another system keeps: its cause, and how many times the call was sent. */
+export interface UpstreamErrorOptions {
+  cause?: unknown;
+  /** Sends of the failing call, the client's own retries included (1 when it was not retried). */
+  tries?: number;
+}
+
 /** A system Wayfinder depends on (Slack, GitHub, the database) failed. */
 export class UpstreamError extends WayfinderError {
   readonly code = 'UPSTREAM';
+  /** How many times the failing call was sent (`UpstreamErrorOptions.tries`); undefined when not known. */
+  readonly tries: number | undefined;
+
+  constructor(message: string, options?: UpstreamErrorOptions) {
+    super(message, options);
+    this.tries = options?.tries;
+  }
 }
 
 /**
@@ -43,6 +57,13 @@ export class UpstreamError extends WayfinderError {
  */
 export class GitHubUnavailableError extends WayfinderError {
   readonly code = 'GITHUB_UNAVAILABLE';
+  /** How many times the failing call was sent (`UpstreamErrorOptions.tries`); undefined when not known. */
+  readonly tries: number | undefined;
+
+  constructor(message: string, options?: UpstreamErrorOptions) {
+    super(message, options);
+    this.tries = options?.tries;
+  }
 }
 
 export function isWayfinderError(error: unknown): error is WayfinderError {

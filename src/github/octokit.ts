@@ -12,8 +12,30 @@ import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
 import type { Logger } from '../logger.ts';
 
-// Octokit.js's own order: retry wraps throttling, so a retried request is throttled again.
-const WayfinderOctokit = Octokit.plugin(paginateRest, retry, throttling);
+/** How many times each failed request was sent, by the error it ended with (see `requestTriesOf`). */
+const triesByError = new WeakMap<object, number>();
+
+/**
+ * Counts the sends of each request. A plugin's hooks wrap those of the plugins before it, so this one, first, runs
+ * once per send, below the retry and throttling plugins; every send of one call gets the same request options, so
+ * they are counted together, and the error a failed call ends with carries the count.
+ */
+function countTries(octokit: Octokit): void {
+  const tries = new WeakMap<object, number>();
+  octokit.hook.wrap('request', async (request, options) => {
+    const count = (tries.get(options) ?? 0) + 1;
+    tries.set(options, count);
+    try {
+      return await request(options);
+    } catch (error) {
+      if (typeof error === 'object' && error !== null) triesByError.set(error, count);
+      throw error;
+    }
+  });
+}
+
+// Octokit.js's own order: retry wraps throttling, so a retried request is throttled again; countTries is below both.
+const WayfinderOctokit = Octokit.plugin(countTries, paginateRest, retry, throttling);
 
 export type GitHubClient = InstanceType<typeof WayfinderOctokit>;
 
@@ -63,6 +85,15 @@ const requestsSent = new WeakMap<object, { count: number }>();
  */
 export function countRequestsSent(client: object): number | undefined {
   return requestsSent.get(client)?.count;
+}
+
+/**
+ * How many times GitHub was sent the request that failed with `error` (a client of `createOctokit`'s): 1, plus the
+ * retry plugin's retries (5xx, timeouts, network errors) and the throttling plugin's rate-limit waits. Undefined for
+ * an error that no request of such a client threw.
+ */
+export function requestTriesOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null ? triesByError.get(error) : undefined;
 }
 
 export function createOctokit(options: CreateOctokitOptions): GitHubClient {

@@ -1,5 +1,6 @@
 /** What a failed Octokit request means: its status, headers and message, and whether GitHub is unavailable. */
 import { GitHubUnavailableError, UpstreamError } from '../core/errors.ts';
+import { requestTriesOf } from './octokit.ts';
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -16,11 +17,16 @@ export function responseHeaders(error: unknown): Record<string, unknown> | undef
 
 /**
  * What a failed request (after the client's own retries) means for the caller: GitHub unavailable (5xx, timeouts and
- * network errors, which Octokit reports as status 500, and rate limits) or a refusal to fix (401, 403, 422…).
+ * network errors, which Octokit reports as status 500, and rate limits) or a refusal to fix (401, 403, 422…). The
+ * error keeps how many times GitHub was sent the request (`tries`, from `requestTriesOf`), and its message ends
+ * `after N tries` when that was more than once, so no one reads one failure where GitHub saw several.
  */
 export function failure(error: unknown, what: string): unknown {
   const status = statusOf(error);
   if (status === undefined) return error;
+  const tries = requestTriesOf(error);
+  const after = tries !== undefined && tries > 1 ? ` after ${tries} tries` : '';
+  const options = { cause: error, ...(tries !== undefined ? { tries } : {}) };
   const message = error instanceof Error ? error.message : String(error);
   const headers = responseHeaders(error);
   const rateLimited =
@@ -28,12 +34,12 @@ export function failure(error: unknown, what: string): unknown {
     (status === 403 && (headers?.['x-ratelimit-remaining'] === '0' || /secondary rate limit/i.test(message)));
   // Octokit reports a request that got no response at all (refused, reset, DNS, timeout) as status 500.
   if (status === 500 && !(error as { response?: unknown }).response) {
-    return new GitHubUnavailableError(`GitHub could not be reached for ${what} (${message})`, { cause: error });
+    return new GitHubUnavailableError(`GitHub could not be reached for ${what} (${message})${after}`, options);
   }
   if (status >= 500 || rateLimited) {
-    return new GitHubUnavailableError(`GitHub did not answer ${what} (${status}: ${message})`, { cause: error });
+    return new GitHubUnavailableError(`GitHub did not answer ${what} (${status}: ${message})${after}`, options);
   }
-  return new UpstreamError(`GitHub refused ${what} (${status}: ${message})`, { cause: error });
+  return new UpstreamError(`GitHub refused ${what} (${status}: ${message})${after}`, options);
 }
 
 /**

@@ -103,7 +103,11 @@ export async function notifyErrorOwners(opts: {
       posted += errors.length;
     } catch (error) {
       failures.push(owner.team.ref);
-      logger.error(`Could not post ${errors.length} catalog error notices to ${owner.team.ref}`, describeError(error));
+      const why = error instanceof Error ? error.message : String(error);
+      logger.error(
+        `Could not post ${errors.length} catalog error notices to ${owner.team.ref}: ${why}`,
+        describeError(error),
+      );
     }
   }
   if (posted > 0 || unowned > 0) {

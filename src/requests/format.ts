@@ -2,9 +2,12 @@
 
 import { decisionLine } from '../core/requests/messages.ts';
 import type { AuditEntry, TemplateRequest } from '../core/requests/types.ts';
-import { actorName, stateWords } from '../core/requests/words.ts';
+import { actorName, approversName, stateWords } from '../core/requests/words.ts';
 
-/** One line per request, newest first: id, state, template, requester, when. */
+/**
+ * One line per request, newest first: id, state, template, requester, when. People are named as `actorName` names
+ * them: their catalog User's display name, else the name in their ref.
+ */
 export function formatRequestList(requests: readonly TemplateRequest[]): string {
   if (requests.length === 0) return 'No requests yet. Start one with /provision in Slack or the console.';
   return requests
@@ -22,7 +25,7 @@ export function formatRequest(request: TemplateRequest, audit: readonly AuditEnt
     `State:        ${stateWords(request.state)}`,
     `Requested by: ${actorName(request.requester)} at ${request.createdAt.toISOString()}`,
   ];
-  if (request.approvers) lines.push(`Approvers:    ${request.approvers}`);
+  if (request.approvers) lines.push(`Approvers:    ${approversName(request)} (${request.approvers})`);
   if (request.decidedBy) lines.push(`Decision:     ${decisionLine(request)}`);
   if (request.error) lines.push(`Error:        ${request.error}`);
   lines.push('', 'Values:');

@@ -144,12 +144,13 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
       const outcome = await runStepWithRetries(claimed.id, claimed.templateRef, step.id, state, journal);
       if ('error' in outcome) {
         await opts.store.finishStep({ id: claimed.id, stepId: step.id, status: 'failed', error: outcome.reason });
-        const tries = outcome.tries > 1 ? ` after ${outcome.tries} attempts` : '';
         const failed = await opts.store.transition({
           id: claimed.id,
           from: ['running'],
           to: 'failed',
-          changes: { error: `Step "${step.name}" (${step.action}) failed${tries}: ${outcome.reason}` },
+          changes: {
+            error: `Step "${step.name}" (${step.action}) failed${triesWords(outcome)}: ${outcome.reason}`,
+          },
           audit: { action: 'failed', detail: `${step.id}: ${outcome.reason}` },
         });
         if (failed) await opts.notifier.changed(failed);
@@ -190,7 +191,8 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
   /**
    * Runs a step, trying a retryable failure again `retries` times. Every try after the first is recorded as an
    * attempt of the step (`startStep`), so the step's attempts count each try. A failure comes back as its reason
-   * (without the step's name, which the caller's sentence gives) and the number of tries.
+   * (without the step's name, which the caller's sentence gives), the number of tries, and how many requests the
+   * failing calls sent in all (`StepFailure.tries` summed: the GitHub client retries a call within one try).
    */
   const runStepWithRetries = async (
     id: string,
@@ -199,16 +201,18 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
     state: () => RunState,
     journal: () => StepJournal,
   ) => {
+    let sent = 0;
     for (let attempt = 0; ; attempt += 1) {
       if (attempt > 0) await opts.store.startStep({ id, stepId });
       try {
         return await opts.engine.runStep(templateRef, stepId, state(), journal());
       } catch (error) {
         const retryable = error instanceof StepFailure && error.retryable;
+        sent += error instanceof StepFailure ? (error.tries ?? 0) : 0;
         if (!retryable || attempt >= retries) {
           const reason =
             error instanceof StepFailure ? error.reason : error instanceof Error ? error.message : String(error);
-          return { error: true as const, reason, tries: attempt + 1 };
+          return { error: true as const, reason, tries: attempt + 1, sent };
         }
         await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** attempt));
       }
@@ -253,4 +257,15 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
       await Promise.allSettled([...running]);
     },
   };
+}
+
+/**
+ * How a failed step's tries read in its failure: ` after 4 attempts`, and the requests the failing calls sent when
+ * the client's own retries made them more than the step's tries (` after 1 attempt (4 requests to GitHub)`), so the
+ * sentence never claims fewer tries than GitHub saw. Empty for one try that sent at most one request.
+ */
+function triesWords(outcome: { tries: number; sent: number }): string {
+  const attempts = outcome.tries === 1 ? '1 attempt' : `${outcome.tries} attempts`;
+  if (outcome.sent > outcome.tries) return ` after ${attempts} (${outcome.sent} requests to GitHub)`;
+  return outcome.tries > 1 ? ` after ${attempts}` : '';
 }

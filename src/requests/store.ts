@@ -23,6 +23,7 @@ import {
 import type { ChatPlatform } from '../core/view-model.ts';
 import { type ClaimTable, claimNext, renewClaim } from '../db/claims.ts';
 import type { Db, Tx } from '../db/drizzle-db.ts';
+import { findDisplayNames } from '../db/queries/display-names.ts';
 import { auditLog, requestSteps, templateRequests, wizardSessions } from '../db/schema.ts';
 
 type RequestRow = typeof templateRequests.$inferSelect;
@@ -72,7 +73,7 @@ export class DrizzleRequestStore implements RequestStore {
         templateRef: request.templateRef,
         templateTitle: request.templateTitle,
         values: { ...request.values },
-        requester: { ...request.requester },
+        requester: storedActor(request.requester),
         state: request.state,
         approvers: request.approvers ?? null,
         allowSelfApproval: request.allowSelfApproval,
@@ -101,7 +102,8 @@ export class DrizzleRequestStore implements RequestStore {
       .from(requestSteps)
       .where(eq(requestSteps.requestId, opts.id))
       .orderBy(asc(requestSteps.position));
-    return toRequest(row, steps);
+    const [request] = await this.#named([toRequest(row, steps)]);
+    return request;
   }
 
   async listRequests(opts: { limit: number; state?: RequestState }): Promise<TemplateRequest[]> {
@@ -122,10 +124,12 @@ export class DrizzleRequestStore implements RequestStore {
         ),
       )
       .orderBy(asc(requestSteps.position));
-    return rows.map((row) =>
-      toRequest(
-        row,
-        steps.filter((step) => step.requestId === row.id),
+    return this.#named(
+      rows.map((row) =>
+        toRequest(
+          row,
+          steps.filter((step) => step.requestId === row.id),
+        ),
       ),
     );
   }
@@ -235,13 +239,18 @@ export class DrizzleRequestStore implements RequestStore {
       .where(opts.requestId ? eq(auditLog.requestId, opts.requestId) : undefined)
       .orderBy(asc(auditLog.at), asc(auditLog.id))
       .limit(opts.limit);
-    return rows.map((row) => ({
+    const entries = rows.map((row) => ({
       at: row.at,
       requestId: row.requestId,
       action: row.action as AuditEntry['action'],
       ...(row.actor ? { actor: ActorJson.parse(row.actor) } : {}),
       ...(row.detail !== null ? { detail: row.detail } : {}),
     }));
+    const names = await findDisplayNames(
+      this.#db,
+      entries.flatMap((entry) => (entry.actor?.userRef ? [entry.actor.userRef] : [])),
+    );
+    return entries.map((entry) => (entry.actor ? { ...entry, actor: named(entry.actor, names) } : entry));
   }
 
   async isGroupMember(opts: { userRef: EntityRef; groupRef: EntityRef }): Promise<boolean> {
@@ -294,6 +303,28 @@ export class DrizzleRequestStore implements RequestStore {
       .where(eq(wizardSessions.id, opts.id));
   }
 
+  /**
+   * `requests` with the catalog's names of the people and the approver group in them (`Actor.name`,
+   * `approversName`), looked up now in one statement: a person renamed in the catalog is shown by their new name.
+   */
+  async #named(requests: TemplateRequest[]): Promise<TemplateRequest[]> {
+    const refs = requests.flatMap((request) => [
+      ...(request.requester.userRef ? [request.requester.userRef] : []),
+      ...(request.decidedBy?.userRef ? [request.decidedBy.userRef] : []),
+      ...(request.approvers ? [request.approvers] : []),
+    ]);
+    const names = await findDisplayNames(this.#db, refs);
+    return requests.map((request) => {
+      const approversName = request.approvers && names.get(request.approvers);
+      return {
+        ...request,
+        requester: named(request.requester, names),
+        ...(request.decidedBy ? { decidedBy: named(request.decidedBy, names) } : {}),
+        ...(approversName ? { approversName } : {}),
+      };
+    });
+  }
+
   async #mustGet(id: string): Promise<TemplateRequest> {
     const request = await this.getRequest({ id });
     if (!request) throw new Error(`Request ${id} vanished while it was being written.`);
@@ -306,7 +337,19 @@ function stepKey(opts: { id: string; stepId: string }) {
 }
 
 function decisionColumns(changes: TransitionChanges) {
-  return changes.decidedBy ? { decidedBy: { ...changes.decidedBy }, decidedAt: sql`now()` } : {};
+  return changes.decidedBy ? { decidedBy: storedActor(changes.decidedBy), decidedAt: sql`now()` } : {};
+}
+
+/** An actor as a row keeps them: their account and catalog User, not the name looked up when it was read. */
+function storedActor(actor: Actor): Record<string, unknown> {
+  const { name: _looked, ...stored } = actor;
+  return stored;
+}
+
+/** `actor` with their catalog User's name from `names`, when the catalog has one. */
+function named(actor: Actor, names: ReadonlyMap<EntityRef, string>): Actor {
+  const name = actor.userRef && names.get(actor.userRef);
+  return name ? { ...actor, name } : actor;
 }
 
 async function appendAudit(
@@ -316,7 +359,7 @@ async function appendAudit(
   await tx.insert(auditLog).values({
     requestId: entry.requestId,
     action: entry.action,
-    actor: entry.actor ? { ...entry.actor } : null,
+    actor: entry.actor ? storedActor(entry.actor) : null,
     detail: entry.detail ?? null,
   });
 }

@@ -26,6 +26,7 @@ import { registerViews } from './listeners/views/index.ts';
 import { type SlackAck, SlackHttpReceiver } from './receiver.ts';
 import { toSlackSdkLogger } from './sdk-logger.ts';
 import { SlackSocketModeReceiver } from './socket-mode-receiver.ts';
+import { namingFetch } from './web-client.ts';
 
 export type { SlackServices } from './listener-context.ts';
 
@@ -103,6 +104,8 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
     // `retryPolicies.fiveRetriesInFiveMinutes`, spelled out: Node's ESM loader does not see that named export.
     retryConfig: { retries: 5, factor: 3.86 },
     timeout: 10_000,
+    // A network failure names the method and its cause (`chat.postMessage could not reach Slack at …`).
+    fetch: namingFetch(),
   };
 
   const app = new App({

@@ -12,6 +12,7 @@ import type { DigestPost, DigestPoster } from '../core/ports/digest-poster.ts';
 import type { Logger } from '../logger.ts';
 import { renderSlackMessage } from './render/message.ts';
 import { toSlackSdkLogger } from './sdk-logger.ts';
+import { namingFetch } from './web-client.ts';
 
 export const DIGEST_EVENT_TYPE = 'wayfinder_digest';
 
@@ -31,6 +32,7 @@ export function createSlackDigestPoster(opts: { token: string; apiUrl?: string; 
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
     timeout: 30_000,
+    fetch: namingFetch(),
   });
   // A chart is uploaded once per post: a 429 on chat.postMessage retries the post with the file already uploaded.
   const uploaded = new Map<string, string>();

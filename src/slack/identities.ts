@@ -9,6 +9,7 @@ import type { ChatIdentity } from '../core/catalog/records.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { Message, RichText, Span } from '../core/view-model.ts';
 import type { Logger } from '../http/server.ts';
+import { callSlack, isPlatformError } from './web-client.ts';
 
 /** Lookups per answer: `users.lookupByEmail` is Tier 3 (50+/min per workspace), and an answer names few people. */
 export const LOOKUPS_PER_ANSWER = 10;
@@ -74,7 +75,7 @@ export function createIdentityWarmer(opts: IdentityWarmerOptions): IdentityWarme
     async warmUser({ client, slackUserId }) {
       let email: string | undefined;
       try {
-        email = (await client.users.info({ user: slackUserId })).user?.profile?.email;
+        email = (await callSlack('users.info', () => client.users.info({ user: slackUserId }))).user?.profile?.email;
       } catch (error) {
         if (isPlatformError(error, 'user_not_found')) return undefined;
         throw error;
@@ -131,17 +132,12 @@ function isUnlinkedUser(span: Span): span is Extract<Span, { kind: 'user' }> & {
 /** The Slack user id for `email`, or undefined when Slack has no such user. Other failures throw. */
 async function lookupByEmail(client: WebClient, email: string): Promise<string | undefined> {
   try {
-    const result = await client.users.lookupByEmail({ email });
+    const result = await callSlack('users.lookupByEmail', () => client.users.lookupByEmail({ email }));
     return result.user?.id;
   } catch (error) {
     if (isPlatformError(error, 'users_not_found')) return undefined;
     throw error;
   }
-}
-
-export function isPlatformError(error: unknown, code: string): boolean {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return (error as { code?: unknown })?.code === 'slack_webapi_platform_error' && data?.error === code;
 }
 
 /** Keeps a Map or Set to `limit` entries by dropping the oldest: both iterate in insertion order. */

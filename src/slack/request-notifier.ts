@@ -20,6 +20,7 @@ import type { Message } from '../core/view-model.ts';
 import { describeError, type Logger } from '../http/server.ts';
 import { slackConversationOf } from './channels.ts';
 import { renderSlackMessage } from './render/message.ts';
+import { callSlack } from './web-client.ts';
 
 export function createSlackRequestNotifier(opts: {
   client: WebClient;
@@ -34,13 +35,15 @@ export function createSlackRequestNotifier(opts: {
 
   const post = async (channel: string, message: Message): Promise<PostedMessage | undefined> => {
     const { text, blocks } = renderSlackMessage(message, { shareable: false });
-    const posted = await client.chat.postMessage({ channel, text, blocks, unfurl_links: false });
+    const posted = await callSlack('chat.postMessage', () =>
+      client.chat.postMessage({ channel, text, blocks, unfurl_links: false }),
+    );
     return posted.channel && posted.ts ? { platform: 'slack', channel: posted.channel, ts: posted.ts } : undefined;
   };
 
   const edit = async (where: PostedMessage, message: Message) => {
     const { text, blocks } = renderSlackMessage(message, { shareable: false });
-    await client.chat.update({ channel: where.channel, ts: where.ts, text, blocks });
+    await callSlack('chat.update', () => client.chat.update({ channel: where.channel, ts: where.ts, text, blocks }));
   };
 
   const updateStatus = async (request: TemplateRequest) => {
@@ -81,7 +84,7 @@ export function createSlackRequestNotifier(opts: {
       const message = await approvalOf(request);
       for (const channel of channels) {
         const where = await post(channel, message).catch((error: unknown) => {
-          logger.warn(`Could not post the approval of ${request.id}`, describeError(error));
+          logger.warn(`Could not post the approval of ${request.id}: ${errorText(error)}`, describeError(error));
           return undefined;
         });
         if (where) posted.push(where);
@@ -99,12 +102,12 @@ export function createSlackRequestNotifier(opts: {
     try {
       await updateStatus(request);
     } catch (error) {
-      logger.warn(`Could not update the status message of ${id}`, describeError(error));
+      logger.warn(`Could not update the status message of ${id}: ${errorText(error)}`, describeError(error));
     }
     try {
       await updateApprovals(request);
     } catch (error) {
-      logger.warn(`Could not update the approval messages of ${id}`, describeError(error));
+      logger.warn(`Could not update the approval messages of ${id}: ${errorText(error)}`, describeError(error));
     }
   };
 
@@ -118,4 +121,9 @@ export function createSlackRequestNotifier(opts: {
       return next;
     },
   };
+}
+
+/** An error's message for a log line's text (`Slack chat.postMessage failed: …`, see `callSlack`). */
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -26,6 +26,7 @@ import { SocketModeClient, type SocketModeOptions } from '@slack/socket-mode';
 import { describeError, type Logger } from '../http/server.ts';
 import { type SlackAck, slackRequestKind } from './receiver.ts';
 import { toSlackSdkLogger } from './sdk-logger.ts';
+import { namingFetch } from './web-client.ts';
 
 /** `WebSocket.CLOSING`: a close frame was sent and the peer's is awaited. */
 const WS_CLOSING = 2;
@@ -106,6 +107,7 @@ export class SlackSocketModeReceiver implements Receiver {
           // The receiver's loop retries; the client's default is 100 retries over many minutes.
           retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1_000 },
           timeout: 10_000,
+          fetch: namingFetch(),
         },
       },
       (text) => this.handleText(text),

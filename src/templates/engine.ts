@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { ownershipRefsOf } from '../core/catalog/ownership-refs.ts';
 import type { CatalogFilter } from '../core/catalog/records.ts';
 import { parseEntityRef, stringifyEntityRef } from '../core/catalog/refs.ts';
-import { GitHubUnavailableError, InputError, isWayfinderError, NotFoundError } from '../core/errors.ts';
+import { GitHubUnavailableError, InputError, isWayfinderError, NotFoundError, UpstreamError } from '../core/errors.ts';
 import type { CatalogRegistrar } from '../core/ports/catalog-registrar.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { GitHubProvisioner } from '../core/ports/github-provisioner.ts';
@@ -468,13 +468,29 @@ function mergeOutput(
   return merged;
 }
 
-/** What a failed step means for its run: try again later (GitHub unavailable, a crash) or fix something first. */
+/**
+ * What a failed step means for its run: try again later (GitHub unavailable, a crash) or fix something first, and how
+ * many times the failing call was sent (`tries`, from the first upstream error on its chain of causes).
+ */
 function toStepFailure(error: unknown, step: LoadedStep): StepFailure {
   if (error instanceof StepFailure) return error;
   const where = `Step "${step.name}" (${step.action.id})`;
   const reason = error instanceof Error ? error.message : String(error);
   const retryable = error instanceof GitHubUnavailableError || !isWayfinderError(error);
-  return new StepFailure(`${where}: ${reason}`, retryable, { cause: error, reason });
+  const tries = upstreamTriesOf(error);
+  return new StepFailure(`${where}: ${reason}`, retryable, {
+    cause: error,
+    reason,
+    ...(tries !== undefined ? { tries } : {}),
+  });
+}
+
+function upstreamTriesOf(error: unknown): number | undefined {
+  for (let at = error; at instanceof Error; at = at.cause) {
+    if ((at instanceof UpstreamError || at instanceof GitHubUnavailableError) && at.tries !== undefined)
+      return at.tries;
+  }
+  return undefined;
 }
 
 /** A filter in words for a message: `kind Component, spec.type service; or kind API`. */

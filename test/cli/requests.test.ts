@@ -5,6 +5,7 @@
  * finds what a person left. The steps of one file share that database and run in order: each builds on the last.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../src/core/requests/types.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { CHILD_PROCESS_TIMEOUT_MS, type CliRun, runWayfinder } from '../helpers/cli.ts';
 import { createIsolatedDatabaseEnv, openIsolatedDatabase } from '../helpers/database.ts';
@@ -20,7 +21,7 @@ import {
 let isolated: Awaited<ReturnType<typeof createIsolatedDatabaseEnv>>;
 let github: FakeGitHubApi;
 /** Request ids by what each is for. */
-const ids = { billing: '', database: '', ledger: '' };
+const ids = { billing: '', database: '', ledger: '', rejected: '' };
 
 beforeAll(async () => {
   isolated = await createIsolatedDatabaseEnv();
@@ -60,16 +61,25 @@ describe('wayfinder requests', { timeout: CHILD_PROCESS_TIMEOUT_MS * 3 }, () => 
     expect(unknown.stderr.trim()).toBe('There is no request req-nope1234. Try wayfinder requests list.');
   });
 
-  it('lists requests newest first with their state, template and requester', async () => {
+  it('lists requests newest first with their state, template and requester, people by their catalog display name', async () => {
     const database = await openDatabase();
     try {
       const catalog = await seedRequestCatalog(database);
       const bed = await createRequestTestbed({ database, catalog, templatesDir: SHIPPED_TEMPLATES });
       // Only the CLI runs requests here: the desk would wake this process's runner for an approved one.
       await bed.system.runner.stop();
-      const ada = { platform: 'slack' as const, id: SLACK_IDS.ada, userRef: 'user:default/ada' };
-      const submit = async (templateRef: string, values: Record<string, unknown>) =>
-        (await bed.system.desk.submit({ templateRef, values, requester: ada })).id;
+      const ada: Actor = { platform: 'slack', id: SLACK_IDS.ada, userRef: 'user:default/ada' };
+      const alan: Actor = { platform: 'slack', id: SLACK_IDS.alan, userRef: 'user:default/alan' };
+      const grace: Actor = { platform: 'slack', id: SLACK_IDS.grace, userRef: 'user:default/grace' };
+      const submit = async (templateRef: string, values: Record<string, unknown>, requester = ada) =>
+        (await bed.system.desk.submit({ templateRef, values, requester })).id;
+      // Alan's User has no display name (named by the name in his ref); Grace, who rejects it, has one.
+      ids.rejected = await submit(
+        'postgres-database',
+        { name: 'scratch', owner: 'group:default/data', environment: 'production', size: 'small', storageGb: 20 },
+        alan,
+      );
+      await bed.system.desk.decide({ id: ids.rejected, actor: grace, approve: false, reason: 'Use staging' });
       ids.billing = await submit('new-service', newServiceValues('billing'));
       ids.database = await submit('postgres-database', {
         name: 'orders',
@@ -87,11 +97,20 @@ describe('wayfinder requests', { timeout: CHILD_PROCESS_TIMEOUT_MS * 3 }, () => 
     const all = await wayfinder('list');
     expect(all, all.stderr).toMatchObject({ code: 0 });
     const lines = all.stdout.trim().split('\n');
-    expect(lines.map((line) => line.split(/\s+/)[0])).toEqual([ids.ledger, ids.database, ids.billing]);
+    expect(lines.map((line) => line.split(/\s+/)[0])).toEqual([ids.ledger, ids.database, ids.billing, ids.rejected]);
     expect(lineOf(all.stdout, ids.database)).toMatch(
-      new RegExp(`^${ids.database}  awaiting approval  Postgres database  by user:default/ada  \\d{4}-\\d\\d-\\d\\dT`),
+      new RegExp(`^${ids.database}  awaiting approval  Postgres database  by Ada Lovelace  \\d{4}-\\d\\d-\\d\\dT`),
     );
-    expect(lineOf(all.stdout, ids.billing)).toMatch(/ approved +New service +by user:default\/ada /);
+    expect(lineOf(all.stdout, ids.billing)).toMatch(/ approved +New service +by Ada Lovelace /);
+    expect(lineOf(all.stdout, ids.rejected)).toMatch(/ rejected +Postgres database +by alan /);
+    expect(all.stdout).not.toContain('user:default/');
+
+    const show = await wayfinder('show', ids.rejected);
+    expect(show, show.stderr).toMatchObject({ code: 0 });
+    expect(show.stdout).toContain('Requested by: alan at ');
+    expect(show.stdout).toContain('Approvers:    Platform Team (group:default/platform)');
+    expect(show.stdout).toContain('Decision:     Rejected by Grace Hopper: Use staging.');
+    expect(show.stdout).toMatch(/\n {2}\S+ {2}requested by alan\n {2}\S+ {2}rejected by Grace Hopper: Use staging\n?$/);
   });
 
   it('works the approved requests to their end, says which failed, and shows where one stopped and why', async () => {
@@ -113,14 +132,14 @@ describe('wayfinder requests', { timeout: CHILD_PROCESS_TIMEOUT_MS * 3 }, () => 
     const text = show.stdout;
     expect(text).toContain(`${ids.billing}: New service (template:default/new-service)`);
     expect(text).toContain('State:        failed');
-    expect(text).toContain('Requested by: user:default/ada at ');
+    expect(text).toContain('Requested by: Ada Lovelace at ');
     expect(text).toMatch(/Error: +Step .*publish.* failed: .*403/);
     expect(text).toContain('  name: "billing"');
     expect(text).toMatch(/ {2}fetch \(fetch:template\): succeeded, 1 attempt\n/);
     expect(text).toMatch(/ {2}publish \(publish:github\): failed, 1 attempt\n(?: {4}\| .*\n)* {4}✕ .*403/);
     expect(text).toMatch(/ {2}register \(catalog:register\): pending, 0 attempts\n/);
     const audit = text.slice(text.indexOf('Audit log:'));
-    expect(audit).toMatch(/\n {2}\S+ {2}requested by user:default\/ada\n {2}\S+ {2}failed: publish: .*403/);
+    expect(audit).toMatch(/\n {2}\S+ {2}requested by Ada Lovelace\n {2}\S+ {2}failed: publish: .*403/);
   });
 
   it('retries a failed request from the step that failed, reusing the repository it created', async () => {

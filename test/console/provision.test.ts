@@ -12,7 +12,7 @@ import { localViewer } from '../../src/core/commands/asker.ts';
 import type { Database } from '../../src/db/client.ts';
 import { createCatalogRefresher } from '../../src/ingestion/catalog-refresher.ts';
 import { openTestDatabase } from '../helpers/database.ts';
-import { createRequestTestbed, type RequestTestbed, seedRequestCatalog } from '../helpers/requests.ts';
+import { createRequestTestbed, type RequestTestbed, SLACK_IDS, seedRequestCatalog } from '../helpers/requests.ts';
 
 let database: Database;
 let bed: RequestTestbed;
@@ -96,4 +96,55 @@ describe('/provision in the console', () => {
     expect(request?.values).toEqual({ name: 'ada', owner: 'group:default/platform', loud: false, count: 3 });
     expect(request?.state).toBe('succeeded');
   }, 60_000);
+
+  it('names the people of a request by their catalog display names, falling back to the name in their ref', async () => {
+    const person = (name: keyof typeof SLACK_IDS) =>
+      ({ platform: 'slack', id: SLACK_IDS[name], userRef: `user:default/${name}` }) as const;
+    const { desk } = bed.system;
+    // Ada's and Grace's Users have display names; Alan's has none.
+    const rejected = await desk.submit({
+      templateRef: 'gated',
+      values: { environment: 'production' },
+      requester: person('ada'),
+    });
+    await desk.decide({ id: rejected.id, actor: person('grace'), approve: false, reason: 'Use staging' });
+    const waiting = await desk.submit({
+      templateRef: 'gated',
+      values: { environment: 'production' },
+      requester: person('alan'),
+    });
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let seen = '';
+    output.on('data', (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+    });
+    const running = runConsole({
+      context: {
+        store: bed.catalog,
+        refresher: createCatalogRefresher({ store: bed.catalog }),
+        viewer: localViewer,
+        provision: { templates: bed.engine, requests: desk, wizards: bed.system.store },
+      },
+      input,
+      output,
+    });
+    const printed = async (text: string) => {
+      const deadline = Date.now() + 20_000;
+      while (!seen.includes(text)) {
+        if (Date.now() > deadline) throw new Error(`The console never printed "${text}":\n${seen}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    input.write(`/provision status ${rejected.id}\n`);
+    await printed('Decision:');
+    input.end(`/provision status ${waiting.id}\n`);
+    await running;
+    const [first = '', second = ''] = stripVTControlCharacters(seen).split(`Gated (${waiting.id})`);
+    expect(first).toContain('\nRequested by: Ada Lovelace\n');
+    expect(first).toContain('\nApprovers:    Platform Team\n');
+    expect(first).toContain('\nDecision:     Rejected by Grace Hopper: Use staging.\n');
+    expect(second).toContain('\nRequested by: alan\n');
+    expect(seen).not.toContain('user:default/');
+  }, 30_000);
 });

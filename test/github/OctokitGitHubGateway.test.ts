@@ -449,7 +449,7 @@ describe('OctokitGitHubGateway when GitHub struggles', () => {
     expect(warnings.join('\n')).not.toContain('ghp_test');
   });
 
-  it('turns a persistent 500 into GitHubUnavailableError after the retries, while other calls still work', async () => {
+  it('turns a persistent 500 into GitHubUnavailableError after the retries, saying how many, while other calls still work', async () => {
     const { github, gateway } = await setUp({}, { retries: 2 });
     github.addRepos(
       { fullName: 'acme/broken', files: { 'catalog-info.yaml': 'a' } },
@@ -460,7 +460,9 @@ describe('OctokitGitHubGateway when GitHub struggles', () => {
     const broken = gateway.readFile({ repo: 'acme/broken', path: 'catalog-info.yaml', ref: 'main' });
 
     await expect(broken).rejects.toBeInstanceOf(GitHubUnavailableError);
-    await expect(broken).rejects.toMatchObject({ code: 'GITHUB_UNAVAILABLE', cause: expect.anything() });
+    await expect(broken).rejects.toMatchObject({ code: 'GITHUB_UNAVAILABLE', cause: expect.anything(), tries: 3 });
+    // The message counts every request GitHub received, not the one call.
+    await expect(broken).rejects.toThrow(/\(500: .*\) after 3 tries$/);
     expect(github.requestsTo('/repos/acme/broken/contents/catalog-info.yaml')).toBe(3);
     expect(await gateway.readFile({ repo: 'acme/fine', path: 'catalog-info.yaml', ref: 'main' })).toMatchObject({
       value: { text: 'b' },

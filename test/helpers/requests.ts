@@ -7,7 +7,6 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebClient } from '@slack/web-api';
 import { createBackground } from '../../src/background.ts';
 import type { RequestNotifier } from '../../src/core/ports/request-notifier.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -21,6 +20,7 @@ import { importCatalog } from '../../src/ingestion/import-catalog.ts';
 import type { RequestRunnerOptions } from '../../src/requests/runner.ts';
 import { createRequestSystem, type RequestSystem, silentNotifier } from '../../src/requests/system.ts';
 import { createSlackRequestNotifier } from '../../src/slack/request-notifier.ts';
+import { createSlackWebClient } from '../../src/slack/web-client.ts';
 import { ScaffolderTemplateEngine } from '../../src/templates/engine.ts';
 import type { FakeGitHubApi } from '../fakes/github-api.ts';
 import type { FakeSlackApi } from '../fakes/slack-api.ts';
@@ -94,8 +94,11 @@ export async function createRequestTestbed(opts: {
   catalog: DrizzleCatalogStore;
   templatesDir?: string;
   github?: FakeGitHubApi;
-  slack?: FakeSlackApi;
+  /** Slack's Web API: the fake, or only a URL (a closed port, to see Slack unreachable). */
+  slack?: Pick<FakeSlackApi, 'url'>;
   runner?: Partial<Omit<RequestRunnerOptions, 'store' | 'engine' | 'notifier' | 'logger'>>;
+  /** Retries of the GitHub client itself (@octokit/plugin-retry), 1 ms apart; none when absent. */
+  githubRetries?: number;
   /** Told of every change after the Slack notifier (the console's outcomes). */
   alsoNotify?: RequestNotifier;
 }): Promise<RequestTestbed> {
@@ -107,7 +110,8 @@ export async function createRequestTestbed(opts: {
       auth: { token: 'ghp_test' },
       logger,
       apiUrl: opts.github.url,
-      retries: 0,
+      retries: opts.githubRetries ?? 0,
+      retryBaseDelayMs: 1,
       writeIntervalMs: 0,
     });
   const engine = new ScaffolderTemplateEngine({
@@ -127,7 +131,14 @@ export async function createRequestTestbed(opts: {
       : {}),
   });
   const background = createBackground(logger);
-  const client = opts.slack && new WebClient('xoxb-test', { slackApiUrl: opts.slack.url, retryConfig: { retries: 0 } });
+  const client =
+    opts.slack &&
+    createSlackWebClient({
+      token: 'xoxb-test',
+      apiUrl: opts.slack.url,
+      logger,
+      options: { retryConfig: { retries: 0 } },
+    });
   const system = createRequestSystem({
     db: opts.database.db,
     engine,

@@ -118,7 +118,7 @@ describe('approvals decided from catalog ownership', () => {
     });
     expect([rejected.state, rejected.reason]).toEqual(['rejected', 'Use the shared cluster']);
     await expect(bed.system.desk.decide({ id: request.id, actor: grace, approve: true })).rejects.toThrow(
-      `Request ${request.id} cannot be approved: it is rejected by user:default/ada.`,
+      `Request ${request.id} cannot be approved: it is rejected by Ada Lovelace.`,
     );
     const audit = await bed.system.desk.audit({ id: request.id });
     expect(audit.at(-1)).toMatchObject({ action: 'rejected', detail: 'Use the shared cluster' });
@@ -188,6 +188,34 @@ describe('runs against GitHub', () => {
       'retried',
       'succeeded',
     ]);
+  });
+
+  it("counts the GitHub client's own retries in a failure, so it never claims fewer tries than GitHub received", async () => {
+    // The client sends each call 3 times (2 retries of a 5xx) and the runner tries the step twice: 6 requests.
+    const retrying = await createRequestTestbed({
+      database,
+      catalog,
+      templatesDir: SHIPPED_TEMPLATES,
+      github,
+      githubRetries: 2,
+      runner: { retries: 1 },
+    });
+    const trees = /^\/repos\/acme\/invoices\/git\/trees$/;
+    github.failWith({ path: trees, method: 'POST', status: 502, times: 6 });
+    const request = await retrying.system.desk.submit({
+      templateRef: 'new-service',
+      values: newServiceValues('invoices'),
+      requester: ada,
+    });
+    await retrying.system.runner.drain();
+    const failed = await retrying.system.desk.get({ id: request.id });
+    expect(github.log.filter((entry) => entry.method === 'POST' && trees.test(entry.path))).toHaveLength(6);
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatch(
+      /^Step "Create the repository" \(publish:github\) failed after 2 attempts \(6 requests to GitHub\): GitHub did not answer .*\(502: .*\) after 3 tries$/,
+    );
+    expect(failed.steps[1]?.attempts).toBe(2);
+    expect(failed.steps[1]?.error).toMatch(/ after 3 tries$/);
   });
 
   it('dispatches the workflow once when GitHub took the dispatch but its answer was lost, and the request is retried', async () => {

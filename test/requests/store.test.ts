@@ -1,8 +1,13 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/requests/types.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { templateRequests } from '../../src/db/schema.ts';
 import { importCatalog } from '../../src/ingestion/import-catalog.ts';
 import { DrizzleRequestStore, newRequestId } from '../../src/requests/store.ts';
 import { openTestDatabase } from '../helpers/database.ts';
@@ -11,11 +16,12 @@ const CATALOG = fileURLToPath(new URL('../fixtures/requests/catalog', import.met
 const ada: Actor = { platform: 'slack', id: 'U0ADA', userRef: 'user:default/ada' };
 
 let database: Database;
+let catalog: DrizzleCatalogStore;
 let store: DrizzleRequestStore;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  const catalog = new DrizzleCatalogStore({ db: database.db });
+  catalog = new DrizzleCatalogStore({ db: database.db });
   await importCatalog({ paths: [CATALOG], store: catalog });
   await catalog.saveChatIdentity({
     identity: { platform: 'slack', platformUserId: 'U0GRACE', email: 'grace@acme.example' },
@@ -72,6 +78,86 @@ describe('DrizzleRequestStore', () => {
     const audit = await store.listAudit({ requestId: request.id, limit: 10 });
     expect(audit.map((entry) => entry.action)).toEqual(['requested', winners[0]?.state]);
     expect(winners[0]?.decidedAt).toBeInstanceOf(Date);
+  });
+
+  it('names people and the approver group by their catalog display names as they are when read, storing only the account', async () => {
+    const grace: Actor = { platform: 'slack', id: 'U0GRACE', userRef: 'user:default/grace' };
+    const alan: Actor = { platform: 'slack', id: 'U0ALAN', userRef: 'user:default/alan' };
+    // A name handed in with the actor is not kept: the next read looks it up again.
+    const request = await store.createRequest({
+      request: {
+        id: newRequestId(),
+        templateRef: 'template:default/new-service',
+        templateTitle: 'New service',
+        values: {},
+        requester: { ...ada, name: 'Somebody Else' },
+        state: 'awaiting-approval',
+        approvers: 'group:default/platform',
+        allowSelfApproval: false,
+      },
+      steps: [],
+    });
+    expect(request.requester).toEqual({ ...ada, name: 'Ada Lovelace' });
+    expect(request.approversName).toBe('Platform Team');
+    const decided = await store.transition({
+      id: request.id,
+      from: ['awaiting-approval'],
+      to: 'rejected',
+      changes: { decidedBy: grace },
+      audit: { action: 'rejected', actor: grace },
+    });
+    expect(decided?.decidedBy?.name).toBe('Grace Hopper');
+    const [row] = await database.db.select().from(templateRequests).where(eq(templateRequests.id, request.id));
+    expect([row?.requester, row?.decidedBy]).toEqual([ada, grace]);
+    const audit = await store.listAudit({ requestId: request.id, limit: 10 });
+    expect(audit.map((entry) => entry.actor?.name)).toEqual(['Ada Lovelace', 'Grace Hopper']);
+
+    // A User without a display name is called by its name; one the catalog does not hold, by nothing.
+    const byAlan = await store.transition({
+      id: (await create()).id,
+      from: ['approved'],
+      to: 'cancelled',
+      changes: { decidedBy: alan },
+    });
+    expect(byAlan?.decidedBy?.name).toBe('alan');
+    const ghost = await store.transition({
+      id: (await create()).id,
+      from: ['approved'],
+      to: 'cancelled',
+      changes: { decidedBy: { platform: 'slack', id: 'U0GONE', userRef: 'user:default/gone' } },
+    });
+    expect(ghost?.decidedBy).toEqual({ platform: 'slack', id: 'U0GONE', userRef: 'user:default/gone' });
+  });
+
+  it('shows a person renamed in the catalog by their new name on requests made before', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'wayfinder-renamed-'));
+    const user = (displayName: string) =>
+      `apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: mary\nspec:\n  profile: { displayName: ${displayName} }\n  memberOf: []\n`;
+    try {
+      await writeFile(path.join(dir, 'mary.yaml'), user('Mary Jackson'));
+      await importCatalog({ paths: [dir], store: catalog });
+      const mary: Actor = { platform: 'slack', id: 'U0MARY', userRef: 'user:default/mary' };
+      const request = await store.createRequest({
+        request: {
+          id: newRequestId(),
+          templateRef: 'template:default/new-service',
+          templateTitle: 'New service',
+          values: {},
+          requester: mary,
+          state: 'approved',
+          allowSelfApproval: false,
+        },
+        steps: [],
+      });
+      expect(request.requester.name).toBe('Mary Jackson');
+      await writeFile(path.join(dir, 'mary.yaml'), user('Mary W. Jackson'));
+      await importCatalog({ paths: [dir], store: catalog });
+      expect((await store.getRequest({ id: request.id }))?.requester.name).toBe('Mary W. Jackson');
+      const listed = await store.listRequests({ limit: 100 });
+      expect(listed.find((entry) => entry.id === request.id)?.requester.name).toBe('Mary W. Jackson');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a move the state machine does not have', async () => {

@@ -300,7 +300,13 @@ describe('/provision in Slack', () => {
     const review = (await submit(page2, { count: { type: 'number_input', value: '1' } }, userId))?.view as View;
     expect(await submit(review, {}, userId)).toBeUndefined();
     const [request] = await bed.system.desk.list({ limit: 1 });
-    expect(request?.requester).toEqual({ platform: 'slack', id: userId, userRef: 'user:default/hopper' });
+    // `name` is the User's, read from the catalog with the request (hopper's User has no display name).
+    expect(request?.requester).toEqual({
+      platform: 'slack',
+      id: userId,
+      userRef: 'user:default/hopper',
+      name: 'hopper',
+    });
   });
 
   it('reviews a long value cut to its own limit, with the plan and the approval notice always shown', async () => {

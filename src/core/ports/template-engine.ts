@@ -227,17 +227,20 @@ export interface TemplateEngine {
 /**
  * A step that did not finish; `retryable` says whether running it again may succeed. The message names the step;
  * `reason` is the same failure without it (the message itself when not given), for a sentence that names the step
- * already.
+ * already. `tries`: how many times the call the step failed on was sent to another system (GitHub), the client's own
+ * retries included, when known (`UpstreamError.tries`).
  */
 export class StepFailure extends Error {
   readonly reason: string;
+  readonly tries: number | undefined;
   constructor(
     message: string,
     readonly retryable: boolean,
-    options?: { cause?: unknown; reason?: string },
+    options?: { cause?: unknown; reason?: string; tries?: number },
   ) {
     super(message, options);
     this.name = 'StepFailure';
     this.reason = options?.reason ?? message;
+    this.tries = options?.tries;
   }
 }

@@ -8,7 +8,7 @@ import { truncate } from '../text.ts';
 import type { Block, Button, ListItem, Message, RichText, Span } from '../view-model.ts';
 import { code, link, text as plain, strong } from '../view-model.ts';
 import type { Actor, RequestStep, TemplateRequest } from './types.ts';
-import { actorName, stateWords } from './words.ts';
+import { actorName, approversName, stateWords } from './words.ts';
 
 const STEP_MARK: Readonly<Record<RequestStep['status'], string>> = {
   pending: '○',
@@ -49,7 +49,7 @@ export function approvalMessage(request: TemplateRequest, opts: { order?: readon
   const who = actorName(request.requester);
   const summary =
     request.state === 'awaiting-approval'
-      ? `${who} asks to run ${request.templateTitle} (${request.id}); ${request.approvers} decides`
+      ? `${who} asks to run ${request.templateTitle} (${request.id}); ${approversName(request)} decides`
       : `${request.templateTitle} (${request.id}) ${HEADLINE[request.state]}`;
   const blocks: Block[] = [
     { type: 'header', text: `Approval: ${request.templateTitle}` },
@@ -73,7 +73,10 @@ export function approvalMessage(request: TemplateRequest, opts: { order?: readon
   return { summary, blocks };
 }
 
-/** `Approved by user:default/ada.`, `Rejected by …: reason.` or `Cancelled by ….`: the decision, whatever followed. */
+/**
+ * `Approved by Ada Lovelace.`, `Rejected by …: reason.` or `Cancelled by ….`: the decision, whatever followed, the
+ * person named as `actorName` names them.
+ */
 export function decisionLine(request: TemplateRequest): string {
   const by = request.decidedBy ? ` by ${actorName(request.decidedBy)}` : '';
   return `${decisionWord(request)}${by}${decisionReason(request)}.`;
@@ -142,7 +145,8 @@ function requestFields(request: TemplateRequest): { label: string; value: RichTe
     { label: 'State', value: [plain(stateWords(request.state))] },
     { label: 'Requested by', value: [requesterSpan(request)] },
   ];
-  if (request.approvers) fields.push({ label: 'Approvers', value: [code(request.approvers)] });
+  const approvers = approversName(request);
+  if (approvers) fields.push({ label: 'Approvers', value: [plain(approvers)] });
   if (request.decidedBy) fields.push({ label: 'Decision', value: decisionText(request) });
   return fields;
 }
@@ -151,19 +155,13 @@ function requesterSpan(request: TemplateRequest): Span {
   return actorSpan(request.requester);
 }
 
-/** A person who acted: a mention on their chat platform, their catalog User's name elsewhere (`ada.lovelace`). */
+/**
+ * A person who acted: a mention on their chat platform; elsewhere (the console, the CLI, another platform) their name
+ * as `actorName` gives it, the catalog User's display name first (`Ada Lovelace`).
+ */
 function actorSpan(actor: Actor): Span {
-  if (actor.platform === 'console') return plain(actor.userRef ?? 'the console');
-  return {
-    kind: 'user',
-    name: actor.userRef ? userName(actor.userRef) : actor.id,
-    ids: { [actor.platform]: actor.id },
-  };
-}
-
-/** `ada.lovelace` for `user:default/ada.lovelace`. */
-function userName(ref: string): string {
-  return ref.slice(ref.lastIndexOf('/') + 1) || ref;
+  if (actor.platform === 'console') return plain(actorName(actor));
+  return { kind: 'user', name: actorName(actor), ids: { [actor.platform]: actor.id } };
 }
 
 function stepItem(step: RequestStep): ListItem {

@@ -47,6 +47,11 @@ export interface Actor {
   id: string;
   /** Their catalog User, when their account resolves to one. */
   userRef?: EntityRef;
+  /**
+   * What to call them: their catalog User's display name (`spec.profile.displayName`, else its title or name), looked
+   * up by the store each time it reads a request, never stored; absent when the catalog has no such User.
+   */
+  name?: string;
 }
 
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'skipped' | 'failed';
@@ -84,6 +89,8 @@ export interface TemplateRequest {
   state: RequestState;
   /** The approver group ref, when the request needed an approval. */
   approvers?: EntityRef;
+  /** The approver group's display name, looked up like `Actor.name`; absent when the catalog has no such group. */
+  approversName?: string;
   allowSelfApproval: boolean;
   decidedBy?: Actor;
   decidedAt?: Date;

@@ -30,7 +30,8 @@ export function slackContext(listener: ListenerContext, slackUserId: string, cli
             try {
               return await listener.identities.warmUser({ client, slackUserId });
             } catch (error) {
-              listener.logger.warn('Could not learn who a Slack user is (users.info)', {
+              const why = error instanceof Error ? error.message : String(error);
+              listener.logger.warn(`Could not learn who a Slack user is: ${why}`, {
                 error: describeError(error),
                 user: slackUserId,
               });
