@@ -2,7 +2,8 @@
  * A folder of markdown on disk as a docs source (`wayfinder docs index <dir>`). With an `mkdocs.yml` in the folder,
  * the pages are those under its `docs_dir` and the nav names them; else every `.md` or `.markdown` file under the
  * folder. The folder is walked as catalog import walks one (`folder-files.ts`): hidden files and folders and
- * `node_modules` are skipped, symbolic links are followed, a link that loops is reported and not followed again.
+ * `node_modules` are skipped, symbolic links are followed, a link that loops is reported and not followed again,
+ * and each real file is read once (under the first of its paths, in path order).
  * Unlike catalog import, a link to anything outside the folder is reported and not read: the index would quote it
  * to anyone who asks.
  */
@@ -53,7 +54,10 @@ export async function readLocalDocs(dir: string): Promise<{ root: string; files:
   const found = walk.files
     .map((file) => ({ relative: path.relative(path.resolve(root), file.path).split(path.sep).join('/'), ...file }))
     .sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
-  const unique = found;
+  // A file reached by two paths (a link to it, a link to its folder) is read once, under the first.
+  const byRealPath = new Map<string, (typeof found)[number]>();
+  for (const file of found) if (!byRealPath.has(file.realPath)) byRealPath.set(file.realPath, file);
+  const unique = [...byRealPath.values()];
   const files = await Promise.all(
     unique.map(async ({ relative, realPath }) => {
       const title = navTitles.get(relative);

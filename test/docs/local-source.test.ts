@@ -43,4 +43,22 @@ describe('readLocalDocs', () => {
       `${path.join(docs, 'mkdocs.yml')}: docs_dir ../elsewhere leaves the folder; expected a folder inside it.`,
     );
   });
+
+  it('reads each real file once when links loop back into the folder or repeat a file, and reports the loop', async () => {
+    await symlink(docs, path.join(docs, 'runbooks', 'loop'));
+    await symlink(path.join(docs, 'runbooks'), path.join(docs, 'shortcut'));
+    await symlink(path.join(docs, 'index.md'), path.join(docs, 'start.md'));
+
+    const { files, warnings } = await readLocalDocs(docs);
+
+    // Each file under the first of its paths in path order; `shortcut/` and `start.md` hold nothing new.
+    expect(files.map((file) => file.path)).toEqual(['index.md', 'runbooks/deploy.md']);
+    const loop =
+      'A symbolic link to a folder that holds it: a loop. It was not followed again (its files are read once).';
+    // The loop is met twice: through runbooks/ and through the shortcut to it.
+    expect(warnings).toEqual([
+      `${path.join(docs, 'runbooks', 'loop')}: ${loop}`,
+      `${path.join(docs, 'shortcut', 'loop')}: ${loop}`,
+    ]);
+  });
 });
