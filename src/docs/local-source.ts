@@ -1,11 +1,10 @@
 /**
  * A folder of markdown on disk as a docs source (`wayfinder docs index <dir>`). With an `mkdocs.yml` in the folder,
- * the pages are those under its `docs_dir` and the nav names them; else every `.md` or `.markdown` file under the
- * folder. The folder is walked as catalog import walks one (`folder-files.ts`): hidden files and folders and
- * `node_modules` are skipped, symbolic links are followed, a link that loops is reported and not followed again,
- * and each real file is read once (under the first of its paths, in path order).
- * Unlike catalog import, a link to anything outside the folder is reported and not read: the index would quote it
- * to anyone who asks.
+ * the pages are those under its `docs_dir` and the nav names them; else every `.md` or `.markdown` file (in any
+ * case) under the folder. The folder is walked as catalog import walks one (`folder-files.ts`): hidden files and
+ * folders and `node_modules` are skipped, symbolic links are followed, a link that loops is reported and not followed
+ * again, and each real file is read once (under the first of its paths, in path order). Unlike catalog import, a link
+ * to anything outside the folder is reported and not read: the index would quote it to anyone who asks.
  */
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,8 +13,8 @@ import { isInsideDirectory, walkFolder } from '../folder-files.ts';
 import type { DocFile } from './indexer.ts';
 import { parseMkDocs } from './mkdocs.ts';
 
-/** A markdown file's name: `.md` or `.markdown`, and not hidden. */
-const MARKDOWN_FILE = /^[^.].*\.(md|markdown)$/;
+/** A markdown file's name: `.md` or `.markdown` in any case (`Page.MD`), and not hidden. */
+const MARKDOWN_FILE = /^[^.].*\.(md|markdown)$/i;
 
 /**
  * The folder's markdown files, paths relative to the docs root with `/`, sorted, and warnings, one a line for the

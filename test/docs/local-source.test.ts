@@ -61,4 +61,15 @@ describe('readLocalDocs', () => {
       `${path.join(docs, 'shortcut', 'loop')}: ${loop}`,
     ]);
   });
+
+  it('reads markdown whatever the case of its extension, and still skips hidden files', async () => {
+    await writeFile(path.join(docs, 'Page.MD'), '# Page\n\nUpper-case extension.\n');
+    await writeFile(path.join(docs, 'notes.Markdown'), '# Notes\n');
+    await writeFile(path.join(docs, '.draft.md'), '# Draft\n');
+    await writeFile(path.join(docs, 'notes.txt'), 'not markdown');
+
+    const { files } = await readLocalDocs(docs);
+
+    expect(files.map((file) => file.path)).toEqual(['Page.MD', 'index.md', 'notes.Markdown', 'runbooks/deploy.md']);
+  });
 });
