@@ -12,6 +12,9 @@
  *   `overlapChars`, cut at a word) of the block before it, so a sentence that spans the cut is found from both sides.
  * - A code block or a table is never split, even when it alone is longer than `maxChars`.
  * - YAML front matter (`---` … `---` at the top, as MkDocs allows) is dropped; its `title:` names the file.
+ * - HTML comments (`<!-- … -->`, as a block or inside a paragraph or heading) are dropped: they are notes to the
+ *   file's editors, never shown on the page, so they are neither indexed nor quoted. A comment inside a code block is
+ *   code, and kept.
  *
  * The parser is loaded on the first file, so a process that indexes nothing does not load it.
  */
@@ -73,6 +76,7 @@ export async function chunkMarkdown(
   const frontMatter = FRONT_MATTER.exec(markdown);
   const body = frontMatter ? markdown.slice(frontMatter[0].length) : markdown;
   const tree = (await loadParser())(body);
+  const comments = commentRanges(body, tree);
   const slugger = new GithubSlugger();
 
   const sections: { headingPath: string[]; anchor?: string; blocks: RootContent[] }[] = [];
@@ -82,12 +86,12 @@ export async function chunkMarkdown(
   for (const node of tree.children) {
     if (node.type === 'heading') {
       sections.push(current);
-      const heading = textOf(node).trim();
+      const heading = textOf(node, { includeHtml: false }).trim();
       if (node.depth === 1 && firstH1 === undefined) firstH1 = heading;
       while (stack.length > 0 && (stack.at(-1)?.depth ?? 0) >= node.depth) stack.pop();
       stack.push({ depth: node.depth, text: heading });
       current = { headingPath: stack.map((entry) => entry.text), anchor: slugger.slug(heading), blocks: [] };
-    } else if (node.type !== 'html' || textOf(node).trim() !== '') {
+    } else {
       current.blocks.push(node);
     }
   }
@@ -95,7 +99,7 @@ export async function chunkMarkdown(
 
   const chunks: MarkdownChunk[] = [];
   for (const section of sections) {
-    for (const content of piecesOf(body, section.blocks, maxChars, overlapChars)) {
+    for (const content of piecesOf({ source: body, comments }, section.blocks, maxChars, overlapChars)) {
       chunks.push({
         ordinal: chunks.length,
         headingPath: section.headingPath,
@@ -110,7 +114,7 @@ export async function chunkMarkdown(
 }
 
 /** The section's blocks as texts of at most `maxChars` (a code block or table alone may be longer). */
-function piecesOf(source: string, blocks: readonly RootContent[], maxChars: number, overlapChars: number): string[] {
+function piecesOf(source: Source, blocks: readonly RootContent[], maxChars: number, overlapChars: number): string[] {
   const pieces: string[] = [];
   let piece: string[] = [];
   let length = 0;
@@ -136,11 +140,54 @@ function isWhole(block: RootContent): boolean {
   return block.type === 'code' || block.type === 'table';
 }
 
-function sourceOf(source: string, node: RootContent): string {
+/** The markdown being chunked, and the `[start, end)` offsets of its HTML comments, in order. */
+interface Source {
+  source: string;
+  comments: readonly (readonly [number, number])[];
+}
+
+/** The node's markdown as written, its HTML comments left out. */
+function sourceOf({ source, comments }: Source, node: RootContent): string {
   const start = node.position?.start.offset;
   const end = node.position?.end.offset;
-  if (start === undefined || end === undefined) return textOf(node).trim();
-  return source.slice(start, end).trim();
+  if (start === undefined || end === undefined) return textOf(node, { includeHtml: false }).trim();
+  let text = '';
+  let at = start;
+  for (const [from, to] of comments) {
+    if (to <= at || from >= end) continue;
+    text += source.slice(at, Math.max(at, from));
+    at = Math.min(end, to);
+  }
+  if (at === start) return source.slice(start, end).trim();
+  text += source.slice(at, end);
+  // Where a comment was, the lines it leaves blank or ending in spaces are tidied; a block without one is as written.
+  return text
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * The offsets of every HTML comment in raw HTML (block or inline) of the tree; an unclosed `<!--` runs to the end of
+ * its node, as CommonMark ends the HTML block there.
+ */
+function commentRanges(source: string, tree: Root): [number, number][] {
+  const ranges: [number, number][] = [];
+  const visit = (node: Root | RootContent): void => {
+    if (node.type === 'html') {
+      const start = node.position?.start.offset;
+      const end = node.position?.end.offset;
+      if (start === undefined || end === undefined) return;
+      const raw = source.slice(start, end);
+      for (const match of raw.matchAll(/<!--[\s\S]*?(-->|$)/g)) {
+        ranges.push([start + match.index, start + match.index + match[0].length]);
+      }
+      return;
+    }
+    if ('children' in node) for (const child of node.children) visit(child);
+  };
+  visit(tree);
+  return ranges;
 }
 
 /** The last `chars` characters of `text`, starting at a word. */

@@ -81,3 +81,35 @@ describe('chunkMarkdown', () => {
     expect(after[2]).toBe(before[2]);
   });
 });
+
+describe('chunkMarkdown and HTML comments', () => {
+  const EDITED = `# Deploys <!-- owner: ask Dana -->
+
+<!--
+TODO before publishing: the staging admin password is in the vault at ops/staging-admin.
+-->
+
+Deploy with the \`deploy\` workflow.<!-- the old Jenkins job still works, do not tell anyone --> It takes ten minutes.
+
+<div class="note"><!-- hidden note -->Visible note.</div>
+
+\`\`\`html
+<!-- a comment inside a code block is code -->
+<p>Hi</p>
+\`\`\`
+`;
+
+  it('leaves HTML comments out of every chunk and heading, keeping the text around them and code as written', async () => {
+    const { title, chunks } = await chunkMarkdown(EDITED, { path: 'deploys.md' });
+    const everything = JSON.stringify({ title, chunks });
+    for (const hidden of ['ask Dana', 'staging-admin', 'Jenkins', 'hidden note', 'TODO']) {
+      expect(everything).not.toContain(hidden);
+    }
+    expect(title).toBe('Deploys');
+    expect(chunks[0]?.headingPath).toEqual(['Deploys']);
+    expect(chunks[0]?.anchor).toBe('deploys');
+    expect(chunks[0]?.content).toContain('Deploy with the `deploy` workflow. It takes ten minutes.');
+    expect(chunks[0]?.content).toContain('<div class="note">Visible note.</div>');
+    expect(chunks[0]?.content).toContain('<!-- a comment inside a code block is code -->');
+  });
+});
