@@ -1,7 +1,8 @@
 /**
  * The text helpers every command and renderer shares (STYLE.md rule 25), one per concern: cutting text at grapheme
- * boundaries (`Intl.Segmenter`), counting nouns in English (`Intl.PluralRules`), deciding which URLs may become
- * links, and removing the invisible characters that reorder a line (bidi controls). Pure: no platform, no clock.
+ * boundaries and splitting it at sentences and words (`Intl.Segmenter`), counting nouns in English
+ * (`Intl.PluralRules`), deciding which URLs may become links, and removing the invisible characters that reorder a
+ * line (bidi controls). Pure: no platform, no clock.
  */
 import type { Span } from './view-model.ts';
 import { link, text } from './view-model.ts';
@@ -37,6 +38,47 @@ export function truncate(value: string, max: number): string {
   if (value.length <= max) return value;
   if (max < ELLIPSIS.length) return '';
   return `${graphemePrefix(value, max - ELLIPSIS.length)}${ELLIPSIS}`;
+}
+
+const sentences = new Intl.Segmenter('en', { granularity: 'sentence' });
+const words = new Intl.Segmenter('en', { granularity: 'word' });
+
+/** Characters read past a cut to place it: sentence and word boundaries depend a little on what follows. */
+const LOOKAHEAD = 64;
+
+/**
+ * `value` cut into pieces of at most `max` UTF-16 code units (`max` at least 1), each trimmed, none empty: between
+ * sentences where whole sentences fit (UAX #29, so a line break ends one too), else between words, else between
+ * graphemes (a single grapheme longer than `max` is a piece alone). Each piece holds as much as fits, in order;
+ * joined with spaces they read as `value` with its whitespace evened out at the cuts. Blank `value` gives no pieces.
+ * Only a window of about `max` characters is segmented at each cut: `Intl.Segmenter` slows down on long strings.
+ */
+export function splitText(value: string, max: number): string[] {
+  const pieces: string[] = [];
+  let rest = value.trim();
+  while (rest.length > max && max >= 1) {
+    const window = rest.slice(0, max + LOOKAHEAD);
+    const cut =
+      lastBoundary(sentences, window, max) ??
+      lastBoundary(words, window, max) ??
+      (graphemePrefix(window, max).length || graphemes.segment(window).containing(0)?.segment.length || 1);
+    const piece = rest.slice(0, cut).trim();
+    if (piece) pieces.push(piece);
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest) pieces.push(rest);
+  return pieces;
+}
+
+/** The last boundary of `segmenter` in `window` after its start and at most `max` code units in; undefined: none. */
+function lastBoundary(segmenter: Intl.Segmenter, window: string, max: number): number | undefined {
+  let last: number | undefined;
+  for (const { index } of segmenter.segment(window)) {
+    if (index > max) break;
+    // The window starts with text (the rest is trimmed), so any boundary after 0 follows some.
+    if (index > 0) last = index;
+  }
+  return last;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -51,9 +51,10 @@ export const EMBEDDING_BATCH = 64;
 
 /**
  * Bumped when chunking (or redaction) changes, so that every file is cut again. 2: secrets redacted before chunks are
- * stored and embedded (chunks stored by 1 may hold them).
+ * stored and embedded (chunks stored by 1 may hold them). 3: HTML comments left out of chunks. 4: no chunk longer
+ * than the bound (a longer code block, table or paragraph is cut), so every chunk can be embedded.
  */
-const CHUNKER_VERSION = '2';
+const CHUNKER_VERSION = '4';
 /** Prefix of a file hash stored when its embeddings failed: never equal to a real hash, so it is redone. */
 const UNEMBEDDED = 'unembedded:';
 

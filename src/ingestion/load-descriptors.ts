@@ -4,7 +4,7 @@
  * others: it becomes an IngestError; what is left unread on purpose becomes a SkippedDocument with the reason.
  */
 import type { Stats } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { type Document, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
@@ -16,7 +16,8 @@ import type {
   SkippedDocument,
   SourcePosition,
 } from '../core/catalog/types.ts';
-import { isInsideDirectory, type PlaceholderBase, resolvePlaceholders } from './placeholders.ts';
+import { isInsideDirectory, walkFolder } from '../folder-files.ts';
+import { type PlaceholderBase, resolvePlaceholders } from './placeholders.ts';
 
 /**
  * Reads files named by absolute URL. An import given none reports url targets and URL placeholders as skipped;
@@ -206,7 +207,7 @@ async function loadDirectory(load: Load, directory: string, within: Within): Pro
     return false;
   }
   const errorsBefore = load.errors.length;
-  const files = await listYamlFiles(load, directory, [...within.walking, real]);
+  const files = await listYamlFiles(load, directory, within.walking);
   const listed = !load.errors.slice(errorsBefore).some((error) => error.location === fileLocation(directory));
   for (const file of files) {
     await loadFile(load, file, { explicit: false, within });
@@ -215,58 +216,15 @@ async function loadDirectory(load: Load, directory: string, within: Within): Pro
 }
 
 /**
- * The `.yaml`/`.yml` files under a directory, sorted by name at each level so every load reads them in the
- * same order. Symbolic links are followed, to files and to directories; a link to a directory that is being walked
- * (itself or one that holds it) would loop, so it is reported as skipped and not followed again. `walking` holds
- * the real paths of the directories from the outermost down to this one.
+ * The `.yaml`/`.yml` files under a directory, by the walk every local reader shares (`folder-files.ts`: sorted by
+ * name at each level, links followed, a link that loops reported as skipped and not followed again). `walking` holds
+ * the real paths of the directories from the outermost down to this one's parent.
  */
 async function listYamlFiles(load: Load, directory: string, walking: readonly string[]): Promise<string[]> {
-  const entries = await readdirOrError(load, directory);
-  const files: string[] = [];
-  for (const entry of entries.sort(byName)) {
-    const entryPath = path.join(directory, entry.name);
-    const kind = entry.isSymbolicLink()
-      ? await linkedKind(load, entryPath)
-      : entry.isDirectory()
-        ? 'directory'
-        : 'file';
-    if (kind === 'directory' && entry.name !== 'node_modules' && !entry.name.startsWith('.')) {
-      const real = await realpathOrError(load, entryPath);
-      if (real === undefined) {
-        continue;
-      }
-      if (walking.includes(real)) {
-        load.skipped.push({
-          location: fileLocation(entryPath),
-          reason:
-            'A symbolic link to a folder that holds it: a loop. It was not followed again (its files are read once).',
-        });
-        continue;
-      }
-      files.push(...(await listYamlFiles(load, entryPath, [...walking, real])));
-    } else if (kind === 'file' && /\.ya?ml$/i.test(entry.name)) {
-      files.push(entryPath);
-    }
-  }
-  return files;
-}
-
-/** What a symbolic link points at; a dangling link is reported as skipped and read as nothing. */
-async function linkedKind(load: Load, link: string): Promise<'directory' | 'file' | undefined> {
-  try {
-    const stats = await stat(link);
-    return stats.isDirectory() ? 'directory' : stats.isFile() ? 'file' : undefined;
-  } catch (error) {
-    const code = errorCode(error);
-    const why =
-      code === 'ELOOP'
-        ? 'a chain of symbolic links that loops'
-        : code === 'ENOENT'
-          ? 'a symbolic link to something that does not exist'
-          : `a symbolic link that could not be followed (${code})`;
-    load.skipped.push({ location: fileLocation(link), reason: `Not read: it is ${why}.` });
-    return undefined;
-  }
+  const walk = await walkFolder({ directory, walking, accept: (name) => /\.ya?ml$/i.test(name) });
+  load.skipped.push(...walk.skipped.map(({ path: at, reason }) => ({ location: fileLocation(at), reason })));
+  load.errors.push(...walk.unreadable.map(({ path: at, message }) => ({ location: fileLocation(at), message })));
+  return walk.files.map((file) => file.path);
 }
 
 const CATALOG_FILE_NAME = /^catalog-info\.ya?ml$/i;
@@ -641,11 +599,6 @@ function describeSyntaxError(document: Document.Parsed): string | undefined {
 // ---------------------------------------------------------------------------------------------------------------
 // Files
 
-/** Code-point order, so the order never depends on the machine's locale. */
-function byName(a: { name: string }, b: { name: string }): number {
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
 /** The directory a given path stands for: itself, or the directory of a file (or of a path that is missing). */
 async function directoryOf(absolutePath: string): Promise<string> {
   try {
@@ -703,18 +656,6 @@ async function readFileOrError(load: Load, file: string): Promise<string | undef
   } catch (error) {
     load.errors.push({ location: fileLocation(file), message: `This file could not be read (${errorCode(error)}).` });
     return undefined;
-  }
-}
-
-async function readdirOrError(load: Load, directory: string) {
-  try {
-    return await readdir(directory, { withFileTypes: true });
-  } catch (error) {
-    load.errors.push({
-      location: fileLocation(directory),
-      message: `This folder could not be read (${errorCode(error)}).`,
-    });
-    return [];
   }
 }
 

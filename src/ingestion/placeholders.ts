@@ -9,6 +9,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { isInsideDirectory } from '../folder-files.ts';
 
 /** Where the descriptor holding the placeholders was read from. */
 export type PlaceholderBase =
@@ -208,14 +209,4 @@ function messageOf(error: unknown): string {
 
 function codeOf(error: unknown): string | undefined {
   return error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-}
-
-/**
- * Whether `realPath` (links already resolved) is `root` or lies under it, links in `root` resolved too. What a hand
- * import reads, placeholders and Location targets alike, stays inside the folder imported: a descriptor must not make
- * the server read, and quote in an error, a file such as /etc/passwd. Throws what `realpath(root)` throws.
- */
-export async function isInsideDirectory(realPath: string, root: string): Promise<boolean> {
-  const realRoot = await realpath(root);
-  return realPath === realRoot || realPath.startsWith(`${realRoot}${path.sep}`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOf, graphemePrefix, plural, safeHref, safeLink, truncate } from '../../src/core/text.ts';
+import { countOf, graphemePrefix, plural, safeHref, safeLink, splitText, truncate } from '../../src/core/text.ts';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -75,5 +75,28 @@ describe('safeHref', () => {
     });
     expect(safeLink('Click', 'javascript:alert(1)')).toEqual({ kind: 'text', text: 'Click (javascript:alert(1))' });
     expect(safeLink('javascript:x', 'javascript:x')).toEqual({ kind: 'text', text: 'javascript:x' });
+  });
+});
+
+describe('splitText', () => {
+  it('cuts between whole sentences where they fit, Japanese ones too', () => {
+    expect(splitText('Deploy on Monday. Roll back on Tuesday. Rest on Wednesday.', 40)).toEqual([
+      'Deploy on Monday. Roll back on Tuesday.',
+      'Rest on Wednesday.',
+    ]);
+    expect(splitText('休暇は二十日です。申請は一週間前までに。', 12)).toEqual([
+      '休暇は二十日です。',
+      '申請は一週間前までに。',
+    ]);
+  });
+
+  it('cuts a sentence too long between words, and a word too long between graphemes, never inside an emoji', () => {
+    expect(splitText('one two three four five six', 10)).toEqual(['one two', 'three four', 'five six']);
+    const flags = '🇯🇵'.repeat(5);
+    const pieces = splitText(flags, 5);
+    for (const piece of pieces) expect(piece.length).toBeLessThanOrEqual(5);
+    expect(pieces.join('')).toBe(flags);
+    expect(pieces.every((piece) => piece.length % 4 === 0)).toBe(true);
+    expect(splitText('  ', 3)).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@ import { answerDocsQuestion } from '../../src/core/commands/ask.ts';
 import { runCommandLine } from '../../src/core/commands/index.ts';
 import type { Message } from '../../src/core/view-model.ts';
 import { plainText } from '../../src/core/view-model.ts';
+import { CONTEXT_BUDGET_CHARS } from '../../src/docs/answer-prompt.ts';
 import { normalise } from '../../src/docs/indexer.ts';
+import { DEFAULT_MAX_CHUNK_CHARS } from '../../src/docs/markdown-chunks.ts';
 import { createOpenAiChatModel, createOpenAiClient } from '../../src/docs/openai-client.ts';
 import { type FakeOpenAiApi, startFakeOpenAiApi } from '../fakes/openai-api.ts';
 import { addDoc, type DemoDocs, openDemoDocs } from '../helpers/demo-docs.ts';
@@ -154,6 +156,63 @@ describe('/ask with a model', () => {
       expect(performance.now() - started).toBeLessThan(2_500);
     } finally {
       openai.chatMode(undefined);
+    }
+  });
+
+  it('embeds a page with a 50 KB code block and a 52 KB paragraph in inputs within the chunk bound', async () => {
+    const sentences = Array.from({ length: 900 }, (_, index) => `Ledger export step ${index} copies the day's rows.`);
+    const sql = Array.from({ length: 1_500 }, (_, index) => `INSERT INTO ledger_export VALUES (${index}, 'row');`);
+    const markdown = `# Ledger export\n\n${sentences.join(' ')}\n\n\`\`\`sql\n${sql.join('\n')}\n\`\`\`\n`;
+    expect(markdown.length).toBeGreaterThan(100_000);
+    const before = openai.embedded.length;
+    try {
+      await addDoc(demo, { key: 'test:huge', path: 'ledger-export.md', markdown });
+      const inputs = openai.embedded.slice(before);
+      expect(inputs.length).toBeGreaterThan(60);
+      // Each input is the heading line, a blank line and one chunk.
+      for (const input of inputs) {
+        expect(input.length).toBeLessThanOrEqual('Ledger export\n\n'.length + DEFAULT_MAX_CHUNK_CHARS);
+      }
+      const status = await demo.index.status();
+      const huge = status.sources.find((source) => source.key === 'test:huge');
+      expect(huge?.embedded).toBe(huge?.chunks);
+    } finally {
+      await demo.index.removeSource({ key: 'test:huge' });
+    }
+  });
+
+  it('keeps the sources of a prompt within the context budget when stored chunks are longer than the bound', async () => {
+    // Chunks as an index made before the bound stored them: five passages of 60,000 characters.
+    await demo.index.saveSource({ key: 'test:oversized', entityRef: 'component:default/payments-worker' });
+    await demo.index.saveFile({
+      sourceKey: 'test:oversized',
+      path: 'chargebacks.md',
+      title: 'Chargebacks',
+      contentHash: 'oversized',
+      chunks: Array.from({ length: 5 }, (_, ordinal) => ({
+        ordinal,
+        headingPath: ['Chargebacks', `Part ${ordinal}`],
+        content: `Chargeback disputes are answered within ${ordinal + 2} days. ${'Evidence <b>matters</b>. '.repeat(2_400)}`,
+        contentHash: `oversized-${ordinal}`,
+      })),
+    });
+    try {
+      const chatsBefore = openai.requests.filter((request) => request.path === '/v1/chat/completions').length;
+      await runCommandLine(demo.context, '/ask how fast are chargeback disputes answered?');
+      const chats = openai.requests.filter((request) => request.path === '/v1/chat/completions');
+      expect(chats.length).toBe(chatsBefore + 1);
+      const messages = chats.at(-1)?.body.messages as { role: string; content: string }[];
+      const prompt = messages.at(-1)?.content ?? '';
+      const sources = prompt.slice(prompt.indexOf('<sources>\n') + 10, prompt.indexOf('\n</sources>'));
+      expect(sources).toContain('Chargeback disputes are answered within');
+      expect(sources.length).toBeLessThanOrEqual(CONTEXT_BUDGET_CHARS);
+      expect(sources.length).toBeGreaterThan(CONTEXT_BUDGET_CHARS - 2_000);
+      // A passage too long is cut, ending in an ellipsis inside its element, with no escape left half written.
+      expect(sources).toMatch(/matters&lt;\/b&gt;\. Evidence[^…]*…\n<\/source>/);
+      expect(sources).not.toMatch(/&(l|lt|g|gt)?…/);
+      expect(prompt).toContain('Question: how fast are chargeback disputes answered?');
+    } finally {
+      await demo.index.removeSource({ key: 'test:oversized' });
     }
   });
 });
