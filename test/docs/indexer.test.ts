@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleDocsIndexStore } from '../../src/db/DrizzleDocsIndexStore.ts';
-import { indexDocs } from '../../src/docs/indexer.ts';
+import { indexDocs, normalise } from '../../src/docs/indexer.ts';
 import { readLocalDocs } from '../../src/docs/local-source.ts';
 import { type FakeOpenAiApi, startFakeOpenAiApi } from '../fakes/openai-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
@@ -144,8 +144,66 @@ describe('indexDocs', () => {
     expect(failed.embeddingFailure).toMatch(/^the embedding endpoint failed: HTTP 503 embeddings are down$/);
     expect(await store.searchLexical({ text: 'canary', limit: 1 })).toHaveLength(1);
     const retried = await indexDocs({ store, source, files, ...(embedder ? { embedder } : {}) });
-    expect(retried.files.indexed).toBe(1);
+    expect(retried.files).toEqual({ indexed: 0, unchanged: 1, removed: 0 });
     expect(retried.chunks.embedded).toBe(2);
+    expect((await store.status()).sources.find((stored) => stored.key === 'test:flaky')).toMatchObject({
+      chunks: 2,
+      embedded: 2,
+    });
+  });
+
+  it('keeps the vectors when a folder is indexed without the model settings, and the next run with them embeds nothing', async () => {
+    const { embedder } = aiParts({ url: openai.url, embeddingDimensions: 32 });
+    if (!embedder) throw new Error('the fake embedder is set up');
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const source = { key: 'test:keep', entityRef: 'component:default/keep-api' };
+    const ONBOARDING = '# Onboarding\n\n## Laptop\n\nAsk the helpdesk for a laptop.\n';
+    await indexDocs({
+      store,
+      source,
+      files: [
+        { path: 'deploy.md', markdown: DEPLOY },
+        { path: 'onboarding.md', markdown: ONBOARDING },
+      ],
+      embedder,
+    });
+    const embedded = () => store.status().then((status) => status.sources.find((stored) => stored.key === source.key));
+    expect(await embedded()).toMatchObject({ chunks: 3, embedded: 3 });
+
+    // Without an embedder: one file unchanged, one changed (its first section kept as it was).
+    const changed = DEPLOY.replace('Run the rollback workflow.', 'Run the rollback workflow with the last tag.');
+    const keyword = await indexDocs({
+      store,
+      source,
+      files: [
+        { path: 'deploy.md', markdown: changed },
+        { path: 'onboarding.md', markdown: ONBOARDING },
+      ],
+    });
+    expect(keyword.files).toEqual({ indexed: 1, unchanged: 1, removed: 0 });
+    expect(await embedded()).toMatchObject({ chunks: 3, embedded: 2 });
+    const [question] = await embedder.embed(['laptop helpdesk']);
+    const hits = await store.searchVector({
+      vector: normalise(question ?? []),
+      model: embedder.model,
+      limit: 3,
+      scope: { entityRefs: [source.entityRef] },
+    });
+    expect(hits[0]?.headingPath).toEqual(['Onboarding', 'Laptop']);
+
+    openai.embedded.length = 0;
+    const again = await indexDocs({
+      store,
+      source,
+      files: [
+        { path: 'deploy.md', markdown: changed },
+        { path: 'onboarding.md', markdown: ONBOARDING },
+      ],
+      embedder,
+    });
+    expect(again.files).toEqual({ indexed: 0, unchanged: 2, removed: 0 });
+    expect(openai.embedded).toEqual([expect.stringContaining('Run the rollback workflow with the last tag.')]);
+    expect(await embedded()).toMatchObject({ chunks: 3, embedded: 3 });
   });
 
   it('sends no secret to the embedding endpoint and stores none', async () => {

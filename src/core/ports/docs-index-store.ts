@@ -49,6 +49,16 @@ export interface DocSearchFilter {
   limit: number;
 }
 
+/** A stored chunk that has no vector of the configured model and size (`DocsIndexStore.chunksToEmbed`). */
+export interface ChunkToEmbed {
+  id: number;
+  /** Its file's title, embedded with it (`embeddingText`). */
+  title: string;
+  headingPath: readonly string[];
+  content: string;
+  contentHash: string;
+}
+
 /** Where the docs index lives (`DrizzleDocsIndexStore`). */
 export interface DocsIndexStore {
   /** Creates or updates a source; its files are replaced by `saveFile`/`removeFiles`. */
@@ -67,8 +77,31 @@ export interface DocsIndexStore {
   fileVersions(opts: { sourceKey: string }): Promise<Map<string, string>>;
   /** Sets the version of a stored file whose content is unchanged (null: none). */
   setFileVersion(opts: { sourceKey: string; path: string; version: string | null }): Promise<void>;
-  /** Vectors already stored for these chunk hashes by `model`, by hash: unchanged chunks are not embedded again. */
-  embeddingsByHash(opts: { hashes: readonly string[]; model: string }): Promise<Map<string, number[]>>;
+  /**
+   * Vectors already stored for these chunk hashes, by hash, so that unchanged chunks are not embedded again: those of
+   * `model` with `dimensions` numbers when given, else the latest stored of any model (kept by a run without an
+   * embedder, so that it does not throw away what an earlier run paid for).
+   */
+  embeddingsByHash(opts: {
+    hashes: readonly string[];
+    model?: string;
+    dimensions?: number;
+  }): Promise<Map<string, { model: string; vector: number[] }>>;
+  /**
+   * Up to `limit` chunks of the source, by id after `afterId`, with no vector of `model` at `dimensions` (none at all,
+   * or one of another model or size): what an indexing run embeds though their files are unchanged.
+   */
+  chunksToEmbed(opts: {
+    sourceKey: string;
+    model: string;
+    dimensions: number;
+    afterId: number;
+    limit: number;
+  }): Promise<ChunkToEmbed[]>;
+  /** Stores the vector of each chunk by id (replacing any other); unknown ids are left alone. */
+  setEmbeddings(opts: {
+    embeddings: readonly { id: number; model: string; vector: readonly number[] }[];
+  }): Promise<void>;
   /** Replaces a file and its chunks in one transaction. */
   saveFile(opts: {
     sourceKey: string;
