@@ -248,7 +248,10 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
     return this.#pgvector;
   }
 
-  async status(): Promise<DocsIndexStatus> {
+  async status(opts: { embedding?: { model: string; dimensions: number } } = {}): Promise<DocsIndexStatus> {
+    const configured = opts.embedding
+      ? sql`c.embedding_model = ${opts.embedding.model} and c.embedding_dimensions = ${opts.embedding.dimensions}`
+      : sql`true`;
     const sources = await this.#db.execute<{
       key: string;
       entity_ref: string | null;
@@ -257,11 +260,15 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
       files: number;
       chunks: number;
       embedded: number;
+      other_model: number;
     }>(sql`
       select s.key, s.entity_ref, s.base_url, s.updated_at as indexed_at,
         (select count(*)::int from ${docFiles} f where f.source_key = s.key) as files,
         (select count(*)::int from ${docChunks} c where c.source_key = s.key) as chunks,
-        (select count(*)::int from ${docChunks} c where c.source_key = s.key and c.embedding is not null) as embedded
+        (select count(*)::int from ${docChunks} c
+          where c.source_key = s.key and c.embedding is not null and ${configured}) as embedded,
+        (select count(*)::int from ${docChunks} c
+          where c.source_key = s.key and c.embedding is not null and not (${configured})) as other_model
       from ${docSources} s order by s.key`);
     const [feedback] = await this.#db
       .select({
@@ -278,6 +285,7 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
         files: row.files,
         chunks: row.chunks,
         embedded: row.embedded,
+        otherModel: row.other_model,
         indexedAt: new Date(row.indexed_at),
       })),
       vectorSearch: (await this.hasPgvector()) ? 'pgvector' : 'exact',

@@ -11,11 +11,16 @@ import { explainResolution, SUGGESTIONS } from '../core/commands/resolve.ts';
 import { InputError } from '../core/errors.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { DocsIndexStatus } from '../core/ports/docs-index-store.ts';
-import { countOf } from '../core/text.ts';
+import { countOf, plural } from '../core/text.ts';
 import type { Message } from '../core/view-model.ts';
+import { DEMO_DOCS_PREFIX } from './demo-docs.ts';
 import { formatGitHubDocsSummary, type GitHubDocs, TECHDOCS_SOURCE_PREFIX } from './github-docs.ts';
 import { type IndexSummary, indexDocs } from './indexer.ts';
 import { readLocalDocs } from './local-source.ts';
+
+/** The key prefix of a folder's source (`dir:/srv/docs/payments`, the folder's absolute path). */
+const DIR_SOURCE_PREFIX = 'dir:';
+
 import type { Docs } from './services.ts';
 
 export interface DocsCliDeps {
@@ -67,7 +72,9 @@ export function registerDocsCommands(program: Command, deps: DocsCliDeps): void 
     .action(async () => {
       const wayfinder = await deps.open();
       try {
-        console.log(formatStatus(await wayfinder.docs.index.status(), wayfinder.docs.embedder !== undefined));
+        const embedder = wayfinder.docs.embedder;
+        const embedding = embedder ? { model: embedder.model, dimensions: embedder.dimensions } : undefined;
+        console.log(formatStatus(await wayfinder.docs.index.status(embedding ? { embedding } : {}), embedding));
         deps.setExitCode(0);
       } finally {
         await wayfinder.close();
@@ -136,7 +143,11 @@ async function indexCommand(deps: DocsCliDeps, dir: string, options: { entity: s
     const baseUrl = options.baseUrl ?? (repository ? `${repository}/blob/HEAD/docs/` : undefined);
     const summary = await indexDocs({
       store: wayfinder.docs.index,
-      source: { key: `dir:${path.resolve(dir)}`, entityRef: entity.ref, ...(baseUrl ? { baseUrl } : {}) },
+      source: {
+        key: `${DIR_SOURCE_PREFIX}${path.resolve(dir)}`,
+        entityRef: entity.ref,
+        ...(baseUrl ? { baseUrl } : {}),
+      },
       files: local.files,
       ...(wayfinder.docs.embedder ? { embedder: wayfinder.docs.embedder } : {}),
     });
@@ -165,7 +176,7 @@ async function forgetCommand(deps: DocsCliDeps, given: string): Promise<number> 
   const wayfinder = await deps.open();
   try {
     const { sources } = await wayfinder.docs.index.status();
-    const candidates = [given, `dir:${path.resolve(given)}`, `${TECHDOCS_SOURCE_PREFIX}${given}`];
+    const candidates = [given, `${DIR_SOURCE_PREFIX}${path.resolve(given)}`, `${TECHDOCS_SOURCE_PREFIX}${given}`];
     const source = sources.find((known) => candidates.includes(known.key));
     if (!source) {
       console.error(
@@ -218,6 +229,21 @@ async function indexGitHubCommand(deps: DocsCliDeps): Promise<number> {
   }
 }
 
+/** How a source is indexed again, as a sentence part: the command for a folder or GitHub's docs. */
+function reindexHint(source: DocsIndexStatus['sources'][number]): string {
+  if (source.key.startsWith(TECHDOCS_SOURCE_PREFIX)) return 'Run wayfinder docs index --github';
+  if (source.key.startsWith(DEMO_DOCS_PREFIX)) return 'the demo docs are indexed again at the next start';
+  if (source.key.startsWith(DIR_SOURCE_PREFIX)) {
+    return `Run wayfinder docs index ${shellWord(source.key.slice(DIR_SOURCE_PREFIX.length))} --entity ${source.entityRef ?? '<name>'}`;
+  }
+  return `Index ${source.key} again`;
+}
+
+/** `value` as one shell word: quoted (POSIX single quotes) when it holds anything but safe characters. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 export function formatIndexSummary(dir: string, entityRef: string, summary: IndexSummary): string {
   const { files, chunks, moved } = summary;
   const from = moved
@@ -226,9 +252,17 @@ export function formatIndexSummary(dir: string, entityRef: string, summary: Inde
   return `Indexed ${dir} for ${entityRef}: ${countOf(files.indexed, 'file')} indexed, ${files.unchanged} unchanged, ${files.removed} removed; ${countOf(chunks.written, 'chunk')} written (${chunks.embedded} embedded, ${countOf(chunks.reused, 'embedding')} reused).${from}`;
 }
 
-export function formatStatus(status: DocsIndexStatus, embedding: boolean): string {
+/**
+ * `wayfinder docs status`'s text. `embedding` is the configured model and size (undefined: none): a source's
+ * "embedded" counts the vectors vector search compares, and the chunks without one are said to need indexing again.
+ */
+export function formatStatus(
+  status: DocsIndexStatus,
+  embedding: { model: string; dimensions: number } | undefined,
+): string {
+  const toEmbed = (source: DocsIndexStatus['sources'][number]) => (embedding ? source.chunks - source.embedded : 0);
   const counts = (source: DocsIndexStatus['sources'][number]) =>
-    `${countOf(source.files, 'file')}, ${countOf(source.chunks, 'chunk')}, ${source.embedded} embedded; indexed ${source.indexedAt.toISOString()}`;
+    `${countOf(source.files, 'file')}, ${countOf(source.chunks, 'chunk')}, ${source.embedded} embedded${toEmbed(source) > 0 ? `, ${toEmbed(source)} to embed` : ''}; indexed ${source.indexedAt.toISOString()}`;
   const fromGitHub = status.sources.filter((source) => source.key.startsWith(TECHDOCS_SOURCE_PREFIX));
   const lines = status.sources
     .filter((source) => !source.key.startsWith(TECHDOCS_SOURCE_PREFIX))
@@ -245,6 +279,13 @@ export function formatStatus(status: DocsIndexStatus, embedding: boolean): strin
     lines.push(
       'Nothing is indexed yet: run wayfinder docs index <dir> --entity <name>, or wayfinder docs index --github.',
     );
+  const missing = status.sources.reduce((sum, source) => sum + toEmbed(source), 0);
+  if (embedding && missing > 0) {
+    const other = status.sources.reduce((sum, source) => sum + source.otherModel, 0);
+    lines.push(
+      `${countOf(missing, 'chunk')} ${plural(missing, 'needs', 'need')} indexing again: no vector of ${embedding.model} at ${embedding.dimensions} dimensions${other > 0 ? ` (${other} ${plural(other, 'has', 'have')} one of another model or size, which vector search leaves out)` : ''}. ${[...new Set(status.sources.filter((source) => toEmbed(source) > 0).map(reindexHint))].join('; ')}.`,
+    );
+  }
   const search = embedding
     ? `keyword and semantic (${status.vectorSearch === 'pgvector' ? 'pgvector HNSW index' : 'exact vector search: the database has no pgvector'})`
     : 'keyword only (no WAYFINDER_EMBEDDING_MODEL)';

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleDocsIndexStore } from '../../src/db/DrizzleDocsIndexStore.ts';
+import { formatStatus } from '../../src/docs/cli.ts';
 import { indexDocs, normalise } from '../../src/docs/indexer.ts';
 import { readLocalDocs } from '../../src/docs/local-source.ts';
 import { type FakeOpenAiApi, startFakeOpenAiApi } from '../fakes/openai-api.ts';
@@ -204,6 +205,43 @@ describe('indexDocs', () => {
     expect(again.files).toEqual({ indexed: 0, unchanged: 2, removed: 0 });
     expect(openai.embedded).toEqual([expect.stringContaining('Run the rollback workflow with the last tag.')]);
     expect(await embedded()).toMatchObject({ chunks: 3, embedded: 3 });
+  });
+
+  it('re-embeds an unchanged file whose vectors are of another size, and docs status counts only the configured ones', async () => {
+    const wide = aiParts({ url: openai.url, embeddingDimensions: 32 }).embedder;
+    const narrow = aiParts({ url: openai.url, embeddingDimensions: 16 }).embedder;
+    if (!wide || !narrow) throw new Error('the fake embedders are set up');
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const source = { key: 'dir:/srv/docs/resized', entityRef: 'component:default/resized-api' };
+    const files = [{ path: 'deploy.md', markdown: DEPLOY }];
+    await indexDocs({ store, source, files, embedder: wide });
+
+    const embedding = { model: narrow.model, dimensions: 16 };
+    const stale = (await store.status({ embedding })).sources.find((stored) => stored.key === source.key);
+    expect(stale).toMatchObject({ chunks: 2, embedded: 0, otherModel: 2 });
+    const text = formatStatus(await store.status({ embedding }), embedding);
+    expect(text).toContain(
+      'dir:/srv/docs/resized (component:default/resized-api): 1 file, 2 chunks, 0 embedded, 2 to embed;',
+    );
+    expect(text).toMatch(
+      /chunks need indexing again: no vector of fake-embedding at 16 dimensions \(\d+ have one of another model or size, which vector search leaves out\)\. .*Run wayfinder docs index \/srv\/docs\/resized --entity component:default\/resized-api/,
+    );
+
+    openai.embedded.length = 0;
+    const summary = await indexDocs({ store, source, files, embedder: narrow });
+    expect(summary.files).toEqual({ indexed: 0, unchanged: 1, removed: 0 });
+    expect(summary.chunks.embedded).toBe(2);
+    expect(openai.embedded).toHaveLength(2);
+    const fresh = (await store.status({ embedding })).sources.find((stored) => stored.key === source.key);
+    expect(fresh).toMatchObject({ chunks: 2, embedded: 2, otherModel: 0 });
+    const [question] = await narrow.embed(['canary traffic']);
+    const hits = await store.searchVector({
+      vector: normalise(question ?? []),
+      model: narrow.model,
+      limit: 1,
+      scope: { entityRefs: [source.entityRef] },
+    });
+    expect(hits[0]?.headingPath).toEqual(['Deploy', 'Canary']);
   });
 
   it('sends no secret to the embedding endpoint and stores none', async () => {

@@ -35,7 +35,10 @@ export interface DocsIndexStatus {
     baseUrl?: string;
     files: number;
     chunks: number;
+    /** Chunks with a vector of the model and size asked about (`status({ embedding })`), else with any vector. */
     embedded: number;
+    /** Chunks whose vector is of another model or size than the one asked about (0 when none was asked about). */
+    otherModel: number;
     indexedAt: Date;
   }[];
   /** Whether the database has pgvector (vector search by index) or searches vectors exactly. */
@@ -133,5 +136,9 @@ export interface DocsIndexStore {
   mergeSearchIndex(): Promise<number>;
   /** Makes the vector index for `dimensions` where pgvector is installed; idempotent. */
   prepareVectorIndex(opts: { dimensions: number }): Promise<void>;
-  status(): Promise<DocsIndexStatus>;
+  /**
+   * What is indexed. `embedding`, the configured model and size, decides which vectors count as embedded: vector
+   * search compares only those.
+   */
+  status(opts?: { embedding?: { model: string; dimensions: number } }): Promise<DocsIndexStatus>;
 }
