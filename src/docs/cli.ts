@@ -92,7 +92,7 @@ export function registerDocsCommands(program: Command, deps: DocsCliDeps): void 
     .description('ask the docs a question: /ask in the terminal')
     .argument('<question...>', 'the question, quoted: "how do I roll back payments-api?"')
     .option('--entity <name>', "only this entity's docs")
-    .option('--team <name>', 'only the docs of what this team owns')
+    .option('--team <name>', "only the team's own docs and those of what it owns")
     .action(async (words: string[], options: { entity?: string; team?: string }) => {
       const flags = [
         ...(options.entity ? [`--entity ${options.entity}`] : []),

@@ -103,6 +103,11 @@ describe('/ask without a model', () => {
     expect(found.every((url) => url.includes('acme/identity/'))).toBe(true);
   });
 
+  it("includes a team's own docs with --team, beside those of what it owns", async () => {
+    const found = links(await ask('/ask what happens on day one of the first week --team engineering'));
+    expect(found[0]).toMatch(/^https:\/\/github\.com\/acme\/handbook\/blob\/main\/onboarding\/first-week\.md#day-one$/);
+  });
+
   it('answers an unknown --entity with the closest names, keeping the question', async () => {
     const message = await ask('/ask failover --entity ledgr-service');
     expect(readable(message)).toMatch(/No entity named/);

@@ -48,6 +48,7 @@ export interface DocsIndexStatus {
 }
 
 export interface DocSearchFilter {
+  /** Only the docs of `entityRefs`, or of `ownerRefs` and what they own (either, when both are given). */
   scope?: { entityRefs?: readonly EntityRef[]; ownerRefs?: readonly EntityRef[] };
   limit: number;
 }
