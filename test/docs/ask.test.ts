@@ -108,6 +108,15 @@ describe('/ask without a model', () => {
     expect(found[0]).toMatch(/^https:\/\/github\.com\/acme\/handbook\/blob\/main\/onboarding\/first-week\.md#day-one$/);
   });
 
+  it('asks for the value of a bare --team or --entity with an example name, not a number', async () => {
+    expect((await ask('/ask how do I deploy --team')).summary).toBe(
+      '--team needs a value: a team or person from the catalog, as in --team payments.',
+    );
+    expect((await ask('/ask how do I deploy --entity')).summary).toBe(
+      '--entity needs a value: an entity from the catalog, as in --entity payments-api.',
+    );
+  });
+
   it('answers an unknown --entity with the closest names, keeping the question', async () => {
     const message = await ask('/ask failover --entity ledgr-service');
     expect(readable(message)).toMatch(/No entity named/);

@@ -26,8 +26,13 @@ const QUOTED_QUESTION = 80;
 /** Words of the question tried against the catalog to find the nearest service, at most. */
 const NEAREST_WORDS = 8;
 
-const nameFlag = (synopsis: string) =>
-  valueFlag({ schema: z.string().min(1), expected: 'a name from the catalog', synopsis });
+const nameFlag = (opts: { synopsis: string; expected: string; example: string }) =>
+  valueFlag({ schema: z.string().min(1), ...opts });
+
+const FLAGS = {
+  entity: nameFlag({ synopsis: '--entity <name>', expected: 'an entity from the catalog', example: 'payments-api' }),
+  team: nameFlag({ synopsis: '--team <name>', expected: 'a team or person from the catalog', example: 'payments' }),
+};
 
 export const askCommand: CommandDefinition = {
   name: 'ask',
@@ -35,7 +40,7 @@ export const askCommand: CommandDefinition = {
   usage: '<question> [--entity <name>] [--team <name>]',
   example: '/ask how do I roll back a payments-api deploy?',
   async run(context, args) {
-    const parsed = parseArgs(args, { entity: nameFlag('--entity <name>'), team: nameFlag('--team <name>') }, '/ask');
+    const parsed = parseArgs(args, FLAGS, '/ask');
     if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
     const question = parsed.words.join(' ').trim();
     if (!question) return usageAnswer(this.name, this.usage, this.example);
