@@ -1,7 +1,7 @@
 /**
  * `wayfinder docs index <dir> --entity <name> [--base-url <url>]`, `wayfinder docs index --github`,
  * `wayfinder docs status`, `wayfinder docs forget <dir|source>` and
- * `wayfinder ask "<question>" [--entity <name>] [--team <name>]`, registered on the program `src/cli.ts` builds.
+ * `wayfinder ask "<question>" [--entity <name> | --team <name>]`, registered on the program `src/cli.ts` builds.
  * The wiring is passed in (`open`), so this file knows no database.
  */
 import path from 'node:path';

@@ -117,6 +117,14 @@ describe('/ask without a model', () => {
     );
   });
 
+  it('refuses --entity and --team together, saying what each would search', async () => {
+    const message = await ask('/ask how do I deploy --entity payments-api --team identity');
+    expect(message.summary).toBe(
+      "--entity and --team each choose the docs searched; give one: --entity payments-api for that entity's docs, or --team identity for the team's own docs and those of what it owns.",
+    );
+    expect(message.outcome).toBe('invalid');
+  });
+
   it('answers an unknown --entity with the closest names, keeping the question', async () => {
     const message = await ask('/ask failover --entity ledgr-service');
     expect(readable(message)).toMatch(/No entity named/);
