@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { repositoryUrl } from '../core/catalog/facts.ts';
 import { explainResolution, SUGGESTIONS } from '../core/commands/resolve.ts';
 import { InputError } from '../core/errors.ts';
@@ -102,7 +103,19 @@ export function registerDocsCommands(program: Command, deps: DocsCliDeps): void 
     });
 }
 
+/**
+ * `--base-url`: where the folder's pages are published, made into every answer's links, so only an http(s) address
+ * with a host (`javascript:` or a bare word would become a link in Slack and in `--format json`).
+ */
+const BaseUrl = z.url({ protocol: /^https?$/, hostname: /./ });
+
 async function indexCommand(deps: DocsCliDeps, dir: string, options: { entity: string; baseUrl?: string }) {
+  if (options.baseUrl !== undefined && !BaseUrl.safeParse(options.baseUrl).success) {
+    console.error(
+      `--base-url ${options.baseUrl}: expected an http:// or https:// address where the folder's pages are published, such as https://github.com/acme/payments-api/blob/main/docs/.`,
+    );
+    return 2;
+  }
   let local: Awaited<ReturnType<typeof readLocalDocs>>;
   try {
     local = await readLocalDocs(dir);
@@ -244,11 +257,14 @@ function shellWord(value: string): string {
   return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** The line `docs index <dir>` prints: counts, and whether the folder moved to this entity or to new links. */
 export function formatIndexSummary(dir: string, entityRef: string, summary: IndexSummary): string {
-  const { files, chunks, moved } = summary;
+  const { files, chunks, moved, relinked } = summary;
   const from = moved
     ? ` Moved from ${moved.fromEntityRef ?? 'no entity'}${moved.fromBaseUrl ? ` (${moved.fromBaseUrl})` : ''}: every file's chunks now belong to ${entityRef}.`
-    : '';
+    : relinked
+      ? ` Links now go to ${relinked.toBaseUrl ?? "the files' paths in the folder"} (were ${relinked.fromBaseUrl ?? "the files' paths"}).`
+      : '';
   return `Indexed ${dir} for ${entityRef}: ${countOf(files.indexed, 'file')} indexed, ${files.unchanged} unchanged, ${files.removed} removed; ${countOf(chunks.written, 'chunk')} written (${chunks.embedded} embedded, ${countOf(chunks.reused, 'embedding')} reused).${from}`;
 }
 

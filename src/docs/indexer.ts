@@ -45,8 +45,10 @@ export interface IndexSummary {
   chunks: { written: number; embedded: number; reused: number };
   /** Set when the embedding endpoint failed: the files were indexed for keyword search only. */
   embeddingFailure?: string;
-  /** Set when the source was indexed before for another entity or address: its chunks now follow the new ones. */
+  /** Set when the source was indexed before for another entity: its chunks (and links) now follow the new one. */
   moved?: { fromEntityRef?: EntityRef; fromBaseUrl?: string };
+  /** Set when the source was indexed before for the same entity at another address: its links now use the new one. */
+  relinked?: { fromBaseUrl?: string; toBaseUrl?: string };
 }
 
 /** Texts per embeddings request (OpenAI accepts up to 2,048; local servers prefer fewer). */
@@ -75,11 +77,20 @@ export async function indexDocs(opts: {
 }): Promise<IndexSummary> {
   const { store, source, embedder } = opts;
   const before = (await store.listSources({ prefix: source.key })).find((stored) => stored.key === source.key);
+  // Either change has every file cut again (chunks carry their entity and links); only an entity's is a move.
+  const recut = before !== undefined && (before.entityRef !== source.entityRef || before.baseUrl !== source.baseUrl);
   const moved =
-    before !== undefined && (before.entityRef !== source.entityRef || before.baseUrl !== source.baseUrl)
+    before !== undefined && before.entityRef !== source.entityRef
       ? {
           ...(before.entityRef ? { fromEntityRef: before.entityRef } : {}),
           ...(before.baseUrl ? { fromBaseUrl: before.baseUrl } : {}),
+        }
+      : undefined;
+  const relinked =
+    recut && !moved
+      ? {
+          ...(before?.baseUrl ? { fromBaseUrl: before.baseUrl } : {}),
+          ...(source.baseUrl ? { toBaseUrl: source.baseUrl } : {}),
         }
       : undefined;
   await store.saveSource(source);
@@ -89,12 +100,13 @@ export async function indexDocs(opts: {
     files: { indexed: 0, unchanged: 0, removed: 0 },
     chunks: { written: 0, embedded: 0, reused: 0 },
     ...(moved ? { moved } : {}),
+    ...(relinked ? { relinked } : {}),
   };
   summary.files.unchanged += opts.unchanged?.length ?? 0;
   for (const file of opts.files) {
     const hash = fileHash(file);
     const version = file.blobSha === undefined ? undefined : fileVersion(file.blobSha, file.title);
-    if (!moved && known.get(file.path) === hash) {
+    if (!recut && known.get(file.path) === hash) {
       summary.files.unchanged += 1;
       // Read because its version was not known (indexed before versions were kept, or by hand): now it is.
       if (version !== undefined) await store.setFileVersion({ sourceKey: source.key, path: file.path, version });

@@ -5,7 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleDocsIndexStore } from '../../src/db/DrizzleDocsIndexStore.ts';
-import { formatStatus } from '../../src/docs/cli.ts';
+import { formatIndexSummary, formatStatus } from '../../src/docs/cli.ts';
 import { indexDocs, normalise } from '../../src/docs/indexer.ts';
 import { readLocalDocs } from '../../src/docs/local-source.ts';
 import { type FakeOpenAiApi, startFakeOpenAiApi } from '../fakes/openai-api.ts';
@@ -328,6 +328,25 @@ describe('indexDocs', () => {
       scope: { entityRefs: ['component:default/ledger-service'] },
     });
     expect(left).toEqual([]);
+  });
+
+  it('says the links moved, not the entity, when a folder is indexed again for the same entity at a new address', async () => {
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const files = [{ path: 'deploy.md', markdown: DEPLOY }];
+    const source = { key: 'test:relinked', entityRef: 'component:default/ledger-service' };
+    await indexDocs({ store, source: { ...source, baseUrl: 'https://old.example/docs/' }, files });
+    const summary = await indexDocs({ store, source: { ...source, baseUrl: 'https://new.example/docs/' }, files });
+    const line = formatIndexSummary('./docs', source.entityRef, summary);
+    expect(line).not.toContain('Moved from');
+    expect(line).toMatch(/ Links now go to https:\/\/new\.example\/docs\/ \(were https:\/\/old\.example\/docs\/\)\.$/);
+    const [hit] = await store.searchLexical({
+      text: 'canary traffic',
+      limit: 1,
+      scope: { entityRefs: [source.entityRef] },
+    });
+    expect(hit?.url).toBe('https://new.example/docs/deploy.md#canary');
+    const unchanged = await indexDocs({ store, source: { ...source, baseUrl: 'https://new.example/docs/' }, files });
+    expect(formatIndexSummary('./docs', source.entityRef, unchanged)).not.toMatch(/Moved|Links now/);
   });
 
   it('ranks a passage holding every word of the question above one holding a single word in its heading', async () => {
