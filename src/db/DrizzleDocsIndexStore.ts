@@ -9,7 +9,7 @@ import type {
 } from '../core/ports/docs-index-store.ts';
 import type { Db } from './drizzle-db.ts';
 import { searchDocsLexical, searchDocsVector, vectorIndexStatement } from './queries/docs-search.ts';
-import { docChunks, docFeedback, docFiles, docQuestions, docSources } from './schema.ts';
+import { docChunks, docFeedback, docFiles, docQuestions, docSources, entities } from './schema.ts';
 
 /** `column is distinct from value`: true where the column is null too. */
 function isDistinctFrom(column: AnyColumn, value: string | number): SQL {
@@ -261,8 +261,11 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
       chunks: number;
       embedded: number;
       other_model: number;
+      entity_missing: boolean;
     }>(sql`
       select s.key, s.entity_ref, s.base_url, s.updated_at as indexed_at,
+        (s.entity_ref is not null
+          and not exists (select 1 from ${entities} e where e.ref = s.entity_ref)) as entity_missing,
         (select count(*)::int from ${docFiles} f where f.source_key = s.key) as files,
         (select count(*)::int from ${docChunks} c where c.source_key = s.key) as chunks,
         (select count(*)::int from ${docChunks} c
@@ -286,6 +289,7 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
         chunks: row.chunks,
         embedded: row.embedded,
         otherModel: row.other_model,
+        entityMissing: row.entity_missing,
         indexedAt: new Date(row.indexed_at),
       })),
       vectorSearch: (await this.hasPgvector()) ? 'pgvector' : 'exact',

@@ -242,6 +242,13 @@ async function indexGitHubCommand(deps: DocsCliDeps): Promise<number> {
   }
 }
 
+/** What `wayfinder docs forget` is given for a source: a folder's path, a GitHub source's entity, else its key. */
+function forgetArgument(source: DocsIndexStatus['sources'][number]): string {
+  if (source.key.startsWith(DIR_SOURCE_PREFIX)) return shellWord(source.key.slice(DIR_SOURCE_PREFIX.length));
+  if (source.key.startsWith(TECHDOCS_SOURCE_PREFIX)) return shellWord(source.key.slice(TECHDOCS_SOURCE_PREFIX.length));
+  return shellWord(source.key);
+}
+
 /** How a source is indexed again, as a sentence part: the command for a folder or GitHub's docs. */
 function reindexHint(source: DocsIndexStatus['sources'][number]): string {
   if (source.key.startsWith(TECHDOCS_SOURCE_PREFIX)) return 'Run wayfinder docs index --github';
@@ -280,14 +287,24 @@ export function formatStatus(
   const counts = (source: DocsIndexStatus['sources'][number]) =>
     `${countOf(source.files, 'file')}, ${countOf(source.chunks, 'chunk')}, ${source.embedded} embedded${toEmbed(source) > 0 ? `, ${toEmbed(source)} to embed` : ''}; indexed ${source.indexedAt.toISOString()}`;
   const fromGitHub = status.sources.filter((source) => source.key.startsWith(TECHDOCS_SOURCE_PREFIX));
+  const gone = (source: DocsIndexStatus['sources'][number], indent: string) =>
+    source.entityMissing
+      ? [
+          `${indent}  ${source.entityRef} is no longer in the catalog, but its docs still answer /ask: wayfinder docs forget ${forgetArgument(source)} removes them, or index them for another entity.`,
+        ]
+      : [];
   const lines = status.sources
     .filter((source) => !source.key.startsWith(TECHDOCS_SOURCE_PREFIX))
-    .map((source) => `${source.key}${source.entityRef ? ` (${source.entityRef})` : ''}: ${counts(source)}`);
+    .flatMap((source) => [
+      `${source.key}${source.entityRef ? ` (${source.entityRef})` : ''}: ${counts(source)}`,
+      ...gone(source, ''),
+    ]);
   if (fromGitHub.length > 0) {
     lines.push(`From GitHub (backstage.io/techdocs-ref): ${countOf(fromGitHub.length, 'source')}`);
     for (const source of fromGitHub) {
       lines.push(
         `  ${source.key.slice(TECHDOCS_SOURCE_PREFIX.length)} from ${source.baseUrl ?? 'GitHub'}: ${counts(source)}`,
+        ...gone(source, '  '),
       );
     }
   }

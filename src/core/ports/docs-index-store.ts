@@ -40,6 +40,8 @@ export interface DocsIndexStatus {
     /** Chunks whose vector is of another model or size than the one asked about (0 when none was asked about). */
     otherModel: number;
     indexedAt: Date;
+    /** The source names an entity the catalog no longer holds: its docs still answer, with no owner to name. */
+    entityMissing: boolean;
   }[];
   /** Whether the database has pgvector (vector search by index) or searches vectors exactly. */
   vectorSearch: 'pgvector' | 'exact';
