@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { type AnyColumn, and, asc, desc, eq, gt, inArray, isNotNull, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type {
+  ChunkToEmbed,
   DocChunkHit,
   DocSearchFilter,
   DocsIndexStatus,
@@ -8,7 +9,12 @@ import type {
 } from '../core/ports/docs-index-store.ts';
 import type { Db } from './drizzle-db.ts';
 import { searchDocsLexical, searchDocsVector, vectorIndexStatement } from './queries/docs-search.ts';
-import { docChunks, docFeedback, docFiles, docQuestions, docSources } from './schema.ts';
+import { docChunks, docFeedback, docFiles, docQuestions, docSources, entities } from './schema.ts';
+
+/** `column is distinct from value`: true where the column is null too. */
+function isDistinctFrom(column: AnyColumn, value: string | number): SQL {
+  return sql`${column} is distinct from ${value}`;
+}
 
 /** The docs index on Postgres (PGlite or a server); vector search uses pgvector where the database has it. */
 export class DrizzleDocsIndexStore implements DocsIndexStore {
@@ -80,19 +86,80 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
       .where(and(eq(docFiles.sourceKey, opts.sourceKey), eq(docFiles.path, opts.path)));
   }
 
-  async embeddingsByHash(opts: { hashes: readonly string[]; model: string }): Promise<Map<string, number[]>> {
+  async embeddingsByHash(opts: {
+    hashes: readonly string[];
+    model?: string;
+    dimensions?: number;
+  }): Promise<Map<string, { model: string; vector: number[] }>> {
     if (opts.hashes.length === 0) return new Map();
     const rows = await this.#db
-      .selectDistinctOn([docChunks.contentHash], { hash: docChunks.contentHash, embedding: docChunks.embedding })
+      .selectDistinctOn([docChunks.contentHash], {
+        hash: docChunks.contentHash,
+        embedding: docChunks.embedding,
+        model: docChunks.embeddingModel,
+      })
       .from(docChunks)
       .where(
         and(
           inArray(docChunks.contentHash, [...opts.hashes]),
-          eq(docChunks.embeddingModel, opts.model),
           isNotNull(docChunks.embedding),
+          isNotNull(docChunks.embeddingModel),
+          opts.model === undefined ? undefined : eq(docChunks.embeddingModel, opts.model),
+          opts.dimensions === undefined ? undefined : eq(docChunks.embeddingDimensions, opts.dimensions),
         ),
-      );
-    return new Map(rows.flatMap((row) => (row.embedding ? [[row.hash, row.embedding] as const] : [])));
+      )
+      // The latest stored, when several models made one.
+      .orderBy(docChunks.contentHash, desc(docChunks.id));
+    return new Map(
+      rows.flatMap((row) =>
+        row.embedding && row.model ? [[row.hash, { model: row.model, vector: row.embedding }] as const] : [],
+      ),
+    );
+  }
+
+  async chunksToEmbed(opts: {
+    sourceKey: string;
+    model: string;
+    dimensions: number;
+    afterId: number;
+    limit: number;
+  }): Promise<ChunkToEmbed[]> {
+    const rows = await this.#db
+      .select({
+        id: docChunks.id,
+        title: docChunks.title,
+        headingPath: docChunks.headingPath,
+        content: docChunks.content,
+        contentHash: docChunks.contentHash,
+      })
+      .from(docChunks)
+      .where(
+        and(
+          eq(docChunks.sourceKey, opts.sourceKey),
+          gt(docChunks.id, opts.afterId),
+          or(
+            isNull(docChunks.embedding),
+            isDistinctFrom(docChunks.embeddingModel, opts.model),
+            isDistinctFrom(docChunks.embeddingDimensions, opts.dimensions),
+          ),
+        ),
+      )
+      .orderBy(asc(docChunks.id))
+      .limit(opts.limit);
+    return rows;
+  }
+
+  async setEmbeddings(opts: {
+    embeddings: readonly { id: number; model: string; vector: readonly number[] }[];
+  }): Promise<void> {
+    if (opts.embeddings.length === 0) return;
+    // One statement for the lot: the rows travel as one JSON parameter, its arrays read as real[].
+    const rows = opts.embeddings.map((row) => ({ id: row.id, model: row.model, embedding: row.vector }));
+    await this.#db.execute(sql`
+      update ${docChunks} c set embedding = v.embedding, embedding_model = v.model,
+        embedding_dimensions = cardinality(v.embedding)
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id int, model text, embedding real[])
+      where c.id = v.id`);
   }
 
   async saveFile(opts: {
@@ -181,7 +248,10 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
     return this.#pgvector;
   }
 
-  async status(): Promise<DocsIndexStatus> {
+  async status(opts: { embedding?: { model: string; dimensions: number } } = {}): Promise<DocsIndexStatus> {
+    const configured = opts.embedding
+      ? sql`c.embedding_model = ${opts.embedding.model} and c.embedding_dimensions = ${opts.embedding.dimensions}`
+      : sql`true`;
     const sources = await this.#db.execute<{
       key: string;
       entity_ref: string | null;
@@ -190,11 +260,18 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
       files: number;
       chunks: number;
       embedded: number;
+      other_model: number;
+      entity_missing: boolean;
     }>(sql`
       select s.key, s.entity_ref, s.base_url, s.updated_at as indexed_at,
+        (s.entity_ref is not null
+          and not exists (select 1 from ${entities} e where e.ref = s.entity_ref)) as entity_missing,
         (select count(*)::int from ${docFiles} f where f.source_key = s.key) as files,
         (select count(*)::int from ${docChunks} c where c.source_key = s.key) as chunks,
-        (select count(*)::int from ${docChunks} c where c.source_key = s.key and c.embedding is not null) as embedded
+        (select count(*)::int from ${docChunks} c
+          where c.source_key = s.key and c.embedding is not null and ${configured}) as embedded,
+        (select count(*)::int from ${docChunks} c
+          where c.source_key = s.key and c.embedding is not null and not (${configured})) as other_model
       from ${docSources} s order by s.key`);
     const [feedback] = await this.#db
       .select({
@@ -211,6 +288,8 @@ export class DrizzleDocsIndexStore implements DocsIndexStore {
         files: row.files,
         chunks: row.chunks,
         embedded: row.embedded,
+        otherModel: row.other_model,
+        entityMissing: row.entity_missing,
         indexedAt: new Date(row.indexed_at),
       })),
       vectorSearch: (await this.hasPgvector()) ? 'pgvector' : 'exact',

@@ -381,8 +381,8 @@ export const docFiles = pgTable(
     title: text('title').notNull(),
     contentHash: text('content_hash').notNull(),
     /**
-     * For a file read from GitHub: its Git blob sha with its title and the indexing settings (`fileVersion`); the
-     * same version again means the file need not be read. Null when unknown or when its embedding failed.
+     * For a file read from GitHub: its Git blob sha with its title and the chunker's version (`fileVersion`); the
+     * same version again means the file need not be read. Null when unknown.
      */
     version: text('version'),
     indexedAt: updatedAt(),

@@ -1,21 +1,27 @@
 /**
  * `wayfinder docs index <dir> --entity <name> [--base-url <url>]`, `wayfinder docs index --github`,
  * `wayfinder docs status`, `wayfinder docs forget <dir|source>` and
- * `wayfinder ask "<question>" [--entity <name>] [--team <name>]`, registered on the program `src/cli.ts` builds.
+ * `wayfinder ask "<question>" [--entity <name> | --team <name>]`, registered on the program `src/cli.ts` builds.
  * The wiring is passed in (`open`), so this file knows no database.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { repositoryUrl } from '../core/catalog/facts.ts';
 import { explainResolution, SUGGESTIONS } from '../core/commands/resolve.ts';
 import { InputError } from '../core/errors.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { DocsIndexStatus } from '../core/ports/docs-index-store.ts';
-import { countOf } from '../core/text.ts';
+import { countOf, plural } from '../core/text.ts';
 import type { Message } from '../core/view-model.ts';
+import { DEMO_DOCS_PREFIX } from './demo-docs.ts';
 import { formatGitHubDocsSummary, type GitHubDocs, TECHDOCS_SOURCE_PREFIX } from './github-docs.ts';
 import { type IndexSummary, indexDocs } from './indexer.ts';
 import { readLocalDocs } from './local-source.ts';
+
+/** The key prefix of a folder's source (`dir:/srv/docs/payments`, the folder's absolute path). */
+const DIR_SOURCE_PREFIX = 'dir:';
+
 import type { Docs } from './services.ts';
 
 export interface DocsCliDeps {
@@ -67,7 +73,9 @@ export function registerDocsCommands(program: Command, deps: DocsCliDeps): void 
     .action(async () => {
       const wayfinder = await deps.open();
       try {
-        console.log(formatStatus(await wayfinder.docs.index.status(), wayfinder.docs.embedder !== undefined));
+        const embedder = wayfinder.docs.embedder;
+        const embedding = embedder ? { model: embedder.model, dimensions: embedder.dimensions } : undefined;
+        console.log(formatStatus(await wayfinder.docs.index.status(embedding ? { embedding } : {}), embedding));
         deps.setExitCode(0);
       } finally {
         await wayfinder.close();
@@ -85,7 +93,7 @@ export function registerDocsCommands(program: Command, deps: DocsCliDeps): void 
     .description('ask the docs a question: /ask in the terminal')
     .argument('<question...>', 'the question, quoted: "how do I roll back payments-api?"')
     .option('--entity <name>', "only this entity's docs")
-    .option('--team <name>', 'only the docs of what this team owns')
+    .option('--team <name>', "only the team's own docs and those of what it owns")
     .action(async (words: string[], options: { entity?: string; team?: string }) => {
       const flags = [
         ...(options.entity ? [`--entity ${options.entity}`] : []),
@@ -95,7 +103,19 @@ export function registerDocsCommands(program: Command, deps: DocsCliDeps): void 
     });
 }
 
+/**
+ * `--base-url`: where the folder's pages are published, made into every answer's links, so only an http(s) address
+ * with a host (`javascript:` or a bare word would become a link in Slack and in `--format json`).
+ */
+const BaseUrl = z.url({ protocol: /^https?$/, hostname: /./ });
+
 async function indexCommand(deps: DocsCliDeps, dir: string, options: { entity: string; baseUrl?: string }) {
+  if (options.baseUrl !== undefined && !BaseUrl.safeParse(options.baseUrl).success) {
+    console.error(
+      `--base-url ${options.baseUrl}: expected an http:// or https:// address where the folder's pages are published, such as https://github.com/acme/payments-api/blob/main/docs/.`,
+    );
+    return 2;
+  }
   let local: Awaited<ReturnType<typeof readLocalDocs>>;
   try {
     local = await readLocalDocs(dir);
@@ -136,7 +156,11 @@ async function indexCommand(deps: DocsCliDeps, dir: string, options: { entity: s
     const baseUrl = options.baseUrl ?? (repository ? `${repository}/blob/HEAD/docs/` : undefined);
     const summary = await indexDocs({
       store: wayfinder.docs.index,
-      source: { key: `dir:${path.resolve(dir)}`, entityRef: entity.ref, ...(baseUrl ? { baseUrl } : {}) },
+      source: {
+        key: `${DIR_SOURCE_PREFIX}${path.resolve(dir)}`,
+        entityRef: entity.ref,
+        ...(baseUrl ? { baseUrl } : {}),
+      },
       files: local.files,
       ...(wayfinder.docs.embedder ? { embedder: wayfinder.docs.embedder } : {}),
     });
@@ -165,7 +189,7 @@ async function forgetCommand(deps: DocsCliDeps, given: string): Promise<number> 
   const wayfinder = await deps.open();
   try {
     const { sources } = await wayfinder.docs.index.status();
-    const candidates = [given, `dir:${path.resolve(given)}`, `${TECHDOCS_SOURCE_PREFIX}${given}`];
+    const candidates = [given, `${DIR_SOURCE_PREFIX}${path.resolve(given)}`, `${TECHDOCS_SOURCE_PREFIX}${given}`];
     const source = sources.find((known) => candidates.includes(known.key));
     if (!source) {
       console.error(
@@ -218,26 +242,69 @@ async function indexGitHubCommand(deps: DocsCliDeps): Promise<number> {
   }
 }
 
+/** What `wayfinder docs forget` is given for a source: a folder's path, a GitHub source's entity, else its key. */
+function forgetArgument(source: DocsIndexStatus['sources'][number]): string {
+  if (source.key.startsWith(DIR_SOURCE_PREFIX)) return shellWord(source.key.slice(DIR_SOURCE_PREFIX.length));
+  if (source.key.startsWith(TECHDOCS_SOURCE_PREFIX)) return shellWord(source.key.slice(TECHDOCS_SOURCE_PREFIX.length));
+  return shellWord(source.key);
+}
+
+/** How a source is indexed again, as a sentence part: the command for a folder or GitHub's docs. */
+function reindexHint(source: DocsIndexStatus['sources'][number]): string {
+  if (source.key.startsWith(TECHDOCS_SOURCE_PREFIX)) return 'Run wayfinder docs index --github';
+  if (source.key.startsWith(DEMO_DOCS_PREFIX)) return 'the demo docs are indexed again at the next start';
+  if (source.key.startsWith(DIR_SOURCE_PREFIX)) {
+    return `Run wayfinder docs index ${shellWord(source.key.slice(DIR_SOURCE_PREFIX.length))} --entity ${source.entityRef ?? '<name>'}`;
+  }
+  return `Index ${source.key} again`;
+}
+
+/** `value` as one shell word: quoted (POSIX single quotes) when it holds anything but safe characters. */
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The line `docs index <dir>` prints: counts, and whether the folder moved to this entity or to new links. */
 export function formatIndexSummary(dir: string, entityRef: string, summary: IndexSummary): string {
-  const { files, chunks, moved } = summary;
+  const { files, chunks, moved, relinked } = summary;
   const from = moved
     ? ` Moved from ${moved.fromEntityRef ?? 'no entity'}${moved.fromBaseUrl ? ` (${moved.fromBaseUrl})` : ''}: every file's chunks now belong to ${entityRef}.`
-    : '';
+    : relinked
+      ? ` Links now go to ${relinked.toBaseUrl ?? "the files' paths in the folder"} (were ${relinked.fromBaseUrl ?? "the files' paths"}).`
+      : '';
   return `Indexed ${dir} for ${entityRef}: ${countOf(files.indexed, 'file')} indexed, ${files.unchanged} unchanged, ${files.removed} removed; ${countOf(chunks.written, 'chunk')} written (${chunks.embedded} embedded, ${countOf(chunks.reused, 'embedding')} reused).${from}`;
 }
 
-export function formatStatus(status: DocsIndexStatus, embedding: boolean): string {
+/**
+ * `wayfinder docs status`'s text. `embedding` is the configured model and size (undefined: none): a source's
+ * "embedded" counts the vectors vector search compares, and the chunks without one are said to need indexing again.
+ */
+export function formatStatus(
+  status: DocsIndexStatus,
+  embedding: { model: string; dimensions: number } | undefined,
+): string {
+  const toEmbed = (source: DocsIndexStatus['sources'][number]) => (embedding ? source.chunks - source.embedded : 0);
   const counts = (source: DocsIndexStatus['sources'][number]) =>
-    `${countOf(source.files, 'file')}, ${countOf(source.chunks, 'chunk')}, ${source.embedded} embedded; indexed ${source.indexedAt.toISOString()}`;
+    `${countOf(source.files, 'file')}, ${countOf(source.chunks, 'chunk')}, ${source.embedded} embedded${toEmbed(source) > 0 ? `, ${toEmbed(source)} to embed` : ''}; indexed ${source.indexedAt.toISOString()}`;
   const fromGitHub = status.sources.filter((source) => source.key.startsWith(TECHDOCS_SOURCE_PREFIX));
+  const gone = (source: DocsIndexStatus['sources'][number], indent: string) =>
+    source.entityMissing
+      ? [
+          `${indent}  ${source.entityRef} is no longer in the catalog, but its docs still answer /ask: wayfinder docs forget ${forgetArgument(source)} removes them, or index them for another entity.`,
+        ]
+      : [];
   const lines = status.sources
     .filter((source) => !source.key.startsWith(TECHDOCS_SOURCE_PREFIX))
-    .map((source) => `${source.key}${source.entityRef ? ` (${source.entityRef})` : ''}: ${counts(source)}`);
+    .flatMap((source) => [
+      `${source.key}${source.entityRef ? ` (${source.entityRef})` : ''}: ${counts(source)}`,
+      ...gone(source, ''),
+    ]);
   if (fromGitHub.length > 0) {
     lines.push(`From GitHub (backstage.io/techdocs-ref): ${countOf(fromGitHub.length, 'source')}`);
     for (const source of fromGitHub) {
       lines.push(
         `  ${source.key.slice(TECHDOCS_SOURCE_PREFIX.length)} from ${source.baseUrl ?? 'GitHub'}: ${counts(source)}`,
+        ...gone(source, '  '),
       );
     }
   }
@@ -245,6 +312,13 @@ export function formatStatus(status: DocsIndexStatus, embedding: boolean): strin
     lines.push(
       'Nothing is indexed yet: run wayfinder docs index <dir> --entity <name>, or wayfinder docs index --github.',
     );
+  const missing = status.sources.reduce((sum, source) => sum + toEmbed(source), 0);
+  if (embedding && missing > 0) {
+    const other = status.sources.reduce((sum, source) => sum + source.otherModel, 0);
+    lines.push(
+      `${countOf(missing, 'chunk')} ${plural(missing, 'needs', 'need')} indexing again: no vector of ${embedding.model} at ${embedding.dimensions} dimensions${other > 0 ? ` (${other} ${plural(other, 'has', 'have')} one of another model or size, which vector search leaves out)` : ''}. ${[...new Set(status.sources.filter((source) => toEmbed(source) > 0).map(reindexHint))].join('; ')}.`,
+    );
+  }
   const search = embedding
     ? `keyword and semantic (${status.vectorSearch === 'pgvector' ? 'pgvector HNSW index' : 'exact vector search: the database has no pgvector'})`
     : 'keyword only (no WAYFINDER_EMBEDDING_MODEL)';

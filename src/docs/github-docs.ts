@@ -310,7 +310,7 @@ export class GitHubDocs {
     for (const path of pages) {
       const title = navTitles.get(relative(path));
       const blobSha = shas.get(path) ?? '';
-      if (versions.get(relative(path)) === fileVersion(blobSha, title, this.#embedder)) unchanged.push(relative(path));
+      if (versions.get(relative(path)) === fileVersion(blobSha, title)) unchanged.push(relative(path));
       else toRead.push({ path, blobSha, title });
     }
     let complete = !tree.value.truncated;

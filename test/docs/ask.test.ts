@@ -103,6 +103,28 @@ describe('/ask without a model', () => {
     expect(found.every((url) => url.includes('acme/identity/'))).toBe(true);
   });
 
+  it("includes a team's own docs with --team, beside those of what it owns", async () => {
+    const found = links(await ask('/ask what happens on day one of the first week --team engineering'));
+    expect(found[0]).toMatch(/^https:\/\/github\.com\/acme\/handbook\/blob\/main\/onboarding\/first-week\.md#day-one$/);
+  });
+
+  it('asks for the value of a bare --team or --entity with an example name, not a number', async () => {
+    expect((await ask('/ask how do I deploy --team')).summary).toBe(
+      '--team needs a value: a team or person from the catalog, as in --team payments.',
+    );
+    expect((await ask('/ask how do I deploy --entity')).summary).toBe(
+      '--entity needs a value: an entity from the catalog, as in --entity payments-api.',
+    );
+  });
+
+  it('refuses --entity and --team together, saying what each would search', async () => {
+    const message = await ask('/ask how do I deploy --entity payments-api --team identity');
+    expect(message.summary).toBe(
+      "--entity and --team each choose the docs searched; give one: --entity payments-api for that entity's docs, or --team identity for the team's own docs and those of what it owns.",
+    );
+    expect(message.outcome).toBe('invalid');
+  });
+
   it('answers an unknown --entity with the closest names, keeping the question', async () => {
     const message = await ask('/ask failover --entity ledgr-service');
     expect(readable(message)).toMatch(/No entity named/);

@@ -108,6 +108,21 @@ describe('wayfinder docs and wayfinder ask', () => {
   );
 
   it(
+    'refuses a --base-url that is not an http(s) address, with exit code 2, before indexing anything',
+    async () => {
+      for (const given of ['notaurl', 'javascript:alert(1)//']) {
+        const refused = await wayfinder(['docs', 'index', docs, '--entity', 'payments-worker', '--base-url', given]);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr.trim()).toBe(
+          `--base-url ${given}: expected an http:// or https:// address where the folder's pages are published, such as https://github.com/acme/payments-api/blob/main/docs/.`,
+        );
+        expect(refused.stdout).toBe('');
+      }
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
     'reads the techdocs-ref docs from GitHub after catalog sync, lists them in docs status, and reads them again by hand',
     async () => {
       let github: FakeGitHubApi | undefined;

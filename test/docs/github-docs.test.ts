@@ -126,7 +126,7 @@ describe('docs from GitHub', () => {
       'https://github.com/acme/payments-api/blob/main/docs/faq.md#refund-limits',
     );
     expect(await hits('not in the docs folder')).toEqual([]);
-    const status = formatStatus(await index.status(), false);
+    const status = formatStatus(await index.status(), undefined);
     expect(status).toContain('From GitHub (backstage.io/techdocs-ref): 1 source');
     expect(status).toContain(
       '  component:default/payments-api from https://github.com/acme/payments-api/blob/main/docs/: 3 files, 3 chunks',

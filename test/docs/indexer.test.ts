@@ -5,7 +5,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleDocsIndexStore } from '../../src/db/DrizzleDocsIndexStore.ts';
-import { indexDocs } from '../../src/docs/indexer.ts';
+import { formatIndexSummary, formatStatus } from '../../src/docs/cli.ts';
+import { indexDocs, normalise } from '../../src/docs/indexer.ts';
 import { readLocalDocs } from '../../src/docs/local-source.ts';
 import { type FakeOpenAiApi, startFakeOpenAiApi } from '../fakes/openai-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
@@ -144,8 +145,103 @@ describe('indexDocs', () => {
     expect(failed.embeddingFailure).toMatch(/^the embedding endpoint failed: HTTP 503 embeddings are down$/);
     expect(await store.searchLexical({ text: 'canary', limit: 1 })).toHaveLength(1);
     const retried = await indexDocs({ store, source, files, ...(embedder ? { embedder } : {}) });
-    expect(retried.files.indexed).toBe(1);
+    expect(retried.files).toEqual({ indexed: 0, unchanged: 1, removed: 0 });
     expect(retried.chunks.embedded).toBe(2);
+    expect((await store.status()).sources.find((stored) => stored.key === 'test:flaky')).toMatchObject({
+      chunks: 2,
+      embedded: 2,
+    });
+  });
+
+  it('keeps the vectors when a folder is indexed without the model settings, and the next run with them embeds nothing', async () => {
+    const { embedder } = aiParts({ url: openai.url, embeddingDimensions: 32 });
+    if (!embedder) throw new Error('the fake embedder is set up');
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const source = { key: 'test:keep', entityRef: 'component:default/keep-api' };
+    const ONBOARDING = '# Onboarding\n\n## Laptop\n\nAsk the helpdesk for a laptop.\n';
+    await indexDocs({
+      store,
+      source,
+      files: [
+        { path: 'deploy.md', markdown: DEPLOY },
+        { path: 'onboarding.md', markdown: ONBOARDING },
+      ],
+      embedder,
+    });
+    const embedded = () => store.status().then((status) => status.sources.find((stored) => stored.key === source.key));
+    expect(await embedded()).toMatchObject({ chunks: 3, embedded: 3 });
+
+    // Without an embedder: one file unchanged, one changed (its first section kept as it was).
+    const changed = DEPLOY.replace('Run the rollback workflow.', 'Run the rollback workflow with the last tag.');
+    const keyword = await indexDocs({
+      store,
+      source,
+      files: [
+        { path: 'deploy.md', markdown: changed },
+        { path: 'onboarding.md', markdown: ONBOARDING },
+      ],
+    });
+    expect(keyword.files).toEqual({ indexed: 1, unchanged: 1, removed: 0 });
+    expect(await embedded()).toMatchObject({ chunks: 3, embedded: 2 });
+    const [question] = await embedder.embed(['laptop helpdesk']);
+    const hits = await store.searchVector({
+      vector: normalise(question ?? []),
+      model: embedder.model,
+      limit: 3,
+      scope: { entityRefs: [source.entityRef] },
+    });
+    expect(hits[0]?.headingPath).toEqual(['Onboarding', 'Laptop']);
+
+    openai.embedded.length = 0;
+    const again = await indexDocs({
+      store,
+      source,
+      files: [
+        { path: 'deploy.md', markdown: changed },
+        { path: 'onboarding.md', markdown: ONBOARDING },
+      ],
+      embedder,
+    });
+    expect(again.files).toEqual({ indexed: 0, unchanged: 2, removed: 0 });
+    expect(openai.embedded).toEqual([expect.stringContaining('Run the rollback workflow with the last tag.')]);
+    expect(await embedded()).toMatchObject({ chunks: 3, embedded: 3 });
+  });
+
+  it('re-embeds an unchanged file whose vectors are of another size, and docs status counts only the configured ones', async () => {
+    const wide = aiParts({ url: openai.url, embeddingDimensions: 32 }).embedder;
+    const narrow = aiParts({ url: openai.url, embeddingDimensions: 16 }).embedder;
+    if (!wide || !narrow) throw new Error('the fake embedders are set up');
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const source = { key: 'dir:/srv/docs/resized', entityRef: 'component:default/resized-api' };
+    const files = [{ path: 'deploy.md', markdown: DEPLOY }];
+    await indexDocs({ store, source, files, embedder: wide });
+
+    const embedding = { model: narrow.model, dimensions: 16 };
+    const stale = (await store.status({ embedding })).sources.find((stored) => stored.key === source.key);
+    expect(stale).toMatchObject({ chunks: 2, embedded: 0, otherModel: 2 });
+    const text = formatStatus(await store.status({ embedding }), embedding);
+    expect(text).toContain(
+      'dir:/srv/docs/resized (component:default/resized-api): 1 file, 2 chunks, 0 embedded, 2 to embed;',
+    );
+    expect(text).toMatch(
+      /chunks need indexing again: no vector of fake-embedding at 16 dimensions \(\d+ have one of another model or size, which vector search leaves out\)\. .*Run wayfinder docs index \/srv\/docs\/resized --entity component:default\/resized-api/,
+    );
+
+    openai.embedded.length = 0;
+    const summary = await indexDocs({ store, source, files, embedder: narrow });
+    expect(summary.files).toEqual({ indexed: 0, unchanged: 1, removed: 0 });
+    expect(summary.chunks.embedded).toBe(2);
+    expect(openai.embedded).toHaveLength(2);
+    const fresh = (await store.status({ embedding })).sources.find((stored) => stored.key === source.key);
+    expect(fresh).toMatchObject({ chunks: 2, embedded: 2, otherModel: 0 });
+    const [question] = await narrow.embed(['canary traffic']);
+    const hits = await store.searchVector({
+      vector: normalise(question ?? []),
+      model: narrow.model,
+      limit: 1,
+      scope: { entityRefs: [source.entityRef] },
+    });
+    expect(hits[0]?.headingPath).toEqual(['Deploy', 'Canary']);
   });
 
   it('sends no secret to the embedding endpoint and stores none', async () => {
@@ -232,6 +328,25 @@ describe('indexDocs', () => {
       scope: { entityRefs: ['component:default/ledger-service'] },
     });
     expect(left).toEqual([]);
+  });
+
+  it('says the links moved, not the entity, when a folder is indexed again for the same entity at a new address', async () => {
+    const store = new DrizzleDocsIndexStore({ db: database.db });
+    const files = [{ path: 'deploy.md', markdown: DEPLOY }];
+    const source = { key: 'test:relinked', entityRef: 'component:default/ledger-service' };
+    await indexDocs({ store, source: { ...source, baseUrl: 'https://old.example/docs/' }, files });
+    const summary = await indexDocs({ store, source: { ...source, baseUrl: 'https://new.example/docs/' }, files });
+    const line = formatIndexSummary('./docs', source.entityRef, summary);
+    expect(line).not.toContain('Moved from');
+    expect(line).toMatch(/ Links now go to https:\/\/new\.example\/docs\/ \(were https:\/\/old\.example\/docs\/\)\.$/);
+    const [hit] = await store.searchLexical({
+      text: 'canary traffic',
+      limit: 1,
+      scope: { entityRefs: [source.entityRef] },
+    });
+    expect(hit?.url).toBe('https://new.example/docs/deploy.md#canary');
+    const unchanged = await indexDocs({ store, source: { ...source, baseUrl: 'https://new.example/docs/' }, files });
+    expect(formatIndexSummary('./docs', source.entityRef, unchanged)).not.toMatch(/Moved|Links now/);
   });
 
   it('ranks a passage holding every word of the question above one holding a single word in its heading', async () => {

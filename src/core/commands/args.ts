@@ -22,6 +22,8 @@ export interface ValueFlag<T extends z.ZodType = z.ZodType> {
   expected: string;
   /** How the flag appears in a usage line, e.g. `--depth N`. */
   synopsis: string;
+  /** A value to show in a "needs a value" answer (`payments`); absent: a number the schema takes, if it takes one. */
+  example?: string;
 }
 
 export type Flag = BooleanFlag | ValueFlag;
@@ -53,7 +55,12 @@ export function booleanFlag(): BooleanFlag {
   return { kind: 'boolean' };
 }
 
-export function valueFlag<T extends z.ZodType>(opts: { schema: T; expected: string; synopsis: string }): ValueFlag<T> {
+export function valueFlag<T extends z.ZodType>(opts: {
+  schema: T;
+  expected: string;
+  synopsis: string;
+  example?: string;
+}): ValueFlag<T> {
   return { kind: 'value', ...opts };
 }
 
@@ -115,10 +122,9 @@ export function parseArgs<F extends Record<string, Flag>>(text: string, flags: F
     const next = tokens[i + 1];
     if (flag.kind === 'value') {
       if (next === undefined || (FLAG_START.test(next) && !NEGATIVE_NUMBER.test(next))) {
-        return {
-          ok: false,
-          problem: `--${name} needs a value: ${flag.expected}, as in ${flag.synopsis.replace(/ \S+$/, ` ${exampleOf(flag)}`)}.`,
-        };
+        const example = exampleOf(flag);
+        const asIn = example === undefined ? '' : `, as in ${flag.synopsis.replace(/ \S+$/, ` ${example}`)}`;
+        return { ok: false, problem: `--${name} needs a value: ${flag.expected}${asIn}.` };
       }
       raw.set(name, unquote(next));
       i++;
@@ -177,10 +183,15 @@ function unknownFlag(token: string, flags: Record<string, Flag>, command: string
   return `Unknown option ${token}; ${takes}.`;
 }
 
-/** A value the flag accepts, for the example in a "needs a value" answer: its schema's smallest number, else `…`. */
-function exampleOf(flag: ValueFlag): string {
-  for (const candidate of ['2', '1', '0']) if (flag.schema.safeParse(candidate).success) return candidate;
-  return '…';
+/**
+ * A value the flag accepts, for the example in a "needs a value" answer: its `example`, else, for a flag that takes
+ * numbers only, the first of 2, 1, 0 it takes. A flag taking words has none without an `example` (`--team 2` would
+ * read as advice).
+ */
+function exampleOf(flag: ValueFlag): string | undefined {
+  if (flag.example !== undefined) return flag.example;
+  if (flag.schema.safeParse('word').success) return undefined;
+  return ['2', '1', '0'].find((candidate) => flag.schema.safeParse(candidate).success);
 }
 
 /** Quotes that open a quoted part, each with the quotes that may close it (a phone types “…” or "…"). */

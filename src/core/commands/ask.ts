@@ -1,5 +1,5 @@
 /**
- * `/ask <question> [--entity <name>] [--team <name>]`: a question to the docs, answered in words with numbered
+ * `/ask <question> [--entity <name> | --team <name>]`: a question to the docs, answered in words with numbered
  * citations when a chat model is set up, else with the best passages quoted and linked. When the docs hold nothing
  * on it, the answer says so and names who to ask: the owner of the catalog entity the question is nearest to, and
  * their channel. Searching may take a while (embeddings, a model), so the command answers with deferred work.
@@ -26,17 +26,29 @@ const QUOTED_QUESTION = 80;
 /** Words of the question tried against the catalog to find the nearest service, at most. */
 const NEAREST_WORDS = 8;
 
-const nameFlag = (synopsis: string) =>
-  valueFlag({ schema: z.string().min(1), expected: 'a name from the catalog', synopsis });
+const nameFlag = (opts: { synopsis: string; expected: string; example: string }) =>
+  valueFlag({ schema: z.string().min(1), ...opts });
+
+const FLAGS = {
+  entity: nameFlag({ synopsis: '--entity <name>', expected: 'an entity from the catalog', example: 'payments-api' }),
+  team: nameFlag({ synopsis: '--team <name>', expected: 'a team or person from the catalog', example: 'payments' }),
+};
 
 export const askCommand: CommandDefinition = {
   name: 'ask',
   description: 'Ask the docs a question; answers cite their sources. Narrow with --entity <name> or --team <name>.',
-  usage: '<question> [--entity <name>] [--team <name>]',
+  usage: '<question> [--entity <name> | --team <name>]',
   example: '/ask how do I roll back a payments-api deploy?',
   async run(context, args) {
-    const parsed = parseArgs(args, { entity: nameFlag('--entity <name>'), team: nameFlag('--team <name>') }, '/ask');
+    const parsed = parseArgs(args, FLAGS, '/ask');
     if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
+    if (parsed.flags.entity !== undefined && parsed.flags.team !== undefined) {
+      // Either could be meant (the entity's docs, the team's, both, or the entity only if the team owns it): asked.
+      return inputProblemAnswer(
+        this,
+        `--entity and --team each choose the docs searched; give one: --entity ${parsed.flags.entity} for that entity's docs, or --team ${parsed.flags.team} for the team's own docs and those of what it owns.`,
+      );
+    }
     const question = parsed.words.join(' ').trim();
     if (!question) return usageAnswer(this.name, this.usage, this.example);
     const scope = await scopeOf(context, question, parsed.flags.entity, parsed.flags.team);

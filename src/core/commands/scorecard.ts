@@ -57,6 +57,7 @@ const FLAGS = {
     schema: z.string().regex(SCORECARD_ID, { error: 'expected a scorecard id such as production-readiness' }),
     expected: 'a scorecard id such as production-readiness',
     synopsis: '--scorecard id',
+    example: 'production-readiness',
   }),
   changes: booleanFlag(),
   rules: booleanFlag(),

@@ -35,8 +35,13 @@ export interface DocsIndexStatus {
     baseUrl?: string;
     files: number;
     chunks: number;
+    /** Chunks with a vector of the model and size asked about (`status({ embedding })`), else with any vector. */
     embedded: number;
+    /** Chunks whose vector is of another model or size than the one asked about (0 when none was asked about). */
+    otherModel: number;
     indexedAt: Date;
+    /** The source names an entity the catalog no longer holds: its docs still answer, with no owner to name. */
+    entityMissing: boolean;
   }[];
   /** Whether the database has pgvector (vector search by index) or searches vectors exactly. */
   vectorSearch: 'pgvector' | 'exact';
@@ -45,8 +50,19 @@ export interface DocsIndexStatus {
 }
 
 export interface DocSearchFilter {
+  /** Only the docs of `entityRefs`, or of `ownerRefs` and what they own (either, when both are given). */
   scope?: { entityRefs?: readonly EntityRef[]; ownerRefs?: readonly EntityRef[] };
   limit: number;
+}
+
+/** A stored chunk that has no vector of the configured model and size (`DocsIndexStore.chunksToEmbed`). */
+export interface ChunkToEmbed {
+  id: number;
+  /** Its file's title, embedded with it (`embeddingText`). */
+  title: string;
+  headingPath: readonly string[];
+  content: string;
+  contentHash: string;
 }
 
 /** Where the docs index lives (`DrizzleDocsIndexStore`). */
@@ -67,8 +83,31 @@ export interface DocsIndexStore {
   fileVersions(opts: { sourceKey: string }): Promise<Map<string, string>>;
   /** Sets the version of a stored file whose content is unchanged (null: none). */
   setFileVersion(opts: { sourceKey: string; path: string; version: string | null }): Promise<void>;
-  /** Vectors already stored for these chunk hashes by `model`, by hash: unchanged chunks are not embedded again. */
-  embeddingsByHash(opts: { hashes: readonly string[]; model: string }): Promise<Map<string, number[]>>;
+  /**
+   * Vectors already stored for these chunk hashes, by hash, so that unchanged chunks are not embedded again: those of
+   * `model` with `dimensions` numbers when given, else the latest stored of any model (kept by a run without an
+   * embedder, so that it does not throw away what an earlier run paid for).
+   */
+  embeddingsByHash(opts: {
+    hashes: readonly string[];
+    model?: string;
+    dimensions?: number;
+  }): Promise<Map<string, { model: string; vector: number[] }>>;
+  /**
+   * Up to `limit` chunks of the source, by id after `afterId`, with no vector of `model` at `dimensions` (none at all,
+   * or one of another model or size): what an indexing run embeds though their files are unchanged.
+   */
+  chunksToEmbed(opts: {
+    sourceKey: string;
+    model: string;
+    dimensions: number;
+    afterId: number;
+    limit: number;
+  }): Promise<ChunkToEmbed[]>;
+  /** Stores the vector of each chunk by id (replacing any other); unknown ids are left alone. */
+  setEmbeddings(opts: {
+    embeddings: readonly { id: number; model: string; vector: readonly number[] }[];
+  }): Promise<void>;
   /** Replaces a file and its chunks in one transaction. */
   saveFile(opts: {
     sourceKey: string;
@@ -100,5 +139,9 @@ export interface DocsIndexStore {
   mergeSearchIndex(): Promise<number>;
   /** Makes the vector index for `dimensions` where pgvector is installed; idempotent. */
   prepareVectorIndex(opts: { dimensions: number }): Promise<void>;
-  status(): Promise<DocsIndexStatus>;
+  /**
+   * What is indexed. `embedding`, the configured model and size, decides which vectors count as embedded: vector
+   * search compares only those.
+   */
+  status(opts?: { embedding?: { model: string; dimensions: number } }): Promise<DocsIndexStatus>;
 }

@@ -333,11 +333,16 @@ export function vectorIndexStatement(dimensions: number): SQL {
     on doc_chunks using hnsw ((embedding::vector(${n})) vector_cosine_ops) where embedding_dimensions = ${n}`;
 }
 
+/**
+ * The chunks a search's scope allows: those of `entityRefs`, and those of `ownerRefs` themselves (a team's own docs,
+ * such as its onboarding pages) with those of every entity they own.
+ */
 function scopeFilter(scope: DocSearchFilter['scope']): SQL {
   if (!scope) return sql``;
   const parts: SQL[] = [];
   if (scope.entityRefs) parts.push(sql`c.entity_ref = any(${textArray(scope.entityRefs)})`);
   if (scope.ownerRefs) {
+    parts.push(sql`c.entity_ref = any(${textArray(scope.ownerRefs)})`);
     parts.push(
       sql`c.entity_ref in (select o.ref from entity_owners o where o.owner_ref = any(${textArray(scope.ownerRefs)}))`,
     );

@@ -64,6 +64,18 @@ describe('parseArgs', () => {
     expect(parse('x --depth —reverse')).toEqual({ ok: false, problem });
   });
 
+  it('gives a flag taking words its own example, and no number as one', () => {
+    const words = {
+      team: valueFlag({ schema: z.string().min(1), expected: 'a team', synopsis: '--team <name>' }),
+      owner: valueFlag({ schema: z.string().min(1), expected: 'a team', synopsis: '--owner <name>', example: 'sre' }),
+    };
+    expect(parseArgs('x --team', words, '/ask')).toEqual({ ok: false, problem: '--team needs a value: a team.' });
+    expect(parseArgs('x --owner', words, '/ask')).toEqual({
+      ok: false,
+      problem: '--owner needs a value: a team, as in --owner sre.',
+    });
+  });
+
   it('hands a negative number to the flag to judge, and refuses it with what was given', () => {
     expect(parse('x --depth -2')).toEqual({
       ok: false,

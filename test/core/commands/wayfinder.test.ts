@@ -28,7 +28,7 @@ describe('/wayfinder', () => {
       '/deps <name> [--reverse] [--depth N] [--offset N]',
       '/find <text> [kind:<kind>] [owner:<team or person>] [--offset N]',
       '/provision [template] | approve|reject|retry|cancel|status <request id>',
-      '/ask <question> [--entity <name>] [--team <name>]',
+      '/ask <question> [--entity <name> | --team <name>]',
       '/scorecard <entity | team | org> [--scorecard id] [--changes] [--rules | --movers] [--offset N]',
       '/wayfinder refresh <name>',
       '/wayfinder errors',
