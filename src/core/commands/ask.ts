@@ -121,7 +121,9 @@ function sourceItem(passage: DocsPassage): ListItem {
 
 /**
  * "The docs don't cover this" and who to ask instead: with `--entity`, that entity's owner; with `--team`, that team
- * (or person) and their channel; else the owner of the entity the question is nearest to.
+ * (or person) and their channel; else the owner of the entity the question is nearest to (`nearestEntity`), or, when
+ * the nearest docs are a team's own (a Group's onboarding pages), that team and its channel. When the question shares
+ * no word with the catalog's services or the docs there is nothing near, and the answer says so and how to look.
  */
 async function notCoveredMessage(
   context: CommandContext,
@@ -146,19 +148,38 @@ async function notCoveredMessage(
     const entity = asked
       ? await context.store.getEntity({ ref: asked })
       : await nearestEntity(context, question, reply.passages);
-    const owner = entity ? await ownerOf(context, entity) : undefined;
-    if (entity && owner) {
+    const kind = entity?.kind.toLowerCase();
+    if (entity && !asked && (kind === 'group' || kind === 'user')) {
+      // The nearest docs are a team's (or a person's) own, such as a team's onboarding pages: they are the ones to ask.
+      const name = displayNameOf(entity);
+      const channel = kind === 'group' ? channelOf(entity) : undefined;
+      const spans: Span[] = [plain('The nearest docs are '), strong(name), plain("'s")];
+      spans.push(...(channel ? [plain(': ask in '), channel] : [plain(': ask them')]), plain('.'));
+      blocks.push({ type: 'text', text: spans });
+      summary += ` Ask ${name}.`;
+    } else if (entity) {
+      const owner = await ownerOf(context, entity);
       const spans: Span[] = asked
-        ? [strong(displayNameOf(entity)), plain(' is owned by '), strong(owner.name)]
-        : [plain('The nearest service is '), strong(displayNameOf(entity)), plain(', owned by '), strong(owner.name)];
-      if (owner.channel) spans.push(plain(': ask in '), owner.channel);
+        ? [strong(displayNameOf(entity))]
+        : [plain('The nearest service is '), strong(displayNameOf(entity))];
+      if (owner) {
+        spans.push(plain(asked ? ' is owned by ' : ', owned by '), strong(owner.name));
+        if (owner.channel) spans.push(plain(': ask in '), owner.channel);
+        summary += ` Ask ${owner.name}, owners of ${displayNameOf(entity)}.`;
+      } else {
+        spans.push(plain(asked ? ' has no owner in the catalog' : '; the catalog names no owner for it'));
+      }
       spans.push(plain('.'));
       blocks.push({ type: 'text', text: spans });
-      summary += ` Ask ${owner.name}, owners of ${displayNameOf(entity)}.`;
       blocks.push({
         type: 'actions',
         buttons: [{ label: `Who owns ${shortName(entity)}`, action: 'run', command: `/owner ${shortName(entity)}` }],
       });
+    } else {
+      // No word of the question names a service, and no passage shares a word with it: there is no one to point at.
+      const nothingNear =
+        'Nothing in the catalog or the docs is near this question: look for the service with /find, or ask again with --team <name>.';
+      blocks.push({ type: 'text', text: [plain(nothingNear)] });
     }
   }
   for (const note of reply.notes) blocks.push({ type: 'context', text: [plain(note)] });
