@@ -156,4 +156,51 @@ describe('/ask with a model', () => {
       openai.chatMode(undefined);
     }
   });
+
+  it('gives up on a stream that stalls after it started, with the same message as an endpoint that never answers', async () => {
+    openai.chatMode({ answer: 'Roll back with the rollback workflow [1].', stallAfter: 2 });
+    try {
+      const client = createOpenAiClient({ apiKey: 'sk-test', baseUrl: openai.url, timeoutMs: 1_000, maxRetries: 0 });
+      const model = createOpenAiChatModel({ client, model: 'fake-chat' });
+      const pieces: string[] = [];
+      const started = performance.now();
+      await expect(
+        model.complete({ messages: [{ role: 'user', content: 'hello' }], onDelta: (text) => pieces.push(text) }),
+      ).rejects.toThrow(/^the chat endpoint did not answer within 1 s$/);
+      expect(pieces.join('')).toBe('Roll back ');
+      expect(performance.now() - started).toBeLessThan(2_500);
+    } finally {
+      openai.chatMode(undefined);
+      openai.resume();
+    }
+  });
+
+  it('takes a stream that trickles, each piece within the bound, though the whole takes longer than the bound', async () => {
+    openai.chatMode({ answer: 'Roll back with the rollback workflow [1].', gapMs: 300 });
+    try {
+      const client = createOpenAiClient({ apiKey: 'sk-test', baseUrl: openai.url, timeoutMs: 1_000, maxRetries: 0 });
+      const model = createOpenAiChatModel({ client, model: 'fake-chat' });
+      const started = performance.now();
+      const text = await model.complete({ messages: [{ role: 'user', content: 'hello' }] });
+      expect(text).toBe('Roll back with the rollback workflow [1].');
+      expect(performance.now() - started).toBeGreaterThan(1_000);
+    } finally {
+      openai.chatMode(undefined);
+    }
+  });
+
+  it('stops a stream that trickles on and on at four times the bound', async () => {
+    openai.chatMode({ answer: 'word '.repeat(200), gapMs: 100 });
+    try {
+      const client = createOpenAiClient({ apiKey: 'sk-test', baseUrl: openai.url, timeoutMs: 500, maxRetries: 0 });
+      const model = createOpenAiChatModel({ client, model: 'fake-chat' });
+      const started = performance.now();
+      await expect(model.complete({ messages: [{ role: 'user', content: 'hello' }] })).rejects.toThrow(
+        /^the chat endpoint was still answering after 2 s$/,
+      );
+      expect(performance.now() - started).toBeLessThan(4_000);
+    } finally {
+      openai.chatMode(undefined);
+    }
+  });
 });

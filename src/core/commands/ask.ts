@@ -49,7 +49,14 @@ export const askCommand: CommandDefinition = {
           { type: 'context', text: [plain(`Searching the docs for "${truncate(question, QUOTED_QUESTION)}"…`)] },
         ],
       },
-      work: async () => (await answerDocsQuestion(context, { question, scope: scope.scope })).message,
+      work: async (progress) =>
+        (
+          await answerDocsQuestion(context, {
+            question,
+            scope: scope.scope,
+            ...(progress ? { onDelta: (text: string) => progress.onText(text) } : {}),
+          })
+        ).message,
     };
     return deferred;
   },
@@ -57,7 +64,8 @@ export const askCommand: CommandDefinition = {
 
 /**
  * Answers `question` from the docs as a Message (and the reply it was made from, whose `answer` a thread keeps for
- * follow-ups). `onDelta` receives the answer's text as the model writes it. Without docs set up, says so.
+ * follow-ups). `onDelta` receives the answer's text as the model writes it; the Message's block holding that text is
+ * then marked `streamed`. Without docs set up, says so.
  */
 export async function answerDocsQuestion(
   context: CommandContext,
@@ -79,15 +87,18 @@ export async function answerDocsQuestion(
       reply,
     };
   }
-  return { message: docsReplyMessage(opts.question, reply), reply };
+  return { message: docsReplyMessage(opts.question, reply, { streamed: opts.onDelta !== undefined }), reply };
 }
 
-/** The answer for a covered question: the model's text and its sources, or the passages quoted. */
-export function docsReplyMessage(question: string, reply: DocsReply): Message {
+/**
+ * The answer for a covered question: the model's text and its sources, or the passages quoted. `streamed`: the
+ * model's text was shown as it was written (its block is marked so).
+ */
+export function docsReplyMessage(question: string, reply: DocsReply, opts: { streamed?: boolean } = {}): Message {
   const blocks: Block[] = [];
   if (reply.answer) {
     const cited = citedPassages(reply.answer, reply.passages);
-    blocks.push({ type: 'text', text: [plain(reply.answer)] });
+    blocks.push({ type: 'text', text: [plain(reply.answer)], ...(opts.streamed ? { streamed: true } : {}) });
     blocks.push({ type: 'list', title: 'Sources', items: cited.map(sourceItem) });
   } else {
     blocks.push({ type: 'header', text: `From the docs: ${truncate(question, QUOTED_QUESTION)}` });
@@ -108,9 +119,13 @@ export function docsReplyMessage(question: string, reply: DocsReply): Message {
 
 /** The passages `[n]` in `answer` cites, in order; all of them when it cites none. */
 export function citedPassages(answer: string, passages: readonly DocsPassage[]): DocsPassage[] {
-  const cited = new Set([...answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1])));
+  const cited = citationsIn(answer);
   const found = passages.filter((passage) => cited.has(passage.n));
   return found.length > 0 ? found : [...passages];
+}
+
+function citationsIn(answer: string): Set<number> {
+  return new Set([...answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1])));
 }
 
 function sourceItem(passage: DocsPassage): ListItem {
