@@ -203,4 +203,65 @@ describe('/ask with a model', () => {
       openai.chatMode(undefined);
     }
   });
+
+  it('drops citations of sources it was not given ([0], [7], [99] of 5), streamed and in the answer', async () => {
+    openai.chatMode({ answer: 'Run the rollback workflow [1][7]. It takes four minutes [99] [0] and is safe [2].' });
+    try {
+      const pieces: string[] = [];
+      const { message, reply } = await answerDocsQuestion(demo.context, {
+        question: 'how do I roll back a deploy?',
+        onDelta: (text) => pieces.push(text),
+      });
+      expect(reply?.passages).toHaveLength(5);
+      expect(reply?.answer).toBe('Run the rollback workflow [1]. It takes four minutes and is safe [2].');
+      expect(pieces.join('').trim()).toBe(reply?.answer);
+      expect(answerText(message)).not.toMatch(/\[(?:0|7|99)\]/);
+    } finally {
+      openai.chatMode(undefined);
+    }
+  });
+
+  it("takes a model saying in words that the docs don't cover it as not covered", async () => {
+    for (const answer of [
+      "The docs don't cover this.",
+      'The provided sources do not mention a vacation policy.',
+      'I could not find this in the documentation.',
+    ]) {
+      openai.chatMode({ answer });
+      try {
+        const message = await runCommandLine(demo.context, '/ask how do I roll back a deploy?');
+        expect(answerText(message)).toContain("The docs don't cover this.");
+        expect(sourceLinks(message)).toEqual([]);
+        expect(message.outcome).toBe('not-found');
+      } finally {
+        openai.chatMode(undefined);
+      }
+    }
+  });
+
+  it('keeps an answer that cites a source, or is long, whatever it says about the docs', async () => {
+    for (const answer of [
+      'The docs do not say how long it takes, but roll back with the rollback workflow [1].',
+      'Run the rollback workflow with the previous release tag; it skips the canary. Rolling back never touches the database, since migrations stay compatible for one release, so nothing else is needed and the docs do not list other steps.',
+    ]) {
+      openai.chatMode({ answer });
+      try {
+        const message = await runCommandLine(demo.context, '/ask how do I roll back a deploy?');
+        expect(answerText(message)).toContain(answer);
+        expect(message.outcome).toBeUndefined();
+      } finally {
+        openai.chatMode(undefined);
+      }
+    }
+  });
+
+  it('says when an answer cites none of the passages it lists', async () => {
+    openai.chatMode({ answer: 'Run the rollback workflow with the previous release tag.' });
+    try {
+      const message = await runCommandLine(demo.context, '/ask how do I roll back a deploy?');
+      expect(answerText(message)).toContain('The answer cites none of these passages; check it against them.');
+    } finally {
+      openai.chatMode(undefined);
+    }
+  });
 });

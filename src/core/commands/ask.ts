@@ -100,6 +100,12 @@ export function docsReplyMessage(question: string, reply: DocsReply, opts: { str
     const cited = citedPassages(reply.answer, reply.passages);
     blocks.push({ type: 'text', text: [plain(reply.answer)], ...(opts.streamed ? { streamed: true } : {}) });
     blocks.push({ type: 'list', title: 'Sources', items: cited.map(sourceItem) });
+    if (!citesAny(reply.answer, reply.passages)) {
+      blocks.push({
+        type: 'context',
+        text: [plain('The answer cites none of these passages; check it against them.')],
+      });
+    }
   } else {
     blocks.push({ type: 'header', text: `From the docs: ${truncate(question, QUOTED_QUESTION)}` });
     blocks.push({
@@ -115,6 +121,12 @@ export function docsReplyMessage(question: string, reply: DocsReply, opts: { str
     ? truncate(reply.answer, 150)
     : `${countOf(reply.passages.length, 'passage')} from the docs on "${truncate(question, QUOTED_QUESTION)}"`;
   return { summary, blocks };
+}
+
+/** Whether `answer` cites at least one of `passages` by its `[n]`. */
+function citesAny(answer: string, passages: readonly DocsPassage[]): boolean {
+  const cited = citationsIn(answer);
+  return passages.some((passage) => cited.has(passage.n));
 }
 
 /** The passages `[n]` in `answer` cites, in order; all of them when it cites none. */
