@@ -39,7 +39,7 @@ describe('/ask in the console', () => {
     const running = runConsole({ context: demo.context, input, output });
     try {
       input.write('/ask how do I roll back a deploy?\n');
-      await waitFor('Run the rollback ');
+      await waitFor('Run the rollback');
       expect(seen).not.toContain('workflow');
       expect(seen).not.toContain('Sources');
       openai.resume();

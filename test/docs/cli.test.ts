@@ -184,7 +184,7 @@ describe('wayfinder ask with a chat model', () => {
             .includes('Run the rollback'),
         );
         expect(first).toBeGreaterThanOrEqual(0);
-        expect(chunks.slice(0, first + 1).join('')).toBe('Run the rollback ');
+        expect(chunks.slice(0, first + 1).join('')).toBe('Run the rollback');
         expect(stdout).toContain(
           'The answering model is unavailable (the chat endpoint did not answer within 1 s); here are the best passages instead.',
         );
