@@ -27,6 +27,7 @@ import { REQUEST_STATES } from './core/requests/types.ts';
 import type { Scorecard } from './core/scorecards/format.ts';
 import { dayOf, periodOf, periodStart } from './core/scorecards/period.ts';
 import { countOf, formatNumber } from './core/text.ts';
+import { withoutStreamed } from './core/view-model.ts';
 import { DrizzleDigestDeliveries } from './db/DrizzleDigestDeliveries.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
 import { registerDocsCommands } from './docs/cli.ts';
@@ -837,6 +838,7 @@ async function openConsole(config: Config, logger: Logger) {
 
 async function runOnce(line: string, format: 'text' | 'json' | 'slack', config: Config, logger: Logger) {
   const wayfinder = await openWayfinder(config, logger);
+  let streamed = false;
   try {
     const message = await runCommandLine(
       {
@@ -847,10 +849,21 @@ async function runOnce(line: string, format: 'text' | 'json' | 'slack', config: 
         scorecards: wayfinder.scorecards,
       },
       line,
+      // In text, an answer a model writes (`/ask`) is shown as it comes; JSON and Block Kit are printed whole.
+      format === 'text'
+        ? {
+            onText: (text) => {
+              streamed = true;
+              process.stdout.write(text);
+            },
+          }
+        : undefined,
     );
     if (format === 'json') console.log(JSON.stringify(message, null, 2));
     else if (format === 'slack') console.log(JSON.stringify(renderSlackMessage(message), null, 2));
-    else console.log(renderText(message, { color: process.stdout.isTTY }));
+    else {
+      console.log(`${streamed ? '\n\n' : ''}${renderText(withoutStreamed(message), { color: process.stdout.isTTY })}`);
+    }
     // The answer is printed either way; the exit code tells a script whether it was the one asked for.
     if (message.outcome === 'invalid') return 2;
     return message.outcome ? 1 : 0;

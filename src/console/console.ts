@@ -3,7 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { orExpectedError } from '../chat/expected-errors.ts';
 import { answerCommandLine, answerToMessage } from '../core/commands/index.ts';
 import type { CommandContext } from '../core/commands/types.ts';
-import { type FormAnswer, isMessage, type Message } from '../core/view-model.ts';
+import { type FormAnswer, isMessage, type Message, withoutStreamed } from '../core/view-model.ts';
 import { fillConsoleForm } from './forms.ts';
 import { renderText } from './render.ts';
 
@@ -11,7 +11,8 @@ const GREETING = `Wayfinder console. Type a command, e.g. /owner payments-api, o
 
 /**
  * The local console: the same commands as Slack, rendered as text. Buttons are printed as the commands they
- * would run, so the answer's next step can be typed. Deferred work prints its placeholder, then its answer.
+ * would run, so the answer's next step can be typed. Deferred work prints its placeholder, then its answer (an
+ * `/ask` answer streamed as the model writes it).
  */
 export async function runConsole(opts: {
   context: CommandContext;
@@ -51,7 +52,7 @@ export async function runConsole(opts: {
     };
     answering = true;
     try {
-      if (input) await answer(opts.context, input, terminal, print, fill);
+      if (input) await answer(opts.context, input, terminal, { print, write: (text) => opts.output.write(text) }, fill);
     } finally {
       answering = false;
     }
@@ -63,15 +64,17 @@ export async function runConsole(opts: {
 
 /**
  * Answers one line. Expected failures (a bad flag) print their message; anything else (the database went away, say)
- * is reported and the console goes on.
+ * is reported and the console goes on. Deferred work's text (an `/ask` answer as the model writes it) is written as it
+ * comes, and the rest of its answer (the sources) after it.
  */
 async function answer(
   context: CommandContext,
   input: string,
   color: boolean,
-  print: (text: string) => void,
+  out: { print(text: string): void; write(text: string): void },
   fill: (form: FormAnswer) => Promise<Message | undefined>,
 ) {
+  const { print } = out;
   try {
     const answered = await orExpectedError(answerCommandLine(context, input));
     if (!isMessage(answered) && answered.kind === 'form') {
@@ -81,7 +84,18 @@ async function answer(
     }
     if (!isMessage(answered) && answered.kind === 'deferred') {
       print(renderText(answered.placeholder, { color }));
-      print(renderText(await orExpectedError(answered.work()), { color }));
+      let streamed = false;
+      const message = await orExpectedError(
+        answered.work({
+          onText: (text) => {
+            if (!streamed) out.write('\n');
+            streamed = true;
+            out.write(text);
+          },
+        }),
+      );
+      if (streamed) print('\n');
+      print(renderText(withoutStreamed(message), { color }));
       return;
     }
     print(renderText(await answerToMessage(answered), { color }));

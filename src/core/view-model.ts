@@ -45,7 +45,12 @@ export interface ListItem {
 
 export type Block =
   | { type: 'header'; text: string }
-  | { type: 'text'; text: RichText }
+  | {
+      type: 'text';
+      text: RichText;
+      /** The text was given to `DeferredProgress.onText` as it was written: a surface that showed it leaves it out. */
+      streamed?: boolean;
+    }
   | { type: 'fields'; fields: readonly { label: string; value: RichText }[] }
   | {
       type: 'list';
@@ -171,12 +176,27 @@ export type FormValues = Readonly<Record<string, FormValue>>;
 /**
  * Work whose answer comes later: the surface acknowledges at once with `placeholder`, then calls `work()` exactly once
  * (in the background) and delivers its Message where the placeholder went (Slack: the command's `response_url`).
- * `work()` may throw as a command does: an expected error becomes a message, anything else the apology.
+ * `work()` may throw as a command does: an expected error becomes a message, anything else the apology. A surface that
+ * can show text as it comes (a terminal) passes `progress`.
  */
 export interface Deferred {
   kind: 'deferred';
   placeholder: Message;
-  work(): Promise<Message>;
+  work(progress?: DeferredProgress): Promise<Message>;
+}
+
+/** What a surface that shows text as it comes gives deferred work. */
+export interface DeferredProgress {
+  /**
+   * Each piece of the answer's text as it is written (a model's answer, secrets already redacted). The Message `work`
+   * resolves with marks the block holding that text `streamed`; `withoutStreamed` leaves it out.
+   */
+  onText(text: string): void;
+}
+
+/** `message` without its `streamed` text blocks: what is left to show after the streamed text was shown. */
+export function withoutStreamed(message: Message): Message {
+  return { ...message, blocks: message.blocks.filter((block) => !(block.type === 'text' && block.streamed)) };
 }
 
 /** Open `form` (a Slack modal, a Teams dialog); the submission comes back to command `command`. */

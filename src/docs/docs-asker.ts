@@ -7,7 +7,8 @@
  *    says so.
  * 2. Passages: the best `PASSAGES`, secrets redacted (`secrets.ts`) before anyone or any model reads them.
  * 3. Answer: with a model, its answer from the numbered passages (`answer-prompt.ts`; no tools), streamed, secrets
- *    redacted again on the way out; `NOT_COVERED` from the model means the docs do not cover the question. Without
+ *    redacted again on the way out, citations of no passage (`[7]` of 5) dropped; `NOT_COVERED` from the model, or a
+ *    short uncited answer saying so in words (`saysNotCovered`), means the docs do not cover the question. Without
  *    one, or when it fails, the passages are the answer (and a note says why).
  */
 import type { ChatModel } from '../core/ports/chat-model.ts';
@@ -64,7 +65,8 @@ export function createDocsAsker(opts: { store: DocsIndexStore; embedder?: Embedd
         return { passages, covered: coverageOf(lexical) >= MIN_COVERAGE, notes };
       }
 
-      const stream = createRedactingStream({ hold: NOT_COVERED, onText: (text) => question.onDelta?.(text) });
+      const citations = createCitationFilter(passages.length, (text) => question.onDelta?.(text));
+      const stream = createRedactingStream({ hold: NOT_COVERED, onText: (text) => citations.push(text) });
       let text: string;
       try {
         text = await model.complete({
@@ -81,12 +83,59 @@ export function createDocsAsker(opts: { store: DocsIndexStore; embedder?: Embedd
         return { passages, covered: coverageOf(lexical) >= MIN_COVERAGE, notes };
       }
       stream.end();
-      const answer = redactSecrets(text).trim();
-      if (answer === NOT_COVERED || answer.startsWith(NOT_COVERED)) return { passages, covered: false, notes };
+      citations.end();
+      const answer = dropUnknownCitations(redactSecrets(text), passages.length).trim();
+      if (answer.startsWith(NOT_COVERED) || saysNotCovered(answer)) return { passages, covered: false, notes };
       return { passages, answer, covered: true, notes };
     },
   };
 }
+
+/** A citation `[n]`, with the spaces before it (they go with it when it is dropped). */
+const CITATION = /[ \t]*\[(\d+)\]/g;
+
+/** `text` without the citations `[n]` that name no passage (`[0]`, `[7]` of 5): a model may make them up. */
+export function dropUnknownCitations(text: string, count: number): string {
+  return text.replace(CITATION, (match, n: string) => (Number(n) >= 1 && Number(n) <= count ? match : ''));
+}
+
+/**
+ * `dropUnknownCitations` on streamed text. Pieces end at a space (`createRedactingStream`), and a model writes
+ * "workflow [7]." as "workflow " and "[7].": a piece's trailing spaces are held until the next shows whether a
+ * dropped citation follows them.
+ */
+function createCitationFilter(count: number, onText: (text: string) => void) {
+  let held = '';
+  return {
+    push(piece: string) {
+      const text = dropUnknownCitations(held + piece, count);
+      const kept = text.replace(/[ \t]+$/, '');
+      held = text.slice(kept.length);
+      if (kept) onText(kept);
+    },
+    end() {
+      if (held) onText(held);
+      held = '';
+    },
+  };
+}
+
+/**
+ * Whether an answer says in words, instead of `NOT_COVERED`, that the docs do not answer ("The docs don't cover
+ * this.", "The provided sources do not mention the vacation policy."). Only a short answer citing no source that
+ * names the docs or sources and denies something counts: an answer that cites a source, or goes on for more than a
+ * couple of sentences, is an answer, whatever it says about the docs. English phrasings only; any other stays an
+ * (uncited) answer, which the message says cites none of its passages.
+ */
+export function saysNotCovered(answer: string): boolean {
+  if (/\[\d+\]/.test(answer) || answer.length > NOT_COVERED_PROSE_CHARS) return false;
+  const namesDocs = /\b(?:docs|documentation|documents?|sources?|passages?)\b/i;
+  const denies = /\b(?:not|cannot|nothing|no (?:information|mention|details?|answer))\b|n't\b/i;
+  return namesDocs.test(answer) && denies.test(answer);
+}
+
+/** The longest answer `saysNotCovered` reads as "the docs don't cover this": about two sentences. */
+const NOT_COVERED_PROSE_CHARS = 200;
 
 /** The best share of the question's words one full-text hit holds. */
 function coverageOf(hits: readonly DocChunkHit[]): number {

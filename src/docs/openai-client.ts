@@ -5,8 +5,9 @@
  * (`the chat endpoint failed: HTTP 500 boom`, `the embedding endpoint did not answer within 30 s`).
  *
  * Time: each call (retries included) is bounded by `timeoutMs`, so that a silent endpoint costs an answer 30 s, not
- * three attempts of 30 s each. For a chat completion the bound runs until the answer starts; a streamed answer may
- * take longer to finish.
+ * three attempts of 30 s each. For a chat completion the bound runs until the answer starts and then between any two
+ * of its pieces (a stalled stream fails as a silent endpoint does), and the whole answer may take at most
+ * `ANSWER_BOUND_FACTOR` times the bound (a stream that trickles forever is stopped).
  * The `openai` package is loaded on the first request, so a process that never asks a model does not load it.
  */
 import type OpenAI from 'openai';
@@ -29,6 +30,9 @@ export interface OpenAiSettings {
 
 /** Default bound on one call to the endpoint, retries included: 30 s. */
 export const DEFAULT_AI_TIMEOUT_MS = 30_000;
+
+/** A streamed answer may take this many times the bound in all (2 minutes by default), however steadily it comes. */
+export const ANSWER_BOUND_FACTOR = 4;
 
 /** The `openai` client, made on first use and the same one afterwards, with the bound on each call. */
 export type OpenAiClient = (() => Promise<OpenAI>) & { timeoutMs: number };
@@ -107,11 +111,23 @@ export function createOpenAiChatModel(opts: { client: OpenAiClient; model: strin
     model,
     async complete({ messages, onDelta }) {
       const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
+      let stopped: 'idle' | 'whole' | undefined;
+      let idle: ReturnType<typeof setTimeout> | undefined;
+      // The bound runs until the answer starts, then again between any two pieces of it: a stream that stalls is
+      // given up on as one that never answers. A stream that keeps trickling is stopped at `ANSWER_BOUND_FACTOR` times
+      // the bound in all.
+      const waitForNext = () => {
+        clearTimeout(idle);
+        idle = setTimeout(() => {
+          stopped = 'idle';
+          controller.abort();
+        }, client.timeoutMs);
+      };
+      const whole = setTimeout(() => {
+        stopped = 'whole';
         controller.abort();
-      }, client.timeoutMs);
+      }, client.timeoutMs * ANSWER_BOUND_FACTOR);
+      waitForNext();
       try {
         const { data: stream, response } = await (await client()).chat.completions
           .create(
@@ -123,7 +139,7 @@ export function createOpenAiChatModel(opts: { client: OpenAiClient; model: strin
             { signal: controller.signal },
           )
           .withResponse();
-        clearTimeout(timer);
+        waitForNext();
         if (!(response.headers.get('content-type') ?? '').includes('text/event-stream')) {
           const text = completionText(await response.text());
           if (text) onDelta?.(text);
@@ -131,17 +147,27 @@ export function createOpenAiChatModel(opts: { client: OpenAiClient; model: strin
         }
         let text = '';
         for await (const chunk of stream) {
+          waitForNext();
           const delta = chunk.choices[0]?.delta?.content;
           if (delta) {
             text += delta;
             onDelta?.(delta);
           }
         }
+        // An abort between pieces may end the iteration quietly rather than throw: the answer is then incomplete.
+        if (stopped) throw new Error('aborted');
         return text;
       } catch (error) {
-        throw await upstreamError('the chat endpoint', error, timedOut, client.timeoutMs);
+        if (stopped === 'whole') {
+          throw new UpstreamError(
+            `the chat endpoint was still answering after ${Math.round((client.timeoutMs * ANSWER_BOUND_FACTOR) / 1000)} s`,
+            { cause: error },
+          );
+        }
+        throw await upstreamError('the chat endpoint', error, stopped === 'idle', client.timeoutMs);
       } finally {
-        clearTimeout(timer);
+        clearTimeout(idle);
+        clearTimeout(whole);
       }
     },
   };

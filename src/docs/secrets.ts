@@ -5,11 +5,14 @@
  * (`indexer.ts`); answers are redacted again on the way out (a model may still make one up).
  *
  * Matched: Slack tokens (`xoxb-`, `xoxp-`, `xapp-`…), GitHub tokens (`ghp_`, `gho_`, `ghs_`, `github_pat_`…), OpenAI
- * style keys (`sk-…`), AWS access key ids (`AKIA…`/`ASIA…`), AWS secret access keys (40 base64 characters on a line
- * that says "secret"), Google API keys (`AIza…`), JWTs, PEM private key blocks, credentials in URLs
+ * style keys (`sk-…`), Stripe secret and restricted keys (`sk_live_…`, `rk_live_…`, and their `_test_` twins), Slack
+ * incoming-webhook URLs (`https://hooks.slack.com/services/T…/B…/…`: the path after `services/`), AWS access key ids
+ * (`AKIA…`/`ASIA…`), AWS secret access keys (40 base64 characters on a line that says "secret"), Google API keys
+ * (`AIza…`), JWTs, PEM private key blocks, `Authorization: Bearer <token>` values, credentials in URLs
  * (`postgres://user:password@host`, `redis://:password@host`), and the value of `password=`, `db_password:`,
  * `secret:`, `aws_secret_access_key =`, `token=`, `api_key:`-style assignments (quoted values whole, spaces and all).
- * Prefixes follow each vendor's documented token formats.
+ * Prefixes follow each vendor's documented token formats; each pattern asks for the random part's length, so that
+ * prose naming a prefix ("live keys start with sk_live_") or a placeholder is left alone.
  */
 
 export const REDACTED = '[redacted]';
@@ -21,10 +24,26 @@ const TOKEN_PATTERNS: readonly RegExp[] = [
   /\bgh[pousr]_[A-Za-z0-9]{20,}/g,
   /\bgithub_pat_[A-Za-z0-9_]{20,}/g,
   /\bsk-(?:proj-|live-|test-)?[A-Za-z0-9_-]{20,}/g,
+  // Stripe: `sk_live_` / `rk_live_` and 24 or more alphanumerics (test-mode keys are secrets too).
+  /\b[sr]k_(?:live|test)_[A-Za-z0-9]{20,}/g,
   /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
   /\bAIza[0-9A-Za-z_-]{35}\b/g,
   /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g,
 ];
+
+/**
+ * A Slack incoming webhook (`https://hooks.slack.com/services/T…/B…/<24 characters>`, and the `workflows`/`triggers`
+ * kinds): anyone holding the URL can post, so everything after the kind goes.
+ */
+const SLACK_WEBHOOK =
+  /\b(hooks\.slack\.com\/(?:services|workflows|triggers)\/)T[A-Z0-9]+\/[A-Za-z0-9/]*[A-Za-z0-9]{16,}/g;
+
+/**
+ * `Authorization: Bearer <token>` (in a header, a `curl -H`, a JSON or Python dict): the token goes. A token is 16 or
+ * more RFC 6750 token characters holding a digit, or 32 or more, so "Authorization: Bearer authentication" stays.
+ */
+const BEARER_TOKEN =
+  /(authorization["']?\s*[:=]\s*["']?bearer\s+)(?:(?=[A-Za-z0-9._~+/-]*[0-9])[A-Za-z0-9._~+/-]{16,}|[A-Za-z0-9._~+/-]{32,})=*/gi;
 
 /** `scheme://user:password@host` (the user may be empty): the password goes. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)([^\s@/]+)(@)/gi;
@@ -50,6 +69,8 @@ const ASSIGNMENTS = new RegExp(
 export function redactSecrets(text: string): string {
   let result = text;
   for (const pattern of TOKEN_PATTERNS) result = result.replace(pattern, REDACTED);
+  result = result.replace(SLACK_WEBHOOK, `$1${REDACTED}`);
+  result = result.replace(BEARER_TOKEN, `$1${REDACTED}`);
   result = result.replace(URL_CREDENTIALS, `$1${REDACTED}$3`);
   result = result.replace(AWS_SECRET_KEY, `$1${REDACTED}`);
   return result.replace(
@@ -77,9 +98,17 @@ export function redactSecrets(text: string): string {
 }
 
 /**
- * A filter for streamed text: passes on only what is followed by whitespace (a secret is one run of non-space
- * characters, so it is whole and redacted before it is passed on), and holds back a reply while it may still turn
- * out to be `hold` (the model's "not covered" word, which is never shown). `end()` flushes the rest.
+ * What may come before a secret on the same line (a setting's name, "secret", `Authorization: Bearer`) or open a
+ * secret that spans lines (a PEM block): a streamed line holding one is passed on only once it is whole.
+ */
+const SECRET_LEAD = new RegExp(`${SECRET_NAME}|authorization|bearer|-----BEGIN`, 'i');
+
+/**
+ * A filter for streamed text. It passes on only what is followed by whitespace (a token is one run of non-space
+ * characters, so it is whole and redacted before it is passed on), and a line that holds a secret's lead
+ * (`password: `, `Authorization: Bearer `, "the secret key is ") only once the line is whole, since its secret is
+ * the next word (a PEM block: once it is closed). It holds back a reply while it may still turn out to be `hold`
+ * (the model's "not covered" word, which is never shown). `end()` flushes the rest.
  */
 export function createRedactingStream(opts: { hold?: string; onText: (text: string) => void }): {
   push(delta: string): void;
@@ -99,10 +128,17 @@ export function createRedactingStream(opts: { hold?: string; onText: (text: stri
         if (opts.hold && (opts.hold.startsWith(text) || text.startsWith(opts.hold))) return;
         started = true;
       }
-      const cut = Math.max(pending.lastIndexOf(' '), pending.lastIndexOf('\n'));
-      if (cut === -1) return;
-      emit(pending.slice(0, cut + 1));
-      pending = pending.slice(cut + 1);
+      const pem = pending.search(/-----BEGIN /);
+      const open = pem === -1 ? '' : pending.slice(pem);
+      // Inside an unclosed PEM block: everything from its start waits for its end line.
+      const limit = pem !== -1 && !/-----END [A-Z ]*-----/.test(open) ? pem : pending.length;
+      const lines = pending.slice(0, limit);
+      let cut = lines.lastIndexOf('\n') + 1;
+      const line = lines.slice(cut);
+      if (!SECRET_LEAD.test(line)) cut += line.lastIndexOf(' ') + 1;
+      if (cut === 0) return;
+      emit(pending.slice(0, cut));
+      pending = pending.slice(cut);
     },
     end() {
       if (started) emit(pending);

@@ -215,4 +215,112 @@ describe('/ask with a model', () => {
       await demo.index.removeSource({ key: 'test:oversized' });
     }
   });
+
+  it('gives up on a stream that stalls after it started, with the same message as an endpoint that never answers', async () => {
+    openai.chatMode({ answer: 'Roll back with the rollback workflow [1].', stallAfter: 2 });
+    try {
+      const client = createOpenAiClient({ apiKey: 'sk-test', baseUrl: openai.url, timeoutMs: 1_000, maxRetries: 0 });
+      const model = createOpenAiChatModel({ client, model: 'fake-chat' });
+      const pieces: string[] = [];
+      const started = performance.now();
+      await expect(
+        model.complete({ messages: [{ role: 'user', content: 'hello' }], onDelta: (text) => pieces.push(text) }),
+      ).rejects.toThrow(/^the chat endpoint did not answer within 1 s$/);
+      expect(pieces.join('')).toBe('Roll back ');
+      expect(performance.now() - started).toBeLessThan(2_500);
+    } finally {
+      openai.chatMode(undefined);
+      openai.resume();
+    }
+  });
+
+  it('takes a stream that trickles, each piece within the bound, though the whole takes longer than the bound', async () => {
+    openai.chatMode({ answer: 'Roll back with the rollback workflow [1].', gapMs: 300 });
+    try {
+      const client = createOpenAiClient({ apiKey: 'sk-test', baseUrl: openai.url, timeoutMs: 1_000, maxRetries: 0 });
+      const model = createOpenAiChatModel({ client, model: 'fake-chat' });
+      const started = performance.now();
+      const text = await model.complete({ messages: [{ role: 'user', content: 'hello' }] });
+      expect(text).toBe('Roll back with the rollback workflow [1].');
+      expect(performance.now() - started).toBeGreaterThan(1_000);
+    } finally {
+      openai.chatMode(undefined);
+    }
+  });
+
+  it('stops a stream that trickles on and on at four times the bound', async () => {
+    openai.chatMode({ answer: 'word '.repeat(200), gapMs: 100 });
+    try {
+      const client = createOpenAiClient({ apiKey: 'sk-test', baseUrl: openai.url, timeoutMs: 500, maxRetries: 0 });
+      const model = createOpenAiChatModel({ client, model: 'fake-chat' });
+      const started = performance.now();
+      await expect(model.complete({ messages: [{ role: 'user', content: 'hello' }] })).rejects.toThrow(
+        /^the chat endpoint was still answering after 2 s$/,
+      );
+      expect(performance.now() - started).toBeLessThan(4_000);
+    } finally {
+      openai.chatMode(undefined);
+    }
+  });
+
+  it('drops citations of sources it was not given ([0], [7], [99] of 5), streamed and in the answer', async () => {
+    openai.chatMode({ answer: 'Run the rollback workflow [1][7]. It takes four minutes [99] [0] and is safe [2].' });
+    try {
+      const pieces: string[] = [];
+      const { message, reply } = await answerDocsQuestion(demo.context, {
+        question: 'how do I roll back a deploy?',
+        onDelta: (text) => pieces.push(text),
+      });
+      expect(reply?.passages).toHaveLength(5);
+      expect(reply?.answer).toBe('Run the rollback workflow [1]. It takes four minutes and is safe [2].');
+      expect(pieces.join('').trim()).toBe(reply?.answer);
+      expect(answerText(message)).not.toMatch(/\[(?:0|7|99)\]/);
+    } finally {
+      openai.chatMode(undefined);
+    }
+  });
+
+  it("takes a model saying in words that the docs don't cover it as not covered", async () => {
+    for (const answer of [
+      "The docs don't cover this.",
+      'The provided sources do not mention a vacation policy.',
+      'I could not find this in the documentation.',
+    ]) {
+      openai.chatMode({ answer });
+      try {
+        const message = await runCommandLine(demo.context, '/ask how do I roll back a deploy?');
+        expect(answerText(message)).toContain("The docs don't cover this.");
+        expect(sourceLinks(message)).toEqual([]);
+        expect(message.outcome).toBe('not-found');
+      } finally {
+        openai.chatMode(undefined);
+      }
+    }
+  });
+
+  it('keeps an answer that cites a source, or is long, whatever it says about the docs', async () => {
+    for (const answer of [
+      'The docs do not say how long it takes, but roll back with the rollback workflow [1].',
+      'Run the rollback workflow with the previous release tag; it skips the canary. Rolling back never touches the database, since migrations stay compatible for one release, so nothing else is needed and the docs do not list other steps.',
+    ]) {
+      openai.chatMode({ answer });
+      try {
+        const message = await runCommandLine(demo.context, '/ask how do I roll back a deploy?');
+        expect(answerText(message)).toContain(answer);
+        expect(message.outcome).toBeUndefined();
+      } finally {
+        openai.chatMode(undefined);
+      }
+    }
+  });
+
+  it('says when an answer cites none of the passages it lists', async () => {
+    openai.chatMode({ answer: 'Run the rollback workflow with the previous release tag.' });
+    try {
+      const message = await runCommandLine(demo.context, '/ask how do I roll back a deploy?');
+      expect(answerText(message)).toContain('The answer cites none of these passages; check it against them.');
+    } finally {
+      openai.chatMode(undefined);
+    }
+  });
 });

@@ -83,6 +83,24 @@ describe('/ask without a model', () => {
     expect(text).not.toContain('Fraud Detector');
   });
 
+  it("names the team whose own docs came nearest when no service is near (a team's onboarding pages)", async () => {
+    // "laptop" is only in Engineering's onboarding pages; no service is called anything in the question.
+    const message = await ask('/ask what colour is the unicorn laptop sticker?');
+    const text = readable(message);
+    expect(text).toContain("The docs don't cover this.");
+    expect(text).toContain("The nearest docs are Engineering's");
+    expect(message.summary).toBe("The docs don't cover this. Ask Engineering.");
+  });
+
+  it('says nothing is near, and how to look, when the question shares no word with the catalog or the docs', async () => {
+    const message = await ask('/ask what is the vacation policy?');
+    const text = readable(message);
+    expect(text).toContain("The docs don't cover this.");
+    expect(text).toContain(
+      'Nothing in the catalog or the docs is near this question: look for the service with /find, or ask again with --team <name>.',
+    );
+  });
+
   it('does not take a question as covered on a generic word alone', async () => {
     const message = await ask('/ask what is the vacation policy?');
     expect(readable(message)).toContain("The docs don't cover this.");

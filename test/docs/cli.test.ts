@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
-import { runWayfinder } from '../helpers/cli.ts';
+import { startFakeOpenAiApi } from '../fakes/openai-api.ts';
+import { exited, REPO_ROOT, runWayfinder, wayfinderArgv } from '../helpers/cli.ts';
 import { createIsolatedDatabaseEnv } from '../helpers/database.ts';
 
 /** Six Wayfinder processes run one after another; on a busy 2-core machine each may take a minute or more to start. */
@@ -158,6 +160,55 @@ describe('wayfinder docs and wayfinder ask', () => {
         );
       } finally {
         await github?.close();
+      }
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe('wayfinder ask with a chat model', () => {
+  it(
+    'prints the answer as the model streams it, and gives up on a stream that stalls with one line saying so',
+    async () => {
+      const openai = await startFakeOpenAiApi();
+      // Three pieces, then nothing: the stream stays open and silent.
+      openai.chatMode({ answer: 'Run the rollback workflow with the previous tag [1].', stallAfter: 3 });
+      const demoDb = await createIsolatedDatabaseEnv();
+      try {
+        const child = spawn(process.execPath, wayfinderArgv(['ask', 'how do I roll back a deploy?']), {
+          env: {
+            PATH: process.env.PATH ?? '',
+            LOG_LEVEL: 'warn',
+            ...demoDb.env,
+            OPENAI_API_KEY: 'sk-test',
+            OPENAI_BASE_URL: openai.url,
+            WAYFINDER_CHAT_MODEL: 'fake-chat',
+            WAYFINDER_AI_TIMEOUT: '1',
+          },
+          cwd: REPO_ROOT,
+        });
+        const chunks: string[] = [];
+        child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+        const code = await exited(child);
+        const stdout = chunks.join('');
+        // The streamed start came in writes of its own, a second before the rest.
+        const first = chunks.findIndex((_, index) =>
+          chunks
+            .slice(0, index + 1)
+            .join('')
+            .includes('Run the rollback'),
+        );
+        expect(first).toBeGreaterThanOrEqual(0);
+        expect(chunks.slice(0, first + 1).join('')).toBe('Run the rollback');
+        expect(stdout).toContain(
+          'The answering model is unavailable (the chat endpoint did not answer within 1 s); here are the best passages instead.',
+        );
+        expect(stdout).toContain('To roll back, run the `rollback` workflow with the previous release tag.');
+        expect(code).toBe(0);
+      } finally {
+        openai.resume();
+        await openai.close();
+        await demoDb.remove();
       }
     },
     TIMEOUT_MS,

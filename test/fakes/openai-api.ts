@@ -12,7 +12,10 @@
  *   that escapes its source element would take it over; one that stays inside changes nothing.
  *
  * `chatMode(mode)` changes how chat completions are answered: `{ status }` fails with that status, `'hang'` never
- * answers, `'unstreamed'` answers one JSON completion even when a stream was asked for (as some proxies do).
+ * answers, `'unstreamed'` answers one JSON completion even when a stream was asked for (as some proxies do), and
+ * `{ answer, gapMs, stallAfter }` streams `answer` (instead of the answer from the sources) with `gapMs` between
+ * pieces (a slow model trickling), stopping after `stallAfter` pieces with the response left open (a stalled stream)
+ * until `resume()` is called.
  *
  * Every request body is recorded.
  */
@@ -28,9 +31,19 @@ export interface FakeOpenAiApi {
   /** Answer every embeddings request with this HTTP status (`undefined`: answer normally). */
   failEmbeddings(status: number | undefined): void;
   /** How chat completions are answered from now on (`undefined`: normally). */
-  chatMode(mode: { status: number; message?: string } | 'hang' | 'unstreamed' | undefined): void;
+  chatMode(mode: ChatMode): void;
+  /** Lets streams stopped by `stallAfter` go on to their end. */
+  resume(): void;
   close(): Promise<void>;
 }
+
+/** How the fake answers chat completions; see the file's comment. */
+export type ChatMode =
+  | { status: number; message?: string }
+  | 'hang'
+  | 'unstreamed'
+  | { answer?: string; gapMs?: number; stallAfter?: number }
+  | undefined;
 
 const DEFAULT_DIMENSIONS = 64;
 
@@ -38,7 +51,11 @@ export async function startFakeOpenAiApi(): Promise<FakeOpenAiApi> {
   const requests: FakeOpenAiApi['requests'] = [];
   const embedded: string[] = [];
   let embeddingFailure: number | undefined;
-  let chat: Parameters<FakeOpenAiApi['chatMode']>[0];
+  let chat: ChatMode;
+  let resume = () => {};
+  let resumed = new Promise<void>((resolve) => {
+    resume = resolve;
+  });
 
   const server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -61,11 +78,14 @@ export async function startFakeOpenAiApi(): Promise<FakeOpenAiApi> {
     }
     if (path === '/v1/chat/completions') {
       if (chat === 'hang') return; // The connection stays open, unanswered, until the client gives up.
-      if (typeof chat === 'object') {
+      if (typeof chat === 'object' && 'status' in chat) {
         return sendJson(res, chat.status, { error: { message: chat.message ?? 'boom', type: 'server_error' } });
       }
-      const answer = answerFrom(body.messages as { role: string; content: string }[]);
-      if (body.stream === true && chat !== 'unstreamed') return streamAnswer(res, String(body.model), answer);
+      const pacing = typeof chat === 'object' ? chat : {};
+      const answer = pacing.answer ?? answerFrom(body.messages as { role: string; content: string }[]);
+      if (body.stream === true && chat !== 'unstreamed') {
+        return streamAnswer(res, String(body.model), answer, { ...pacing, resumed: () => resumed });
+      }
       return sendJson(res, 200, {
         id: 'chatcmpl-fake',
         object: 'chat.completion',
@@ -87,6 +107,12 @@ export async function startFakeOpenAiApi(): Promise<FakeOpenAiApi> {
     },
     chatMode(mode) {
       chat = mode;
+    },
+    resume() {
+      resume();
+      resumed = new Promise<void>((resolve) => {
+        resume = resolve;
+      });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
@@ -140,10 +166,18 @@ function answerFrom(messages: { role: string; content: string }[]): string {
   return `${sentence} [${best.n}]`;
 }
 
-function streamAnswer(res: ServerResponse, model: string, answer: string): void {
+async function streamAnswer(
+  res: ServerResponse,
+  model: string,
+  answer: string,
+  pacing: { gapMs?: number; stallAfter?: number; resumed: () => Promise<void> },
+): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const pieces = answer.match(/\S+\s*/g) ?? [answer];
-  for (const piece of pieces) {
+  for (const [index, piece] of pieces.entries()) {
+    if (index > 0 && pacing.gapMs) await new Promise((resolve) => setTimeout(resolve, pacing.gapMs));
+    if (index > 0 && index === pacing.stallAfter) await pacing.resumed();
+    if (res.destroyed) return;
     const chunk = {
       id: 'chatcmpl-fake',
       object: 'chat.completion.chunk',

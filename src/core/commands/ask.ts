@@ -61,7 +61,14 @@ export const askCommand: CommandDefinition = {
           { type: 'context', text: [plain(`Searching the docs for "${truncate(question, QUOTED_QUESTION)}"…`)] },
         ],
       },
-      work: async () => (await answerDocsQuestion(context, { question, scope: scope.scope })).message,
+      work: async (progress) =>
+        (
+          await answerDocsQuestion(context, {
+            question,
+            scope: scope.scope,
+            ...(progress ? { onDelta: (text: string) => progress.onText(text) } : {}),
+          })
+        ).message,
     };
     return deferred;
   },
@@ -69,7 +76,8 @@ export const askCommand: CommandDefinition = {
 
 /**
  * Answers `question` from the docs as a Message (and the reply it was made from, whose `answer` a thread keeps for
- * follow-ups). `onDelta` receives the answer's text as the model writes it. Without docs set up, says so.
+ * follow-ups). `onDelta` receives the answer's text as the model writes it; the Message's block holding that text is
+ * then marked `streamed`. Without docs set up, says so.
  */
 export async function answerDocsQuestion(
   context: CommandContext,
@@ -91,16 +99,25 @@ export async function answerDocsQuestion(
       reply,
     };
   }
-  return { message: docsReplyMessage(opts.question, reply), reply };
+  return { message: docsReplyMessage(opts.question, reply, { streamed: opts.onDelta !== undefined }), reply };
 }
 
-/** The answer for a covered question: the model's text and its sources, or the passages quoted. */
-export function docsReplyMessage(question: string, reply: DocsReply): Message {
+/**
+ * The answer for a covered question: the model's text and its sources, or the passages quoted. `streamed`: the
+ * model's text was shown as it was written (its block is marked so).
+ */
+export function docsReplyMessage(question: string, reply: DocsReply, opts: { streamed?: boolean } = {}): Message {
   const blocks: Block[] = [];
   if (reply.answer) {
     const cited = citedPassages(reply.answer, reply.passages);
-    blocks.push({ type: 'text', text: [plain(reply.answer)] });
+    blocks.push({ type: 'text', text: [plain(reply.answer)], ...(opts.streamed ? { streamed: true } : {}) });
     blocks.push({ type: 'list', title: 'Sources', items: cited.map(sourceItem) });
+    if (!citesAny(reply.answer, reply.passages)) {
+      blocks.push({
+        type: 'context',
+        text: [plain('The answer cites none of these passages; check it against them.')],
+      });
+    }
   } else {
     blocks.push({ type: 'header', text: `From the docs: ${truncate(question, QUOTED_QUESTION)}` });
     blocks.push({
@@ -118,11 +135,21 @@ export function docsReplyMessage(question: string, reply: DocsReply): Message {
   return { summary, blocks };
 }
 
+/** Whether `answer` cites at least one of `passages` by its `[n]`. */
+function citesAny(answer: string, passages: readonly DocsPassage[]): boolean {
+  const cited = citationsIn(answer);
+  return passages.some((passage) => cited.has(passage.n));
+}
+
 /** The passages `[n]` in `answer` cites, in order; all of them when it cites none. */
 export function citedPassages(answer: string, passages: readonly DocsPassage[]): DocsPassage[] {
-  const cited = new Set([...answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1])));
+  const cited = citationsIn(answer);
   const found = passages.filter((passage) => cited.has(passage.n));
   return found.length > 0 ? found : [...passages];
+}
+
+function citationsIn(answer: string): Set<number> {
+  return new Set([...answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1])));
 }
 
 function sourceItem(passage: DocsPassage): ListItem {
@@ -133,7 +160,9 @@ function sourceItem(passage: DocsPassage): ListItem {
 
 /**
  * "The docs don't cover this" and who to ask instead: with `--entity`, that entity's owner; with `--team`, that team
- * (or person) and their channel; else the owner of the entity the question is nearest to.
+ * (or person) and their channel; else the owner of the entity the question is nearest to (`nearestEntity`), or, when
+ * the nearest docs are a team's own (a Group's onboarding pages), that team and its channel. When the question shares
+ * no word with the catalog's services or the docs there is nothing near, and the answer says so and how to look.
  */
 async function notCoveredMessage(
   context: CommandContext,
@@ -158,19 +187,38 @@ async function notCoveredMessage(
     const entity = asked
       ? await context.store.getEntity({ ref: asked })
       : await nearestEntity(context, question, reply.passages);
-    const owner = entity ? await ownerOf(context, entity) : undefined;
-    if (entity && owner) {
+    const kind = entity?.kind.toLowerCase();
+    if (entity && !asked && (kind === 'group' || kind === 'user')) {
+      // The nearest docs are a team's (or a person's) own, such as a team's onboarding pages: they are the ones to ask.
+      const name = displayNameOf(entity);
+      const channel = kind === 'group' ? channelOf(entity) : undefined;
+      const spans: Span[] = [plain('The nearest docs are '), strong(name), plain("'s")];
+      spans.push(...(channel ? [plain(': ask in '), channel] : [plain(': ask them')]), plain('.'));
+      blocks.push({ type: 'text', text: spans });
+      summary += ` Ask ${name}.`;
+    } else if (entity) {
+      const owner = await ownerOf(context, entity);
       const spans: Span[] = asked
-        ? [strong(displayNameOf(entity)), plain(' is owned by '), strong(owner.name)]
-        : [plain('The nearest service is '), strong(displayNameOf(entity)), plain(', owned by '), strong(owner.name)];
-      if (owner.channel) spans.push(plain(': ask in '), owner.channel);
+        ? [strong(displayNameOf(entity))]
+        : [plain('The nearest service is '), strong(displayNameOf(entity))];
+      if (owner) {
+        spans.push(plain(asked ? ' is owned by ' : ', owned by '), strong(owner.name));
+        if (owner.channel) spans.push(plain(': ask in '), owner.channel);
+        summary += ` Ask ${owner.name}, owners of ${displayNameOf(entity)}.`;
+      } else {
+        spans.push(plain(asked ? ' has no owner in the catalog' : '; the catalog names no owner for it'));
+      }
       spans.push(plain('.'));
       blocks.push({ type: 'text', text: spans });
-      summary += ` Ask ${owner.name}, owners of ${displayNameOf(entity)}.`;
       blocks.push({
         type: 'actions',
         buttons: [{ label: `Who owns ${shortName(entity)}`, action: 'run', command: `/owner ${shortName(entity)}` }],
       });
+    } else {
+      // No word of the question names a service, and no passage shares a word with it: there is no one to point at.
+      const nothingNear =
+        'Nothing in the catalog or the docs is near this question: look for the service with /find, or ask again with --team <name>.';
+      blocks.push({ type: 'text', text: [plain(nothingNear)] });
     }
   }
   for (const note of reply.notes) blocks.push({ type: 'context', text: [plain(note)] });

@@ -1,5 +1,5 @@
 import { formatNumber } from '../text.ts';
-import type { Answer, Message } from '../view-model.ts';
+import type { Answer, DeferredProgress, Message } from '../view-model.ts';
 import { code, isMessage, text as plain, strong } from '../view-model.ts';
 import { askCommand } from './ask.ts';
 import { depsCommand } from './deps.ts';
@@ -66,14 +66,21 @@ export async function answerCommandLine(context: CommandContext, line: string): 
  * `answerCommandLine` for surfaces that show one Message and can wait (the console, `wayfinder run`, tests): deferred
  * work is awaited, and a Form, which such a surface cannot show, is answered with a message saying where it opens.
  */
-export async function runCommandLine(context: CommandContext, line: string): Promise<Message> {
-  return answerToMessage(await answerCommandLine(context, line));
+export async function runCommandLine(
+  context: CommandContext,
+  line: string,
+  progress?: DeferredProgress,
+): Promise<Message> {
+  return answerToMessage(await answerCommandLine(context, line), progress);
 }
 
-/** An Answer as one Message, waiting for deferred work. */
-export async function answerToMessage(answer: Answer): Promise<Message> {
+/**
+ * An Answer as one Message, waiting for deferred work (given `progress`, which shows its text as it comes: the
+ * Message's `streamed` blocks were shown through it).
+ */
+export async function answerToMessage(answer: Answer, progress?: DeferredProgress): Promise<Message> {
   if (isMessage(answer)) return answer;
-  if (answer.kind === 'deferred') return answer.work();
+  if (answer.kind === 'deferred') return answer.work(progress);
   const text = `${answer.form.title} is a form: open it in Slack, where Wayfinder can show it.`;
   return { summary: text, blocks: [{ type: 'text', text: [plain(text)] }] };
 }
