@@ -141,7 +141,7 @@ function byName(a: { name: string }, b: { name: string }): number {
 }
 
 /** The errno code of a file-system error; anything else is a bug and is thrown on. */
-function errorCode(error: unknown): string {
+export function errorCode(error: unknown): string {
   if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
     return error.code;
   }

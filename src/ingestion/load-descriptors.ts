@@ -16,7 +16,7 @@ import type {
   SkippedDocument,
   SourcePosition,
 } from '../core/catalog/types.ts';
-import { isInsideDirectory, walkFolder } from '../folder-files.ts';
+import { errorCode, isInsideDirectory, walkFolder } from '../folder-files.ts';
 import { type PlaceholderBase, resolvePlaceholders } from './placeholders.ts';
 
 /**
@@ -202,10 +202,7 @@ async function loadPath(load: Load, absolutePath: string, within: Within): Promi
 
 /** False when the directory itself could not be resolved or listed (its failures are recorded at its location). */
 async function loadDirectory(load: Load, directory: string, within: Within): Promise<boolean> {
-  const real = await realpathOrError(load, directory);
-  if (real === undefined) {
-    return false;
-  }
+  // The walk resolves the directory itself; one it cannot resolve or list is an error at its location.
   const errorsBefore = load.errors.length;
   const files = await listYamlFiles(load, directory, within.walking);
   const listed = !load.errors.slice(errorsBefore).some((error) => error.location === fileLocation(directory));
@@ -657,12 +654,4 @@ async function readFileOrError(load: Load, file: string): Promise<string | undef
     load.errors.push({ location: fileLocation(file), message: `This file could not be read (${errorCode(error)}).` });
     return undefined;
   }
-}
-
-/** The errno code of a file-system error; anything else is a bug and is thrown on. */
-function errorCode(error: unknown): string {
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') {
-    return error.code;
-  }
-  throw error;
 }
