@@ -9,9 +9,9 @@
  * others keep theirs. A file's hash does not depend on the embedding model: a run without an embedder (no
  * `WAYFINDER_EMBEDDING_MODEL`) leaves unchanged files, and their vectors, as they are, and the chunks it rewrites keep
  * the vectors stored for their text. With an embedder, a run ends by embedding the source's chunks that have no vector
- * of its model and size (never embedded, embedding failed, or made by another model or size), unchanged files' too. A source indexed again for another entity or address (it moved) has every file cut again,
- * so its chunks carry the new entity (and so its owner) and links; their text is unchanged, so their vectors are
- * reused, not asked for again. A run that wrote anything ends by merging the full-text index's pending list
+ * of its model and size (never embedded, embedding failed, or made by another model or size), unchanged files' too.
+ * A source indexed again for another entity or address (it moved) has every file cut again, so its chunks carry the
+ * new entity (and so its owner) and links; their text is unchanged, so their vectors are reused, not asked for again. A run that wrote anything ends by merging the full-text index's pending list
  * (`DocsIndexStore.mergeSearchIndex`): inserts stay fast, and searches do not scan what the run added. Embeddings are asked in batches of `EMBEDDING_BATCH` texts. When the embedding endpoint
  * fails, the file is stored without vectors (lexical search still finds it), and the next run with an embedder embeds it.
  */
@@ -169,12 +169,12 @@ export async function indexDocs(opts: {
 
 /**
  * Sets each chunk's `embedding` to the vector stored for its hash, asking for none: without an embedder, of
- * whichever model made one last (a run without the model settings does not discard vectors); with one whose
- * endpoint failed, of its model and size. Returns how many were kept.
+ * whichever model made one last (a run without the model settings does not discard vectors); with one, of its model
+ * and size. Returns how many were kept.
  */
-async function keepEmbeddings(opts: {
+async function keepEmbeddings<Chunk extends Pick<StoredDocChunk, 'contentHash' | 'embedding'>>(opts: {
   store: DocsIndexStore;
-  chunks: StoredDocChunk[];
+  chunks: Chunk[];
   embedder: Embedder | undefined;
 }): Promise<number> {
   const stored = await opts.store.embeddingsByHash({
@@ -241,17 +241,8 @@ async function embedChunks<
   const { store, embedder, chunks } = opts;
   const titleOf = (chunk: Chunk) => (typeof opts.title === 'string' ? opts.title : opts.title(chunk));
   const model = embedder.model;
-  const reusable = await store.embeddingsByHash({
-    hashes: chunks.map((chunk) => chunk.contentHash),
-    model,
-    dimensions: embedder.dimensions,
-  });
-  const missing: Chunk[] = [];
-  for (const chunk of chunks) {
-    const embedding = reusable.get(chunk.contentHash);
-    if (embedding) chunk.embedding = embedding;
-    else missing.push(chunk);
-  }
+  const reused = await keepEmbeddings({ store, chunks, embedder });
+  const missing = chunks.filter((chunk) => !chunk.embedding);
   for (let start = 0; start < missing.length; start += EMBEDDING_BATCH) {
     const batch = missing.slice(start, start + EMBEDDING_BATCH);
     const vectors = await embedder.embed(batch.map((chunk) => embeddingText(titleOf(chunk), chunk)));
@@ -260,7 +251,7 @@ async function embedChunks<
       if (vector) chunk.embedding = { model, vector: normalise(vector) };
     });
   }
-  return { embedded: missing.length, reused: chunks.length - missing.length };
+  return { embedded: missing.length, reused };
 }
 
 /** What is embedded for a chunk: its title and headings, then its text. */
