@@ -26,7 +26,7 @@ import { registerViews } from './listeners/views/index.ts';
 import { type SlackAck, SlackHttpReceiver } from './receiver.ts';
 import { toSlackSdkLogger } from './sdk-logger.ts';
 import { SlackSocketModeReceiver } from './socket-mode-receiver.ts';
-import { namingFetch } from './web-client.ts';
+import { slackClientOptions } from './web-client.ts';
 
 export type { SlackServices } from './listener-context.ts';
 
@@ -96,16 +96,12 @@ export function createSlackApp(opts: SlackAppOptions): SlackApp {
       });
 
   const sdkLogger = toSlackSdkLogger(logger);
+  // Only background work and the Home call Slack: a few retries over minutes, failures naming the method. The logger
+  // is in these options, not left to Bolt (which sets it on the object it is given): the start's quick check copies
+  // them.
   const clientOptions: WebClientOptions = {
-    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
-    // Said here, not left to Bolt (which sets it on the object it is given): the start's quick check copies these.
+    ...slackClientOptions({ ...(apiUrl ? { apiUrl } : {}), logger }),
     logger: sdkLogger,
-    // Only background work and the Home call Slack; a few retries over minutes beat Bolt's ten over half an hour.
-    // `retryPolicies.fiveRetriesInFiveMinutes`, spelled out: Node's ESM loader does not see that named export.
-    retryConfig: { retries: 5, factor: 3.86 },
-    timeout: 10_000,
-    // A network failure names the method and its cause (`chat.postMessage could not reach Slack at …`).
-    fetch: namingFetch(),
   };
 
   const app = new App({

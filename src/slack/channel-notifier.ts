@@ -2,7 +2,7 @@
  * `ChannelNotifier` on Slack: `chat.postMessage` with the message rendered as Block Kit and its summary as the
  * notification text. The bot must be in the channel (or have `chat:write.public` for a public one); Slack's refusal
  * (`not_in_channel`, `channel_not_found`) reaches the caller as a `SlackCallError` naming the method, the Web API's
- error its cause.
+ * error its cause.
  */
 import type { WebClient } from '@slack/web-api';
 import { NotFoundError } from '../core/errors.ts';

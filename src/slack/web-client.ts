@@ -108,10 +108,28 @@ export function isPlatformError(error: unknown, code: string): boolean {
 }
 
 /**
- * The Web API client for the bot token outside Bolt (the request and channel notifiers): its lines in our logs
- * (`toSlackSdkLogger`), network failures naming the method (`namingFetch`), 10 s per request, and 5 retries over about
- * five minutes (`retryPolicies.fiveRetriesInFiveMinutes`) instead of the client's default ten over half an hour, so a
- * failure is logged while it still matters. `options` overrides any of these (tests: no retries).
+ * The options of every Web API client Wayfinder makes for the bot token (Bolt's, the notifiers'): its lines in our
+ * logs (`toSlackSdkLogger`), network failures naming the method (`namingFetch`), 10 s per request, and 5 retries over
+ * about five minutes (`retryPolicies.fiveRetriesInFiveMinutes`, spelled out: Node's ESM loader does not see that
+ * named export) instead of the client's default ten over half an hour, so a failure is logged while it still matters.
+ */
+export function slackClientOptions(opts: {
+  /** SLACK_API_URL: the Web API's base URL, ending in `/api/`; Slack's when absent. */
+  apiUrl?: string;
+  logger: Logger;
+}): WebClientOptions {
+  return {
+    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
+    logger: toSlackSdkLogger(opts.logger),
+    fetch: namingFetch(),
+    timeout: 10_000,
+    retryConfig: { retries: 5, factor: 3.86 },
+  };
+}
+
+/**
+ * The Web API client for the bot token outside Bolt (the request and channel notifiers), with `slackClientOptions`;
+ * `options` overrides any of them (tests: no retries).
  */
 export function createSlackWebClient(opts: {
   token: string;
@@ -120,12 +138,5 @@ export function createSlackWebClient(opts: {
   logger: Logger;
   options?: WebClientOptions;
 }): WebClient {
-  return new WebClient(opts.token, {
-    ...(opts.apiUrl ? { slackApiUrl: opts.apiUrl } : {}),
-    logger: toSlackSdkLogger(opts.logger),
-    fetch: namingFetch(),
-    timeout: 10_000,
-    retryConfig: { retries: 5, factor: 3.86 },
-    ...opts.options,
-  });
+  return new WebClient(opts.token, { ...slackClientOptions(opts), ...opts.options });
 }
