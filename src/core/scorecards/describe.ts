@@ -265,15 +265,10 @@ export function moverItems(
   previous: readonly StoredResult[],
   titles: ReadonlyMap<string, string>,
 ): ListItem[] {
-  const teams = new Set(current.map((result) => result.ownerRef ?? ''));
-  return [...teams]
-    .map((team) => ({
-      team,
-      net: netMovement(
-        current.filter((result) => (result.ownerRef ?? '') === team),
-        previous.filter((result) => (result.ownerRef ?? '') === team),
-      ),
-    }))
+  const currentByTeam = byOwner(current);
+  const previousByTeam = byOwner(previous);
+  return [...currentByTeam]
+    .map(([team, results]) => ({ team, net: netMovement(results, previousByTeam.get(team) ?? []) }))
     .filter((entry) => entry.net !== 0)
     .sort((a, b) => Math.abs(b.net) - Math.abs(a.net) || a.team.localeCompare(b.team))
     .map((entry) => ({
@@ -282,6 +277,18 @@ export function moverItems(
         plain(`: ${entry.net > 0 ? '+' : ''}${entry.net}`),
       ],
     }));
+}
+
+/** `results` grouped by their entity's direct owner (`''` for none), in the order the owners first appear. */
+function byOwner(results: readonly StoredResult[]): Map<string, StoredResult[]> {
+  const groups = new Map<string, StoredResult[]>();
+  for (const result of results) {
+    const team = result.ownerRef ?? '';
+    const group = groups.get(team);
+    if (group) group.push(result);
+    else groups.set(team, [result]);
+  }
+  return groups;
 }
 
 /** `/scorecard org --movers`: every team that moved since last week, paged. */
