@@ -18,11 +18,10 @@ import { DEMO_DOCS_PREFIX } from './demo-docs.ts';
 import { formatGitHubDocsSummary, type GitHubDocs, TECHDOCS_SOURCE_PREFIX } from './github-docs.ts';
 import { type IndexSummary, indexDocs } from './indexer.ts';
 import { readLocalDocs } from './local-source.ts';
+import type { Docs } from './services.ts';
 
 /** The key prefix of a folder's source (`dir:/srv/docs/payments`, the folder's absolute path). */
 const DIR_SOURCE_PREFIX = 'dir:';
-
-import type { Docs } from './services.ts';
 
 export interface DocsCliDeps {
   setExitCode(code: number): void;
