@@ -430,7 +430,7 @@ export async function serveWayfinder(
   const logger = opts.metrics ? baseLogger : countingErrors(baseLogger, metrics);
   metrics.watchDatabase(wayfinder.database);
   // One Web API client for what the process posts outside Bolt's listeners: requests' status messages and approvals,
-  // catalog error notices. Bolt's own client keeps its shorter retries and timeout (src/slack/app.ts).
+  // catalog error notices. Bolt makes its own, with the same options (`slackClientOptions`, src/slack/web-client.ts).
   const slackClient = config.slack && (await createSlackWebClient(config.slack, logger));
   const requests = await openRequests({ wayfinder, config, logger, ...(slackClient ? { slackClient } : {}) });
   const slack = config.slack
