@@ -30,14 +30,14 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-function create(state: 'approved' | 'awaiting-approval' = 'approved') {
+function create(state: 'approved' | 'awaiting-approval' = 'approved', requester: Actor = ada) {
   return store.createRequest({
     request: {
       id: newRequestId(),
       templateRef: 'template:default/new-service',
       templateTitle: 'New service',
       values: { name: 'billing' },
-      requester: ada,
+      requester,
       state,
       approvers: 'group:default/platform',
       allowSelfApproval: false,
@@ -84,19 +84,7 @@ describe('DrizzleRequestStore', () => {
     const grace: Actor = { platform: 'slack', id: 'U0GRACE', userRef: 'user:default/grace' };
     const alan: Actor = { platform: 'slack', id: 'U0ALAN', userRef: 'user:default/alan' };
     // A name handed in with the actor is not kept: the next read looks it up again.
-    const request = await store.createRequest({
-      request: {
-        id: newRequestId(),
-        templateRef: 'template:default/new-service',
-        templateTitle: 'New service',
-        values: {},
-        requester: { ...ada, name: 'Somebody Else' },
-        state: 'awaiting-approval',
-        approvers: 'group:default/platform',
-        allowSelfApproval: false,
-      },
-      steps: [],
-    });
+    const request = await create('awaiting-approval', { ...ada, name: 'Somebody Else' });
     expect(request.requester).toEqual({ ...ada, name: 'Ada Lovelace' });
     expect(request.approversName).toBe('Platform Team');
     const decided = await store.transition({
@@ -137,18 +125,7 @@ describe('DrizzleRequestStore', () => {
       await writeFile(path.join(dir, 'mary.yaml'), user('Mary Jackson'));
       await importCatalog({ paths: [dir], store: catalog });
       const mary: Actor = { platform: 'slack', id: 'U0MARY', userRef: 'user:default/mary' };
-      const request = await store.createRequest({
-        request: {
-          id: newRequestId(),
-          templateRef: 'template:default/new-service',
-          templateTitle: 'New service',
-          values: {},
-          requester: mary,
-          state: 'approved',
-          allowSelfApproval: false,
-        },
-        steps: [],
-      });
+      const request = await create('approved', mary);
       expect(request.requester.name).toBe('Mary Jackson');
       await writeFile(path.join(dir, 'mary.yaml'), user('Mary W. Jackson'));
       await importCatalog({ paths: [dir], store: catalog });
