@@ -57,16 +57,27 @@ export function createIdentityWarmer(opts: IdentityWarmerOptions): IdentityWarme
     dropOldest(known, 50_000);
   };
 
+  // Emails being looked up now. Answers sent at the same moment show the same team's unlinked people; each email is
+  // looked up by one of them, not by all (a burst of answers on a new workspace would spend Slack's Tier 3 budget on
+  // duplicates and hold a lookup per answer per person in memory).
+  const inFlight = new Set<string>();
+
   const warmer: IdentityWarmer = {
     async warmFromMessage({ client, message }) {
-      const emails = collectUnlinkedEmails(message).filter((email) => !isKnownMissing(email));
-      for (const email of emails.slice(0, LOOKUPS_PER_ANSWER)) {
-        const platformUserId = await lookupByEmail(client, email);
-        if (platformUserId === undefined) {
-          rememberMissing(email);
-          continue;
+      const emails = collectUnlinkedEmails(message).filter((email) => !isKnownMissing(email) && !inFlight.has(email));
+      const mine = emails.slice(0, LOOKUPS_PER_ANSWER);
+      for (const email of mine) inFlight.add(email);
+      try {
+        for (const email of mine) {
+          const platformUserId = await lookupByEmail(client, email);
+          if (platformUserId === undefined) {
+            rememberMissing(email);
+            continue;
+          }
+          await store.saveChatIdentity({ identity: { platform: 'slack', platformUserId, email } });
         }
-        await store.saveChatIdentity({ identity: { platform: 'slack', platformUserId, email } });
+      } finally {
+        for (const email of mine) inFlight.delete(email);
       }
       if (emails.length > LOOKUPS_PER_ANSWER) {
         logger.debug(`Left ${emails.length - LOOKUPS_PER_ANSWER} people to look up on a later answer`);

@@ -212,6 +212,49 @@ describe('answerSlashCommand', () => {
     expect(slack.callsTo('users.lookupByEmail').map((call) => call.body.email)).toEqual(['ada@example.com']);
   });
 
+  it('looks each person up once when answers showing them are sent at the same moment', async () => {
+    slack.users.add(
+      { id: 'U0DEE', email: 'dee@example.com', name: 'dee' },
+      { id: 'U0EVE', email: 'eve@example.com', name: 'eve' },
+    );
+    const teamAnswer: Message = {
+      summary: 'ledger is owned by Ledger',
+      command: '/owner ledger',
+      blocks: [
+        {
+          type: 'list',
+          title: 'Members',
+          items: [
+            { text: [{ kind: 'user', name: 'Dee', email: 'dee@example.com' }] },
+            { text: [{ kind: 'user', name: 'Eve', email: 'eve@example.com' }] },
+          ],
+        },
+      ],
+    };
+    const listener = listenerContext({ answer: async () => teamAnswer });
+    await Promise.all(
+      ['ledger', 'ledger-api', 'ledger-db', 'ledger-ui'].map((name) =>
+        answerSlashCommand(listener, {
+          command: command(name),
+          ack: async () => {},
+          respond: respondVia(slack.responseUrl('cmd')),
+          client: fakeSlackClient(slack.url),
+        }),
+      ),
+    );
+    await listener.background.idle();
+
+    expect(
+      slack
+        .callsTo('users.lookupByEmail')
+        .map((call) => call.body.email)
+        .sort(),
+    ).toEqual(['dee@example.com', 'eve@example.com']);
+    expect(await store.findChatIdentity({ platform: 'slack', platformUserId: 'U0EVE' })).toMatchObject({
+      email: 'eve@example.com',
+    });
+  });
+
   it('turns an expected failure into a helpful ephemeral answer', async () => {
     const listener = listenerContext({
       answer: async () => {
