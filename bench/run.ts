@@ -406,6 +406,7 @@ async function measureServer(
       requestsFor(Array.from({ length: Math.min(REQUEST_POOL, components.length * 4) }, () => pickRandom(components)));
 
     // Every component once (within the budget): checks every answer, learns identities, warms the caches.
+    const primingSlackCallsBefore = slack.calls.length;
     const priming = await sendEach({
       ...base,
       concurrency: HIGH_CONCURRENCY,
@@ -413,7 +414,7 @@ async function measureServer(
       budgetMs: PRIMING_BUDGET_MS,
     });
     progress(
-      `[${label}] priming: ${priming.completed} of ${components.length} components, ${priming.failures} failed, ${Math.round(priming.requestsPerSecond)}/s`,
+      `[${label}] priming: ${priming.completed} of ${components.length} components, ${priming.failures} failed, ${Math.round(priming.requestsPerSecond)}/s, ${slack.calls.length - primingSlackCallsBefore} Slack API calls`,
     );
 
     const vacuumSeconds = opts.vacuumAnalyze && role.role === 'wayfinder' ? await server.vacuumAnalyze() : undefined;
