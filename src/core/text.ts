@@ -116,7 +116,8 @@ const numberFormat = new Intl.NumberFormat('en-US');
 
 /** `17,800`: every number an answer shows, with thousands separators (one formatter, so all answers agree). */
 export function formatNumber(count: number): string {
-  return numberFormat.format(count);
+  // Below a thousand there is no separator to add; `Intl` costs microseconds a call, and answers show many counts.
+  return Number.isInteger(count) && count > -1_000 && count < 1_000 ? String(count) : numberFormat.format(count);
 }
 
 /** `1 entity`, `3 entities`, `17,800 entities`: the count (see `formatNumber`) and the noun's form for it. */

@@ -6,8 +6,9 @@
  * the chat platform asked about, which are learned while Wayfinder runs and so are joined at read time, never stored in
  * the card. The platform is a parameter of the statement (`PLATFORM`), so one prepared statement serves every platform.
  *
- * Envelopes in a card leave out the membership lists (`spec.children`, `spec.members`, `spec.memberOf`): a parent
- * area lists dozens of teams, and answers show members and parents from the card's own lists.
+ * The team's envelope in a card leaves out the membership lists (`spec.children`, `spec.members`, `spec.memberOf`): a
+ * parent area lists dozens of teams, and answers show members and parents from the card's own lists. Parents and
+ * members keep only what names them (`cardPerson`).
  */
 import { type SQL, sql } from 'drizzle-orm';
 import { emailOf } from '../../core/catalog/facts.ts';
@@ -23,8 +24,9 @@ const MAX_PARENT_DEPTH = 32;
 /** The JSON stored in `team_cards.card`. */
 export interface TeamCard {
   team: EntityRow;
-  /** Nearest first. */
+  /** Nearest first; their envelopes hold only what names them (`cardPerson`). */
   parents: EntityRow[];
+  /** Their envelopes hold only what names them and `spec.profile` (`cardPerson`). */
   members: EntityRow[];
 }
 
@@ -42,13 +44,31 @@ export function platformParameter(platform: ChatPlatform | undefined): ChatPlatf
   return platform ?? null;
 }
 
-/** An entity as a card stores it: the columns of `EntityRow`, as JSON, without membership lists. */
-function cardEntity(alias: string): SQL {
+/** The team itself as a card stores it: the columns of `EntityRow`, as JSON, without membership lists. */
+function cardTeam(alias: string): SQL {
   const a = sql.identifier(alias);
   return sql`jsonb_build_object(
     'ref', ${a}.ref, 'kind', ${a}.kind, 'namespace', ${a}.namespace, 'name', ${a}.name,
     'envelope', ${a}.envelope #- '{spec,children}' #- '{spec,members}' #- '{spec,memberOf}',
     'sourceLocation', ${a}.source_location, 'orphan', ${a}.orphan)`;
+}
+
+/**
+ * A parent team or a member as a card stores it: what answers show of them (`displayNameOf`, `personSpan`: the
+ * name, title and `spec.profile`), not their whole descriptor. Every `/owner` reads and parses its card, and
+ * annotations and source locations were most of its bytes.
+ */
+function cardPerson(alias: string): SQL {
+  const a = sql.identifier(alias);
+  return sql`jsonb_build_object(
+    'ref', ${a}.ref, 'kind', ${a}.kind, 'namespace', ${a}.namespace, 'name', ${a}.name,
+    'envelope', jsonb_strip_nulls(jsonb_build_object(
+      'apiVersion', ${a}.envelope -> 'apiVersion', 'kind', ${a}.envelope -> 'kind',
+      'metadata', jsonb_strip_nulls(jsonb_build_object(
+        'name', ${a}.envelope #> '{metadata,name}', 'namespace', ${a}.envelope #> '{metadata,namespace}',
+        'title', ${a}.envelope #> '{metadata,title}')),
+      'spec', jsonb_strip_nulls(jsonb_build_object('profile', ${a}.envelope #> '{spec,profile}')))),
+    'sourceLocation', null, 'orphan', ${a}.orphan)`;
 }
 
 /**
@@ -79,13 +99,13 @@ export async function rebuildTeamCards(db: Db): Promise<void> {
     )
     select g.ref,
       jsonb_build_object(
-        'team', ${cardEntity('g')},
+        'team', ${cardTeam('g')},
         'parents', coalesce((
-          select jsonb_agg(${cardEntity('e')} order by n.depth, e.ref)
+          select jsonb_agg(${cardPerson('e')} order by n.depth, e.ref)
           from nearest n join entities e on e.ref = n.ref where n.team_ref = g.ref
         ), '[]'::jsonb),
         'members', coalesce((
-          select jsonb_agg(${cardEntity('u')} order by u.ref)
+          select jsonb_agg(${cardPerson('u')} order by u.ref)
           from memberships m join entities u on u.ref = m.ref where m.team_ref = g.ref
         ), '[]'::jsonb)
       ),
