@@ -395,10 +395,10 @@ interface Phase {
 }
 
 /**
- * Measures the servers in rounds: in each, every server in turn at concurrency 1, then 32. Runs minutes apart on this
- * kind of machine differ by more than the code does (the same commit gave 0.71× and 0.56× bare Bolt hours apart, and
- * 0.84× and 0.50× in two runs in a row), so each server's ratio to another is taken within a round, seconds apart,
- * and the report gives the median over the rounds.
+ * Measures the servers in rounds: in each, every server in turn at concurrency 1, then 32, each round starting with the
+ * next server. Runs minutes apart on this kind of machine differ by more than the code does (the same commit gave
+ * 0.71× and 0.56× bare Bolt hours apart, and 0.84× and 0.50× in two runs in a row), so each server's ratio to another
+ * is taken within a round, seconds apart, and the report gives the median over the rounds.
  */
 async function measureServers(
   servers: ServerUnderTest[],
@@ -408,7 +408,9 @@ async function measureServers(
 ): Promise<void> {
   try {
     for (let round = 1; round <= opts.rounds; round++) {
-      for (const server of servers) {
+      // Each round starts with the next server, so that none is always the one measured right after the others.
+      const turn = (round - 1) % servers.length;
+      for (const server of [...servers.slice(turn), ...servers.slice(0, turn)]) {
         const running = server.process ?? (await startServer(server, components, slack, opts));
         const measure = phaseMeasurer(server, running, components, slack, opts);
         server.phases.c1.push(await measure(1, round));
