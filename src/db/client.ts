@@ -14,6 +14,7 @@ import { InputError } from '../core/errors.ts';
 import { packagePath } from '../paths.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { Db } from './drizzle-db.ts';
+import { prepareInSql } from './prepared.ts';
 import { rebuildMissingDerived } from './queries/derived.ts';
 import * as schema from './schema.ts';
 
@@ -160,8 +161,12 @@ async function createPgliteDatabase(
     // vector: pgvector, for the docs' embeddings (migrations/0009_docs.sql creates it where it is available).
     extensions: { pg_trgm, vector },
   });
-  await client.exec(`set pg_trgm.similarity_threshold = ${TRIGRAM_THRESHOLD}`);
+  // As on Postgres (the pool's options): a prepared statement keeps one generic plan instead of planning per call.
+  await client.exec(
+    `set pg_trgm.similarity_threshold = ${TRIGRAM_THRESHOLD}; set plan_cache_mode = force_generic_plan`,
+  );
   const db = drizzlePglite({ client, schema, logger });
+  prepareInSql(db);
   return {
     db: db satisfies Db,
     dialect: 'pglite',
