@@ -16,6 +16,7 @@ import {
 const ada: Actor = { platform: 'slack', id: SLACK_IDS.ada, userRef: 'user:default/ada' };
 const grace: Actor = { platform: 'slack', id: SLACK_IDS.grace, userRef: 'user:default/grace' };
 const alan: Actor = { platform: 'slack', id: SLACK_IDS.alan, userRef: 'user:default/alan' };
+const katherine: Actor = { platform: 'slack', id: SLACK_IDS.katherine, userRef: 'user:default/katherine' };
 const stranger: Actor = { platform: 'slack', id: 'U0NOBODY' };
 
 let database: Database;
@@ -69,11 +70,15 @@ describe('approvals decided from catalog ownership', () => {
     expect(request.approvers).toBeUndefined();
   });
 
-  it("refuses a non-member's approval, saying who may decide", async () => {
+  it("refuses a non-member's approval, naming the approver group and the person by their catalog names", async () => {
     const request = await submitGated(ada);
     expect(request.state).toBe('awaiting-approval');
-    await expect(bed.system.desk.decide({ id: request.id, actor: alan, approve: true })).rejects.toThrow(
-      `Only members of group:default/platform (or its sub-teams) can decide on request ${request.id}; user:default/alan is not one.`,
+    await expect(bed.system.desk.decide({ id: request.id, actor: katherine, approve: true })).rejects.toThrow(
+      `Only members of Platform Team (or its sub-teams) can decide on request ${request.id}; Katherine Johnson is not one.`,
+    );
+    // A User with neither display name nor title is called by the name in their ref.
+    await expect(bed.system.desk.decide({ id: request.id, actor: alan, approve: false })).rejects.toThrow(
+      `Only members of Platform Team (or its sub-teams) can decide on request ${request.id}; alan is not one.`,
     );
     expect((await bed.system.desk.get({ id: request.id })).state).toBe('awaiting-approval');
   });
@@ -81,7 +86,7 @@ describe('approvals decided from catalog ownership', () => {
   it('refuses self-approval, and lets a member of a sub-team approve', async () => {
     const request = await submitGated(ada);
     await expect(bed.system.desk.decide({ id: request.id, actor: ada, approve: true })).rejects.toThrow(
-      `You asked for request ${request.id} yourself, and Gated does not allow approving your own request (wayfinder.dev/allow-self-approval). Another member of group:default/platform must decide.`,
+      `You asked for request ${request.id} yourself, and Gated does not allow approving your own request (wayfinder.dev/allow-self-approval). Another member of Platform Team must decide.`,
     );
     const approved = await bed.system.desk.decide({ id: request.id, actor: grace, approve: true });
     expect(approved.state).toBe('approved');
@@ -127,7 +132,7 @@ describe('approvals decided from catalog ownership', () => {
   it('lets the requester cancel, and refuses a stranger', async () => {
     const request = await submitGated(alan);
     await expect(bed.system.desk.cancel({ id: request.id, actor: stranger })).rejects.toThrow(
-      `Only the requester or a member of group:default/platform can cancel request ${request.id}.`,
+      `Only the requester or a member of Platform Team can cancel request ${request.id}.`,
     );
     expect((await bed.system.desk.cancel({ id: request.id, actor: alan })).state).toBe('cancelled');
     expect((await bed.system.desk.audit({ id: request.id })).map((entry) => entry.action)).toEqual([
