@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/requests/types.ts';
 import type { Database } from '../../src/db/client.ts';
 import type { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { formatRequest } from '../../src/requests/format.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
 import {
@@ -195,7 +196,7 @@ describe('runs against GitHub', () => {
     ]);
   });
 
-  it("counts the GitHub client's own retries in a failure, so it never claims fewer tries than GitHub received", async () => {
+  it("counts the GitHub client's own retries in a failure as tries of the failing calls, and requests show labels each figure", async () => {
     // The client sends each call 3 times (2 retries of a 5xx) and the runner tries the step twice: 6 requests.
     const retrying = await createRequestTestbed({
       database,
@@ -217,10 +218,23 @@ describe('runs against GitHub', () => {
     expect(github.log.filter((entry) => entry.method === 'POST' && trees.test(entry.path))).toHaveLength(6);
     expect(failed.state).toBe('failed');
     expect(failed.error).toMatch(
-      /^Step "Create the repository" \(publish:github\) failed after 2 attempts \(6 requests to GitHub\): GitHub did not answer .*\(502: .*\) after 3 tries$/,
+      /^Step "Create the repository" \(publish:github\) failed after 2 attempts \(6 tries of the GitHub calls that failed\): GitHub did not answer .*\(502: .*\) after 3 tries$/,
     );
     expect(failed.steps[1]?.attempts).toBe(2);
     expect(failed.steps[1]?.error).toMatch(/ after 3 tries$/);
+    // The step sent more than those 6 requests (it read the repository and wrote its files first), so no figure
+    // may be read as every request the step sent.
+    expect(github.log.filter((entry) => entry.path.startsWith('/repos/acme/invoices')).length).toBeGreaterThan(6);
+
+    // What `wayfinder requests show` prints: the step's attempts as attempts, the failing calls' tries as tries.
+    const shown = formatRequest(failed, await retrying.system.desk.audit({ id: request.id }));
+    expect(shown).toMatch(
+      /\nError: {8}Step "Create the repository" \(publish:github\) failed after 2 attempts \(6 tries of the GitHub calls that failed\): GitHub did not answer .* after 3 tries\n/,
+    );
+    expect(shown).toMatch(
+      /\n {2}publish \(publish:github\): failed, 2 attempts\n(?: {4}\| .*\n)* {4}✕ GitHub did not answer .*\(502: .*\) after 3 tries\n/,
+    );
+    expect(shown).not.toContain('requests to GitHub');
   });
 
   it('dispatches the workflow once when GitHub took the dispatch but its answer was lost, and the request is retried', async () => {
