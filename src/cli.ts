@@ -17,10 +17,12 @@ import { runConsole } from './console/console.ts';
 import { createProgressBar } from './console/progress.ts';
 import { renderText } from './console/render.ts';
 import { createConsoleRequestOutcomes } from './console/request-outcomes.ts';
+import { teamName } from './core/catalog/facts.ts';
 import type { SkippedDocument } from './core/catalog/types.ts';
 import { localViewer } from './core/commands/asker.ts';
 import { runCommandLine } from './core/commands/index.ts';
 import { InputError } from './core/errors.ts';
+import type { CatalogStore } from './core/ports/catalog-store.ts';
 import type { GitHubGateway } from './core/ports/github-gateway.ts';
 import type { ParameterField, TemplateDefinition } from './core/ports/template-engine.ts';
 import { REQUEST_STATES } from './core/requests/types.ts';
@@ -455,8 +457,8 @@ function addTemplateCommands(program: Command, setExitCode: (code: number) => vo
     .option('--set <key=value>', 'a parameter value (repeat it)', (pair: string, all: string[]) => [...all, pair], [])
     .action(async (name: string, options: { set: string[] }) => {
       const { config, logger } = settings();
-      await withTemplateEngine(config, logger, async (engine) => {
-        setExitCode(await previewCommand(engine, name, options.set));
+      await withTemplateEngine(config, logger, async (engine, catalog) => {
+        setExitCode(await previewCommand(engine, catalog, name, options.set));
       });
     });
 }
@@ -464,18 +466,23 @@ function addTemplateCommands(program: Command, setExitCode: (code: number) => vo
 async function withTemplateEngine(
   config: Config,
   logger: Logger,
-  use: (engine: ScaffolderTemplateEngine) => Promise<void>,
+  use: (engine: ScaffolderTemplateEngine, catalog: Pick<CatalogStore, 'getEntity'>) => Promise<void>,
 ): Promise<void> {
   // As the console: the demo organisation fills an empty catalog unless WAYFINDER_DEMO=false or Slack/GitHub is set.
   const wayfinder = await openWayfinder(config, logger);
   try {
-    await use(await createTemplateEngine({ config, store: wayfinder.store, logger }));
+    await use(await createTemplateEngine({ config, store: wayfinder.store, logger }), wayfinder.store);
   } finally {
     await wayfinder.close();
   }
 }
 
-async function previewCommand(engine: ScaffolderTemplateEngine, name: string, pairs: string[]): Promise<number> {
+async function previewCommand(
+  engine: ScaffolderTemplateEngine,
+  catalog: Pick<CatalogStore, 'getEntity'>,
+  name: string,
+  pairs: string[],
+): Promise<number> {
   const definition = await engine.get(name).catch((error: unknown) => {
     if (error instanceof TemplateLoadError) return error;
     throw error;
@@ -514,8 +521,11 @@ async function previewCommand(engine: ScaffolderTemplateEngine, name: string, pa
   if (failed) return 1;
   const state = { requestId: 'preview', user: {}, values, outputs: {} };
   console.log(`${definition.title} (${definition.ref})`);
-  if (await engine.needsApproval(definition.ref, state)) {
-    console.log(`Needs approval by ${definition.approval?.approvers}.`);
+  const approvers = definition.approval?.approvers;
+  if (approvers && (await engine.needsApproval(definition.ref, state))) {
+    // The ref follows the name: a template's author checks it against the catalog.
+    const group = await catalog.getEntity({ ref: approvers });
+    console.log(`Needs approval by ${group ? `${teamName(group)} (${approvers})` : approvers}.`);
   }
   const plan = await engine.plan(definition.ref, state);
   console.log(formatPlan(plan));

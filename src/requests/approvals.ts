@@ -1,9 +1,11 @@
 /**
  * Who may decide on a request, and who may retry or cancel it: decided from the catalog (the person's chat account
  * resolved to a catalog User, that User's membership of the approver group or its sub-teams), never from message
- * text. Pure: the membership is looked up by the caller.
+ * text. Pure: the membership is looked up by the caller. Refusals name people and the approver group as every answer
+ * does (`actorName`, `approversName`: display names when the catalog has them), never by their refs.
  */
 import type { Actor, TemplateRequest } from '../core/requests/types.ts';
+import { actorName, approversName } from '../core/requests/words.ts';
 
 export type Permission = { allowed: true } | { allowed: false; reason: string };
 
@@ -19,7 +21,8 @@ export function isRequester(request: TemplateRequest, actor: Actor): boolean {
 /**
  * May `actor` approve or reject `request`? Only a catalog User (an unknown chat account is refused and told how to be
  * known), only a member of the approver group or one of its sub-teams (`isMember`), and not the requester unless the
- * template allows self-approval (`wayfinder.dev/allow-self-approval: "true"`).
+ * template allows self-approval (`wayfinder.dev/allow-self-approval: "true"`). `request` and `actor` carry the display
+ * names the refusal uses (`approversName`, `Actor.name`); without them, the names in their refs.
  */
 export function mayDecide(request: TemplateRequest, actor: Actor, isMember: boolean): Permission {
   if (!request.approvers) return { allowed: false, reason: `Request ${request.id} needs no approval.` };
@@ -34,13 +37,13 @@ export function mayDecide(request: TemplateRequest, actor: Actor, isMember: bool
   if (isRequester(request, actor) && !request.allowSelfApproval) {
     return {
       allowed: false,
-      reason: `You asked for request ${request.id} yourself, and ${request.templateTitle} does not allow approving your own request (wayfinder.dev/allow-self-approval). Another member of ${request.approvers} must decide.`,
+      reason: `You asked for request ${request.id} yourself, and ${request.templateTitle} does not allow approving your own request (wayfinder.dev/allow-self-approval). Another member of ${approversName(request)} must decide.`,
     };
   }
   if (!isMember) {
     return {
       allowed: false,
-      reason: `Only members of ${request.approvers} (or its sub-teams) can decide on request ${request.id}; ${actor.userRef} is not one.`,
+      reason: `Only members of ${approversName(request)} (or its sub-teams) can decide on request ${request.id}; ${actorName(actor)} is not one.`,
     };
   }
   return ALLOWED;
@@ -52,6 +55,7 @@ export function mayDecide(request: TemplateRequest, actor: Actor, isMember: bool
  */
 export function mayManage(request: TemplateRequest, actor: Actor, isMember: boolean, verb: string): Permission {
   if (actor.platform === 'console' || isRequester(request, actor) || isMember) return ALLOWED;
-  const who = request.approvers ? `the requester or a member of ${request.approvers}` : 'the requester';
+  const approvers = approversName(request);
+  const who = approvers ? `the requester or a member of ${approvers}` : 'the requester';
   return { allowed: false, reason: `Only ${who} can ${verb} request ${request.id}.` };
 }

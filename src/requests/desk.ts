@@ -39,12 +39,15 @@ export function createRequestDesk(opts: RequestDeskOptions): RequestDesk {
     return request;
   };
 
-  const isMember = async (request: TemplateRequest, actor: Actor) =>
-    Boolean(
-      request.approvers &&
-        actor.userRef &&
-        (await store.isGroupMember({ userRef: actor.userRef, groupRef: request.approvers })),
-    );
+  /**
+   * `actor` with their catalog User's display name (so a refusal names them), and whether they are a member of
+   * `request`'s approver group or its sub-teams: one statement, and none when there is no group or no User to look up.
+   */
+  const asApprover = async (request: TemplateRequest, actor: Actor) => {
+    if (!request.approvers || !actor.userRef) return { actor, isMember: false };
+    const { member, name } = await store.membershipOf({ userRef: actor.userRef, groupRef: request.approvers });
+    return { actor: name ? { ...actor, name } : actor, isMember: member };
+  };
 
   /** The message for a request that someone else moved first, or that is past what was asked. */
   const conflict = (request: TemplateRequest, verb: string) => {
@@ -80,7 +83,8 @@ export function createRequestDesk(opts: RequestDeskOptions): RequestDesk {
 
     async decide({ id, actor, approve, reason }) {
       const request = await mustGet(id);
-      const permission = mayDecide(request, actor, await isMember(request, actor));
+      const approver = await asApprover(request, actor);
+      const permission = mayDecide(request, approver.actor, approver.isMember);
       if (!permission.allowed) throw new NotAllowedError(permission.reason);
       const moved = await store.transition({
         id,
@@ -95,7 +99,7 @@ export function createRequestDesk(opts: RequestDeskOptions): RequestDesk {
 
     async retry({ id, actor }) {
       const request = await mustGet(id);
-      const permission = mayManage(request, actor, await isMember(request, actor), 'retry');
+      const permission = mayManage(request, actor, (await asApprover(request, actor)).isMember, 'retry');
       if (!permission.allowed) throw new NotAllowedError(permission.reason);
       const moved = await store.transition({
         id,
@@ -109,7 +113,7 @@ export function createRequestDesk(opts: RequestDeskOptions): RequestDesk {
 
     async cancel({ id, actor, reason }) {
       const request = await mustGet(id);
-      const permission = mayManage(request, actor, await isMember(request, actor), 'cancel');
+      const permission = mayManage(request, actor, (await asApprover(request, actor)).isMember, 'cancel');
       if (!permission.allowed) throw new NotAllowedError(permission.reason);
       // A running request is cancelled between steps: the runner checks the state before each one.
       const moved = await store.transition({

@@ -191,8 +191,9 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
   /**
    * Runs a step, trying a retryable failure again `retries` times. Every try after the first is recorded as an
    * attempt of the step (`startStep`), so the step's attempts count each try. A failure comes back as its reason
-   * (without the step's name, which the caller's sentence gives), the number of tries, and how many requests the
-   * failing calls sent in all (`StepFailure.tries` summed: the GitHub client retries a call within one try).
+   * (without the step's name, which the caller's sentence gives), the number of tries, and how many times the calls
+   * that failed were sent in all (`StepFailure.tries` summed: the GitHub client retries a call within one try; the
+   * step's other requests, which succeeded, are not counted).
    */
   const runStepWithRetries = async (
     id: string,
@@ -260,12 +261,17 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
 }
 
 /**
- * How a failed step's tries read in its failure: ` after 4 attempts`, and the requests the failing calls sent when
- * the client's own retries made them more than the step's tries (` after 1 attempt (4 requests to GitHub)`), so the
- * sentence never claims fewer tries than GitHub saw. Empty for one try that sent at most one request.
+ * How a failed step's tries read in its failure: ` after 4 attempts`, and, when the GitHub client's own retries sent
+ * the calls that failed more often than the step was tried, how often (` after 2 attempts (6 tries of the GitHub calls
+ * that failed)`), so the sentence never claims fewer tries than GitHub saw. The figure counts only the calls that
+ * failed (`StepFailure.tries`), not every request the step sent to GitHub, and says so. Empty for one try that sent
+ * its failing call at most once.
  */
 function triesWords(outcome: { tries: number; sent: number }): string {
   const attempts = outcome.tries === 1 ? '1 attempt' : `${outcome.tries} attempts`;
-  if (outcome.sent > outcome.tries) return ` after ${attempts} (${outcome.sent} requests to GitHub)`;
+  if (outcome.sent > outcome.tries) {
+    const calls = outcome.tries === 1 ? 'the GitHub call that failed' : 'the GitHub calls that failed';
+    return ` after ${attempts} (${outcome.sent} tries of ${calls})`;
+  }
   return outcome.tries > 1 ? ` after ${attempts}` : '';
 }

@@ -23,7 +23,7 @@ import {
 import type { ChatPlatform } from '../core/view-model.ts';
 import { type ClaimTable, claimNext, renewClaim } from '../db/claims.ts';
 import type { Db, Tx } from '../db/drizzle-db.ts';
-import { findDisplayNames } from '../db/queries/display-names.ts';
+import { displayNameColumn, findDisplayNames } from '../db/queries/display-names.ts';
 import { auditLog, requestSteps, templateRequests, wizardSessions } from '../db/schema.ts';
 
 type RequestRow = typeof templateRequests.$inferSelect;
@@ -253,19 +253,23 @@ export class DrizzleRequestStore implements RequestStore {
     return entries.map((entry) => (entry.actor ? { ...entry, actor: named(entry.actor, names) } : entry));
   }
 
-  async isGroupMember(opts: { userRef: EntityRef; groupRef: EntityRef }): Promise<boolean> {
-    const result = await this.#db.execute<{ member: boolean }>(sql`
+  async membershipOf(opts: { userRef: EntityRef; groupRef: EntityRef }): Promise<{ member: boolean; name?: string }> {
+    const userRef = opts.userRef.toLowerCase();
+    const result = await this.#db.execute<{ member: boolean; name: string | null }>(sql`
       with recursive teams(ref) as (
         select ${opts.groupRef.toLowerCase()}::text
         union
         select r.target_ref from teams t join relations r on r.source_ref = t.ref and r.type = 'parentOf'
       )
-      select exists (
-        select 1 from relations
-        where source_ref = ${opts.userRef.toLowerCase()} and type = 'memberOf' and target_ref in (select ref from teams)
-      ) as member
+      select
+        exists (
+          select 1 from relations
+          where source_ref = ${userRef} and type = 'memberOf' and target_ref in (select ref from teams)
+        ) as member,
+        (select ${displayNameColumn} from entities where ref = ${userRef}) as name
     `);
-    return result.rows[0]?.member === true;
+    const row = result.rows[0];
+    return { member: row?.member === true, ...(row?.name ? { name: row.name } : {}) };
   }
 
   async groupMemberIds(opts: { groupRef: EntityRef; platform: ChatPlatform }): Promise<string[]> {

@@ -71,6 +71,29 @@ describe('wayfinder templates', () => {
   );
 
   it(
+    'says in a preview which team must approve, by its name and then its ref',
+    async () => {
+      const preview = await wayfinder([
+        'templates',
+        'preview',
+        'postgres-database',
+        '--set',
+        'name=orders_db',
+        '--set',
+        'owner=group:default/payments',
+        '--set',
+        'environment=production',
+      ]);
+      // Its pull request step needs GitHub, which this process has not: the preview says so on stderr, after the plan.
+      expect(preview.stdout.split('\n').slice(0, 2)).toEqual([
+        'Postgres database (template:default/postgres-database)',
+        'Needs approval by Platform (group:default/platform).',
+      ]);
+    },
+    CHILD_PROCESS_TIMEOUT_MS,
+  );
+
+  it(
     'validates several paths at once, like catalog validate, and fails when one does not load',
     async () => {
       const all = await wayfinder([

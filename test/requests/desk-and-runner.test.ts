@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/requests/types.ts';
 import type { Database } from '../../src/db/client.ts';
 import type { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { formatRequest } from '../../src/requests/format.ts';
 import { type FakeGitHubApi, startFakeGitHubApi } from '../fakes/github-api.ts';
 import { openTestDatabase } from '../helpers/database.ts';
 import {
@@ -16,6 +17,7 @@ import {
 const ada: Actor = { platform: 'slack', id: SLACK_IDS.ada, userRef: 'user:default/ada' };
 const grace: Actor = { platform: 'slack', id: SLACK_IDS.grace, userRef: 'user:default/grace' };
 const alan: Actor = { platform: 'slack', id: SLACK_IDS.alan, userRef: 'user:default/alan' };
+const katherine: Actor = { platform: 'slack', id: SLACK_IDS.katherine, userRef: 'user:default/katherine' };
 const stranger: Actor = { platform: 'slack', id: 'U0NOBODY' };
 
 let database: Database;
@@ -69,11 +71,15 @@ describe('approvals decided from catalog ownership', () => {
     expect(request.approvers).toBeUndefined();
   });
 
-  it("refuses a non-member's approval, saying who may decide", async () => {
+  it("refuses a non-member's approval, naming the approver group and the person by their catalog names", async () => {
     const request = await submitGated(ada);
     expect(request.state).toBe('awaiting-approval');
-    await expect(bed.system.desk.decide({ id: request.id, actor: alan, approve: true })).rejects.toThrow(
-      `Only members of group:default/platform (or its sub-teams) can decide on request ${request.id}; user:default/alan is not one.`,
+    await expect(bed.system.desk.decide({ id: request.id, actor: katherine, approve: true })).rejects.toThrow(
+      `Only members of Platform Team (or its sub-teams) can decide on request ${request.id}; Katherine Johnson is not one.`,
+    );
+    // A User with neither display name nor title is called by the name in their ref.
+    await expect(bed.system.desk.decide({ id: request.id, actor: alan, approve: false })).rejects.toThrow(
+      `Only members of Platform Team (or its sub-teams) can decide on request ${request.id}; alan is not one.`,
     );
     expect((await bed.system.desk.get({ id: request.id })).state).toBe('awaiting-approval');
   });
@@ -81,7 +87,7 @@ describe('approvals decided from catalog ownership', () => {
   it('refuses self-approval, and lets a member of a sub-team approve', async () => {
     const request = await submitGated(ada);
     await expect(bed.system.desk.decide({ id: request.id, actor: ada, approve: true })).rejects.toThrow(
-      `You asked for request ${request.id} yourself, and Gated does not allow approving your own request (wayfinder.dev/allow-self-approval). Another member of group:default/platform must decide.`,
+      `You asked for request ${request.id} yourself, and Gated does not allow approving your own request (wayfinder.dev/allow-self-approval). Another member of Platform Team must decide.`,
     );
     const approved = await bed.system.desk.decide({ id: request.id, actor: grace, approve: true });
     expect(approved.state).toBe('approved');
@@ -127,7 +133,7 @@ describe('approvals decided from catalog ownership', () => {
   it('lets the requester cancel, and refuses a stranger', async () => {
     const request = await submitGated(alan);
     await expect(bed.system.desk.cancel({ id: request.id, actor: stranger })).rejects.toThrow(
-      `Only the requester or a member of group:default/platform can cancel request ${request.id}.`,
+      `Only the requester or a member of Platform Team can cancel request ${request.id}.`,
     );
     expect((await bed.system.desk.cancel({ id: request.id, actor: alan })).state).toBe('cancelled');
     expect((await bed.system.desk.audit({ id: request.id })).map((entry) => entry.action)).toEqual([
@@ -190,7 +196,7 @@ describe('runs against GitHub', () => {
     ]);
   });
 
-  it("counts the GitHub client's own retries in a failure, so it never claims fewer tries than GitHub received", async () => {
+  it("counts the GitHub client's own retries in a failure as tries of the failing calls, and requests show labels each figure", async () => {
     // The client sends each call 3 times (2 retries of a 5xx) and the runner tries the step twice: 6 requests.
     const retrying = await createRequestTestbed({
       database,
@@ -212,10 +218,23 @@ describe('runs against GitHub', () => {
     expect(github.log.filter((entry) => entry.method === 'POST' && trees.test(entry.path))).toHaveLength(6);
     expect(failed.state).toBe('failed');
     expect(failed.error).toMatch(
-      /^Step "Create the repository" \(publish:github\) failed after 2 attempts \(6 requests to GitHub\): GitHub did not answer .*\(502: .*\) after 3 tries$/,
+      /^Step "Create the repository" \(publish:github\) failed after 2 attempts \(6 tries of the GitHub calls that failed\): GitHub did not answer .*\(502: .*\) after 3 tries$/,
     );
     expect(failed.steps[1]?.attempts).toBe(2);
     expect(failed.steps[1]?.error).toMatch(/ after 3 tries$/);
+    // The step sent more than those 6 requests (it read the repository and wrote its files first), so no figure
+    // may be read as every request the step sent.
+    expect(github.log.filter((entry) => entry.path.startsWith('/repos/acme/invoices')).length).toBeGreaterThan(6);
+
+    // What `wayfinder requests show` prints: the step's attempts as attempts, the failing calls' tries as tries.
+    const shown = formatRequest(failed, await retrying.system.desk.audit({ id: request.id }));
+    expect(shown).toMatch(
+      /\nError: {8}Step "Create the repository" \(publish:github\) failed after 2 attempts \(6 tries of the GitHub calls that failed\): GitHub did not answer .* after 3 tries\n/,
+    );
+    expect(shown).toMatch(
+      /\n {2}publish \(publish:github\): failed, 2 attempts\n(?: {4}\| .*\n)* {4}✕ GitHub did not answer .*\(502: .*\) after 3 tries\n/,
+    );
+    expect(shown).not.toContain('requests to GitHub');
   });
 
   it('dispatches the workflow once when GitHub took the dispatch but its answer was lost, and the request is retried', async () => {

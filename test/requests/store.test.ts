@@ -204,12 +204,27 @@ describe('DrizzleRequestStore', () => {
     ]);
   });
 
-  it('knows the members of a group through its sub-teams, and their Slack ids', async () => {
-    expect(await store.isGroupMember({ userRef: 'user:default/ada', groupRef: 'group:default/platform' })).toBe(true);
-    expect(await store.isGroupMember({ userRef: 'user:default/grace', groupRef: 'group:default/platform' })).toBe(true);
-    expect(await store.isGroupMember({ userRef: 'user:default/alan', groupRef: 'group:default/platform' })).toBe(false);
-    expect(await store.isGroupMember({ userRef: 'user:default/ada', groupRef: 'group:default/sre' })).toBe(false);
-    expect(await store.groupMemberIds({ groupRef: 'group:default/platform', platform: 'slack' })).toEqual(['U0GRACE']);
+  it('knows the members of a group through its sub-teams, what to call them, and their Slack ids', async () => {
+    const platform = 'group:default/platform';
+    expect(await store.membershipOf({ userRef: 'user:default/ada', groupRef: platform })).toEqual({
+      member: true,
+      name: 'Ada Lovelace',
+    });
+    expect(await store.membershipOf({ userRef: 'user:default/grace', groupRef: platform })).toEqual({
+      member: true,
+      name: 'Grace Hopper',
+    });
+    // No display name or title: the User's name.
+    expect(await store.membershipOf({ userRef: 'user:default/alan', groupRef: platform })).toEqual({
+      member: false,
+      name: 'alan',
+    });
+    expect(await store.membershipOf({ userRef: 'user:default/ada', groupRef: 'group:default/sre' })).toEqual({
+      member: false,
+      name: 'Ada Lovelace',
+    });
+    expect(await store.membershipOf({ userRef: 'user:default/nobody', groupRef: platform })).toEqual({ member: false });
+    expect(await store.groupMemberIds({ groupRef: platform, platform: 'slack' })).toEqual(['U0GRACE']);
   });
 
   it('keeps a wizard between views', async () => {

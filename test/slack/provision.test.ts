@@ -217,7 +217,7 @@ describe('/provision in Slack', () => {
       slack.responses.find((response) => response.id === `${SLACK_IDS.katherine}-approve`),
     );
     expect(refusal.body.text).toBe(
-      `Only members of group:default/platform (or its sub-teams) can decide on request ${request.id}; user:default/katherine is not one.`,
+      `Only members of Platform Team (or its sub-teams) can decide on request ${request.id}; Katherine Johnson is not one.`,
     );
     await click(SLACK_IDS.grace, 'approve');
     const accepted = await slack.waitFor(() =>
@@ -326,7 +326,7 @@ describe('/provision in Slack', () => {
     expect(shown).not.toContain('x'.repeat(2000));
     expect(shown).toContain('*Plan (dry run)*');
     expect(shown).toContain('Log (debug:log)');
-    expect(shown).toContain('Needs an approval from group:default/platform.');
+    expect(shown).toContain('Needs an approval from Platform Team.');
   });
 
   it('asks for an integer with a number input that takes whole numbers only', async () => {

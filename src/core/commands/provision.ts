@@ -9,6 +9,7 @@
  * lookup and one insert (the wizard). Between pages the wizard lives in the database (`WizardSession`); the form
  * carries only its id and page.
  */
+import { teamName } from '../catalog/facts.ts';
 import { ownershipRefsOf } from '../catalog/ownership-refs.ts';
 import { InputError } from '../errors.ts';
 import type { WizardSession } from '../ports/request-store.ts';
@@ -325,7 +326,11 @@ const GITHUB_ACTIONS = new Set([
 
 interface Review {
   plan: readonly StepPlan[];
-  needsApproval: boolean;
+  /**
+   * Who must approve, when the values need an approval: the approver group's display name (`teamName`), or its ref
+   * when the catalog has no such group.
+   */
+  approvers?: string;
   /** Why this request cannot run here (its GitHub steps, with no GitHub configured), when it cannot. */
   blocked?: string;
 }
@@ -345,10 +350,15 @@ async function reviewOf(
     outputs: {},
   };
   const plan = await services.templates.plan(template.ref, state);
-  const needsApproval =
-    template.approval !== undefined && (await services.templates.needsApproval(template.ref, state));
+  const approval = template.approval;
+  const needsApproval = approval !== undefined && (await services.templates.needsApproval(template.ref, state));
+  const group = approval && needsApproval ? await context.store.getEntity({ ref: approval.approvers }) : undefined;
   const needsGitHub = plan.some((step) => step.runs && GITHUB_ACTIONS.has(step.action));
-  return { plan, needsApproval, ...(needsGitHub && services.unavailable ? { blocked: services.unavailable } : {}) };
+  return {
+    plan,
+    ...(approval && needsApproval ? { approvers: group ? teamName(group) : approval.approvers } : {}),
+    ...(needsGitHub && services.unavailable ? { blocked: services.unavailable } : {}),
+  };
 }
 
 /**
@@ -357,7 +367,7 @@ async function reviewOf(
  * surface may split it between lines.
  */
 function reviewForm(template: TemplateDefinition, wizard: WizardSession, review: Review): Form {
-  const { plan, needsApproval, blocked } = review;
+  const { plan, approvers, blocked } = review;
   const intro: Span[] = [strong('Review')];
   for (const field of valueFields(wizard.values, parameterOrder(template))) {
     const value = field.value.map((span) => ('text' in span ? span.text : '')).join('');
@@ -369,8 +379,7 @@ function reviewForm(template: TemplateDefinition, wizard: WizardSession, review:
     for (const file of step.files ?? []) intro.push(plain(`\n    ${file}`));
     if (step.problem) intro.push(plain(`\n    ✕ ${step.problem}`));
   }
-  if (needsApproval && template.approval)
-    intro.push(plain(`\n\nNeeds an approval from ${template.approval.approvers}.`));
+  if (approvers) intro.push(plain(`\n\nNeeds an approval from ${approvers}.`));
   if (blocked) intro.push(plain(`\n\n${blocked}`));
   return {
     id: 'review',

@@ -90,8 +90,11 @@ export interface RequestStore {
   /** Oldest first; every request's when `requestId` is absent, at most `limit`. */
   listAudit(opts: { requestId?: string; limit: number }): Promise<AuditEntry[]>;
 
-  /** True when `userRef` is a member of `groupRef` or of any of its sub-teams (`parentOf`, recursively). */
-  isGroupMember(opts: { userRef: EntityRef; groupRef: EntityRef }): Promise<boolean>;
+  /**
+   * Whether `userRef` is a member of `groupRef` or of any of its sub-teams (`parentOf`, recursively), and what to call
+   * them: their User's display name as `findDisplayNames` gives it (`name`, absent when the catalog has no such User).
+   */
+  membershipOf(opts: { userRef: EntityRef; groupRef: EntityRef }): Promise<{ member: boolean; name?: string }>;
   /** The members of `groupRef` and its sub-teams with their ids on `platform`; members not linked are left out. */
   groupMemberIds(opts: { groupRef: EntityRef; platform: ChatPlatform }): Promise<string[]>;
 

@@ -5,6 +5,13 @@ import type { Db } from '../drizzle-db.ts';
 import { textArray } from '../sql-fragments.ts';
 
 /**
+ * The display name of an `entities` row, as `displayNameOf` decides it: `spec.profile.displayName` (trimmed, when
+ * not blank), else `metadata.title`, else `metadata.name` as written. A column expression over `entities`' own
+ * columns, for a statement that selects from `entities`.
+ */
+export const displayNameColumn = sql`coalesce(nullif(btrim(envelope #>> '{spec,profile,displayName}', E' \t\r\n'), ''), title, name)`;
+
+/**
  * The display name of each of `refs` the catalog holds: `spec.profile.displayName` (trimmed, when not blank), else
  * `metadata.title`, else `metadata.name` as written, as `displayNameOf` decides it. Keyed by the ref as given; refs
  * are matched case-insensitively (catalog refs are lowercase). A ref the catalog does not hold has no entry. One
@@ -14,7 +21,7 @@ export async function findDisplayNames(db: Db, refs: readonly EntityRef[]): Prom
   const wanted = [...new Set(refs)];
   if (wanted.length === 0) return new Map();
   const { rows } = await db.execute<{ ref: string; name: string }>(sql`
-    select ref, coalesce(nullif(btrim(envelope #>> '{spec,profile,displayName}', E' \t\r\n'), ''), title, name) as name
+    select ref, ${displayNameColumn} as name
     from entities
     where ref = any(${textArray(wanted.map((ref) => ref.toLowerCase()))})
   `);
