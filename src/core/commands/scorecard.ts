@@ -85,7 +85,7 @@ interface Options {
   changes: boolean;
   /** Which of the org's lists: its teams per scorecard (`teams`, the default), `--rules` or `--movers`. */
   orgList: 'teams' | 'rules' | 'movers';
-  /** The org's lists from this week's stored results (`2026-W47`); absent: evaluated now. */
+  /** The org's lists from that week's stored results (`2026-W47`); absent: evaluated now. */
   week?: string;
   offset: number;
 }
