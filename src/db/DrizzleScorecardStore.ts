@@ -92,6 +92,22 @@ export class DrizzleScorecardStore implements ScorecardStore {
     return result.rows.length > 0;
   }
 
+  /**
+   * Walks the primary key's leading column from the newest week down, one index probe a week, instead of reading
+   * every stored result for a `distinct`.
+   */
+  async periods(): Promise<string[]> {
+    const result = await this.#db.execute<{ period: string }>(sql`
+      with recursive weeks(period) as (
+        (select period from scorecard_results order by period desc limit 1)
+        union all
+        select (select r.period from scorecard_results r where r.period < w.period order by r.period desc limit 1)
+        from weeks w where w.period is not null
+      )
+      select period from weeks where period is not null`);
+    return result.rows.map((row) => row.period);
+  }
+
   async teamAndSubteams(opts: { ref: EntityRef }): Promise<EntityRef[]> {
     const result = await this.#db.execute<{ ref: string }>(sql`
       with recursive tree(ref, depth) as (

@@ -27,6 +27,7 @@ export function createScorecardSource(opts: {
       return evaluateRows(scorecards, rows, dayOf(clock())).map((result) => result.stored);
     },
     history: (args) => store.history(args),
+    periods: () => store.periods(),
     teamAndSubteams: (args) => store.teamAndSubteams(args),
     async teamTitles() {
       return new Map((await store.teamChannels()).map((team) => [team.ref, team.title]));

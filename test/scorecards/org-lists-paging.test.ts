@@ -10,30 +10,10 @@ import { evaluateAndStore } from '../../src/scorecards/evaluate-all.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { digestDependencies } from './digest-setup.ts';
 import { openScorecardCatalog, type ScorecardCatalog } from './setup.ts';
+import { squadsCatalog } from './squads-catalog.ts';
 
 // Monday 30 November 2026: week 2026-W49; last week is 2026-W48.
 const NOW = new Date('2026-11-30T09:00:00Z');
-const SQUADS = 12;
-
-/**
- * Twelve squads, each owning one production service that fails five Production readiness rules (no system, on-call,
- * team channel, TechDocs or tier), and squad-01 a second one without a description: six failing rules, 13 entities.
- */
-function squadsCatalog(): string {
-  const docs: string[] = [];
-  const service = (name: string, owner: string, description: boolean) =>
-    `apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: ${name}\n${description ? '  description: A service.\n' : ''}spec:\n  type: service\n  lifecycle: production\n  owner: ${owner}\n`;
-  for (let squad = 1; squad <= SQUADS; squad++) {
-    const name = `squad-${String(squad).padStart(2, '0')}`;
-    docs.push(
-      `apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: ${name}\nspec:\n  type: team\n  profile:\n    displayName: Squad ${squad}\n  children: []\n`,
-      service(`${name}-svc`, name, true),
-    );
-  }
-  docs.push(service('squad-01-bare', 'squad-01', false));
-  return docs.join('---\n');
-}
-
 let sc: ScorecardCatalog;
 let slack: FakeSlackApi;
 let dir: string;
@@ -57,7 +37,7 @@ const ask = async (line: string) => renderText(await runCommandLine(sc.context, 
 const bullets = (text: string) => text.split('\n').filter((line) => line.startsWith('  • '));
 
 describe("the leadership digest's short lists say how many more there are and how to see them", () => {
-  it('ends the rules failing most and the biggest movers with "and N more" and the /scorecard org command', async () => {
+  it('ends the rules failing most and the biggest movers with "and N more" and the /scorecard org command for its week', async () => {
     await runDigest(digestDependencies(sc, slack), { period: '2026-W49' });
     const leadership = slack.digest.posted.find((post) => post.channel === '#leadership');
     const texts = ((leadership?.blocks ?? []) as { text?: { text: string }; elements?: { text: string }[] }[]).map(
@@ -68,13 +48,13 @@ describe("the leadership digest's short lists say how many more there are and ho
     expect(rules[1]).toContain('Has a tier tag');
     expect(rules[1]).not.toContain('Has a description');
     expect(rules.find((text) => text.startsWith('…and'))).toBe(
-      '…and 1 more. Try `/scorecard org --scorecard production-readiness --rules --offset 5`',
+      '…and 1 more. Try `/scorecard org --scorecard production-readiness --rules --week 2026-W49 --offset 5`',
     );
     const movers = fromTitle('Biggest movers since last week');
     expect(movers[1]).toContain('*Squad 1*: -2');
     expect(movers[1]?.split('\n')).toHaveLength(5);
     expect(movers.find((text) => text.startsWith('…and'))).toBe(
-      '…and 7 more. Try `/scorecard org --movers --offset 5`',
+      '…and 7 more. Try `/scorecard org --movers --week 2026-W49 --offset 5`',
     );
     // Security basics has no rule failing here: no list, and so no hint, for it.
     expect(texts.filter((text) => text.startsWith('…and'))).toHaveLength(2);
@@ -84,10 +64,11 @@ describe("the leadership digest's short lists say how many more there are and ho
     const all = await ask('/scorecard org --rules');
     expect(bullets(all.split('Security basics')[0] ?? '')).toHaveLength(6);
     expect(all).toContain('No rule of Security basics fails.');
-    const rest = await ask('/scorecard org --scorecard production-readiness --rules --offset 5');
+    const rest = await ask('/scorecard org --scorecard production-readiness --rules --week 2026-W49 --offset 5');
+    expect(rest).toContain('Scorecards across the org, week 2026-W49: rules failing most');
     expect(bullets(rest)).toEqual(['  • Has a description: 1 of 13 fail it (Bronze)']);
     expect(rest).not.toContain('more');
-    expect(await ask('/scorecard org --scorecard production-readiness --rules --offset 6')).toContain(
+    expect(await ask('/scorecard org --scorecard production-readiness --rules --week 2026-W49 --offset 6')).toContain(
       'Nothing from 7 on: 6 rules of Production readiness fail.',
     );
   });
@@ -96,8 +77,8 @@ describe("the leadership digest's short lists say how many more there are and ho
     const first = bullets(await ask('/scorecard org --movers'));
     expect(first).toHaveLength(12);
     expect(first[0]).toBe('  • Squad 1: -2');
-    const rest = await ask('/scorecard org --movers --offset 5');
-    expect(rest).toContain('12 teams moved since last week');
+    const rest = await ask('/scorecard org --movers --week 2026-W49 --offset 5');
+    expect(rest).toContain('12 teams moved since 2026-W48');
     expect(bullets(rest)).toEqual(first.slice(5));
     expect(rest).not.toContain('more');
     expect(bullets(await ask('/scorecard org --movers --scorecard security-basics'))).toEqual([]);

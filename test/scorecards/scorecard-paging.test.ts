@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/console/render.ts';
 import { runCommandLine } from '../../src/core/commands/index.ts';
+import { composeOrgDigest } from '../../src/core/scorecards/digest.ts';
 import { evaluateAndStore } from '../../src/scorecards/evaluate-all.ts';
 import { renderSlackMessage } from '../../src/slack/render/message.ts';
 import { openScorecardCatalog, type ScorecardCatalog } from './setup.ts';
@@ -90,6 +91,25 @@ describe('/scorecard lists cut short name the command that shows the rest', () =
     const rest = await ask('/scorecard org --scorecard production-readiness --offset 15');
     expect(bullets(rest)).toHaveLength(5);
     expect(rest).not.toContain('more');
+  });
+
+  it("pages the org's teams per scorecard of the week the leadership digest names", async () => {
+    await evaluateAndStore({ store: sc.store, scorecards: sc.scorecards, period: '2026-W47', today: '2026-11-16' });
+    const digest = composeOrgDigest({
+      period: '2026-W47',
+      scorecards: sc.scorecards,
+      current: await sc.store.history({ period: '2026-W47' }),
+      previous: [],
+      titles: await sc.source.teamTitles(),
+    });
+    expect(renderText(digest, { color: false })).toContain(
+      '  …and 5 more. Try /scorecard org --scorecard production-readiness --week 2026-W47 --offset 15',
+    );
+    const rest = await ask('/scorecard org --scorecard production-readiness --week 2026-W47 --offset 15');
+    expect(rest).toContain('Scorecards across the org, week 2026-W47');
+    expect(bullets(rest)).toHaveLength(5);
+    expect(rest).not.toContain('more');
+    await sc.database.db.execute(sql`delete from scorecard_results`);
   });
 
   it('pages the changes since last week, in Slack too, from the first change not shown', async () => {

@@ -1,16 +1,17 @@
 /**
- * `/scorecard <entity | team | org> [--scorecard id] [--changes] [--rules | --movers] [--offset N]`: an entity's level
- * on each scorecard that applies and the failing rules with how to fix them; a team's roll-up over what it and its
- * sub-teams own; the org's level distribution per team, its rules failing most (`--rules`) or the teams that moved
- * most since last week (`--movers`). Levels are evaluated now from the catalog's current facts; "last week" is read
- * from history.
+ * `/scorecard <entity | team | org> [--scorecard id] [--changes] [--rules | --movers] [--week YYYY-Www] [--offset N]`:
+ * an entity's level on each scorecard that applies and the failing rules with how to fix them; a team's roll-up over
+ * what it and its sub-teams own; the org's level distribution per team, its rules failing most (`--rules`) or the teams
+ * that moved most since last week (`--movers`). Levels are evaluated now from the catalog's current facts; "last week"
+ * is read from history. The org's lists with `--week` are read from that week's stored results instead (and, for
+ * `--movers`, the week before's): what the leadership digest of that week showed, so its "and N more" continues there.
  *
  * - A name shared by a Group and other entities (a team and a System both called `payments`) means the Group: teams
  *   are what people ask scorecards about. The answer names the others and how to ask for them (`system:payments`).
  * - Every list cut short ends with the command that shows the rest: a team's entities and the org's teams per
  *   scorecard page with `--scorecard <id> --offset N`, a team's changes since last week with `--changes --offset N`,
- *   the leadership digest's rules failing most with `org --scorecard <id> --rules --offset N` and its biggest movers
- *   with `org --movers --offset N`.
+ *   the leadership digest's rules failing most with `org --scorecard <id> --rules --week <week> --offset N` and its
+ *   biggest movers with `org --movers --week <week> --offset N`.
  */
 
 import { z } from 'zod';
@@ -27,8 +28,8 @@ import {
   failingRulesCommand,
   fixItem,
   fixSpans,
-  MOVERS_COMMAND,
   moverItems,
+  moversCommand,
   OVERVIEW_LIST,
   ofScorecards,
   PAGE_LIST,
@@ -37,11 +38,12 @@ import {
   scorecardCountsText,
   teamChanges,
   typedRef,
+  weekFlag,
 } from '../scorecards/describe.ts';
 import type { ScorecardResult } from '../scorecards/evaluate.ts';
 import { failingAt } from '../scorecards/evaluate.ts';
 import type { Scorecard } from '../scorecards/format.ts';
-import { periodBefore, periodOf } from '../scorecards/period.ts';
+import { periodBefore, periodOf, periodTense, weekProblem } from '../scorecards/period.ts';
 import { levelCounts, levelName, type StoredResult, topFixes } from '../scorecards/results.ts';
 import { countOf } from '../text.ts';
 import type { Block, ListItem, Message } from '../view-model.ts';
@@ -62,6 +64,18 @@ const FLAGS = {
   changes: booleanFlag(),
   rules: booleanFlag(),
   movers: booleanFlag(),
+  week: valueFlag({
+    // Weeks are stored upper-case (`2026-W47`); `2026-w47` is the same week typed without the shift key.
+    schema: z.string().transform((text, context) => {
+      const week = text.toUpperCase();
+      const problem = weekProblem(week);
+      if (problem) context.addIssue({ code: 'custom', message: problem });
+      return week;
+    }),
+    expected: 'an ISO week such as 2026-W47 (the week a digest names)',
+    synopsis: '--week YYYY-Www',
+    example: '2026-W47',
+  }),
   offset: offsetFlag,
 };
 
@@ -71,13 +85,15 @@ interface Options {
   changes: boolean;
   /** Which of the org's lists: its teams per scorecard (`teams`, the default), `--rules` or `--movers`. */
   orgList: 'teams' | 'rules' | 'movers';
+  /** The org's lists from that week's stored results (`2026-W47`); absent: evaluated now. */
+  week?: string;
   offset: number;
 }
 
 export const scorecardCommand: CommandDefinition = {
   name: 'scorecard',
   description: "Scorecard levels: an entity's with what to fix, a team's roll-up, or the org's per team.",
-  usage: '<entity | team | org> [--scorecard id] [--changes] [--rules | --movers] [--offset N]',
+  usage: '<entity | team | org> [--scorecard id] [--changes] [--rules | --movers] [--week YYYY-Www] [--offset N]',
   example: '/scorecard payments-api',
   async run(context, args) {
     const parsed = parseArgs(args, FLAGS, `/${this.name}`);
@@ -85,7 +101,7 @@ export const scorecardCommand: CommandDefinition = {
     if (!parsed.text) return usageAnswer(this.name, this.usage, this.example);
     const source = context.scorecards;
     if (!source || source.scorecards().length === 0) return notSetUp();
-    const { scorecard: id, changes, rules, movers, offset } = parsed.flags;
+    const { scorecard: id, changes, rules, movers, week, offset } = parsed.flags;
     if (rules && movers) return inputProblemAnswer(this, '--rules and --movers are two lists of the org; give one.');
     const only = id === undefined ? undefined : source.scorecards().find((candidate) => candidate.id === id);
     if (id !== undefined && !only) {
@@ -98,12 +114,28 @@ export const scorecardCommand: CommandDefinition = {
       );
     }
     const orgList = rules ? 'rules' : movers ? 'movers' : 'teams';
-    const options: Options = { ...(only ? { only } : {}), changes, orgList, offset: offset ?? 0 };
+    const options: Options = {
+      ...(only ? { only } : {}),
+      changes,
+      orgList,
+      ...(week === undefined ? {} : { week }),
+      offset: offset ?? 0,
+    };
     if (parsed.text.toLowerCase() === 'org') {
       if (changes) return inputProblemAnswer(this, "--changes lists a team's changes since last week; name a team.");
+      if (week !== undefined) {
+        const problem = await weekNotStored(source, week, options);
+        if (problem) return inputProblemAnswer(this, problem);
+      }
       if (orgList === 'rules') return orgRulesAnswer(source, options);
       if (orgList === 'movers') return orgMoversAnswer(source, options);
       return orgAnswer(source, options);
+    }
+    if (week !== undefined) {
+      return inputProblemAnswer(
+        this,
+        `--week reads the org's lists from a week's stored results (/scorecard org --rules --week ${week}); a team's or an entity's answer is evaluated now. Leave --week out.`,
+      );
     }
     if (orgList !== 'teams') {
       return inputProblemAnswer(
@@ -123,6 +155,50 @@ export const scorecardCommand: CommandDefinition = {
     return entityAnswer(source, resolved.entity, options);
   },
 };
+
+/** How many of the weeks with stored results a refused `--week` names, newest first. */
+const WEEKS_NAMED = 8;
+
+/**
+ * Why `/scorecard org … --week <week>` cannot be answered, or undefined when results are stored for the week: a week
+ * after this one, this week before the digest stored it, or a week nothing was stored for. Names the weeks that have
+ * results (the newest `WEEKS_NAMED`, and how many earlier) and the same command with the newest of them.
+ */
+async function weekNotStored(source: ScorecardSource, week: string, options: Options): Promise<string | undefined> {
+  const weeks = await source.periods();
+  if (weeks.includes(week)) return undefined;
+  const now = periodOf(source.now());
+  const tense = periodTense(week, source.now());
+  const why =
+    tense === 'future'
+      ? `${week} has not begun (this is ${now})`
+      : tense === 'current'
+        ? `No scorecard results are stored for ${week}, this week, yet: the weekly digest stores them when it runs`
+        : `No scorecard results are stored for ${week}`;
+  const leaveOut = 'Leave --week out for the org as it is now';
+  const [newest] = weeks;
+  if (newest === undefined) {
+    return `${why}, and none for any week yet (the weekly digest and wayfinder scorecards evaluate store them). ${leaveOut}.`;
+  }
+  const named = weeks.slice(0, WEEKS_NAMED);
+  const earlier = weeks.length - named.length;
+  const list =
+    earlier > 0
+      ? `${named.join(', ')} and ${earlier} earlier, back to ${weeks.at(-1)}`
+      : named.length === 1
+        ? newest
+        : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  const example = `/scorecard org${flagsText({ ...options, week: newest, offset: 0 })}`;
+  return `${why}. --week takes an ISO week with stored results: ${list}; for example ${example}. ${leaveOut}.`;
+}
+
+/**
+ * The org's results for its lists: `week`'s stored ones when given (what that week's digest showed), else every
+ * entity evaluated now.
+ */
+function orgResults(source: ScorecardSource, week: string | undefined): Promise<StoredResult[]> {
+  return week === undefined ? source.evaluate({}) : source.history({ period: week });
+}
 
 /**
  * The entity a name means to `/scorecard`. When a Group shares the name with entities of other kinds, the Group is
@@ -352,18 +428,19 @@ function flagsText(options: Options): string {
     options.only ? ` --scorecard ${options.only.id}` : '',
     options.changes ? ' --changes' : '',
     options.orgList === 'teams' ? '' : ` --${options.orgList}`,
+    weekFlag(options.week),
     options.offset > 0 ? ` --offset ${options.offset}` : '',
   ].join('');
 }
 
 /**
  * The org: per scorecard, its level counts and the teams' (the first `OVERVIEW_LIST`); with `--scorecard id`, that
- * scorecard's teams, a page of `PAGE_LIST` from `--offset`.
+ * scorecard's teams, a page of `PAGE_LIST` from `--offset`. Now, or in `--week`'s stored results.
  */
 async function orgAnswer(source: ScorecardSource, options: Options): Promise<Message> {
   const scorecards = options.only ? [options.only] : source.scorecards();
-  const [current, titles] = await Promise.all([source.evaluate({}), source.teamTitles()]);
-  const blocks: Block[] = [{ type: 'header', text: 'Scorecards across the org' }];
+  const [current, titles] = await Promise.all([orgResults(source, options.week), source.teamTitles()]);
+  const blocks: Block[] = [{ type: 'header', text: orgHeader(options) }];
   const summary: string[] = [];
   for (const scorecard of scorecards) {
     const mine = current.filter((result) => result.scorecardId === scorecard.id);
@@ -375,27 +452,28 @@ async function orgAnswer(source: ScorecardSource, options: Options): Promise<Mes
         titles,
         offset: options.offset,
         limit: options.only ? PAGE_LIST : OVERVIEW_LIST,
+        ...(options.week === undefined ? {} : { week: options.week }),
       }),
     );
   }
   if (summary.length === 0) return nothingScored(options, `/scorecard org${flagsText(options)}`);
   return {
-    summary: `Scorecards across the org: ${summary.join('; ')}`,
+    summary: `${orgHeader(options)}: ${summary.join('; ')}`,
     blocks,
     command: `/scorecard org${flagsText(options)}`,
   };
 }
 
 /**
- * The org's rules failing most: per scorecard, its rules by how many entities fail them now (the first
- * `OVERVIEW_LIST`); with `--scorecard id`, that scorecard's, a page of `PAGE_LIST` from `--offset`. Where the leadership
- * digest's "Rules failing most" continues.
+ * The org's rules failing most: per scorecard, its rules by how many entities fail them now, or in `--week`'s stored
+ * results (the first `OVERVIEW_LIST`); with `--scorecard id`, that scorecard's, a page of `PAGE_LIST` from `--offset`.
+ * Where the leadership digest's "Rules failing most" continues (its command names the digest's week).
  */
 async function orgRulesAnswer(source: ScorecardSource, options: Options): Promise<Message> {
   const scorecards = options.only ? [options.only] : source.scorecards();
-  const current = await source.evaluate({});
+  const current = await orgResults(source, options.week);
   const command = `/scorecard org${flagsText(options)}`;
-  const blocks: Block[] = [{ type: 'header', text: 'Scorecards across the org: rules failing most' }];
+  const blocks: Block[] = [{ type: 'header', text: `${orgHeader(options)}: rules failing most` }];
   const summary: string[] = [];
   for (const scorecard of scorecards) {
     const mine = current.filter((result) => result.scorecardId === scorecard.id);
@@ -412,62 +490,78 @@ async function orgRulesAnswer(source: ScorecardSource, options: Options): Promis
             items: failing,
             offset: options.offset,
             limit: options.only ? PAGE_LIST : OVERVIEW_LIST,
-            moreCommand: failingRulesCommand(scorecard),
+            moreCommand: failingRulesCommand(scorecard, options.week),
             empty: `Nothing from ${options.offset + 1} on: ${countOf(failing.length, 'rule')} of ${scorecard.title} ${failing.length === 1 ? 'fails' : 'fail'}.`,
           }),
     );
   }
   if (summary.length === 0) return nothingScored(options, command);
-  return { summary: `Rules failing most across the org: ${summary.join('; ')}`, blocks, command };
+  const when = options.week === undefined ? '' : `, week ${options.week}`;
+  return { summary: `Rules failing most across the org${when}: ${summary.join('; ')}`, blocks, command };
 }
 
 /**
  * The org's biggest movers: teams by the net levels their entities gained or lost since last week (every loaded
- * scorecard, or only `--scorecard id`'s), a page of `PAGE_LIST` from `--offset`. Where the leadership digest's
- * "Biggest movers" continues.
+ * scorecard, or only `--scorecard id`'s), a page of `PAGE_LIST` from `--offset`. With `--week`, between that week's
+ * stored results and the week before's. Where the leadership digest's "Biggest movers" continues (its command names the
+ * digest's week).
  */
 async function orgMoversAnswer(source: ScorecardSource, options: Options): Promise<Message> {
   const scorecards = options.only ? [options.only] : source.scorecards();
+  const before = periodBefore(options.week ?? periodOf(source.now()));
   const [current, lastWeek, titles] = await Promise.all([
-    source.evaluate({}),
-    source.history({ period: periodBefore(periodOf(source.now())) }),
+    orgResults(source, options.week),
+    source.history({ period: before }),
     source.teamTitles(),
   ]);
   const mine = ofScorecards(scorecards, current);
   const previous = ofScorecards(scorecards, lastWeek);
   const command = `/scorecard org${flagsText(options)}`;
   if (mine.length === 0) return nothingScored(options, command);
+  // "Since last week" is this week's; a past week's moves are since the week before it, named.
+  const since = options.week === undefined ? 'since last week' : `since ${before}`;
   const header: Block[] = [
-    { type: 'header', text: 'Scorecards across the org: biggest movers since last week' },
+    { type: 'header', text: `${orgHeader(options)}: biggest movers ${since}` },
     ...(options.only ? [{ type: 'context' as const, text: [plain(`${options.only.title} only`)] }] : []),
   ];
   const movers = moverItems(mine, previous, titles);
   if (previous.length === 0 || movers.length === 0) {
     const text =
       previous.length === 0
-        ? 'No results from last week to compare with yet.'
-        : 'No team moved a level since last week.';
+        ? options.week === undefined
+          ? 'No results from last week to compare with yet.'
+          : `No results from ${before}, the week before ${options.week}, to compare with.`
+        : `No team moved a level ${since}.`;
     return { summary: text, blocks: [...header, { type: 'text', text: [plain(text)] }], command };
   }
   const counted = countOf(movers.length, 'team');
   return {
-    summary: `${counted} moved a level since last week.`,
+    summary: `${counted} moved a level ${since}.`,
     command,
     blocks: [
       ...header,
-      { type: 'text', text: [plain(`${counted} moved since last week, by net levels gained or lost, largest first`)] },
+      { type: 'text', text: [plain(`${counted} moved ${since}, by net levels gained or lost, largest first`)] },
       pagedList({
         items: movers,
         offset: options.offset,
         limit: PAGE_LIST,
-        moreCommand: MOVERS_COMMAND + (options.only ? ` --scorecard ${options.only.id}` : ''),
-        empty: `Nothing from ${options.offset + 1} on: ${counted} moved since last week.`,
+        moreCommand: moversCommand(options.week) + (options.only ? ` --scorecard ${options.only.id}` : ''),
+        empty: `Nothing from ${options.offset + 1} on: ${counted} moved ${since}.`,
       }),
     ],
   };
 }
 
+/** `Scorecards across the org`, and `, week 2026-W47` when the answer reads that week's stored results. */
+function orgHeader(options: Options): string {
+  return `Scorecards across the org${options.week === undefined ? '' : `, week ${options.week}`}`;
+}
+
 function nothingScored(options: Options, command: string): Message {
-  const text = `No entity in the catalog is scored${options.only ? ` by ${options.only.title}` : ''}.`;
+  const by = options.only ? ` by ${options.only.title}` : '';
+  const text =
+    options.week === undefined
+      ? `No entity in the catalog is scored${by}.`
+      : `No results of ${options.week} are stored for ${options.only ? options.only.title : 'the scorecards loaded now'}.`;
   return { summary: text, blocks: [{ type: 'text', text: [plain(text)] }], command };
 }

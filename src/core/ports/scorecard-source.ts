@@ -25,6 +25,8 @@ export interface ScorecardSource {
     ownerRefs?: readonly EntityRef[];
     refs?: readonly EntityRef[];
   }): Promise<StoredResult[]>;
+  /** The weeks results are stored for (`2026-W47`), newest first: the weeks `history` has anything for. */
+  periods(): Promise<string[]>;
   /** The Group and every Group below it (`parentOf`, transitively), itself first. */
   teamAndSubteams(opts: { ref: EntityRef }): Promise<EntityRef[]>;
   /**

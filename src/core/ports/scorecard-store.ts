@@ -51,6 +51,8 @@ export interface ScorecardStore {
   }): Promise<StoredResult[]>;
   /** Whether any result is stored for `period` (a past week's digest is composed from them, never re-evaluated). */
   hasResults(opts: { period: string }): Promise<boolean>;
+  /** The weeks results are stored for (`2026-W47`), newest first. */
+  periods(): Promise<string[]>;
   /** The Group and every Group below it, itself first. */
   teamAndSubteams(opts: { ref: EntityRef }): Promise<EntityRef[]>;
   /** Every Group with its channel, by ref. */

@@ -146,12 +146,13 @@ export function teamTitle(ref: string, titles: ReadonlyMap<string, string>): str
 
 /**
  * A scorecard's line of level counts over `results`, and the same per owning team from `offset`, `limit` teams; the
- * list's "and N more" runs `/scorecard org --scorecard <id>` from the first team not shown. The org answer and digest.
+ * list's "and N more" runs `/scorecard org --scorecard <id>` (with `--week <week>` when the results are that week's
+ * stored ones) from the first team not shown. The org answer and digest.
  */
 export function distributionBlocks(
   scorecard: Scorecard,
   results: readonly StoredResult[],
-  opts: { titles: ReadonlyMap<string, string>; offset?: number; limit?: number },
+  opts: { titles: ReadonlyMap<string, string>; offset?: number; limit?: number; week?: string },
 ): Block[] {
   const offset = opts.offset ?? 0;
   const limit = opts.limit ?? OVERVIEW_LIST;
@@ -163,7 +164,7 @@ export function distributionBlocks(
       items: teams,
       offset,
       limit,
-      moreCommand: `/scorecard org --scorecard ${scorecard.id}`,
+      moreCommand: `/scorecard org --scorecard ${scorecard.id}${weekFlag(opts.week)}`,
       empty: `No team from ${offset + 1} on: ${countOf(teams.length, 'team')} own what it applies to.`,
     }),
   ];
@@ -249,9 +250,17 @@ export function failingRuleItems(scorecard: Scorecard, results: readonly StoredR
   }));
 }
 
-/** `/scorecard org --scorecard production-readiness --rules`: that scorecard's failing rules, paged. */
-export function failingRulesCommand(scorecard: Scorecard): string {
-  return `/scorecard org --scorecard ${scorecard.id} --rules`;
+/**
+ * `/scorecard org --scorecard production-readiness --rules`: that scorecard's failing rules, paged; with `week`
+ * (`--week 2026-W47`), that week's stored results, so a past week's list continues with its own rest.
+ */
+export function failingRulesCommand(scorecard: Scorecard, week?: string): string {
+  return `/scorecard org --scorecard ${scorecard.id} --rules${weekFlag(week)}`;
+}
+
+/** ` --week 2026-W47`, or nothing without a week (the org as it is now). */
+export function weekFlag(week: string | undefined): string {
+  return week === undefined ? '' : ` --week ${week}`;
 }
 
 /**
@@ -291,8 +300,13 @@ function byOwner(results: readonly StoredResult[]): Map<string, StoredResult[]> 
   return groups;
 }
 
-/** `/scorecard org --movers`: every team that moved since last week, paged. */
-export const MOVERS_COMMAND = '/scorecard org --movers';
+/**
+ * `/scorecard org --movers`: every team that moved since last week, paged; with `week` (`--week 2026-W47`), every team
+ * that moved in that week (from its stored results and the week before's).
+ */
+export function moversCommand(week?: string): string {
+  return `/scorecard org --movers${weekFlag(week)}`;
+}
 
 /** `/scorecard group:payments --changes`: every change since last week, paged. */
 export function changesCommand(teamRef: string): string {

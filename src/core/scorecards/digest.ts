@@ -6,7 +6,8 @@
  *   that would raise the most entities a level.
  * - The leadership digest: per scorecard, the distribution per team and the rules failing most, then the biggest movers
  *   (net levels gained or lost per team). Each list cut short ends with "and N more" and the `/scorecard org` command
- *   that shows the rest (`--rules`, `--movers`), from the first item not shown.
+ *   that shows the rest (`--rules`, `--movers`), from the first item not shown. The command names the digest's week
+ *   (`--week 2026-W47`): it continues the list from that week's stored results, not from the org as it is when read.
  */
 import type { Block, Message } from '../view-model.ts';
 import { code, text as plain } from '../view-model.ts';
@@ -17,8 +18,8 @@ import {
   failingRuleItems,
   failingRulesCommand,
   fixItem,
-  MOVERS_COMMAND,
   moverItems,
+  moversCommand,
   ofScorecards,
   pagedList,
   scopeLine,
@@ -31,7 +32,8 @@ import { type FixSuggestion, levelCounts, type StoredResult, topFixes } from './
 
 /**
  * Items the leadership digest lists of the biggest movers, and of the rules failing most per scorecard. A longer list
- * ends with "and N more" and the `/scorecard org` command that continues it from the first item not shown.
+ * ends with "and N more" and the `/scorecard org … --week <period>` command that continues it from the first item not
+ * shown.
  */
 const MOVERS_SHOWN = 5;
 const FAILING_RULES_SHOWN = 5;
@@ -123,7 +125,7 @@ export function composeOrgDigest(opts: {
     const counts = countsLine(scorecard, levelCounts(scorecard, mine));
     summary.push(`${scorecard.title}: ${counts}`);
     if (summary.length > 1) blocks.push({ type: 'divider' });
-    blocks.push(...distributionBlocks(scorecard, mine, { titles }));
+    blocks.push(...distributionBlocks(scorecard, mine, { titles, week: period }));
     const failing = failingRuleItems(scorecard, mine);
     if (failing.length > 0) {
       blocks.push(
@@ -132,7 +134,7 @@ export function composeOrgDigest(opts: {
           items: failing,
           offset: 0,
           limit: FAILING_RULES_SHOWN,
-          moreCommand: failingRulesCommand(scorecard),
+          moreCommand: failingRulesCommand(scorecard, period),
           empty: '',
         }),
       );
@@ -147,7 +149,7 @@ export function composeOrgDigest(opts: {
           items: movers,
           offset: 0,
           limit: MOVERS_SHOWN,
-          moreCommand: MOVERS_COMMAND,
+          moreCommand: moversCommand(period),
           empty: '',
         })
       : { type: 'text', text: [plain('No team moved a level since last week.')] },

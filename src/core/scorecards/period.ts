@@ -17,18 +17,36 @@ export function periodOf(date: Date): string {
   return `${day.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
-/** Monday 00:00 UTC of `period`. Throws `InputError` for text that is not `YYYY-Www` or a week the year lacks. */
-export function periodStart(period: string): Date {
-  const match = /^(\d{4})-W(\d{2})$/.exec(period);
-  if (!match) throw new InputError(`"${period}" is not a week; expected an ISO week such as 2026-W47.`);
+const WEEK = /^(\d{4})-W(\d{2})$/;
+
+/**
+ * Why `text` is not an ISO week, as a phrase that can follow it: `expected an ISO week such as 2026-W47` for text that
+ * is not `YYYY-Www`, `2026 has no week 54 (its weeks are 2026-W01 to 2026-W53)` for a week the year lacks. Undefined
+ * when it is one. Case matters: weeks are stored as `2026-W47`.
+ */
+export function weekProblem(text: string): string | undefined {
+  const match = WEEK.exec(text);
+  if (!match) return 'expected an ISO week such as 2026-W47';
   const year = Number(match[1]);
   const week = Number(match[2]);
-  const jan4 = new Date(Date.UTC(year, 0, 4));
-  const monday = new Date(jan4.getTime() - ((jan4.getUTCDay() || 7) - 1) * DAY_MS + (week - 1) * 7 * DAY_MS);
-  if (week < 1 || periodOf(monday) !== period) {
-    throw new InputError(`${year} has no week ${week}; expected an ISO week such as ${year}-W01.`);
+  // 28 December is always in its year's last ISO week.
+  const last = periodOf(new Date(Date.UTC(year, 11, 28)));
+  if (week < 1 || `${year}-W${match[2]}` > last) {
+    return `${year} has no week ${week} (its weeks are ${year}-W01 to ${last})`;
   }
-  return monday;
+  return undefined;
+}
+
+/**
+ * Monday 00:00 UTC of `period`. Throws `InputError` for text that is not `YYYY-Www` or a week the year lacks (the
+ * sentence of `weekProblem`).
+ */
+export function periodStart(period: string): Date {
+  const problem = weekProblem(period);
+  if (problem) throw new InputError(WEEK.test(period) ? `${problem}.` : `"${period}" is not a week; ${problem}.`);
+  const [year, week] = period.split('-W').map(Number) as [number, number];
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  return new Date(jan4.getTime() - ((jan4.getUTCDay() || 7) - 1) * DAY_MS + (week - 1) * 7 * DAY_MS);
 }
 
 /** The week `weeks` before (negative: after) `period`. */

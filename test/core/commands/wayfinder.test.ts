@@ -29,7 +29,7 @@ describe('/wayfinder', () => {
       '/find <text> [kind:<kind>] [owner:<team or person>] [--offset N]',
       '/provision [template] | approve|reject|retry|cancel|status <request id>',
       '/ask <question> [--entity <name> | --team <name>]',
-      '/scorecard <entity | team | org> [--scorecard id] [--changes] [--rules | --movers] [--offset N]',
+      '/scorecard <entity | team | org> [--scorecard id] [--changes] [--rules | --movers] [--week YYYY-Www] [--offset N]',
       '/wayfinder refresh <name>',
       '/wayfinder errors',
     ]);
