@@ -231,18 +231,12 @@ describe('answerSlashCommand', () => {
         },
       ],
     };
+    // What each answer's background work does with its message, for four answers at the same moment.
     const listener = listenerContext({ answer: async () => teamAnswer });
+    const client = fakeSlackClient(slack.url);
     await Promise.all(
-      ['ledger', 'ledger-api', 'ledger-db', 'ledger-ui'].map((name) =>
-        answerSlashCommand(listener, {
-          command: command(name),
-          ack: async () => {},
-          respond: respondVia(slack.responseUrl('cmd')),
-          client: fakeSlackClient(slack.url),
-        }),
-      ),
+      Array.from({ length: 4 }, () => listener.identities.warmFromMessage({ client, message: teamAnswer })),
     );
-    await listener.background.idle();
 
     expect(
       slack
