@@ -1,16 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/console/render.ts';
 import { runCommandLine } from '../../src/core/commands/index.ts';
 import { runDigest } from '../../src/scorecards/digest-run.ts';
-import { evaluateAndStore } from '../../src/scorecards/evaluate-all.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { digestDependencies } from './digest-setup.ts';
-import { openScorecardCatalog, type ScorecardCatalog } from './setup.ts';
-import { squadsCatalog } from './squads-catalog.ts';
+import type { ScorecardCatalog } from './setup.ts';
+import { openSquadsMovedDown } from './squads-catalog.ts';
 
 // Monday 30 November 2026: week 2026-W49; last week is 2026-W48.
 const NOW = new Date('2026-11-30T09:00:00Z');
@@ -18,14 +14,9 @@ let sc: ScorecardCatalog;
 let slack: FakeSlackApi;
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'org-lists-paging-'));
-  await writeFile(path.join(dir, 'catalog-info.yaml'), squadsCatalog());
-  sc = await openScorecardCatalog({ now: NOW, paths: [dir] });
-  slack = await startFakeSlackApi();
   // Last week every service was a level higher on Production readiness: every squad moved down (squad-01 by two).
-  await evaluateAndStore({ store: sc.store, scorecards: sc.scorecards, period: '2026-W48', today: '2026-11-23' });
-  await sc.database.db.execute(sql`
-    update scorecard_results set level = level + 1 where period = '2026-W48' and scorecard_id = 'production-readiness'`);
+  ({ sc, dir } = await openSquadsMovedDown({ now: NOW, prefix: 'org-lists-paging-' }));
+  slack = await startFakeSlackApi();
 });
 afterAll(async () => {
   await slack.close();

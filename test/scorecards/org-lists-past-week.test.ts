@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,8 +9,8 @@ import { runDigest } from '../../src/scorecards/digest-run.ts';
 import { evaluateAndStore } from '../../src/scorecards/evaluate-all.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../fakes/slack-api.ts';
 import { digestDependencies } from './digest-setup.ts';
-import { openScorecardCatalog, type ScorecardCatalog } from './setup.ts';
-import { squadsCatalog } from './squads-catalog.ts';
+import type { ScorecardCatalog } from './setup.ts';
+import { openSquadsMovedDown, squadsCatalog } from './squads-catalog.ts';
 
 // Monday 30 November 2026 is in 2026-W49, Monday 7 December in 2026-W50.
 const W49 = new Date('2026-11-30T09:00:00Z');
@@ -24,14 +23,9 @@ let dir: string;
 let digestW49: string[];
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'org-lists-past-week-'));
-  await writeFile(path.join(dir, 'catalog-info.yaml'), squadsCatalog());
-  sc = await openScorecardCatalog({ now: W49, paths: [dir] });
-  slack = await startFakeSlackApi();
   // In 2026-W48 every service was a level higher on Production readiness: in 2026-W49 all twelve squads moved down.
-  await evaluateAndStore({ store: sc.store, scorecards: sc.scorecards, period: '2026-W48', today: '2026-11-23' });
-  await sc.database.db.execute(sql`
-    update scorecard_results set level = level + 1 where period = '2026-W48' and scorecard_id = 'production-readiness'`);
+  ({ sc, dir } = await openSquadsMovedDown({ now: W49, prefix: 'org-lists-past-week-' }));
+  slack = await startFakeSlackApi();
   await runDigest(digestDependencies(sc, slack), { period: '2026-W49' });
   digestW49 = leadershipLines();
   // The next week squad-01-bare gets its description, and the 2026-W50 digest records the week's results.
