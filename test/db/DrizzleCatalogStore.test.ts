@@ -227,6 +227,19 @@ describe('resolveName', () => {
     expect(resolution).toMatchObject({ status: 'found', entity: { ref: 'system:default/checkout' } });
   });
 
+  it('finds a title of a kind asked for when only other kinds have the name', async () => {
+    // `billing` is a Component's name and a System's title: for Systems only, the title is the match.
+    await load(entity('System', 'finance', {}, { title: 'Billing' }));
+    expect(await store.resolveName({ text: 'billing', kinds: ['System'] })).toMatchObject({
+      status: 'found',
+      entity: { ref: 'system:default/finance' },
+    });
+    expect(await store.resolveName({ text: 'billing' })).toMatchObject({
+      status: 'found',
+      entity: { ref: 'component:default/billing' },
+    });
+  });
+
   it('suggests the closest names, best first, when nothing matches', async () => {
     const resolution = await store.resolveName({ text: 'paymnts-api' });
     expect(resolution.status).toBe('missing');
