@@ -82,3 +82,8 @@ export class RateLimitedError extends WayfinderError {
     super(message, options);
   }
 }
+
+/** What `error` says, for a sentence or a log line's text: an Error's message, anything else as a string. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -11,6 +11,8 @@
  *    short uncited answer saying so in words (`saysNotCovered`), means the docs do not cover the question. Without
  *    one, or when it fails, the passages are the answer (and a note says why).
  */
+
+import { errorMessage } from '../core/errors.ts';
 import type { ChatModel } from '../core/ports/chat-model.ts';
 import type { DocsAsker, DocsPassage, DocsQuestion, DocsReply } from '../core/ports/docs-asker.ts';
 import type { DocChunkHit, DocsIndexStore } from '../core/ports/docs-index-store.ts';
@@ -49,7 +51,7 @@ export function createDocsAsker(opts: { store: DocsIndexStore; embedder?: Embedd
           });
         } catch (error) {
           notes.push(
-            `Semantic search is unavailable (${describe(error)}); these results come from keyword search only.`,
+            `Semantic search is unavailable (${errorMessage(error)}); these results come from keyword search only.`,
           );
           return undefined;
         }
@@ -79,7 +81,7 @@ export function createDocsAsker(opts: { store: DocsIndexStore; embedder?: Embedd
         });
       } catch (error) {
         // The passages still answer: quoted, as without a model, and the asker is told why.
-        notes.push(`The answering model is unavailable (${describe(error)}); here are the best passages instead.`);
+        notes.push(`The answering model is unavailable (${errorMessage(error)}); here are the best passages instead.`);
         return { passages, covered: coverageOf(lexical) >= MIN_COVERAGE, notes };
       }
       stream.end();
@@ -151,8 +153,4 @@ function toPassage(hit: DocChunkHit, index: number): DocsPassage {
     ...(hit.url ? { url: hit.url } : { path: hit.path }),
     ...(hit.entityRef ? { entityRef: hit.entityRef } : {}),
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -17,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityRef } from '../core/catalog/types.ts';
+import { errorMessage } from '../core/errors.ts';
 import type { DocsIndexStore, StoredDocChunk } from '../core/ports/docs-index-store.ts';
 import type { Embedder } from '../core/ports/embedder.ts';
 import { chunkMarkdown } from './markdown-chunks.ts';
@@ -132,7 +133,7 @@ export async function indexDocs(opts: {
         summary.chunks.reused += counts.reused;
       } catch (error) {
         // Stored without vectors: the next run with an embedder embeds them (`embedMissing`).
-        summary.embeddingFailure = error instanceof Error ? error.message : String(error);
+        summary.embeddingFailure = errorMessage(error);
       }
     }
     await store.saveFile({
@@ -159,7 +160,7 @@ export async function indexDocs(opts: {
       summary.chunks.reused += counts.reused;
       updated = counts.embedded + counts.reused;
     } catch (error) {
-      summary.embeddingFailure = error instanceof Error ? error.message : String(error);
+      summary.embeddingFailure = errorMessage(error);
     }
   }
   // An updated row is a new row version, with its full-text entries added to the pending list too.

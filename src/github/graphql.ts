@@ -6,9 +6,9 @@
  */
 import type { Octokit } from '@octokit/core';
 import type { z } from 'zod';
-import { GitHubUnavailableError, UpstreamError } from '../core/errors.ts';
+import { errorMessage, GitHubUnavailableError, UpstreamError } from '../core/errors.ts';
 import type { GitHubRequestStats } from '../core/ports/github-gateway.ts';
-import { errorMessage, failure, statusOf } from './request-failures.ts';
+import { failure, statusOf } from './request-failures.ts';
 
 export const VERIFIED_EMAILS_QUERY = `query ($login: String!, $org: String!) {
   user(login: $login) { organizationVerifiedDomainEmails(login: $org) }

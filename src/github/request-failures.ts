@@ -1,10 +1,6 @@
 /** What a failed Octokit request means: its status, headers and message, and whether GitHub is unavailable. */
-import { GitHubUnavailableError, UpstreamError } from '../core/errors.ts';
+import { errorMessage, GitHubUnavailableError, UpstreamError } from '../core/errors.ts';
 import { requestTriesOf } from './octokit.ts';
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 export function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;

@@ -20,7 +20,7 @@ import { buildErrorNotice, noticeChannelOf } from '../core/catalog/error-notice.
 import type { ChannelSpan } from '../core/catalog/facts.ts';
 import type { EntityRecord } from '../core/catalog/records.ts';
 import type { EntityRef, IngestError } from '../core/catalog/types.ts';
-import { UpstreamError } from '../core/errors.ts';
+import { errorMessage, UpstreamError } from '../core/errors.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { ChannelNotifier } from '../core/ports/channel-notifier.ts';
 import type { SyncStateStore } from '../core/ports/sync-state-store.ts';
@@ -103,9 +103,8 @@ export async function notifyErrorOwners(opts: {
       posted += errors.length;
     } catch (error) {
       failures.push(owner.team.ref);
-      const why = error instanceof Error ? error.message : String(error);
       logger.error(
-        `Could not post ${errors.length} catalog error notices to ${owner.team.ref}: ${why}`,
+        `Could not post ${errors.length} catalog error notices to ${owner.team.ref}: ${errorMessage(error)}`,
         describeError(error),
       );
     }

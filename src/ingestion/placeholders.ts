@@ -9,6 +9,7 @@
 import { readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { errorMessage } from '../core/errors.ts';
 import { isInsideDirectory } from '../folder-files.ts';
 
 /** Where the descriptor holding the placeholders was read from. */
@@ -125,7 +126,7 @@ async function readTarget(opts: {
       }
       return read.text;
     } catch (error) {
-      outcome.problems.push({ field, message: cannotRead(`${url} could not be read: ${messageOf(error)}.`) });
+      outcome.problems.push({ field, message: cannotRead(`${url} could not be read: ${errorMessage(error)}.`) });
       return undefined;
     }
   }
@@ -152,7 +153,7 @@ async function readTarget(opts: {
     const why =
       code === 'ENOENT' || code === 'ENOTDIR'
         ? 'it does not exist, relative to the folder of this file; expected a file there, or an absolute URL.'
-        : `it could not be read (${code ?? messageOf(error)}).`;
+        : `it could not be read (${code ?? errorMessage(error)}).`;
     outcome.problems.push({ field, message: cannotRead(why) });
     return undefined;
   }
@@ -178,7 +179,7 @@ function parse(key: ResolverKey, target: string, text: string): { value: unknown
     try {
       return { value: JSON.parse(text) };
     } catch (error) {
-      return { problem: `Placeholder $json failed to parse JSON data at ${target}, ${messageOf(error)}` };
+      return { problem: `Placeholder $json failed to parse JSON data at ${target}, ${errorMessage(error)}` };
     }
   }
   const documents = parseAllDocuments(text);
@@ -195,16 +196,12 @@ function parse(key: ResolverKey, target: string, text: string): { value: unknown
   try {
     return { value: document?.toJS() };
   } catch (failure) {
-    return { problem: `Placeholder $yaml failed to parse YAML data at ${target}, ${messageOf(failure)}` };
+    return { problem: `Placeholder $yaml failed to parse YAML data at ${target}, ${errorMessage(failure)}` };
   }
 }
 
 function fieldPath(at: readonly (string | number)[]): string {
   return at.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function codeOf(error: unknown): string | undefined {

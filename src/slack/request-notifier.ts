@@ -10,6 +10,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import { channelOf } from '../core/catalog/facts.ts';
+import { errorMessage } from '../core/errors.ts';
 import type { CatalogStore } from '../core/ports/catalog-store.ts';
 import type { RequestNotifier } from '../core/ports/request-notifier.ts';
 import type { RequestStore } from '../core/ports/request-store.ts';
@@ -84,7 +85,7 @@ export function createSlackRequestNotifier(opts: {
       const message = await approvalOf(request);
       for (const channel of channels) {
         const where = await post(channel, message).catch((error: unknown) => {
-          logger.warn(`Could not post the approval of ${request.id}: ${errorText(error)}`, describeError(error));
+          logger.warn(`Could not post the approval of ${request.id}: ${errorMessage(error)}`, describeError(error));
           return undefined;
         });
         if (where) posted.push(where);
@@ -102,12 +103,12 @@ export function createSlackRequestNotifier(opts: {
     try {
       await updateStatus(request);
     } catch (error) {
-      logger.warn(`Could not update the status message of ${id}: ${errorText(error)}`, describeError(error));
+      logger.warn(`Could not update the status message of ${id}: ${errorMessage(error)}`, describeError(error));
     }
     try {
       await updateApprovals(request);
     } catch (error) {
-      logger.warn(`Could not update the approval messages of ${id}: ${errorText(error)}`, describeError(error));
+      logger.warn(`Could not update the approval messages of ${id}: ${errorMessage(error)}`, describeError(error));
     }
   };
 
@@ -121,9 +122,4 @@ export function createSlackRequestNotifier(opts: {
       return next;
     },
   };
-}
-
-/** An error's message for a log line's text (`Slack chat.postMessage failed: …`, see `callSlack`). */
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

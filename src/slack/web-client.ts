@@ -7,7 +7,7 @@
  * Wayfinder makes, so the line it is logged with does.
  */
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import { UpstreamError } from '../core/errors.ts';
+import { errorMessage, UpstreamError } from '../core/errors.ts';
 import type { Logger } from '../logger.ts';
 import { toSlackSdkLogger } from './sdk-logger.ts';
 
@@ -90,7 +90,7 @@ export function slackFailureReason(error: unknown, method: string): string {
       return why.startsWith(`${method} `) ? why.slice(method.length + 1) : why;
     }
     default:
-      return error instanceof Error ? error.message : String(error);
+      return errorMessage(error);
   }
 }
 

@@ -7,6 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import { failedMessage } from '../../chat/answer.ts';
 import { createChatContext } from '../../chat/context.ts';
 import type { CommandContext } from '../../core/commands/types.ts';
+import { errorMessage } from '../../core/errors.ts';
 import type { Deferred, Message } from '../../core/view-model.ts';
 import { describeError } from '../../http/server.ts';
 import { APOLOGY } from '../error-handler.ts';
@@ -30,8 +31,7 @@ export function slackContext(listener: ListenerContext, slackUserId: string, cli
             try {
               return await listener.identities.warmUser({ client, slackUserId });
             } catch (error) {
-              const why = error instanceof Error ? error.message : String(error);
-              listener.logger.warn(`Could not learn who a Slack user is: ${why}`, {
+              listener.logger.warn(`Could not learn who a Slack user is: ${errorMessage(error)}`, {
                 error: describeError(error),
                 user: slackUserId,
               });
