@@ -12,10 +12,12 @@
  * Retry button. A request cancelled while it runs stops before its next step.
  */
 
+import { errorMessage } from '../core/errors.ts';
 import type { RequestNotifier } from '../core/ports/request-notifier.ts';
 import type { RequestStore } from '../core/ports/request-store.ts';
 import { type RunState, StepFailure, type StepJournal, type TemplateEngine } from '../core/ports/template-engine.ts';
 import type { TemplateRequest } from '../core/requests/types.ts';
+import { countOf } from '../core/text.ts';
 import type { Logger } from '../http/server.ts';
 import { describeError } from '../http/server.ts';
 
@@ -211,8 +213,7 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
         const retryable = error instanceof StepFailure && error.retryable;
         sent += error instanceof StepFailure ? (error.tries ?? 0) : 0;
         if (!retryable || attempt >= retries) {
-          const reason =
-            error instanceof StepFailure ? error.reason : error instanceof Error ? error.message : String(error);
+          const reason = error instanceof StepFailure ? error.reason : errorMessage(error);
           return { error: true as const, reason, tries: attempt + 1, sent };
         }
         await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** attempt));
@@ -268,7 +269,7 @@ export function createRequestRunner(opts: RequestRunnerOptions): RequestRunner {
  * its failing call at most once.
  */
 function triesWords(outcome: { tries: number; sent: number }): string {
-  const attempts = outcome.tries === 1 ? '1 attempt' : `${outcome.tries} attempts`;
+  const attempts = countOf(outcome.tries, 'attempt');
   if (outcome.sent > outcome.tries) {
     const calls = outcome.tries === 1 ? 'the GitHub call that failed' : 'the GitHub calls that failed';
     return ` after ${attempts} (${outcome.sent} tries of ${calls})`;
