@@ -11,9 +11,11 @@
  * the vectors stored for their text. With an embedder, a run ends by embedding the source's chunks that have no vector
  * of its model and size (never embedded, embedding failed, or made by another model or size), unchanged files' too.
  * A source indexed again for another entity or address (it moved) has every file cut again, so its chunks carry the
- * new entity (and so its owner) and links; their text is unchanged, so their vectors are reused, not asked for again. A run that wrote anything ends by merging the full-text index's pending list
- * (`DocsIndexStore.mergeSearchIndex`): inserts stay fast, and searches do not scan what the run added. Embeddings are asked in batches of `EMBEDDING_BATCH` texts. When the embedding endpoint
- * fails, the file is stored without vectors (lexical search still finds it), and the next run with an embedder embeds it.
+ * new entity (and so its owner) and links; their text is unchanged, so their vectors are reused, not asked for again.
+ * A run that wrote anything ends by merging the full-text index's pending list (`DocsIndexStore.mergeSearchIndex`):
+ * inserts stay fast, and searches do not scan what the run added. Embeddings are asked in batches of
+ * `EMBEDDING_BATCH` texts. When the embedding endpoint fails, the file is stored without vectors (lexical search still
+ * finds it), and the next run with an embedder embeds it.
  */
 import { createHash } from 'node:crypto';
 import type { EntityRef } from '../core/catalog/types.ts';
