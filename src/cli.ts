@@ -28,7 +28,7 @@ import type { ParameterField, TemplateDefinition } from './core/ports/template-e
 import { REQUEST_STATES } from './core/requests/types.ts';
 import type { Scorecard } from './core/scorecards/format.ts';
 import { dayOf, periodOf, periodStart } from './core/scorecards/period.ts';
-import { countOf, formatNumber } from './core/text.ts';
+import { countOf, formatNumber, wordList } from './core/text.ts';
 import { withoutStreamed } from './core/view-model.ts';
 import { DrizzleDigestDeliveries } from './db/DrizzleDigestDeliveries.ts';
 import { DatabaseInUseError } from './db/data-dir-lock.ts';
@@ -285,7 +285,7 @@ function answerUnknownSubcommands(program: Command): void {
   for (const group of program.commands) {
     const names = group.commands.map((command) => command.name());
     if (names.length === 0) continue;
-    const expected = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+    const expected = wordList(names, 'or');
     group.on('command:*', (operands: string[]) => {
       throw new UsageError(`Unknown ${group.name()} action "${operands[0] ?? ''}"; expected ${expected}.`);
     });

@@ -120,6 +120,15 @@ export function formatNumber(count: number): string {
   return Number.isInteger(count) && count > -1_000 && count < 1_000 ? String(count) : numberFormat.format(count);
 }
 
+/**
+ * Words in a sentence: `a`, `a and b`, `a, b and c` (no comma before the last), or with `or` for a choice; empty for
+ * none. Every message that lists flags, kinds, weeks or values joins them this way.
+ */
+export function wordList(words: readonly string[], conjunction: 'and' | 'or' = 'and'): string {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} ${conjunction} ${words.at(-1)}`;
+}
+
 /** `1 entity`, `3 entities`, `17,800 entities`: the count (see `formatNumber`) and the noun's form for it. */
 export function countOf(count: number, one: string, other = `${one}s`): string {
   return `${formatNumber(count)} ${plural(count, one, other)}`;

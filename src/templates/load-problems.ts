@@ -4,6 +4,7 @@
  * input) is refused here, naming the file, the key path and what is supported.
  */
 import { InputError } from '../core/errors.ts';
+import { wordList } from '../core/text.ts';
 
 export interface LoadProblem {
   /** Key path in the file, e.g. `spec.parameters[0].properties.token.ui:field`. */
@@ -42,6 +43,5 @@ export function keyPath(path: string, key: string | number): string {
 
 /** One of several values, for messages: `a, b or c`. */
 export function oneOf(values: readonly string[]): string {
-  if (values.length <= 1) return values.join('');
-  return `${values.slice(0, -1).join(', ')} or ${values[values.length - 1]}`;
+  return wordList(values, 'or');
 }

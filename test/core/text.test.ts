@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { countOf, graphemePrefix, plural, safeHref, safeLink, splitText, truncate } from '../../src/core/text.ts';
+import {
+  countOf,
+  graphemePrefix,
+  plural,
+  safeHref,
+  safeLink,
+  splitText,
+  truncate,
+  wordList,
+} from '../../src/core/text.ts';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -40,6 +49,16 @@ describe('plural and countOf', () => {
     expect(countOf(3, 'more team')).toBe('3 more teams');
     expect(`${countOf(1, 'entity', 'entities')} ${plural(1, 'depends', 'depend')}`).toBe('1 entity depends');
     expect(`${countOf(2, 'entity', 'entities')} ${plural(2, 'depends', 'depend')}`).toBe('2 entities depend');
+  });
+});
+
+describe('wordList', () => {
+  it('joins words as a sentence lists them, with no comma before the last', () => {
+    expect(wordList([])).toBe('');
+    expect(wordList(['--reverse'])).toBe('--reverse');
+    expect(wordList(['2026-W49', '2026-W48'])).toBe('2026-W49 and 2026-W48');
+    expect(wordList(['API', 'Component', 'Group'])).toBe('API, Component and Group');
+    expect(wordList(['import', 'validate', 'sync'], 'or')).toBe('import, validate or sync');
   });
 });
 

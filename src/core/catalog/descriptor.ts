@@ -12,6 +12,7 @@
  * `catalog-model/src/kinds/`), the relations in `relations.ts` and the wording in `messages.ts`.
  */
 import { createHash } from 'node:crypto';
+import { wordList } from '../text.ts';
 import { ANNOTATIONS, botNotifyProblem } from './annotations.ts';
 import { envelopeSchema } from './envelope.ts';
 import { KIND_RULES } from './kinds/index.ts';
@@ -111,7 +112,7 @@ export function unreadDocumentOf(
     const kinds = Object.keys(KIND_RULES).sort();
     return {
       field: 'kind',
-      reason: `${opening}: Wayfinder does not read kind ${kind}; it reads ${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}. The document was skipped.`,
+      reason: `${opening}: Wayfinder does not read kind ${kind}; it reads ${wordList(kinds)}. The document was skipped.`,
       ...(entityRef ? { entityRef } : {}),
     };
   }

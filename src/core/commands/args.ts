@@ -7,7 +7,7 @@
  * given: an unknown flag, a flag given twice, a missing value, `--reverse=maybe`. Nothing is guessed.
  */
 import { z } from 'zod';
-import { formatNumber } from '../text.ts';
+import { formatNumber, wordList } from '../text.ts';
 
 /** A flag that is on when given: `--reverse`, `--reverse=true`; `--reverse=false` turns it off. */
 export interface BooleanFlag {
@@ -169,17 +169,13 @@ export function parseArgs<F extends Record<string, Flag>>(text: string, flags: F
  */
 export function notApplicable(flags: readonly string[], subject: string, reason: string): string {
   const written = flags.map((flag) => `--${flag}`);
-  const list = written.length === 1 ? written[0] : `${written.slice(0, -1).join(', ')} and ${written.at(-1)}`;
-  return `${list} ${written.length === 1 ? 'does' : 'do'} not apply to ${subject}: ${reason}. Leave ${written.length === 1 ? 'it' : 'them'} out.`;
+  return `${wordList(written)} ${written.length === 1 ? 'does' : 'do'} not apply to ${subject}: ${reason}. Leave ${written.length === 1 ? 'it' : 'them'} out.`;
 }
 
 /** `Unknown option --backwards; /deps takes --reverse, --depth N and --offset N.` */
 function unknownFlag(token: string, flags: Record<string, Flag>, command: string): string {
   const known = Object.entries(flags).map(([name, flag]) => (flag.kind === 'value' ? flag.synopsis : `--${name}`));
-  const takes =
-    known.length === 0
-      ? `${command} takes no options`
-      : `${command} takes ${known.length === 1 ? known[0] : `${known.slice(0, -1).join(', ')} and ${known.at(-1)}`}`;
+  const takes = known.length === 0 ? `${command} takes no options` : `${command} takes ${wordList(known)}`;
   return `Unknown option ${token}; ${takes}.`;
 }
 

@@ -45,7 +45,7 @@ import { failingAt } from '../scorecards/evaluate.ts';
 import type { Scorecard } from '../scorecards/format.ts';
 import { periodBefore, periodOf, periodTense, weekProblem } from '../scorecards/period.ts';
 import { levelCounts, levelName, type StoredResult, topFixes } from '../scorecards/results.ts';
-import { countOf } from '../text.ts';
+import { countOf, wordList } from '../text.ts';
 import type { Block, ListItem, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import { booleanFlag, offsetFlag, parseArgs, valueFlag } from './args.ts';
@@ -182,12 +182,7 @@ async function weekNotStored(source: ScorecardSource, week: string, options: Opt
   }
   const named = weeks.slice(0, WEEKS_NAMED);
   const earlier = weeks.length - named.length;
-  const list =
-    earlier > 0
-      ? `${named.join(', ')} and ${earlier} earlier, back to ${weeks.at(-1)}`
-      : named.length === 1
-        ? newest
-        : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  const list = earlier > 0 ? `${named.join(', ')} and ${earlier} earlier, back to ${weeks.at(-1)}` : wordList(named);
   const example = `/scorecard org${flagsText({ ...options, week: newest, offset: 0 })}`;
   return `${why}. --week takes an ISO week with stored results: ${list}; for example ${example}. ${leaveOut}.`;
 }
