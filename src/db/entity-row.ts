@@ -34,6 +34,17 @@ export function entityColumns(alias: string): SQL {
     ${a}.source_location as "sourceLocation", ${a}.orphan, ${sourceRootOf(sql`${a}.source_scope`)} as "sourceRoot"`;
 }
 
+/**
+ * The entity columns of table alias `alias` as one `jsonb` object of `EntityRow`'s shape: for an entity that shares
+ * a row with another (the System an owner comes from), read back with `toEntityRecord`.
+ */
+export function entityJson(alias: string): SQL {
+  const a = sql.identifier(alias);
+  return sql`jsonb_build_object('ref', ${a}.ref, 'kind', ${a}.kind, 'namespace', ${a}.namespace, 'name', ${a}.name,
+    'envelope', ${a}.envelope, 'sourceLocation', ${a}.source_location, 'orphan', ${a}.orphan,
+    'sourceRoot', ${sourceRootOf(sql`${a}.source_scope`)})`;
+}
+
 /** The same columns for the query builder. */
 export const entityFields = {
   ref: entities.ref,

@@ -8,7 +8,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { EntityRecord, OwnershipFacts } from '../../core/catalog/records.ts';
 import type { ChatPlatform } from '../../core/view-model.ts';
 import type { Db } from '../drizzle-db.ts';
-import { type EntityRow, entityColumns, toEntityRecord, toPersonRecord } from '../entity-row.ts';
+import { type EntityRow, entityJson, toEntityRecord, toPersonRecord } from '../entity-row.ts';
 import { prepareStatement } from '../prepared.ts';
 import {
   type ChatUserIds,
@@ -23,42 +23,36 @@ import {
 type Via = NonNullable<OwnershipFacts['owner']>['via'];
 
 /**
- * One row of an ownership answer; `role` says what it is. The row of role `subject` carries only the subject's
- * `ref`, `kind` and `ownerRef` (the caller has its entity); the row of role `card` carries the owner's team card in
- * `envelope` and its members' ids on the platform asked about in `userIds`; the row of role `owner` (a User) its id in
- * `userId`.
+ * The ownership columns of a row (`ownershipColumns`): the owner the subject declares (`spec.owner`, as written),
+ * and the owner it has, through which entity (`via`), that entity when it is a System or Domain (`fromEntity`), and
+ * the owner as a person with their id on the platform asked about (`ownerUser`) or as a team card with its members'
+ * ids (`card`, `userIds`). All null but `declaredOwnerRef` when nobody owns the subject.
  */
-export type OwnershipRow = EntityRow & {
-  role: string;
-  depth: number | null;
-  userId: string | null;
+export type OwnershipColumns = {
+  declaredOwnerRef: string | null;
   via: Via | null;
-  ownerRef: string | null;
+  fromEntity: EntityRow | null;
+  ownerUser: { entity: EntityRow; userId: string | null } | null;
+  card: TeamCard | null;
   userIds: ChatUserIds | null;
-  /** On `findOwnership`'s rows of role `named` only: whether another entity has the same name (see `namedCte`). */
-  nameShared: boolean | null;
 };
 
 export type GetOwnership = (opts: { entity: EntityRecord; platform?: ChatPlatform }) => Promise<OwnershipFacts>;
 
 export function createGetOwnership(db: Db): GetOwnership {
-  const statement = prepareStatement<OwnershipRow>(
+  const statement = prepareStatement<OwnershipColumns>(
     db,
     'wayfinder_get_ownership',
     sql`
-    with subject as (
-      select ref, owner_ref, kind from entities where ref = ${sql.placeholder('ref')}
-    ),
-    ${ownershipCtes()}
-    ${ownershipRows()}
+    select e.owner_ref as "declaredOwnerRef", ${ownershipColumns()}
+    from entities e ${ownershipJoins('e')}
+    where e.ref = ${sql.placeholder('ref')}
   `,
   );
-  return async (opts) =>
-    toOwnershipFacts(
-      opts.entity,
-      await statement.execute({ ref: opts.entity.ref, platform: platformParameter(opts.platform) }),
-      opts.platform,
-    );
+  return async (opts) => {
+    const [row] = await statement.execute({ ref: opts.entity.ref, platform: platformParameter(opts.platform) });
+    return toOwnershipFacts(opts.entity, row, opts.platform);
+  };
 }
 
 /**
@@ -116,66 +110,53 @@ export async function rebuildEntityOwners(db: Db): Promise<void> {
 }
 
 /**
- * The ownership CTE `chosen(via, from_ref, owner_ref, owner_kind)` for the entity in CTE `subject(ref, owner_ref,
- * kind)` (at most one row): its row of `entity_owners`. Shared with `findOwnership`, which resolves the subject in
- * the same statement.
+ * The joins `ownershipColumns` reads, for the subject entity (or candidates) of table alias `subject`: its row of
+ * `entity_owners` (`o`, none for a Group or User) and its owner's team card (`t`). One primary-key probe each: the
+ * `limit 1` keeps the planner from flattening them into a hash join that scans every owner, which a generic plan
+ * chose when it guessed at many candidates.
  */
-export function ownershipCtes(): SQL {
+export function ownershipJoins(subject: string): SQL {
   return sql`
-    chosen as (
-      select o.via, o.from_ref, o.owner_ref, o.owner_kind
-      from subject x join entity_owners o on o.ref = x.ref
-    )`;
+    left join lateral (
+      select * from entity_owners o where o.ref = ${sql.identifier(subject)}.ref limit 1
+    ) o on true
+    left join lateral (select * from team_cards t where t.team_ref = o.owner_ref limit 1) t on true`;
 }
 
 /**
- * The rows of an ownership answer (roles subject, from, and owner for a User or card for a Group), for the CTEs of
- * `ownershipCtes`. Every branch has the columns of `OwnershipRow`, in its order.
+ * The columns of `OwnershipColumns` but `declaredOwnerRef`, over `ownershipJoins`. The System or Domain the owner
+ * comes from and a person who owns the subject are looked up only when there is one (a subquery under `case` runs
+ * only when its branch is taken); the members' ids on the platform `PLATFORM` only for a team card.
  */
-export function ownershipRows(): SQL {
-  return sql`
-    select 'subject' as role, null::int as depth, null as "userId", null as via, x.owner_ref as "ownerRef",
-      null::jsonb as "userIds", null::boolean as "nameShared", x.ref, x.kind, null as namespace, null as name,
-      null::jsonb as envelope, null as "sourceLocation", null::boolean as orphan, null as "sourceRoot"
-    from subject x
-    union all
-    select 'from', null, null, c.via, null, null, null, ${entityColumns('e')}
-    from chosen c join entities e on e.ref = c.from_ref and c.from_ref <> (select ref from subject)
-    union all
-    select 'owner', null, ${chatUserIdOf('e', PLATFORM)}, c.via, null, null, null, ${entityColumns('e')}
-    from chosen c join entities e on e.ref = c.owner_ref
-    where c.owner_kind = 'user'
-    union all
-    select 'card', null, null, c.via, null, ${chatUserIdsOf('t', PLATFORM)}, null, t.team_ref, 'group', '', '', t.card,
-      null, false, null
-    from chosen c join team_cards t on t.team_ref = c.owner_ref`;
+export function ownershipColumns(): SQL {
+  return sql`o.via,
+    case when o.from_ref <> o.ref then (select ${entityJson('f')} from entities f where f.ref = o.from_ref) end
+      as "fromEntity",
+    case when o.owner_kind = 'user' then (
+      select jsonb_build_object('entity', ${entityJson('u')}, 'userId', ${chatUserIdOf('u', PLATFORM)})
+      from entities u where u.ref = o.owner_ref
+    ) end as "ownerUser",
+    t.card,
+    case when t.team_ref is not null then ${chatUserIdsOf('t', PLATFORM)} end as "userIds"`;
 }
 
-/** The rows of `ownershipRows` as the core's facts; people carry their ids on `platform` (the statement's parameter). */
+/** A row's `OwnershipColumns` as the core's facts (none: no owner); people carry their ids on `platform`. */
 export function toOwnershipFacts(
   entity: EntityRecord,
-  rows: readonly OwnershipRow[],
+  row: OwnershipColumns | undefined,
   platform: ChatPlatform | undefined,
 ): OwnershipFacts {
   const facts: OwnershipFacts = { entity };
-  const declared = rows.find((row) => row.role === 'subject')?.ownerRef;
-  if (declared) facts.declaredOwnerRef = declared;
-  const card = rows.find((row) => row.role === 'card');
-  const user = rows.find((row) => row.role === 'owner');
-  const owner = card ?? user;
-  if (!owner?.via) return facts;
-
-  // No row of role `from` means the entity named its owner itself.
-  const fromRow = rows.find((row) => row.role === 'from');
+  if (row?.declaredOwnerRef) facts.declaredOwnerRef = row.declaredOwnerRef;
+  if (!row?.via || !(row.card || row.ownerUser)) return facts;
   const answer: NonNullable<OwnershipFacts['owner']> = {
-    via: owner.via,
-    from: fromRow ? toEntityRecord(fromRow) : entity,
+    via: row.via,
+    from: row.fromEntity ? toEntityRecord(row.fromEntity) : entity,
   };
-  if (card) {
-    // The card row carries the card where other rows carry an envelope (see `ownershipRows`).
-    answer.group = toTeamFacts(card.envelope as unknown as TeamCard, card.userIds, platform);
-  } else if (user) {
-    answer.user = toPersonRecord(user, platform);
+  if (row.card) {
+    answer.group = toTeamFacts(row.card, row.userIds, platform);
+  } else if (row.ownerUser) {
+    answer.user = toPersonRecord({ ...row.ownerUser.entity, userId: row.ownerUser.userId }, platform);
   }
   facts.owner = answer;
   return facts;

@@ -42,61 +42,70 @@ const kindFilter = (alias: string) => {
 };
 
 /**
- * CTE `named(level, <entity columns>, owner_ref, name_shared)`: every entity `text` could name, each at its best
- * level, ordered by level, kind and namespace; at most `MAX_CANDIDATES`. `name_shared` is true when another entity of
- * the same namespace has the same name, so that a button naming it must carry its full ref. Placeholders: `ref`,
- * `refName`, `refNamespace`, `text`, `kinds` (see `nameParameters`). The exact-ref branches: `kind:namespace/name` or
- * `kind:name` match `ref`; `namespace/name` matches any kind. Display names and emails are matched through the
- * expression indexes `entities_display_name_idx` and `entities_email_idx`.
+ * What entity `alias` must satisfy to match by `names` or by `labels`, and its level there. Placeholders: `ref`,
+ * `refName`, `refNamespace` and `text` (see `nameParameters`). `names`: the exact ref (`kind:namespace/name`, or
+ * `kind:name` in the default namespace), `namespace/name` of any kind, or the name. `labels`: the title, display
+ * name, email or an alias, through `entities_lower_title_idx`, the partial expression indexes
+ * `entities_display_name_idx` and `entities_email_idx` (hence their `is not null`), and `entities_aliases_idx`.
  */
-export function namedCte(): SQL {
-  return sql`
-    by_name as (
-      select ${numberLiteral(Level.ref)} as level, ref from entities where ref = ${sql.placeholder('ref')}
-      union all
-      select ${numberLiteral(Level.ref)}, ref from entities
-      where lower(name) = ${sql.placeholder('refName')} and namespace = ${sql.placeholder('refNamespace')}
-      union all
-      select ${numberLiteral(Level.name)}, ref from entities where lower(name) = ${sql.placeholder('text')}
-    ), by_label as (
-      select ${numberLiteral(Level.title)} as level, ref from entities where lower(title) = ${sql.placeholder('text')}
-      union all
-      select ${numberLiteral(Level.title)}, ref from entities
-      where ${DISPLAY_NAME} = ${sql.placeholder('text')} and envelope #>> '{spec,profile,displayName}' is not null
-      union all
-      select ${numberLiteral(Level.email)}, ref from entities
-      where ${EMAIL} = ${sql.placeholder('text')} and envelope #>> '{spec,profile,email}' is not null
-      union all
-      select ${numberLiteral(Level.alias)}, ref from entities where aliases @> array[${sql.placeholder('text')}::text]
-    ), matches as (
-      select level, ref from by_name
-      union all
-      -- Titles, display names, emails and aliases rank below a name, so they are looked up only when no entity of the
-      -- kinds asked for has the name (a one-time check): people type names, and these four probes were half the cost
-      -- of a /owner statement.
-      select level, ref from by_label
-      where not exists (select 1 from by_name n join entities e on e.ref = n.ref where ${kindFilter('e')})
-    ), best as (
-      select ref, min(level) as level from matches group by ref
-    ), named as (
-      select best.level, e.ref, e.kind, e.namespace, e.name, e.envelope, e.source_location, e.source_scope, e.orphan,
-        e.owner_ref,
-        exists (
-          select 1 from entities s where lower(s.name) = lower(e.name) and s.namespace = e.namespace and s.ref <> e.ref
-        ) as name_shared
-      from best join entities e on e.ref = best.ref
-      where ${kindFilter('e')}
-      order by best.level, e.kind, e.namespace, lower(e.name)
-      limit ${numberLiteral(MAX_CANDIDATES)}
-    )`;
+function matchOf(alias: string, by: 'names' | 'labels'): { where: SQL; level: SQL } {
+  const e = sql.identifier(alias);
+  const text = sql.placeholder('text');
+  if (by === 'names') {
+    const byRef = sql`(${e}.ref = ${sql.placeholder('ref')}
+      or (lower(${e}.name) = ${sql.placeholder('refName')} and ${e}.namespace = ${sql.placeholder('refNamespace')}))`;
+    return {
+      where: sql`(${byRef} or lower(${e}.name) = ${text})`,
+      level: sql`case when ${byRef} then ${numberLiteral(Level.ref)} else ${numberLiteral(Level.name)} end`,
+    };
+  }
+  const displayName = sql`lower(${e}.envelope #>> '{spec,profile,displayName}')`;
+  const email = sql`lower(${e}.envelope #>> '{spec,profile,email}')`;
+  const byTitle = sql`(lower(${e}.title) = ${text}
+    or (${displayName} = ${text} and ${e}.envelope #>> '{spec,profile,displayName}' is not null))`;
+  const byEmail = sql`(${email} = ${text} and ${e}.envelope #>> '{spec,profile,email}' is not null)`;
+  return {
+    where: sql`(${byTitle} or ${byEmail} or ${e}.aliases @> array[${text}::text])`,
+    level: sql`case when ${byTitle} then ${numberLiteral(Level.title)}
+      when ${byEmail} then ${numberLiteral(Level.email)} else ${numberLiteral(Level.alias)} end`,
+  };
 }
 
-/** `spec.profile.displayName`, lowercased: the expression of `entities_display_name_idx`. */
-const DISPLAY_NAME = sql.raw(`lower(envelope #>> '{spec,profile,displayName}')`);
-/** `spec.profile.email`, lowercased: the expression of `entities_email_idx`. */
-const EMAIL = sql.raw(`lower(envelope #>> '{spec,profile,email}')`);
+/**
+ * Every entity the text could name (see `matchOf`), each at its best level: columns `level`, `nameShared` (another
+ * entity of the same namespace has the same name, so a button naming it must carry its full ref) and
+ * `entityColumns('e')`, with `more.entityColumns` (more columns of the candidate, `e`) and `more.columns` (of the
+ * candidates, `c`, or of tables `more.joins` adds); ordered by level, kind, namespace and name, at most
+ * `MAX_CANDIDATES`. Placeholders as `matchOf`'s, and `kinds` (null for any). Titles, display names, emails and
+ * aliases rank below a name, so they are looked up only when no entity of the kinds asked for has the name (a
+ * one-time filter): people type names, and those four probes were half the cost of a `/owner` statement.
+ */
+export function candidatesQuery(more: { entityColumns?: SQL; columns?: SQL; joins?: SQL } = {}): SQL {
+  const columns = more.columns ? sql`, ${more.columns}` : sql``;
+  const ownColumns = more.entityColumns ? sql`, ${more.entityColumns}` : sql``;
+  const candidates = (by: 'names' | 'labels', unless: SQL = sql``) => {
+    const match = matchOf('e', by);
+    return sql`
+      select ${match.level} as level,
+        exists (
+          select 1 from entities s where lower(s.name) = lower(e.name) and s.namespace = e.namespace and s.ref <> e.ref
+        ) as "nameShared",
+        ${entityColumns('e')}${ownColumns}
+      from entities e
+      where ${match.where} and ${kindFilter('e')}${unless}`;
+  };
+  const named = sql` and not exists (select 1 from entities n where ${matchOf('n', 'names').where} and ${kindFilter('n')})`;
+  return sql`
+    select c.*${columns}
+    from (
+      select * from (${candidates('names')} union all ${candidates('labels', named)}) u
+      order by level, kind, namespace, lower(name)
+      limit ${numberLiteral(MAX_CANDIDATES)}
+    ) c
+    ${more.joins ?? sql``}`;
+}
 
-/** The placeholder values of `namedCte` for what a person typed; a leading `@` (a mention typed as text) is dropped. */
+/** The placeholder values of `candidatesQuery` for what a person typed; a leading `@` (a mention typed as text) is dropped. */
 export function nameParameters(opts: { text: string; kinds?: readonly string[] }) {
   const text = opts.text
     .trim()
@@ -105,7 +114,7 @@ export function nameParameters(opts: { text: string; kinds?: readonly string[] }
   return { ...refParts(text), text, kinds: opts.kinds?.map((kind) => kind.toLowerCase()) ?? null };
 }
 
-/** A row of `named`: the entity, its match level, and whether its name is shared (see `namedCte`). */
+/** A row of `candidatesQuery`: the entity, its match level, and whether its name is shared. */
 export type NamedRow = EntityRow & { level: number; nameShared: boolean | null };
 
 /**
@@ -127,14 +136,7 @@ export type SuggestNames = (opts: {
 }) => Promise<EntityRecord[]>;
 
 export function createResolveName(db: Db): ResolveName {
-  const matches = prepareStatement<NamedRow>(
-    db,
-    'wayfinder_resolve_name',
-    sql`
-    with ${namedCte()}
-    select level, name_shared as "nameShared", ${entityColumns('named')} from named
-  `,
-  );
+  const matches = prepareStatement<NamedRow>(db, 'wayfinder_resolve_name', candidatesQuery());
   const suggest = createSuggestNames(db);
 
   return async (opts) => {
