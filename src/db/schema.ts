@@ -194,8 +194,14 @@ export const entityOwners = pgTable(
 export const teamCards = pgTable('team_cards', {
   teamRef: text('team_ref').primaryKey(),
   card: jsonb('card').notNull(),
-  /** The members' emails, lowercased: how their Slack ids are found at read time. */
+  /** The members' emails, lowercased: how their chat ids are found (`memberIds`). */
   memberEmails: text('member_emails').array().notNull(),
+  /**
+   * The members' ids on each chat platform: platform → lowercased email → user id. Kept up to date when the card is
+   * rebuilt and when an identity is saved (`queries/team-cards.ts`); null until worked out after the migration that
+   * added it.
+   */
+  memberIds: jsonb('member_ids').$type<Record<string, Record<string, string>>>(),
 });
 
 /** A chat user and, once known, the catalog User with the same email. */

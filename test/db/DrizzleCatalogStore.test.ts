@@ -5,6 +5,8 @@ import type { EntityRecord, NameResolution } from '../../src/core/catalog/record
 import type { ProcessedEntity } from '../../src/core/catalog/types.ts';
 import type { Database } from '../../src/db/client.ts';
 import { DrizzleCatalogStore } from '../../src/db/DrizzleCatalogStore.ts';
+import { rebuildMissingDerived } from '../../src/db/queries/derived.ts';
+import { rebuildTeamCards } from '../../src/db/queries/team-cards.ts';
 import { openTestDatabase } from '../helpers/database.ts';
 
 let database: Database;
@@ -424,6 +426,84 @@ describe('getOwnership', () => {
     // Without a platform (the console), nobody's chat ids are read.
     const anywhere = await store.getOwnership({ entity });
     expect(anywhere.owner?.group?.members.map((member) => member.identities)).toEqual([undefined, undefined]);
+  });
+
+  it("moves a member's id to the card of their new email when their identity's email changes", async () => {
+    await load(
+      group('payments', { members: ['ada'] }),
+      group('ledger', { members: ['ada-new'] }),
+      user('ada', 'ada@acme.example'),
+      user('ada-new', 'ada@ledger.example'),
+    );
+    await store.saveChatIdentity({
+      identity: { platform: 'slack', platformUserId: 'U0ADA', email: 'ada@acme.example' },
+    });
+
+    await store.saveChatIdentity({
+      identity: { platform: 'slack', platformUserId: 'U0ADA', email: 'Ada@Ledger.example' },
+    });
+
+    const ids = async (team: string) =>
+      (await store.getTeam({ ref: `group:default/${team}`, platform: 'slack' }))?.members.map(
+        (member) => member.identities,
+      );
+    expect(await ids('payments')).toEqual([undefined]);
+    expect(await ids('ledger')).toEqual([{ slack: 'U0ADA' }]);
+  });
+
+  it('gives members of a team imported after they spoke their ids', async () => {
+    await store.saveChatIdentity({
+      identity: { platform: 'slack', platformUserId: 'U0ADA', email: 'ada@acme.example' },
+    });
+
+    await load(group('payments', { members: ['ada'] }), user('ada', 'ada@acme.example'));
+
+    const team = await store.getTeam({ ref: 'group:default/payments', platform: 'slack' });
+    expect(team?.members.map((member) => member.identities)).toEqual([{ slack: 'U0ADA' }]);
+  });
+
+  it("works out members' ids of cards kept before ids were kept beside them, when the database is migrated", async () => {
+    await load(group('payments', { members: ['ada'] }), user('ada', 'ada@acme.example'));
+    await store.saveChatIdentity({
+      identity: { platform: 'slack', platformUserId: 'U0ADA', email: 'ada@acme.example' },
+    });
+    await database.db.execute(sql`update team_cards set member_ids = null`);
+
+    await rebuildMissingDerived(database.db);
+
+    const team = await store.getTeam({ ref: 'group:default/payments', platform: 'slack' });
+    expect(team?.members.map((member) => member.identities)).toEqual([{ slack: 'U0ADA' }]);
+  });
+
+  it('saves an identity after a transaction rebuilding the cards ends, and the card keeps its id', async () => {
+    await load(group('payments', { members: ['ada'] }), user('ada', 'ada@acme.example'));
+    let endRebuild = () => {};
+    let rebuilt = () => {};
+    const rebuiltCards = new Promise<void>((resolve) => {
+      rebuilt = resolve;
+    });
+    const rebuilding = database.db.transaction(async (tx) => {
+      await rebuildTeamCards(tx);
+      rebuilt();
+      await new Promise<void>((resolve) => {
+        endRebuild = resolve;
+      });
+    });
+    await rebuiltCards;
+
+    let saved = false;
+    const saving = store
+      .saveChatIdentity({ identity: { platform: 'slack', platformUserId: 'U0ADA', email: 'ada@acme.example' } })
+      .then(() => {
+        saved = true;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(saved).toBe(false);
+    endRebuild();
+    await Promise.all([rebuilding, saving]);
+
+    const team = await store.getTeam({ ref: 'group:default/payments', platform: 'slack' });
+    expect(team?.members.map((member) => member.identities)).toEqual([{ slack: 'U0ADA' }]);
   });
 
   it('answers with the team as last imported when members move and a parent team is renamed', async () => {

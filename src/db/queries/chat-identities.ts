@@ -1,12 +1,14 @@
 /**
  * Chat users and the catalog Users they are, matched by email (case-insensitive). The link is computed when an
  * identity is saved and again when it is read, so a User imported after the person first spoke is still found.
+ * Saving one also brings the members' ids of the team cards listing that email up to date (`team-cards.ts`).
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { ChatIdentity } from '../../core/catalog/records.ts';
 import type { EntityRef } from '../../core/catalog/types.ts';
 import type { Db } from '../drizzle-db.ts';
 import { textArray } from '../sql-fragments.ts';
+import { lockMemberIds, refreshMemberIds } from './team-cards.ts';
 
 type IdentityRow = {
   platform: ChatIdentity['platform'];
@@ -36,26 +38,38 @@ export async function findChatIdentity(
   return row ? toChatIdentity(row) : undefined;
 }
 
-/** Saves an identity; `inserted` is false when the person was already known (an update). */
+/**
+ * Saves an identity; `inserted` is false when the person was already known (an update). The team cards listing the
+ * person, by the email saved or the one it replaces, get their members' ids worked out again in the same transaction.
+ */
 export async function saveChatIdentity(
   db: Db,
   opts: { identity: ChatIdentity },
 ): Promise<{ identity: ChatIdentity; inserted: boolean }> {
   const { platform, platformUserId, email } = opts.identity;
-  const { rows } = await db.execute<IdentityRow & { inserted: boolean }>(sql`
-    insert into chat_identities (platform, platform_user_id, email, user_ref, updated_at)
-    values (
-      ${platform}, ${platformUserId}, ${email ?? null},
-      coalesce(${userRefByEmail(sql`${email ?? null}::text`)}, ${opts.identity.userRef ?? null}::text),
-      now()
-    )
-    on conflict (platform, platform_user_id) do update
-      set email = excluded.email, user_ref = excluded.user_ref, updated_at = excluded.updated_at
-    returning platform, platform_user_id as "platformUserId", email, user_ref as "userRef", (xmax = 0) as inserted
-  `);
-  const row = rows[0];
-  if (!row) throw new Error('Saving a chat identity returned no row.');
-  return { identity: toChatIdentity(row), inserted: row.inserted };
+  return db.transaction(async (tx) => {
+    await lockMemberIds(tx);
+    const { rows } = await tx.execute<IdentityRow & { inserted: boolean; replaced: string | null }>(sql`
+      with previous as (
+        select email from chat_identities where platform = ${platform} and platform_user_id = ${platformUserId}
+      )
+      insert into chat_identities (platform, platform_user_id, email, user_ref, updated_at)
+      values (
+        ${platform}, ${platformUserId}, ${email ?? null},
+        coalesce(${userRefByEmail(sql`${email ?? null}::text`)}, ${opts.identity.userRef ?? null}::text),
+        now()
+      )
+      on conflict (platform, platform_user_id) do update
+        set email = excluded.email, user_ref = excluded.user_ref, updated_at = excluded.updated_at
+      returning platform, platform_user_id as "platformUserId", email, user_ref as "userRef", (xmax = 0) as inserted,
+        (select email from previous) as replaced
+    `);
+    const row = rows[0];
+    if (!row) throw new Error('Saving a chat identity returned no row.');
+    const emails = [row.email, row.replaced].flatMap((value) => (value ? [value.toLowerCase()] : []));
+    if (emails.length > 0) await refreshMemberIds(tx, emails);
+    return { identity: toChatIdentity(row), inserted: row.inserted };
+  });
 }
 
 export async function listUnlinkedEmails(

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../drizzle-db.ts';
 import { rebuildEntityOwners } from './ownership.ts';
-import { rebuildTeamCards } from './team-cards.ts';
+import { lockMemberIds, rebuildTeamCards, refreshMemberIds } from './team-cards.ts';
 
 /** Call it in the transaction that changed entities or relations. */
 export async function rebuildDerived(db: Db): Promise<void> {
@@ -15,16 +15,23 @@ export async function rebuildDerived(db: Db): Promise<void> {
 }
 
 /**
- * Rebuilds the derived rows when they are missing, as after the migration that introduced them: `migrateDatabase`
- * calls it, so an existing catalog needs no re-import.
+ * Rebuilds the derived rows when they are missing, as after the migration that introduced them, and works out the
+ * members' ids of team cards that have none yet (after the migration that added them): `migrateDatabase` calls it,
+ * so an existing catalog needs no re-import.
  */
 export async function rebuildMissingDerived(db: Db): Promise<void> {
   const [row] = (
-    await db.execute<{ missing: boolean }>(sql`
+    await db.execute<{ missing: boolean; idsUnknown: boolean }>(sql`
       select (select count(*) from entities where kind = 'group') <> (select count(*) from team_cards)
         or (not exists (select 1 from entity_owners) and exists (select 1 from entities where owner_ref is not null))
-        as missing
+        as missing,
+        exists (select 1 from team_cards where member_ids is null) as "idsUnknown"
     `)
   ).rows;
-  if (row?.missing) await rebuildDerived(db);
+  if (!row?.missing && !row?.idsUnknown) return;
+  await db.transaction(async (tx) => {
+    if (row.missing) return rebuildDerived(tx);
+    await lockMemberIds(tx);
+    await refreshMemberIds(tx, 'unknown');
+  });
 }

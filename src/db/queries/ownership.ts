@@ -13,7 +13,7 @@ import { prepareStatement } from '../prepared.ts';
 import {
   type ChatUserIds,
   chatUserIdOf,
-  chatUserIdsOf,
+  memberIdsOn,
   PLATFORM,
   platformParameter,
   type TeamCard,
@@ -126,7 +126,7 @@ export function ownershipJoins(subject: string): SQL {
 /**
  * The columns of `OwnershipColumns` but `declaredOwnerRef`, over `ownershipJoins`. The System or Domain the owner
  * comes from and a person who owns the subject are looked up only when there is one (a subquery under `case` runs
- * only when its branch is taken); the members' ids on the platform `PLATFORM` only for a team card.
+ * only when its branch is taken). People's ids are those on the platform `PLATFORM`.
  */
 export function ownershipColumns(): SQL {
   return sql`o.via,
@@ -137,7 +137,7 @@ export function ownershipColumns(): SQL {
       from entities u where u.ref = o.owner_ref
     ) end as "ownerUser",
     t.card,
-    case when t.team_ref is not null then ${chatUserIdsOf('t', PLATFORM)} end as "userIds"`;
+    ${memberIdsOn('t', PLATFORM)} as "userIds"`;
 }
 
 /** A row's `OwnershipColumns` as the core's facts (none: no owner); people carry their ids on `platform`. */

@@ -2,9 +2,11 @@
  * A team card is what an answer shows about a Group, assembled once when the catalog changes instead of on every
  * `/owner`: the team, its parent teams (nearest first) and its direct members. Every import that writes rebuilds
  * them all in one set-based statement (`rebuildTeamCards`), in its own transaction, so a card never disagrees with
- * the entities it was built from. A read is then one primary-key probe, plus one index probe for the members' ids on
- * the chat platform asked about, which are learned while Wayfinder runs and so are joined at read time, never stored in
- * the card. The platform is a parameter of the statement (`PLATFORM`), so one prepared statement serves every platform.
+ * the entities it was built from. A read is then one primary-key probe. The members' ids on each chat platform are
+ * learned while Wayfinder runs, so they sit beside the card (`member_ids`), not in it: worked out when the card is
+ * rebuilt and again for the cards of a person whose identity is saved (`refreshMemberIds`), under one lock so that
+ * neither overwrites the other with what it read before the other committed. The platform is a parameter of the
+ * statement (`PLATFORM`), so one prepared statement serves every platform.
  *
  * The team's envelope in a card leaves out the membership lists (`spec.children`, `spec.members`, `spec.memberOf`): a
  * parent area lists dozens of teams, and answers show members and parents from the card's own lists. Parents and
@@ -16,7 +18,7 @@ import type { PersonRecord, TeamFacts } from '../../core/catalog/records.ts';
 import type { ChatPlatform } from '../../core/view-model.ts';
 import type { Db } from '../drizzle-db.ts';
 import { type EntityRow, toEntityRecord } from '../entity-row.ts';
-import { numberLiteral } from '../sql-fragments.ts';
+import { numberLiteral, textArray } from '../sql-fragments.ts';
 
 /** A guard against a `childOf` cycle or an absurdly deep org tree. */
 const MAX_PARENT_DEPTH = 32;
@@ -76,12 +78,13 @@ function cardPerson(alias: string): SQL {
  * computed, but only those that differ are written, so an import that touched no team leaves no dead rows behind.
  */
 export async function rebuildTeamCards(db: Db): Promise<void> {
+  await lockMemberIds(db);
   await db.execute(sql`
     delete from team_cards t
     where not exists (select 1 from entities g where g.ref = t.team_ref and g.kind = 'group')
   `);
   await db.execute(sql`
-    insert into team_cards (team_ref, card, member_emails)
+    insert into team_cards (team_ref, card, member_emails, member_ids)
     with recursive parents(team_ref, ref, depth, path) as (
       select g.ref, r.target_ref, 1, array[g.ref, r.target_ref]
       from entities g join relations r on r.source_ref = g.ref and r.type = 'childOf'
@@ -109,34 +112,75 @@ export async function rebuildTeamCards(db: Db): Promise<void> {
           from memberships m join entities u on u.ref = m.ref where m.team_ref = g.ref
         ), '[]'::jsonb)
       ),
-      coalesce(array(
+      e.emails,
+      ${memberIdsOf(sql`e.emails`)}
+    from entities g
+    cross join lateral (
+      select coalesce(array(
         select lower(u.envelope #>> '{spec,profile,email}')
         from memberships m join entities u on u.ref = m.ref
         where m.team_ref = g.ref and u.envelope #>> '{spec,profile,email}' is not null
-      ), '{}')
-    from entities g
+      ), '{}') as emails
+    ) e
     where g.kind = 'group'
-    on conflict (team_ref) do update set card = excluded.card, member_emails = excluded.member_emails
-    where team_cards.card is distinct from excluded.card or team_cards.member_emails is distinct from excluded.member_emails
+    on conflict (team_ref) do update
+      set card = excluded.card, member_emails = excluded.member_emails, member_ids = excluded.member_ids
+    where (team_cards.card, team_cards.member_emails, team_cards.member_ids)
+      is distinct from (excluded.card, excluded.member_emails, excluded.member_ids)
   `);
 }
 
 /**
- * `jsonb` of lowercased email → user id on platform `platform` (an SQL text expression, usually `PLATFORM`) for the
- * members of team card `alias` (the latest identity wins). Joined at read time: identities are learned while Wayfinder
- * answers.
+ * Advisory lock key of the members' ids (any constant unique to Wayfinder, distinct from the catalog write lock).
+ * A card rebuild and an identity save each work out ids from what they read; without the lock, a rebuild that read
+ * before a save committed would write ids without the saved person.
  */
-export function chatUserIdsOf(alias: string, platform: SQL): SQL {
-  const card = sql.identifier(alias);
-  return sql`(
-    select jsonb_object_agg(i.email, i.platform_user_id)
+const MEMBER_IDS_LOCK = 7_202_511_212;
+
+/**
+ * Waits until no other transaction works out members' ids and holds the lock until this one ends
+ * (`pg_advisory_xact_lock`). Call it before reading `chat_identities` for `member_ids`.
+ */
+export async function lockMemberIds(tx: Db): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${MEMBER_IDS_LOCK})`);
+}
+
+/**
+ * `jsonb` of platform → lowercased email → user id, for the identities whose email (lowercased) is in `emails` (an
+ * SQL `text[]` expression); of several identities with one email on one platform, the latest saved wins.
+ */
+function memberIdsOf(emails: SQL): SQL {
+  return sql`coalesce((
+    select jsonb_object_agg(p.platform, p.ids)
     from (
-      select distinct on (lower(ci.email)) lower(ci.email) as email, ci.platform_user_id
-      from chat_identities ci
-      where ci.platform = ${platform} and lower(ci.email) = any(${card}.member_emails)
-      order by lower(ci.email), ci.updated_at desc
-    ) i
-  )`;
+      select i.platform, jsonb_object_agg(i.email, i.platform_user_id) as ids
+      from (
+        select distinct on (ci.platform, lower(ci.email)) ci.platform, lower(ci.email) as email, ci.platform_user_id
+        from chat_identities ci
+        where lower(ci.email) = any(${emails})
+        order by ci.platform, lower(ci.email), ci.updated_at desc
+      ) i
+      group by i.platform
+    ) p
+  ), '{}'::jsonb)`;
+}
+
+/**
+ * Works out `member_ids` again for the cards listing any of `emails` (lowercased), or, with `'unknown'`, for the
+ * cards whose ids were never worked out (after the migration that added them). Call it after `lockMemberIds`, in the
+ * transaction that saved the identities.
+ */
+export async function refreshMemberIds(tx: Db, emails: readonly string[] | 'unknown'): Promise<void> {
+  const which = emails === 'unknown' ? sql`t.member_ids is null` : sql`t.member_emails && ${textArray(emails)}`;
+  await tx.execute(sql`update team_cards t set member_ids = ${memberIdsOf(sql`t.member_emails`)} where ${which}`);
+}
+
+/**
+ * `jsonb` of lowercased email → user id on platform `platform` (an SQL text expression, usually `PLATFORM`) for the
+ * members of team card `alias` (a `team_cards` row); null when none is known.
+ */
+export function memberIdsOn(alias: string, platform: SQL): SQL {
+  return sql`${sql.identifier(alias)}.member_ids -> ${platform}`;
 }
 
 /** The user id on `platform` of person `alias` (an `entities` row), through the email on their User entity. */
@@ -151,7 +195,7 @@ export function chatUserIdOf(alias: string, platform: SQL): SQL {
 
 /**
  * A card as the core's `TeamFacts`: parents nearest first, members by name, each with their id on `platform` if
- * known (from `chatUserIdsOf`).
+ * known (from `memberIdsOn`).
  */
 export function toTeamFacts(
   card: TeamCard,

@@ -7,7 +7,7 @@ import type { Db } from '../drizzle-db.ts';
 import { prepareStatement } from '../prepared.ts';
 import {
   type ChatUserIds,
-  chatUserIdsOf,
+  memberIdsOn,
   PLATFORM,
   platformParameter,
   type TeamCard,
@@ -22,7 +22,7 @@ export function createGetTeam(db: Db): GetTeam {
     db,
     'wayfinder_get_team',
     sql`
-    select t.card, ${chatUserIdsOf('t', PLATFORM)} as "userIds"
+    select t.card, ${memberIdsOn('t', PLATFORM)} as "userIds"
     from team_cards t where t.team_ref = ${sql.placeholder('ref')}
   `,
   );

@@ -1,0 +1,1 @@
+ALTER TABLE "team_cards" ADD COLUMN "member_ids" jsonb;
