@@ -111,7 +111,7 @@ export async function rebuildTeamCards(db: Db): Promise<void> {
           select jsonb_agg(${cardPerson('u')} order by u.ref)
           from memberships m join entities u on u.ref = m.ref where m.team_ref = g.ref
         ), '[]'::jsonb)
-      ),
+      )::json,
       e.emails,
       ${memberIdsOf(sql`e.emails`)}
     from entities g
@@ -125,8 +125,8 @@ export async function rebuildTeamCards(db: Db): Promise<void> {
     where g.kind = 'group'
     on conflict (team_ref) do update
       set card = excluded.card, member_emails = excluded.member_emails, member_ids = excluded.member_ids
-    where (team_cards.card, team_cards.member_emails, team_cards.member_ids)
-      is distinct from (excluded.card, excluded.member_emails, excluded.member_ids)
+    where (team_cards.card::text, team_cards.member_emails, team_cards.member_ids)
+      is distinct from (excluded.card::text, excluded.member_emails, excluded.member_ids)
   `);
 }
 
