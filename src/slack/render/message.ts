@@ -391,7 +391,7 @@ function wrap(text: string, mark: string): string {
 }
 
 function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
+  return text.includes('\n') ? text.replace(/\s*\n\s*/g, ' ').trim() : text.trim();
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -23,22 +23,27 @@ describe('database round trips', () => {
   it('answers /owner for a service in one: the name, owner, parents, members and their Slack ids together', async () => {
     expect(await roundTrips('/owner payments-api')).toBe(1);
     expect(await roundTrips('/owner fraud-detector')).toBe(1);
-    expect(await roundTrips('/owner BASKET')).toBe(1);
+    expect(await roundTrips('/owner component:default/payments-api')).toBe(1);
+  });
+
+  it('looks up titles and aliases only when no name matched, in a second', async () => {
+    expect(await roundTrips('/owner BASKET')).toBe(2);
+    expect(await roundTrips('/owner Ledger')).toBe(2);
   });
 
   it('answers an ambiguous name in one', async () => {
     expect(await roundTrips('/owner payments')).toBe(1);
   });
 
-  it('answers an unknown name with its suggestions in at most two', async () => {
-    expect(await roundTrips('/owner paymnts-api')).toBe(2);
+  it('answers an unknown name with its suggestions in three: names, other labels, close names', async () => {
+    expect(await roundTrips('/owner paymnts-api')).toBe(3);
   });
 
   it('prepares a statement once, not on every answer', async () => {
     await runCommandLine(demo.context, '/owner checkout');
     queries.length = 0;
     await runCommandLine(demo.context, '/owner checkout');
-    await runCommandLine(demo.context, '/owner ledger');
+    await runCommandLine(demo.context, '/owner fraud-detector');
     expect(queries.filter(isPrepare)).toEqual([]);
     expect(queries).toHaveLength(2);
   });
