@@ -44,13 +44,13 @@ export function createFindOwnership(db: Db): FindOwnership {
         joins: ownershipJoins('c'),
       }),
     );
-  const byStep = { names: statement('names'), labels: statement('labels') };
+  const byStep = { refs: statement('refs'), names: statement('names'), labels: statement('labels') };
   const suggest = createSuggestNames(db);
 
   return async (opts) => {
     const parameters = { ...nameParameters({ text: opts.text }), platform: platformParameter(opts.platform) };
     if (parameters.text === '') return { resolution: { status: 'missing', suggestions: [] } };
-    const rows = await findCandidates((step) => byStep[step].execute(parameters));
+    const rows = await findCandidates(parameters, (step) => byStep[step].execute(parameters));
     const resolution = await toNameResolution(bestNamed(rows), () => suggest(opts));
     if (resolution.status !== 'found' || ['group', 'user'].includes(resolution.entity.kind)) return { resolution };
     const row = rows.find((candidate) => candidate.ref === resolution.entity.ref);

@@ -1,8 +1,8 @@
 /**
  * Name resolution for commands such as `/owner payments-api`: the entities the text could name, at five levels
  * (exact ref; name; title or `spec.profile.displayName`; `spec.profile.email`; alias); the best level that matched
- * wins. One statement looks up refs and names; only when none matched does a second look up the other labels, and
- * only when nothing matched at all does a third look for close names. A leading `@` is dropped, so `@ada.lovelace`
+ * wins. One statement looks up the ref or the name; only when neither matched does a second look up the other
+ * labels, and only when nothing matched at all does a third look for close names. A leading `@` is dropped, so `@ada.lovelace`
  * and `@Ada Lovelace` (a chat mention typed as text) name Ada.
  */
 import { type SQL, sql } from 'drizzle-orm';
@@ -43,37 +43,44 @@ const kindFilter = (alias: string) => {
 };
 
 /**
- * What entity `alias` must satisfy to match by `names` or by `labels`, and its level there. Placeholders: `ref`,
- * `refName`, `refNamespace` and `text` (see `nameParameters`). `names`: the exact ref (`kind:namespace/name`, or
- * `kind:name` in the default namespace), `namespace/name` of any kind, or the name. `labels`: the title, display
- * name, email or an alias, through `entities_lower_title_idx`, the partial expression indexes
- * `entities_display_name_idx` and `entities_email_idx` (hence their `is not null`), and `entities_aliases_idx`.
+ * How a text is looked up: as a ref when it reads as one (`refs`: it has a `:` or a `/`, which no name holds), else
+ * as a name (`names`); only when that found nothing, by the other `labels`.
  */
-function matchOf(alias: string, by: 'names' | 'labels'): { where: SQL; level: SQL } {
+export type MatchStep = 'refs' | 'names' | 'labels';
+
+/**
+ * What entity `alias` must satisfy to match at `step`, and its level there. Placeholders: `ref`, `refName`,
+ * `refNamespace` and `text` (see `nameParameters`). `refs`: the exact ref (`kind:namespace/name`, or `kind:name` in
+ * the default namespace), or `namespace/name` of any kind. `names`: the name, through `entities_lower_name_idx`.
+ * `labels`: the title, display name, email or an alias, through `entities_lower_title_idx`, the partial expression
+ * indexes `entities_display_name_idx` and `entities_email_idx` (hence their `is not null`), and `entities_aliases_idx`.
+ */
+function matchOf(alias: string, step: MatchStep): { where: SQL; level: SQL } {
   const e = sql.identifier(alias);
   const text = sql.placeholder('text');
-  if (by === 'names') {
-    const byRef = sql`(${e}.ref = ${sql.placeholder('ref')}
-      or (lower(${e}.name) = ${sql.placeholder('refName')} and ${e}.namespace = ${sql.placeholder('refNamespace')}))`;
-    return {
-      where: sql`(${byRef} or lower(${e}.name) = ${text})`,
-      level: sql`case when ${byRef} then ${numberLiteral(Level.ref)} else ${numberLiteral(Level.name)} end`,
-    };
+  switch (step) {
+    case 'refs':
+      return {
+        where: sql`(${e}.ref = ${sql.placeholder('ref')}
+          or (lower(${e}.name) = ${sql.placeholder('refName')} and ${e}.namespace = ${sql.placeholder('refNamespace')}))`,
+        level: numberLiteral(Level.ref),
+      };
+    case 'names':
+      return { where: sql`lower(${e}.name) = ${text}`, level: numberLiteral(Level.name) };
+    case 'labels': {
+      const displayName = sql`lower(${e}.envelope #>> '{spec,profile,displayName}')`;
+      const email = sql`lower(${e}.envelope #>> '{spec,profile,email}')`;
+      const byTitle = sql`(lower(${e}.title) = ${text}
+        or (${displayName} = ${text} and ${e}.envelope #>> '{spec,profile,displayName}' is not null))`;
+      const byEmail = sql`(${email} = ${text} and ${e}.envelope #>> '{spec,profile,email}' is not null)`;
+      return {
+        where: sql`(${byTitle} or ${byEmail} or ${e}.aliases @> array[${text}::text])`,
+        level: sql`case when ${byTitle} then ${numberLiteral(Level.title)}
+          when ${byEmail} then ${numberLiteral(Level.email)} else ${numberLiteral(Level.alias)} end`,
+      };
+    }
   }
-  const displayName = sql`lower(${e}.envelope #>> '{spec,profile,displayName}')`;
-  const email = sql`lower(${e}.envelope #>> '{spec,profile,email}')`;
-  const byTitle = sql`(lower(${e}.title) = ${text}
-    or (${displayName} = ${text} and ${e}.envelope #>> '{spec,profile,displayName}' is not null))`;
-  const byEmail = sql`(${email} = ${text} and ${e}.envelope #>> '{spec,profile,email}' is not null)`;
-  return {
-    where: sql`(${byTitle} or ${byEmail} or ${e}.aliases @> array[${text}::text])`,
-    level: sql`case when ${byTitle} then ${numberLiteral(Level.title)}
-      when ${byEmail} then ${numberLiteral(Level.email)} else ${numberLiteral(Level.alias)} end`,
-  };
 }
-
-/** How a name is looked up: first by ref and name (`names`), then, only when nothing matched, by `labels`. */
-export type MatchStep = 'names' | 'labels';
 
 /**
  * The candidates the text names at `step` (see `matchOf`), each at its level: columns `level`, `nameShared`
@@ -103,15 +110,22 @@ export function candidatesQuery(step: MatchStep, more: { entityColumns?: SQL; co
 }
 
 /**
- * The candidates of the first step that found any: refs and names, then titles, display names, emails and aliases.
- * Those rank below a name, and people type names, so they are looked up only when no entity of the kinds asked for
- * has the name: a statement that could also look them up cost every `/owner` 60 µs more (300 against 360 µs a call,
- * 10,000 entities, through `pg`) only to open four more indexes, where a title or alias now costs a second statement.
+ * The candidates of the first step that found any: the ref or the name (whichever the text reads as, see
+ * `MatchStep`), then titles, display names, emails and aliases. Those rank below a name, and people type names, so
+ * they are looked up only when no entity of the kinds asked for has the name: one statement that could also look
+ * them up cost every `/owner` 60 µs more (about 300 against 360 µs a call, 10,000 entities, through `pg`) to open
+ * four more indexes, and one that looked up refs and names together 30 µs more than a name alone.
  */
-export async function findCandidates<TRow>(find: (step: MatchStep) => Promise<TRow[]>): Promise<TRow[]> {
-  const named = await find('names');
+export async function findCandidates<TRow>(
+  parameters: NameParameters,
+  find: (step: MatchStep) => Promise<TRow[]>,
+): Promise<TRow[]> {
+  const named = await find(parameters.ref !== null || parameters.refName !== null ? 'refs' : 'names');
   return named.length > 0 ? named : find('labels');
 }
+
+/** What `nameParameters` makes of a text: the placeholder values of `candidatesQuery`. */
+export type NameParameters = ReturnType<typeof nameParameters>;
 
 /** The placeholder values of `candidatesQuery` for what a person typed; a leading `@` (a mention typed as text) is dropped. */
 export function nameParameters(opts: { text: string; kinds?: readonly string[] }) {
@@ -145,6 +159,7 @@ export type SuggestNames = (opts: {
 
 export function createResolveName(db: Db): ResolveName {
   const byStep = {
+    refs: prepareStatement<NamedRow>(db, 'wayfinder_resolve_refs', candidatesQuery('refs')),
     names: prepareStatement<NamedRow>(db, 'wayfinder_resolve_names', candidatesQuery('names')),
     labels: prepareStatement<NamedRow>(db, 'wayfinder_resolve_labels', candidatesQuery('labels')),
   };
@@ -153,7 +168,7 @@ export function createResolveName(db: Db): ResolveName {
   return async (opts) => {
     const parameters = nameParameters(opts);
     if (parameters.text === '') return { status: 'missing', suggestions: [] };
-    const rows = await findCandidates((step) => byStep[step].execute(parameters));
+    const rows = await findCandidates(parameters, (step) => byStep[step].execute(parameters));
     return toNameResolution(bestNamed(rows), () => suggest(opts));
   };
 }
