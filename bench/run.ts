@@ -309,7 +309,6 @@ async function benchDatabase(kind: DatabaseKind, opts: BenchOptions): Promise<Da
             SLACK_SIGNING_SECRET: SIGNING_SECRET,
             SLACK_API_URL: slack.url,
             LOG_LEVEL: 'warn',
-            WAYFINDER_HEAP_GROWTH: process.env.WAYFINDER_HEAP_GROWTH ?? '50',
           },
         }),
         underTest('bare Bolt', {
@@ -528,7 +527,6 @@ function phaseMeasurer(
     progress(
       `[${server.label}] round ${round} c=${concurrency}: ${Math.round(result.requestsPerSecond)}/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, max ${result.maxMs.toFixed(0)} ms, ${result.failures} failed, ${slackCalls} Slack API calls`,
     );
-    progress(`SPLIT ${server.label} c=${concurrency} user ${((after.cpuUserMs - before.cpuUserMs) * 1000 / result.completed).toFixed(0)} sys ${((after.cpuSystemMs - before.cpuSystemMs) * 1000 / result.completed).toFixed(0)} µs/req`);
     const measured = machineBefore && machineAfter;
     return {
       result,
