@@ -27,7 +27,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { bundle } from '../bin/bundle.js';
 import { loadConfig } from '../src/config.ts';
 import { importCatalog } from '../src/ingestion/import-catalog.ts';
@@ -35,10 +34,12 @@ import { createLogger } from '../src/logger.ts';
 import { openWayfinder } from '../src/main.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../test/fakes/slack-api.ts';
 import { slashCommandRequest } from '../test/helpers/slack-requests.ts';
+import { createBenchDatabase } from './bench-database.ts';
 import { benchDocs, renderDocsReport } from './docs.ts';
 import type { FloorDatabase } from './floor.ts';
 import { benchGitHubSync, type SyncBench } from './github-sync.ts';
 import { type LoadRequest, type LoadResult, runLoad, sendEach } from './load.ts';
+import { benchOwnerStatement, renderOwnerStatementReport } from './owner-statement.ts';
 import { readCpuSnapshot } from './proc-cpu.ts';
 import { benchProvision, type ProvisionBench, renderProvisionReport } from './provision.ts';
 import { benchDigest, benchEvaluation, renderScorecardRows } from './scorecards.ts';
@@ -151,9 +152,10 @@ Options:
   --duration S            seconds per measured phase (default 3, at most 240)
   --rounds N              rounds of measured phases, each server in turn in each (default 5)
   --database KIND         pglite, postgres or both (default: postgres when DATABASE_URL is set, else pglite)
-  --only owner|sync|provision|docs|scorecards
+  --only owner|statement|sync|provision|docs|scorecards
                           run one section only
   --docs-chunks N         chunks in the docs section's search index (default 100000)
+  --calls N               lookups of each kind in the statement section (default 12000, at least 1000)
   --sync-repositories N   repositories in the GitHub sync section (default 2000)
   --sync-latency MS       the fake GitHub's latency per request (default 20)
   --cpu-prof              write a V8 CPU profile of each server during its measured phase
@@ -191,14 +193,15 @@ function parseBenchArgs() {
       'sync-repositories': { type: 'string', default: '2000' },
       'sync-latency': { type: 'string', default: '20' },
       'docs-chunks': { type: 'string', default: '100000' },
+      calls: { type: 'string', default: '12000' },
     },
   });
 }
 
 async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Promise<void> {
   const only = values.only;
-  if (only !== undefined && !['owner', 'sync', 'provision', 'docs', 'scorecards'].includes(only)) {
-    throw new UsageError(`--only must be owner, sync, provision, docs or scorecards, not "${only}".`);
+  if (only !== undefined && !['owner', 'statement', 'sync', 'provision', 'docs', 'scorecards'].includes(only)) {
+    throw new UsageError(`--only must be owner, statement, sync, provision, docs or scorecards, not "${only}".`);
   }
   const docsChunks = Number(values['docs-chunks']);
   if (!Number.isInteger(docsChunks) || docsChunks < 1_000)
@@ -208,6 +211,8 @@ async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Pr
   if (!Number.isInteger(syncRepositories) || syncRepositories < 10)
     throw new UsageError('--sync-repositories must be a whole number, at least 10.');
   if (!(syncLatencyMs >= 0)) throw new UsageError('--sync-latency must be a number of milliseconds, at least 0.');
+  const calls = Number(values.calls);
+  if (!Number.isInteger(calls) || calls < 1_000) throw new UsageError('--calls must be a whole number, at least 1000.');
   const entities = Number(values.entities);
   const durationS = Number(values.duration);
   if (!Number.isInteger(entities) || entities < 40)
@@ -248,6 +253,18 @@ async function runBench(values: ReturnType<typeof parseBenchArgs>['values']): Pr
         await url?.drop();
       }
       if (only === 'scorecards') continue;
+    }
+    if (only === undefined || only === 'statement') {
+      if (kind === 'postgres') {
+        console.log(
+          renderOwnerStatementReport(
+            await benchOwnerStatement({ databaseUrl: databaseUrl as string, entities, calls, progress }),
+          ),
+        );
+      } else if (only === 'statement') {
+        progress('[pglite] the statement section runs on the Postgres server only (set DATABASE_URL)');
+      }
+      if (only === 'statement') continue;
     }
     if (only !== 'sync') {
       const run = await benchDatabase(kind, { entities, durationS, rounds, databaseUrl, cpuProfDir, vacuumAnalyze });
@@ -674,27 +691,6 @@ async function startServerProcess(role: ServerRole): Promise<ServerProcess> {
       clearTimeout(timer);
     },
   };
-}
-
-export async function createBenchDatabase(
-  baseUrl: string,
-  suffix = '',
-): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `wayfinder_bench_${process.pid}${suffix}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: baseUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`drop database if exists ${name} with (force)`);
-  await admin(`create database ${name}`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
 }
 
 /** Samples this process's RSS; the server processes sample their own. */
