@@ -60,9 +60,20 @@ const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [
 const SENSITIVE_TEXT =
   /\b(?:xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,})\b|[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[A-Za-z]{2,}/g;
 
-/** Masks token- and email-shaped parts of a text; the rest is kept so the line still says what happened. */
+/**
+ * The parameters drizzle's `DrizzleQueryError` writes into its message and stack after the statement (`Failed query:
+ * …\nparams: …`, up to the stack's first frame): what people typed.
+ */
+const QUERY_PARAMETERS = /(Failed query: [\s\S]*?\nparams: )[\s\S]*?(?=\n {4}at |$)/g;
+
+/**
+ * Masks token- and email-shaped parts of a text, and a failed query's parameters; the rest is kept so the line still
+ * says what happened.
+ */
 export function maskSensitiveText(text: string): string {
-  return text.replace(SENSITIVE_TEXT, (match) => (match.includes('@') ? '[email]' : '[redacted]'));
+  return text
+    .replace(QUERY_PARAMETERS, '$1[not logged]')
+    .replace(SENSITIVE_TEXT, (match) => (match.includes('@') ? '[email]' : '[redacted]'));
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -84,7 +95,7 @@ export function createLogger(options: LoggerOptions): Logger {
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      serializers: { err: stdSerializers.errWithCause },
+      serializers: { err: serializeError },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     },
     destination,
@@ -124,7 +135,37 @@ function splitDetails(details: unknown[]): { text: string; fields: Record<string
 function maskStrings(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return maskSensitiveText(value);
   if (depth === 0 || value === null || typeof value !== 'object') return value;
-  if (value instanceof Error) return stdSerializers.errWithCause(value);
+  if (value instanceof Error) return serializeError(value);
   if (Array.isArray(value)) return value.map((item) => maskStrings(item, depth - 1));
   return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskStrings(item, depth - 1)]));
+}
+
+/**
+ * pino's error serializer (with the `cause` chain), masked as `maskSensitiveText` masks a line: a database error
+ * repeats the statement's parameters in its message, its stack and a `params` property, and any error may quote what
+ * people typed. Stack frames (`    at …`) are kept as they are: their file paths are not personal, and a path such as
+ * `node_modules/@slack/bolt/…` is shaped like an email address.
+ */
+function serializeError(error: Error): SerializedError {
+  return masked(stdSerializers.errWithCause(error));
+}
+
+/** An error as pino's serializer writes it: `type`, `message`, `stack`, other own properties, a serialized `cause`. */
+type SerializedError = { message: string; stack?: string; cause?: unknown; [key: string]: unknown };
+
+function masked(error: SerializedError): SerializedError {
+  const { cause, params, ...rest } = error;
+  const stack = (text: string) =>
+    text
+      .replace(QUERY_PARAMETERS, '$1[not logged]')
+      .split('\n')
+      .map((line) => (line.startsWith('    at ') ? line : maskSensitiveText(line)))
+      .join('\n');
+  return {
+    ...rest,
+    ...(params !== undefined && typeof rest.query !== 'string' ? { params } : {}),
+    message: maskSensitiveText(error.message),
+    ...(typeof error.stack === 'string' ? { stack: stack(error.stack) } : {}),
+    ...(cause && typeof cause === 'object' ? { cause: masked(cause as SerializedError) } : {}),
+  };
 }

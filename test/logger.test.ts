@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { describeError } from '../src/http/server.ts';
@@ -34,6 +35,23 @@ describe('createLogger', () => {
       cause: { name: 'Error', message: 'connect ECONNREFUSED', code: 'ECONNREFUSED' },
     });
     expect(JSON.stringify(lines[1]?.err)).toContain('connect ECONNREFUSED');
+  });
+
+  it("never writes a failed query's parameters, in the error, its causes or its description", () => {
+    const { logger, text } = capture();
+    const failed = new DrizzleQueryError(
+      'select * from entities where lower(name) = $1 and kind = $2',
+      ['pay\u0000ments-typed-by-ada', 'component'],
+      new Error('invalid byte sequence for encoding "UTF8": 0x00'),
+    );
+    logger.error('Answering /owner failed', failed);
+    logger.error('Answering /owner failed', new Error('Could not answer', { cause: failed }));
+    logger.error('Answering /owner failed', describeError(failed));
+
+    expect(text()).not.toContain('typed-by-ada');
+    expect(text()).toContain('Failed query: select * from entities where lower(name) = $1');
+    expect(text()).toContain('params: [not logged]');
+    expect(text()).toContain('invalid byte sequence');
   });
 
   it('never writes secrets or email addresses, in details or in the message', () => {

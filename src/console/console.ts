@@ -100,6 +100,16 @@ async function answer(
     }
     print(renderText(await answerToMessage(answered), { color }));
   } catch (error) {
-    print(`Something went wrong answering that: ${error instanceof Error ? error.message : String(error)}`);
+    print(`Something went wrong answering that: ${innermostMessage(error)}`);
   }
+}
+
+/**
+ * What the deepest cause of `error` says: for a failed query, the database's own message (`invalid input syntax …`)
+ * rather than the wrapper's, which repeats the whole statement and what was typed.
+ */
+function innermostMessage(error: unknown): string {
+  let current = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
 }

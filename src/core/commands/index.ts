@@ -51,15 +51,15 @@ export function commandNamed(name: string): CommandDefinition | undefined {
 
 /**
  * Answers one command line: a Message, a Form or deferred work (see `Answer`). The same grammar serves every surface;
- * an unknown command gets the list of commands rather than an error, and text over the command's length limit gets
- * a message saying so before anything is queried. Throws what the command throws (the core's domain errors for
+ * an unknown command gets the list of commands rather than an error, and text over the command's length limit or
+ * holding a NUL character gets a message saying so before anything is queried. Throws what the command throws (the core's domain errors for
  * expected failures).
  */
 export async function answerCommandLine(context: CommandContext, line: string): Promise<Answer> {
   const { name, args } = parseCommandLine(line);
   const command = commandNamed(name);
   if (!command) return unknownCommand(name);
-  return tooLongAnswer(name, args) ?? command.run(context, args);
+  return tooLongAnswer(name, args) ?? nulCharacterAnswer(args) ?? command.run(context, args);
 }
 
 /**
@@ -118,6 +118,17 @@ export function tooLongAnswer(name: string, args: string): Message | undefined {
       { type: 'actions', buttons: [{ label: 'Show help', action: 'run', command: '/wayfinder help' }] },
     ],
   };
+}
+
+/**
+ * The answer to text holding a NUL character (U+0000, which a pasted binary string or a terminal can send), or
+ * undefined when it holds none: Postgres text cannot hold one, so nothing could match it, and the database would
+ * refuse the query instead of answering.
+ */
+export function nulCharacterAnswer(args: string): Message | undefined {
+  if (!args.includes('\0')) return undefined;
+  const text = 'That text holds a NUL character (U+0000), which no name or search can hold. Type it again without it.';
+  return { summary: text, outcome: 'invalid', blocks: [{ type: 'text', text: [plain(text)] }] };
 }
 
 function unknownCommand(name: string): Message {

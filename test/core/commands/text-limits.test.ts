@@ -36,6 +36,16 @@ describe('command text limits', () => {
     expect(message.summary).not.toContain('characters long');
   });
 
+  it('refuses text holding a NUL character in every command, before any query', async () => {
+    for (const command of ['/owner', '/service', '/deps', '/find', '/wayfinder owner']) {
+      const { message, queries } = await ask(`${command} pay\u0000ments`);
+      expect(message.summary).toBe(
+        'That text holds a NUL character (U+0000), which no name or search can hold. Type it again without it.',
+      );
+      expect(queries).toEqual([]);
+    }
+  });
+
   it('holds /wayfinder <command> to that command’s limit', async () => {
     expect((await ask(`/wayfinder find ${'a'.repeat(250)}`)).message.summary).not.toContain('characters long');
     expect((await ask(`/wayfinder owner ${'a'.repeat(250)}`)).message.summary).toBe(
