@@ -31,6 +31,7 @@ export interface SearchOptions {
   limit: number;
   offset?: number;
   kind?: string;
+  /** Only what one of these owns, as `/owner` works it out: through its system or domain when it names no owner. */
   ownerRefs?: readonly EntityRef[];
   filter?: CatalogFilter;
   refs?: readonly EntityRef[];
@@ -40,7 +41,12 @@ export async function search(db: Db, opts: SearchOptions): Promise<{ hits: Searc
   const text = opts.text.trim().toLowerCase();
   const filters: SQL[] = [];
   if (opts.kind) filters.push(sql`e.kind = ${opts.kind.toLowerCase()}`);
-  if (opts.ownerRefs) filters.push(sql`e.owner_ref = any(${textArray(opts.ownerRefs)})`);
+  if (opts.ownerRefs) {
+    // Who owns it as `/owner` says: its own owner, else its system's or domain's (`entity_owners`).
+    filters.push(sql`exists (
+      select 1 from entity_owners o where o.ref = e.ref and o.owner_ref = any(${textArray(opts.ownerRefs)})
+    )`);
+  }
   if (opts.refs) filters.push(sql`e.ref = any(${textArray(opts.refs)})`);
   if (opts.filter) filters.push(catalogFilterSql(opts.filter, 'e'));
 

@@ -56,6 +56,12 @@ describe('/find', () => {
     expect(found).not.toContain('identity-service');
   });
 
+  it('counts what a team owns through a system as /owner does', async () => {
+    // fraud-detector names no owner; its system's owner, Payments Team, owns it (`/owner fraud-detector`).
+    expect(names(await ask('/find owner:payments'))).toContain('fraud-detector');
+    expect(names(await ask('/find fraud owner:payments'))).toEqual(['fraud-detector']);
+  });
+
   it('reads a quoted owner with a space, and its follow-ups run the same whole query', async () => {
     const answer = await ask('/find pay owner:"Ada Lovelace" kind:component');
     expect(answer.outcome).toBeUndefined();
