@@ -48,8 +48,16 @@ export type ParsedArgs<F extends Record<string, Flag>> =
        * what the name turned out to be with `notApplicable`, never ignores them.
        */
       given: string[];
+      /**
+       * Each given flag's value as written, quotes taken off (`--team "Sam Smith"` → `Sam Smith`), or `true` for a
+       * flag written without one: what `givenFlags` writes back.
+       */
+      raw: Readonly<Record<string, string | true>>;
     }
   | { ok: false; problem: string };
+
+/** What `parseArgs` returns for text it could read. */
+export type ArgsRead<F extends Record<string, Flag>> = Extract<ParsedArgs<F>, { ok: true }>;
 
 export function booleanFlag(): BooleanFlag {
   return { kind: 'boolean' };
@@ -158,7 +166,62 @@ export function parseArgs<F extends Record<string, Flag>>(text: string, flags: F
     }
     values[name] = parsed.data;
   }
-  return { ok: true, words, text: unquote(words.join(' ')), flags: values as FlagValues<F>, given: [...raw.keys()] };
+  return {
+    ok: true,
+    words,
+    text: unquote(words.join(' ')),
+    flags: values as FlagValues<F>,
+    given: [...raw.keys()],
+    raw: Object.fromEntries(raw),
+  };
+}
+
+/** A flag as given, written back: `--reverse`, `--depth 3`, `--team "Sam Smith"`. */
+export interface GivenFlag {
+  /** Its name without dashes, as `ParsedArgs.given` holds it. */
+  name: string;
+  /** The flag written back, value and all. */
+  text: string;
+}
+
+/**
+ * The flags given in `args` (parsed with `flags`), in the order given, each written back in one spelling that
+ * `parseArgs` reads as the same value: `—reverse` → `--reverse`, `--depth=3` → `--depth 3`, `--team=“Sam Smith”` →
+ * `--team "Sam Smith"`. For buttons and hints that run a command again as the person gave it. A boolean flag turned off
+ * (`--reverse=false`) is left out, as it is the same as not giving it; so are the flags named in `omit` (`offset`: a
+ * button naming another entity starts at its first page).
+ */
+export function givenFlags<F extends Record<string, Flag>>(
+  args: ArgsRead<F>,
+  flags: F,
+  opts: { omit?: readonly string[] } = {},
+): GivenFlag[] {
+  return args.given.flatMap((name) => {
+    const flag = Object.hasOwn(flags, name) ? flags[name] : undefined;
+    if (!flag || opts.omit?.includes(name)) return [];
+    if (flag.kind === 'boolean') return args.flags[name] === true ? [{ name, text: `--${name}` }] : [];
+    const value = args.raw[name];
+    if (typeof value !== 'string') return [];
+    // A value starting with a dash after a space would read as the next flag; after `=` it is the value.
+    const separator = FLAG_START.test(value) && !NEGATIVE_NUMBER.test(value) ? '=' : ' ';
+    return [{ name, text: `--${name}${separator}${quoteValue(value)}` }];
+  });
+}
+
+/**
+ * A word or value as command text that `tokenize` and `unquote` read back as `value`: as it is when it holds no
+ * whitespace and no quote, else in double quotes, or in single quotes when a double quote in it would close the quoted
+ * part early (`Sam Smith` → `"Sam Smith"`, `say "hi" now` → `'say "hi" now'`). A value that both kinds of quote would
+ * close early cannot be written back; it gets double quotes.
+ */
+export function quoteValue(value: string): string {
+  if (!/[\s"'“”‘’]/.test(value)) return value;
+  const chars = [...value];
+  const closesEarly = (closers: string) =>
+    chars.some((char, i) => closers.includes(char) && (i === chars.length - 1 || /\s/.test(chars[i + 1] ?? '')));
+  if (!closesEarly(CLOSING_QUOTES['"'] ?? '')) return `"${value}"`;
+  if (!closesEarly(CLOSING_QUOTES["'"] ?? '')) return `'${value}'`;
+  return `"${value}"`;
 }
 
 /**

@@ -4,8 +4,8 @@ import type { DependencyNode, EntityRecord } from '../catalog/records.ts';
 import { countOf, formatNumber, plural } from '../text.ts';
 import type { Block, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { booleanFlag, offsetFlag, parseArgs, valueFlag } from './args.ts';
-import { inputProblemAnswer, resolveEntity, usageAnswer } from './resolve.ts';
+import { booleanFlag, givenFlags, offsetFlag, parseArgs, valueFlag } from './args.ts';
+import { inputProblemAnswer, resolveNamed, usageAnswer } from './resolve.ts';
 import type { CommandDefinition } from './types.ts';
 
 export const DEFAULT_DEPTH = 2;
@@ -40,7 +40,12 @@ export const depsCommand: CommandDefinition = {
     if (parsed.text === '') return usageAnswer(this.name, this.usage, this.example);
     const { reverse, depth = DEFAULT_DEPTH, offset = 0 } = parsed.flags;
 
-    const resolved = await resolveEntity(context, this.name, parsed.text);
+    // --reverse and --depth apply to any entity: a candidate's or suggestion's button keeps them, from the first page.
+    const resolved = await resolveNamed(context, {
+      command: this.name,
+      name: parsed.text,
+      flags: givenFlags(parsed, DEPS_FLAGS, { omit: ['offset'] }),
+    });
     if (resolved.message) return resolved.message;
     // One level more than asked (below the cap), only to know whether a "--depth N+1" hint would show anything.
     const walked = await context.store.getDependencies({

@@ -5,7 +5,7 @@ import type { EntityRef } from '../catalog/types.ts';
 import { countOf, formatNumber, truncate } from '../text.ts';
 import type { Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { offsetFlag, parseArgs, unquote } from './args.ts';
+import { offsetFlag, parseArgs, quoteValue, unquote } from './args.ts';
 import { inputProblemAnswer, resolveNamed, usageAnswer } from './resolve.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 
@@ -94,16 +94,11 @@ export function parseFindArgs(args: readonly string[]): FindQuery {
 function findQuery(query: FindQuery): string {
   return [
     query.text,
-    ...(query.kind ? [`kind:${quoted(query.kind)}`] : []),
-    ...(query.owner ? [`owner:${quoted(query.owner)}`] : []),
+    ...(query.kind ? [`kind:${quoteValue(query.kind)}`] : []),
+    ...(query.owner ? [`owner:${quoteValue(query.owner)}`] : []),
   ]
     .filter(Boolean)
     .join(' ');
-}
-
-/** `Sam Smith` → `"Sam Smith"`; a value without whitespace as it is. */
-function quoted(value: string): string {
-  return /\s/.test(value) ? `"${value}"` : value;
 }
 
 /** A team counts with its sub-teams; a person with the teams they belong to. */

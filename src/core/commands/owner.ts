@@ -20,7 +20,7 @@ import type { EntityRecord, HoldingsFacts, OwnershipFacts, PersonRecord, TeamFac
 import { countOf, formatNumber, safeLink } from '../text.ts';
 import type { Block, Button, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { booleanFlag, notApplicable, offsetFlag, parseArgs } from './args.ts';
+import { booleanFlag, givenFlags, notApplicable, offsetFlag, parseArgs } from './args.ts';
 import {
   explainResolution,
   inputProblemAnswer,
@@ -36,13 +36,15 @@ export const HOLDINGS_PAGE = 50;
 /** Members one answer lists; `/owner <team> --members --offset N` pages through the rest. */
 export const MEMBERS_PAGE = 50;
 
+const OWNER_FLAGS = { members: booleanFlag(), offset: offsetFlag };
+
 export const ownerCommand: CommandDefinition = {
   name: 'owner',
   description: 'Who owns a service, API or resource, and how to reach them; for a team or person, what they own.',
   usage: '<name> [--members] [--offset N]',
   example: '/owner payments-api',
   async run(context, args) {
-    const parsed = parseArgs(args, { members: booleanFlag(), offset: offsetFlag }, `/${this.name}`);
+    const parsed = parseArgs(args, OWNER_FLAGS, `/${this.name}`);
     if (!parsed.ok) return inputProblemAnswer(this, parsed.problem);
     const name = parsed.text;
     if (!name) return usageAnswer(this.name, this.usage, this.example);
@@ -53,7 +55,16 @@ export const ownerCommand: CommandDefinition = {
       suggestionLimit: SUGGESTIONS,
       platform,
     });
-    const resolved = explainResolution({ command: this.name, name }, resolution);
+    // A button for another entity keeps the flags, but starts at its first page and lists members only for a team.
+    const resolved = explainResolution(
+      {
+        command: this.name,
+        name,
+        flags: givenFlags(parsed, OWNER_FLAGS, { omit: ['offset'] }),
+        flagsOnlyFor: { members: { kinds: ['group'], noun: 'a team' } },
+      },
+      resolution,
+    );
     if (resolved.message) return resolved.message;
     const { entity, nameToType } = resolved;
     const offset = parsed.flags.offset ?? 0;

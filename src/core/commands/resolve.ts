@@ -2,9 +2,10 @@ import { displayNameOf, emailOf, kindLabel, shortName } from '../catalog/facts.t
 import type { EntityRecord, NameResolution } from '../catalog/records.ts';
 import { splitEntityRef } from '../catalog/refs.ts';
 import type { EntityRef } from '../catalog/types.ts';
-import { formatNumber } from '../text.ts';
+import { countOf, formatNumber, wordList } from '../text.ts';
 import type { Block, Button, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
+import type { GivenFlag } from './args.ts';
 import type { CommandContext } from './types.ts';
 
 export const SUGGESTIONS = 5;
@@ -21,7 +22,25 @@ export type Resolved =
     }
   | { entity?: never; nameToType?: never; message: Message };
 
-export interface ResolveOptions {
+/**
+ * The flags a person gave after a name, which a button that runs the command again on another entity keeps (a
+ * candidate for an ambiguous name, a suggestion for an unknown one, an entity sharing the name).
+ */
+export interface KeptFlags {
+  /**
+   * The flags as `givenFlags` writes them back, without `--offset` (a new entity starts at its first page). Absent:
+   * none.
+   */
+  flags?: readonly GivenFlag[];
+  /**
+   * Flags that apply only to entities of some kinds (lowercase), by name, with what to call those kinds:
+   * `{ members: { kinds: ['group'], noun: 'a team' } }`. A button for an entity of another kind leaves such a flag out,
+   * rather than run a command that would refuse it, and the answer says which buttons do (`leftOutNote`).
+   */
+  flagsOnlyFor?: Readonly<Record<string, { kinds: readonly string[]; noun: string }>>;
+}
+
+export interface ResolveOptions extends KeptFlags {
   /** The command, as typed after the slash: `owner`, `wayfinder refresh`. */
   command: string;
   /** The name as the person typed it. */
@@ -31,8 +50,8 @@ export interface ResolveOptions {
   /** What to call what was looked for when nothing matched: `entity` (the default), `team or person`. */
   noun?: string;
   /**
-   * The command a button runs for a candidate or a suggestion, given the name it would type; by default
-   * `/<command> <name>`. `/find api owner:paymnts` keeps the rest of its query: `/find api owner:payments`.
+   * The command a button runs for a candidate or a suggestion, given the name it would type, before the kept `flags`;
+   * by default `/<command> <name>`. `/find api owner:paymnts` keeps the rest of its query: `/find api owner:payments`.
    */
   commandFor?: (name: string) => string;
 }
@@ -55,7 +74,10 @@ export async function resolveNamed(context: CommandContext, opts: ResolveOptions
   return explainResolution(opts, resolution);
 }
 
-/** The entity a resolution found, or the answer that explains why there is none. */
+/**
+ * The entity a resolution found, or the answer that explains why there is none: the candidates or suggestions as
+ * buttons that run the same command on each, keeping the flags in `opts.flags` that apply to it.
+ */
 export function explainResolution(opts: ResolveOptions, resolution: NameResolution): Resolved {
   switch (resolution.status) {
     case 'found':
@@ -70,12 +92,71 @@ export function explainResolution(opts: ResolveOptions, resolution: NameResoluti
   }
 }
 
-function commandFor(opts: ResolveOptions, name: string): string {
-  return opts.commandFor ? opts.commandFor(name) : `/${opts.command} ${name}`;
+/**
+ * The command for `name` with the kept flags: those that apply to `entity`, or, without one (the name as typed),
+ * every one.
+ */
+function commandFor(opts: ResolveOptions, name: string, entity?: EntityRecord): string {
+  return `${opts.commandFor ? opts.commandFor(name) : `/${opts.command} ${name}`}${keptFlagsText(opts, entity)}`;
 }
+
+/**
+ * The kept flags that apply to `entity` (every one without an entity), as text to append to a command:
+ * ` --reverse --depth 3`, or '' when none.
+ */
+export function keptFlagsText(kept: KeptFlags, entity?: EntityRecord): string {
+  return (kept.flags ?? [])
+    .filter((flag) => !entity || appliesTo(kept, flag.name, entity))
+    .map((flag) => ` ${flag.text}`)
+    .join('');
+}
+
+function appliesTo(kept: KeptFlags, flag: string, entity: EntityRecord): boolean {
+  return onlyFor(kept, flag)?.kinds.includes(entity.kind) ?? true;
+}
+
+/** The kinds `flag` applies only to, or undefined when it applies to every entity. */
+function onlyFor(kept: KeptFlags, flag: string): { kinds: readonly string[]; noun: string } | undefined {
+  return kept.flagsOnlyFor && Object.hasOwn(kept.flagsOnlyFor, flag) ? kept.flagsOnlyFor[flag] : undefined;
+}
+
+/** How many buttons the note about a flag left out names; past that it names those that keep it, or counts. */
+const NAMED_BUTTONS = 3;
+
+/**
+ * Says which buttons leave out a kept flag that does not apply to their entity: `--members applies only to a team, so
+ * the button for system:default/payments leaves it out.` (or `so only the button for group:default/payments keeps it.`
+ * when that is shorter). Nothing when every button keeps every flag. `buttons` are the label each button shows and the
+ * entity it runs the command on.
+ */
+export function leftOutNote(kept: KeptFlags, buttons: readonly { label: string; entity: EntityRecord }[]): Block[] {
+  const sentences = (kept.flags ?? []).flatMap((flag) => {
+    const only = onlyFor(kept, flag.name);
+    const labels = (keeps: boolean) =>
+      buttons.filter((button) => appliesTo(kept, flag.name, button.entity) === keeps).map((button) => button.label);
+    const [keeping, leaving] = [labels(true), labels(false)];
+    if (!only || leaving.length === 0) return [];
+    const theButtons = (named: readonly string[]) =>
+      `the ${named.length === 1 ? 'button' : 'buttons'} for ${wordList(named)}`;
+    let which: string;
+    if (keeping.length === 0)
+      which = leaving.length === 1 ? `${theButtons(leaving)} leaves it out` : 'the buttons leave it out';
+    else if (leaving.length <= NAMED_BUTTONS)
+      which = `${theButtons(leaving)} ${leaving.length === 1 ? 'leaves' : 'leave'} it out`;
+    else if (keeping.length <= NAMED_BUTTONS)
+      which = `only ${theButtons(keeping)} ${keeping.length === 1 ? 'keeps' : 'keep'} it`;
+    else which = `${countOf(leaving.length, 'button')} leave it out`;
+    return [`--${flag.name} applies only to ${only.noun}, so ${which}.`];
+  });
+  return sentences.length === 0 ? [] : [{ type: 'context', text: [plain(sentences.join(' '))] }];
+}
+
+/** Buttons one answer offers, at most: Slack's limit for one actions block. */
+const CANDIDATE_BUTTONS = 25;
 
 function ambiguousAnswer(opts: ResolveOptions, candidates: readonly EntityRecord[]): Message {
   const { name } = opts;
+  const buttoned = candidates.slice(0, CANDIDATE_BUTTONS);
   return {
     summary: `"${name}" names ${formatNumber(candidates.length)} entities; pick one.`,
     command: commandFor(opts, name),
@@ -94,8 +175,12 @@ function ambiguousAnswer(opts: ResolveOptions, candidates: readonly EntityRecord
       },
       {
         type: 'actions',
-        buttons: candidates.slice(0, 25).map((candidate) => runButton(candidate.ref, commandFor(opts, candidate.ref))),
+        buttons: buttoned.map((candidate) => runButton(candidate.ref, commandFor(opts, candidate.ref, candidate))),
       },
+      ...leftOutNote(
+        opts,
+        buttoned.map((candidate) => ({ label: candidate.ref, entity: candidate })),
+      ),
     ],
   };
 }
@@ -112,13 +197,12 @@ function missingAnswer(opts: ResolveOptions, suggestions: readonly EntityRecord[
   const blocks: Block[] = [{ type: 'text', text: [plain(`No ${noun} named `), strong(name), plain('.')] }];
   if (suggestions.length > 0) {
     blocks.push({ type: 'context', text: [plain('Did you mean one of these?')] });
+    const named = suggestions.map((entity) => ({ label: suggestionName(entity, suggestions), entity }));
     blocks.push({
       type: 'actions',
-      buttons: suggestions.map((entity) => {
-        const typed = suggestionName(entity, suggestions);
-        return runButton(typed, commandFor(opts, typed));
-      }),
+      buttons: named.map(({ label, entity }) => runButton(label, commandFor(opts, label, entity))),
     });
+    blocks.push(...leftOutNote(opts, named));
   } else {
     blocks.push({
       type: 'context',

@@ -48,8 +48,16 @@ import { levelCounts, levelName, type StoredResult, topFixes } from '../scorecar
 import { countOf, wordList } from '../text.ts';
 import type { Block, ListItem, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
-import { booleanFlag, offsetFlag, parseArgs, valueFlag } from './args.ts';
-import { explainResolution, inputProblemAnswer, SUGGESTIONS, usageAnswer } from './resolve.ts';
+import { booleanFlag, givenFlags, offsetFlag, parseArgs, valueFlag } from './args.ts';
+import {
+  explainResolution,
+  inputProblemAnswer,
+  type KeptFlags,
+  keptFlagsText,
+  leftOutNote,
+  SUGGESTIONS,
+  usageAnswer,
+} from './resolve.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 
 const SCORECARD_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -143,9 +151,14 @@ export const scorecardCommand: CommandDefinition = {
         `--${orgList} lists ${orgList === 'rules' ? 'the rules failing most' : 'the teams that moved most since last week'} across the org; write /scorecard org --${orgList}.`,
       );
     }
-    const resolved = await resolveForScorecard(context, parsed.text);
+    // A button for another entity keeps the flags, but starts at its first page and lists changes only for a team.
+    const kept: KeptFlags = {
+      flags: givenFlags(parsed, FLAGS, { omit: ['offset'] }),
+      flagsOnlyFor: { changes: { kinds: ['group'], noun: 'a team' } },
+    };
+    const resolved = await resolveForScorecard(context, parsed.text, kept);
     if (resolved.message) return resolved.message;
-    if (resolved.entity.kind === 'group') return teamAnswer(source, resolved.entity, resolved.others, options);
+    if (resolved.entity.kind === 'group') return teamAnswer(source, resolved.entity, resolved.others, options, kept);
     if (changes || offset !== undefined) {
       return inputProblemAnswer(
         this,
@@ -197,11 +210,13 @@ function orgResults(source: ScorecardSource, week: string | undefined): Promise<
 
 /**
  * The entity a name means to `/scorecard`. When a Group shares the name with entities of other kinds, the Group is
- * meant, and the others are returned to be named in the answer; any other shared name is asked about as everywhere.
+ * meant, and the others are returned to be named in the answer; any other shared name is asked about as everywhere,
+ * the buttons keeping the flags `kept`.
  */
 async function resolveForScorecard(
   context: CommandContext,
   name: string,
+  kept: KeptFlags,
 ): Promise<{ entity: EntityRecord; others: EntityRecord[]; message?: never } | { entity?: never; message: Message }> {
   const resolution = await context.store.resolveName({ text: name, suggestionLimit: SUGGESTIONS });
   if (resolution.status === 'ambiguous') {
@@ -211,7 +226,7 @@ async function resolveForScorecard(
       return { entity: group, others: resolution.candidates.filter((candidate) => candidate !== group) };
     }
   }
-  const resolved = explainResolution({ command: 'scorecard', name }, resolution);
+  const resolved = explainResolution({ command: 'scorecard', name, ...kept }, resolution);
   return resolved.message ? { message: resolved.message } : { entity: resolved.entity, others: [] };
 }
 
@@ -294,6 +309,7 @@ async function teamAnswer(
   team: EntityRecord,
   others: readonly EntityRecord[],
   options: Options,
+  kept: KeptFlags,
 ): Promise<Message> {
   const scorecards = options.only ? [options.only] : source.scorecards();
   const teams = await source.teamAndSubteams({ ref: team.ref });
@@ -308,7 +324,7 @@ async function teamAnswer(
   const header: Block[] = [
     { type: 'header', text: `${title}: ${options.changes ? 'scorecard changes since last week' : 'scorecards'}` },
     { type: 'context', text: [plain(scopeLine({ results: mine, team: title, subteams: teams.length - 1 }))] },
-    ...othersNamed(team, others),
+    ...othersNamed(team, others, kept),
   ];
   if (mine.length === 0) {
     const text = `${title}${teams.length > 1 ? ' and its sub-teams own' : ' owns'} nothing ${options.only ? `${options.only.title} applies to` : 'a scorecard applies to'}.`;
@@ -390,10 +406,11 @@ function teamChangesAnswer(opts: {
 
 /**
  * `payments also names the System Payments: /scorecard system:payments`, with a button per other entity that asks for
- * it by its full ref.
+ * it by its full ref, with the flags `kept` that apply to it.
  */
-function othersNamed(team: EntityRecord, others: readonly EntityRecord[]): Block[] {
+function othersNamed(team: EntityRecord, others: readonly EntityRecord[], kept: KeptFlags): Block[] {
   if (others.length === 0) return [];
+  const buttoned = others.slice(0, 5);
   return [
     {
       type: 'context',
@@ -402,19 +419,23 @@ function othersNamed(team: EntityRecord, others: readonly EntityRecord[]): Block
         ...others.flatMap((other, index) => [
           ...(index > 0 ? [plain(index === others.length - 1 ? ' and ' : ', ')] : []),
           plain(`the ${other.envelope.kind} ${displayNameOf(other)}: `),
-          code(`/scorecard ${typedRef(other.ref)}`),
+          code(`/scorecard ${typedRef(other.ref)}${keptFlagsText(kept, other)}`),
         ]),
         plain('. A team wins a name it shares.'),
       ],
     },
     {
       type: 'actions',
-      buttons: others.slice(0, 5).map((other) => ({
+      buttons: buttoned.map((other) => ({
         label: typedRef(other.ref),
         action: 'run' as const,
-        command: `/scorecard ${other.ref}`,
+        command: `/scorecard ${other.ref}${keptFlagsText(kept, other)}`,
       })),
     },
+    ...leftOutNote(
+      kept,
+      buttoned.map((other) => ({ label: typedRef(other.ref), entity: other })),
+    ),
   ];
 }
 

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { booleanFlag, offsetFlag, parseArgs, valueFlag } from '../../../src/core/commands/args.ts';
+import {
+  booleanFlag,
+  givenFlags,
+  offsetFlag,
+  parseArgs,
+  quoteValue,
+  tokenize,
+  unquote,
+  valueFlag,
+} from '../../../src/core/commands/args.ts';
 
 const FLAGS = {
   reverse: booleanFlag(),
@@ -26,6 +35,7 @@ describe('parseArgs', () => {
       text: 'payments-api',
       flags: { reverse: true, depth: 3, offset: undefined },
       given: ['reverse', 'depth'],
+      raw: { reverse: true, depth: '3' },
     });
     expect(parse('--depth=4 payments-api')).toMatchObject({ ok: true, text: 'payments-api', flags: { depth: 4 } });
   });
@@ -122,5 +132,63 @@ describe('parseArgs', () => {
     expect(parse('payments – refunds')).toMatchObject({ ok: true, text: 'payments – refunds' });
     expect(parse('"Ada Lovelace"')).toMatchObject({ ok: true, text: 'Ada Lovelace' });
     expect(parse('“Ada Lovelace”')).toMatchObject({ ok: true, text: 'Ada Lovelace' });
+  });
+});
+
+describe('givenFlags', () => {
+  const TEAM_FLAGS = {
+    team: valueFlag({ schema: z.string().min(1), expected: 'a name', synopsis: '--team <name>' }),
+    reverse: booleanFlag(),
+  };
+  const written = (text: string, omit?: string[]) => {
+    const parsed = parseArgs(text, TEAM_FLAGS, '/ask');
+    if (!parsed.ok) throw new Error(parsed.problem);
+    return givenFlags(parsed, TEAM_FLAGS, omit ? { omit } : {}).map((flag) => flag.text);
+  };
+
+  it('writes the flags back in the order given, in one spelling, leaving out those omitted', () => {
+    const parsed = parse('payments-api —depth=3 –reverse --offset 50');
+    if (!parsed.ok) throw new Error(parsed.problem);
+    expect(givenFlags(parsed, FLAGS, { omit: ['offset'] })).toEqual([
+      { name: 'depth', text: '--depth 3' },
+      { name: 'reverse', text: '--reverse' },
+    ]);
+    expect(givenFlags(parsed, FLAGS).map((flag) => flag.text)).toEqual(['--depth 3', '--reverse', '--offset 50']);
+  });
+
+  it('leaves out a boolean flag turned off, and writes one turned on with a word as the bare flag', () => {
+    expect(written('x --reverse=false')).toEqual([]);
+    expect(written('x --reverse=yes')).toEqual(['--reverse']);
+  });
+
+  it('writes back values that the parser reads as the same value: spaces, quotes and a leading dash', () => {
+    for (const text of [
+      'x --team “Sam Smith”',
+      `x --team 'say "hi" now'`,
+      `x --team O'Brien`,
+      'x --team=-dashing --reverse',
+      'x --team="- spaced out"',
+      `x --team '"quoted"'`,
+    ]) {
+      const first = parseArgs(text, TEAM_FLAGS, '/ask');
+      if (!first.ok) throw new Error(first.problem);
+      const again = parseArgs(`x ${written(text).join(' ')}`, TEAM_FLAGS, '/ask');
+      expect(again, text).toMatchObject({ ok: true, words: ['x'], flags: first.flags });
+    }
+    expect(written('x --team=“Sam Smith”')).toEqual(['--team "Sam Smith"']);
+    expect(written('x --team=-dashing')).toEqual(['--team=-dashing']);
+  });
+});
+
+describe('quoteValue', () => {
+  it('leaves a plain word alone and quotes a value tokenize would split or unquote would change', () => {
+    expect(quoteValue('payments-api')).toBe('payments-api');
+    expect(quoteValue('Sam Smith')).toBe('"Sam Smith"');
+    expect(quoteValue('say "hi" now')).toBe(`'say "hi" now'`);
+    for (const value of ['Sam Smith', 'say "hi" now', `O'Brien`, '"quoted"', `it's "here" now`]) {
+      const tokens = tokenize(`owner:${quoteValue(value)} more`);
+      expect(tokens, value).toHaveLength(2);
+      expect(unquote(tokens[0]?.slice('owner:'.length) ?? ''), value).toBe(value);
+    }
   });
 });
