@@ -1,11 +1,12 @@
-import { displayNameOf, kindLabel, orphanMark, shortName } from '../catalog/facts.ts';
+import { displayNameOf, kindLabel, orphanMark, personSpan, shortName, teamName } from '../catalog/facts.ts';
 import { KIND_RULES } from '../catalog/kinds/index.ts';
-import type { SearchHit } from '../catalog/records.ts';
+import type { EntityRecord, SearchHit } from '../catalog/records.ts';
 import type { EntityRef } from '../catalog/types.ts';
 import { countOf, formatNumber, truncate } from '../text.ts';
-import type { Message } from '../view-model.ts';
+import type { ListItem, Message } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import { offsetFlag, parseArgs, quoteValue, unquote } from './args.ts';
+import { refNeededAmong } from './owner.ts';
 import { inputProblemAnswer, resolveNamed, usageAnswer } from './resolve.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 
@@ -152,6 +153,7 @@ function findAnswer(opts: {
   }
   const title = `${countOf(total, 'match', 'matches')} for ${description}`;
   const end = offset + hits.length;
+  const refNeeded = refNeededAmong(hits.map((hit) => hit.entity));
   return {
     summary: `${title}.`,
     command,
@@ -159,13 +161,7 @@ function findAnswer(opts: {
       { type: 'header', text: title },
       {
         type: 'list',
-        items: hits.map(({ entity }) => ({
-          text: [strong(shortName(entity)), ...orphanMark(entity)],
-          detail: [
-            plain(kindLabel(entity)),
-            ...(entity.envelope.metadata.description ? [plain(` · ${entity.envelope.metadata.description}`)] : []),
-          ],
-        })),
+        items: hits.map(({ entity }) => hitItem(entity, refNeeded)),
         omitted: total - end,
         moreCommand: base,
         offset,
@@ -183,6 +179,26 @@ function findAnswer(opts: {
             },
           ]
         : []),
+    ],
+  };
+}
+
+/**
+ * A hit as /owner and /service list it: a person by display name (with their email where known), a team by display
+ * name, anything else by what to type; two people or teams on the page with the same display name carry their ref.
+ */
+function hitItem(entity: EntityRecord, refNeeded: (entity: EntityRecord) => boolean): ListItem {
+  const name =
+    entity.kind === 'user'
+      ? personSpan(entity)
+      : strong(entity.kind === 'group' ? teamName(entity) : shortName(entity));
+  const description = entity.envelope.metadata.description;
+  return {
+    text: [name, ...orphanMark(entity)],
+    detail: [
+      plain(kindLabel(entity)),
+      ...(refNeeded(entity) ? [plain(' · '), code(entity.ref)] : []),
+      ...(description ? [plain(` · ${description}`)] : []),
     ],
   };
 }

@@ -17,6 +17,7 @@ import {
   titleOf,
 } from '../catalog/facts.ts';
 import type { EntityRecord, HoldingsFacts, OwnershipFacts, PersonRecord, TeamFacts } from '../catalog/records.ts';
+import type { EntityRef } from '../catalog/types.ts';
 import { countOf, formatNumber, safeLink } from '../text.ts';
 import type { Block, Button, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
@@ -78,7 +79,8 @@ export const ownerCommand: CommandDefinition = {
         this,
         notApplicable(
           inapplicable,
-          `${shortName(entity)}, ${withArticle(entity.envelope.kind)}`,
+          // A person by the name people know them by; anything else by what to type.
+          `${entity.kind === 'user' ? displayNameOf(entity) : shortName(entity)}, ${withArticle(entity.envelope.kind)}`,
           entity.kind === 'user'
             ? 'only a team has members to list'
             : "only a team's or a person's list of what they own has pages, and only a team has members",
@@ -131,7 +133,7 @@ function ownershipAnswer(facts: OwnershipFacts, nameToType: string, misnamed: En
   const blocks: Block[] = [{ type: 'header', text: `${subject} is owned by ${ownerName}` }, ...orphanBlocks(entity)];
   if (owner.via !== 'entity') {
     const why = declared
-      ? [plain(`${subject} names `), code(declared), plain(', which is not in the catalog, so this is ')]
+      ? [...namesMissingOwner(subject, declared), plain(', so this is ')]
       : [plain(`${subject} names no owner, so this is `)];
     blocks.push({
       type: 'context',
@@ -147,14 +149,25 @@ function ownershipAnswer(facts: OwnershipFacts, nameToType: string, misnamed: En
       fields: [{ label: 'Owner', value: [personSpan(owner.user)] }, ...repositoryField(entity)],
     });
   }
-  const buttons: Button[] = [];
-  if (ownerEntity)
-    buttons.push({ label: `Everything ${ownerName} owns`, action: 'run', command: `/owner ${ownerEntity.ref}` });
+  const buttons: Button[] = ownerEntity ? [holdingsButton(ownerEntity)] : [];
   return {
     summary: `${subject} is owned by ${ownerName}.`,
     command,
     blocks: [...blocks, entityButtons(nameToType, buttons)],
   };
+}
+
+/**
+ * `Log shipper names group:default/logging-guild, which is not in the catalog`: why an owner the entity declares is not
+ * its owner. `subject` is the entity as the answer names it (its title).
+ */
+export function namesMissingOwner(subject: string, declared: EntityRef): Span[] {
+  return [plain(`${subject} names `), code(declared), plain(', which is not in the catalog')];
+}
+
+/** The button to everything a team or person owns, named as answers name them (`Everything Payments Team owns`). */
+export function holdingsButton(owner: EntityRecord): Button {
+  return { label: `Everything ${displayNameOf(owner)} owns`, action: 'run', command: `/owner ${owner.ref}` };
 }
 
 /** A Location has no owner in Backstage: say what it is and what it reads, and tell nobody to add `spec.owner`. */
@@ -257,10 +270,7 @@ async function membersAnswer(context: CommandContext, entity: EntityRecord, offs
     });
   }
   if (team && shown > 0) blocks.push(membersList(team, offset));
-  blocks.push({
-    type: 'actions',
-    buttons: [{ label: `Everything ${name} owns`, action: 'run', command: `/owner ${entity.ref}` }],
-  });
+  blocks.push({ type: 'actions', buttons: [holdingsButton(entity)] });
   return { summary: `${headline}.`, command: offset > 0 ? `${base} --offset ${offset}` : base, blocks };
 }
 
@@ -269,25 +279,36 @@ function withArticle(word: string): string {
   return `${/^[aeio]/i.test(word) ? 'an' : 'a'} ${word}`;
 }
 
-/**
- * Members by name. Two people with the same display name are told apart: by their email when theirs differ (the
- * person span shows it), else by their ref (Backstage's example catalog has a `guest` in two namespaces, one email).
- */
+/** Members by name, told apart as `refNeededAmong` says. */
 function memberItems(members: readonly PersonRecord[]): ListItem[] {
-  const countBy = (key: (member: PersonRecord) => string) => {
-    const counts = new Map<string, number>();
-    for (const member of members) counts.set(key(member), (counts.get(key(member)) ?? 0) + 1);
-    return (member: PersonRecord) => counts.get(key(member)) ?? 0;
-  };
-  const sameName = countBy((member) => displayNameOf(member).toLowerCase());
-  const sameNameAndEmail = countBy((member) =>
-    JSON.stringify([displayNameOf(member).toLowerCase(), emailOf(member)?.toLowerCase() ?? null]),
-  );
+  const refNeeded = refNeededAmong(members);
   return members.map((member) =>
-    sameName(member) > 1 && (!emailOf(member) || sameNameAndEmail(member) > 1)
-      ? { text: [personSpan(member)], detail: [code(member.ref)] }
-      : { text: [personSpan(member)] },
+    refNeeded(member) ? { text: [personSpan(member)], detail: [code(member.ref)] } : { text: [personSpan(member)] },
   );
+}
+
+/**
+ * Which of the teams and people a list shows by display name (`displayNameOf`) need their ref beside it. Two of the
+ * same kind with the same display name are told apart: two people by their email when theirs differ (the person span
+ * shows it), else by their ref (Backstage's example catalog has a `guest` in two namespaces, one email); two teams by
+ * their ref. Other kinds are listed by name and never need it.
+ */
+export function refNeededAmong(entities: readonly EntityRecord[]): (entity: EntityRecord) => boolean {
+  const named = entities.filter((entity) => entity.kind === 'user' || entity.kind === 'group');
+  const shownEmail = (entity: EntityRecord) => (entity.kind === 'user' ? emailOf(entity)?.toLowerCase() : undefined);
+  const countBy = (key: (entity: EntityRecord) => string) => {
+    const counts = new Map<string, number>();
+    for (const entity of named) counts.set(key(entity), (counts.get(key(entity)) ?? 0) + 1);
+    return (entity: EntityRecord) => counts.get(key(entity)) ?? 0;
+  };
+  const sameName = countBy((entity) => JSON.stringify([entity.kind, displayNameOf(entity).toLowerCase()]));
+  const sameNameAndEmail = countBy((entity) =>
+    JSON.stringify([entity.kind, displayNameOf(entity).toLowerCase(), shownEmail(entity) ?? null]),
+  );
+  return (entity) =>
+    (entity.kind === 'user' || entity.kind === 'group') &&
+    sameName(entity) > 1 &&
+    (!shownEmail(entity) || sameNameAndEmail(entity) > 1);
 }
 
 /** The "⚠ Orphaned" line under the header, for an entity whose source no longer holds it. */

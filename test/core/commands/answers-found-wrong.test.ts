@@ -443,6 +443,16 @@ describe('people by their names', () => {
       { text: [{ kind: 'user', name: 'Sam Smith', email: 'sam.smith@acme.example' }] },
       { text: [{ kind: 'user', name: 'Sam Smith' }], detail: [{ kind: 'code', text: 'user:default/samuel.smith' }] },
     ]);
+
+    // /find and /service list them the same way.
+    const found = rendered(await ask('/find smith kind:user')).text;
+    expect(found.split('\n').filter((line) => line.startsWith('  • '))).toEqual([
+      '  • Sam Smith <sam.smith@acme.example> — User',
+      '  • Sam Smith — User · user:default/samuel.smith',
+    ]);
+    expect(lists(await ask('/service group:sre')).find((list) => list.title === 'Members')?.items).toEqual(
+      members?.items,
+    );
   });
 });
 
@@ -520,7 +530,7 @@ describe('/service shows every relation Backstage shows', () => {
     expect(fields(await ask('/service ledger-core'))['Part of']).toBe('Ledger');
     const ledger = await ask('/service component:ledger');
     expect(listNamed(ledger, 'Subcomponents')).toEqual(['ledger-core — Component · service']);
-    expect(fields(ledger)).toMatchObject({ System: 'Money', Domain: 'finance', Owner: 'SRE' });
+    expect(fields(ledger)).toMatchObject({ System: 'Money', Domain: 'Finance', Owner: 'SRE' });
   });
 
   it("shows a System's domain and parts, and a Domain's parent domain and systems", async () => {

@@ -92,7 +92,8 @@ describe("Backstage's own example catalog", () => {
     expect(field(message, 'Kind')).toBe('AiResource · skill');
     expect(field(message, 'Owner')).toBe('team-a');
     expect(field(message, 'System')).toBe('artist-engagement-portal');
-    expect(field(message, 'Domain')).toBe('artists');
+    // The domain's title, as the System's and the owner's names are shown.
+    expect(field(message, 'Domain')).toBe('Artists');
   });
 
   it('answers /owner and /service for an MCP server API as for any API', async () => {

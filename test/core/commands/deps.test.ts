@@ -85,4 +85,12 @@ describe('/deps', () => {
   it('says when nothing depends on an entity', async () => {
     expect((await ask('/deps checkout-web --reverse')).summary).toBe('Nothing depends on Checkout web.');
   });
+
+  it('names a person by display name and offers what they own, not what depends on them', async () => {
+    const message = await ask('/deps Ada Lovelace');
+    expect(message.summary).toBe('Ada Lovelace depends on nothing in the catalog.');
+    expect(
+      message.blocks.flatMap((block) => (block.type === 'actions' ? block.buttons.map((b) => b.command) : [])),
+    ).toEqual(['/owner user:default/ada.lovelace']);
+  });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderText } from '../../../src/console/render.ts';
 import { runCommandLine } from '../../../src/core/commands/index.ts';
 import type { Message } from '../../../src/core/view-model.ts';
 import { plainText } from '../../../src/core/view-model.ts';
@@ -27,7 +28,8 @@ describe('/find', () => {
   it('ranks names that start with a partial word above a description that uses it', async () => {
     const found = names(await ask('/find pay'));
     expect(found.at(-1)).toBe('checkout-web'); // "The checkout pages customers pay on."
-    expect(found.slice(0, -1).every((name) => name.startsWith('payment'))).toBe(true);
+    // The team `payments` is listed by its display name, Payments Team.
+    expect(found.slice(0, -1).every((name) => name.toLowerCase().startsWith('payment'))).toBe(true);
   });
 
   it('refuses a kind nothing has and Backstage does not define, listing the kinds', async () => {
@@ -73,6 +75,19 @@ describe('/find', () => {
     expect(list).toMatchObject({ moreCommand: '/find pay kind:component owner:"Ada Lovelace"' });
     // Curly quotes as a phone types them mean the same.
     expect(names(await ask('/find pay owner:“Ada Lovelace” kind:component'))).toEqual(names(answer));
+  });
+
+  it('lists a person by display name, with their email, and a team by display name', async () => {
+    const person = await ask('/find Ada Lovelace');
+    const [item] = person.blocks.flatMap((block) => (block.type === 'list' ? block.items : []));
+    expect(item).toEqual({
+      text: [{ kind: 'user', name: 'Ada Lovelace', email: 'ada@acme.example' }],
+      detail: [{ kind: 'text', text: 'User' }],
+    });
+    expect(renderText(person)).toContain('• Ada Lovelace <ada@acme.example> — User');
+    expect(renderText(person)).not.toContain('ada.lovelace');
+
+    expect(names(await ask('/find payments kind:group'))).toEqual(['Payments Team']);
   });
 
   it('says so when nothing matches', async () => {

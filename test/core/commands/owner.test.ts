@@ -234,4 +234,12 @@ describe('/owner options that do not apply', () => {
     );
     expect((await ask('/owner ada.lovelace --offset 1')).outcome).toBeUndefined();
   });
+
+  it('names a person by display name when refusing --members', async () => {
+    const answer = await ask('/owner Ada Lovelace --members');
+    expect(answer.outcome).toBe('invalid');
+    expect(answer.summary).toBe(
+      '--members does not apply to Ada Lovelace, a User: only a team has members to list. Leave it out.',
+    );
+  });
 });

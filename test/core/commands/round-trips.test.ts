@@ -39,6 +39,15 @@ describe('database round trips', () => {
     expect(await roundTrips('/owner paymnts-api')).toBe(3);
   });
 
+  it("answers /service with the owner and domain it shows: the owner's statement only when its own is not in the catalog", async () => {
+    // The name, the relations, the domain of its system (for its title).
+    expect(await roundTrips('/service payments-api')).toBe(3);
+    // The same, and the owner worked out through its system.
+    expect(await roundTrips('/service fraud-detector')).toBe(4);
+    // A person: the name and the relations.
+    expect(await roundTrips('/service ada.lovelace')).toBe(2);
+  });
+
   it('prepares a statement once, not on every answer', async () => {
     await runCommandLine(demo.context, '/owner checkout');
     queries.length = 0;

@@ -1,13 +1,33 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderText } from '../../../src/console/render.ts';
 import { runCommandLine } from '../../../src/core/commands/index.ts';
-import { plainText } from '../../../src/core/view-model.ts';
+import { type Message, plainText } from '../../../src/core/view-model.ts';
 import { type DemoCatalog, openDemoCatalog } from '../../helpers/demo-catalog.ts';
+import { blocksOf } from './answers.ts';
 
 let demo: DemoCatalog;
 beforeAll(async () => {
   demo = await openDemoCatalog();
 });
 afterAll(() => demo.close());
+
+const ask = (line: string) => runCommandLine(demo.context, line);
+
+function fields(message: Message): Record<string, string> {
+  return Object.fromEntries(
+    blocksOf(message, 'fields').flatMap((block) => block.fields.map((field) => [field.label, plainText(field.value)])),
+  );
+}
+
+function contexts(message: Message): string[] {
+  return blocksOf(message, 'context').map((block) => plainText(block.text));
+}
+
+function buttons(message: Message): { label: string; command: string }[] {
+  return blocksOf(message, 'actions').flatMap((block) =>
+    block.buttons.map((button) => ({ label: button.label, command: button.command })),
+  );
+}
 
 describe('/service', () => {
   it('describes an entity: kind, lifecycle, owner, system, domain, APIs, links and tags', async () => {
@@ -19,7 +39,8 @@ describe('/service', () => {
       Lifecycle: 'production',
       Owner: 'Payments Team',
       System: 'Payments',
-      Domain: 'commerce',
+      // Titles, as the System beside it: the domain `commerce` is titled Commerce.
+      Domain: 'Commerce',
     });
     const lists = Object.fromEntries(
       message.blocks.flatMap((block) =>
@@ -36,11 +57,37 @@ describe('/service', () => {
     expect(context.join(' ')).toMatch(/Defined in catalog\/payments\.yaml$/);
   });
 
-  it('shows a dangling owner by its ref', async () => {
-    const message = await runCommandLine(demo.context, '/service log-shipper');
-    const owner = message.blocks
-      .flatMap((block) => (block.type === 'fields' ? block.fields : []))
-      .find((f) => f.label === 'Owner');
-    expect(owner && plainText(owner.value)).toBe('group:default/logging-guild');
+  it('names a person by display name and offers what they own, not their dependencies', async () => {
+    const message = await ask('/service Ada Lovelace');
+
+    expect(message.blocks[0]).toEqual({ type: 'header', text: 'Ada Lovelace' });
+    expect(message.summary).toBe('Ada Lovelace: User');
+    expect(buttons(message)).toEqual([
+      { label: 'Everything Ada Lovelace owns', command: '/owner user:default/ada.lovelace' },
+    ]);
+    const text = renderText(message);
+    expect(text.split('\n')[0]).toBe('Ada Lovelace');
+    expect(text).not.toContain('/deps');
+  });
+
+  it('names a team by display name and offers what it owns', async () => {
+    const message = await ask('/service group:payments');
+    expect(message.blocks[0]).toEqual({ type: 'header', text: 'Payments Team' });
+    expect(buttons(message)).toEqual([
+      { label: 'Everything Payments Team owns', command: '/owner group:default/payments' },
+    ]);
+  });
+
+  it('shows the owner /owner names, through the system when the entity names none, and says so', async () => {
+    const message = await ask('/service fraud-detector');
+    expect(fields(message).Owner).toBe('Payments Team (through its system Payments)');
+    expect((await ask('/owner fraud-detector')).summary).toBe('Fraud Detector is owned by Payments Team.');
+  });
+
+  it("says an owner it names is not in the catalog, and shows its domain's owner instead, as /owner does", async () => {
+    const message = await ask('/service log-shipper');
+    expect(fields(message)).toMatchObject({ Owner: 'Platform (through its domain Platform)', Domain: 'Platform' });
+    expect(contexts(message)).toContain('Log shipper names group:default/logging-guild, which is not in the catalog.');
+    expect((await ask('/owner log-shipper')).summary).toBe('Log shipper is owned by Platform.');
   });
 });
