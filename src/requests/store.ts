@@ -95,14 +95,9 @@ export class DrizzleRequestStore implements RequestStore {
   }
 
   async getRequest(opts: { id: string }): Promise<TemplateRequest | undefined> {
-    const [row] = await this.#db.select().from(templateRequests).where(eq(templateRequests.id, opts.id));
-    if (!row) return undefined;
-    const steps = await this.#db
-      .select()
-      .from(requestSteps)
-      .where(eq(requestSteps.requestId, opts.id))
-      .orderBy(asc(requestSteps.position));
-    const [request] = await this.#named([toRequest(row, steps)]);
+    const read = await readRequest(this.#db, opts.id);
+    if (!read) return undefined;
+    const [request] = await this.#named([read]);
     return request;
   }
 
@@ -155,7 +150,7 @@ export class DrizzleRequestStore implements RequestStore {
         })
         .where(and(eq(templateRequests.id, opts.id), inArray(templateRequests.state, [...opts.from])))
         .returning({ id: templateRequests.id });
-      if (rows.length === 0) return false;
+      if (rows.length === 0) return undefined;
       if (opts.audit) {
         await appendAudit(tx, {
           requestId: opts.id,
@@ -164,9 +159,13 @@ export class DrizzleRequestStore implements RequestStore {
           ...(opts.audit.detail !== undefined ? { detail: opts.audit.detail } : {}),
         });
       }
-      return true;
+      // Read in the transaction: once it commits, a runner may claim an approved request at once, and the caller is
+      // answered with the state it moved the request to, not whatever came next.
+      return readRequest(tx, opts.id);
     });
-    return moved ? this.#mustGet(opts.id) : undefined;
+    if (!moved) return undefined;
+    const [named] = await this.#named([moved]);
+    return named;
   }
 
   async claimNext(opts: { holder: string; staleMs: number }): Promise<TemplateRequest | undefined> {
@@ -334,6 +333,18 @@ export class DrizzleRequestStore implements RequestStore {
     if (!request) throw new Error(`Request ${id} vanished while it was being written.`);
     return request;
   }
+}
+
+/** A request and its steps as `db` (the store's database or a transaction) sees them, without display names. */
+async function readRequest(db: Db, id: string): Promise<TemplateRequest | undefined> {
+  const [row] = await db.select().from(templateRequests).where(eq(templateRequests.id, id));
+  if (!row) return undefined;
+  const steps = await db
+    .select()
+    .from(requestSteps)
+    .where(eq(requestSteps.requestId, id))
+    .orderBy(asc(requestSteps.position));
+  return toRequest(row, steps);
 }
 
 function stepKey(opts: { id: string; stepId: string }) {
