@@ -93,6 +93,12 @@ describe('LOG_LEVEL=debug', () => {
     expect(sql.length).toBeGreaterThan(0);
     expect(JSON.stringify(sql)).toMatch(/select .*\$1/i);
     expect(text()).not.toContain('U0SECRETPERSON');
+    // The hot lookups run as prepared statements; on PGlite those are SQL EXECUTEs with their values in the text.
+    const logged = lines.length;
+    await wayfinder.store.findOwnership({ text: 'Ada Lovelace', platform: 'slack' });
+    await wayfinder.store.resolveName({ text: "Grace Hopper's team" });
+    expect(lines.slice(logged).filter((line) => line.msg === 'SQL').length).toBeGreaterThanOrEqual(4);
+    expect(text()).not.toMatch(/ada lovelace|grace hopper/i);
     expect(text()).not.toMatch(/@acme\.example/);
   });
 });

@@ -14,7 +14,7 @@ import { InputError } from '../core/errors.ts';
 import { packagePath } from '../paths.ts';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 import type { Db } from './drizzle-db.ts';
-import { prepareInSql } from './prepared.ts';
+import { loggableQuery, prepareInSql } from './prepared.ts';
 import { rebuildMissingDerived } from './queries/derived.ts';
 import * as schema from './schema.ts';
 
@@ -113,7 +113,7 @@ async function makeDirectory(dir: string): Promise<void> {
 }
 
 function queryLogger(onQuery: ((query: string) => void) | undefined): DrizzleLogger | undefined {
-  return onQuery ? { logQuery: (query) => onQuery(query) } : undefined;
+  return onQuery ? { logQuery: (query) => onQuery(loggableQuery(query)) } : undefined;
 }
 
 async function createPostgresDatabase(

@@ -61,6 +61,15 @@ export function prepareStatement<TRow>(db: Db, name: string, query: SQL): Prepar
 }
 
 /**
+ * `query` as it may be logged: an `EXECUTE` of a statement prepared in SQL (see above) writes its values into the
+ * text, and they are what people typed, so its argument list is left out (`execute wayfinder_get_team(…)`). Any other
+ * statement is returned as it is: its values travel as parameters.
+ */
+export function loggableQuery(query: string): string {
+  return query.replace(/^(\s*execute\s+\w+)\s*\([\s\S]*\)\s*$/i, '$1(…)');
+}
+
+/**
  * `value` as a Postgres literal: `null`, a finite number, `true`/`false`, an escape string (`E'…'`, backslashes and
  * quotes doubled, so it reads back exactly as given whatever `standard_conforming_strings` says; an untyped literal,
  * which takes the type of the parameter it is given for), or an array of these (`'{}'` when empty). Throws a
