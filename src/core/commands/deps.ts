@@ -23,7 +23,7 @@ const DEPS_FLAGS = {
       .number({ error: `expected ${DEPTH_EXPECTED}` })
       .int(`expected ${DEPTH_EXPECTED}`)
       .min(1, `expected ${DEPTH_EXPECTED}`)
-      .max(MAX_DEPTH, `at most ${MAX_DEPTH}: deeper graphs answer "everything"`),
+      .max(MAX_DEPTH, `at most ${MAX_DEPTH} (any deeper, and the answer is most of the catalog)`),
     expected: DEPTH_EXPECTED,
     synopsis: '--depth N',
   }),
@@ -144,7 +144,9 @@ function depsAnswer(view: DepsView): Message {
     blocks.push({
       type: 'context',
       text: [
-        plain(`Nothing from item ${offset + 1}: there ${plural(total, 'is', 'are')} ${entities} in all. `),
+        plain(
+          `Nothing from item ${offset + 1}: there ${plural(total, 'is', 'are')} ${entities} in all. The first page: `,
+        ),
         code(base),
       ],
     });

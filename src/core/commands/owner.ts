@@ -18,7 +18,7 @@ import {
 } from '../catalog/facts.ts';
 import type { EntityRecord, HoldingsFacts, OwnershipFacts, PersonRecord, TeamFacts } from '../catalog/records.ts';
 import type { EntityRef } from '../catalog/types.ts';
-import { countOf, formatNumber, safeLink } from '../text.ts';
+import { countOf, formatNumber, safeLink, wordList } from '../text.ts';
 import type { Block, Button, ListItem, Message, Span } from '../view-model.ts';
 import { code, text as plain, strong } from '../view-model.ts';
 import { booleanFlag, givenFlags, notApplicable, offsetFlag, parseArgs } from './args.ts';
@@ -81,9 +81,12 @@ export const ownerCommand: CommandDefinition = {
           inapplicable,
           // A person by the name people know them by; anything else by what to type.
           `${entity.kind === 'user' ? displayNameOf(entity) : shortName(entity)}, ${withArticle(entity.envelope.kind)}`,
-          entity.kind === 'user'
-            ? 'only a team has members to list'
-            : "only a team's or a person's list of what they own has pages, and only a team has members",
+          wordList(
+            [
+              inapplicable.includes('offset') ? "only a team's or a person's list of what they own has pages" : '',
+              inapplicable.includes('members') ? 'only a team has members to list' : '',
+            ].filter(Boolean),
+          ),
         ),
       );
     }
@@ -261,7 +264,10 @@ async function membersAnswer(context: CommandContext, entity: EntityRecord, offs
   if (total > 0 && offset >= total) {
     blocks.push({
       type: 'context',
-      text: [plain(`Nothing from item ${offset + 1}: ${countOf(total, 'member')} in all. `), code(base)],
+      text: [
+        plain(`Nothing from item ${offset + 1}: ${countOf(total, 'member')} in all. The first page: `),
+        code(base),
+      ],
     });
   } else if (team && (offset > 0 || offset + shown < total)) {
     blocks.push({
@@ -352,7 +358,9 @@ async function holdingsAnswer(context: CommandContext, entity: EntityRecord, off
     blocks.push({
       type: 'context',
       text: [
-        plain(`Nothing from item ${offset + 1}: ${countOf(holdings.total, 'entity', 'entities')} in all. `),
+        plain(
+          `Nothing from item ${offset + 1}: ${countOf(holdings.total, 'entity', 'entities')} in all. The first page: `,
+        ),
         code(base),
       ],
     });
@@ -362,7 +370,12 @@ async function holdingsAnswer(context: CommandContext, entity: EntityRecord, off
       text: [plain(`Showing ${formatNumber(offset + 1)}–${formatNumber(end)} of ${formatNumber(holdings.total)}.`)],
     });
   }
-  blocks.push(...(isGroup ? [groupList(entity, holdings, offset, base)] : personLists(entity, holdings, offset, base)));
+  const pastTheEnd = holdings.total > 0 && offset >= holdings.total;
+  if (!pastTheEnd) {
+    blocks.push(
+      ...(isGroup ? [groupList(entity, holdings, offset, base)] : personLists(entity, holdings, offset, base)),
+    );
+  }
   return {
     summary: `${headline}.`,
     command: offset > 0 ? `${base} --offset ${offset}` : `/owner ${shortName(entity)}`,

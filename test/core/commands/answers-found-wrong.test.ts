@@ -341,7 +341,7 @@ describe('/deps tells the whole truth', () => {
   it('says when an offset is past the end', async () => {
     const message = await ask('/deps hub --reverse --offset 500');
     expect(contexts(message)[0]).toBe(
-      `Nothing from item 501: there are ${SERVICES + 1} entities in all. /deps hub --reverse`,
+      `Nothing from item 501: there are ${SERVICES + 1} entities in all. The first page: /deps hub --reverse`,
     );
   });
 });

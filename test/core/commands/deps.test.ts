@@ -69,7 +69,7 @@ describe('/deps', () => {
 
   it('refuses a depth outside 1 to 5 with the reason', async () => {
     expect((await ask('/deps payments-api --depth 9')).summary).toBe(
-      '--depth: at most 5: deeper graphs answer "everything"; got "9".',
+      '--depth: at most 5 (any deeper, and the answer is most of the catalog); got "9".',
     );
     expect((await ask('/deps payments-api --depth two')).summary).toBe(
       '--depth: expected a whole number from 1 to 5; got "two".',

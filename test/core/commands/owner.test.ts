@@ -222,12 +222,21 @@ describe('/owner of a team with more members than one answer lists', () => {
   });
 });
 
+describe('/owner past the last page', () => {
+  it('says how many there are and where the first page is, with no empty list under it', async () => {
+    const answer = await ask('/owner group:default/payments --offset 50');
+    const text = renderText(answer, { color: false });
+    expect(text).toMatch(/Nothing from item 51: \d+ entities in all\. The first page: \/owner group:default\/payments/);
+    expect(text).not.toContain('Owned by');
+  });
+});
+
 describe('/owner options that do not apply', () => {
   it('refuses --offset on a component, which has no pages, instead of ignoring it', async () => {
     const answer = await ask('/owner payments-api --offset 5');
     expect(answer.outcome).toBe('invalid');
     expect(answer.summary).toBe(
-      "--offset does not apply to payments-api, a Component: only a team's or a person's list of what they own has pages, and only a team has members. Leave it out.",
+      "--offset does not apply to payments-api, a Component: only a team's or a person's list of what they own has pages. Leave it out.",
     );
     expect((await ask('/owner payments-rest --offset=0 --members')).summary).toMatch(
       /^--offset and --members do not apply to payments-rest, an API: /,
