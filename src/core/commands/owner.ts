@@ -227,7 +227,18 @@ function teamBlocks(team: TeamFacts, subject?: EntityRecord): Block[] {
   const blocks: Block[] = [{ type: 'fields', fields }];
   const description = team.team.envelope.metadata.description;
   if (description) blocks.push({ type: 'context', text: [plain(description)] });
-  blocks.push(membersList(team, 0));
+  if (team.members.length > 0) {
+    blocks.push(membersList(team, 0));
+  } else {
+    // An area made of teams lists nobody itself: say where its people are rather than show an empty list.
+    blocks.push({
+      type: 'context',
+      text: [
+        plain(`${teamName(team.team)} has no members of its own; its sub-teams are listed by `),
+        code(`/service ${team.team.ref}`),
+      ],
+    });
+  }
   return blocks;
 }
 

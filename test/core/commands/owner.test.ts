@@ -77,6 +77,11 @@ describe('/owner', () => {
     expect(context).toContain(
       'Log shipper names group:default/logging-guild, which is not in the catalog, so this is the owner of its domain Platform.',
     );
+    // Platform is an area of teams with no members of its own: the answer says where its people are.
+    expect(blocksOf(message, 'list').map((list) => list.title)).not.toContain('Members (0)');
+    expect(context).toContain(
+      'Platform has no members of its own; its sub-teams are listed by /service group:default/platform',
+    );
   });
 
   it('answers for a team with everything it and its sub-teams own', async () => {
