@@ -48,16 +48,18 @@ export const depsCommand: CommandDefinition = {
       flags: givenFlags(parsed, DEPS_FLAGS, { omit: ['offset'] }),
     });
     if (resolved.message) return resolved.message;
+    const { entity } = resolved;
+    if (entity.kind === 'group' || entity.kind === 'user') return ownersHaveNoDependencies(entity);
     // One level more than asked (below the cap), only to know whether a "--depth N+1" hint would show anything.
     const walked = await context.store.getDependencies({
-      ref: resolved.entity.ref,
+      ref: entity.ref,
       direction: reverse ? 'up' : 'down',
       depth: Math.min(depth + 1, MAX_DEPTH),
     });
     const nodes = walked.filter((node) => node.depth <= depth);
     const deeper = walked.length > nodes.length;
     return depsAnswer({
-      entity: resolved.entity,
+      entity,
       nameToType: resolved.nameToType,
       nodes,
       reverse,
@@ -67,6 +69,26 @@ export const depsCommand: CommandDefinition = {
     });
   },
 };
+
+/**
+ * `/deps` on a team or a person: in Backstage's model dependencies run between components, APIs, resources and
+ * systems, so "nothing depends on Payments Team" would read as "no blast radius". Says so, and offers what they own.
+ */
+function ownersHaveNoDependencies(entity: EntityRecord): Message {
+  const name = displayNameOf(entity);
+  const what = entity.kind === 'group' ? 'a team' : 'a person';
+  const text = `${name} is ${what}: dependencies run between components, APIs, resources and systems, not ${
+    entity.kind === 'group' ? 'teams' : 'people'
+  }. What ${name} owns: `;
+  return {
+    summary: `${text}/owner ${entity.ref}`,
+    command: `/deps ${entity.ref}`,
+    blocks: [
+      { type: 'text', text: [plain(text), code(`/owner ${entity.ref}`)] },
+      { type: 'actions', buttons: [holdingsButton(entity)] },
+    ],
+  };
+}
 
 /** Backstage's component types, with their plurals; any other type is counted as "other". */
 const COMPONENT_TYPES: Readonly<Record<string, string>> = {

@@ -1,5 +1,6 @@
 import {
   displayNameOf,
+  emailOf,
   kindLabel,
   linksOf,
   orphanMark,
@@ -122,6 +123,12 @@ function serviceAnswer(
   }
   const [parentTeam] = related('childOf');
   if (parentTeam) fields.push({ label: 'Parent team', value: [refSpan(parentTeam)] });
+  // A person by what reaches them and tells two of the same name apart: their email, and their ref.
+  if (entity.kind === 'user') {
+    const email = emailOf(entity);
+    if (email) fields.push({ label: 'Email', value: [plain(email)] });
+    fields.push({ label: 'Ref', value: [code(entity.ref)] });
+  }
 
   const blocks: Block[] = [{ type: 'header', text: name }];
   const source = sourceSpan(entity);

@@ -86,9 +86,14 @@ describe('/deps', () => {
     expect((await ask('/deps checkout-web --reverse')).summary).toBe('Nothing depends on Checkout web.');
   });
 
-  it('names a person by display name and offers what they own, not what depends on them', async () => {
+  it('tells a person or a team that dependencies are not theirs, and offers what they own', async () => {
+    expect((await ask('/deps group:default/payments --reverse')).summary).toBe(
+      'Payments Team is a team: dependencies run between components, APIs, resources and systems, not teams. What Payments Team owns: /owner group:default/payments',
+    );
     const message = await ask('/deps Ada Lovelace');
-    expect(message.summary).toBe('Ada Lovelace depends on nothing in the catalog.');
+    expect(message.summary).toBe(
+      'Ada Lovelace is a person: dependencies run between components, APIs, resources and systems, not people. What Ada Lovelace owns: /owner user:default/ada.lovelace',
+    );
     expect(
       message.blocks.flatMap((block) => (block.type === 'actions' ? block.buttons.map((b) => b.command) : [])),
     ).toEqual(['/owner user:default/ada.lovelace']);

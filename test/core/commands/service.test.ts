@@ -68,6 +68,9 @@ describe('/service', () => {
     const text = renderText(message);
     expect(text.split('\n')[0]).toBe('Ada Lovelace');
     expect(text).not.toContain('/deps');
+    // What reaches her, and tells her apart from another Ada Lovelace.
+    expect(text).toMatch(/Email: +ada@acme\.example/);
+    expect(text).toMatch(/Ref: +user:default\/ada\.lovelace/);
   });
 
   it('names a team by display name and offers what it owns', async () => {
