@@ -1,9 +1,10 @@
 /**
  * The `statement` rows of `npm run bench` (`--only statement`, Postgres only): the `/owner` lookup alone, without HTTP
  * or Slack. Wayfinder's `findOwnership` (the statements a `/owner <name>` sends, and `pg` parsing their rows) against
- * bare Bolt's one-row SELECT (`FLOOR_QUERY`, sent unnamed as the bare Bolt app sends it), one client, the two interleaved call by call so that both see the same
- * moments of a noisy machine. The catalog is the bench's synthetic organisation, imported into a scratch database,
- * with every person's Slack id known, as after the `/owner` section's priming pass.
+ * bare Bolt's one-row SELECT (`FLOOR_QUERY`, sent unnamed as the bare Bolt app sends it), one client, the two
+ * interleaved call by call so that both see the same moments of a noisy machine. The catalog is the bench's synthetic
+ * organisation, imported into a scratch database, with every person's Slack id known, as after the `/owner` section's
+ * priming pass.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { displayNameOf, kindLabel, orphanMark, shortName, specString } from '../catalog/facts.ts';
+import { displayNameOf, kindLabel, orphanMark, shortName, specString, titleOf } from '../catalog/facts.ts';
 import type { DependencyNode, EntityRecord } from '../catalog/records.ts';
 import { countOf, formatNumber, plural } from '../text.ts';
 import type { Block, ListItem, Message, Span } from '../view-model.ts';
@@ -134,8 +134,7 @@ interface DepsView {
 
 function depsAnswer(view: DepsView): Message {
   const { entity, nameToType, nodes, reverse, depth, offset, deeper } = view;
-  // A team or person by display name, as every answer names them.
-  const subject = displayNameOf(entity);
+  const subject = titleOf(entity);
   // The command without --offset: paged lists and "further out" hints continue it.
   const base = `/deps ${nameToType}${reverse ? ' --reverse' : ''}${depth === DEFAULT_DEPTH ? '' : ` --depth ${depth}`}`;
   const command = offset > 0 ? `${base} --offset ${offset}` : base;
@@ -188,16 +187,12 @@ function depsAnswer(view: DepsView): Message {
   }
   blocks.push({
     type: 'actions',
-    // A team or person has neither dependencies nor an owner: what they own is what there is to ask next.
-    buttons:
-      entity.kind === 'group' || entity.kind === 'user'
-        ? [holdingsButton(entity)]
-        : [
-            reverse
-              ? { label: 'What it depends on', action: 'run', command: `/deps ${nameToType}` }
-              : { label: 'What depends on it', action: 'run', command: `/deps ${nameToType} --reverse` },
-            { label: 'Who owns it', action: 'run', command: `/owner ${nameToType}` },
-          ],
+    buttons: [
+      reverse
+        ? { label: 'What it depends on', action: 'run', command: `/deps ${nameToType}` }
+        : { label: 'What depends on it', action: 'run', command: `/deps ${nameToType} --reverse` },
+      { label: 'Who owns it', action: 'run', command: `/owner ${nameToType}` },
+    ],
   });
   const summary = reverse && total > 0 ? `${headline}; blast radius ${radius}.` : `${headline}.`;
   return { summary, command, blocks };

@@ -52,8 +52,8 @@ export function commandNamed(name: string): CommandDefinition | undefined {
 /**
  * Answers one command line: a Message, a Form or deferred work (see `Answer`). The same grammar serves every surface;
  * an unknown command gets the list of commands rather than an error, and text over the command's length limit or
- * holding a NUL character gets a message saying so before anything is queried. Throws what the command throws (the core's domain errors for
- * expected failures).
+ * holding a NUL character gets a message saying so before anything is queried. Throws what the command throws (the
+ * core's domain errors for expected failures).
  */
 export async function answerCommandLine(context: CommandContext, line: string): Promise<Answer> {
   const { name, args } = parseCommandLine(line);

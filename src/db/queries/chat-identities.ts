@@ -8,7 +8,7 @@ import type { ChatIdentity } from '../../core/catalog/records.ts';
 import type { EntityRef } from '../../core/catalog/types.ts';
 import type { Db } from '../drizzle-db.ts';
 import { textArray } from '../sql-fragments.ts';
-import { lockMemberIds, refreshMemberIds } from './team-cards.ts';
+import { refreshMemberIds } from './team-cards.ts';
 
 type IdentityRow = {
   platform: ChatIdentity['platform'];
@@ -48,7 +48,6 @@ export async function saveChatIdentity(
 ): Promise<{ identity: ChatIdentity; inserted: boolean }> {
   const { platform, platformUserId, email } = opts.identity;
   return db.transaction(async (tx) => {
-    await lockMemberIds(tx);
     const { rows } = await tx.execute<IdentityRow & { inserted: boolean; replaced: string | null }>(sql`
       with previous as (
         select email from chat_identities where platform = ${platform} and platform_user_id = ${platformUserId}

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../drizzle-db.ts';
 import { rebuildEntityOwners } from './ownership.ts';
-import { lockMemberIds, rebuildTeamCards, refreshMemberIds } from './team-cards.ts';
+import { rebuildTeamCards, refreshMemberIds } from './team-cards.ts';
 
 /** Call it in the transaction that changed entities or relations. */
 export async function rebuildDerived(db: Db): Promise<void> {
@@ -31,7 +31,6 @@ export async function rebuildMissingDerived(db: Db): Promise<void> {
   if (!row?.missing && !row?.idsUnknown) return;
   await db.transaction(async (tx) => {
     if (row.missing) return rebuildDerived(tx);
-    await lockMemberIds(tx);
     await refreshMemberIds(tx, 'unknown');
   });
 }

@@ -2,8 +2,8 @@
  * Name resolution for commands such as `/owner payments-api`: the entities the text could name, at five levels
  * (exact ref; name; title or `spec.profile.displayName`; `spec.profile.email`; alias); the best level that matched
  * wins. One statement looks up the ref or the name; only when neither matched does a second look up the other
- * labels, and only when nothing matched at all does a third look for close names. A leading `@` is dropped, so `@ada.lovelace`
- * and `@Ada Lovelace` (a chat mention typed as text) name Ada.
+ * labels, and only when nothing matched at all does a third look for close names. A leading `@` is dropped, so
+ * `@ada.lovelace` and `@Ada Lovelace` (a chat mention typed as text) name Ada.
  */
 import { type SQL, sql } from 'drizzle-orm';
 import type { EntityRecord, NameResolution } from '../../core/catalog/records.ts';

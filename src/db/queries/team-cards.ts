@@ -139,9 +139,9 @@ const MEMBER_IDS_LOCK = 7_202_511_212;
 
 /**
  * Waits until no other transaction works out members' ids and holds the lock until this one ends
- * (`pg_advisory_xact_lock`). Call it before reading `chat_identities` for `member_ids`.
+ * (`pg_advisory_xact_lock`; taken again in the same transaction, it is already held).
  */
-export async function lockMemberIds(tx: Db): Promise<void> {
+async function lockMemberIds(tx: Db): Promise<void> {
   await tx.execute(sql`select pg_advisory_xact_lock(${MEMBER_IDS_LOCK})`);
 }
 
@@ -167,10 +167,12 @@ function memberIdsOf(emails: SQL): SQL {
 
 /**
  * Works out `member_ids` again for the cards listing any of `emails` (lowercased), or, with `'unknown'`, for the
- * cards whose ids were never worked out (after the migration that added them). Call it after `lockMemberIds`, in the
- * transaction that saved the identities.
+ * cards whose ids were never worked out (after the migration that added them). Call it in a transaction (the one that
+ * saved the identities): it holds the members' ids lock until that ends, so a card rebuild that read identities
+ * before them cannot write its ids over these.
  */
 export async function refreshMemberIds(tx: Db, emails: readonly string[] | 'unknown'): Promise<void> {
+  await lockMemberIds(tx);
   const which = emails === 'unknown' ? sql`t.member_ids is null` : sql`t.member_emails && ${textArray(emails)}`;
   await tx.execute(sql`update team_cards t set member_ids = ${memberIdsOf(sql`t.member_emails`)} where ${which}`);
 }
