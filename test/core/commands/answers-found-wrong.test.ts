@@ -18,7 +18,7 @@ import { createCatalogRefresher } from '../../../src/ingestion/catalog-refresher
 import { importCatalog } from '../../../src/ingestion/import-catalog.ts';
 import { renderSlackMessage } from '../../../src/slack/render/message.ts';
 import { openTestDatabase } from '../../helpers/database.ts';
-import { blocksOf, buttonCommands, rendered } from './answers.ts';
+import { blocksOf, buttonCommands, contextTexts, fieldTexts, rendered } from './answers.ts';
 
 type Doc = Record<string, unknown>;
 
@@ -160,16 +160,6 @@ function listNamed(message: Message, title: string): string[] {
   );
 }
 
-function fields(message: Message): Record<string, string> {
-  return Object.fromEntries(
-    blocksOf(message, 'fields').flatMap((block) => block.fields.map((field) => [field.label, plainText(field.value)])),
-  );
-}
-
-function contexts(message: Message): string[] {
-  return blocksOf(message, 'context').map((block) => plainText(block.text));
-}
-
 function slackTexts(message: Message): string {
   return JSON.stringify(renderSlackMessage(message, { shareable: true }).blocks);
 }
@@ -266,7 +256,7 @@ describe('flags as people type them', () => {
     expect((await ask('/deps billing --reverse=false')).summary).toBe('billing depends on 2 entities.');
     const refused = await ask('/deps cache --reverse=maybe');
     expect(refused.summary).toBe('--reverse takes no value (or true or false); got "maybe".');
-    expect(contexts(refused)).toEqual([
+    expect(contextTexts(refused)).toEqual([
       'Usage: /deps <name> [--reverse] [--depth N] [--offset N], for example /deps payments-api --reverse',
     ]);
   });
@@ -326,12 +316,12 @@ describe('/deps tells the whole truth', () => {
   it('pages through more than one answer holds: the hint runs the next page, never the same list again', async () => {
     const first = await ask('/deps hub --reverse --depth 1');
     expect(first.summary).toBe(`${SERVICES + 1} entities depend on hub; blast radius ${SERVICES + 1} services.`);
-    expect(contexts(first)).toContain(`Showing 1–50 of ${SERVICES + 1}.`);
+    expect(contextTexts(first)).toContain(`Showing 1–50 of ${SERVICES + 1}.`);
     expect(slackMore(first)).toEqual(['/deps hub --reverse --depth 1 --offset 50']);
     expect(consoleMore(first)).toEqual(['/deps hub --reverse --depth 1 --offset 50']);
 
     const second = await ask('/deps hub --reverse --depth 1 --offset 50');
-    expect(contexts(second)).toContain(`Showing 51–${SERVICES + 1} of ${SERVICES + 1}.`);
+    expect(contextTexts(second)).toContain(`Showing 51–${SERVICES + 1} of ${SERVICES + 1}.`);
     expect(slackMore(second)).toEqual([]);
     const all = [...names(first), ...names(second)];
     expect(new Set(all).size).toBe(SERVICES + 1);
@@ -340,7 +330,7 @@ describe('/deps tells the whole truth', () => {
 
   it('says when an offset is past the end', async () => {
     const message = await ask('/deps hub --reverse --offset 500');
-    expect(contexts(message)[0]).toBe(
+    expect(contextTexts(message)[0]).toBe(
       `Nothing from item 501: there are ${SERVICES + 1} entities in all. The first page: /deps hub --reverse`,
     );
   });
@@ -374,7 +364,7 @@ describe('owner: in /find means a Group or User', () => {
     expect(slackMore(first)).toEqual(['/find svc kind:component --offset 20']);
     expect(consoleMore(first)).toEqual(['/find svc kind:component --offset 20']);
     const second = await ask('/find svc kind:component --offset 20');
-    expect(contexts(second)[0]).toBe(
+    expect(contextTexts(second)[0]).toBe(
       `Showing 21–40 of ${SERVICES}, best first. Add words or kind:/owner: to narrow it down.`,
     );
     expect(names(second).some((name) => names(first).includes(name))).toBe(false);
@@ -407,7 +397,7 @@ describe('people by their names', () => {
     expect(lists(rest).map((list) => list.title)).toEqual(['Owned by SRE']);
     expect(names(rest)).toHaveLength(21);
     expect(names(rest).some((name) => names(message).includes(name))).toBe(false);
-    expect(contexts(rest)).toEqual(['Showing 51–71 of 71.']);
+    expect(contextTexts(rest)).toEqual(['Showing 51–71 of 71.']);
     expect(slackMore(rest)).toEqual([]);
   });
 
@@ -422,7 +412,7 @@ describe('people by their names', () => {
 
   it('shows people by spec.profile.displayName', async () => {
     expect((await ask('/owner frank-notebook')).summary).toBe('Frank Notebook is owned by Frank Lee.');
-    expect(fields(await ask('/service frank-scripts')).Owner).toBe('Frank Lee');
+    expect(fieldTexts(await ask('/service frank-scripts')).Owner).toBe('Frank Lee');
   });
 
   it('tells apart two people with the same display name', async () => {
@@ -514,11 +504,11 @@ describe('right words', () => {
     const message = await ask('/owner guest-book');
 
     expect(message.summary).toBe('guest-book has no owner in the catalog.');
-    expect(contexts(message)).toEqual([
+    expect(contextTexts(message)).toEqual([
       'The catalog has no group:default/guest but has user:default/guest, a person of that name (a bare owner is read as a Group): write owner: user:guest to name it.',
       'Fix spec.owner in its catalog-info.yaml, or add that owner to the catalog.',
     ]);
-    expect(contexts(await ask('/service guest-book'))[0]).toBe(
+    expect(contextTexts(await ask('/service guest-book'))[0]).toBe(
       'The catalog has no group:default/guest but has user:default/guest, a person of that name (a bare owner is read as a Group): write owner: user:guest to name it.',
     );
     expect(rendered(message)).toMatchSnapshot();
@@ -527,26 +517,26 @@ describe('right words', () => {
 
 describe('/service shows every relation Backstage shows', () => {
   it("shows a component's parent component and its subcomponents", async () => {
-    expect(fields(await ask('/service ledger-core'))['Part of']).toBe('Ledger');
+    expect(fieldTexts(await ask('/service ledger-core'))['Part of']).toBe('Ledger');
     const ledger = await ask('/service component:ledger');
     expect(listNamed(ledger, 'Subcomponents')).toEqual(['ledger-core — Component · service']);
-    expect(fields(ledger)).toMatchObject({ System: 'Money', Domain: 'Finance', Owner: 'SRE' });
+    expect(fieldTexts(ledger)).toMatchObject({ System: 'Money', Domain: 'Finance', Owner: 'SRE' });
   });
 
   it("shows a System's domain and parts, and a Domain's parent domain and systems", async () => {
     const money = await ask('/service money');
-    expect(fields(money)).toMatchObject({ Domain: 'Finance', Owner: 'SRE' });
+    expect(fieldTexts(money)).toMatchObject({ Domain: 'Finance', Owner: 'SRE' });
     expect(listNamed(money, 'Parts')).toEqual(['ledger — API · openapi', 'ledger — Component · service']);
     const finance = await ask('/service finance');
-    expect(fields(finance)['Parent domain']).toBe('Company');
+    expect(fieldTexts(finance)['Parent domain']).toBe('Company');
     expect(listNamed(finance, 'Systems and subdomains')).toEqual(['money — System']);
     expect(listNamed(await ask('/service company'), 'Systems and subdomains')).toEqual(['finance — Domain']);
   });
 
   it("shows a Group's parent, sub-teams and members, and a User's groups", async () => {
     const sre = await ask('/service group:sre');
-    expect(fields(sre)['Parent team']).toBe('Platform Team');
-    expect(fields(sre).Owner).toBeUndefined();
+    expect(fieldTexts(sre)['Parent team']).toBe('Platform Team');
+    expect(fieldTexts(sre).Owner).toBeUndefined();
     expect(lists(sre).find((list) => list.title === 'Members')?.items).toHaveLength(3);
     expect(listNamed(await ask('/service platform'), 'Sub-teams')).toEqual(['SRE — Group · team']);
     expect(listNamed(await ask('/service frank'), 'Member of')).toEqual(['SRE — Group · team']);
@@ -556,8 +546,8 @@ describe('/service shows every relation Backstage shows', () => {
 describe('answers never show server file paths', () => {
   it('shows a hand-imported file relative to the folder it was imported from', async () => {
     const message = await ask('/service billing');
-    expect(contexts(message).at(-1)).toBe('Defined in acme-catalog/catalog-info.yaml');
-    expect(contexts(await ask('/owner location:sre'))).toContain('Defined in acme-catalog/catalog-info.yaml');
-    expect(contexts(await ask('/service pager')).at(-1)).toBe('Defined in acme-catalog/more.yaml');
+    expect(contextTexts(message).at(-1)).toBe('Defined in acme-catalog/catalog-info.yaml');
+    expect(contextTexts(await ask('/owner location:sre'))).toContain('Defined in acme-catalog/catalog-info.yaml');
+    expect(contextTexts(await ask('/service pager')).at(-1)).toBe('Defined in acme-catalog/more.yaml');
   });
 });

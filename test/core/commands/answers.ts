@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import { renderText } from '../../../src/console/render.ts';
 import { processDocument } from '../../../src/core/catalog/descriptor.ts';
 import type { CatalogStore } from '../../../src/core/ports/catalog-store.ts';
-import type { Block, Message } from '../../../src/core/view-model.ts';
+import { type Block, type Message, plainText } from '../../../src/core/view-model.ts';
 import { renderSlackMessage, SLACK_LIMITS, type SlackMessage } from '../../../src/slack/render/message.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
@@ -79,6 +79,18 @@ export function expectWithinSlackLimits(slack: SlackMessage): void {
 
 export function blocksOf<T extends Block['type']>(message: Message, type: T): Extract<Block, { type: T }>[] {
   return message.blocks.filter((block): block is Extract<Block, { type: T }> => block.type === type);
+}
+
+/** The message's fields blocks as label → plain text. */
+export function fieldTexts(message: Message): Record<string, string> {
+  return Object.fromEntries(
+    blocksOf(message, 'fields').flatMap((block) => block.fields.map((field) => [field.label, plainText(field.value)])),
+  );
+}
+
+/** The plain text of each of the message's context blocks, in order. */
+export function contextTexts(message: Message): string[] {
+  return blocksOf(message, 'context').map((block) => plainText(block.text));
 }
 
 export function buttonCommands(message: Message): string[] {

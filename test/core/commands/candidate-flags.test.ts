@@ -6,10 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommandLine } from '../../../src/core/commands/index.ts';
-import type { Message } from '../../../src/core/view-model.ts';
-import { plainText } from '../../../src/core/view-model.ts';
 import { openScorecardCatalog, type ScorecardCatalog } from '../../scorecards/setup.ts';
-import { blocksOf, buttonCommands } from './answers.ts';
+import { buttonCommands, contextTexts } from './answers.ts';
 
 // The demo organisation (`payments` is both a Group and a System) with the shipped scorecards.
 let sc: ScorecardCatalog;
@@ -20,10 +18,6 @@ afterAll(() => sc.close());
 
 const ask = (line: string) => runCommandLine(sc.context, line);
 
-function notes(message: Message): string[] {
-  return blocksOf(message, 'context').map((block) => plainText(block.text));
-}
-
 describe('buttons for an ambiguous name', () => {
   it('keep --members for the team and leave it off, saying so, for the System', async () => {
     const message = await ask('/owner payments --members');
@@ -33,7 +27,7 @@ describe('buttons for an ambiguous name', () => {
       '/owner group:default/payments --members',
       '/owner system:default/payments',
     ]);
-    expect(notes(message)).toContain(
+    expect(contextTexts(message)).toContain(
       '--members applies only to a team, so the button for system:default/payments leaves it out.',
     );
     expect(message.command).toBe('/owner payments --members');
@@ -58,7 +52,7 @@ describe('buttons for an ambiguous name', () => {
       '/deps group:default/payments --reverse --depth 4',
       '/deps system:default/payments --reverse --depth 4',
     ]);
-    expect(notes(message)).toEqual([]);
+    expect(contextTexts(message)).toEqual([]);
     // A boolean flag turned off is the same as none.
     expect(buttonCommands(await ask('/deps payments --reverse=false'))).toEqual([
       '/deps group:default/payments',
@@ -90,7 +84,7 @@ describe('buttons for a misspelt name', () => {
     expect(commands.filter((command) => command.endsWith(' --members'))).toEqual([
       '/owner group:default/payments --members',
     ]);
-    expect(notes(message)).toContain(
+    expect(contextTexts(message)).toContain(
       '--members applies only to a team, so only the button for group:default/payments keeps it.',
     );
   });
@@ -103,7 +97,7 @@ describe('buttons for a misspelt name', () => {
     expect(commands).toContain('/scorecard payments-api --scorecard production-readiness');
     for (const command of commands) expect(command).toContain(' --scorecard production-readiness');
     expect(commands.filter((command) => command.endsWith(' --changes'))).toHaveLength(1);
-    expect(notes(message)).toContain(
+    expect(contextTexts(message)).toContain(
       '--changes applies only to a team, so only the button for group:default/payments keeps it.',
     );
     // The entity's button answers that scorecard, rather than a refusal of --changes.
@@ -118,10 +112,10 @@ describe('/scorecard on a name a team shares', () => {
     const message = await ask('/scorecard payments --scorecard production-readiness --changes');
 
     expect(buttonCommands(message)).toEqual(['/scorecard system:default/payments --scorecard production-readiness']);
-    expect(notes(message)).toContain(
+    expect(contextTexts(message)).toContain(
       'payments also names the System Payments: /scorecard system:payments --scorecard production-readiness. A team wins a name it shares.',
     );
-    expect(notes(message)).toContain(
+    expect(contextTexts(message)).toContain(
       '--changes applies only to a team, so the button for system:payments leaves it out.',
     );
   });

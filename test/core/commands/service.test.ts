@@ -3,7 +3,7 @@ import { renderText } from '../../../src/console/render.ts';
 import { runCommandLine } from '../../../src/core/commands/index.ts';
 import { type Message, plainText } from '../../../src/core/view-model.ts';
 import { type DemoCatalog, openDemoCatalog } from '../../helpers/demo-catalog.ts';
-import { blocksOf } from './answers.ts';
+import { blocksOf, contextTexts, fieldTexts } from './answers.ts';
 
 let demo: DemoCatalog;
 beforeAll(async () => {
@@ -12,16 +12,6 @@ beforeAll(async () => {
 afterAll(() => demo.close());
 
 const ask = (line: string) => runCommandLine(demo.context, line);
-
-function fields(message: Message): Record<string, string> {
-  return Object.fromEntries(
-    blocksOf(message, 'fields').flatMap((block) => block.fields.map((field) => [field.label, plainText(field.value)])),
-  );
-}
-
-function contexts(message: Message): string[] {
-  return blocksOf(message, 'context').map((block) => plainText(block.text));
-}
 
 function buttons(message: Message): { label: string; command: string }[] {
   return blocksOf(message, 'actions').flatMap((block) =>
@@ -83,14 +73,16 @@ describe('/service', () => {
 
   it('shows the owner /owner names, through the system when the entity names none, and says so', async () => {
     const message = await ask('/service fraud-detector');
-    expect(fields(message).Owner).toBe('Payments Team (through its system Payments)');
+    expect(fieldTexts(message).Owner).toBe('Payments Team (through its system Payments)');
     expect((await ask('/owner fraud-detector')).summary).toBe('Fraud Detector is owned by Payments Team.');
   });
 
   it("says an owner it names is not in the catalog, and shows its domain's owner instead, as /owner does", async () => {
     const message = await ask('/service log-shipper');
-    expect(fields(message)).toMatchObject({ Owner: 'Platform (through its domain Platform)', Domain: 'Platform' });
-    expect(contexts(message)).toContain('Log shipper names group:default/logging-guild, which is not in the catalog.');
+    expect(fieldTexts(message)).toMatchObject({ Owner: 'Platform (through its domain Platform)', Domain: 'Platform' });
+    expect(contextTexts(message)).toContain(
+      'Log shipper names group:default/logging-guild, which is not in the catalog.',
+    );
     expect((await ask('/owner log-shipper')).summary).toBe('Log shipper is owned by Platform.');
   });
 });
